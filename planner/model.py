@@ -1,0 +1,249 @@
+"""The domain model: roadmap items, releases, the plan, and the words for their states.
+
+Everything here is plain, immutable data. Operations return new values
+(``dataclasses.replace``), which is what makes every edit undoable and every
+view a pure function of a plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from planner.policy import Policy
+
+
+class Kind(StrEnum):
+    """What a roadmap item is."""
+
+    FEATURE = "feature"
+    BUG = "bug"
+    SECURITY = "security"
+    TASK = "task"
+
+    @property
+    def is_fix(self) -> bool:
+        """Bugs and security fixes may land up to release day and get backported."""
+        return self in (Kind.BUG, Kind.SECURITY)
+
+
+class State(StrEnum):
+    """Where an item stands in triage and work."""
+
+    PROPOSED = "proposed"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    DEFERRED = "deferred"
+    REJECTED = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """Accepted work not finished yet: what a release still waits for."""
+        return self in (State.ACCEPTED, State.IN_PROGRESS)
+
+    @property
+    def is_closed(self) -> bool:
+        """No more work will happen on it in this plan."""
+        return self in (State.DONE, State.REJECTED)
+
+
+class Priority(StrEnum):
+    """How much an item matters; ``rank`` orders them, most urgent first."""
+
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def rank(self) -> int:
+        """0 for critical up to 3 for low."""
+        return list(Priority).index(self)
+
+
+class Phase(StrEnum):
+    """The phase a release is in on a given day."""
+
+    PLANNING = "planning"
+    DEVELOPMENT = "development"
+    FROZEN = "frozen"
+    RC = "rc"
+    RELEASED = "released"
+    MAINTAINED = "maintained"
+    SECURITY_ONLY = "security-only"
+    EOL = "eol"
+
+    @property
+    def is_stabilizing(self) -> bool:
+        """Between feature freeze and release day."""
+        return self in (Phase.FROZEN, Phase.RC)
+
+    @property
+    def is_supported(self) -> bool:
+        """A shipped branch that still takes fixes (security-only takes security fixes)."""
+        return self in (Phase.MAINTAINED, Phase.SECURITY_ONLY)
+
+
+class BackportState(StrEnum):
+    """State of one fix on one maintained branch (Ruby's Redmine uses these in capitals)."""
+
+    UNKNOWN = "unknown"
+    REQUIRED = "required"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+    DONTNEED = "dontneed"
+    WONTFIX = "wontfix"
+
+    @property
+    def is_pending(self) -> bool:
+        """The fix still has to reach the branch."""
+        return self in (BackportState.REQUIRED, BackportState.IN_PROGRESS)
+
+
+class ReleaseKind(StrEnum):
+    """``point``: a new x.y release on the train; ``maintenance``: an x.y.z bug-fix release."""
+
+    POINT = "point"
+    MAINTENANCE = "maintenance"
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One roadmap item: a feature request, a bug, a security fix or a task.
+
+    ``id`` is ``<source>#<key>`` (``demo#remus``, ``ruby#4211``) and never changes.
+    ``target`` is a release version or None (unscheduled); ``why`` says how the
+    item came to be there. ``backports`` maps a series ("3.4") to the state of
+    this fix on that branch.
+    """
+
+    id: str
+    title: str
+    kind: Kind = Kind.FEATURE
+    priority: Priority = Priority.MEDIUM
+    state: State = State.PROPOSED
+    labels: tuple[str, ...] = ()
+    url: str | None = None
+    owner: str | None = None
+    target: str | None = None
+    why: str | None = None
+    blocker: bool = False
+    estimate_days: int | None = None
+    depends_on: tuple[str, ...] = ()
+    fix_commits: tuple[str, ...] = ()
+    backports: Mapping[str, BackportState] = field(default_factory=dict)
+    updated: dt.datetime | None = None
+
+    @property
+    def source(self) -> str:
+        """The source name before ``#`` in the id."""
+        return self.id.split("#", 1)[0]
+
+    @property
+    def key(self) -> str:
+        """The tracker's own key after ``#`` in the id."""
+        return self.id.split("#", 1)[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseSpec:
+    """What the plan says about a release; the calendar derives every date from it.
+
+    ``actual`` is the day it shipped (a recorded fact that shifts later dates).
+    ``pins`` overrides computed dates by name (``release``, ``freeze``,
+    ``last_posting``); ``rc_count`` overrides how many release candidates it has.
+    """
+
+    version: str
+    kind: ReleaseKind = ReleaseKind.POINT
+    actual: dt.date | None = None
+    pins: Mapping[str, dt.date] = field(default_factory=dict)
+    branch: str | None = None
+    codename: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """A release on the calendar with every milestone date computed.
+
+    ``release`` is the planned release day; ``actual`` the day it shipped, if it
+    did. ``development_start`` is when work for it began (the previous point
+    release). Support ends are per branch and repeated on its maintenance releases.
+    """
+
+    version: str
+    kind: ReleaseKind
+    series: str
+    branch: str | None
+    development_start: dt.date | None
+    last_posting: dt.date | None
+    freeze: dt.date | None
+    rcs: tuple[dt.date, ...]
+    release: dt.date
+    actual: dt.date | None = None
+    maintained_until: dt.date | None = None
+    security_until: dt.date | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def shipped(self) -> bool:
+        """True once an actual release date is recorded."""
+        return self.actual is not None
+
+    @property
+    def day(self) -> dt.date:
+        """The release day that counts: actual if shipped, else planned."""
+        return self.actual or self.release
+
+    def milestones(self) -> list[tuple[str, dt.date]]:
+        """Named milestone dates in order (last posting, freeze, rc1.., release)."""
+        out: list[tuple[str, dt.date]] = []
+        if self.last_posting:
+            out.append(("last posting", self.last_posting))
+        if self.freeze:
+            out.append(("freeze", self.freeze))
+        out.extend((f"rc{i}", d) for i, d in enumerate(self.rcs, start=1))
+        out.append(("release", self.day))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A project's release plan: cadence policy, the releases it names, its items."""
+
+    name: str
+    policy: Policy
+    releases: tuple[ReleaseSpec, ...] = ()
+    items: tuple[Item, ...] = ()
+
+    def item(self, item_id: str) -> Item | None:
+        """The item with this id, or None."""
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        return None
+
+    def spec(self, version: str) -> ReleaseSpec | None:
+        """The release spec with this version, or None."""
+        for r in self.releases:
+            if r.version == version:
+                return r
+        return None
+
+    def with_items(self, items: Iterable[Item]) -> Plan:
+        """A copy of the plan with these items."""
+        return Plan(self.name, self.policy, self.releases, tuple(items))
+
+
+def series_of(version: str) -> str:
+    """The release series of a version: ``"3.4.1"`` -> ``"3.4"``, ``"4.0"`` -> ``"4.0"``."""
+    parts = version.split(".")
+    return ".".join(parts[:2])
+
+
+def iter_open(items: Iterable[Item]) -> Iterator[Item]:
+    """Items still to be worked on (accepted or in progress)."""
+    return (it for it in items if it.state.is_open)

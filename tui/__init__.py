@@ -1,0 +1,1 @@
+"""relplan's face: the Textual dashboard and the command line."""
