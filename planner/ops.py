@@ -1,0 +1,255 @@
+"""Triage operations on a plan: accept, defer, reject, prioritise, move, backport; undo/redo.
+
+Every operation is pure: it takes a :class:`~planner.model.Plan` and a set of
+item ids (one item or a marked bulk set) and returns a :class:`Change` holding
+the new plan and a short description for the status line. Ids not in the plan
+are ignored. An operation that changes nothing returns the very same plan
+object, so :class:`History` can skip it.
+
+:class:`History` keeps the plans before and after each change, which makes
+undo and redo O(1) and unbounded: plans share their unchanged items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, replace
+
+from planner.model import BackportState, Item, Plan, Priority, Release, State
+
+#: Which releases can take an item, earliest first (``planner.laying.open_releases_for``).
+OpenReleases = Callable[[Item, Sequence[Release], dt.date], Sequence[Release]]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """The result of one operation: the new plan, what was done, which items changed."""
+
+    plan: Plan
+    description: str
+    changed: tuple[str, ...] = ()
+
+    @property
+    def is_noop(self) -> bool:
+        """True when no item changed."""
+        return not self.changed
+
+
+def _label(ids: Sequence[str]) -> str:
+    return ids[0] if len(ids) == 1 else f"{len(ids)} items"
+
+
+def _apply(
+    plan: Plan, ids: Collection[str], edit: Callable[[Item], Item], verb: str
+) -> Change:
+    """Run ``edit`` on the selected items; keep the plan object when nothing changed."""
+    wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
+    changed: list[str] = []
+    items = list(plan.items)
+    for i, item in enumerate(items):
+        if item.id in wanted:
+            new = edit(item)
+            if new != item:
+                items[i] = new
+                changed.append(item.id)
+    if not changed:
+        return Change(plan, f"nothing to {verb.split(' ')[0]}")
+    return Change(plan.with_items(items), f"{verb} {_label(changed)}", tuple(changed))
+
+
+def accept(plan: Plan, ids: Collection[str]) -> Change:
+    """Accept proposed, deferred or rejected items (work in progress or done is kept)."""
+
+    def edit(item: Item) -> Item:
+        if item.state in (State.IN_PROGRESS, State.DONE, State.ACCEPTED):
+            return item
+        return replace(item, state=State.ACCEPTED)
+
+    return _apply(plan, ids, edit, "accepted")
+
+
+def defer(plan: Plan, ids: Collection[str]) -> Change:
+    """Defer items: state deferred and no target release."""
+
+    def edit(item: Item) -> Item:
+        return replace(item, state=State.DEFERRED, target=None, why=None)
+
+    return _apply(plan, ids, edit, "deferred")
+
+
+def reject(plan: Plan, ids: Collection[str]) -> Change:
+    """Reject items: state rejected and no target release (they go into no release)."""
+
+    def edit(item: Item) -> Item:
+        return replace(item, state=State.REJECTED, target=None, why=None)
+
+    return _apply(plan, ids, edit, "rejected")
+
+
+def set_priority(plan: Plan, ids: Collection[str], priority: Priority) -> Change:
+    """Give items a priority."""
+    return _apply(
+        plan, ids, lambda it: replace(it, priority=priority), f"priority {priority} for"
+    )
+
+
+def toggle_blocker(plan: Plan, ids: Collection[str]) -> Change:
+    """Make the items release blockers, or clear the flag when all of them already are."""
+    wanted = set(ids)
+    present = [it for it in plan.items if it.id in wanted] if wanted else []
+    flag = not present or not all(it.blocker for it in present)
+    verb = "blocker set on" if flag else "blocker cleared on"
+    return _apply(plan, wanted, lambda it: replace(it, blocker=flag), verb)
+
+
+def set_backport(
+    plan: Plan, ids: Collection[str], series: str, state: BackportState
+) -> Change:
+    """Set the backport state of fixes on one branch series; features are left alone."""
+
+    def edit(item: Item) -> Item:
+        if not item.kind.is_fix:
+            return item
+        return replace(item, backports={**item.backports, series: state})
+
+    return _apply(plan, ids, edit, f"backport {series} {state} for")
+
+
+def set_target(plan: Plan, ids: Collection[str], version: str | None) -> Change:
+    """Schedule items for a release (None: unscheduled)."""
+    why = f"set to {version} by hand" if version else None
+    verb = f"targeted {version}:" if version else "unscheduled"
+    return _apply(plan, ids, lambda it: replace(it, target=version, why=why), verb)
+
+
+def _adjacent(
+    item: Item, options: Sequence[Release], by_version: dict[str, Release], step: int
+) -> str | None:
+    """The version one step later (step 1) or earlier (-1) than the item's target."""
+    versions = [r.version for r in options]
+    if item.target in versions:
+        i = versions.index(item.target) + step
+        return versions[i] if 0 <= i < len(versions) else None
+    current = by_version.get(item.target) if item.target else None
+    if current is None:  # unscheduled, or a version the train does not know
+        return versions[0] if step > 0 and versions else None
+    if step > 0:
+        later = [r.version for r in options if r.day > current.day]
+        return later[0] if later else None
+    earlier = [r.version for r in options if r.day < current.day]
+    return earlier[-1] if earlier else None
+
+
+def move(
+    plan: Plan,
+    ids: Collection[str],
+    train: Sequence[Release],
+    today: dt.date,
+    step: int,
+    open_releases: OpenReleases,
+) -> Change:
+    """Move items to the next (``step=1``) or previous (``-1``) release that can take them.
+
+    ``open_releases(item, train, today)`` lists the releases that can take an
+    item, earliest first (features: point releases not frozen yet; fixes: any
+    unshipped release of their branch). Items with nowhere to go stay put.
+    """
+    by_version = {r.version: r for r in train}
+
+    def edit(item: Item) -> Item:
+        options = sorted(open_releases(item, train, today), key=lambda r: r.day)
+        version = _adjacent(item, options, by_version, step)
+        if version is None or version == item.target:
+            return item
+        why = f"moved from {item.target} by hand" if item.target else "scheduled by hand"
+        return replace(item, target=version, why=why)
+
+    change = _apply(plan, ids, edit, "moved")
+    if len(change.changed) == 1:
+        moved = change.plan.item(change.changed[0])
+        before = plan.item(change.changed[0])
+        if moved is not None and before is not None:
+            desc = f"moved {moved.id} {before.target or 'unscheduled'} -> {moved.target}"
+            return replace(change, description=desc)
+    if change.is_noop:
+        where = "later" if step > 0 else "earlier"
+        return replace(change, description=f"no {where} release can take it")
+    return change
+
+
+class History:
+    """Undo and redo of any number of changes, and whether the plan differs from the saved one.
+
+    ``plan`` is the current plan. ``dirty`` compares by identity with the plan
+    last marked saved, so undoing back to it makes the plan clean again.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self._plan = plan
+        self._saved = plan
+        self._undo: list[tuple[Plan, str]] = []
+        self._redo: list[tuple[Plan, str]] = []
+
+    @property
+    def plan(self) -> Plan:
+        """The current plan."""
+        return self._plan
+
+    @property
+    def dirty(self) -> bool:
+        """True when the current plan is not the one last saved or loaded."""
+        return self._plan is not self._saved
+
+    @property
+    def can_undo(self) -> bool:
+        """True when there is a change to undo."""
+        return bool(self._undo)
+
+    @property
+    def can_redo(self) -> bool:
+        """True when there is an undone change to redo."""
+        return bool(self._redo)
+
+    @property
+    def depth(self) -> tuple[int, int]:
+        """How many steps can be undone and redone."""
+        return len(self._undo), len(self._redo)
+
+    def record(self, change: Change) -> bool:
+        """Make ``change`` current; a change that changed nothing is not recorded."""
+        if change.is_noop or change.plan is self._plan:
+            return False
+        self._undo.append((self._plan, change.description))
+        self._redo.clear()
+        self._plan = change.plan
+        return True
+
+    def undo(self) -> str | None:
+        """Go back one change; returns its description, or None when there is none."""
+        if not self._undo:
+            return None
+        previous, description = self._undo.pop()
+        self._redo.append((self._plan, description))
+        self._plan = previous
+        return description
+
+    def redo(self) -> str | None:
+        """Redo the last undone change; returns its description, or None."""
+        if not self._redo:
+            return None
+        following, description = self._redo.pop()
+        self._undo.append((self._plan, description))
+        self._plan = following
+        return description
+
+    def mark_saved(self) -> None:
+        """The current plan is what is on disk now."""
+        self._saved = self._plan
+
+    def reset(self, plan: Plan) -> None:
+        """Start over from ``plan`` as loaded from disk (a reload): no undo, not dirty."""
+        self._undo.clear()
+        self._redo.clear()
+        self._plan = plan
+        self._saved = plan
