@@ -1,0 +1,239 @@
+"""Collecting every problem in an input file, each with its line and a hint.
+
+A :class:`Checker` gathers :class:`~planner.errors.Problem` records while a
+file is read, so the user sees all of them at once. A :class:`Locator` finds
+the line of a table or key in TOML source text (tomllib reports positions only
+for syntax errors), so semantic problems can name a line too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, TypeVar
+
+from planner.errors import PlanError, Problem
+
+Path_ = tuple[str | int, ...]
+E = TypeVar("E", bound=StrEnum)
+
+_BARE = r"[A-Za-z0-9_-]+"
+_KEY = rf'(?:{_BARE}|"(?:[^"\\]|\\.)*"|\'[^\']*\')'
+_DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
+_HEADER = re.compile(rf"^\[(\[)?\s*({_DOTTED})\s*\](\])?\s*(?:#.*)?$")
+_KEYLINE = re.compile(rf"^({_DOTTED})\s*=")
+_PART = re.compile(_KEY)
+
+
+def _key_parts(dotted: str) -> list[str]:
+    parts = []
+    for m in _PART.finditer(dotted):
+        raw = m.group(0)
+        if raw[0] in "\"'":
+            raw = raw[1:-1].encode().decode("unicode_escape") if raw[0] == '"' else raw[1:-1]
+        parts.append(raw)
+    return parts
+
+
+class Locator:
+    """Line numbers of tables and keys in TOML text, addressed like the parsed data.
+
+    ``locate(("items", 3, "priority"))`` is the line of ``priority =`` under the
+    fourth ``[[items]]`` header; unknown paths fall back to their longest known
+    prefix. Array-of-table indexes are 0-based, as in the parsed data.
+    """
+
+    def __init__(self, text: str) -> None:
+        self._lines: dict[Path_, int] = {}
+        counters: dict[Path_, int] = {}
+        current: Path_ = ()
+        closing: str | None = None
+        for lineno, raw in enumerate(text.splitlines(), start=1):
+            line = raw.strip()
+            if closing is not None:  # inside a multi-line string
+                if line.count(closing) % 2 == 1:
+                    closing = None
+                continue
+            header = _HEADER.match(line)
+            if header and bool(header.group(1)) == bool(header.group(3)):
+                current = self._resolve(_key_parts(header.group(2)), counters)
+                if header.group(1):
+                    index = counters.get(current, -1) + 1
+                    counters[current] = index
+                    current = (*current, index)
+                self._lines.setdefault(current, lineno)
+                continue
+            key = _KEYLINE.match(line)
+            if key:
+                self._lines.setdefault((*current, *_key_parts(key.group(1))), lineno)
+                rest = line[key.end() :]
+                for quote in ('"""', "'''"):
+                    if rest.count(quote) % 2 == 1:
+                        closing = quote
+
+    @staticmethod
+    def _resolve(parts: list[str], counters: dict[Path_, int]) -> Path_:
+        out: Path_ = ()
+        for i, part in enumerate(parts):
+            out = (*out, part)
+            if i < len(parts) - 1 and out in counters:
+                out = (*out, counters[out])
+        return out
+
+    def locate(self, path: Path_) -> int | None:
+        """The line of ``path`` or of its longest known prefix; None if nothing matches."""
+        for end in range(len(path), 0, -1):
+            line = self._lines.get(path[:end])
+            if line is not None:
+                return line
+        return None
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest choice, or None when nothing is close."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None
+
+
+@dataclass
+class Checker:
+    """Collects problems found in one file; ``raise_if_any`` turns them into a PlanError."""
+
+    file: str
+    locator: Locator | None = None
+    problems: list[Problem] = field(default_factory=list)
+    line_of: Callable[[Path_], int | None] | None = None
+
+    def add(
+        self,
+        message: str,
+        path: Path_ = (),
+        label: str | None = None,
+        hint: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        """Record a problem at ``path`` (a data path used to find the line)."""
+        if line is None and path:
+            if self.line_of is not None:
+                line = self.line_of(path)
+            elif self.locator is not None:
+                line = self.locator.locate(path)
+        self.problems.append(Problem(message, self.file, line, column, label, hint))
+
+    def unknown_keys(
+        self, table: dict[str, Any], known: Collection[str], path: Path_, label: str
+    ) -> None:
+        """Report every key of ``table`` not in ``known``, with a did-you-mean hint."""
+        for key in table:
+            if key not in known:
+                hint = did_you_mean(key, known) or f"expected one of {', '.join(known)}"
+                where = f"{label}.{key}" if label else key
+                self.add("unknown key", (*path, key), where, hint)
+
+    def raise_if_any(self) -> None:
+        """Raise a PlanError listing every problem, if there is one."""
+        if self.problems:
+            raise PlanError(self.problems)
+
+
+class Invalid(ValueError):
+    """A value that does not fit; the message says what was expected."""
+
+
+def _show(value: object) -> str:
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return repr(value) if not isinstance(value, dt.date) else value.isoformat()
+
+
+def as_str(value: object) -> str:
+    """A string, or Invalid."""
+    if not isinstance(value, str):
+        raise Invalid(f"{_show(value)} is not a string")
+    return value
+
+
+def as_text(value: object) -> str:
+    """A non-empty string, or Invalid."""
+    text = as_str(value)
+    if not text.strip():
+        raise Invalid("must not be empty")
+    return text
+
+
+def as_bool(value: object) -> bool:
+    """A boolean, or Invalid."""
+    if not isinstance(value, bool):
+        raise Invalid(f"{_show(value)} is not true or false")
+    return value
+
+
+def as_int(value: object, minimum: int | None = None) -> int:
+    """An integer of at least ``minimum``, or Invalid."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid(f"{_show(value)} is not a whole number")
+    if minimum is not None and value < minimum:
+        raise Invalid(f"{value} is less than {minimum}")
+    return value
+
+
+def as_enum(value: object, enum: type[E]) -> E:
+    """A member of ``enum`` given by its value, or Invalid listing the choices."""
+    choices = [m.value for m in enum]
+    if isinstance(value, str) and value in choices:
+        return enum(value)
+    raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
+
+
+def as_date(value: object) -> dt.date:
+    """A calendar date (TOML date or ISO string), or Invalid."""
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
+        raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
+    return value
+
+
+def as_datetime(value: object) -> dt.datetime:
+    """A UTC date-time; a date or a time without offset counts as UTC."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise Invalid(
+                f"{_show(value)} is not a date-time (expected e.g. 2009-08-31T12:00:00Z)"
+            ) from None
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
+    raise Invalid(f"{_show(value)} is not a date-time (expected e.g. 2009-08-31T12:00:00Z)")
+
+
+def as_str_list(value: object) -> tuple[str, ...]:
+    """A list of strings, or Invalid."""
+    if not isinstance(value, list):
+        raise Invalid(f"{_show(value)} is not a list of strings")
+    for entry in value:
+        if not isinstance(entry, str):
+            raise Invalid(f"{_show(entry)} in the list is not a string")
+    return tuple(value)
+
+
+def as_table(value: object) -> dict[str, Any]:
+    """A table (mapping), or Invalid."""
+    if not isinstance(value, dict):
+        raise Invalid(f"{_show(value)} is not a table")
+    return value
