@@ -39,9 +39,12 @@ class DayRange:
         b = _DAY.match((last or first).strip())
         if not a or not b or bool(a.group(1)) != bool(b.group(1)):
             raise ValueError(
-                f"{text!r} is not a day or range; expected MM-DD, YYYY-MM-DD or A..B of the same form"
+                f"{text!r} is not a day or range; expected MM-DD, YYYY-MM-DD or A..B of one form"
             )
-        ya, yb = (int(a.group(1)) if a.group(1) else None), (int(b.group(1)) if b.group(1) else None)
+        ya, yb = (
+            (int(a.group(1)) if a.group(1) else None),
+            (int(b.group(1)) if b.group(1) else None),
+        )
         rng = cls((int(a.group(2)), int(a.group(3))), (int(b.group(2)), int(b.group(3))), ya, yb)
         try:
             if ya is not None and yb is not None:

@@ -1,0 +1,401 @@
+"""The point-release calendar: from a cadence policy and recorded facts to every milestone date.
+
+The train is a chain. The first point release in the plan is the anchor (it
+must carry an actual or pinned release day); every later point release is
+planned from the day the previous one shipped (or is planned to ship), so a
+recorded slip moves everything after it. Each release's freeze, last posting
+date and release candidates are counted back and forth from its release day.
+Support windows come from the maintenance model, and maintained branches get
+their bug-fix (maintenance) releases on a cadence of their own.
+
+All dates are calendar days in the policy's time zone; only ``today_in`` looks
+at the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+import pendulum
+
+from planner.errors import PlanError, Problem
+from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec, series_of
+from planner.policy import MaintenanceModel, Policy
+
+WEEK = dt.timedelta(weeks=1)
+DAY = dt.timedelta(days=1)
+
+
+def today_in(policy: Policy) -> dt.date:
+    """Today's date in the policy's time zone."""
+    now = pendulum.now(policy.timezone)
+    return dt.date(now.year, now.month, now.day)
+
+
+def version_key(version: str) -> tuple[tuple[int, str], ...]:
+    """Sort key for dotted versions: numeric parts compare as numbers (4.10 after 4.9)."""
+    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+
+
+def next_point_version(version: str) -> str:
+    """The version after a point release: bump the minor, keep the width (3.4.0 -> 3.5.0)."""
+    parts = version.split(".")
+    if len(parts) < 2 or not parts[1].isdigit():
+        return f"{version}.next"
+    bumped = [parts[0], str(int(parts[1]) + 1)] + ["0"] * (len(parts) - 2)
+    return ".".join(bumped)
+
+
+def next_maintenance_version(version: str) -> str:
+    """The bug-fix release after ``version`` in its series (3.4.0 -> 3.4.1, 4.0 -> 4.0.1)."""
+    parts = version.split(".")
+    if len(parts) < 3:
+        return f"{version}.1"
+    if parts[2].isdigit():
+        return ".".join([*parts[:2], str(int(parts[2]) + 1), *parts[3:]])
+    return f"{version}.1"
+
+
+def is_new_major(version: str, previous: str | None) -> bool:
+    """True for the first release of a new major train (``4.0`` after ``3.4``)."""
+    if previous is None:
+        return False
+    return version.split(".")[0] != previous.split(".")[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A release day chosen for a point release, with what the calendar had to do."""
+
+    day: dt.date
+    notes: tuple[str, ...]
+
+
+def _search(
+    start: dt.date, stop: dt.date, step: int, ok: Callable[[dt.date], bool]
+) -> dt.date | None:
+    """First day from ``start`` towards ``stop`` (inclusive) for which ``ok`` holds."""
+    day = start
+    while (day <= stop) if step > 0 else (day >= stop):
+        if ok(day):
+            return day
+        day += DAY * step
+    return None
+
+
+def _place_release(
+    policy: Policy, earliest: dt.date, aim: dt.date, latest: dt.date, freeze_weeks: int
+) -> _Placed:
+    """Pick the release day nearest after ``aim`` inside ``[earliest, latest]``.
+
+    Preference: the policy's weekday and a free release and freeze day; then any
+    weekday; then the first free day after the window (noted).
+    """
+    weekday = policy.cadence.weekday
+
+    def free(day: dt.date) -> bool:
+        return not policy.blocked(day) and not policy.blocked(day - WEEK * freeze_weeks)
+
+    def preferred(day: dt.date) -> bool:
+        return (weekday is None or day.weekday() == weekday) and free(day)
+
+    aim = min(max(aim, earliest), latest)
+    for ok in (preferred, free):
+        found = _search(aim, latest, 1, ok) or _search(aim, earliest, -1, ok)
+        if found:
+            return _Placed(found, () if ok is preferred else ("not on the preferred weekday",))
+    late = _search(latest + DAY, latest + dt.timedelta(days=366), 1, preferred)
+    if late is None:
+        raise PlanError(Problem("no day in a year is free of blackouts", field="policy.blackouts"))
+    return _Placed(late, (f"window exceeded by {(late - latest).days} days (blackouts)",))
+
+
+def _unblock_back(policy: Policy, day: dt.date) -> dt.date:
+    """Move a freeze earlier until it is off blackouts and holidays."""
+    while policy.blocked(day):
+        day -= DAY
+    return day
+
+
+def _stabilization(
+    policy: Policy, spec: ReleaseSpec, day: dt.date, major: bool
+) -> tuple[dt.date, dt.date | None, tuple[dt.date, ...]]:
+    """Freeze, last posting date and release candidates before a point release day."""
+    st = policy.stabilization
+    freeze = spec.pins.get("freeze") or _unblock_back(
+        policy, day - WEEK * st.freeze_weeks_for(major)
+    )
+    last_posting = spec.pins.get("last_posting")
+    if last_posting is None and st.last_posting_weeks > 0:
+        last_posting = freeze - WEEK * st.last_posting_weeks
+    rcs: list[dt.date] = []
+    rc = freeze + dt.timedelta(days=st.rc1_after_days)
+    while rc < day and st.rc_every_days > 0:
+        rcs.append(rc)
+        rc += dt.timedelta(days=st.rc_every_days)
+    return freeze, last_posting, tuple(rcs)
+
+
+def _point_days(
+    policy: Policy, specs: Sequence[ReleaseSpec]
+) -> Iterator[tuple[ReleaseSpec, _Placed, bool, dt.date | None]]:
+    """Walk the chain of point releases: (spec, planned day, new major?, previous release day)."""
+    cad, st = policy.cadence, policy.stabilization
+    prev: ReleaseSpec | None = None
+    prev_planned: dt.date | None = None
+    for spec in specs:
+        major = is_new_major(spec.version, prev.version if prev else None)
+        if prev is None or prev_planned is None:
+            anchor = spec.pins.get("release") or spec.actual
+            if anchor is None:
+                raise PlanError(
+                    Problem(
+                        f"the first point release {spec.version} needs an actual or pinned day",
+                        field=f"releases[{spec.version}]",
+                        hint="add `actual = YYYY-MM-DD` or a [releases.pins] release date",
+                    )
+                )
+            placed, start = _Placed(anchor, ()), None
+        else:
+            start = prev.actual or prev_planned
+            extra = (st.freeze_weeks_for(True) - st.freeze_weeks) if major else 0
+            weeks = cad.planned_weeks + extra
+            if cad.catch_up and prev.actual and prev.actual > prev_planned:
+                slip = prev.actual - prev_planned
+                weeks_td = max(WEEK * weeks - slip, WEEK * (cad.min_weeks + extra))
+            else:
+                weeks_td = WEEK * weeks
+            pinned = spec.pins.get("release")
+            if pinned is not None:
+                placed = _Placed(pinned, ("release day pinned",))
+            else:
+                placed = _place_release(
+                    policy,
+                    start + WEEK * (cad.min_weeks + extra),
+                    start + weeks_td,
+                    start + WEEK * (cad.max_weeks + extra),
+                    st.freeze_weeks_for(major),
+                )
+        yield spec, placed, major, start
+        prev, prev_planned = spec, placed.day
+
+
+def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Release]:
+    """Every point release with its stabilization dates (support windows come later)."""
+    out: list[Release] = []
+    for spec, placed, major, _ in _point_days(policy, specs):
+        # A shipped release stabilized before the day it actually shipped.
+        freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
+        # Work for a release starts when the one before it freezes and branches off.
+        start = out[-1].freeze if out else None
+        series = series_of(spec.version)
+        notes = placed.notes + (("first release of a new major train",) if major else ())
+        out.append(
+            Release(
+                version=spec.version,
+                kind=ReleaseKind.POINT,
+                series=series,
+                branch=spec.branch or policy.branch_for(series),
+                development_start=start,
+                last_posting=last_posting,
+                freeze=freeze,
+                rcs=rcs,
+                release=placed.day,
+                actual=spec.actual,
+                notes=notes,
+            )
+        )
+    return out
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    d = pendulum.date(day.year, day.month, day.day).add(months=months)
+    return dt.date(d.year, d.month, d.day)
+
+
+def _with_support(policy: Policy, points: list[Release], beyond: list[dt.date]) -> list[Release]:
+    """Fill maintained_until / security_until by the maintenance model.
+
+    ``beyond`` holds the planned days of point releases after the last one shown,
+    so the newest releases also get an end of support.
+    """
+    m = policy.maintenance
+    days = [r.day for r in points] + beyond
+    out = []
+    for i, r in enumerate(points):
+        if m.model is MaintenanceModel.WINDOWS:
+            until: dt.date | None = _add_months(r.day, m.general_months)
+        else:
+            ahead = 1 if m.model is MaintenanceModel.UNTIL_NEXT else max(m.newest, 1)
+            until = days[i + ahead] if i + ahead < len(days) else None
+        security = _add_months(until, m.security_months) if until and m.security_months else None
+        out.append(replace(r, maintained_until=until, security_until=security))
+    return out
+
+
+def _maintenance_releases(
+    policy: Policy,
+    point: Release,
+    specs: Sequence[ReleaseSpec],
+    horizon_end: dt.date,
+    today: dt.date,
+) -> list[Release]:
+    """Listed bug-fix releases of a branch, then generated ones while it is maintained."""
+    m = policy.maintenance
+    every = WEEK * m.release_every_weeks if m.release_every_weeks else None
+    out: list[Release] = []
+    prev_day, prev_version = point.day, point.version
+    for spec in specs:
+        day = spec.pins.get("release") or spec.actual
+        if day is None:
+            if every is None:
+                raise PlanError(
+                    Problem(
+                        f"maintenance release {spec.version} has no date",
+                        field=f"releases[{spec.version}]",
+                        hint="pin a release day or set policy.maintenance.release_every_weeks",
+                    )
+                )
+            day = _next_free(policy, prev_day + every)
+        out.append(_maintenance(policy, point, spec, day, prev_day))
+        prev_day, prev_version = out[-1].day, spec.version
+    if every is None or point.maintained_until is None:
+        return out
+    stop = min(point.maintained_until, horizon_end)
+    # Generated bug-fix releases are plans: the past is what the plan records.
+    day = _next_free(policy, max(prev_day + every, today))
+    while day < stop:
+        version = next_maintenance_version(prev_version)
+        spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
+        out.append(_maintenance(policy, point, spec, day, prev_day))
+        prev_day, prev_version = day, version
+        day = _next_free(policy, day + every)
+    return out
+
+
+def _next_free(policy: Policy, day: dt.date) -> dt.date:
+    """The first day on or after ``day`` on the preferred weekday and off blackouts."""
+    weekday = policy.cadence.weekday
+    while policy.blocked(day) or (weekday is not None and day.weekday() != weekday):
+        day += DAY
+    return day
+
+
+def _maintenance(
+    policy: Policy, point: Release, spec: ReleaseSpec, day: dt.date, start: dt.date
+) -> Release:
+    rc_days = policy.maintenance.rc_days
+    rcs = (
+        (day - dt.timedelta(days=rc_days),)
+        if rc_days and day - dt.timedelta(days=rc_days) > start
+        else ()
+    )
+    return Release(
+        version=spec.version,
+        kind=ReleaseKind.MAINTENANCE,
+        series=point.series,
+        branch=spec.branch or point.branch,
+        development_start=start,
+        last_posting=None,
+        freeze=None,
+        rcs=rcs,
+        release=day,
+        actual=spec.actual,
+        maintained_until=point.maintained_until,
+        security_until=point.security_until,
+    )
+
+
+def _check_specs(plan: Plan) -> None:
+    """Problems the chain cannot be computed with: maintenance releases without a branch."""
+    series = {series_of(s.version) for s in plan.releases if s.kind is ReleaseKind.POINT}
+    problems = [
+        Problem(
+            f"maintenance release {s.version} belongs to series {series_of(s.version)}, "
+            "which has no point release in the plan",
+            field=f"releases[{s.version}]",
+            hint="add the point release (with its actual day) or drop the maintenance release",
+        )
+        for s in plan.releases
+        if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) not in series
+    ]
+    if problems:
+        raise PlanError(problems)
+
+
+def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list[Release]:
+    """Every release of the plan with all dates, extended to ``upcoming`` unshipped point releases.
+
+    ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
+    """
+    _check_specs(plan)
+    policy = plan.policy
+    want = policy.horizon if upcoming is None else upcoming
+    specs = sorted(
+        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
+        key=lambda s: version_key(s.version),
+    )
+    if not specs:
+        return []
+    while sum(1 for s in specs if s.actual is None) < want:
+        specs.append(ReleaseSpec(next_point_version(specs[-1].version)))
+    # A few hidden releases past the last one give the newest branches an end of support.
+    hidden = [ReleaseSpec(next_point_version(specs[-1].version))]
+    for _ in range(max(policy.maintenance.newest, 1) - 1):
+        hidden.append(ReleaseSpec(next_point_version(hidden[-1].version)))
+    chain = _point_releases(policy, specs + hidden)
+    points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
+    horizon_end = max((r.day for r in points), default=today)
+    train: list[Release] = list(points)
+    for point in points:
+        listed = sorted(
+            (
+                s
+                for s in plan.releases
+                if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) == point.series
+            ),
+            key=lambda s: version_key(s.version),
+        )
+        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today))
+    train.sort(key=lambda r: (r.day, version_key(r.version)))
+    return train
+
+
+def phase_on(release: Release, today: dt.date) -> Phase:
+    """The phase of a release on ``today``."""
+    if today >= release.day:
+        if release.kind is ReleaseKind.MAINTENANCE or release.maintained_until is None:
+            return Phase.RELEASED
+        if today <= release.maintained_until:
+            return Phase.MAINTAINED if today > release.day else Phase.RELEASED
+        if release.security_until and today <= release.security_until:
+            return Phase.SECURITY_ONLY
+        return Phase.EOL
+    if release.rcs and today >= release.rcs[0]:
+        return Phase.RC
+    if release.freeze and today >= release.freeze:
+        return Phase.FROZEN
+    if release.development_start is None or today >= release.development_start:
+        return Phase.DEVELOPMENT
+    return Phase.PLANNING
+
+
+def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
+    """The next milestone on or after ``today`` (end of support once released), or None."""
+    for name, day in release.milestones():
+        if day >= today:
+            return name, day
+    for name, end in (
+        ("end of maintenance", release.maintained_until),
+        ("end of security support", release.security_until),
+    ):
+        if release.kind is ReleaseKind.POINT and end and end >= today:
+            return name, end
+    return None
+
+
+def find(train: Sequence[Release], version: str) -> Release | None:
+    """The release with this version in a train, or None."""
+    return next((r for r in train if r.version == version), None)
