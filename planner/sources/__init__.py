@@ -1,0 +1,1 @@
+"""Where roadmap items come from: tracker adapters and import files, behind one small protocol."""
