@@ -1,0 +1,339 @@
+"""The one async HTTP layer all tracker adapters share (httpx underneath).
+
+:class:`HttpClient` is made per source and gives adapters one call,
+:meth:`HttpClient.get_json`, that:
+
+- keeps at most ``max_per_host`` (4) requests in flight per host; clients of
+  one sync share a :class:`HostLimiter`, so two sources on one forge share it;
+- retries 5xx answers, timeouts and connection errors with exponential backoff
+  plus jitter, a bounded number of times;
+- waits out rate limits (429, and GitHub's 403 with ``x-ratelimit-remaining: 0``
+  or a "secondary rate limit" body) as long as ``Retry-After`` or
+  ``x-ratelimit-reset`` says, up to ``max_wait`` seconds, telling the reporter;
+- sends ``If-None-Match`` for a :class:`~planner.sources.base.Conditional`
+  and turns a 304 into the cached body;
+- turns 401/403/404 and other refusals into a :class:`SourceError` that names
+  the source and what to check;
+- reads the token only from the environment variable named by ``token_env``,
+  refuses to send it over plain ``http://`` except to loopback, and keeps it
+  out of every message and exception (httpx errors are never chained).
+
+Tests swap the network for ``httpx.MockTransport`` via ``transport=``, and
+``sleep``/``clock`` for fakes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import json
+import os
+import random
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from planner.errors import SourceError
+from planner.sources.base import Conditional, Reporter, SourceConfig
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = "relplan/0.1 (+release planning dashboard)"
+RETRY_STATUS = frozenset({500, 502, 503, 504})
+_NOT_JSON = object()
+
+
+def read_token(config: SourceConfig, env: Mapping[str, str] | None = None) -> str | None:
+    """The token from the variable named by ``token_env`` (None when no variable is named).
+
+    A named but unset/empty variable is an error naming the variable, never a value.
+    """
+    if not config.token_env:
+        return None
+    value = (os.environ if env is None else env).get(config.token_env, "").strip()
+    if not value:
+        raise SourceError(config.problem(
+            f"environment variable {config.token_env} is not set or empty", "token_env",
+            hint=f"export {config.token_env}=<your API token>, or remove token_env",
+        ))
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses (where plain http may carry a token)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_transport_security(config: SourceConfig, url: str, has_token: bool) -> None:
+    """Refuse to send a token over plain http:// unless the host is loopback."""
+    parts = urlsplit(url)
+    if has_token and parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+        raise SourceError(config.problem(
+            f"refusing to send the token from {config.token_env} over plain http:// "
+            f"to {parts.hostname}", "url", hint="use an https:// URL",
+        ))
+
+
+class HostLimiter:
+    """At most ``per_host`` requests in flight per host, shared by every client of a sync."""
+
+    def __init__(self, per_host: int = 4) -> None:
+        self.per_host = per_host
+        self._sems: dict[str, asyncio.Semaphore] = {}
+        self.in_flight: dict[str, int] = {}
+        self.peak: dict[str, int] = {}
+
+    def slot(self, host: str) -> _Slot:
+        """An async context manager holding one of the host's slots."""
+        if host not in self._sems:
+            self._sems[host] = asyncio.Semaphore(self.per_host)
+        return _Slot(self, host, self._sems[host])
+
+
+class _Slot:
+    def __init__(self, limiter: HostLimiter, host: str, sem: asyncio.Semaphore) -> None:
+        self.limiter, self.host, self.sem = limiter, host, sem
+
+    async def __aenter__(self) -> None:
+        await self.sem.acquire()
+        n = self.limiter.in_flight.get(self.host, 0) + 1
+        self.limiter.in_flight[self.host] = n
+        self.limiter.peak[self.host] = max(n, self.limiter.peak.get(self.host, 0))
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.limiter.in_flight[self.host] -= 1
+        self.sem.release()
+
+
+@dataclass(frozen=True, slots=True)
+class JsonResponse:
+    """A decoded answer: ``data`` (from the cache on 304), headers, and the validator."""
+
+    url: str
+    status: int
+    data: Any
+    headers: Mapping[str, str]
+    conditional: Conditional | None
+    not_modified: bool = False
+
+
+Sleep = Callable[[float], Awaitable[None]]
+
+
+class HttpClient:
+    """HTTP for one source; see the module docstring for what it guarantees.
+
+    ``auth`` are the headers carrying the token (built by the adapter's
+    ``auth_headers``); ``has_token`` tells the security check whether to
+    look at the scheme. ``requests`` counts requests sent (every retry, every 304).
+    """
+
+    def __init__(
+        self,
+        config: SourceConfig,
+        *,
+        auth: Mapping[str, str] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        limiter: HostLimiter | None = None,
+        reporter: Reporter | None = None,
+        retries: int = 4,
+        backoff: float = 0.5,
+        max_backoff: float = 30.0,
+        max_wait: float = 900.0,
+        timeout: float = 30.0,
+        sleep: Sleep = asyncio.sleep,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        import httpx
+
+        self.config = config
+        self._auth = dict(auth or {})
+        self.limiter = limiter or HostLimiter()
+        self.reporter = reporter or Reporter()
+        self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
+        self.max_wait, self._sleep, self._clock = max_wait, sleep, clock
+        self.requests = 0
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
+        )
+        check_transport_security(config, config.api_url, bool(self._auth))
+
+    async def __aenter__(self) -> HttpClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+    def url(self, path: str) -> str:
+        """An absolute URL: ``path`` joined to the source's base URL unless already absolute."""
+        if path.startswith(("http://", "https://")):
+            return path
+        return self.config.api_url + "/" + path.lstrip("/")
+
+    async def get_json(
+        self,
+        url: str,
+        params: Mapping[str, str | int] | None = None,
+        conditional: Conditional | None = None,
+    ) -> JsonResponse:
+        """GET ``url`` (absolute or relative to the source URL) and decode JSON.
+
+        With ``conditional``, sends ``If-None-Match`` and answers a 304 with its
+        cached body (``not_modified=True``). Raises :class:`SourceError` for
+        refusals, unreadable bodies, and failures that outlast the retries.
+        """
+        full = self.url(url)
+        host = urlsplit(full).hostname or ""
+        check_transport_security(self.config, full, bool(self._auth))
+        headers = dict(self._auth)
+        if conditional:
+            headers["If-None-Match"] = conditional.etag
+        response = await self._send(full, host, params, headers)
+        if response.status_code == 304 and conditional:
+            return JsonResponse(str(response.url), 304, json.loads(conditional.body),
+                                response.headers, conditional, not_modified=True)
+        if response.status_code != 200:
+            raise self._refusal(response)
+        text = response.text
+        try:
+            data = json.loads(text)
+        except ValueError:
+            data = _NOT_JSON
+        if data is _NOT_JSON:
+            raise SourceError(self.config.problem(
+                f"{_public(response.url)} did not answer JSON", "url",
+                hint="check that url points at the tracker's web root",
+            ))
+        etag = response.headers.get("etag")
+        cond = Conditional(etag, text) if etag else None
+        return JsonResponse(str(response.url), 200, data, response.headers, cond)
+
+    async def _send(
+        self, url: str, host: str, params: Mapping[str, str | int] | None,
+        headers: Mapping[str, str],
+    ) -> httpx.Response:
+        import httpx
+
+        failures = waits = 0
+        while True:
+            error = None
+            try:
+                async with self.limiter.slot(host):
+                    self.requests += 1
+                    response = await self._client.get(url, params=params, headers=headers)
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                error = type(exc).__name__  # the exception holds the request and its headers
+            if error is not None:  # raised outside the except: no __context__ to leak
+                failures += 1
+                if failures > self.retries:
+                    raise self._unreachable(url, error)
+                await self._pause(self._backoff(failures), f"{error}; retrying")
+                continue
+            wait = self._rate_limit_wait(response)
+            if wait is not None:
+                waits += 1
+                if wait > self.max_wait or waits > self.retries:
+                    raise self._rate_limited(wait)
+                await self._pause(wait, f"rate limited by {host}; waiting {wait:.0f} s")
+                continue
+            if response.status_code in RETRY_STATUS:
+                failures += 1
+                if failures > self.retries:
+                    return response
+                await self._pause(self._backoff(failures), f"HTTP {response.status_code}; retrying")
+                continue
+            return response
+
+    def _backoff(self, failures: int) -> float:
+        base: float = min(self.max_backoff, self.backoff * 2.0 ** (failures - 1))
+        return base + random.uniform(0, base / 2)
+
+    async def _pause(self, seconds: float, why: str) -> None:
+        self.reporter.status(f"{self.config.name}: {why}")
+        await self._sleep(seconds)
+
+    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
+        """Seconds to wait when the answer is a rate limit, else None."""
+        status, h = response.status_code, response.headers
+        if status == 403:
+            secondary = "secondary rate limit" in response.text.lower()
+            if not (secondary or h.get("x-ratelimit-remaining") == "0"):
+                return None
+        elif status != 429:
+            return None
+        retry_after = h.get("retry-after")
+        if retry_after:
+            if retry_after.strip().isdigit():
+                return float(retry_after)
+            try:
+                when = email.utils.parsedate_to_datetime(retry_after).timestamp()
+                return max(0.0, float(when - self._clock()))
+            except (TypeError, ValueError):
+                pass
+        reset = h.get("x-ratelimit-reset")
+        if reset and reset.strip().isdigit():
+            return max(1.0, float(reset) - self._clock())
+        return 60.0  # GitHub's advice for a secondary limit without headers
+
+    def _rate_limited(self, wait: float) -> SourceError:
+        return SourceError(self.config.problem(
+            f"rate limited; the tracker asks to wait {wait:.0f} s", "token_env",
+            hint="sync again later" + (
+                "" if self.config.token_env else "; a token raises the limit (token_env)"
+            ),
+        ))
+
+    def _unreachable(self, url: str, error: str) -> SourceError:
+        return SourceError(self.config.problem(
+            f"cannot reach {_public(url)} ({error})", "url",
+            hint="check the URL and the network; nothing was changed",
+        ))
+
+    def _refusal(self, response: httpx.Response) -> SourceError:
+        status, url, cfg = response.status_code, _public(response.url), self.config
+        var = cfg.token_env
+        if status == 401:
+            hint = (f"check the token in ${var}" if var
+                    else "this tracker needs a token: set token_env to a variable holding it")
+            return SourceError(cfg.problem(
+                f"the tracker refused the credentials (HTTP 401) at {url}", "token_env", hint
+            ))
+        if status == 403:
+            hint = (f"check that the token in ${var} may read project {cfg.project!r}" if var
+                    else f"project {cfg.project!r} may need a token (token_env)")
+            return SourceError(cfg.problem(f"access denied (HTTP 403) at {url}", "token_env", hint))
+        if status == 404:
+            return SourceError(cfg.problem(
+                f"not found (HTTP 404): {url}", "project",
+                hint=f"check project = {cfg.project!r} and url = {cfg.url!r}"
+                + (f" (and that ${var} may see it)" if var else ""),
+            ))
+        return SourceError(cfg.problem(
+            f"the tracker answered HTTP {status} at {url}", "url",
+            hint="try again later; nothing was changed",
+        ))
+
+
+def _public(url: object) -> str:
+    """A URL fit for a message: no query string (it may hold filters or keys), no userinfo."""
+    parts = urlsplit(str(url))
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"

@@ -1,0 +1,115 @@
+"""SourceConfig validation, mapping rules and the Backport field format."""
+
+from __future__ import annotations
+
+import pytest
+
+from planner.errors import PlanError
+from planner.model import BackportState, Kind, Priority, State
+from planner.sources.base import (
+    Conditional,
+    Cursor,
+    Rules,
+    SourceConfig,
+    format_backport_field,
+    parse_backport_field,
+    parse_sources,
+)
+
+RUBY = {
+    "name": "ruby",
+    "kind": "redmine",
+    "url": "https://bugs.ruby-lang.org",
+    "project": "ruby-master",
+    "token_env": "RUBY_KEY",
+    "backport_field": "Backport",
+    "kinds": {"Bug": "bug", "Feature": "feature"},
+    "priorities": {"Immediate": "critical", "Normal": "medium"},
+    "blocker": ["Immediate"],
+}
+
+
+def test_valid_table_parses_with_rules() -> None:
+    cfg = SourceConfig.from_table(RUBY, file="c.toml", line=3)
+    assert (cfg.name, cfg.kind, cfg.project, cfg.token_env) == (
+        "ruby", "redmine", "ruby-master", "RUBY_KEY")
+    assert cfg.rules.kind_for(["bug"]) is Kind.BUG
+    assert cfg.rules.priority_for(["IMMEDIATE"]) is Priority.CRITICAL
+    assert cfg.rules.is_blocker(["immediate"])
+    assert cfg.rules.backport_field == "Backport"
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"kind": "trac"}, "sources.ruby.kind", "not a source kind"),
+        ({"url": None}, "sources.ruby.url", "missing"),
+        ({"url": "ftp://x"}, "sources.ruby.url", "http(s)"),
+        ({"project": None}, "sources.ruby.project", "missing"),
+        ({"token_env": "abc-123 secret"}, "sources.ruby.token_env", "NAME"),
+        ({"kinds": {"Bug": "bugfix"}}, "sources.ruby.kinds.Bug", "not valid"),
+        ({"page_size": 500}, "sources.ruby.page_size", "1 to 100"),
+        ({"release_pattern": "("}, "sources.ruby.release_pattern", "regular expression"),
+        ({"backport_labels": ["backport"]}, "sources.ruby.backport_labels", "{series}"),
+        ({"tokn_env": "X"}, "sources.ruby.tokn_env", "not a known"),
+    ],
+)
+def test_invalid_tables_name_the_field(change: dict, field: str, words: str) -> None:
+    table = {k: v for k, v in {**RUBY, **change}.items() if v is not None}
+    with pytest.raises(PlanError) as info:
+        SourceConfig.from_table(table, file="c.toml", line=7)
+    problem = next(p for p in info.value.problems if p.field == field)
+    assert words in problem.message + (problem.hint or "")
+    assert (problem.file, problem.line) == ("c.toml", 7)
+
+
+def test_missing_name_is_located_by_index_and_duplicates_are_refused() -> None:
+    with pytest.raises(PlanError) as info:
+        parse_sources([RUBY, {"kind": "redmine"}, RUBY])
+    fields = [p.field for p in info.value.problems]
+    assert "sources[1].name" in fields
+    assert "sources.ruby.name" in fields  # used twice
+
+
+def test_file_source_needs_a_path_not_a_url() -> None:
+    cfg = SourceConfig.from_table({"name": "wish", "kind": "file", "path": "wish.csv"})
+    assert cfg.path == "wish.csv" and cfg.url is None
+    with pytest.raises(PlanError):
+        SourceConfig.from_table({"name": "wish", "kind": "file"})
+
+
+def test_release_mapping_explicit_pattern_and_identity() -> None:
+    rules = Rules(releases={"Next": "4.1"}, release_pattern=r"^Ruby (?P<version>\d+\.\d+)")
+    assert rules.release_for("Next") == "4.1"
+    assert rules.release_for("Ruby 3.4 (dev)") == "3.4"
+    assert rules.release_for("Someday") is None
+    assert Rules().release_for("4.0.1") == "4.0.1"
+
+
+def test_state_rules_override_enum_names() -> None:
+    rules = Rules(states={"Assigned": State.IN_PROGRESS})
+    assert rules.state_for(["assigned"]) is State.IN_PROGRESS
+    assert rules.state_for(["Rejected"]) is State.REJECTED
+    assert rules.state_for(["Feedback"], State.PROPOSED) is State.PROPOSED
+
+
+def test_backport_labels() -> None:
+    rules = Rules(backport_labels=("needs backport to {series}", "backport-{series}"))
+    got = rules.backports_from_labels(["needs backport to 3.12", "backport-3.11", "bug"])
+    assert got == {"3.12": BackportState.REQUIRED, "3.11": BackportState.REQUIRED}
+
+
+def test_backport_field_round_trip_and_bad_parts() -> None:
+    states, bad = parse_backport_field("3.3: REQUIRED, 3.2: DONE, 3.1: DONTNEED, 2.7: maybe")
+    assert states == {"3.3": BackportState.REQUIRED, "3.2": BackportState.DONE,
+                      "3.1": BackportState.DONTNEED}
+    assert bad == ["2.7: maybe"]
+    assert format_backport_field(states) == "3.3: REQUIRED, 3.2: DONE, 3.1: DONTNEED"
+    assert parse_backport_field("") == ({}, [])
+    assert parse_backport_field(" 3.4 : wontfix ")[0] == {"3.4": BackportState.WONTFIX}
+
+
+def test_cursor_json_round_trip() -> None:
+    cur = Cursor("2026-01-01T00:00:00Z", {"u": Conditional('W/"x"', "[]")}, {"closed": "5,6"})
+    assert Cursor.from_json(cur.to_json()) == cur
+    assert Cursor.from_json(None) == Cursor()
