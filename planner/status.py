@@ -1,0 +1,165 @@
+"""Stabilization and backport status of each release, as plain data.
+
+A status answers, for one release on one day: which phase is it in, what is
+the next milestone and how far away, how much of its work is done, what
+blocks it, which features are still open after its freeze, which fixes still
+have to reach the branches it covers, and whether it is a go.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from planner.calendar import next_milestone, phase_on
+from planner.errors import PlanError, Problem
+from planner.laying import at_risk
+from planner.model import (
+    BackportState,
+    Item,
+    Kind,
+    Phase,
+    Plan,
+    Release,
+    ReleaseKind,
+    State,
+)
+
+GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseStatus:
+    """Everything a release manager asks about one release on one day."""
+
+    version: str
+    kind: ReleaseKind
+    phase: Phase
+    next_milestone: str | None
+    next_date: dt.date | None
+    days_to_next: int | None
+    items_total: int
+    items_done: int
+    open_by_kind: dict[str, int]
+    blockers_open: list[str]
+    features_open_after_freeze: list[str]
+    at_risk: dict[str, str | None]
+    backports: dict[str, dict[str, int]]
+    verdict: str
+    reasons: list[str] = field(default_factory=list)
+
+    def backport_totals(self) -> dict[str, int]:
+        """Backport counts per state, summed over the branches this release covers."""
+        total: Counter[str] = Counter()
+        for counts in self.backports.values():
+            total.update(counts)
+        return {s.value: total[s.value] for s in BackportState if total[s.value]}
+
+
+def _covered_series(release: Release, train: Sequence[Release], today: dt.date) -> list[str]:
+    """Branches whose backports this release answers for.
+
+    A maintenance release, or a shipped point release, answers for its own
+    branch while that branch is supported; an upcoming point release for
+    every branch still supported today.
+    """
+    if release.kind is ReleaseKind.MAINTENANCE or today >= release.day:
+        end = release.security_until or release.maintained_until
+        return [release.series] if end is None or today <= end else []
+    return sorted(
+        {r.series for r in train if r.kind is ReleaseKind.POINT and phase_on(r, today).is_supported}
+    )
+
+
+def _backports(items: Sequence[Item], series: list[str]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for s in series:
+        counts = Counter(it.backports[s].value for it in items if s in it.backports)
+        if counts:
+            out[s] = {b.value: counts[b.value] for b in BackportState if counts[b.value]}
+    return out
+
+
+def _verdict(
+    release: Release,
+    today: dt.date,
+    blockers: list[str],
+    late_features: list[str],
+    backports: dict[str, dict[str, int]],
+) -> tuple[str, list[str]]:
+    if release.shipped:
+        return SHIPPED, [f"shipped {release.actual}"]
+    reasons = []
+    if blockers:
+        reasons.append(f"{len(blockers)} open blocker(s): {', '.join(blockers)}")
+    if late_features:
+        ids = ", ".join(late_features)
+        reasons.append(f"{len(late_features)} feature(s) still open after the freeze: {ids}")
+    if release.kind is ReleaseKind.MAINTENANCE:
+        pending = sum(
+            n
+            for counts in backports.values()
+            for state, n in counts.items()
+            if BackportState(state).is_pending
+        )
+        if pending:
+            reasons.append(f"{pending} fix(es) still to backport to {release.series}")
+    if release.day < today:
+        reasons.append(f"release day {release.day} passed with no actual release date recorded")
+    return (NO_GO if reasons else GO), reasons
+
+
+def release_status(
+    plan: Plan, train: Sequence[Release], version: str, today: dt.date
+) -> ReleaseStatus:
+    """The status of one release on ``today``; raises PlanError for an unknown version."""
+    release = next((r for r in train if r.version == version), None)
+    if release is None:
+        known = ", ".join(r.version for r in train)
+        raise PlanError(Problem(f"no release {version!r} in the plan", hint=f"known: {known}"))
+    return _status(plan, train, release, today, at_risk(plan, train, today))
+
+
+def _status(
+    plan: Plan,
+    train: Sequence[Release],
+    release: Release,
+    today: dt.date,
+    risky: dict[str, str | None],
+) -> ReleaseStatus:
+    phase = phase_on(release, today)
+    mine = [it for it in plan.items if it.target == release.version and it.state != State.REJECTED]
+    still_open = [it for it in mine if not it.state.is_closed]
+    blockers = [it.id for it in still_open if it.blocker]
+    frozen = release.freeze is not None and today >= release.freeze
+    late = [
+        it.id for it in still_open if it.kind is Kind.FEATURE and frozen and not release.shipped
+    ]
+    backports = _backports(plan.items, _covered_series(release, train, today))
+    verdict, reasons = _verdict(release, today, blockers, late, backports)
+    nxt = next_milestone(release, today)
+    return ReleaseStatus(
+        version=release.version,
+        kind=release.kind,
+        phase=phase,
+        next_milestone=nxt[0] if nxt else None,
+        next_date=nxt[1] if nxt else None,
+        days_to_next=(nxt[1] - today).days if nxt else None,
+        items_total=len(mine),
+        items_done=sum(1 for it in mine if it.state is State.DONE),
+        open_by_kind=dict(Counter(it.kind.value for it in still_open)),
+        blockers_open=blockers,
+        features_open_after_freeze=late,
+        at_risk={it.id: risky[it.id] for it in mine if it.id in risky},
+        backports=backports,
+        verdict=verdict,
+        reasons=reasons,
+    )
+
+
+def all_status(plan: Plan, train: Sequence[Release], today: dt.date) -> list[ReleaseStatus]:
+    """The status of every release in the train, in calendar order."""
+    risky = at_risk(plan, train, today)
+    return [_status(plan, train, r, today, risky) for r in train]
