@@ -147,17 +147,21 @@ def move(
     train: Sequence[Release],
     today: dt.date,
     step: int,
-    open_releases: OpenReleases,
+    open_releases: OpenReleases | None = None,
 ) -> Change:
     """Move items to the next (``step=1``) or previous (``-1``) release that can take them.
 
-    ``open_releases(item, train, today)`` lists the releases that can take an
+    ``open_releases(item, train, today)`` (default
+    :func:`planner.laying.open_releases_for`) lists the releases that can take an
     item, earliest first (features: point releases not frozen yet; fixes: any
     unshipped release of their branch). Items with nowhere to go stay put.
     """
+    if open_releases is None:
+        from planner.laying import open_releases_for as open_releases
     by_version = {r.version: r for r in train}
 
     def edit(item: Item) -> Item:
+        assert open_releases is not None
         options = sorted(open_releases(item, train, today), key=lambda r: r.day)
         version = _adjacent(item, options, by_version, step)
         if version is None or version == item.target:

@@ -234,3 +234,15 @@ def test_undo_everything_returns_the_original_plan(steps: list[tuple[str, set[st
         history.undo()
         assert history.plan == expected
     assert history.plan is PLAN and not history.dirty
+
+
+def test_move_with_the_real_calendar_moves_remus_past_the_frozen_release() -> None:
+    from planner.calendar import build_train
+    from planner.demo import DEMO_TODAY, demo_plan
+
+    plan = demo_plan()
+    train = build_train(plan, DEMO_TODAY)
+    change = ops.move(plan, {"demo#remus"}, train, DEMO_TODAY, 1)
+    assert change.description == "moved demo#remus 4.0.0 -> 4.1.0"
+    back = ops.move(change.plan, {"demo#remus"}, train, DEMO_TODAY, -1)
+    assert back.is_noop  # 4.0.0 is frozen: no earlier release can take a feature
