@@ -1,0 +1,394 @@
+"""Which upstream fixes still have to reach which stable branch, from git history alone.
+
+For every stable branch, an upstream commit (one not in the branch's own history)
+is reported when it was picked there (**done**: by marker, or by an identical
+``git patch-id --stable`` without a marker), when its ``Fixes:`` culprit ships
+in the branch (**required** unless done), or when it carries a backport request
+covering the branch's series (**required**). A whole scan costs a fixed handful
+of git processes, whatever the number of commits (see :mod:`planner.git.repo`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from planner.errors import Problem, SourceError
+from planner.git.markers import Markers, Pick, Request, parse_message
+from planner.git.repo import Commit, Repo
+from planner.model import BackportState
+
+#: Upstream commits worth parsing: fixes, backport requests (one ``git log --grep``).
+FIX_GREP = (r"^fixes:[[:space:]]*[0-9a-f]{4}", r"stable@(vger\.)?kernel\.org", r"^backport:")
+
+_LENIENT = "reword the commit, or pass --lenient to report it as a warning"
+_UNSHALLOW = "run `git fetch --unshallow` (relplan never fetches)"
+_SERIES = re.compile(r"(\d+\.\d+)(?!.*\d+\.\d+)")
+
+
+@dataclass(frozen=True, slots=True)
+class BranchTarget:
+    """A stable branch to check, its release series, and whether it takes security fixes only."""
+
+    name: str
+    series: str | None = None
+    security_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class BackportRow:
+    """The state of one upstream fix on one stable branch, with the evidence for it."""
+
+    fix: str
+    subject: str
+    branch: str
+    series: str | None
+    state: BackportState
+    evidence: str
+    pick: str | None = None
+    marker: str | None = None
+    security: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        """The row as the ``relplan backports --format json`` object."""
+        return {
+            "fix": self.fix,
+            "subject": self.subject,
+            "branch": self.branch,
+            "series": self.series,
+            "state": str(self.state),
+            "evidence": self.evidence,
+            "pick": self.pick,
+            "marker": self.marker,
+            "security": self.security,
+        }
+
+
+@dataclass(slots=True)
+class ScanResult:
+    """Every row of a scan plus warnings (for example ``Fixes:`` naming unknown commits)."""
+
+    upstream: str
+    branches: list[BranchTarget]
+    rows: list[BackportRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def missing(self, branch: str) -> list[BackportRow]:
+        """Rows of ``branch`` whose fix still has to reach it."""
+        return [r for r in self.rows if r.branch == branch and r.state.is_pending]
+
+
+def series_from_branch(name: str, pattern: str | None = None) -> str | None:
+    """The series a branch name carries: by ``pattern`` (``stable-{series}``), else its
+    last ``X.Y`` (``stable-4.19``, ``linux-5.10.y``, ``3.12``); None without one."""
+    if pattern and "{series}" in pattern:
+        head, _, tail = pattern.partition("{series}")
+        m = re.fullmatch(re.escape(head) + r"(.+?)" + re.escape(tail), name)
+        if m:
+            return m.group(1)
+    m = _SERIES.search(name)
+    return m.group(1) if m else None
+
+
+@dataclass(slots=True)
+class _Branch:
+    target: BranchTarget
+    tip: str
+    bases: list[str]
+    own: list[Commit] = field(default_factory=list)
+    marks: dict[str, Markers] = field(default_factory=dict)  # own commit -> its marks
+    picks: dict[str, tuple[str, Pick]] = field(default_factory=dict)  # upstream -> (stable, mark)
+
+
+def scan(
+    repo: Repo,
+    upstream: str,
+    targets: Sequence[BranchTarget],
+    *,
+    strict: bool = True,
+    patch_id: bool = True,
+) -> ScanResult:
+    """Scan ``targets`` against ``upstream``; rows per branch, pending ones first.
+
+    ``strict`` turns unparsable backport marks into a :class:`SourceError`
+    (otherwise they become warnings); ``patch_id`` matches unmarked picks.
+    """
+    up = repo.resolve(upstream, what="upstream branch")
+    branches = [_open_branch(repo, up, upstream, t) for t in targets]
+    base = repo.octopus_base([b for br in branches for b in br.bases])
+    stop = [f"^{base}"] if base else []
+    fixes, dag = _read_history(repo, up, stop, branches)
+    result = ScanResult(upstream, list(targets))
+    parsed = {c.sha: parse_message(c.body) for c in fixes}
+    for br in branches:
+        br.marks = {c.sha: parse_message(c.body) for c in br.own}
+    _check_problems(
+        result,
+        strict,
+        [(c, parsed[c.sha]) for c in fixes]
+        + [(c, br.marks[c.sha]) for br in branches for c in br.own],
+    )
+    resolved = repo.resolve_many(_collect_names(parsed, branches))
+    _index_picks(branches, resolved)
+    masks = _containment(dag, branches)
+    culprit_in = _Culprits(repo, base, masks, branches, resolved, result)
+    for i, br in enumerate(branches):
+        result.rows.extend(_rows_for(br, i, fixes, parsed, masks, culprit_in))
+    if patch_id:
+        _match_patch_ids(repo, result, branches)
+    result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
+    return result
+
+
+def _order(branches: list[_Branch], name: str) -> int:
+    return next(i for i, b in enumerate(branches) if b.target.name == name)
+
+
+def _open_branch(repo: Repo, up: str, upstream: str, target: BranchTarget) -> _Branch:
+    tip = repo.resolve(target.name)
+    bases = repo.merge_bases(up, tip)
+    if not bases:
+        if repo.shallow:
+            raise SourceError(
+                Problem(
+                    f"shallow clone cannot answer: {target.name!r} and {upstream!r} share no "
+                    "fetched history",
+                    file=str(repo.path),
+                    hint=_UNSHALLOW,
+                )
+            )
+        raise SourceError(
+            Problem(
+                f"branch {target.name!r} shares no history with {upstream!r}",
+                file=str(repo.path),
+                hint="is --upstream the branch the stable branches were cut from?",
+            )
+        )
+    return _Branch(target, tip, bases)
+
+
+def _read_history(
+    repo: Repo, up: str, stop: list[str], branches: list[_Branch]
+) -> tuple[list[Commit], list[list[str]]]:
+    """Upstream fixes, the upstream graph since the oldest branch point, and each
+    branch's own commits, read by concurrent git processes."""
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        fixes_f = pool.submit(_list_commits, repo, [up, *stop], FIX_GREP)
+        dag_f = pool.submit(repo.rev_list_parents, [up, *stop])
+        own_f = [pool.submit(_list_commits, repo, [b.tip, f"^{up}"]) for b in branches]
+        for br, fut in zip(branches, own_f, strict=True):
+            br.own = fut.result()
+        return fixes_f.result(), dag_f.result()
+
+
+def _list_commits(repo: Repo, revs: list[str], grep: Sequence[str] = ()) -> list[Commit]:
+    return list(repo.commits(revs, grep=grep))
+
+
+def _check_problems(result: ScanResult, strict: bool, parsed: list[tuple[Commit, Markers]]) -> None:
+    problems = [
+        Problem(f"commit {c.sha[:12]} ({c.subject[:50]!r}): {text}", hint=_LENIENT)
+        for c, m in parsed
+        for text in m.problems
+    ]
+    if problems and strict:
+        raise SourceError(problems)
+    result.warnings.extend(str(p) for p in problems)
+
+
+def _collect_names(parsed: dict[str, Markers], branches: list[_Branch]) -> set[str]:
+    names = {f.culprit for m in parsed.values() for f in m.fixes}
+    for br in branches:
+        names.update(p.upstream for m in br.marks.values() for p in m.picks)
+    return names
+
+
+def _index_picks(branches: list[_Branch], resolved: dict[str, str | None]) -> None:
+    """Map each branch's picks by upstream id, following picks of picks (a commit picked
+    from another stable branch counts for that commit's own upstream)."""
+    origin: dict[str, str] = {}
+    for br in branches:
+        for sha, m in br.marks.items():
+            if m.picks:
+                origin[sha] = resolved.get(m.picks[0].upstream) or m.picks[0].upstream
+    for br in branches:
+        for c in br.own:
+            for pick in br.marks[c.sha].picks:
+                sha = resolved.get(pick.upstream) or pick.upstream
+                for _ in range(8):  # a chain longer than the branches is a cycle
+                    if sha not in origin or origin[sha] == sha:
+                        break
+                    sha = origin[sha]
+                br.picks.setdefault(sha, (c.sha, pick))
+
+
+def _containment(dag: list[list[str]], branches: list[_Branch]) -> dict[str, int]:
+    """Bit i of ``masks[sha]`` is set when an upstream commit ships in branch i."""
+    masks: dict[str, int] = {}
+    for i, br in enumerate(branches):
+        for b in br.bases:
+            masks[b] = masks.get(b, 0) | (1 << i)
+    for line in dag:  # children come before their parents
+        m = masks.get(line[0], 0)
+        if m:
+            for parent in line[1:]:
+                masks[parent] = masks.get(parent, 0) | m
+    for line in dag:
+        masks.setdefault(line[0], 0)
+    return masks
+
+
+class _Culprits:
+    """Answers "does this culprit ship in branch i", resolving abbreviations once."""
+
+    def __init__(
+        self,
+        repo: Repo,
+        base: str | None,
+        masks: dict[str, int],
+        branches: list[_Branch],
+        resolved: dict[str, str | None],
+        result: ScanResult,
+    ) -> None:
+        self.masks, self.branches, self.resolved = masks, branches, resolved
+        self.own = [{c.sha for c in br.own} for br in branches]
+        outside = {s for s in resolved.values() if s and s not in masks}
+        outside -= set().union(*self.own) if self.own else set()
+        # commits neither upstream since the branch points nor on a branch: older history
+        newer = set(repo.rev_list([*outside, f"^{base}"])) if outside and base else outside
+        self.ancient = outside - newer
+        self.repo, self.result = repo, result
+
+    def where(self, culprit: str, i: int) -> str | None:
+        """How the culprit ships in branch i ("" natively, "as <sha>" when picked), or None."""
+        sha = self.resolved.get(culprit) if len(culprit) < 40 else culprit
+        if sha is None:
+            return None
+        if self.masks.get(sha, 0) >> i & 1 or sha in self.own[i] or sha in self.ancient:
+            return ""
+        picked = self.branches[i].picks.get(sha)
+        return f" (backported as {picked[0][:12]})" if picked else None
+
+    def unknown(self, culprit: str) -> bool:
+        """True when the culprit names no commit in the repository."""
+        return len(culprit) < 40 and self.resolved.get(culprit) is None
+
+
+def _rows_for(
+    br: _Branch,
+    i: int,
+    fixes: list[Commit],
+    parsed: dict[str, Markers],
+    masks: dict[str, int],
+    culprits: _Culprits,
+) -> list[BackportRow]:
+    rows: list[BackportRow] = []
+    seen: set[str] = set()
+    t = br.target
+    for c in fixes:
+        if masks.get(c.sha, 0) >> i & 1:
+            continue  # in the branch's own history already
+        m = parsed[c.sha]
+        why = _why_needed(c, m, br, i, culprits)
+        picked = br.picks.get(c.sha)
+        if picked is None and (not why or (t.security_only and not m.security)):
+            continue
+        seen.add(c.sha)
+        rows.append(_row(c.sha, c.subject, t, picked, why, m))
+    subjects = {c.sha: c.subject for c in br.own}
+    for sha, picked in br.picks.items():
+        native = masks.get(sha, 0) >> i & 1 or sha in culprits.ancient
+        if sha not in seen and not native:
+            subject = subjects[picked[0]]
+            rows.append(_row(sha, subject, t, picked, ""))
+    return rows
+
+
+def _why_needed(c: Commit, m: Markers, br: _Branch, i: int, culprits: _Culprits) -> str:
+    reasons: list[str] = []
+    for f in m.fixes:
+        where = culprits.where(f.culprit, i)
+        if where is not None:
+            reasons.append(f"Fixes: {f.culprit[:12]} ships in {br.target.name}{where}")
+        elif culprits.unknown(f.culprit):
+            _unknown_culprit(culprits, c, f.culprit)
+    if m.request and not m.opt_out and _requested(m.request, br.target, m, reasons):
+        reasons.append(f"requested by '{m.request.tag}'")
+    return "; ".join(reasons)
+
+
+def _requested(req: Request, t: BranchTarget, m: Markers, affected: list[str]) -> bool:
+    if req.floor is None and m.fixes:
+        return bool(affected)  # a floorless request with Fixes: means where the culprit is
+    return req.covers(t.series)
+
+
+def _unknown_culprit(culprits: _Culprits, c: Commit, culprit: str) -> None:
+    text = f"commit {c.sha[:12]}: Fixes: {culprit} names no commit in the repository"
+    if culprits.repo.shallow:
+        raise SourceError(
+            Problem(
+                f"shallow clone cannot answer: {text}",
+                file=str(culprits.repo.path),
+                hint=_UNSHALLOW,
+            )
+        )
+    if text not in culprits.result.warnings:
+        culprits.result.warnings.append(text)
+
+
+def _row(
+    sha: str,
+    subject: str,
+    t: BranchTarget,
+    picked: tuple[str, Pick] | None,
+    why: str,
+    m: Markers | None = None,
+) -> BackportRow:
+    security = bool(m and m.security)
+    if picked:
+        done = f"picked as {picked[0][:12]} ('{picked[1].marker}')"
+        evidence = "; ".join(x for x in (done, why) if x)
+        state = BackportState.DONE
+    elif m and m.opt_out:
+        evidence, state = f"opted out by 'Cc: stable+noautosel'; {why}", BackportState.DONTNEED
+    else:
+        evidence, state = why, BackportState.REQUIRED
+    pick, marker = (picked[0], picked[1].marker) if picked else (None, None)
+    return BackportRow(sha, subject, t.name, t.series, state, evidence, pick, marker, security)
+
+
+def _match_patch_ids(repo: Repo, result: ScanResult, branches: list[_Branch]) -> None:
+    """Pending fixes whose patch equals an unmarked commit on the branch are done."""
+    pending = [r for r in result.rows if r.state.is_pending]
+    if not pending:
+        return
+    names = {r.branch for r in pending}
+    unmarked = {
+        br.target.name: [c.sha for c in br.own if not br.marks[c.sha].picks and len(c.parents) == 1]
+        for br in branches
+        if br.target.name in names
+    }
+    every = [sha for shas in unmarked.values() for sha in shas]
+    if not every:
+        return
+    ids = repo.patch_ids([r.fix for r in pending] + every)
+    by_branch = {name: {ids[c]: c for c in shas if c in ids} for name, shas in unmarked.items()}
+    for k, r in enumerate(result.rows):
+        pid = ids.get(r.fix)
+        stable = by_branch.get(r.branch, {}).get(pid) if pid and r.state.is_pending else None
+        if stable:
+            ev = f"patch-id matches {stable[:12]} (no marker); {r.evidence}"
+            result.rows[k] = BackportRow(
+                r.fix,
+                r.subject,
+                r.branch,
+                r.series,
+                BackportState.DONE,
+                ev,
+                stable,
+                "patch-id",
+                r.security,
+            )

@@ -1,0 +1,258 @@
+"""Read-only, batched access to a git repository through the ``git`` command.
+
+Every query is one ``git`` process for many commits (``git log --format``,
+``git rev-list``, ``git cat-file --batch-check``, ``git patch-id --stable``),
+never a process per commit. Nothing here writes to the repository: no fetch,
+no gc, no index refresh (``GIT_OPTIONAL_LOCKS=0``), no config changes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from planner.errors import Problem, SourceError
+
+#: Separators for ``--format`` output: unit (field) and record separators.
+US, RS = "\x1f", "\x1e"
+
+_GIT_ENV = {
+    "GIT_OPTIONAL_LOCKS": "0",  # never refresh the index or take optional locks
+    "GIT_TERMINAL_PROMPT": "0",
+    "GIT_PAGER": "cat",
+    "LC_ALL": "C",
+}
+_READ_ONLY_CONFIG = (
+    "-c",
+    "core.fsmonitor=false",
+    "-c",
+    "log.showSignature=false",
+    "-c",
+    "gc.auto=0",
+    "-c",
+    "maintenance.auto=false",
+    "-c",
+    "core.quotePath=false",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit as read by :meth:`Repo.commits`."""
+
+    sha: str
+    parents: tuple[str, ...]
+    date: int
+    subject: str
+    body: str
+
+
+class Repo:
+    """A git repository opened read-only; raises :class:`SourceError` if it is not one."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        if not self.path.exists():
+            raise SourceError(Problem("no such directory", file=str(path), hint="--repo PATH"))
+        self._env = {**os.environ, **_GIT_ENV}
+        proc = self._proc(["rev-parse", "--git-dir", "--is-bare-repository"], check=False)
+        if proc.returncode != 0:
+            raise SourceError(
+                Problem(
+                    "not a git repository",
+                    file=str(path),
+                    hint="point --repo at a clone (normal or bare) of the project",
+                )
+            )
+        lines = proc.stdout.split("\n")
+        self.git_dir = (self.path / lines[0]).resolve()
+        self.bare = lines[1].strip() == "true"
+        shallow = self.git(["rev-parse", "--is-shallow-repository"]).strip()
+        self.shallow = shallow == "true"
+
+    # -- process plumbing -------------------------------------------------
+    def _proc(
+        self, args: Sequence[str], *, stdin: str | None = None, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        cmd = ["git", *_READ_ONLY_CONFIG, "-C", str(self.path), *args]
+        try:
+            proc = subprocess.run(
+                cmd,
+                input=stdin,
+                capture_output=True,
+                env=self._env,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+            )
+        except FileNotFoundError:
+            raise SourceError(Problem("git is not installed", hint="install git")) from None
+        if check and proc.returncode != 0:
+            err = proc.stderr.strip().splitlines()
+            raise SourceError(
+                Problem(
+                    f"git {args[0]} failed: {err[-1] if err else proc.returncode}",
+                    file=str(self.path),
+                )
+            )
+        return proc
+
+    def git(self, args: Sequence[str], *, stdin: str | None = None) -> str:
+        """Run one git command in the repository and return its standard output."""
+        return self._proc(args, stdin=stdin).stdout
+
+    # -- names and refs ---------------------------------------------------
+    def resolve(self, name: str, *, what: str = "branch") -> str:
+        """The commit a branch, tag or revision names; SourceError when it names none."""
+        candidates = [name]
+        if not name.startswith("refs/"):
+            candidates += [f"refs/heads/{name}", f"refs/remotes/origin/{name}", f"refs/tags/{name}"]
+        for cand in candidates:
+            proc = self._proc(
+                ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{cand}^{{commit}}"],
+                check=False,
+            )
+            if proc.returncode == 0 and proc.stdout.strip():
+                return proc.stdout.strip()
+        raise SourceError(
+            Problem(
+                f"unknown {what} {name!r}",
+                file=str(self.path),
+                hint="list them with `git branch -a`" + ("" if what == "branch" else " or tags"),
+            )
+        )
+
+    def has_ref(self, name: str) -> bool:
+        """True when ``name`` resolves to a commit."""
+        try:
+            self.resolve(name)
+        except SourceError:
+            return False
+        return True
+
+    def default_branch(self) -> str:
+        """The repository's default branch: HEAD of a bare repo, origin's HEAD, main or master."""
+        if self.bare:
+            proc = self._proc(["symbolic-ref", "--quiet", "--short", "HEAD"], check=False)
+            if proc.returncode == 0 and self.has_ref(proc.stdout.strip()):
+                return proc.stdout.strip()
+        proc = self._proc(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], check=False)
+        if proc.returncode == 0 and proc.stdout.strip():
+            return proc.stdout.strip().removeprefix("refs/remotes/")
+        for name in ("main", "master"):
+            if (
+                self._proc(
+                    ["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], check=False
+                ).returncode
+                == 0
+            ):
+                return name
+        raise SourceError(
+            Problem("cannot tell the default branch", file=str(self.path), hint="pass --upstream")
+        )
+
+    def merge_bases(self, a: str, b: str) -> list[str]:
+        """All best common ancestors of two commits (empty when histories are unrelated)."""
+        proc = self._proc(["merge-base", "--all", a, b], check=False)
+        return proc.stdout.split() if proc.returncode == 0 else []
+
+    def octopus_base(self, shas: Sequence[str]) -> str | None:
+        """One common ancestor of all ``shas``, or None."""
+        if len(shas) == 1:
+            return shas[0]
+        proc = self._proc(["merge-base", "--octopus", *shas], check=False)
+        out = proc.stdout.split()
+        return out[0] if proc.returncode == 0 and out else None
+
+    # -- batched queries --------------------------------------------------
+    def commits(
+        self, revs: Sequence[str], *, grep: Sequence[str] = (), extra: Sequence[str] = ()
+    ) -> Iterator[Commit]:
+        """Commits reachable from ``revs`` (``^X`` excludes), optionally filtered by
+        extended regular expressions on the message (any matches), in one process."""
+        fmt = f"%H{US}%P{US}%ct{US}%s{US}%B{RS}"
+        args = ["log", "--no-color", "--no-mailmap", f"--format={fmt}", *extra]
+        if grep:
+            args += ["-E", "-i", *(f"--grep={g}" for g in grep)]
+        out = self.git([*args, *revs, "--"])
+        for rec in out.split(RS):
+            rec = rec.lstrip("\n")
+            if not rec:
+                continue
+            sha, parents, date, subject, body = rec.split(US, 4)
+            yield Commit(sha, tuple(parents.split()), int(date), subject, body)
+
+    def rev_list_parents(self, revs: Sequence[str]) -> list[list[str]]:
+        """``[sha, parent...]`` for every commit in ``revs``, children before parents."""
+        out = self.git(["rev-list", "--topo-order", "--parents", *revs, "--"])
+        return [line.split() for line in out.splitlines() if line]
+
+    def rev_list(self, revs: Sequence[str]) -> list[str]:
+        """Commit ids reachable from ``revs`` (``^X`` excludes)."""
+        return self.git(["rev-list", *revs, "--"]).split()
+
+    def resolve_many(self, names: Iterable[str]) -> dict[str, str | None]:
+        """Full commit ids of many (possibly abbreviated) names in one ``cat-file`` call.
+
+        Missing, ambiguous or non-commit names map to None.
+        """
+        uniq = sorted(set(names))
+        if not uniq:
+            return {}
+        query = "".join(f"{n}^{{commit}}\n" for n in uniq)
+        out = self.git(["cat-file", "--batch-check"], stdin=query)
+        result: dict[str, str | None] = {}
+        for name, line in zip(uniq, out.splitlines(), strict=True):
+            parts = line.split()
+            ok = len(parts) == 3 and parts[1] == "commit"
+            result[name] = parts[0] if ok else None
+        return result
+
+    def patch_ids(self, shas: Iterable[str]) -> dict[str, str]:
+        """``git patch-id --stable`` of many commits: commit id -> patch id (two processes)."""
+        todo = list(dict.fromkeys(shas))
+        if not todo:
+            return {}
+        diff = self._proc(
+            ["diff-tree", "--stdin", "--root", "-p", "--no-color", "--no-renames", "--no-ext-diff"],
+            stdin="".join(f"{s}\n" for s in todo),
+        )
+        out = self._proc(["patch-id", "--stable"], stdin=diff.stdout).stdout
+        result: dict[str, str] = {}
+        for line in out.splitlines():
+            pid, _, sha = line.partition(" ")
+            result[sha.strip()] = pid
+        return result
+
+    def tags(self) -> list[tuple[str, str, int]]:
+        """Every tag as ``(name, commit id, date)``: tagger date, else the commit date."""
+        fmt = "%00".join(
+            (
+                "%(refname:short)",
+                "%(*objectname)",
+                "%(objectname)",
+                "%(taggerdate:unix)",
+                "%(*committerdate:unix)",
+                "%(committerdate:unix)",
+            )
+        )
+        out = self.git(["for-each-ref", f"--format={fmt}", "refs/tags"])
+        tags: list[tuple[str, str, int]] = []
+        for line in out.splitlines():
+            name, peeled, obj, tagger, peeled_date, cdate = line.split("\0")
+            date = tagger or cdate or peeled_date
+            tags.append((name, peeled or obj, int(date) if date else 0))
+        return tags
+
+    def branches(self) -> list[str]:
+        """Local branch names, and remote ones (``origin/x``) where no local one exists."""
+        out = self.git(["for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes"])
+        names: list[str] = []
+        for ref in out.splitlines():
+            if ref.endswith("/HEAD"):
+                continue
+            names.append(ref.removeprefix("refs/heads/").removeprefix("refs/remotes/"))
+        return names
