@@ -136,13 +136,27 @@ class Checker:
                 self.add("unknown key", (*path, key), where, hint)
 
     def raise_if_any(self) -> None:
-        """Raise a PlanError listing every problem, if there is one."""
+        """Raise a PlanError listing every problem in file order, if there is one."""
         if self.problems:
-            raise PlanError(self.problems)
+            big = 1 << 62
+            raise PlanError(sorted(self.problems, key=lambda p: (p.line or big, p.column or 0)))
 
 
 class Invalid(ValueError):
-    """A value that does not fit; the message says what was expected."""
+    """A value that does not fit; the message says what was expected.
+
+    ``key`` names the entry of a table value that is wrong (a series in
+    ``backports``), so the problem can point at its own line.
+    """
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def key_label(key: str) -> str:
+    """A key as TOML writes it: bare when it can be, quoted otherwise."""
+    return key if re.fullmatch(_BARE, key) else f'"{key}"'
 
 
 def _show(value: object) -> str:

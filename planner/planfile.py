@@ -111,34 +111,35 @@ def loads_plan(text: str, filename: str = "plan.toml") -> Plan:
     check.unknown_keys(data, TOP_KEYS, (), "")
     name = _plan_table(data.get("plan", {}), filename, check)
     policy = policy_from_table(data.get("policy", {}), check)
-    specs = _tables(data, "releases", check)
     releases: list[ReleaseSpec] = []
-    for i, table in specs:
+    for i, table in _tables(data, "releases", check):
         label = item_label(i, {"id": table.get("version")}, "releases")
         spec = spec_from_table(table, policy, check, ("releases", i), label)
-        if spec is not None:
-            if any(r.version == spec.version for r in releases):
-                check.add(
-                    f'release "{spec.version}" appears twice',
-                    ("releases", i, "version"),
-                    f"releases[{i}].version",
-                    "each version may have one table",
-                )
-            releases.append(spec)
+        releases.extend([spec] if spec else [])
     items: list[Item] = []
     for i, table in _tables(data, "items", check):
         item, _ = item_from_table(table, check, ("items", i), item_label(i, table))
-        if item is not None:
-            if any(it.id == item.id for it in items):
-                check.add(
-                    f'item "{item.id}" appears twice',
-                    ("items", i, "id"),
-                    f"items[{i}].id",
-                    "item ids must be unique",
-                )
-            items.append(item)
+        items.extend([item] if item else [])
+    check_unique(data, "releases", "version", check)
+    check_unique(data, "items", "id", check)
     check.raise_if_any()
     return Plan(name, policy, tuple(releases), tuple(items))
+
+
+def check_unique(data: dict[str, Any], section: str, key: str, check: Checker) -> None:
+    """Report every ``[[section]]`` table whose ``key`` repeats an earlier one."""
+    seen: set[str] = set()
+    for i, table in _tables(data, section, Checker(check.file)):
+        value = table.get(key)
+        if isinstance(value, str):
+            if value in seen:
+                check.add(
+                    f'"{value}" appears twice',
+                    (section, i, key),
+                    f"{section}[{i}].{key}",
+                    f"each {key} may appear once",
+                )
+            seen.add(value)
 
 
 def _plan_table(raw: object, filename: str, check: Checker) -> str:

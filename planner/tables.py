@@ -27,6 +27,7 @@ from planner.checking import (
     as_table,
     as_text,
     did_you_mean,
+    key_label,
 )
 from planner.model import (
     BackportState,
@@ -51,7 +52,7 @@ def _backports(value: object) -> dict[str, BackportState]:
         try:
             out[series] = as_enum(state, BackportState)
         except Invalid as exc:
-            raise Invalid(f"{series}: {exc}") from None
+            raise Invalid(str(exc), key=series) from None
     return out
 
 
@@ -108,7 +109,10 @@ def _convert(
     try:
         return convert(table[key])
     except Invalid as exc:
-        check.add(str(exc), (*path, key), f"{label}.{key}")
+        if exc.key is not None:
+            check.add(str(exc), (*path, key, exc.key), f"{label}.{key}.{key_label(exc.key)}")
+        else:
+            check.add(str(exc), (*path, key), f"{label}.{key}")
         return None
 
 
@@ -190,12 +194,13 @@ def _pins(value: object) -> dict[str, dt.date]:
             hint = did_you_mean(name, PIN_NAMES)
             raise Invalid(
                 f'"{name}" cannot be pinned; expected one of {", ".join(PIN_NAMES)}'
-                + (f" ({hint})" if hint else "")
+                + (f" ({hint})" if hint else ""),
+                key=name,
             )
         try:
             out[name] = as_date(day)
         except Invalid as exc:
-            raise Invalid(f"{name}: {exc}") from None
+            raise Invalid(str(exc), key=name) from None
     return out
 
 
