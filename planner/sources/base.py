@@ -35,9 +35,9 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _STR_KEYS: tuple[str, ...] = ("name", "kind", "url", "project", "token_env", "user", "path")
-_STR_KEYS += ("format", "backport_field", "release_pattern", "query")
+_STR_KEYS += ("format", "backport_field", "release_pattern", "query", "status_flag_prefix")
 _TABLE_KEYS = ("releases", "kinds", "priorities", "states")
-_LIST_KEYS = ("blocker", "backport_labels")
+_LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels")
 KNOWN_KEYS = frozenset((*_STR_KEYS, *_TABLE_KEYS, *_LIST_KEYS, "page_size"))
 
 E = TypeVar("E", Kind, Priority, State)
@@ -57,6 +57,9 @@ class Rules:
     ``blocker`` lists labels or priority names that make an item a blocker.
     ``backport_field`` names a field in Ruby's ``3.3: REQUIRED, 3.2: DONE``
     format; ``backport_labels`` are label patterns with ``{series}``.
+    ``backport_done_labels`` are label patterns meaning the backport is done
+    (``backported to {series}``); ``status_flag_prefix`` turns Bugzilla's
+    per-release flags ``cf_status_<prefix><series>`` into backport states.
     """
 
     releases: Mapping[str, str] = field(default_factory=dict)
@@ -67,6 +70,8 @@ class Rules:
     blocker: tuple[str, ...] = ()
     backport_field: str | None = None
     backport_labels: tuple[str, ...] = ()
+    backport_done_labels: tuple[str, ...] = ()
+    status_flag_prefix: str | None = None
 
     def release_for(self, name: str) -> str | None:
         """The release version a tracker milestone/version name stands for, or None."""
@@ -286,6 +291,8 @@ class _Parser:
             blocker=self.strings("blocker"),
             backport_field=self.string("backport_field"),
             backport_labels=self.strings("backport_labels", need="{series}"),
+            backport_done_labels=self.strings("backport_done_labels", need="{series}"),
+            status_flag_prefix=self.string("status_flag_prefix"),
         )
 
     def table(self, key: str, convert: Callable[[str], T]) -> dict[str, T]:

@@ -225,9 +225,32 @@ class HttpClient:
         cond = Conditional(etag, text) if etag else None
         return JsonResponse(str(response.url), 200, data, response.headers, cond)
 
+    async def post_json(self, url: str, body: Mapping[str, Any]) -> JsonResponse:
+        """POST a JSON ``body`` (a read-only query, e.g. Jira's search) and decode JSON.
+
+        Same limits, retries, rate-limit waits and refusal messages as :meth:`get_json`;
+        no conditional request.
+        """
+        full = self.url(url)
+        check_transport_security(self.config, full, bool(self._auth))
+        response = await self._send(full, urlsplit(full).hostname or "", None,
+                                    dict(self._auth), body=body)
+        if response.status_code != 200:
+            raise self._refusal(response)
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            data = _NOT_JSON
+        if data is _NOT_JSON:
+            raise SourceError(self.config.problem(
+                f"{_public(response.url)} did not answer JSON", "url",
+                hint="check that url points at the tracker's web root",
+            ))
+        return JsonResponse(str(response.url), 200, data, response.headers, None)
+
     async def _send(
         self, url: str, host: str, params: Mapping[str, str | int] | None,
-        headers: Mapping[str, str],
+        headers: Mapping[str, str], body: Mapping[str, Any] | None = None,
     ) -> httpx.Response:
         import httpx
 
@@ -237,7 +260,10 @@ class HttpClient:
             try:
                 async with self.limiter.slot(host):
                     self.requests += 1
-                    response = await self._client.get(url, params=params, headers=headers)
+                    if body is None:
+                        response = await self._client.get(url, params=params, headers=headers)
+                    else:
+                        response = await self._client.post(url, json=body, headers=headers)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 error = type(exc).__name__  # the exception holds the request and its headers
             if error is not None:  # raised outside the except: no __context__ to leak
