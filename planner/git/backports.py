@@ -11,7 +11,7 @@ of git processes, whatever the number of commits (see :mod:`planner.git.repo`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -23,6 +23,7 @@ from planner.model import BackportState
 #: Upstream commits worth parsing: fixes, backport requests (one ``git log --grep``).
 FIX_GREP = (r"^fixes:[[:space:]]*[0-9a-f]{4}", r"stable@(vger\.)?kernel\.org", r"^backport:")
 
+_NOT_WANTED = (BackportState.DONTNEED, BackportState.WONTFIX)
 _LENIENT = "reword the commit, or pass --lenient to report it as a warning"
 _UNSHALLOW = "run `git fetch --unshallow` (relplan never fetches)"
 _SERIES = re.compile(r"(\d+\.\d+)(?!.*\d+\.\d+)")
@@ -66,14 +67,29 @@ class BackportRow:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class TrackerRequest:
+    """What a tracker says about a fix commit: series -> backport state (from an item)."""
+
+    commit: str
+    item: str
+    states: Mapping[str, BackportState]
+
+
 @dataclass(slots=True)
 class ScanResult:
-    """Every row of a scan plus warnings (for example ``Fixes:`` naming unknown commits)."""
+    """Every row of a scan plus warnings (for example ``Fixes:`` naming unknown commits).
+
+    ``resolved`` maps tracker-named commits to full ids; ``native`` lists, per such
+    commit, the branches that have it in their own history (no backport needed).
+    """
 
     upstream: str
     branches: list[BranchTarget]
     rows: list[BackportRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    resolved: dict[str, str | None] = field(default_factory=dict)
+    native: dict[str, set[str]] = field(default_factory=dict)
 
     def missing(self, branch: str) -> list[BackportRow]:
         """Rows of ``branch`` whose fix still has to reach it."""
@@ -109,11 +125,13 @@ def scan(
     *,
     strict: bool = True,
     patch_id: bool = True,
+    tracker: Sequence[TrackerRequest] = (),
 ) -> ScanResult:
     """Scan ``targets`` against ``upstream``; rows per branch, pending ones first.
 
     ``strict`` turns unparsable backport marks into a :class:`SourceError`
-    (otherwise they become warnings); ``patch_id`` matches unmarked picks.
+    (otherwise they become warnings); ``patch_id`` matches unmarked picks;
+    ``tracker`` adds fix commits the tracker asks backports for.
     """
     up = repo.resolve(upstream, what="upstream branch")
     branches = [_open_branch(repo, up, upstream, t) for t in targets]
@@ -130,16 +148,43 @@ def scan(
         [(c, parsed[c.sha]) for c in fixes]
         + [(c, br.marks[c.sha]) for br in branches for c in br.own],
     )
-    resolved = repo.resolve_many(_collect_names(parsed, branches))
+    names = _collect_names(parsed, branches) | {t.commit for t in tracker}
+    resolved = repo.resolve_many(names)
     _index_picks(branches, resolved)
+    asked = _tracker_commits(repo, tracker, resolved, fixes, parsed, result)
     masks = _containment(dag, branches)
     culprit_in = _Culprits(repo, base, masks, branches, resolved, result)
     for i, br in enumerate(branches):
-        result.rows.extend(_rows_for(br, i, fixes, parsed, masks, culprit_in))
+        result.rows.extend(_rows_for(br, i, fixes, parsed, culprit_in, asked))
     if patch_id:
         _match_patch_ids(repo, result, branches)
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
     return result
+
+
+def _tracker_commits(
+    repo: Repo,
+    tracker: Sequence[TrackerRequest],
+    resolved: dict[str, str | None],
+    fixes: list[Commit],
+    parsed: dict[str, Markers],
+    result: ScanResult,
+) -> dict[str, list[TrackerRequest]]:
+    """Full id -> tracker requests; adds commits the history filter skipped to ``fixes``."""
+    asked: dict[str, list[TrackerRequest]] = {}
+    for t in tracker:
+        sha = resolved.get(t.commit) if len(t.commit) < 40 else resolved.get(t.commit, t.commit)
+        result.resolved[t.commit] = sha
+        if sha is None:
+            result.warnings.append(f"{t.item}: fix commit {t.commit} is not in the repository")
+            continue
+        asked.setdefault(sha, []).append(t)
+    missing = [sha for sha in asked if sha not in parsed]
+    if missing:
+        for c in repo.commits(missing, extra=["--no-walk=unsorted"]):
+            fixes.append(c)
+            parsed[c.sha] = parse_message(c.body)
+    return asked
 
 
 def _order(branches: list[_Branch], name: str) -> int:
@@ -261,6 +306,10 @@ class _Culprits:
         self.ancient = outside - newer
         self.repo, self.result = repo, result
 
+    def native(self, sha: str, i: int) -> bool:
+        """True when an upstream commit is in branch i's own history (it ships there)."""
+        return bool(self.masks.get(sha, 0) >> i & 1) or sha in self.ancient
+
     def where(self, culprit: str, i: int) -> str | None:
         """How the culprit ships in branch i ("" natively, "as <sha>" when picked), or None."""
         sha = self.resolved.get(culprit) if len(culprit) < 40 else culprit
@@ -281,17 +330,20 @@ def _rows_for(
     i: int,
     fixes: list[Commit],
     parsed: dict[str, Markers],
-    masks: dict[str, int],
     culprits: _Culprits,
+    asked: dict[str, list[TrackerRequest]],
 ) -> list[BackportRow]:
     rows: list[BackportRow] = []
     seen: set[str] = set()
     t = br.target
     for c in fixes:
-        if masks.get(c.sha, 0) >> i & 1:
+        if culprits.native(c.sha, i):
+            if c.sha in asked:
+                culprits.result.native.setdefault(c.sha, set()).add(t.name)
             continue  # in the branch's own history already
         m = parsed[c.sha]
         why = _why_needed(c, m, br, i, culprits)
+        why = "; ".join(x for x in (why, _tracker_says(asked.get(c.sha, []), t)) if x)
         picked = br.picks.get(c.sha)
         if picked is None and (not why or (t.security_only and not m.security)):
             continue
@@ -299,11 +351,22 @@ def _rows_for(
         rows.append(_row(c.sha, c.subject, t, picked, why, m))
     subjects = {c.sha: c.subject for c in br.own}
     for sha, picked in br.picks.items():
-        native = masks.get(sha, 0) >> i & 1 or sha in culprits.ancient
-        if sha not in seen and not native:
+        if sha not in seen and not culprits.native(sha, i):
             subject = subjects[picked[0]]
             rows.append(_row(sha, subject, t, picked, ""))
     return rows
+
+
+def _tracker_says(requests: list[TrackerRequest], t: BranchTarget) -> str:
+    series = t.series
+    if series is None:
+        return ""
+    said = [
+        f"tracker {r.item}: {r.states[series]}"
+        for r in requests
+        if series in r.states and r.states[series] not in _NOT_WANTED
+    ]
+    return "; ".join(said)
 
 
 def _why_needed(c: Commit, m: Markers, br: _Branch, i: int, culprits: _Culprits) -> str:

@@ -1,0 +1,172 @@
+"""Git evidence joined into the plan: per item and series, what git says about its backport.
+
+Items name their fix commits (``Item.fix_commits``); the tracker says per series
+what it believes (``Item.backports``). :func:`git_evidence` scans the maintained
+branches once and answers, per item and series, the state git finds and why,
+and lists every place where the tracker and git disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from planner.git.backports import BackportRow, BranchTarget, ScanResult, TrackerRequest, scan
+from planner.git.repo import Repo
+from planner.model import BackportState, Kind, Phase, Plan, Release, ReleaseKind
+
+_SUPPORTED = (Phase.MAINTAINED, Phase.SECURITY_ONLY, Phase.RELEASED)
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """The tracker and git disagree about one item on one series."""
+
+    item: str
+    series: str
+    branch: str
+    tracker: BackportState
+    git: BackportState | None
+    message: str
+
+
+@dataclass(slots=True)
+class Evidence:
+    """What git says about the plan's fixes, per item and series.
+
+    ``cells`` maps ``(item id, series)`` to ``(state, evidence text)``; series
+    without a scanned branch, and items without fix commits, have no cell.
+    """
+
+    scan: ScanResult
+    cells: dict[tuple[str, str], tuple[BackportState, str]] = field(default_factory=dict)
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    def state(self, item_id: str, series: str) -> BackportState | None:
+        """The backport state git finds for the item on the series, or None (no evidence)."""
+        cell = self.cells.get((item_id, series))
+        return cell[0] if cell else None
+
+    def evidence(self, item_id: str, series: str) -> str:
+        """Why git says so (marker, patch-id, Fixes: culprit, request), or ``""``."""
+        cell = self.cells.get((item_id, series))
+        return cell[1] if cell else ""
+
+    def conflict(self, item_id: str, series: str) -> Conflict | None:
+        """The disagreement between tracker and git on this cell, if any."""
+        return next((c for c in self.conflicts if (c.item, c.series) == (item_id, series)), None)
+
+    def apply(self, plan: Plan) -> Plan:
+        """The plan with git's states written into ``Item.backports`` where git knows them."""
+        items = []
+        for it in plan.items:
+            states = dict(it.backports)
+            for (item_id, series), (state, _) in self.cells.items():
+                if item_id == it.id:
+                    states[series] = state
+            items.append(replace(it, backports=states) if states != it.backports else it)
+        return plan.with_items(items)
+
+
+def maintained_targets(
+    plan: Plan, train: Sequence[Release], today: dt.date, pattern: str | None = None
+) -> list[BranchTarget]:
+    """Branches of point releases still maintained on ``today`` (security-only ones marked),
+    named by ``pattern`` (default: the release's branch, else ``policy.branch_pattern``)."""
+    from planner.calendar import phase_on
+
+    targets: list[BranchTarget] = []
+    for r in train:
+        if r.kind is not ReleaseKind.POINT:
+            continue
+        phase = phase_on(r, today)
+        if phase not in _SUPPORTED or (phase is Phase.RELEASED and r.maintained_until is None):
+            continue
+        name = pattern.format(series=r.series) if pattern else r.branch
+        name = name or plan.policy.branch_for(r.series)
+        targets.append(BranchTarget(name, r.series, phase is Phase.SECURITY_ONLY))
+    return targets
+
+
+def tracker_requests(plan: Plan) -> list[TrackerRequest]:
+    """One request per fix commit of every item that names fix commits."""
+    return [
+        TrackerRequest(sha.lower(), it.id, dict(it.backports))
+        for it in plan.items
+        for sha in it.fix_commits
+    ]
+
+
+def git_evidence(
+    plan: Plan,
+    repo: Repo,
+    targets: Sequence[BranchTarget],
+    *,
+    upstream: str | None = None,
+    strict: bool = False,
+) -> Evidence:
+    """Scan ``targets`` of ``repo`` and join the result into the plan's items.
+
+    ``targets`` usually come from :func:`maintained_targets`; ``upstream``
+    defaults to the repository's default branch.
+    """
+    result = scan(
+        repo, upstream or repo.default_branch(), targets, strict=strict,
+        tracker=tracker_requests(plan),
+    )  # fmt: skip
+    ev = Evidence(result)
+    rows: dict[tuple[str, str], BackportRow] = {(r.fix, r.branch): r for r in result.rows}
+    for it in plan.items:
+        shas = [result.resolved.get(s.lower()) for s in it.fix_commits]
+        known = [s for s in shas if s]
+        if not known:
+            continue
+        for t in targets:
+            if t.series is None or (t.security_only and it.kind is not Kind.SECURITY):
+                continue
+            cell = _cell(known, t, rows, result)
+            if cell:
+                ev.cells[(it.id, t.series)] = cell
+            _conflict(ev, it.id, it.backports.get(t.series), t, cell)
+    return ev
+
+
+def _cell(
+    shas: list[str], t: BranchTarget, rows: dict[tuple[str, str], BackportRow], result: ScanResult
+) -> tuple[BackportState, str] | None:
+    """Combine the evidence of an item's fix commits on one branch."""
+    parts: list[tuple[BackportState, str]] = []
+    for sha in shas:
+        if t.name in result.native.get(sha, set()):
+            parts.append((BackportState.DONE, f"{sha[:12]} is in {t.name}'s own history"))
+        elif (sha, t.name) in rows:
+            r = rows[(sha, t.name)]
+            parts.append((r.state, f"{sha[:12]}: {r.evidence}"))
+    if not parts:
+        return None
+    text = "; ".join(p[1] for p in parts)
+    if len(parts) == len(shas) and all(p[0] is BackportState.DONE for p in parts):
+        return BackportState.DONE, text
+    pending = [p for p in parts if p[0] is not BackportState.DONE]
+    return (pending[0][0] if pending else BackportState.REQUIRED), text
+
+
+def _conflict(
+    ev: Evidence,
+    item: str,
+    tracker: BackportState | None,
+    t: BranchTarget,
+    cell: tuple[BackportState, str] | None,
+) -> None:
+    assert t.series is not None
+    git = cell[0] if cell else None
+    if tracker is BackportState.DONE and git is not BackportState.DONE:
+        msg = f"tracker says DONE for {t.series}, git finds no pick on {t.name}"
+    elif tracker in (BackportState.REQUIRED, BackportState.IN_PROGRESS, BackportState.UNKNOWN) and (
+        git is BackportState.DONE
+    ):
+        msg = f"git finds it done on {t.name} ({cell[1] if cell else ''}), tracker says {tracker}"
+    else:
+        return
+    ev.conflicts.append(Conflict(item, t.series, t.name, tracker, git, msg))
