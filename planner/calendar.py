@@ -28,10 +28,14 @@ WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
 
 
-def today_in(policy: Policy) -> dt.date:
-    """Today's date in the policy's time zone."""
-    now = pendulum.now(policy.timezone)
-    return dt.date(now.year, now.month, now.day)
+def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
+    """The date in the policy's time zone at ``now`` (an aware instant; default: the clock)."""
+    local = (
+        pendulum.instance(now).in_timezone(policy.timezone)
+        if now
+        else pendulum.now(policy.timezone)
+    )
+    return dt.date(local.year, local.month, local.day)
 
 
 def version_key(version: str) -> tuple[tuple[int, str], ...]:

@@ -1,0 +1,298 @@
+"""Laws of the point-release calendar: windows, weekdays, blackouts, slips, support, time zones."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pendulum
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.calendar import (
+    build_train,
+    next_maintenance_version,
+    next_milestone,
+    next_point_version,
+    phase_on,
+    today_in,
+    version_key,
+)
+from planner.demo import DEMO_TODAY, demo_plan
+from planner.errors import PlanError
+from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
+from planner.policy import (
+    Cadence,
+    DayRange,
+    Maintenance,
+    MaintenanceModel,
+    Policy,
+    Stabilization,
+)
+
+D = dt.date
+ANCHOR = ReleaseSpec("1.0.0", actual=D(2021, 3, 2))
+POINT, MAINT = ReleaseKind.POINT, ReleaseKind.MAINTENANCE
+
+
+def plan_with(policy: Policy, *specs: ReleaseSpec) -> Plan:
+    return Plan("t", policy, specs or (ANCHOR,))
+
+
+def points(train: list[Release]) -> list[Release]:
+    return [r for r in train if r.kind is POINT]
+
+
+def gap_weeks_ok(a: Release, b: Release, cad: Cadence, extra: int = 0) -> bool:
+    gap = (b.release - a.day).days
+    return 7 * (cad.min_weeks + extra) <= gap <= 7 * (cad.max_weeks + extra)
+
+
+policies = st.builds(
+    lambda lo, span, aim, wd, fw, bl: Policy(
+        cadence=Cadence(
+            min_weeks=lo, max_weeks=lo + span, target_weeks=lo + aim % (span + 1), weekday=wd
+        ),
+        stabilization=Stabilization(freeze_weeks=fw),
+        blackouts=bl,
+    ),
+    lo=st.integers(4, 20),
+    span=st.integers(0, 6),
+    aim=st.integers(0, 6),
+    wd=st.none() | st.integers(0, 6),
+    fw=st.integers(1, 4),
+    bl=st.sampled_from([(), (DayRange.parse("12-18..12-31"),), (DayRange.parse("12-20..01-05"),)]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(policy=policies, anchor=st.dates(D(2000, 1, 1), D(2040, 1, 1)))
+def test_generated_point_releases_respect_window_weekday_and_blackouts(
+    policy: Policy, anchor: dt.date
+) -> None:
+    train = build_train(plan_with(policy, ReleaseSpec("2.0.0", actual=anchor)), anchor, 8)
+    pts = points(train)
+    assert len(pts) == 9
+    for a, b in zip(pts, pts[1:], strict=False):
+        exceeded = any("window exceeded" in n for n in b.notes)
+        assert gap_weeks_ok(a, b, policy.cadence) or exceeded, (a, b)
+        if exceeded:  # only when blackouts leave no day in the window
+            assert policy.blackouts and b.release > a.day + dt.timedelta(
+                weeks=policy.cadence.max_weeks
+            )
+        if not b.notes:
+            assert policy.cadence.weekday is None or b.release.weekday() == policy.cadence.weekday
+        assert not policy.blocked(b.release)
+        assert b.freeze is not None and not policy.blocked(b.freeze)
+        assert b.freeze < b.release
+        assert all(b.freeze < rc < b.release for rc in b.rcs)
+        assert list(b.rcs) == sorted(b.rcs)
+
+
+def test_the_target_gap_is_used_when_free() -> None:
+    policy = Policy(cadence=Cadence(min_weeks=10, max_weeks=12, target_weeks=11, weekday=1))
+    pts = points(build_train(plan_with(policy), D(2021, 3, 2), 3))
+    # 2021-03-02 is a Tuesday; 11 weeks later is a Tuesday too.
+    assert [r.release for r in pts[1:]] == [D(2021, 5, 18), D(2021, 8, 3), D(2021, 10, 19)]
+
+
+def test_blackout_pushes_release_and_freeze_out_of_late_december() -> None:
+    policy = Policy(
+        cadence=Cadence(min_weeks=10, max_weeks=12, target_weeks=10, weekday=1),
+        blackouts=(DayRange.parse("12-18..12-31"),),
+    )
+    anchor = ReleaseSpec("1.0.0", actual=D(2021, 10, 12))  # +10 weeks = 2021-12-21 (blocked)
+    nxt = points(build_train(plan_with(policy, anchor), D(2021, 10, 12), 1))[1]
+    assert nxt.release == D(2022, 1, 4)
+    assert nxt.freeze == D(2021, 12, 7)
+    assert not policy.blocked(nxt.release)
+
+
+def test_year_end_wrapping_blackout_and_holiday() -> None:
+    policy = Policy(
+        cadence=Cadence(min_weeks=2, max_weeks=6, target_weeks=2, weekday=None),
+        stabilization=Stabilization(freeze_weeks=1),
+        blackouts=(DayRange.parse("12-20..01-05"),),
+        holidays=(DayRange.parse("01-06"),),
+    )
+    anchor = ReleaseSpec("1.0.0", actual=D(2021, 12, 8))
+    nxt = points(build_train(plan_with(policy, anchor), anchor.actual, 1))[1]  # type: ignore[arg-type]
+    # The release may not land on 12-22..01-06, nor its freeze a week earlier: the first
+    # day whose freeze is free again is 01-14 (freeze 01-07, the day after the holiday).
+    assert nxt.release == D(2022, 1, 14)
+    assert nxt.freeze == D(2022, 1, 7)
+
+
+def test_no_free_day_in_window_is_noted_not_hidden() -> None:
+    policy = Policy(
+        cadence=Cadence(min_weeks=1, max_weeks=1, weekday=1),
+        stabilization=Stabilization(freeze_weeks=1),
+        blackouts=(DayRange.parse("2021-03-05..2021-03-20"),),
+    )
+    nxt = points(build_train(plan_with(policy), D(2021, 3, 2), 1))[1]
+    assert nxt.release > D(2021, 3, 20)
+    assert any("window exceeded" in n for n in nxt.notes)
+
+
+def test_new_major_gets_the_longer_stabilization() -> None:
+    policy = Policy(
+        cadence=Cadence(min_weeks=10, max_weeks=12, target_weeks=10, weekday=None),
+        stabilization=Stabilization(freeze_weeks=4, major_freeze_weeks=12),
+    )
+    plan = plan_with(policy, ReleaseSpec("3.4.0", actual=D(2009, 5, 18)), ReleaseSpec("4.0.0"))
+    pts = points(build_train(plan, D(2009, 5, 18), 2))
+    four, four_one = pts[1], pts[2]
+    assert (four.release - D(2009, 5, 18)).days == 7 * (10 + 8)
+    assert (four.release - four.freeze).days == 7 * 12  # type: ignore[operator]
+    assert (four_one.release - four_one.freeze).days == 7 * 4  # type: ignore[operator]
+    assert gap_weeks_ok(pts[0], four, policy.cadence, extra=8)
+
+
+@pytest.mark.parametrize("catch_up", [False, True])
+def test_a_recorded_slip_moves_every_later_release(catch_up: bool) -> None:
+    policy = Policy(
+        cadence=Cadence(
+            min_weeks=10, max_weeks=12, target_weeks=12, weekday=None, catch_up=catch_up
+        )
+    )
+    on_time = points(build_train(plan_with(policy), D(2021, 3, 2), 4))
+    planned_second = on_time[1].release
+    slipped = ReleaseSpec("1.1.0", actual=planned_second + dt.timedelta(days=14))
+    late = points(build_train(plan_with(policy, ANCHOR, slipped), D(2021, 3, 2), 4))
+    assert late[1].actual == planned_second + dt.timedelta(days=14)
+    if catch_up:
+        # Xen's rule: the next cycle shrinks by the slip (12 -> 10 weeks), not below the minimum.
+        assert (late[2].release - late[1].day).days == 7 * 10
+    else:
+        assert (late[2].release - late[1].day).days == 7 * 12
+    shift = 0 if catch_up else 14  # caught up within the window, or everything moves
+    for before, after in zip(on_time[2:], late[2:], strict=False):
+        assert (after.release - before.release).days == shift
+
+
+def test_pinned_dates_win() -> None:
+    pinned = ReleaseSpec("1.1.0", pins={"release": D(2021, 6, 1), "freeze": D(2021, 4, 20)})
+    r = points(build_train(plan_with(Policy(), ANCHOR, pinned), D(2021, 3, 2), 1))[1]
+    assert (r.release, r.freeze) == (D(2021, 6, 1), D(2021, 4, 20))
+    assert "release day pinned" in r.notes
+
+
+@pytest.mark.parametrize(
+    ("maintenance", "expect"),
+    [
+        (Maintenance(model=MaintenanceModel.UNTIL_NEXT), "next"),
+        (Maintenance(model=MaintenanceModel.UNTIL_NEXT, security_months=6), "next+6"),
+        (
+            Maintenance(model=MaintenanceModel.WINDOWS, general_months=18, security_months=18),
+            "18+18",
+        ),
+        (Maintenance(model=MaintenanceModel.NEWEST, newest=3), "third"),
+    ],
+)
+def test_maintenance_models(maintenance: Maintenance, expect: str) -> None:
+    policy = Policy(cadence=Cadence(weekday=None), maintenance=maintenance)
+    pts = points(build_train(plan_with(policy), D(2021, 3, 2), 6))
+    for i, r in enumerate(pts[:-3]):
+        if expect == "next":
+            assert r.maintained_until == pts[i + 1].day and r.security_until is None
+        elif expect == "next+6":
+            assert r.maintained_until == pts[i + 1].day
+            assert r.security_until == pendulum.date(*_ymd(pts[i + 1].day)).add(months=6)
+        elif expect == "18+18":
+            assert r.maintained_until == pendulum.date(*_ymd(r.day)).add(months=18)
+            assert r.security_until == pendulum.date(*_ymd(r.day)).add(months=36)
+        else:
+            assert r.maintained_until == pts[i + 3].day
+    assert pts[-1].maintained_until is not None  # the newest release knows its end too
+
+
+def _ymd(d: dt.date) -> tuple[int, int, int]:
+    return d.year, d.month, d.day
+
+
+def test_maintenance_releases_are_listed_then_generated_only_ahead() -> None:
+    policy = Policy(
+        cadence=Cadence(min_weeks=12, max_weeks=12, weekday=None),
+        maintenance=Maintenance(release_every_weeks=3, rc_days=7),
+    )
+    listed = ReleaseSpec("1.0.1", MAINT, actual=D(2021, 3, 20))
+    today = D(2021, 4, 20)
+    train = build_train(plan_with(policy, ANCHOR, listed), today, 1)
+    maint = [r for r in train if r.kind is MAINT and r.series == "1.0"]
+    assert maint[0].version == "1.0.1" and maint[0].actual == D(2021, 3, 20)
+    generated = maint[1:]
+    assert [r.version for r in generated] == ["1.0.2", "1.0.3"]
+    assert all(r.release >= today for r in generated)  # nothing invented in the past
+    end = points(train)[0].maintained_until
+    assert end is not None and all(r.release < end for r in generated)
+    assert all(r.rcs == (r.release - dt.timedelta(days=7),) for r in generated)
+
+
+def test_maintenance_release_without_date_or_cadence_is_an_error() -> None:
+    plan = plan_with(Policy(), ANCHOR, ReleaseSpec("1.0.1", MAINT))
+    with pytest.raises(PlanError, match="1.0.1 has no date"):
+        build_train(plan, D(2021, 4, 1))
+
+
+def test_first_point_release_needs_a_day_and_orphans_are_named() -> None:
+    with pytest.raises(PlanError, match="needs an actual or pinned day"):
+        build_train(plan_with(Policy(), ReleaseSpec("1.0.0")), D(2021, 1, 1))
+    with pytest.raises(PlanError, match="series 7.1, which has no point release"):
+        build_train(plan_with(Policy(), ANCHOR, ReleaseSpec("7.1.3", MAINT)), D(2021, 1, 1))
+
+
+def test_weekday_survives_dst_and_today_follows_the_policy_time_zone() -> None:
+    policy = Policy(
+        timezone="America/New_York", cadence=Cadence(min_weeks=1, max_weeks=1, weekday=6)
+    )
+    anchor = ReleaseSpec("1.0.0", actual=D(2021, 2, 28))  # a Sunday; DST starts 2021-03-14
+    pts = points(build_train(plan_with(policy, anchor), anchor.actual, 6))  # type: ignore[arg-type]
+    assert [r.release.weekday() for r in pts] == [6] * 7
+    assert D(2021, 3, 14) in [r.release for r in pts]
+    # 03:30 UTC on 2021-03-14 is still the 13th in New York.
+    now = dt.datetime(2021, 3, 14, 3, 30, tzinfo=dt.UTC)
+    assert today_in(policy, now) == D(2021, 3, 13)
+    assert today_in(Policy(timezone="UTC"), now) == D(2021, 3, 14)
+    # After the spring-forward gap New York is UTC-4: 04:30 UTC on 03-15 is 00:30 local.
+    assert today_in(policy, dt.datetime(2021, 3, 15, 4, 30, tzinfo=dt.UTC)) == D(2021, 3, 15)
+    assert today_in(policy, dt.datetime(2021, 3, 15, 3, 30, tzinfo=dt.UTC)) == D(2021, 3, 14)
+
+
+def test_versions() -> None:
+    assert next_point_version("3.4.0") == "4.0.0".replace("4.0", "3.5")
+    assert next_point_version("4.9") == "4.10"
+    assert next_maintenance_version("3.4.0") == "3.4.1"
+    assert next_maintenance_version("4.0") == "4.0.1"
+    assert sorted(["4.10.0", "4.9.0", "4.0.0"], key=version_key) == ["4.0.0", "4.9.0", "4.10.0"]
+
+
+# The demo, as the issue's "done means" states it ------------------------------
+
+
+def test_demo_calendar_upcoming_point_releases_are_10_to_12_weeks_apart() -> None:
+    train = build_train(demo_plan(), DEMO_TODAY, 12)
+    upcoming = [r for r in points(train) if not r.shipped]
+    assert len(upcoming) == 12
+    shipped_or_next = points(train)
+    for a, b in zip(upcoming[1:], upcoming[2:], strict=False):  # 4.0's pinned major cycle aside
+        assert 70 <= (b.release - a.release).days <= 84
+    for i, r in enumerate(shipped_or_next[:-1]):
+        assert r.freeze is not None and r.freeze < r.day
+        assert r.maintained_until == shipped_or_next[i + 1].day
+
+
+def test_demo_shows_every_phase_on_2009_08_31() -> None:
+    train = build_train(demo_plan(), DEMO_TODAY)
+    phases = {r.version: phase_on(r, DEMO_TODAY) for r in train}
+    assert phases["3.2.0"] is Phase.EOL
+    assert phases["3.3.0"] is Phase.SECURITY_ONLY
+    assert phases["3.4.0"] is Phase.MAINTAINED
+    assert phases["3.4.1"] is Phase.RELEASED
+    assert phases["3.4.2"] is Phase.RC
+    assert phases["4.0.0"] is Phase.FROZEN
+    assert phases["4.1.0"] is Phase.DEVELOPMENT
+    assert phases["4.2.0"] is Phase.PLANNING
+    assert next_milestone(next(r for r in train if r.version == "4.0.0"), DEMO_TODAY) == (
+        "rc1",
+        D(2009, 9, 1),
+    )
