@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
+from planner.calendar import phase_on
 from planner.model import Item, Plan, Release
 
 
@@ -78,7 +79,7 @@ def _release_problems(plan: Plan, train: Sequence[Release], today: dt.date) -> I
             for it in mine:
                 yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
             continue
-        if r.freeze is not None and today >= r.freeze or today >= r.day:
+        if phase_on(r, today).is_stabilizing or today >= r.day:
             blockers = [it.id for it in mine if it.blocker]
             if blockers:
                 yield f"{r.version}: past its freeze with open blocker(s): {', '.join(blockers)}"

@@ -1,0 +1,98 @@
+"""The ``relplan`` command line: global options, subcommands, and clean error exits.
+
+Headless subcommands never import Textual or httpx; only the bare ``relplan``
+(the dashboard) and ``sync`` pull them in, lazily.
+
+Each subcommand module exposes ``register(subparsers, common)``: it adds its
+parser(s) with ``common`` as a parent and sets ``run=<function(args) -> int>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from planner.errors import RelplanError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _common_options(suppress: bool) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand."""
+    default = argparse.SUPPRESS if suppress else None
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("global options")
+    g.add_argument(
+        "--plan",
+        metavar="PATH",
+        default=default,
+        help="plan file (default: ./relplan.toml if present, else the embedded Xen 4.0 demo, "
+        "which is never written to)",
+    )
+    g.add_argument("--config", metavar="PATH", default=default, help="config file")
+    g.add_argument(
+        "--today",
+        metavar="YYYY-MM-DD",
+        default=default,
+        help="evaluate everything as of that day (default: today in the policy's time zone; "
+        "the embedded demo is evaluated as of 2009-08-31)",
+    )
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser with every subcommand registered."""
+    from tui.cli import plan_commands
+
+    parser = argparse.ArgumentParser(
+        prog="relplan",
+        description="Release planning in the terminal. Without a subcommand, opens the dashboard.",
+        parents=[_common_options(suppress=False)],
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    common = _common_options(suppress=True)
+    for module in _command_modules():
+        module.register(sub, common)
+    del plan_commands
+    return parser
+
+
+def _command_modules() -> list:  # type: ignore[type-arg]
+    import importlib
+
+    names = ["plan_commands", "sync_command", "git_commands"]
+    mods = []
+    for name in names:
+        try:
+            mods.append(importlib.import_module(f"tui.cli.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"tui.cli.{name}":
+                raise
+    return mods
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``relplan`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            from tui.cli.dashboard import run_dashboard
+
+            return run_dashboard(args)
+        result: int = args.run(args)
+        return result
+    except RelplanError as exc:
+        for problem in exc.problems:
+            print(f"relplan: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("relplan: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Headless plan commands: calendar, status, export, import, check.
+
+None of these imports Textual or httpx; they load the plan, ask the planner,
+and print a table or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from planner.calendar import phase_on
+from planner.laying import lay
+from planner.model import Release, ReleaseKind
+from planner.status import ReleaseStatus, all_status, release_status
+from tui.cli.context import Context, load_context
+
+EXIT_OK, EXIT_FAIL = 0, 1
+
+
+def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
+    """Plain aligned columns, for terminals and pipes alike."""
+    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
+    parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def _demo_banner(ctx: Context) -> None:
+    if ctx.is_demo:
+        print(
+            f"(embedded Xen 4.0 demo, as of {ctx.today}; --plan PATH for your own)", file=sys.stderr
+        )
+
+
+# calendar -------------------------------------------------------------------
+
+
+def _calendar_row(r: Release, ctx: Context) -> list[object]:
+    rcs = f"{len(r.rcs)} from {r.rcs[0]}" if r.rcs else ""
+    return [
+        r.version,
+        r.kind.value,
+        phase_on(r, ctx.today).value,
+        r.freeze or "",
+        rcs,
+        r.actual or r.release,
+        "shipped" if r.actual else "planned",
+        r.maintained_until if r.kind is ReleaseKind.POINT else "",
+        r.security_until if r.kind is ReleaseKind.POINT else "",
+    ]
+
+
+def run_calendar(args: argparse.Namespace) -> int:
+    """Print the release train."""
+    from planner.tables import release_to_json
+
+    ctx = load_context(args)
+    train = ctx.train(args.count)
+    if args.format == "json":
+        specs = {s.version: s for s in ctx.plan.releases}
+        out = [
+            release_to_json(r, specs.get(r.version), phase_on(r, ctx.today).value) for r in train
+        ]
+        _emit(json.dumps(out, indent=2))
+        return EXIT_OK
+    _demo_banner(ctx)
+    headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
+    _emit(render_table(headers, [_calendar_row(r, ctx) for r in train]))
+    return EXIT_OK
+
+
+# status ---------------------------------------------------------------------
+
+
+def status_to_json(s: ReleaseStatus) -> dict[str, Any]:
+    """The JSON contract of ``relplan status``."""
+    return {
+        "version": s.version,
+        "kind": s.kind.value,
+        "phase": s.phase.value,
+        "next_milestone": s.next_milestone,
+        "next_date": s.next_date.isoformat() if s.next_date else None,
+        "days_to_next": s.days_to_next,
+        "items_total": s.items_total,
+        "items_done": s.items_done,
+        "open_by_kind": s.open_by_kind,
+        "blockers_open": len(s.blockers_open),
+        "blockers": s.blockers_open,
+        "features_open_after_freeze": s.features_open_after_freeze,
+        "at_risk": s.at_risk,
+        "backports": s.backport_totals(),
+        "backports_by_branch": s.backports,
+        "verdict": s.verdict,
+        "reasons": s.reasons,
+    }
+
+
+def _status_row(s: ReleaseStatus) -> list[object]:
+    nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
+    pending = sum(n for st, n in s.backport_totals().items() if st in ("required", "in-progress"))
+    return [
+        s.version,
+        s.phase.value,
+        nxt,
+        f"{s.items_done}/{s.items_total}",
+        len(s.blockers_open) or "",
+        len(s.features_open_after_freeze) or "",
+        pending or "",
+        s.verdict,
+    ]
+
+
+def run_status(args: argparse.Namespace) -> int:
+    """Print the status of one release or of every release."""
+    ctx = load_context(args)
+    train = ctx.train()
+    plan = lay(ctx.plan, train, ctx.today)
+    if args.version:
+        statuses = [release_status(plan, train, args.version, ctx.today)]
+    else:
+        statuses = all_status(plan, train, ctx.today)
+    if args.format == "json":
+        _emit(json.dumps([status_to_json(s) for s in statuses], indent=2))
+        return EXIT_OK
+    _demo_banner(ctx)
+    headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
+    _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    for s in statuses:
+        for reason in s.reasons if s.verdict == "no-go" else ():
+            _emit(f"{s.version}: {reason}")
+    return EXIT_OK
+
+
+# export / import / check ----------------------------------------------------
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the whole plan (laid on --today) as TOML or JSON."""
+    from planner.planfile import dumps_toml, plan_to_json, write_atomic
+
+    ctx = load_context(args)
+    train = ctx.train()
+    plan = lay(ctx.plan, train, ctx.today)
+    if args.format == "json":
+        text = json.dumps(plan_to_json(plan, train, ctx.today), indent=2) + "\n"
+    else:
+        text = dumps_toml(plan, train)
+    if args.output and args.output != "-":
+        write_atomic(Path(args.output), text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Merge roadmap items from a file into the plan file."""
+    from planner.merge import merge_items
+    from planner.planfile import save_plan
+    from planner.sources.files import read_items
+
+    ctx = load_context(args, allow_missing_plan=True)
+    path = ctx.writable_path()
+    incoming = read_items(Path(args.file), args.source)
+    result = merge_items(ctx.plan, incoming)
+    save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+    counts = (len(result.added), len(result.updated), len(result.unchanged))
+    _emit("added {}, updated {}, unchanged {}".format(*counts) + f" -> {path}")
+    for label, ids in (("added", result.added), ("updated", result.updated)):
+        for item_id in ids:
+            _emit(f"  {label}: {item_id}")
+    return EXIT_OK
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Exit 1 with reasons when the plan contradicts itself or a frozen release has blockers."""
+    from planner.consistency import check_plan
+
+    ctx = load_context(args)
+    problems = check_plan(ctx.plan, ctx.train(), ctx.today)
+    for problem in problems:
+        _emit(problem)
+    if problems:
+        print(f"relplan check: {len(problems)} problem(s)", file=sys.stderr)
+        return EXIT_FAIL
+    _emit(f"ok: {ctx.plan.name} is consistent as of {ctx.today}")
+    return EXIT_OK
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add calendar, status, export, import and check to the command line."""
+    p = sub.add_parser("calendar", parents=[common], help="the release train with every date")
+    p.add_argument("--count", type=int, metavar="N", help="upcoming point releases to show")
+    _format_arg(p, ("table", "json"))
+    p.set_defaults(run=run_calendar)
+
+    p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
+    p.add_argument("version", nargs="?", help="one release (default: all)")
+    _format_arg(p, ("table", "json"))
+    p.set_defaults(run=run_status)
+
+    p = sub.add_parser("export", parents=[common], help="write the release plan as TOML or JSON")
+    _format_arg(p, ("toml", "json"))
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser(
+        "import",
+        parents=[common],
+        help="merge roadmap items from TOML, CSV, JSON or a Markdown bullet list",
+    )
+    p.add_argument("file", help="the file to read")
+    p.add_argument("--source", help="source name for item ids (default: the file name)")
+    p.set_defaults(run=run_import)
+
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="exit 1 if the plan is inconsistent or a frozen release has blockers",
+    )
+    p.set_defaults(run=run_check)
