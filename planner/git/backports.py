@@ -374,7 +374,8 @@ def _why_needed(c: Commit, m: Markers, br: _Branch, i: int, culprits: _Culprits)
     for f in m.fixes:
         where = culprits.where(f.culprit, i)
         if where is not None:
-            reasons.append(f"Fixes: {f.culprit[:12]} ships in {br.target.name}{where}")
+            full = culprits.resolved.get(f.culprit) or f.culprit
+            reasons.append(f"Fixes: {full[:12]} ships in {br.target.name}{where}")
         elif culprits.unknown(f.culprit):
             _unknown_culprit(culprits, c, f.culprit)
     if m.request and not m.opt_out and _requested(m.request, br.target, m, reasons):
