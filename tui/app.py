@@ -1,0 +1,322 @@
+"""The relplan dashboard: views over one plan, edits as undoable planner operations.
+
+The app owns the plan's :class:`~planner.ops.History`; views render
+``app.plan`` and report what the cursor is on. Every triage key runs one pure
+operation from :mod:`planner.ops` on the view's selection and records it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+
+from planner import ops
+from planner.calendar import build_train, phase_on
+from planner.laying import at_risk
+from planner.model import BackportState, Plan, Priority, Release, ReleaseKind
+from tui.commands import RelplanCommands
+from tui.messages import SyncStatus
+from tui.saving import SavingMixin
+from tui.screens.backports import BackportsScreen
+from tui.screens.base import ViewScreen
+from tui.screens.dialogs import ChoiceScreen
+from tui.screens.help import HelpScreen
+from tui.screens.items import ItemsScreen
+from tui.screens.release import ReleaseScreen
+from tui.screens.timeline import TimelineScreen
+
+TRIAGE_ACTIONS = {
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+}  # fmt: skip
+
+
+class RelplanApp(SavingMixin, App[None]):
+    """Timeline, items, release and backport views over one plan."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "relplan"
+    MODES: ClassVar = {
+        "timeline": TimelineScreen,
+        "items": ItemsScreen,
+        "backports": BackportsScreen,
+    }
+    DEFAULT_MODE = "timeline"
+    COMMANDS = App.COMMANDS | {RelplanCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "view('timeline')", "Timeline", id="view.timeline"),
+        Binding("2", "view('items')", "Items", id="view.items"),
+        Binding("3", "view('backports')", "Backports", id="view.backports"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Keys of this view"),
+        Binding("a", "accept", "Accept", id="triage.accept", tooltip="Accept the item(s)"),
+        Binding("d", "defer", "Defer", id="triage.defer", tooltip="Defer: no target"),
+        Binding("x", "reject", "Reject", show=False, id="triage.reject"),
+        Binding("p", "priority", "Priority", show=False, id="triage.priority"),
+        Binding("b", "blocker", "Blocker", show=False, id="triage.blocker"),
+        Binding("B", "backport", "Backport", show=False, id="triage.backport"),
+        Binding("right_square_bracket", "next", "Next rel", id="triage.next",
+                tooltip="Move to the next release that can take it"),
+        Binding("left_square_bracket", "prev", "Prev rel", show=False, id="triage.prev",
+                tooltip="Move to the previous release that can take it"),
+        Binding("t", "target", "Target", show=False, id="triage.target"),
+        Binding("u", "undo", "Undo", id="edit.undo"),
+        Binding("ctrl+r", "redo", "Redo", show=False, id="edit.redo"),
+        Binding("ctrl+s", "save", "Save", id="file.save"),
+        Binding("e", "export", "Export", show=False, id="file.export",
+                tooltip="Write the TOML release plan to a path"),
+        Binding("q", "quit", "Quit", id="app.quit",
+                tooltip="Quit (asks when there are unsaved changes)"),
+    ]  # fmt: skip
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        today: dt.date,
+        path: Path | None = None,
+        fingerprint: str | None = None,
+        is_demo: bool = False,
+        keymap: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.history = ops.History(plan)
+        self.today = today
+        self.path = path
+        self.fingerprint = fingerprint
+        self.is_demo = is_demo
+        self.loaded_plan = plan
+        self.status_text = "demo plan: edits are never written back" if is_demo else ""
+        self.sync_text = ""
+        self._keymap_config = dict(keymap or {})
+        self._train_for: tuple[object, object] | None = None
+        self._train: list[Release] = []
+        self._risk_for: Plan | None = None
+        self._risk: frozenset[str] = frozenset()
+
+    def on_mount(self) -> None:
+        if self._keymap_config:
+            self.set_keymap(self._keymap_config)
+
+    # -- derived data ------------------------------------------------------------------
+    @property
+    def plan(self) -> Plan:
+        """The current plan (after every edit, undo and redo)."""
+        return self.history.plan
+
+    @property
+    def train(self) -> list[Release]:
+        """The release train of the current plan (rebuilt when releases or policy change)."""
+        key = (self.plan.releases, self.plan.policy)
+        if self._train_for != key:
+            self._train = build_train(self.plan, self.today)
+            self._train_for = key
+        return self._train
+
+    @property
+    def release_order(self) -> dict[str, int]:
+        """Release versions in calendar order."""
+        return {r.version: i for i, r in enumerate(self.train)}
+
+    @property
+    def at_risk_ids(self) -> frozenset[str]:
+        """Open items their release can no longer take."""
+        if self._risk_for is not self.plan:
+            self._risk = frozenset(at_risk(self.plan, self.train, self.today))
+            self._risk_for = self.plan
+        return self._risk
+
+    def maintained_series(self) -> list[str]:
+        """Series of point releases still supported today, newest first."""
+        out = [
+            r.series
+            for r in self.train
+            if r.kind is ReleaseKind.POINT and phase_on(r, self.today).is_supported
+        ]
+        return sorted(set(out), key=lambda s: [int(p) for p in s.split(".")], reverse=True)
+
+    def title_text(self, view: str) -> str:
+        """The title line of a view."""
+        where = "DEMO (never written)" if self.is_demo else str(self.path or "unsaved plan")
+        dirty = "  [b]● unsaved changes[/b]" if self.history.dirty else ""
+        return f"[b]relplan[/b] · {self.plan.name} · {view} · {where} · as of {self.today}{dirty}"
+
+    # -- views ---------------------------------------------------------------------------
+    @property
+    def view(self) -> ViewScreen | None:
+        """The active view screen, if the top screen is one."""
+        return self.screen if isinstance(self.screen, ViewScreen) else None
+
+    def action_view(self, mode: str) -> None:
+        while isinstance(self.screen, ReleaseScreen):
+            self.pop_screen()
+        self.switch_mode(mode)
+
+    def open_release(self, version: str) -> None:
+        """Show the release view of a version."""
+        if any(r.version == version for r in self.train):
+            self.push_screen(ReleaseScreen(version))
+        else:
+            self.set_status(f"{version} is not on the release train")
+
+    def show_preset(self, name: str) -> None:
+        """Switch to the Items view showing a preset list."""
+        self.action_view("items")
+        self.call_after_refresh(self._apply_preset, name)
+
+    def _apply_preset(self, name: str) -> None:
+        if isinstance(self.screen, ItemsScreen):
+            self.screen.set_preset(name)
+
+    def action_help(self) -> None:
+        view = getattr(self.screen, "view_name", type(self.screen).__name__)
+        bindings = self.screen.active_bindings
+        self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TRIAGE_ACTIONS:
+            view = self.view
+            return bool(view is not None and getattr(view, "has_items", False))
+        if action == "undo":
+            return True if self.history.can_undo else None
+        if action == "redo":
+            return True if self.history.can_redo else None
+        return True
+
+    # -- status lines ----------------------------------------------------------------------
+    def set_status(self, text: str) -> None:
+        """Show text on the status line of the current view."""
+        self.status_text = text
+        if self.view is not None:
+            self.view.refresh_chrome()
+
+    def set_sync_status(self, text: str) -> None:
+        """Show tracker-sync progress on the sync line (call from the UI thread)."""
+        self.sync_text = text
+        if self.view is not None:
+            self.view.refresh_chrome()
+
+    def on_sync_status(self, message: SyncStatus) -> None:
+        self.set_sync_status(message.text)
+
+    # -- edits -------------------------------------------------------------------------------
+    def apply(self, change: ops.Change) -> None:
+        """Record a change and redraw, or say why nothing changed."""
+        if self.history.record(change):
+            self.plan_changed(change.description)
+        else:
+            self.set_status(change.description)
+
+    def plan_changed(self, description: str) -> None:
+        """The plan is different now: redraw the view and say what happened."""
+        self.status_text = description
+        view = self.view
+        if view is not None:
+            view.show_plan()
+            view.refresh_chrome()
+        self.refresh_bindings()
+
+    def _selected(self) -> set[str]:
+        return self.view.selection() if self.view is not None else set()
+
+    def _run(self, op: Callable[[Plan, set[str]], ops.Change]) -> None:
+        ids = self._selected()
+        if not ids:
+            self.set_status("no item selected")
+            return
+        self.apply(op(self.plan, ids))
+
+    def action_accept(self) -> None:
+        self._run(ops.accept)
+
+    def action_defer(self) -> None:
+        self._run(ops.defer)
+
+    def action_reject(self) -> None:
+        self._run(ops.reject)
+
+    def action_blocker(self) -> None:
+        self._run(ops.toggle_blocker)
+
+    def action_next(self) -> None:
+        self._run(lambda plan, ids: ops.move(plan, ids, self.train, self.today, 1))
+
+    def action_prev(self) -> None:
+        self._run(lambda plan, ids: ops.move(plan, ids, self.train, self.today, -1))
+
+    def action_priority(self) -> None:
+        choices = [(p.value, p.value) for p in Priority]
+        self._ask("Priority for the selected item(s)", choices, self._set_priority)
+
+    def _set_priority(self, value: str, ids: set[str]) -> None:
+        self.apply(ops.set_priority(self.plan, ids, Priority(value)))
+
+    def action_target(self) -> None:
+        choices = [
+            (r.version, f"{r.version:10} {r.kind.value:12} {r.day}")
+            for r in self.train
+            if not r.shipped and r.day >= self.today
+        ]
+        choices.append(("-", "unscheduled (no target)"))
+        self._ask("Target release for the selected item(s)", choices, self._set_target)
+
+    def _set_target(self, value: str, ids: set[str]) -> None:
+        self.apply(ops.set_target(self.plan, ids, None if value == "-" else value))
+
+    def action_backport(self, series: str | None = None) -> None:
+        if series is None:
+            policy = self.plan.policy
+            branches = [(s, f"{s} ({policy.branch_for(s)})") for s in self.maintained_series()]
+            if not branches:
+                self.set_status("no maintained branch to backport to")
+                return
+            self._ask("Backport to which branch?", branches, self._ask_backport_state)
+        else:
+            self._ask_backport_state(series, self._selected())
+
+    def action_backport_cell(self, item_id: str, series: str) -> None:
+        """Ask for the backport state of one fix on one branch."""
+        self._ask_backport_state(series, {item_id})
+
+    def _ask_backport_state(self, series: str, ids: set[str]) -> None:
+        choices = [(s.value, s.value) for s in BackportState]
+
+        def done(value: str, ids: set[str]) -> None:
+            self.apply(ops.set_backport(self.plan, ids, series, BackportState(value)))
+
+        self._ask(f"Backport state on {series}", choices, done, ids)
+
+    def _ask(
+        self,
+        question: str,
+        choices: Sequence[tuple[str, str]],
+        then: Callable[[str, set[str]], None],
+        ids: set[str] | None = None,
+    ) -> None:
+        chosen = self._selected() if ids is None else ids
+        if not chosen:
+            self.set_status("no item selected")
+            return
+
+        def answer(value: str | None) -> None:
+            if value is not None:
+                then(value, chosen)
+
+        self.push_screen(ChoiceScreen(question, choices), answer)
+
+    def action_undo(self) -> None:
+        description = self.history.undo()
+        if description is None:
+            self.set_status("nothing to undo")
+        else:
+            self.plan_changed(f"undone: {description}")
+
+    def action_redo(self) -> None:
+        description = self.history.redo()
+        if description is None:
+            self.set_status("nothing to redo")
+        else:
+            self.plan_changed(f"redone: {description}")

@@ -1,0 +1,149 @@
+"""Saving, exporting and quitting: the app's file side.
+
+Saves go through :func:`planner.planfile.save_plan` (atomic; refuses when the
+file changed on disk since it was loaded). On such a change the user picks:
+reload (drop the edits), merge (three-way: as loaded, ours, on disk) or
+cancel. The embedded demo is never written: saving it asks for a new path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner import ops
+from planner.errors import PlanChangedOnDisk, RelplanError
+from tui.screens.dialogs import ConfirmScreen, PathScreen
+
+if TYPE_CHECKING:
+    from tui.app import RelplanApp
+
+    _Base = RelplanApp
+else:
+    _Base = object
+
+
+class SavingMixin(_Base):
+    """Save, save-as, export, reload/merge and quit for :class:`tui.app.RelplanApp`."""
+
+    def action_save(self) -> None:
+        if self.is_demo or self.path is None:
+            self.push_screen(
+                PathScreen("The demo is never overwritten. Save the plan as:"), self._save_as
+            )
+            return
+        self.save_to(self.path, self.fingerprint)
+
+    def _save_as(self, answer: str | None) -> None:
+        if answer is None:
+            self.set_status("not saved")
+            return
+        path = Path(answer).expanduser()
+        if path.exists():
+            self.set_status(f"not saved: {path} exists; choose a new path")
+            return
+        if self.save_to(path, None):
+            self.is_demo = False
+
+    def save_to(self, path: Path, expected: str | None) -> bool:
+        """Write the plan to ``path``; True when written."""
+        from planner.planfile import save_plan
+
+        try:
+            self.fingerprint = save_plan(self.plan, self.train, path, expected)
+        except PlanChangedOnDisk:
+            self._changed_on_disk(path)
+            return False
+        except RelplanError as exc:
+            self.set_status(f"not saved: {exc}")
+            return False
+        self.path = path
+        self.loaded_plan = self.plan
+        self.history.mark_saved()
+        self.set_status(f"saved {path}")
+        return True
+
+    def _changed_on_disk(self, path: Path) -> None:
+        question = (
+            f"{path} changed on disk since it was loaded (a git pull?).\n\n"
+            "[b]r[/b] reload it (drop your edits)   [b]m[/b] merge your edits into it   "
+            "[b]c[/b] cancel"
+        )
+        self.push_screen(ConfirmScreen(question, ("r", "m", "c")), self._resolve_change)
+
+    def _resolve_change(self, answer: str | None) -> None:
+        if answer == "r":
+            self.reload()
+        elif answer == "m":
+            self.merge_from_disk()
+        else:
+            self.set_status("not saved: the file on disk changed")
+
+    def _load_disk(self) -> Any:
+        from planner.planfile import load_plan
+
+        assert self.path is not None
+        return load_plan(self.path)
+
+    def reload(self) -> None:
+        """Replace the plan by the file on disk, dropping edits and history."""
+        try:
+            loaded = self._load_disk()
+        except RelplanError as exc:
+            self.set_status(f"cannot reload: {exc}")
+            return
+        self.history.reset(loaded.plan)
+        self.loaded_plan, self.fingerprint = loaded.plan, loaded.fingerprint
+        self.plan_changed(f"reloaded {self.path}")
+
+    def merge_from_disk(self) -> None:
+        """Three-way merge of our edits into the file on disk, then save (undoable)."""
+        try:
+            from planner.merge import three_way
+        except ImportError:
+            self.set_status("merge is not available; reload or cancel")
+            return
+        try:
+            loaded = self._load_disk()
+        except RelplanError as exc:
+            self.set_status(f"cannot merge: {exc}")
+            return
+        merged, conflicts = three_way(self.loaded_plan, self.plan, loaded.plan)
+        self.history.record(ops.Change(merged, "merged the file on disk", ("*",)))
+        self.loaded_plan, self.fingerprint = loaded.plan, loaded.fingerprint
+        assert self.path is not None
+        if self.save_to(self.path, self.fingerprint):
+            note = f"; {len(conflicts)} conflict(s) kept ours" if conflicts else ""
+            self.plan_changed(f"merged the file on disk and saved{note}")
+
+    def action_export(self) -> None:
+        self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
+
+    def _export(self, answer: str | None) -> None:
+        if answer is None:
+            return
+        from planner.planfile import dumps_toml, write_atomic
+
+        path = Path(answer).expanduser()
+        if self.path is not None and path.resolve() == self.path.resolve():
+            self.set_status("export goes to a new file; use ctrl+s to save the plan")
+            return
+        try:
+            write_atomic(path, dumps_toml(self.plan, self.train).encode("utf-8"))
+        except OSError as exc:
+            self.set_status(f"not exported: {exc.strerror or exc}")
+            return
+        self.set_status(f"exported {path}")
+
+    async def action_quit(self) -> None:
+        if not self.history.dirty:
+            self.exit()
+            return
+        question = "There are unsaved changes. Quit without saving? [b]y[/b] quit  [b]n[/b] stay"
+        self.push_screen(ConfirmScreen(question), self._quit_answer)
+
+    def _quit_answer(self, answer: str | None) -> None:
+        if answer == "y":
+            self.exit()
+        else:
+            self.set_status("not quitting: ctrl+s saves")

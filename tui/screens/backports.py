@@ -1,0 +1,33 @@
+"""The Backports view: every fix against every maintained branch; set a state per cell."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.widgets import Static
+
+from tui.screens.base import ViewScreen
+from tui.widgets.backport_matrix import BackportMatrix, fixes_for
+
+
+class BackportsScreen(ViewScreen):
+    """The backport matrix of all maintained branches."""
+
+    view_name = "backports"
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="branches")
+        yield BackportMatrix(id="matrix")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(BackportMatrix).focus()
+
+    def plan_shown(self) -> None:
+        app = self.relplan
+        series = app.maintained_series()
+        names = ", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series)
+        self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
+        self.query_one(BackportMatrix).show(fixes_for(app.plan.items, series), series)
+
+    def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
+        self.relplan.action_backport_cell(event.item_id, event.series)

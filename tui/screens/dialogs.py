@@ -1,0 +1,95 @@
+"""Small modal questions: pick one of a few choices, confirm, or type a path."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Pick one value from a list; escape cancels (returns None)."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    ChoiceScreen { align: center middle; }
+    ChoiceScreen > Vertical { width: 60; height: auto; max-height: 80%;
+        border: round $primary; background: $surface; padding: 0 1; }
+    ChoiceScreen OptionList { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, question: str, choices: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield OptionList(*(Option(label, id=value) for value, label in self.choices))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[str | None]):
+    """A question answered by one key among ``keys`` (escape: None)."""
+
+    BINDINGS = [Binding("escape", "answer('')", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Static { width: 64; height: auto; border: round $warning;
+        background: $surface; padding: 1 2; }
+    """
+
+    def __init__(self, question: str, keys: Sequence[str] = ("y", "n")) -> None:
+        super().__init__()
+        self.question = question
+        self.keys = list(keys)
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.question)
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "key", "")
+        if key in self.keys:
+            event.stop()
+            self.dismiss(key)
+
+    def action_answer(self, key: str) -> None:
+        self.dismiss(key or None)
+
+
+class PathScreen(ModalScreen[str | None]):
+    """Ask for a file path; enter accepts, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    DEFAULT_CSS = """
+    PathScreen { align: center middle; }
+    PathScreen > Vertical { width: 72; height: auto; border: round $primary;
+        background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, question: str, value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question)
+            yield Input(self.value, placeholder="path/to/plan.toml")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,147 @@
+"""The Items view: every roadmap item, sortable and filterable; the triage inbox."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Input, Static
+
+from planner.model import Item
+from tui.screens.base import ViewScreen
+from tui.widgets.item_list import ItemHeader, ItemList
+from tui.widgets.item_rows import COLUMNS, PRESETS, ItemRows
+
+PRESET_NAMES = list(PRESETS)
+
+
+class ItemsScreen(ViewScreen):
+    """All items in one line-API list, with a live text filter and presets."""
+
+    view_name = "items"
+    has_items = True
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="items.filter", tooltip="Filter by text"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="items.clear_filter"),
+        Binding("f", "preset(1)", "Preset", id="items.preset_next", tooltip="Next preset list"),
+        Binding("F", "preset(-1)", "Prev preset", show=False, id="items.preset_prev"),
+        Binding("o", "sort(1)", "Sort", id="items.sort_next", tooltip="Sort by the next column"),
+        Binding("O", "flip_sort", "Flip sort", show=False, id="items.sort_flip"),
+    ]
+
+    def __init__(self, rows: ItemRows | None = None) -> None:
+        super().__init__()
+        self.rows = rows if rows is not None else ItemRows()
+
+    def compose_body(self) -> ComposeResult:
+        yield Input(placeholder="/ filter: id, title, target, state, labels", id="filter")
+        yield Static(id="presets")
+        yield ItemHeader(id="header")
+        yield ItemList(self.rows, id="items")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(ItemList).focus()
+
+    @property
+    def item_list(self) -> ItemList:
+        """The list widget."""
+        return self.query_one(ItemList)
+
+    def plan_shown(self) -> None:
+        app = self.relplan
+        keep = self.item_list.current
+        self.rows.set_items(
+            app.plan.items, at_risk=app.at_risk_ids, release_order=app.release_order
+        )
+        self.item_list.reload(keep.id if keep else None)
+        self._redraw_labels()
+
+    def _redraw_labels(self) -> None:
+        width = self.item_list.size.width or self.size.width
+        self.query_one(ItemHeader).show(width, self.rows.sort_column, self.rows.reverse)
+        parts = []
+        for name in PRESET_NAMES:
+            parts.append(f"[reverse] {name} [/]" if name == self.rows.preset else f" {name} ")
+        count = f"  {len(self.rows)} of {len(self.rows.items)} items"
+        marked = len(self.item_list.marked)
+        extra = f", {marked} marked" if marked else ""
+        self.query_one("#presets", Static).update("".join(parts) + count + extra)
+
+    def on_resize(self) -> None:
+        self._redraw_labels()
+
+    # -- filter ------------------------------------------------------------------
+    def action_focus_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        self._filter("")
+        self.item_list.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "filter":
+            self._filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.item_list.focus()
+            self.item_list.action_jump(0)
+
+    def _filter(self, text: str) -> None:
+        self.rows.set_filter(text)
+        self.item_list.reload()
+        self.item_list.action_jump(0)
+        self._redraw_labels()
+
+    # -- presets and sorting ---------------------------------------------------------
+    def action_preset(self, step: int) -> None:
+        i = PRESET_NAMES.index(self.rows.preset)
+        self.set_preset(PRESET_NAMES[(i + step) % len(PRESET_NAMES)])
+
+    def set_preset(self, name: str) -> None:
+        """Show one preset list (see :data:`tui.widgets.item_rows.PRESETS`)."""
+        keep = self.item_list.current
+        self.rows.set_preset(name)
+        self.item_list.reload(keep.id if keep else None)
+        self._redraw_labels()
+
+    def action_sort(self, step: int) -> None:
+        order: list[str | None] = [None, *COLUMNS]
+        i = order.index(self.rows.sort_column)
+        self.sort_by(order[(i + step) % len(order)], reverse=False)
+
+    def action_flip_sort(self) -> None:
+        self.sort_by(self.rows.sort_column, reverse=not self.rows.reverse)
+
+    def sort_by(self, column: str | None, reverse: bool = False) -> None:
+        """Sort by a column (None: plan order), keeping the cursor on its item."""
+        keep = self.item_list.current
+        self.rows.sort_by(column, reverse)
+        self.item_list.reload(keep.id if keep else None)
+        self._redraw_labels()
+
+    # -- what triage applies to -------------------------------------------------------
+    def selection(self) -> set[str]:
+        return self.item_list.selection()
+
+    def current_item(self) -> Item | None:
+        return self.item_list.current
+
+    def current_release(self) -> str | None:
+        item = self.item_list.current
+        return item.target if item else None
+
+    def on_item_list_marked(self) -> None:
+        self._redraw_labels()
+
+    def on_item_list_opened(self, event: ItemList.Opened) -> None:
+        if event.item.target:
+            self.relplan.open_release(event.item.target)
+
+    def clear_marks(self) -> None:
+        """Forget the marked items."""
+        self.item_list.marked.clear()
+        self.item_list.refresh()
+        self._redraw_labels()

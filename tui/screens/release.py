@@ -1,0 +1,93 @@
+"""The Release view: stabilization panel, the release's items, its backport matrix."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from planner.model import Item, Release
+from planner.status import ReleaseStatus, release_status
+from tui.palette import PHASE_COLOURS
+from tui.screens.base import ViewScreen
+from tui.widgets.backport_matrix import BackportMatrix
+from tui.widgets.item_list import ItemHeader, ItemList
+from tui.widgets.item_rows import ItemRows
+
+
+def panel_text(release: Release, status: ReleaseStatus) -> str:
+    """The stabilization panel as console markup."""
+    colour = PHASE_COLOURS[status.phase]
+    verdict = {"go": "[b green]GO[/]", "no-go": "[b red]NO-GO[/]"}.get(
+        status.verdict, f"[b]{status.verdict.upper()}[/]"
+    )
+    lines = [
+        f"[b]{release.version}[/b] ({release.kind.value}, branch {release.branch or '-'})  "
+        f"phase [{colour}]{status.phase.value}[/]   verdict {verdict}",
+    ]
+    if status.next_milestone:
+        lines.append(
+            f"next: {status.next_milestone} on {status.next_date} "
+            f"(in {status.days_to_next} days)"
+        )
+    lines.append("milestones: " + "  ".join(f"{n} {d}" for n, d in release.milestones()))
+    lines.append(
+        f"items: {status.items_done}/{status.items_total} done   "
+        f"open blockers: {', '.join(status.blockers_open) or 'none'}"
+    )
+    lines.append(
+        "features open after freeze: " + (", ".join(status.features_open_after_freeze) or "none")
+    )
+    lines.extend(f"  · {reason}" for reason in status.reasons)
+    return "\n".join(lines)
+
+
+class ReleaseScreen(ViewScreen):
+    """One release: is it on track, what is in it, which fixes still need backporting."""
+
+    view_name = "release"
+    has_items = True
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="release.back")]
+
+    def __init__(self, version: str) -> None:
+        super().__init__()
+        self.version = version
+        self.view_name = f"release {version}"
+        self.rows = ItemRows()
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(id="panel")
+        yield ItemHeader(id="header")
+        yield ItemList(self.rows, id="release-items")
+        yield BackportMatrix(id="release-matrix")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(ItemList).focus()
+
+    def plan_shown(self) -> None:
+        app = self.relplan
+        release = next(r for r in app.train if r.version == self.version)
+        status = release_status(app.plan, app.train, self.version, app.today)
+        self.query_one("#panel", Static).update(panel_text(release, status))
+        mine = [it for it in app.plan.items if it.target == self.version]
+        items = self.query_one(ItemList)
+        keep = items.current
+        self.rows.set_items(mine, at_risk=app.at_risk_ids, release_order=app.release_order)
+        items.reload(keep.id if keep else None)
+        self.query_one(ItemHeader).show(items.size.width or self.size.width, None, False)
+        series = list(status.backports) or app.maintained_series()
+        fixes = [it for it in mine if it.kind.is_fix]
+        self.query_one(BackportMatrix).show(fixes, series)
+
+    def selection(self) -> set[str]:
+        return self.query_one(ItemList).selection()
+
+    def current_item(self) -> Item | None:
+        return self.query_one(ItemList).current
+
+    def current_release(self) -> str | None:
+        return self.version
+
+    def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
+        self.relplan.action_backport_cell(event.item_id, event.series)

@@ -1,0 +1,121 @@
+"""The backport matrix: fixes down, maintained branches across, one coloured state per cell."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from planner.model import BackportState, Item
+from tui.palette import BACKPORT_STYLES
+
+ID_WIDTH, TITLE_WIDTH, CELL = 24, 36, 13
+MUTED = Style(color="#6a6a6a")
+
+
+class BackportMatrix(ScrollView, can_focus=True):
+    """Fixes x branches; move with arrows or hjkl, ``B``/enter sets the state of a cell."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "move(1, 0)", "Down", show=False, id="matrix.down"),
+        Binding("k,up", "move(-1, 0)", "Up", show=False, id="matrix.up"),
+        Binding("h,left", "move(0, -1)", "Left", show=False, id="matrix.left"),
+        Binding("l,right", "move(0, 1)", "Right", show=False, id="matrix.right"),
+        Binding("B,enter", "set_cell", "Set state", id="matrix.set",
+                tooltip="Set the backport state of this fix on this branch"),
+    ]  # fmt: skip
+    COMPONENT_CLASSES = {"matrix--cursor"}
+    DEFAULT_CSS = """
+    BackportMatrix { height: 1fr; }
+    BackportMatrix > .matrix--cursor { background: $primary 60%; }
+    """
+
+    row: reactive[int] = reactive(0, repaint=False)
+    column: reactive[int] = reactive(0, repaint=False)
+
+    class CellChosen(Message):
+        """``B`` or enter on a cell: which fix, which branch."""
+
+        def __init__(self, item_id: str, series: str) -> None:
+            self.item_id = item_id
+            self.series = series
+            super().__init__()
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.fixes: list[Item] = []
+        self.series: list[str] = []
+
+    def show(self, fixes: Sequence[Item], series: Sequence[str]) -> None:
+        """Draw these fixes against these branch series."""
+        self.fixes, self.series = list(fixes), list(series)
+        self.row = min(self.row, max(0, len(self.fixes) - 1))
+        self.column = min(self.column, max(0, len(self.series) - 1))
+        self.virtual_size = Size(self.size.width, len(self.fixes) + 1)
+        self.refresh()
+
+    @property
+    def current(self) -> tuple[Item, str] | None:
+        """The fix and series under the cursor."""
+        if not self.fixes or not self.series:
+            return None
+        return self.fixes[self.row], self.series[self.column]
+
+    def action_move(self, rows: int, columns: int) -> None:
+        if not self.fixes:
+            return
+        self.row = max(0, min(self.row + rows, len(self.fixes) - 1))
+        self.column = max(0, min(self.column + columns, len(self.series) - 1))
+        self.refresh()
+        self.scroll_to_region(Region(0, self.row + 1, 1, 1), animate=False, immediate=True)
+
+    def action_set_cell(self) -> None:
+        cell = self.current
+        if cell is not None:
+            self.post_message(self.CellChosen(cell[0].id, cell[1]))
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        if y == 0:
+            head = f"{'fix':<{ID_WIDTH}}{'title':<{TITLE_WIDTH}}"
+            head += "".join(f"{s:<{CELL}}" for s in self.series)
+            if not self.series:
+                head += "no maintained branch"
+            return Strip([Segment(head, base + Style(bold=True))]).adjust_cell_length(width, base)
+        row = self.scroll_offset.y + y - 1
+        if row >= len(self.fixes):
+            return Strip.blank(width, base)
+        item = self.fixes[row]
+        segments = [
+            Segment(f"{item.id:<{ID_WIDTH}}"[:ID_WIDTH]),
+            Segment(f"{item.title:<{TITLE_WIDTH - 1}}"[: TITLE_WIDTH - 1] + " "),
+        ]
+        cursor = self.get_component_rich_style("matrix--cursor")
+        for i, series in enumerate(self.series):
+            state = item.backports.get(series)
+            text = f"{state.value if state else '·':<{CELL}}"
+            style = BACKPORT_STYLES[state] if state else MUTED
+            if row == self.row and i == self.column and self.has_focus:
+                style = style + cursor
+            segments.append(Segment(text, style))
+        return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
+
+
+def fixes_for(items: Sequence[Item], series: Sequence[str]) -> list[Item]:
+    """Fixes that concern the branches: any backport state recorded, or not closed."""
+    wanted = set(series)
+    return [
+        it
+        for it in items
+        if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
+    ]
+
+
+__all__ = ["BackportMatrix", "BackportState", "fixes_for"]

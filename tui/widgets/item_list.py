@@ -1,0 +1,225 @@
+"""A line-API list of roadmap items: renders only the visible rows, whatever the item count.
+
+Like toolong's log view, it draws from data it does not own (an
+:class:`~tui.widgets.item_rows.ItemRows`); a keypress touches the rows on
+screen and nothing else. The cursor row is highlighted; marked rows (space)
+carry a dot and form the selection that bulk actions apply to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual.binding import Binding, BindingType
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
+
+from planner.model import Item
+from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
+from tui.widgets.item_rows import COLUMNS, ItemRows
+
+FIXED_WIDTHS = {
+    "id": 24,
+    "kind": 9,
+    "priority": 9,
+    "state": 12,
+    "target": 8,
+    "blocker": 4,
+    "backports": 18,
+}
+HEADINGS = {"blocker": "blk", "backports": "backports"}
+MARK = "● "
+
+
+def column_widths(width: int) -> list[tuple[str, int]]:
+    """Columns and their widths; the title takes whatever the others leave."""
+    fixed = sum(FIXED_WIDTHS.values()) + len(MARK)
+    return [(c, FIXED_WIDTHS.get(c, max(10, width - fixed))) for c in COLUMNS]
+
+
+def _fit(text: str, width: int) -> str:
+    """Pad or cut to ``width`` cells, always leaving one blank cell as a gutter."""
+    if cell_len(text) >= width:
+        text = set_cell_size(text, width - 2) + "…"
+    return set_cell_size(text, width)
+
+
+def _backports(item: Item) -> list[Segment]:
+    out: list[Segment] = []
+    for series, state in sorted(item.backports.items()):
+        out.append(Segment(f"{series}:{BACKPORT_ABBREV[state]} ", BACKPORT_STYLES[state]))
+    return out
+
+
+def row_segments(item: Item, widths: Sequence[tuple[str, int]], marked: bool) -> list[Segment]:
+    """The segments of one row (without the cursor highlight)."""
+    out = [Segment(MARK if marked else "  ")]
+    for column, width in widths:
+        if column == "backports":
+            segs = _backports(item)
+            used = sum(cell_len(s.text) for s in segs)
+            if used > width:
+                segs = [Segment(_fit(" ".join(s.text for s in segs), width))]
+            elif used < width:
+                segs.append(Segment(" " * (width - used)))
+            out.extend(segs)
+            continue
+        style = STATE_STYLES[item.state] if column == "state" else None
+        out.append(Segment(_fit(_cell(item, column), width), style))
+    return out
+
+
+def _cell(item: Item, column: str) -> str:
+    if column == "blocker":
+        return "!!" if item.blocker else ""
+    if column == "target":
+        return item.target or "-"
+    value = getattr(item, column)
+    return str(value)
+
+
+class ItemHeader(Static):
+    """Column headings above an item list, with the sort column marked."""
+
+    DEFAULT_CSS = "ItemHeader { height: 1; text-style: bold; }"
+
+    def show(self, width: int, sort_column: str | None, reverse: bool) -> None:
+        """Redraw for a width and sort state."""
+        text = "  "
+        for column, w in column_widths(width):
+            arrow = ("▼" if reverse else "▲") if column == sort_column else ""
+            text += _fit(HEADINGS.get(column, column) + arrow, w)
+        self.update(text)
+
+
+class ItemList(ScrollView, can_focus=True):
+    """Items from an :class:`ItemRows`, one per line, with a cursor and marks."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="list.top"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="list.bottom"),
+        Binding("pagedown,ctrl+d", "page(1)", "Page down", show=False, id="list.page_down"),
+        Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="list.page_up"),
+        Binding("space", "mark", "Mark", id="list.mark", tooltip="Mark for bulk actions"),
+        Binding("enter", "open", "Open", id="list.open", tooltip="Open the item's release"),
+    ]
+    COMPONENT_CLASSES = {"item-list--cursor"}
+    DEFAULT_CSS = """
+    ItemList { height: 1fr; }
+    ItemList > .item-list--cursor { background: $primary 40%; }
+    ItemList:focus > .item-list--cursor { background: $primary 70%; }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto an item."""
+
+        def __init__(self, item: Item | None) -> None:
+            self.item = item
+            super().__init__()
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, ItemList.Highlighted)
+
+    class Marked(Message):
+        """The set of marked items changed."""
+
+    class Opened(Message):
+        """Enter was pressed on an item."""
+
+        def __init__(self, item: Item) -> None:
+            self.item = item
+            super().__init__()
+
+    def __init__(self, rows: ItemRows | None = None, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.rows = rows if rows is not None else ItemRows()
+        self.marked: set[str] = set()
+
+    # -- data ------------------------------------------------------------------
+    def selection(self) -> set[str]:
+        """Marked item ids, or the item under the cursor when nothing is marked."""
+        if self.marked:
+            return set(self.marked)
+        item = self.current
+        return {item.id} if item is not None else set()
+
+    @property
+    def current(self) -> Item | None:
+        """The item under the cursor."""
+        if not self.rows.view:
+            return None
+        return self.rows.item_at(min(self.cursor, len(self.rows) - 1))
+
+    def reload(self, keep: str | None = None) -> None:
+        """The rows changed (items, sort or filter): resize and keep the cursor on ``keep``."""
+        row = self.rows.row_of(keep) if keep is not None else None
+        self.virtual_size = Size(self.size.width, len(self.rows))
+        self._move_to(row if row is not None else min(self.cursor, max(0, len(self.rows) - 1)))
+        self.refresh()
+
+    # -- actions ---------------------------------------------------------------
+    def action_cursor(self, delta: int) -> None:
+        self._move_to(self.cursor + delta)
+
+    def action_jump(self, row: int) -> None:
+        self._move_to(row if row >= 0 else len(self.rows) - 1)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(self.cursor + direction * max(1, self.size.height - 1))
+
+    def action_mark(self) -> None:
+        item = self.current
+        if item is None:
+            return
+        self.marked.symmetric_difference_update({item.id})
+        self.refresh_line(self.cursor)
+        self.post_message(self.Marked())
+        self._move_to(self.cursor + 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def _move_to(self, row: int) -> None:
+        row = max(0, min(row, len(self.rows) - 1))
+        old = self.cursor
+        self.cursor = row
+        self.refresh_line(old)
+        self.refresh_line(row)
+        self.scroll_to_region(Region(0, row, 1, 1), animate=False, immediate=True, x_axis=False)
+        self.post_message(self.Highlighted(self.current))
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows))
+
+    # -- rendering -------------------------------------------------------------
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.size.width
+        base = self.rich_style
+        if row >= len(self.rows):
+            return Strip.blank(width, base)
+        item = self.rows.item_at(row)
+        segments = row_segments(item, column_widths(width), item.id in self.marked)
+        if row == self.cursor:
+            base = base + self.get_component_rich_style("item-list--cursor")
+        strip = Strip(Segment.apply_style(segments, base), None)
+        return strip.adjust_cell_length(width, base)
+
+
+def plain_row(item: Item, width: int = 120, marked: bool = False) -> str:
+    """A row as plain text (for tests and the bench)."""
+    return "".join(s.text for s in row_segments(item, column_widths(width), marked))
+
+
+__all__ = ["ItemHeader", "ItemList", "ItemRows", "plain_row"]
