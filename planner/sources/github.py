@@ -1,0 +1,225 @@
+"""GitHub: issues as items, milestones (``due_on``) as releases.
+
+``project`` is ``owner/repo``; ``url`` is ``https://github.com`` (read through
+``https://api.github.com``) or a GitHub Enterprise API root such as
+``https://ghe.example.com/api/v3``. The token goes in ``Authorization: Bearer``.
+
+Pull requests share the issues list (they carry a ``pull_request`` key). A pull
+request is an item only when it is roadmap work: it has a milestone or a
+backport label (CPython asks for backports with ``needs backport to 3.12``
+labels on pull requests). Other pull requests are the fixes of issues, not
+roadmap entries, and are left out.
+
+Pages come in ``created`` order, oldest first, so an issue updated during a
+sync does not shift the pages after it; when the ``Link`` header names the
+last page, the remaining pages are fetched in parallel (the HTTP layer keeps at
+most four in flight), otherwise ``rel="next"`` is followed. Incremental fetches
+ask for ``since=<newest update seen>``; single-page answers are remembered
+with their ETag so an unchanged re-sync is answered by 304s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from planner.errors import PlanError, SourceError
+from planner.model import Item, Kind, Priority, State
+from planner.sources.base import (
+    Conditional,
+    Cursor,
+    FetchResult,
+    Reporter,
+    SourceConfig,
+    TrackerRelease,
+)
+from planner.sources.http import HttpClient
+from planner.sources.itemmap import (
+    Collector,
+    default_state,
+    label_backports,
+    need,
+    parse_day,
+    parse_timestamp,
+    record_name,
+    request_key,
+    text,
+)
+
+_LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
+
+
+def parse_link(header: str | None) -> dict[str, str]:
+    """GitHub's ``Link`` header as rel -> URL (``next``, ``last``, ...)."""
+    return {rel: url for url, rel in _LINK.findall(header or "")}
+
+
+def page_number(url: str | None) -> int | None:
+    """The ``page`` query parameter of a pagination URL, or None."""
+    if not url:
+        return None
+    pages = parse_qs(urlsplit(url).query).get("page")
+    return int(pages[0]) if pages and pages[0].isdigit() else None
+
+
+def api_root(config: SourceConfig) -> str:
+    """The REST root: api.github.com for github.com, the configured URL otherwise."""
+    host = (urlsplit(config.api_url).hostname or "").lower()
+    if host in ("github.com", "www.github.com"):
+        return "https://api.github.com"
+    return config.api_url
+
+
+def unexpected(config: SourceConfig, what: str) -> SourceError:
+    """The tracker answered JSON of a shape relplan does not know."""
+    return SourceError(config.problem(
+        f"the tracker answered {what} in an unexpected shape", "url",
+        hint="check that url points at the tracker's API root; nothing was changed",
+    ))
+
+
+class GitHubAdapter:
+    """Reads one GitHub repository; see the module docstring."""
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        project = config.project or ""
+        if project.count("/") != 1 or not all(project.split("/")):
+            raise PlanError(config.problem(
+                f"project {project!r} is not owner/repo", "project",
+                hint='e.g. project = "python/cpython"'))
+        self.repo = f"{api_root(config)}/repos/{project}"
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        """GitHub takes personal access tokens as a bearer token."""
+        return {"Authorization": f"Bearer {token}", "X-GitHub-Api-Version": "2022-11-28"}
+
+    async def fetch(
+        self, http: HttpClient, cursor: Cursor, *, full: bool, reporter: Reporter
+    ) -> FetchResult:
+        """Issues (all, or updated since the cursor) and every milestone."""
+        start = http.requests
+        since = None if full else cursor.since
+        params: dict[str, str | int] = {"state": "all", "per_page": self.config.page_size,
+                                        "sort": "created", "direction": "asc"}
+        if since:
+            params["since"] = since
+        col = Collector(self.config, reporter)
+        keep: dict[str, Conditional] = {}
+
+        def take(page: Any) -> None:
+            for raw in self._records(page, "issues"):
+                if isinstance(raw, Mapping) and "pull_request" in raw and not self._on_roadmap(raw):
+                    col.left_out()
+                    continue
+                col.add(raw, record_name("issue", _get(raw, "number")), self._item)
+            col.progress()
+
+        await self.paged(http, f"{self.repo}/issues", params, cursor, keep, take)
+        milestones: list[TrackerRelease] = []
+        await self.paged(
+            http, f"{self.repo}/milestones", {"state": "all", "per_page": 100}, cursor, keep,
+            lambda page: milestones.extend(
+                self._milestone(m) for m in self._records(page, "milestones")
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)),
+        )
+        return FetchResult(
+            source=self.config.name, items=tuple(col.items.values()),
+            releases=tuple(milestones), cursor=col.cursor(cursor, keep),
+            complete=since is None, warnings=tuple(col.warnings),
+            requests=http.requests - start,
+        )
+
+    async def paged(
+        self, http: HttpClient, path: str, params: dict[str, str | int], cursor: Cursor,
+        keep: dict[str, Conditional], take: Callable[[Any], None],
+    ) -> None:
+        """Fetch every page of a list, handing each page's JSON to ``take``."""
+        key = request_key(path, params)
+        first = await http.get_json(path, params, cursor.conditional.get(key))
+        take(first.data)
+        links = parse_link(first.headers.get("link"))
+        last = page_number(links.get("last"))
+        if last and last > 1:
+            async def one(n: int) -> None:
+                take((await http.get_json(path, {**params, "page": n})).data)
+
+            await asyncio.gather(*(one(n) for n in range(2, last + 1)))
+            return
+        if "next" not in links and first.conditional:
+            keep[key] = first.conditional  # single page: worth a 304 next time
+        next_url = links.get("next")
+        while next_url:
+            res = await http.get_json(next_url)
+            take(res.data)
+            next_url = parse_link(res.headers.get("link")).get("next")
+
+    def _records(self, page: Any, what: str) -> list[Any]:
+        if not isinstance(page, list):
+            raise unexpected(self.config, what)
+        return page
+
+    def _on_roadmap(self, raw: Mapping[str, Any]) -> bool:
+        labels = _labels(raw)
+        return bool(raw.get("milestone")) or bool(label_backports(self.config.rules, labels))
+
+    def _item(self, raw: Mapping[str, Any]) -> Item:
+        number = need(raw, "number", int)
+        rules = self.config.rules
+        labels = _labels(raw)
+        milestone = text(raw, "milestone", "title")
+        target = rules.release_for(milestone) if milestone else None
+        return Item(
+            id=f"{self.config.name}#{number}",
+            title=need(raw, "title").strip(),
+            kind=rules.kind_for(labels, Kind.FEATURE) or Kind.FEATURE,
+            priority=rules.priority_for(labels, Priority.MEDIUM) or Priority.MEDIUM,
+            state=self._state(raw, labels, target),
+            labels=labels,
+            url=text(raw, "html_url"),
+            owner=text(raw, "assignee", "login"),
+            target=target,
+            blocker=rules.is_blocker(labels),
+            backports=label_backports(rules, labels),
+            updated=parse_timestamp(raw.get("updated_at")),
+        )
+
+    def _state(self, raw: Mapping[str, Any], labels: tuple[str, ...], target: str | None) -> State:
+        """Closed: done, or rejected when closed as not planned (or a rule says so)."""
+        is_open = need(raw, "state") == "open"
+        ruled = self.config.rules.state_for(labels)
+        if is_open:
+            return ruled or default_state(True, target)
+        if raw.get("state_reason") == "not_planned" or ruled is State.REJECTED:
+            return State.REJECTED
+        return State.DONE
+
+    def _milestone(self, raw: Mapping[str, Any]) -> TrackerRelease:
+        title = str(raw["title"])
+        return TrackerRelease(
+            name=title, version=self.config.rules.release_for(title),
+            due=parse_day(raw.get("due_on")), closed=raw.get("state") == "closed",
+            description=text(raw, "description"),
+        )
+
+
+def _get(raw: Any, key: str) -> Any:
+    return raw.get(key) if isinstance(raw, Mapping) else None
+
+
+def _labels(raw: Mapping[str, Any]) -> tuple[str, ...]:
+    """Label names; GitHub sends objects with ``name`` (plain strings are accepted too)."""
+    out: list[str] = []
+    for label in raw.get("labels") or ():
+        name = label.get("name") if isinstance(label, Mapping) else label
+        if isinstance(name, str) and name.strip():
+            out.append(name.strip())
+    return tuple(out)
+
+
+def make_adapter(config: SourceConfig) -> GitHubAdapter:
+    """The adapter :func:`planner.sources.base.adapter_for` finds for ``kind = "github"``."""
+    return GitHubAdapter(config)
