@@ -1,0 +1,109 @@
+"""``relplan backports`` and ``relplan init --from-git`` run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import GitRepo, Stable, snapshot
+from test_git_history import xen_history
+
+from planner.planfile import load_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def relplan(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(cwd), "GIT_CONFIG_NOSYSTEM": "1"}
+    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+def test_backports_json_per_branch(stable: Stable, tmp_path: Path) -> None:
+    before = snapshot(stable.repo.path)
+    proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--upstream",
+                   "master", "--branch", "stable-4.1", "--branch", "stable-4.2",
+                   "--format", "json")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    rows = json.loads(proc.stdout)
+    got = {(r["branch"], r["fix"]): r for r in rows}
+    assert got[("stable-4.1", stable.fix_a)]["state"] == "done"
+    assert "master commit" in got[("stable-4.1", stable.fix_a)]["evidence"]
+    assert got[("stable-4.1", stable.silent)]["state"] == "required"
+    assert "Fixes: " + stable.culprit1[:12] in got[("stable-4.1", stable.silent)]["evidence"]
+    assert got[("stable-4.2", stable.silent)]["state"] == "done"
+    assert "patch-id" in got[("stable-4.2", stable.silent)]["evidence"]
+    assert set(rows[0]) >= {"fix", "subject", "branch", "state", "evidence"}
+    assert snapshot(stable.repo.path) == before
+
+
+def test_backports_table_lists_missing_first(stable: Stable, tmp_path: Path) -> None:
+    proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--branch",
+                   "stable-4.2")  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0] == "stable-4.2 (4.2): 2 missing, 4 other"
+    states = [line.split()[0] for line in lines[1:] if line.startswith("  ")]
+    assert states == ["required"] * 2 + ["done"] * 4
+
+
+def test_bad_input_exits_2_with_a_message(stable: Stable, tmp_path: Path) -> None:
+    repo = str(stable.repo.path)
+    cases = [
+        (["--repo", str(tmp_path)], "not a git repository"),
+        (["--repo", repo, "--branch", "stable-9.9"], "unknown branch 'stable-9.9'"),
+        (["--repo", repo, "--upstream", "trunk", "--branch", "stable-4.1"], "unknown upstream"),
+        (["--repo", repo], "none of the branches maintained"),
+    ]
+    for args, message in cases:
+        proc = relplan(tmp_path, "backports", *args)
+        assert proc.returncode == 2, (args, proc.stderr)
+        assert message in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_unparsable_trailer_exit_2_or_warning(stable: Stable, tmp_path: Path) -> None:
+    stable.repo.commit("tools: x\n\nBackport: someday")
+    args = ["backports", "--repo", str(stable.repo.path), "--branch", "stable-4.1"]
+    proc = relplan(tmp_path, *args)
+    assert proc.returncode == 2 and "Backport:" in proc.stderr
+    lenient = relplan(tmp_path, *args, "--lenient")
+    assert lenient.returncode == 0 and "warning" in lenient.stderr
+
+
+def test_init_from_git_then_backports_from_the_plan(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    r = xen_history(make_repo("xen"))
+    culprit = r.commit("x86: shiny", days=1)
+    r.checkout("stable-4.2")
+    r.git("merge", "-q", "--ff-only", culprit)
+    r.checkout("master")
+    fix = r.commit(f"x86: fix shiny\n\nFixes: {culprit[:12]}")
+    out = tmp_path / "xen.toml"
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "point releases: median 11.0 weeks" in proc.stdout
+    plan = load_plan(out).plan
+    assert [s.version for s in plan.releases][:3] == ["4.0.0", "4.0.1", "4.1.0"]
+    assert plan.policy.branch_pattern == "stable-{series}"
+    again = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out))
+    assert again.returncode == 2 and "not overwriting" in again.stderr
+    scan = relplan(tmp_path, "backports", "--plan", str(out), "--repo", str(r.path),
+                   "--today", "2010-08-01", "--format", "json")  # fmt: skip
+    assert scan.returncode == 0, scan.stderr
+    rows = json.loads(scan.stdout)
+    assert [(x["branch"], x["fix"], x["state"]) for x in rows] == [("stable-4.2", fix, "required")]
+
+
+def test_init_json_report_dry_run(make_repo: Callable[[str], GitRepo], tmp_path: Path) -> None:
+    r = xen_history(make_repo("xen"))
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--dry-run", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["point_gaps"]["median_weeks"] == 11.0
+    assert report["suggested_policy"]["release_every_weeks"] == 6
+    assert report["plan"] is None and not (tmp_path / "relplan.toml").exists()
