@@ -40,6 +40,9 @@ _TABLE_KEYS = ("releases", "kinds", "priorities", "states")
 _LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels")
 KNOWN_KEYS = frozenset((*_STR_KEYS, *_TABLE_KEYS, *_LIST_KEYS, "page_size"))
 
+DEFAULT_RELEASE_PATTERN = r"(?<![\w.])v?(\d+(?:\.\d+)*)(?![\w.])"
+"""The first version-like number in a milestone name: "Xen 4.0.1" -> 4.0.1."""
+
 E = TypeVar("E", Kind, Priority, State)
 T = TypeVar("T")
 
@@ -50,7 +53,8 @@ class Rules:
 
     ``releases`` maps a tracker milestone/version name to a release version;
     names not listed go through ``release_pattern`` (a regex whose first group,
-    or group ``version``, is the version; no pattern: the name is the version).
+    or group ``version``, is the version; default: the first version number in
+    the name, so "Ruby 3.4" is 3.4 and "Someday" is no release).
     ``kinds``/``priorities``/``states`` map tracker values (tracker or issue
     type, label, priority name, status name) onto :class:`Kind`,
     :class:`Priority`, :class:`State`; keys are matched case-insensitively.
@@ -77,9 +81,7 @@ class Rules:
         """The release version a tracker milestone/version name stands for, or None."""
         if name in self.releases:
             return self.releases[name]
-        if not self.release_pattern:
-            return name.strip() or None
-        m = re.search(self.release_pattern, name)
+        m = re.search(self.release_pattern or DEFAULT_RELEASE_PATTERN, name)
         if not m:
             return None
         if "version" in m.groupdict():
@@ -128,10 +130,11 @@ def _lookup(
         key = value.strip().casefold()
         if key in folded:
             return folded[key]
-        try:
-            return enum(key)
-        except ValueError:
-            continue
+        for word in (key, key.replace(" ", "-").replace("_", "-")):
+            try:
+                return enum(word)
+            except ValueError:
+                continue
     return default
 
 

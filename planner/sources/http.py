@@ -33,7 +33,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from planner.errors import SourceError
@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 USER_AGENT = "relplan/0.1 (+release planning dashboard)"
 RETRY_STATUS = frozenset({500, 502, 503, 504})
 _NOT_JSON = object()
+T = TypeVar("T")
 
 
 def read_token(config: SourceConfig, env: Mapping[str, str] | None = None) -> str | None:
@@ -180,6 +181,11 @@ class HttpClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._client.aclose()
+
+    @property
+    def authenticated(self) -> bool:
+        """True when requests carry a token (adapters may then verify it)."""
+        return bool(self._auth)
 
     def url(self, path: str) -> str:
         """An absolute URL: ``path`` joined to the source's base URL unless already absolute."""
@@ -355,6 +361,26 @@ class HttpClient:
             f"the tracker answered HTTP {status} at {url}", "url",
             hint="try again later; nothing was changed",
         ))
+
+
+async def gather_all(*aws: Awaitable[T]) -> list[T]:
+    """Run awaitables concurrently; on the first failure cancel the rest and raise it.
+
+    Unlike ``asyncio.TaskGroup`` the failure is raised as itself (a SourceError
+    stays a SourceError), not wrapped in an ExceptionGroup.
+    """
+    try:
+        async with asyncio.TaskGroup() as group:
+            tasks = [group.create_task(_as_coroutine(a)) for a in aws]
+    except BaseExceptionGroup as failures:
+        first = next((e for e in failures.exceptions if isinstance(e, SourceError)),
+                     failures.exceptions[0])
+        raise first from None
+    return [t.result() for t in tasks]
+
+
+async def _as_coroutine(aw: Awaitable[T]) -> T:
+    return await aw
 
 
 def _public(url: object) -> str:

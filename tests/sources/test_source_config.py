@@ -84,6 +84,9 @@ def test_release_mapping_explicit_pattern_and_identity() -> None:
     assert rules.release_for("Ruby 3.4 (dev)") == "3.4"
     assert rules.release_for("Someday") is None
     assert Rules().release_for("4.0.1") == "4.0.1"
+    assert Rules().release_for("Xen v4.1 (next)") == "4.1"
+    assert Rules().release_for("Someday") is None
+    assert Rules().release_for("2to3 cleanup") is None
 
 
 def test_state_rules_override_enum_names() -> None:
