@@ -1,0 +1,326 @@
+"""Roadmap items from files: TOML, JSON, CSV, or a Markdown/plain-text bullet list.
+
+:func:`read_items` picks the reader by extension and returns
+:class:`~planner.merge.ImportedItem` records that say which fields each record
+set, so a merge keeps local triage the file says nothing about.
+
+- ``.toml``: ``[[items]]`` tables as in a plan file (a whole plan file works too).
+- ``.json``: a list of item objects, or ``{"items": [...]}``.
+- ``.csv``: a header row of item field names; ``labels``, ``depends_on`` and
+  ``fix_commits`` separated by ``;``; ``backports`` as ``3.4=required;3.3=done``;
+  ``blocker`` as true/false/yes/no/1/0; empty cells are unset.
+- ``.md``, ``.markdown``, ``.txt``: one item per bullet (``•``, ``-``, ``*``), like
+  the roadmap list of a mailing-list post; nested bullets and continuation
+  lines join the title; other prose is ignored; a trailing ``[bug]`` or
+  ``(high)`` sets the kind or priority.
+
+Records without an id get ``<source>#<slug of title>``; ids without ``#`` get
+``<source>#`` in front. ``source`` defaults to the file name's stem. Problems
+are collected for the whole file and raised as one PlanError.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import json.decoder
+import json.scanner
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from planner.checking import Checker, Locator, Path_
+from planner.errors import PlanError, Problem
+from planner.merge import ImportedItem
+from planner.model import Kind, Priority
+from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml
+from planner.tables import ITEM_FIELDS, item_from_table, item_label
+
+Record = tuple[dict[str, Any], Path_]
+LIST_FIELDS = ("labels", "depends_on", "fix_commits")
+SUFFIXES = (".toml", ".json", ".csv", ".md", ".markdown", ".txt")
+
+
+def slug(text: str, limit: int = 40) -> str:
+    """A short ASCII id from a title: ``"Remus: fault tolerance"`` -> ``remus-fault-tolerance``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    out = ""
+    for word in re.findall(r"[a-z0-9]+", ascii_text):
+        if out and len(out) + 1 + len(word) > limit:
+            break
+        out = f"{out}-{word}" if out else word[:limit]
+    return out or "item"
+
+
+def read_items(path: Path, source: str | None = None) -> list[ImportedItem]:
+    """The items of an import file, in file order; raises PlanError listing every problem."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise PlanError(
+            Problem(
+                f"cannot import {suffix or 'a file without extension'}",
+                str(path),
+                hint=f"expected one of {', '.join(SUFFIXES)}",
+            )
+        )
+    text = decode(read_bytes(path), str(path)).removeprefix("\ufeff")
+    return reads_items(text, str(path), source or slug(path.stem), suffix)
+
+
+def reads_items(text: str, filename: str, source: str, suffix: str) -> list[ImportedItem]:
+    """Like :func:`read_items` for text already read; ``suffix`` picks the format."""
+    check = Checker(filename)
+    if suffix == ".toml":
+        records = _toml_records(text, check)
+    elif suffix == ".json":
+        records = _json_records(text, check)
+    elif suffix == ".csv":
+        records = _csv_records(text, check)
+    else:
+        records = _bullet_records(text, check)
+    items = _build(records, source, check)
+    check.raise_if_any()
+    return items
+
+
+def _build(records: list[Record], source: str, check: Checker) -> list[ImportedItem]:
+    out: list[ImportedItem] = []
+    ids: dict[str, int] = {}
+    given = {t["id"] for t, _ in records if isinstance(t.get("id"), str)}
+    for table, path in records:
+        index = int(path[1])
+        label = item_label(index, table)
+        item, fields = item_from_table(table, check, path, label, require_id=False)
+        if item is None:
+            continue
+        if "id" in table:
+            item_id = item.id if "#" in item.id else f"{source}#{item.id}"
+        else:
+            item_id = _unique(f"{source}#{slug(item.title)}", given | set(ids))
+        if item_id in ids:
+            check.add(f'"{item_id}" appears twice', (*path, "id"), f"{label}.id",
+                      f"first in items[{ids[item_id]}]; ids must be unique")  # fmt: skip
+            continue
+        ids[item_id] = index
+        out.append(ImportedItem(replace(item, id=item_id), fields | {"id"}))
+    return out
+
+
+def _unique(item_id: str, taken: set[str]) -> str:
+    candidate, n = item_id, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{item_id}-{n}"
+    return candidate
+
+
+def _toml_records(text: str, check: Checker) -> list[Record]:
+    data = read_toml(text, check.file)
+    check.locator = Locator(text)
+    check.unknown_keys(data, TOP_KEYS, (), "")
+    raw = data.get("items", [])
+    if not isinstance(raw, list):
+        check.add("expected [[items]] tables", ("items",), "items")
+        return []
+    return _tables_only(raw, check)
+
+
+def _tables_only(raw: list[Any], check: Checker) -> list[Record]:
+    out: list[Record] = []
+    for i, table in enumerate(raw):
+        if isinstance(table, dict):
+            out.append((table, ("items", i)))
+        else:
+            check.add(f"expected an item table/object, found {table!r:.40}", ("items", i),
+                      f"items[{i}]")  # fmt: skip
+    return out
+
+
+def _json_records(text: str, check: Checker) -> list[Record]:
+    decoder = _PositionDecoder()
+    try:
+        data = decoder.decode(text)
+    except json.JSONDecodeError as exc:
+        raise PlanError(
+            Problem(f"not valid JSON: {exc.msg}", check.file, exc.lineno, exc.colno)
+        ) from None
+    if isinstance(data, dict) and "items" in data:
+        data = data["items"]
+    if not isinstance(data, list):
+        check.add('expected a list of items or {"items": [...]}', line=1)
+        return []
+    spans = {i: decoder.spans.get(id(t)) for i, t in enumerate(data)}
+    check.line_of = lambda path: _json_line(text, spans, path)
+    return _tables_only(data, check)
+
+
+def _json_line(text: str, spans: dict[int, tuple[int, int] | None], path: Path_) -> int | None:
+    span = spans.get(int(path[1])) if len(path) > 1 else None
+    if span is None:
+        return None
+    start, end = span
+    if len(path) > 2:
+        key = re.compile(r'"' + re.escape(str(path[2])) + r'"\s*:')
+        found = key.search(text, start, end)
+        if found:
+            start = found.start()
+    return text.count("\n", 0, start) + 1
+
+
+class _PositionDecoder(json.JSONDecoder):
+    """A JSON decoder that remembers where each object starts and ends (by ``id``)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.spans: dict[int, tuple[int, int]] = {}
+        parse: Callable[..., tuple[Any, int]] = json.decoder.JSONObject  # type: ignore[attr-defined]
+
+        def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
+            obj, end = parse(s_and_end, *args)
+            self.spans[id(obj)] = (s_and_end[1] - 1, end)
+            return obj, end
+
+        self.parse_object = parse_object
+        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+
+def _header_name(raw: str) -> str:
+    return re.sub(r"[\s-]+", "_", raw.strip().lower())
+
+
+def _csv_records(text: str, check: Checker) -> list[Record]:
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = [_header_name(h) for h in next(reader)]
+    except StopIteration:
+        check.add("empty file; expected a header row of item fields", line=1)
+        return []
+    except csv.Error as exc:
+        check.add(f"not valid CSV: {exc}", line=1)
+        return []
+    check.unknown_keys(dict.fromkeys(header), ITEM_FIELDS, (), "")
+    rows_lines: dict[int, int] = {}
+    check.line_of = lambda path: rows_lines.get(int(path[1])) if len(path) > 1 else 1
+    out: list[Record] = []
+    start = reader.line_num + 1
+    try:
+        for cells in reader:
+            if any(c.strip() for c in cells):
+                index = len(out)
+                rows_lines[index] = start
+                out.append((_csv_row(header, cells, check, ("items", index)), ("items", index)))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        check.add(f"not valid CSV: {exc}", line=reader.line_num)
+    return out
+
+
+def _csv_row(header: list[str], cells: list[str], check: Checker, path: Path_) -> dict[str, Any]:
+    if len(cells) > len(header):
+        check.add(f"{len(cells)} cells but the header has {len(header)} columns", path)
+    table: dict[str, Any] = {}
+    for name, cell in zip(header, cells, strict=False):
+        cell = cell.strip()
+        if cell and name in ITEM_FIELDS:
+            try:
+                table[name] = _CELL.get(name, str)(cell)
+            except ValueError as exc:
+                table.pop(name, None)
+                check.add(str(exc), (*path, name), f"{item_label(int(path[1]), table)}.{name}")
+    return table
+
+
+def _split(cell: str) -> list[str]:
+    return [part.strip() for part in cell.split(";") if part.strip()]
+
+
+def _cell_bool(cell: str) -> bool:
+    value = cell.lower()
+    if value in ("true", "yes", "y", "1", "x"):
+        return True
+    if value in ("false", "no", "n", "0"):
+        return False
+    raise ValueError(f'"{cell}" is not true or false (or yes/no, 1/0)')
+
+
+def _cell_int(cell: str) -> int:
+    try:
+        return int(cell)
+    except ValueError:
+        raise ValueError(f'"{cell}" is not a whole number') from None
+
+
+def _cell_backports(cell: str) -> dict[str, str]:
+    out = {}
+    for part in _split(cell):
+        series, sep, state = part.partition("=")
+        if not sep or not series.strip():
+            raise ValueError(f'"{part}" is not SERIES=STATE (e.g. 3.4=required)')
+        out[series.strip()] = state.strip().lower()
+    return out
+
+
+_CELL: dict[str, Callable[[str], Any]] = {
+    "labels": _split,
+    "depends_on": _split,
+    "fix_commits": _split,
+    "backports": _cell_backports,
+    "blocker": _cell_bool,
+    "estimate_days": _cell_int,
+}
+
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*]\s+)(?:\[[ xX]\]\s+)?(.*)$")
+_HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
+_KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
+_PRIORITIES = {p.value for p in Priority}
+
+
+def _bullet_records(text: str, check: Checker) -> list[Record]:
+    """Bullets become items; lines that continue a bullet join its title."""
+    bullets: list[tuple[int, list[str]]] = []  # (line, parts)
+    base_indent = 0
+    open_item = blank = False
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.expandtabs(4)
+        bullet = _BULLET.match(line)
+        indent = len(line) - len(line.lstrip())
+        if not line.strip():
+            blank = True
+            continue
+        if bullet and (not open_item or indent <= base_indent):
+            bullets.append((lineno, [bullet.group(2)]))
+            base_indent, open_item = indent, True
+        elif open_item and (indent > base_indent or (not blank and line.lstrip()[0] != "#")):
+            bullets[-1][1].append(bullet.group(2) if bullet else line.strip())
+        else:
+            open_item = False
+        blank = False
+    tables = [(lineno, _bullet_table(parts)) for lineno, parts in bullets]
+    tables = [(lineno, table) for lineno, table in tables if table["title"]]
+    lines = {i: lineno for i, (lineno, _) in enumerate(tables)}
+    check.line_of = lambda path: lines.get(int(path[1])) if len(path) > 1 else None
+    return [(table, ("items", i)) for i, (_, table) in enumerate(tables)]
+
+
+def _bullet_table(parts: list[str]) -> dict[str, Any]:
+    """Title and hints of one bullet; a hint may end any of its lines."""
+    table: dict[str, Any] = {}
+    words = []
+    for part in parts:
+        part = " ".join(part.split())
+        while hint := _HINT.search(part):
+            word = hint.group(1).lower()
+            if word in _KINDS and "kind" not in table:
+                table["kind"] = _KINDS[word]
+            elif word in _PRIORITIES and "priority" not in table:
+                table["priority"] = word
+            else:
+                break
+            part = part[: hint.start()].rstrip()
+        words.append(part)
+    table["title"] = " ".join(w for w in words if w)
+    return table
