@@ -1,4 +1,4 @@
-"""The layering rule: planner never imports the UI; headless commands never pay for Textual or httpx."""
+"""Layering: planner never imports the UI; headless commands never load Textual or httpx."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def _run(code: str) -> dict[str, list[str]]:
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
-    return json.loads(out.stdout.splitlines()[-1])  # type: ignore[no-any-return]
+    return json.loads(out.stdout.splitlines()[-1])
 
 
 def test_every_planner_module_is_found() -> None:
@@ -37,7 +37,8 @@ def test_every_planner_module_is_found() -> None:
 def test_planner_module_never_imports_textual_or_rich(module: str) -> None:
     code = (
         f"import importlib, json, sys; importlib.import_module({module!r}); "
-        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
+        "print(json.dumps(sorted(m for m in sys.modules "
+        "if m.split('.')[0] in ('textual', 'rich'))))"
     )
     assert _run(code) == []
 
