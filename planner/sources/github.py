@@ -26,7 +26,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from planner.errors import PlanError, SourceError
+from planner.errors import PlanError
 from planner.model import Item, Kind, Priority, State
 from planner.sources.base import (
     Conditional,
@@ -47,6 +47,7 @@ from planner.sources.itemmap import (
     record_name,
     request_key,
     text,
+    unexpected,
 )
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
@@ -71,14 +72,6 @@ def api_root(config: SourceConfig) -> str:
     if host in ("github.com", "www.github.com"):
         return "https://api.github.com"
     return config.api_url
-
-
-def unexpected(config: SourceConfig, what: str) -> SourceError:
-    """The tracker answered JSON of a shape relplan does not know."""
-    return SourceError(config.problem(
-        f"the tracker answered {what} in an unexpected shape", "url",
-        hint="check that url points at the tracker's API root; nothing was changed",
-    ))
 
 
 class GitHubAdapter:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from planner.errors import Problem
+from planner.errors import Problem, SourceError
 from planner.model import BackportState, Item, State
 from planner.sources.base import Conditional, Cursor, Reporter, Rules, SourceConfig, skipped
 
@@ -164,3 +164,11 @@ class Collector:
 def record_name(kind: str, key: object) -> str:
     """How a warning names a record: ``issue #42``, ``bug 1234``; ``?`` when keyless."""
     return f"{kind} {key}" if key not in (None, "") else f"{kind} (without a key)"
+
+
+def unexpected(config: SourceConfig, what: str) -> SourceError:
+    """The tracker answered JSON of a shape relplan does not know (wrong URL, proxy page)."""
+    return SourceError(config.problem(
+        f"the tracker answered {what} in an unexpected shape", "url",
+        hint="check that url points at the tracker's API root; nothing was changed",
+    ))

@@ -1,0 +1,185 @@
+"""GitLab: project issues as items, milestones (``start_date``/``due_date``) as releases.
+
+``project`` is the project path (``group/subgroup/project``, URL-encoded into
+``/api/v4/projects/<path>``) or its numeric id; ``url`` is the GitLab root
+(``https://gitlab.com``). The token goes in the ``PRIVATE-TOKEN`` header.
+
+Pages come in ``created_at`` order, oldest first (stable while issues change).
+When ``x-total-pages`` is present the remaining pages are fetched in parallel;
+GitLab drops it (and ``x-total``) past 10,000 records, and then
+``x-next-page`` is followed one page at a time. Incremental fetches ask for
+``updated_after=<newest update seen>``; single-page answers are remembered with
+their ETag for a 304 next time. Labels are plain strings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Mapping
+from typing import Any
+from urllib.parse import quote
+
+from planner.errors import PlanError
+from planner.model import Item, Kind, Priority, State
+from planner.sources.base import (
+    Conditional,
+    Cursor,
+    FetchResult,
+    Reporter,
+    SourceConfig,
+    TrackerRelease,
+)
+from planner.sources.http import HttpClient
+from planner.sources.itemmap import (
+    Collector,
+    default_state,
+    label_backports,
+    need,
+    parse_day,
+    parse_timestamp,
+    record_name,
+    request_key,
+    text,
+    unexpected,
+)
+
+
+def project_root(config: SourceConfig) -> str:
+    """``<url>/api/v4/projects/<url-encoded path>`` (``/api/v4`` added unless present)."""
+    project = (config.project or "").strip("/")
+    if not project or " " in project:
+        raise PlanError(config.problem(
+            f"project {config.project!r} is not a GitLab project path", "project",
+            hint='e.g. project = "xen-project/xen"'))
+    base = config.api_url
+    if not base.endswith("/api/v4"):
+        base += "/api/v4"
+    return f"{base}/projects/{quote(project, safe='')}"
+
+
+class GitLabAdapter:
+    """Reads one GitLab project; see the module docstring."""
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        self.root = project_root(config)
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        """GitLab takes personal/project access tokens in ``PRIVATE-TOKEN``."""
+        return {"PRIVATE-TOKEN": token}
+
+    async def fetch(
+        self, http: HttpClient, cursor: Cursor, *, full: bool, reporter: Reporter
+    ) -> FetchResult:
+        """Issues (all, or updated after the cursor) and every project milestone."""
+        start = http.requests
+        since = None if full else cursor.since
+        params: dict[str, str | int] = {"scope": "all", "per_page": self.config.page_size,
+                                        "order_by": "created_at", "sort": "asc"}
+        if since:
+            params["updated_after"] = since
+        col = Collector(self.config, reporter)
+        keep: dict[str, Conditional] = {}
+
+        def take(page: Any) -> None:
+            for raw in self._records(page, "issues"):
+                col.add(raw, record_name("issue", raw.get("iid") if isinstance(raw, Mapping)
+                                         else None), self._item)
+            col.progress()
+
+        await self.paged(http, f"{self.root}/issues", params, cursor, keep, take, col)
+        milestones: list[TrackerRelease] = []
+        await self.paged(
+            http, f"{self.root}/milestones", {"per_page": 100}, cursor, keep,
+            lambda page: milestones.extend(
+                self._milestone(m) for m in self._records(page, "milestones")
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)),
+        )
+        return FetchResult(
+            source=self.config.name, items=tuple(col.items.values()),
+            releases=tuple(milestones), cursor=col.cursor(cursor, keep),
+            complete=since is None, warnings=tuple(col.warnings),
+            requests=http.requests - start,
+        )
+
+    async def paged(
+        self, http: HttpClient, path: str, params: dict[str, str | int], cursor: Cursor,
+        keep: dict[str, Conditional], take: Callable[[Any], None],
+        col: Collector | None = None,
+    ) -> None:
+        """Every page of a list: parallel with ``x-total-pages``, else by ``x-next-page``."""
+        key = request_key(path, params)
+        first = await http.get_json(path, params, cursor.conditional.get(key))
+        total = _number(first.headers.get("x-total"))
+        if col is not None and total is not None:
+            col.total = total
+        take(first.data)
+        pages = _number(first.headers.get("x-total-pages"))
+        if pages is not None and pages > 1:
+            async def one(n: int) -> None:
+                take((await http.get_json(path, {**params, "page": n})).data)
+
+            await asyncio.gather(*(one(n) for n in range(2, pages + 1)))
+            return
+        next_page = _number(first.headers.get("x-next-page"))
+        if next_page is None and first.conditional:
+            keep[key] = first.conditional  # single page: worth a 304 next time
+        while next_page is not None:
+            res = await http.get_json(path, {**params, "page": next_page})
+            take(res.data)
+            next_page = _number(res.headers.get("x-next-page"))
+
+    def _records(self, page: Any, what: str) -> list[Any]:
+        if not isinstance(page, list):
+            raise unexpected(self.config, what)
+        return page
+
+    def _item(self, raw: Mapping[str, Any]) -> Item:
+        iid = need(raw, "iid", int)
+        rules = self.config.rules
+        labels = tuple(str(label).strip() for label in raw.get("labels") or ()
+                       if isinstance(label, str) and label.strip())
+        milestone = text(raw, "milestone", "title")
+        target = rules.release_for(milestone) if milestone else None
+        assignees = raw.get("assignees") or []
+        owner = text(assignees[0], "username") if assignees else text(raw, "assignee",
+                                                                      "username")
+        return Item(
+            id=f"{self.config.name}#{iid}",
+            title=need(raw, "title").strip(),
+            kind=rules.kind_for(labels, Kind.FEATURE) or Kind.FEATURE,
+            priority=rules.priority_for(labels, Priority.MEDIUM) or Priority.MEDIUM,
+            state=self._state(need(raw, "state"), labels, target),
+            labels=labels,
+            url=text(raw, "web_url"),
+            owner=owner,
+            target=target,
+            blocker=rules.is_blocker(labels),
+            backports=label_backports(rules, labels),
+            updated=parse_timestamp(raw.get("updated_at")),
+        )
+
+    def _state(self, state: str, labels: tuple[str, ...], target: str | None) -> State:
+        """``opened``: what the label rules say, else proposed/accepted; ``closed``: done."""
+        ruled = self.config.rules.state_for(labels)
+        if state != "closed":
+            return ruled or default_state(True, target)
+        return State.REJECTED if ruled is State.REJECTED else State.DONE
+
+    def _milestone(self, raw: Mapping[str, Any]) -> TrackerRelease:
+        title = str(raw["title"])
+        return TrackerRelease(
+            name=title, version=self.config.rules.release_for(title),
+            due=parse_day(raw.get("due_date")), start=parse_day(raw.get("start_date")),
+            closed=raw.get("state") == "closed", description=text(raw, "description"),
+        )
+
+
+def _number(header: str | None) -> int | None:
+    """A page/total header as a number; GitLab sends an empty string for "none"."""
+    return int(header) if header and header.strip().isdigit() else None
+
+
+def make_adapter(config: SourceConfig) -> GitLabAdapter:
+    """The adapter :func:`planner.sources.base.adapter_for` finds for ``kind = "gitlab"``."""
+    return GitLabAdapter(config)
