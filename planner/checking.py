@@ -62,6 +62,7 @@ class Locator:
             if header and bool(header.group(1)) == bool(header.group(3)):
                 current = self._resolve(_key_parts(header.group(2)), counters)
                 if header.group(1):
+                    self._lines.setdefault(current, lineno)
                     index = counters.get(current, -1) + 1
                     counters[current] = index
                     current = (*current, index)

@@ -87,25 +87,31 @@ def reads_items(text: str, filename: str, source: str, suffix: str) -> list[Impo
     return items
 
 
+def _full_id(raw: str, source: str) -> str:
+    return raw if "#" in raw else f"{source}#{raw}"
+
+
 def _build(records: list[Record], source: str, check: Checker) -> list[ImportedItem]:
     out: list[ImportedItem] = []
     ids: dict[str, int] = {}
-    given = {t["id"] for t, _ in records if isinstance(t.get("id"), str)}
+    given = {_full_id(t["id"], source) for t, _ in records if isinstance(t.get("id"), str)}
     for table, path in records:
         index = int(path[1])
         label = item_label(index, table)
-        item, fields = item_from_table(table, check, path, label, require_id=False)
-        if item is None:
-            continue
-        if "id" in table:
-            item_id = item.id if "#" in item.id else f"{source}#{item.id}"
-        else:
-            item_id = _unique(f"{source}#{slug(item.title)}", given | set(ids))
-        if item_id in ids:
+        raw_id = table.get("id")
+        item_id = _full_id(raw_id, source) if isinstance(raw_id, str) and raw_id else None
+        twice = item_id is not None and item_id in ids
+        if twice:
             check.add(f'"{item_id}" appears twice', (*path, "id"), f"{label}.id",
-                      f"first in items[{ids[item_id]}]; ids must be unique")  # fmt: skip
+                      f"first in items[{ids[str(item_id)]}]; ids must be unique")  # fmt: skip
+        elif item_id is not None:
+            ids[item_id] = index
+        item, fields = item_from_table(table, check, path, label, require_id=False)
+        if item is None or twice:
             continue
-        ids[item_id] = index
+        if item_id is None:
+            item_id = _unique(f"{source}#{slug(item.title)}", given | set(ids))
+            ids[item_id] = index
         out.append(ImportedItem(replace(item, id=item_id), fields | {"id"}))
     return out
 
@@ -202,9 +208,9 @@ def _csv_records(text: str, check: Checker) -> list[Record]:
     except csv.Error as exc:
         check.add(f"not valid CSV: {exc}", line=1)
         return []
-    check.unknown_keys(dict.fromkeys(header), ITEM_FIELDS, (), "")
     rows_lines: dict[int, int] = {}
     check.line_of = lambda path: rows_lines.get(int(path[1])) if len(path) > 1 else 1
+    check.unknown_keys(dict.fromkeys(header), ITEM_FIELDS, (), "")
     out: list[Record] = []
     start = reader.line_num + 1
     try:
