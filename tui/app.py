@@ -19,15 +19,9 @@ from planner import ops
 from planner.calendar import build_train, phase_on
 from planner.laying import at_risk
 from planner.model import BackportState, Plan, Priority, Release, ReleaseKind
-from tui.commands import RelplanCommands
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
-from tui.screens.backports import BackportsScreen
 from tui.screens.base import ViewScreen
-from tui.screens.dialogs import ChoiceScreen
-from tui.screens.help import HelpScreen
-from tui.screens.items import ItemsScreen
-from tui.screens.release import ReleaseScreen
 from tui.screens.timeline import TimelineScreen
 
 TRIAGE_ACTIONS = {
@@ -35,18 +29,37 @@ TRIAGE_ACTIONS = {
 }  # fmt: skip
 
 
+def _items_screen() -> ViewScreen:
+    from tui.screens.items import ItemsScreen
+
+    return ItemsScreen()
+
+
+def _backports_screen() -> ViewScreen:
+    from tui.screens.backports import BackportsScreen
+
+    return BackportsScreen()
+
+
+def _commands() -> type:
+    from tui.commands import RelplanCommands
+
+    return RelplanCommands
+
+
 class RelplanApp(SavingMixin, App[None]):
     """Timeline, items, release and backport views over one plan."""
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
+    # Views other than the start view are imported when first shown: a faster first frame.
     MODES: ClassVar = {
         "timeline": TimelineScreen,
-        "items": ItemsScreen,
-        "backports": BackportsScreen,
+        "items": lambda: _items_screen(),
+        "backports": lambda: _backports_screen(),
     }
     DEFAULT_MODE = "timeline"
-    COMMANDS = App.COMMANDS | {RelplanCommands}
+    COMMANDS = App.COMMANDS | {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "view('timeline')", "Timeline", id="view.timeline"),
         Binding("2", "view('items')", "Items", id="view.items"),
@@ -151,12 +164,16 @@ class RelplanApp(SavingMixin, App[None]):
         return self.screen if isinstance(self.screen, ViewScreen) else None
 
     def action_view(self, mode: str) -> None:
+        from tui.screens.release import ReleaseScreen
+
         while isinstance(self.screen, ReleaseScreen):
             self.pop_screen()
         self.switch_mode(mode)
 
     def open_release(self, version: str) -> None:
         """Show the release view of a version."""
+        from tui.screens.release import ReleaseScreen
+
         if any(r.version == version for r in self.train):
             self.push_screen(ReleaseScreen(version))
         else:
@@ -168,10 +185,14 @@ class RelplanApp(SavingMixin, App[None]):
         self.call_after_refresh(self._apply_preset, name)
 
     def _apply_preset(self, name: str) -> None:
+        from tui.screens.items import ItemsScreen
+
         if isinstance(self.screen, ItemsScreen):
             self.screen.set_preset(name)
 
     def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
         view = getattr(self.screen, "view_name", type(self.screen).__name__)
         bindings = self.screen.active_bindings
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
@@ -300,6 +321,8 @@ class RelplanApp(SavingMixin, App[None]):
         if not chosen:
             self.set_status("no item selected")
             return
+
+        from tui.screens.dialogs import ChoiceScreen
 
         def answer(value: str | None) -> None:
             if value is not None:

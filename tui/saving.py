@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from planner import ops
 from planner.errors import PlanChangedOnDisk, RelplanError
-from tui.screens.dialogs import ConfirmScreen, PathScreen
 
 if TYPE_CHECKING:
     from tui.app import RelplanApp
@@ -27,6 +26,8 @@ class SavingMixin(_Base):
     """Save, save-as, export, reload/merge and quit for :class:`tui.app.RelplanApp`."""
 
     def action_save(self) -> None:
+        from tui.screens.dialogs import PathScreen
+
         if self.is_demo or self.path is None:
             self.push_screen(
                 PathScreen("The demo is never overwritten. Save the plan as:"), self._save_as
@@ -64,6 +65,8 @@ class SavingMixin(_Base):
         return True
 
     def _changed_on_disk(self, path: Path) -> None:
+        from tui.screens.dialogs import ConfirmScreen
+
         question = (
             f"{path} changed on disk since it was loaded (a git pull?).\n\n"
             "[b]r[/b] reload it (drop your edits)   [b]m[/b] merge your edits into it   "
@@ -117,6 +120,8 @@ class SavingMixin(_Base):
             self.plan_changed(f"merged the file on disk and saved{note}")
 
     def action_export(self) -> None:
+        from tui.screens.dialogs import PathScreen
+
         self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
 
     def _export(self, answer: str | None) -> None:
@@ -139,6 +144,8 @@ class SavingMixin(_Base):
         if not self.history.dirty:
             self.exit()
             return
+        from tui.screens.dialogs import ConfirmScreen
+
         question = "There are unsaved changes. Quit without saving? [b]y[/b] quit  [b]n[/b] stay"
         self.push_screen(ConfirmScreen(question), self._quit_answer)
 

@@ -51,7 +51,7 @@ class ItemsScreen(ViewScreen):
         app = self.relplan
         keep = self.item_list.current
         self.rows.set_items(
-            app.plan.items, at_risk=app.at_risk_ids, release_order=app.release_order
+            app.plan.items, at_risk=lambda: app.at_risk_ids, release_order=app.release_order
         )
         self.item_list.reload(keep.id if keep else None)
         self._redraw_labels()

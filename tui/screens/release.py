@@ -73,7 +73,7 @@ class ReleaseScreen(ViewScreen):
         mine = [it for it in app.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current
-        self.rows.set_items(mine, at_risk=app.at_risk_ids, release_order=app.release_order)
+        self.rows.set_items(mine, at_risk=lambda: app.at_risk_ids, release_order=app.release_order)
         items.reload(keep.id if keep else None)
         self.query_one(ItemHeader).show(items.size.width or self.size.width, None, False)
         series = list(status.backports) or app.maintained_series()

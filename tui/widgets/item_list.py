@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -144,6 +145,15 @@ class ItemList(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows if rows is not None else ItemRows()
         self.marked: set[str] = set()
+        self._styles: tuple[Style, Style] | None = None
+        # row strips by (item object, marked, cursor, width): scrolling by one line
+        # renders one new row; the cache is cleared when it grows past a few screens.
+        self._strips: dict[tuple[int, bool, bool, int], tuple[Item, Strip]] = {}
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+        self._strips.clear()
 
     # -- data ------------------------------------------------------------------
     def selection(self) -> set[str]:
@@ -206,15 +216,25 @@ class ItemList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
         width = self.size.width
-        base = self.rich_style
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = (base, base + self.get_component_rich_style("item-list--cursor"))
+        base, cursor = self._styles
         if row >= len(self.rows):
             return Strip.blank(width, base)
         item = self.rows.item_at(row)
-        segments = row_segments(item, column_widths(width), item.id in self.marked)
-        if row == self.cursor:
-            base = base + self.get_component_rich_style("item-list--cursor")
-        strip = Strip(Segment.apply_style(segments, base), None)
-        return strip.adjust_cell_length(width, base)
+        marked, on_cursor = item.id in self.marked, row == self.cursor
+        key = (id(item), marked, on_cursor, width)
+        hit = self._strips.get(key)
+        if hit is not None and hit[0] is item:
+            return hit[1]
+        style = cursor if on_cursor else base
+        segments = row_segments(item, column_widths(width), marked)
+        strip = Strip(Segment.apply_style(segments, style)).adjust_cell_length(width, style)
+        if len(self._strips) > 2000:
+            self._strips.clear()
+        self._strips[key] = (item, strip)
+        return strip
 
 
 def plain_row(item: Item, width: int = 120, marked: bool = False) -> str:

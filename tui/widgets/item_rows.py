@@ -33,6 +33,8 @@ PRESETS: dict[str, str] = {
     "needs-backport": "fixes with a backport still required or in progress",
 }
 
+AtRisk = Collection[str] | Callable[[], Collection[str]]
+
 _STATE_ORDER = {state: i for i, state in enumerate(State)}
 
 
@@ -57,15 +59,28 @@ def _pending(item: Item) -> int:
     return sum(1 for s in item.backports.values() if s.is_pending)
 
 
+def _target_key(order: Mapping[str, int]) -> Callable[[Item], Any]:
+    cache: dict[str | None, tuple[int, ...]] = {}
+
+    def key(item: Item) -> tuple[int, ...]:
+        found = cache.get(item.target)
+        if found is None:
+            found = cache[item.target] = _version_key(item.target, order)
+        return found
+
+    return key
+
+
 def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
     """The key function sorting items by a column (target by release order)."""
+    if column == "target":
+        return _target_key(order)
     keys: dict[str, Callable[[Item], Any]] = {
         "id": lambda it: (it.source, len(it.key), it.key),
         "title": lambda it: it.title.lower(),
         "kind": lambda it: it.kind.value,
         "priority": lambda it: it.priority.rank,
         "state": lambda it: _STATE_ORDER[it.state],
-        "target": lambda it: _version_key(it.target, order),
         "blocker": lambda it: not it.blocker,
         "backports": lambda it: -_pending(it),
     }
@@ -94,14 +109,14 @@ class ItemRows:
         self,
         items: Sequence[Item] = (),
         *,
-        at_risk: Collection[str] = frozenset(),
+        at_risk: AtRisk = frozenset(),
         release_order: Mapping[str, int] | None = None,
     ) -> None:
         self.sort_column: str | None = None
         self.reverse = False
         self.preset = "all"
         self.text = ""
-        self._at_risk = frozenset(at_risk)
+        self._at_risk: AtRisk = at_risk
         self._order: Mapping[str, int] = release_order or {}
         self._items: list[Item] = []
         self._hay: list[str] = []
@@ -133,12 +148,16 @@ class ItemRows:
         self,
         items: Sequence[Item],
         *,
-        at_risk: Collection[str] | None = None,
+        at_risk: AtRisk | None = None,
         release_order: Mapping[str, int] | None = None,
     ) -> None:
-        """Take a new item list; only items that are new objects are re-indexed."""
+        """Take a new item list; only items that are new objects are re-indexed.
+
+        ``at_risk`` is the ids of items at risk, or a function giving them (called
+        only when the at-risk preset is shown).
+        """
         if at_risk is not None:
-            self._at_risk = frozenset(at_risk)
+            self._at_risk = at_risk
         if release_order is not None and release_order != self._order:
             self._order = release_order
             self._keys.pop("target", None)
@@ -198,7 +217,7 @@ class ItemRows:
         if self.preset == "all":
             base = list(range(len(items)))
         else:
-            at_risk = self._at_risk
+            at_risk = self._at_risk() if callable(self._at_risk) else self._at_risk
             base = [i for i, it in enumerate(items) if in_preset(self.preset, it, at_risk)]
         if self.sort_column is not None:
             keys = self._sort_keys(self.sort_column)
