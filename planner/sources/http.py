@@ -228,7 +228,9 @@ class HttpClient:
                 hint="check that url points at the tracker's web root",
             ))
         etag = response.headers.get("etag")
-        cond = Conditional(etag, text) if etag else None
+        # a body that echoes the token (Redmine's /users/current.json does) is never kept
+        keep = etag and not any(v and v in text for v in self._auth.values())
+        cond = Conditional(etag, text) if keep else None
         return JsonResponse(str(response.url), 200, data, response.headers, cond)
 
     async def post_json(self, url: str, body: Mapping[str, Any]) -> JsonResponse:

@@ -3,7 +3,7 @@
 One fetch makes, concurrently:
 
 - ``GET /projects/P/versions.json`` (conditional on its ETag) -> releases;
-- ``GET /users/current.json`` (conditional) when a token is configured, because
+- ``GET /users/current.json`` when a token is configured, because
   Redmine treats an unknown key as an anonymous visitor: without this check a
   wrong token would silently sync only the public part of a project;
 - ``GET /issues.json?project_id=P&status_id=*&sort=id&limit=100`` (every status,
@@ -11,7 +11,8 @@ One fetch makes, concurrently:
   page tells ``total_count``; the remaining pages are fetched in parallel (the
   HTTP layer keeps 4 in flight).
 
-A re-sync where nothing changed thus costs three requests (two of them 304s).
+A re-sync where nothing changed thus costs three requests (versions a 304; the
+user check is never conditional, since its body holds the API key).
 Issue ids become ``<source>#<id>``; trackers, priorities and statuses map
 through the source's :class:`~planner.sources.base.Rules` on top of Redmine's
 default names.
@@ -42,7 +43,7 @@ DEFAULT_KINDS = {"bug": Kind.BUG, "feature": Kind.FEATURE, "support": Kind.TASK,
                  "security": Kind.SECURITY}
 DEFAULT_PRIORITIES = {"low": Priority.LOW, "normal": Priority.MEDIUM, "high": Priority.HIGH,
                       "urgent": Priority.CRITICAL, "immediate": Priority.CRITICAL}
-_VERSIONS, _USER = "versions", "current-user"
+_VERSIONS = "versions"
 
 
 def make_adapter(config: SourceConfig) -> RedmineAdapter:
@@ -72,15 +73,13 @@ class RedmineAdapter:
             http.get_json(f"projects/{project}/versions.json", conditional=cond.get(_VERSIONS)),
             self._issue_page(http, since, 0),
         ]
-        if http.authenticated:
-            jobs.append(http.get_json("users/current.json", conditional=cond.get(_USER)))
+        if http.authenticated:  # its body holds the API key: never cached, only checked
+            jobs.append(http.get_json("users/current.json"))
         answers = await gather_all(*jobs)
         versions, first = answers[0], answers[1]
         pages = [first] + await self._other_pages(http, since, first, reporter)
         items, warnings, newest = self._items(pages)
         conditional = {_VERSIONS: versions.conditional} if versions.conditional else {}
-        if len(answers) > 2 and answers[2].conditional:
-            conditional[_USER] = answers[2].conditional
         return FetchResult(
             source=self.config.name,
             items=tuple(items),

@@ -227,3 +227,10 @@ async def test_a_non_json_answer_is_a_clear_error() -> None:
         with pytest.raises(SourceError, match="did not answer JSON") as info:
             await http.get_json("issues.json")
     assert info.value.__context__ is None
+
+
+async def test_a_body_echoing_the_token_is_never_kept_for_conditional_requests() -> None:
+    answer = httpx.Response(200, json={"user": {"api_key": TOKEN}}, headers={"ETag": '"u"'})
+    async with client(lambda r: answer, Recorder()) as http:
+        res = await http.get_json("users/current.json")
+    assert res.data["user"]["api_key"] == TOKEN and res.conditional is None

@@ -1,0 +1,288 @@
+"""The local tracker cache: what each source said at its last sync, in one sqlite file.
+
+It lives in ``$XDG_CACHE_HOME/relplan/cache.sqlite3`` (else
+``~/.cache/relplan/``, or the config's ``[cache] dir``) and holds, per source:
+the items and releases as the tracker last gave them (the *base* a sync
+compares local triage against), the incremental :class:`Cursor`, when it last
+synced and how that went, and tracker-vs-local conflicts still open.
+
+Writes are transactional: :meth:`Cache.stage` opens a transaction, records a
+whole sync, and either commits (:meth:`Staged.commit`) or rolls back; an
+interrupted sync leaves the file as it was. Tokens are never stored (the
+cursor keeps ETags and response bodies, never request headers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlanError, Problem
+from planner.model import BackportState, Item, Kind, Priority, State
+from planner.sources.base import Cursor, TrackerRelease
+
+FILENAME = "cache.sqlite3"
+SCHEMA = 1
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    name TEXT PRIMARY KEY, identity TEXT NOT NULL, cursor TEXT NOT NULL,
+    synced_at TEXT, items INTEGER NOT NULL DEFAULT 0, changed INTEGER NOT NULL DEFAULT 0,
+    requests INTEGER NOT NULL DEFAULT 0, warnings INTEGER NOT NULL DEFAULT 0, error TEXT);
+CREATE TABLE IF NOT EXISTS items (
+    source TEXT NOT NULL, id TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, id));
+CREATE TABLE IF NOT EXISTS releases (
+    source TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL, PRIMARY KEY (source, name));
+CREATE TABLE IF NOT EXISTS conflicts (
+    source TEXT NOT NULL, item TEXT NOT NULL, field TEXT NOT NULL, local TEXT NOT NULL,
+    tracker TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (source, item, field));
+"""
+
+
+def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
+    """``$XDG_CACHE_HOME/relplan``, else ``~/.cache/relplan``."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_CACHE_HOME") or ""
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / "relplan"
+
+
+@dataclass(frozen=True, slots=True)
+class SourceStatus:
+    """How the last sync of a source went: when, how many items, changes, warnings, error."""
+
+    name: str
+    synced_at: dt.datetime | None
+    items: int
+    changed: int
+    requests: int
+    warnings: int
+    error: str | None
+    conflicts: int
+
+    def age(self, now: dt.datetime) -> dt.timedelta | None:
+        """How old the data is at ``now`` (None when never synced)."""
+        return None if self.synced_at is None else now - self.synced_at
+
+
+@dataclass(frozen=True, slots=True)
+class CachedConflict:
+    """A field the tracker and the local plan both changed, differently; the plan kept its own."""
+
+    source: str
+    item: str
+    field: str
+    local: Any
+    tracker: Any
+    found_at: dt.datetime
+
+    def __str__(self) -> str:
+        return (f"{self.item} {self.field}: plan has {self.local!r}, "
+                f"tracker says {self.tracker!r} (kept the plan's)")
+
+
+class Cache:
+    """One open cache file. Use as a context manager, or call :meth:`close`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
+            self.db.executescript(_TABLES)
+            self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+        except (OSError, sqlite3.Error) as exc:
+            raise PlanError(Problem(f"cannot open the cache: {exc}", str(path),
+                                    hint="check [cache] dir or XDG_CACHE_HOME")) from None
+
+    @classmethod
+    def open(cls, folder: Path | None = None) -> Cache:
+        """The cache in ``folder`` (default: :func:`default_cache_dir`)."""
+        return cls((folder or default_cache_dir()) / FILENAME)
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the file (an open, uncommitted stage is rolled back)."""
+        self.db.close()
+
+    def identity(self, source: str) -> str | None:
+        """The identity (kind, URL, project, rules) of the source's cached data, if any."""
+        row = self.db.execute("SELECT identity FROM sources WHERE name = ?", (source,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def cursor(self, source: str, identity: str) -> Cursor:
+        """The incremental cursor, or an empty one when never synced or the source changed."""
+        row = self.db.execute(
+            "SELECT identity, cursor FROM sources WHERE name = ?", (source,)).fetchone()
+        if row is None or row[0] != identity:
+            return Cursor()
+        return Cursor.from_json(json.loads(row[1]))
+
+    def items(self, source: str | None = None) -> list[Item]:
+        """Items as the tracker last gave them (one source, or all)."""
+        sql, args = "SELECT data FROM items", tuple[str, ...]()
+        if source is not None:
+            sql, args = sql + " WHERE source = ?", (source,)
+        return [item_from_row(r[0]) for r in self.db.execute(sql, args)]
+
+    def item_map(self, source: str) -> dict[str, Item]:
+        """The source's cached items by id."""
+        return {it.id: it for it in self.items(source)}
+
+    def releases(self, source: str) -> list[TrackerRelease]:
+        """The source's milestones/versions as last fetched."""
+        rows = self.db.execute("SELECT data FROM releases WHERE source = ?", (source,))
+        return [release_from_row(r[0]) for r in rows]
+
+    def statuses(self) -> list[SourceStatus]:
+        """The last sync of every source ever synced, by name."""
+        counts = dict(self.db.execute("SELECT source, count(*) FROM conflicts GROUP BY source"))
+        rows = self.db.execute("SELECT name, synced_at, items, changed, requests, warnings, error"
+                               " FROM sources ORDER BY name")
+        return [SourceStatus(r[0], _when(r[1]), r[2], r[3], r[4], r[5], r[6], counts.get(r[0], 0))
+                for r in rows]
+
+    def conflicts(self, source: str | None = None) -> list[CachedConflict]:
+        """Open tracker-vs-local conflicts (one source, or all)."""
+        sql, args = "SELECT * FROM conflicts", tuple[str, ...]()
+        if source is not None:
+            sql, args = sql + " WHERE source = ?", (source,)
+        rows = self.db.execute(sql + " ORDER BY source, item, field", args)
+        return [CachedConflict(r[0], r[1], r[2], json.loads(r[3]), json.loads(r[4]),
+                               _when(r[5]) or dt.datetime.min) for r in rows]
+
+    def stage(self) -> Staged:
+        """Begin a write transaction; nothing is visible until :meth:`Staged.commit`."""
+        self.db.execute("BEGIN IMMEDIATE")
+        return Staged(self)
+
+
+class Staged:
+    """An open write transaction on the cache; used as a context manager it rolls back
+    unless committed."""
+
+    def __init__(self, cache: Cache) -> None:
+        self.db = cache.db
+        self.done = False
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if not self.done:
+            self.rollback()
+
+    def put_source(
+        self, name: str, identity: str, cursor: Cursor, *, synced_at: dt.datetime,
+        changed: int, requests: int, warnings: int,
+    ) -> None:
+        """Record a successful sync of ``name`` (item count taken from the items table)."""
+        count = self.db.execute("SELECT count(*) FROM items WHERE source = ?", (name,)).fetchone()
+        self.db.execute(
+            "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
+            (name, identity, json.dumps(cursor.to_json()), synced_at.isoformat(), count[0],
+             changed, requests, warnings),
+        )
+
+    def put_items(self, source: str, items: Iterable[Item], *, replace_all: bool) -> None:
+        """Store tracker items; ``replace_all`` first forgets the source's other items."""
+        if replace_all:
+            self.db.execute("DELETE FROM items WHERE source = ?", (source,))
+        self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
+                            ((source, it.id, item_to_row(it)) for it in items))
+
+    def put_releases(self, source: str, releases: Iterable[TrackerRelease]) -> None:
+        """Replace the source's releases."""
+        self.db.execute("DELETE FROM releases WHERE source = ?", (source,))
+        self.db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?)",
+                            ((source, r.name, release_to_row(r)) for r in releases))
+
+    def put_conflicts(self, source: str, found: Iterable[CachedConflict],
+                      resolved: Iterable[tuple[str, str]]) -> None:
+        """Add conflicts found by this sync and drop those now resolved (item, field)."""
+        self.db.executemany("DELETE FROM conflicts WHERE source = ? AND item = ? AND field = ?",
+                            ((source, i, f) for i, f in resolved))
+        self.db.executemany(
+            "INSERT OR REPLACE INTO conflicts VALUES (?, ?, ?, ?, ?, ?)",
+            ((source, c.item, c.field, json.dumps(c.local, default=str),
+              json.dumps(c.tracker, default=str), c.found_at.isoformat()) for c in found))
+
+    def forget(self, source: str) -> None:
+        """Drop everything cached for a source (before a full re-sync of another identity)."""
+        for table, key in (("items", "source"), ("releases", "source"),
+                           ("conflicts", "source"), ("sources", "name")):
+            self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (source,))
+
+    def commit(self) -> None:
+        """Make the whole sync visible at once."""
+        self.db.execute("COMMIT")
+        self.done = True
+
+    def rollback(self) -> None:
+        """Forget everything staged."""
+        if self.db.in_transaction:
+            self.db.execute("ROLLBACK")
+        self.done = True
+
+
+def record_error(cache: Cache, name: str, error: str) -> None:
+    """Note that the last sync of ``name`` failed (the data cached before stays)."""
+    cache.db.execute("UPDATE sources SET error = ? WHERE name = ?", (error, name))
+
+
+def item_to_row(item: Item) -> str:
+    """A compact JSON array of the item (fast to read back by the 100,000)."""
+    return json.dumps([
+        item.id, item.title, item.kind.value, item.priority.value, item.state.value,
+        list(item.labels), item.url, item.owner, item.target, item.why, item.blocker,
+        item.estimate_days, list(item.depends_on), list(item.fix_commits),
+        {s: b.value for s, b in item.backports.items()},
+        item.updated.isoformat() if item.updated else None,
+    ], separators=(",", ":"))
+
+
+def item_from_row(text: str) -> Item:
+    """The inverse of :func:`item_to_row`."""
+    (ident, title, kind, prio, state, labels, url, owner, target, why, blocker, est, deps,
+     fixes, backports, updated) = json.loads(text)
+    return Item(
+        id=ident, title=title, kind=Kind(kind), priority=Priority(prio), state=State(state),
+        labels=tuple(labels), url=url, owner=owner, target=target, why=why, blocker=blocker,
+        estimate_days=est, depends_on=tuple(deps), fix_commits=tuple(fixes),
+        backports={s: BackportState(b) for s, b in backports.items()},
+        updated=dt.datetime.fromisoformat(updated) if updated else None,
+    )
+
+
+def release_to_row(r: TrackerRelease) -> str:
+    """A tracker release as JSON."""
+    return json.dumps({"name": r.name, "version": r.version, "closed": r.closed,
+                       "due": r.due.isoformat() if r.due else None,
+                       "start": r.start.isoformat() if r.start else None,
+                       "description": r.description})
+
+
+def release_from_row(text: str) -> TrackerRelease:
+    """The inverse of :func:`release_to_row`."""
+    d = json.loads(text)
+    return TrackerRelease(
+        name=d["name"], version=d["version"], closed=d["closed"], description=d["description"],
+        due=dt.date.fromisoformat(d["due"]) if d["due"] else None,
+        start=dt.date.fromisoformat(d["start"]) if d["start"] else None,
+    )
+
+
+def _when(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+

@@ -1,0 +1,308 @@
+"""Sync: fetch sources, fold what the trackers say into the plan, keep local triage.
+
+:func:`fetch_sources` asks every tracker source at once (one shared
+:class:`~planner.sources.http.HostLimiter`, so at most 4 requests per host),
+incrementally from the cursors in the :class:`~planner.cache.Cache` unless
+``full``. Nothing is written while fetching: any failure (401, network, ctrl+c)
+leaves cache and plan as they were.
+
+:func:`merge_fetched` folds the answers into the plan, per item and field:
+
+- data fields (title, url, owner, ...) follow the tracker;
+- triage fields (target, state, priority, blocker, backports per series) follow
+  the tracker only where the plan still holds what the tracker said last time
+  (the cached *base*); where both moved, differently, the plan keeps its value
+  and a :class:`~planner.cache.CachedConflict` is recorded and shown;
+- new tracker milestones/versions with a known version become release specs
+  (due date pinned as the release day; closed ones as shipped).
+
+:func:`write_sync` then saves the plan (atomically, by the caller's ``save``)
+inside an open cache transaction, and commits the cache only after the plan
+is on disk. ``file`` sources are read with :mod:`planner.sources.files`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.cache import Cache, CachedConflict
+from planner.errors import Problem
+from planner.merge import DATA_FIELDS, ImportedItem, merge_items
+from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
+from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
+
+TRIAGE = ("target", "state", "priority", "blocker")
+_DEFAULT = Item(id="", title="")
+
+
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One source's answer, with the cached base it is compared against."""
+
+    config: SourceConfig
+    result: FetchResult
+    base: Mapping[str, Item]
+    identity: str
+
+
+@dataclass(slots=True)
+class SourceOutcome:
+    """What a sync did for one source (for the CLI summary and the dashboard status line)."""
+
+    name: str
+    items: int = 0
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    releases_added: list[str] = field(default_factory=list)
+    conflicts: list[CachedConflict] = field(default_factory=list)
+    resolved: list[tuple[str, str]] = field(default_factory=list)
+    warnings: tuple[Problem, ...] = ()
+    requests: int = 0
+    complete: bool = True
+
+    @property
+    def changed(self) -> int:
+        """Items added or updated in the plan."""
+        return len(self.added) + len(self.updated)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """The plan after a sync, what changed per source, and what the cache should record."""
+
+    plan: Plan
+    outcomes: tuple[SourceOutcome, ...]
+    fetched: tuple[Fetched, ...]
+    plan_changed: bool
+
+
+def identity(config: SourceConfig) -> str:
+    """What the cached data of a source depends on; a change forces a full fetch."""
+    text = repr((config.kind, config.api_url, config.project, config.query, config.page_size,
+                 config.rules))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def select_sources(sources: Sequence[SourceConfig], name: str | None) -> list[SourceConfig]:
+    """All sources, or the one named (a SourceError naming the known ones otherwise)."""
+    from planner.errors import SourceError
+
+    if not sources:
+        raise SourceError(Problem("no [[sources]] in the config",
+                                  hint="add one (see config.example.toml) and pass --config"))
+    if name is None:
+        return list(sources)
+    chosen = [s for s in sources if s.name == name]
+    if not chosen:
+        known = ", ".join(s.name for s in sources)
+        raise SourceError(Problem(f"no source named {name!r}", hint=f"known: {known}"))
+    return chosen
+
+
+async def fetch_sources(
+    sources: Sequence[SourceConfig],
+    cache: Cache,
+    *,
+    full: bool = False,
+    env: Mapping[str, str] | None = None,
+    transport: Any = None,
+    reporter: Reporter | None = None,
+    http_options: Mapping[str, Any] | None = None,
+) -> list[Fetched]:
+    """Fetch every tracker source concurrently; raises the first SourceError, writes nothing."""
+    from planner.sources.base import adapter_for
+    from planner.sources.http import HostLimiter, HttpClient, gather_all, read_token
+
+    reporter = reporter or Reporter()
+    limiter = HostLimiter()
+
+    async def one(config: SourceConfig) -> Fetched:
+        adapter = adapter_for(config)
+        token = read_token(config, env)
+        ident = identity(config)
+        same = cache.identity(config.name) == ident
+        cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
+        base = cache.item_map(config.name) if same else {}
+        auth = adapter.auth_headers(token) if token else None
+        async with HttpClient(config, auth=auth, transport=transport, limiter=limiter,
+                              reporter=reporter, **dict(http_options or {})) as http:
+            reporter.status(f"{config.name}: syncing")
+            result = await adapter.fetch(http, cursor, full=cursor.since is None,
+                                         reporter=reporter)
+        return Fetched(config, result, base, ident)
+
+    trackers = [s for s in sources if s.kind != "file"]
+    return list(await gather_all(*(one(s) for s in trackers)))
+
+
+def merge_fetched(
+    plan: Plan, fetched: Sequence[Fetched], *, now: dt.datetime,
+    file_sources: Sequence[SourceConfig] = (), base_dir: Path | None = None,
+) -> SyncResult:
+    """Fold fetched tracker data (and file sources) into the plan; see the module docstring."""
+    outcomes: list[SourceOutcome] = []
+    for f in fetched:
+        plan, outcome = _merge_source(plan, f, now)
+        outcomes.append(outcome)
+    for config in file_sources:
+        plan, outcome = _merge_file(plan, config, base_dir)
+        outcomes.append(outcome)
+    changed = any(o.changed or o.releases_added for o in outcomes)
+    return SyncResult(plan, tuple(outcomes), tuple(fetched), changed)
+
+
+def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, SourceOutcome]:
+    res = f.result
+    out = SourceOutcome(f.config.name, warnings=res.warnings, requests=res.requests,
+                        complete=res.complete)
+    local = {it.id: it for it in plan.items}
+    merged: dict[str, Item] = dict(local)
+    for theirs in res.items:
+        ours = local.get(theirs.id)
+        if ours is None:
+            merged[theirs.id] = theirs
+            out.added.append(theirs.id)
+            continue
+        item, conflicts, resolved = reconcile(ours, f.base.get(theirs.id), theirs)
+        merged[theirs.id] = item
+        if item != ours:
+            out.updated.append(theirs.id)
+        out.conflicts.extend(CachedConflict(f.config.name, theirs.id, name, mine, tracker, now)
+                             for name, mine, tracker in conflicts)
+        out.resolved.extend((theirs.id, name) for name in resolved)
+    tracker_ids = set(f.base) | {it.id for it in res.items} if not res.complete else {
+        it.id for it in res.items}
+    out.items = len(tracker_ids)
+    specs, out.releases_added = _merge_releases(plan.releases, res.releases)
+    return Plan(plan.name, plan.policy, specs, tuple(merged.values())), out
+
+
+def reconcile(
+    ours: Item, base: Item | None, theirs: Item
+) -> tuple[Item, list[tuple[str, Any, Any]], list[str]]:
+    """One item: the plan's version ``ours``, the tracker's last (``base``) and new (``theirs``).
+
+    Returns the merged item, conflicts as (field, ours, theirs), and the fields
+    where plan and tracker now agree (so an older conflict there is resolved).
+    """
+    changes: dict[str, Any] = {name: getattr(theirs, name) for name in DATA_FIELDS}
+    conflicts: list[tuple[str, Any, Any]] = []
+    agreed: list[str] = []
+    was = base or _DEFAULT
+    for name in TRIAGE:
+        value, clash = _pick(getattr(was, name), getattr(ours, name), getattr(theirs, name))
+        changes[name] = value
+        if clash:
+            conflicts.append((name, getattr(ours, name), getattr(theirs, name)))
+        elif value == getattr(theirs, name):
+            agreed.append(name)
+    backports = dict(ours.backports)
+    for series in sorted({*theirs.backports, *was.backports}):
+        b, o = was.backports.get(series), ours.backports.get(series)
+        t = theirs.backports.get(series)
+        value, clash = _pick(b, o, t)
+        if clash:
+            conflicts.append((f"backports.{series}", o, t))
+        elif value == t:
+            agreed.append(f"backports.{series}")
+        if value is None:
+            backports.pop(series, None)
+        else:
+            backports[series] = value
+    changes["backports"] = backports
+    return dataclasses.replace(ours, **changes), conflicts, agreed
+
+
+def _pick(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """Take the tracker's change unless the plan moved too (then keep ours: a conflict)."""
+    if theirs == base or theirs == ours:
+        return ours, False
+    if ours == base:
+        return theirs, False
+    return ours, True
+
+
+def _merge_releases(
+    specs: tuple[ReleaseSpec, ...], tracker: Sequence[TrackerRelease]
+) -> tuple[tuple[ReleaseSpec, ...], list[str]]:
+    """Add specs for tracker versions the plan does not name yet (local specs win)."""
+    known = {s.version for s in specs}
+    added: list[ReleaseSpec] = []
+    for r in tracker:
+        if r.version is None or r.version in known:
+            continue
+        known.add(r.version)
+        parts = r.version.split(".")
+        kind = (ReleaseKind.MAINTENANCE if len(parts) > 2 and parts[2].strip("0")
+                else ReleaseKind.POINT)
+        pins = {"release": r.due} if r.due and not r.closed else {}
+        actual = r.due if r.closed else None
+        added.append(ReleaseSpec(r.version, kind, actual=actual, pins=pins,
+                                 codename=r.name if r.name != r.version else None))
+    return specs + tuple(added), [s.version for s in added]
+
+
+def _merge_file(
+    plan: Plan, config: SourceConfig, base_dir: Path | None
+) -> tuple[Plan, SourceOutcome]:
+    from planner.sources.files import read_items
+
+    path = Path(config.path or "")
+    if not path.is_absolute() and base_dir is not None:
+        path = base_dir / path
+    records: list[ImportedItem] = read_items(path, config.name)
+    result = merge_items(plan, records)
+    out = SourceOutcome(config.name, items=len(records), added=result.added,
+                        updated=result.updated)
+    return result.plan, out
+
+
+def write_sync(result: SyncResult, cache: Cache, save: Callable[[Plan], None],
+               *, now: dt.datetime) -> None:
+    """Record the sync in the cache and save the plan: both, or (on any failure) neither.
+
+    The cache transaction stays open while ``save`` writes the plan, and is
+    committed only after it returned.
+    """
+    with cache.stage() as staged:
+        for f, outcome in zip(result.fetched, result.outcomes, strict=False):
+            name, res = f.config.name, f.result
+            staged.put_items(name, res.items, replace_all=res.complete)
+            staged.put_releases(name, res.releases)
+            staged.put_conflicts(name, outcome.conflicts, outcome.resolved)
+            staged.put_source(name, f.identity, res.cursor, synced_at=now,
+                              changed=outcome.changed, requests=res.requests,
+                              warnings=len(res.warnings))
+        if result.plan_changed:
+            save(result.plan)
+        staged.commit()
+
+
+def run_sync(
+    plan: Plan,
+    sources: Sequence[SourceConfig],
+    cache: Cache,
+    save: Callable[[Plan], None],
+    *,
+    full: bool = False,
+    env: Mapping[str, str] | None = None,
+    transport: Any = None,
+    reporter: Reporter | None = None,
+    now: dt.datetime | None = None,
+    base_dir: Path | None = None,
+) -> SyncResult:
+    """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run)."""
+    fetched = asyncio.run(fetch_sources(sources, cache, full=full, env=env, transport=transport,
+                                        reporter=reporter))
+    now = now or dt.datetime.now(dt.UTC)
+    files = [s for s in sources if s.kind == "file"]
+    result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
+    write_sync(result, cache, save, now=now)
+    return result

@@ -1,0 +1,87 @@
+"""``relplan sync [SOURCE] [--full]``: pull items and releases from the configured trackers.
+
+Fetches every ``[[sources]]`` table of the config (or the one named), merges
+the answers into the plan keeping local triage, saves the plan (creating it
+when ``--plan`` names a file that does not exist yet) and records the sync in
+the cache. A refusal (401/403/404), a network failure or ctrl+c changes
+nothing and exits 2 (130 for ctrl+c) with a message naming the source.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+EXIT_OK = 0
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``sync`` to the command line."""
+    p = sub.add_parser(
+        "sync", parents=[common],
+        help="pull roadmap items and releases from the trackers in the config",
+        description="Fetch the config's [[sources]] (incrementally: only what changed since "
+        "the last sync) and merge them into the plan; local triage decisions are kept and "
+        "tracker-vs-local conflicts are listed.",
+    )
+    p.add_argument("source", nargs="?", help="sync only this source (by name)")
+    p.add_argument("--full", action="store_true",
+                   help="ignore update windows and ETags: fetch everything again")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and conflicts")
+    p.set_defaults(run=run_sync_command)
+
+
+def run_sync_command(args: argparse.Namespace) -> int:
+    """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
+    from planner.cache import Cache
+    from planner.calendar import build_train
+    from planner.model import Plan
+    from planner.planfile import save_plan
+    from planner.sources.base import Reporter, parse_sources
+    from planner.sync import run_sync, select_sources
+    from tui.cli.context import load_context
+
+    ctx = load_context(args, allow_missing_plan=True)
+    path = ctx.writable_path()
+    config = ctx.config
+    sources = parse_sources(config.source_tables, lines=config.source_lines,
+                            file=str(config.path) if config.path else None)
+    chosen = select_sources(sources, args.source)
+
+    def save(plan: Plan) -> None:
+        save_plan(plan, build_train(plan, ctx.today), path, ctx.fingerprint)
+
+    reporter = Reporter(status=_status_printer(args.quiet))
+    with Cache.open(config.cache_dir) as cache:
+        result = run_sync(ctx.plan, chosen, cache, save, full=args.full, reporter=reporter,
+                          base_dir=config.path.parent if config.path else None)
+    for outcome in result.outcomes:
+        _report(outcome, args.quiet)
+    if not args.quiet:
+        print(f"wrote {path}" if result.plan_changed else f"{path}: no changes")
+    return EXIT_OK
+
+
+def _status_printer(quiet: bool) -> Any:
+    def status(message: str) -> None:
+        if not quiet and not message.endswith(": syncing"):
+            print(f"relplan: {message}", file=sys.stderr)
+
+    return status
+
+
+def _report(outcome: Any, quiet: bool) -> None:
+    if not quiet:
+        parts = [f"{outcome.items} items", f"{len(outcome.added)} added",
+                 f"{len(outcome.updated)} updated"]
+        if outcome.releases_added:
+            parts.append("releases added: " + ", ".join(outcome.releases_added))
+        if outcome.requests:
+            parts.append(f"{outcome.requests} requests")
+        kind = "" if outcome.complete else " (incremental)"
+        print(f"{outcome.name}{kind}: " + "; ".join(parts))
+    for warning in outcome.warnings:
+        print(f"  warning: {warning}")
+    for conflict in outcome.conflicts:
+        print(f"  conflict: {conflict}")
