@@ -1,0 +1,220 @@
+"""Bugzilla (5.x REST): a product's bugs as items, its target milestones as releases.
+
+``project`` is the product name; ``url`` the Bugzilla root (where
+``show_bug.cgi`` lives). The API key goes in the ``X-BUGZILLA-API-KEY`` header.
+
+Bugs come from ``/rest/bug?product=...&include_fields=...`` in ``bug_id``
+order, ``limit`` at a time by ``offset``; the search answers no total, so pages
+are read one after another until a short page. Incremental fetches add
+``last_change_time=<newest change seen>``. The product (``/rest/product``) is
+read first: a misspelt product is an error, not an empty sync. Milestones have
+no dates in Bugzilla; they map onto the calendar's releases by name.
+
+Backports come from ``backport_field`` (a ``cf_*`` field in Ruby's
+``3.3: REQUIRED, 3.2: DONE`` format) and, with ``status_flag_prefix``, from
+Mozilla-style per-release flags ``cf_status_<prefix><series>``: ``affected`` is
+required, ``fixed``/``verified`` done, ``wontfix`` wontfix, ``unaffected``
+dontneed (``---``, ``?`` and ``fix-optional`` say nothing).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from planner.errors import PlanError, SourceError
+from planner.model import BackportState, Item, Kind, Priority, State
+from planner.sources.base import (
+    Conditional,
+    Cursor,
+    FetchResult,
+    Reporter,
+    SourceConfig,
+    TrackerRelease,
+    parse_backport_field,
+)
+from planner.sources.http import HttpClient
+from planner.sources.itemmap import (
+    Collector,
+    Malformed,
+    default_state,
+    need,
+    parse_timestamp,
+    record_name,
+    request_key,
+    text,
+    unexpected,
+)
+
+FIELDS = ("id", "summary", "status", "resolution", "severity", "priority", "target_milestone",
+          "keywords", "assigned_to", "last_change_time")
+NO_MILESTONE = frozenset({"---", ""})
+# Bugzilla's stock severities (and Mozilla's S1-S4) when the rules name no priority.
+SEVERITY_PRIORITY = {
+    "blocker": Priority.CRITICAL, "critical": Priority.CRITICAL, "s1": Priority.CRITICAL,
+    "major": Priority.HIGH, "s2": Priority.HIGH, "normal": Priority.MEDIUM,
+    "s3": Priority.MEDIUM, "minor": Priority.LOW, "trivial": Priority.LOW, "s4": Priority.LOW,
+}
+FLAG_STATES = {
+    "affected": BackportState.REQUIRED, "fixed": BackportState.DONE,
+    "verified": BackportState.DONE, "wontfix": BackportState.WONTFIX,
+    "unaffected": BackportState.DONTNEED,
+}
+_SERIES = re.compile(r"^\d+(?:[._]\d+)*$")
+WORKING = frozenset({"assigned", "in_progress", "in progress"})
+
+
+class BugzillaAdapter:
+    """Reads one Bugzilla product; see the module docstring."""
+
+    def __init__(self, config: SourceConfig) -> None:
+        self.config = config
+        field = config.rules.backport_field
+        if field and not field.startswith("cf_"):
+            raise PlanError(config.problem(
+                f"backport_field {field!r} is not a Bugzilla custom field", "backport_field",
+                hint='custom fields are named cf_..., e.g. backport_field = "cf_backport"'))
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        """Bugzilla 5 takes API keys in ``X-BUGZILLA-API-KEY``."""
+        return {"X-BUGZILLA-API-KEY": token}
+
+    async def fetch(
+        self, http: HttpClient, cursor: Cursor, *, full: bool, reporter: Reporter
+    ) -> FetchResult:
+        """The product's milestones, then its bugs (all, or changed since the cursor)."""
+        start = http.requests
+        keep: dict[str, Conditional] = {}
+        releases = await self._milestones(http, cursor, keep)
+        since = None if full else cursor.since
+        col = Collector(self.config, reporter)
+        params: dict[str, str | int] = {
+            "product": self.config.project or "", "include_fields": ",".join(self._fields()),
+            "order": "bug_id", "limit": self.config.page_size, "offset": 0,
+        }
+        if since:
+            params["last_change_time"] = since
+        while True:
+            res = await http.get_json("rest/bug", params)
+            bugs = res.data.get("bugs") if isinstance(res.data, Mapping) else None
+            if not isinstance(bugs, list):
+                raise unexpected(self.config, "the bug search")
+            for raw in bugs:
+                key = raw.get("id") if isinstance(raw, Mapping) else None
+                col.add(raw, record_name("bug", key), self._item)
+            col.progress()
+            if len(bugs) < self.config.page_size:
+                break
+            params = {**params, "offset": int(params["offset"]) + len(bugs)}
+        return FetchResult(
+            source=self.config.name, items=tuple(col.items.values()),
+            releases=tuple(releases), cursor=col.cursor(cursor, keep),
+            complete=since is None, warnings=tuple(col.warnings),
+            requests=http.requests - start,
+        )
+
+    def _fields(self) -> list[str]:
+        fields = list(FIELDS)
+        if self.config.rules.backport_field:
+            fields.append(self.config.rules.backport_field)
+        if self.config.rules.status_flag_prefix:
+            fields.append("_custom")  # every cf_* field: the status flags are many
+        return fields
+
+    async def _milestones(
+        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional]
+    ) -> list[TrackerRelease]:
+        params: dict[str, str | int] = {"names": self.config.project or "",
+                                        "include_fields": "name,milestones"}
+        key = request_key("rest/product", params)
+        res = await http.get_json("rest/product", params, cursor.conditional.get(key))
+        products = res.data.get("products") if isinstance(res.data, Mapping) else None
+        if not isinstance(products, list):
+            raise unexpected(self.config, "the product")
+        if not products:
+            raise SourceError(self.config.problem(
+                f"Bugzilla has no product {self.config.project!r}", "project",
+                hint="check project (product names are case-sensitive) and that the API key "
+                + (f"in ${self.config.token_env} " if self.config.token_env else "")
+                + "may see it"))
+        if res.conditional:
+            keep[key] = res.conditional
+        milestones = products[0].get("milestones") if isinstance(products[0], Mapping) else []
+        return [
+            TrackerRelease(name=m["name"], version=self.config.rules.release_for(m["name"]),
+                           closed=m.get("is_active") is False)
+            for m in milestones or ()
+            if isinstance(m, Mapping) and isinstance(m.get("name"), str)
+            and m["name"] not in NO_MILESTONE
+        ]
+
+    def _item(self, raw: Mapping[str, Any]) -> Item:
+        bug = need(raw, "id", int)
+        rules = self.config.rules
+        severity, priority = text(raw, "severity") or "", text(raw, "priority") or ""
+        keywords = tuple(k for k in raw.get("keywords") or () if isinstance(k, str))
+        milestone = text(raw, "target_milestone")
+        target = rules.release_for(milestone) if milestone and milestone not in NO_MILESTONE \
+            else None
+        words = [w for w in (severity, priority, *keywords) if w]
+        default_kind = Kind.FEATURE if severity.casefold() == "enhancement" else Kind.BUG
+        return Item(
+            id=f"{self.config.name}#{bug}",
+            title=need(raw, "summary").strip(),
+            kind=rules.kind_for(words, default_kind) or default_kind,
+            priority=rules.priority_for([priority, severity]) or SEVERITY_PRIORITY.get(
+                severity.casefold(), Priority.MEDIUM),
+            state=self._state(raw, keywords, target),
+            labels=keywords, url=f"{self.config.api_url}/show_bug.cgi?id={bug}",
+            owner=_owner(raw.get("assigned_to")), target=target,
+            blocker=rules.is_blocker(words), backports=self._backports(raw),
+            updated=parse_timestamp(raw.get("last_change_time")),
+        )
+
+    def _state(self, raw: Mapping[str, Any], keywords: tuple[str, ...],
+               target: str | None) -> State:
+        """Rules on resolution/status first; else resolved FIXED is done, others rejected."""
+        status = need(raw, "status")
+        resolution = text(raw, "resolution")
+        ruled = self.config.rules.state_for([w for w in (resolution, status, *keywords) if w])
+        if ruled:
+            return ruled
+        if resolution:
+            return State.DONE if resolution.upper() == "FIXED" else State.REJECTED
+        if status.casefold() in WORKING:
+            return State.IN_PROGRESS
+        return default_state(True, target)
+
+    def _backports(self, raw: Mapping[str, Any]) -> dict[str, BackportState]:
+        states: dict[str, BackportState] = {}
+        prefix = self.config.rules.status_flag_prefix
+        if prefix:
+            head = f"cf_status_{prefix}"
+            for name, value in raw.items():
+                series = name[len(head):] if name.startswith(head) else ""
+                state = FLAG_STATES.get(str(value).strip().casefold())
+                if _SERIES.match(series) and state:
+                    states[series.replace("_", ".")] = state
+        field = self.config.rules.backport_field
+        value = raw.get(field) if field else None
+        if value not in (None, "", "---"):
+            if not isinstance(value, str):
+                raise Malformed(f"field {field!r} is not text")
+            parsed, bad = parse_backport_field(value)
+            if bad:
+                raise Malformed(f"field {field!r} has unreadable parts: {', '.join(bad)}")
+            states |= parsed
+        return states
+
+
+def _owner(value: object) -> str | None:
+    """The assignee, unless it is the "nobody" placeholder account."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return None if value.split("@")[0].casefold() in ("nobody", "nobody.") else value.strip()
+
+
+def make_adapter(config: SourceConfig) -> BugzillaAdapter:
+    """The adapter :func:`planner.sources.base.adapter_for` finds for ``kind = "bugzilla"``."""
+    return BugzillaAdapter(config)
