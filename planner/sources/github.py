@@ -20,7 +20,6 @@ with their ETag so an unchanged re-sync is answered by 304s.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -36,7 +35,7 @@ from planner.sources.base import (
     SourceConfig,
     TrackerRelease,
 )
-from planner.sources.http import HttpClient
+from planner.sources.http import HttpClient, gather_all
 from planner.sources.itemmap import (
     Collector,
     default_state,
@@ -140,7 +139,7 @@ class GitHubAdapter:
             async def one(n: int) -> None:
                 take((await http.get_json(path, {**params, "page": n})).data)
 
-            await asyncio.gather(*(one(n) for n in range(2, last + 1)))
+            await gather_all(*(one(n) for n in range(2, last + 1)))
             return
         if "next" not in links and first.conditional:
             keep[key] = first.conditional  # single page: worth a 304 next time

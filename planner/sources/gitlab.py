@@ -14,7 +14,6 @@ their ETag for a 304 next time. Labels are plain strings.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import quote
@@ -29,7 +28,7 @@ from planner.sources.base import (
     SourceConfig,
     TrackerRelease,
 )
-from planner.sources.http import HttpClient
+from planner.sources.http import HttpClient, gather_all
 from planner.sources.itemmap import (
     Collector,
     default_state,
@@ -119,7 +118,7 @@ class GitLabAdapter:
             async def one(n: int) -> None:
                 take((await http.get_json(path, {**params, "page": n})).data)
 
-            await asyncio.gather(*(one(n) for n in range(2, pages + 1)))
+            await gather_all(*(one(n) for n in range(2, pages + 1)))
             return
         next_page = _number(first.headers.get("x-next-page"))
         if next_page is None and first.conditional:

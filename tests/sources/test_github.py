@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import httpx
@@ -215,3 +216,23 @@ def test_link_header_parsing() -> None:
         "last": f"{API}/issues?state=all&per_page=100&sort=created&direction=asc&page=9",
     }
     assert parse_link(None) == {}
+
+
+async def test_parallel_pages_stay_within_four_in_flight() -> None:
+    template = payload("github", "issues_page1")[0]
+
+    async def handler(req: httpx.Request) -> httpx.Response:
+        for _ in range(3):  # yield, so that concurrent requests overlap
+            await asyncio.sleep(0)
+        if req.url.path.endswith("/milestones"):
+            return respond([])
+        page = int(req.url.params.get("page", "1"))
+        issues = [{**template, "number": page * 100 + i} for i in range(100)]
+        return respond(issues, link=link(next=page + 1, last=12) if page < 12 else "")
+
+    ad, rec = adapter(), Recorder()
+    async with http_for(ad, handler, rec) as http:  # type: ignore[arg-type]
+        result = await ad.fetch(http, Cursor(), full=True, reporter=rec.reporter)
+        peak = http.limiter.peak["api.github.com"]
+    assert len(result.items) == 1200 and result.requests == 13
+    assert peak == 4
