@@ -134,7 +134,8 @@ def scan(
     ``tracker`` adds fix commits the tracker asks backports for.
     """
     up = repo.resolve(upstream, what="upstream branch")
-    branches = [_open_branch(repo, up, upstream, t) for t in targets]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        branches = list(pool.map(lambda t: _open_branch(repo, up, upstream, t), targets))
     base = repo.octopus_base([b for br in branches for b in br.bases])
     stop = [f"^{base}"] if base else []
     fixes, dag = _read_history(repo, up, stop, branches)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -211,14 +212,27 @@ class Repo:
             result[name] = parts[0] if ok else None
         return result
 
-    def patch_ids(self, shas: Iterable[str]) -> dict[str, str]:
-        """``git patch-id --stable`` of many commits: commit id -> patch id (two processes)."""
+    def patch_ids(self, shas: Iterable[str], *, jobs: int = 2) -> dict[str, str]:
+        """``git patch-id --stable`` of many commits: commit id -> patch id.
+
+        The commits are split into ``jobs`` batches diffed concurrently, each by one
+        ``git diff-tree --stdin -p`` piped into one ``git patch-id``.
+        """
         todo = list(dict.fromkeys(shas))
         if not todo:
             return {}
+        size = -(-len(todo) // max(1, jobs))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+        result: dict[str, str] = {}
+        with ThreadPoolExecutor(max_workers=len(batches)) as pool:
+            for part in pool.map(self._patch_ids, batches):
+                result.update(part)
+        return result
+
+    def _patch_ids(self, shas: list[str]) -> dict[str, str]:
         diff = self._proc(
             ["diff-tree", "--stdin", "--root", "-p", "--no-color", "--no-renames", "--no-ext-diff"],
-            stdin="".join(f"{s}\n" for s in todo),
+            stdin="".join(f"{s}\n" for s in shas),
         )
         out = self._proc(["patch-id", "--stable"], stdin=diff.stdout).stdout
         result: dict[str, str] = {}
