@@ -236,3 +236,17 @@ async def test_parallel_pages_stay_within_four_in_flight() -> None:
         peak = http.limiter.peak["api.github.com"]
     assert len(result.items) == 1200 and result.requests == 13
     assert peak == 4
+
+
+def test_example_config_sources_validate_and_find_their_adapters() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from planner.sources.base import parse_sources
+
+    example = Path(__file__).parents[2] / "config.example.toml"
+    tables = tomllib.loads(example.read_text())["sources"]
+    found = {s.kind: type(adapter_for(s)).__name__ for s in parse_sources(tables)
+             if s.kind in ("github", "gitlab", "jira", "bugzilla")}
+    assert found == {"github": "GitHubAdapter", "gitlab": "GitLabAdapter",
+                     "jira": "JiraAdapter", "bugzilla": "BugzillaAdapter"}

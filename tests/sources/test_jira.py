@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from pathlib import Path
 
 import httpx
 import pytest
 from trackerfakes import TOKEN, Recorder, http_for, payload, respond
 
 from planner.errors import PlanError, SourceError
-from planner.model import BackportState, Kind, Priority, State
+from planner.model import BackportState, Kind, Plan, Priority, State
 from planner.sources.base import Cursor, FetchResult, SourceConfig, adapter_for
 from planner.sources.jira import JiraAdapter, jql_window
 
@@ -176,3 +177,28 @@ def test_config_needs_a_key_and_an_email_with_a_token() -> None:
 def test_the_window_starts_a_day_early_in_the_trackers_wall_clock() -> None:
     assert jql_window("2009-08-28T16:45:59.000+0200") == 'updated >= "2009/08/27 16:45"'
     assert jql_window("garbage") is None
+
+
+def test_a_sync_through_the_cache_keeps_no_token_anywhere(tmp_path: Path) -> None:
+    from planner.cache import Cache
+    from planner.demo import demo_plan
+    from planner.sync import run_sync
+
+    saved: list[Plan] = []
+    config = SourceConfig.from_table(TABLE)
+    plan = demo_plan().with_items(())
+    env = {"JIRA_TOKEN": TOKEN}
+    with Cache.open(tmp_path) as cache:
+        first = run_sync(plan, [config], cache, saved.append, env=env,
+                         transport=httpx.MockTransport(Jira()))
+        second = run_sync(saved[-1], [config], cache, saved.append, env=env,
+                          transport=httpx.MockTransport(Jira()))
+        cached = {it.id for it in cache.items("xen")}
+    assert cached == {"xen#XEN-40", "xen#XEN-41", "xen#XEN-42", "xen#XEN-44"}
+    assert {it.id for it in saved[-1].items} >= cached and TOKEN not in repr(saved)
+    assert first.fetched[0].result.complete and not second.fetched[0].result.complete
+    basic = base64.b64encode(f"maint@xen.org:{TOKEN}".encode())
+    for path in tmp_path.rglob("*"):
+        if path.is_file():
+            data = path.read_bytes()
+            assert TOKEN.encode() not in data and basic not in data, path
