@@ -170,3 +170,39 @@ def _conflict(
     else:
         return
     ev.conflicts.append(Conflict(item, t.series, t.name, tracker, git, msg))
+
+
+def plan_evidence(
+    plan: Plan,
+    train: Sequence[Release],
+    today: dt.date,
+    repo_path: str,
+    *,
+    upstream: str | None = None,
+    pattern: str | None = None,
+) -> Evidence:
+    """The one call for views and status: open the repository, scan the branches the plan
+    maintains on ``today`` that exist there, and join the result into the plan's items.
+
+    Branches the plan expects but the repository lacks are named in ``scan.warnings``.
+    Raises SourceError for a bad repository and PlanError when no branch is found.
+    """
+    from planner.errors import PlanError, Problem
+
+    repo = Repo(repo_path)
+    wanted = maintained_targets(plan, train, today, pattern)
+    found = [t for t in wanted if repo.has_ref(t.name)]
+    if not found:
+        names = ", ".join(t.name for t in wanted) or "none"
+        raise PlanError(
+            Problem(
+                f"none of the branches maintained on {today} is in the repository ({names})",
+                file=repo_path,
+                hint="set [git] branch_pattern, or name branches with --branch",
+            )
+        )
+    ev = git_evidence(plan, repo, found, upstream=upstream)
+    ev.scan.warnings.extend(
+        f"no branch {t.name!r} in the repository" for t in wanted if t not in found
+    )
+    return ev

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from conftest import Stable
 
 from planner.calendar import build_train
+from planner.errors import PlanError
 from planner.git.backports import BranchTarget
-from planner.git.join import git_evidence, maintained_targets
+from planner.git.join import git_evidence, maintained_targets, plan_evidence
 from planner.git.repo import Repo
 from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
 from planner.policy import Policy
@@ -18,8 +20,10 @@ TARGETS = [BranchTarget("stable-4.1", "4.1"), BranchTarget("stable-4.2", "4.2")]
 
 
 def plan_with(*items: Item) -> Plan:
-    releases = (ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
-                ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)))  # fmt: skip
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+    )
     return Plan("xen", Policy(), releases, items)
 
 
@@ -57,3 +61,16 @@ def test_maintained_targets_follow_the_calendar() -> None:
     assert [(t.name, t.series) for t in targets] == [("stable-4.2", "4.2")]
     named = maintained_targets(plan, train, dt.date(2010, 5, 1), "release/{series}")
     assert [t.name for t in named] == ["release/4.2"]
+
+
+def test_plan_evidence_scans_the_maintained_branches(stable: Stable) -> None:
+    plan = plan_with(bug("fixfix", (stable.fix_fix,), {"4.2": DONE}))
+    today = dt.date(2010, 5, 1)
+    ev = plan_evidence(plan, build_train(plan, today), today, str(stable.repo.path))
+    assert [t.name for t in ev.scan.branches] == ["stable-4.2"]
+    assert ev.state("xen#fixfix", "4.2") is REQUIRED
+    assert [c.item for c in ev.conflicts] == ["xen#fixfix"]
+    with pytest.raises(PlanError, match="none of the branches"):
+        plan_evidence(
+            plan, build_train(plan, today), today, str(stable.repo.path), pattern="release/{series}"
+        )
