@@ -15,7 +15,7 @@ from textual.widgets.option_list import Option
 class ChoiceScreen(ModalScreen[str | None]):
     """Pick one value from a list; escape cancels (returns None)."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 60; height: auto; max-height: 80%;
@@ -43,7 +43,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 class ConfirmScreen(ModalScreen[str | None]):
     """A question answered by one key among ``keys`` (escape: None)."""
 
-    BINDINGS = [Binding("escape", "answer('')", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "answer('')", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Static { width: 64; height: auto; border: round $warning;
@@ -71,7 +71,7 @@ class ConfirmScreen(ModalScreen[str | None]):
 class PathScreen(ModalScreen[str | None]):
     """Ask for a file path; enter accepts, escape cancels."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
     PathScreen { align: center middle; }
     PathScreen > Vertical { width: 72; height: auto; border: round $primary;

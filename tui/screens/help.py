@@ -33,7 +33,7 @@ def key_lines(
 class HelpScreen(ModalScreen[None]):
     """Lists the keys of the view underneath; any of escape, q, ? closes it."""
 
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help.close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help_close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90; height: 80%; border: round $primary;

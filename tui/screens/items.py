@@ -20,12 +20,12 @@ class ItemsScreen(ViewScreen):
     view_name = "items"
     has_items = True
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="items.filter", tooltip="Filter by text"),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="items.clear_filter"),
-        Binding("f", "preset(1)", "Preset", id="items.preset_next", tooltip="Next preset list"),
-        Binding("F", "preset(-1)", "Prev preset", show=False, id="items.preset_prev"),
-        Binding("o", "sort(1)", "Sort", id="items.sort_next", tooltip="Sort by the next column"),
-        Binding("O", "flip_sort", "Flip sort", show=False, id="items.sort_flip"),
+        Binding("slash", "focus_filter", "Filter", id="items_filter", tooltip="Filter by text"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="items_clear_filter"),
+        Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
+        Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
+        Binding("o", "sort(1)", "Sort", id="items_sort_next", tooltip="Sort by the next column"),
+        Binding("O", "flip_sort", "Flip sort", show=False, id="items_sort_flip"),
     ]
 
     def __init__(self, rows: ItemRows | None = None) -> None:

@@ -47,7 +47,7 @@ class ReleaseScreen(ViewScreen):
 
     view_name = "release"
     has_items = True
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="release.back")]
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="release_back")]
 
     def __init__(self, version: str) -> None:
         super().__init__()

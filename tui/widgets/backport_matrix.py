@@ -24,11 +24,11 @@ class BackportMatrix(ScrollView, can_focus=True):
     """Fixes x branches; move with arrows or hjkl, ``B``/enter sets the state of a cell."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "move(1, 0)", "Down", show=False, id="matrix.down"),
-        Binding("k,up", "move(-1, 0)", "Up", show=False, id="matrix.up"),
-        Binding("h,left", "move(0, -1)", "Left", show=False, id="matrix.left"),
-        Binding("l,right", "move(0, 1)", "Right", show=False, id="matrix.right"),
-        Binding("B,enter", "set_cell", "Set state", id="matrix.set",
+        Binding("j,down", "move(1, 0)", "Down", show=False, id="matrix_down"),
+        Binding("k,up", "move(-1, 0)", "Up", show=False, id="matrix_up"),
+        Binding("h,left", "move(0, -1)", "Left", show=False, id="matrix_left"),
+        Binding("l,right", "move(0, 1)", "Right", show=False, id="matrix_right"),
+        Binding("B,enter", "set_cell", "Set state", id="matrix_set",
                 tooltip="Set the backport state of this fix on this branch"),
     ]  # fmt: skip
     COMPONENT_CLASSES = {"matrix--cursor"}

@@ -103,14 +103,14 @@ class ItemList(ScrollView, can_focus=True):
     """Items from an :class:`ItemRows`, one per line, with a cursor and marks."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="list.up"),
-        Binding("g,home", "jump(0)", "Top", show=False, id="list.top"),
-        Binding("G,end", "jump(-1)", "Bottom", show=False, id="list.bottom"),
-        Binding("pagedown,ctrl+d", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("space", "mark", "Mark", id="list.mark", tooltip="Mark for bulk actions"),
-        Binding("enter", "open", "Open", id="list.open", tooltip="Open the item's release"),
+        Binding("j,down", "cursor(1)", "Down", show=False, id="list_down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="list_up"),
+        Binding("g,home", "jump(0)", "Top", show=False, id="list_top"),
+        Binding("G,end", "jump(-1)", "Bottom", show=False, id="list_bottom"),
+        Binding("pagedown,ctrl+d", "page(1)", "Page down", show=False, id="list_page_down"),
+        Binding("pageup,ctrl+u", "page(-1)", "Page up", show=False, id="list_page_up"),
+        Binding("space", "mark", "Mark", id="list_mark", tooltip="Mark for bulk actions"),
+        Binding("enter", "open", "Open", id="list_open", tooltip="Open the item's release"),
     ]
     COMPONENT_CLASSES = {"item-list--cursor"}
     DEFAULT_CSS = """

@@ -74,17 +74,17 @@ class Timeline(ScrollView, can_focus=True):
     """Releases on a week scale; ``h``/``l`` scroll time, ``.`` jumps to today."""
 
     BINDINGS: list[BindingType] = [
-        Binding("j,down", "cursor(1)", "Down", show=False, id="timeline.down"),
-        Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline.up"),
-        Binding("g,home", "jump(0)", "First", show=False, id="timeline.first"),
-        Binding("G,end", "jump(-1)", "Last", show=False, id="timeline.last"),
-        Binding("h,left", "shift(-4)", "Earlier", id="timeline.earlier",
+        Binding("j,down", "cursor(1)", "Down", show=False, id="timeline_down"),
+        Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline_up"),
+        Binding("g,home", "jump(0)", "First", show=False, id="timeline_first"),
+        Binding("G,end", "jump(-1)", "Last", show=False, id="timeline_last"),
+        Binding("h,left", "shift(-4)", "Earlier", id="timeline_earlier",
                 tooltip="Scroll four weeks back"),
-        Binding("l,right", "shift(4)", "Later", id="timeline.later",
+        Binding("l,right", "shift(4)", "Later", id="timeline_later",
                 tooltip="Scroll four weeks ahead"),
-        Binding("full_stop", "today", "Today", id="timeline.today",
+        Binding("full_stop", "today", "Today", id="timeline_today",
                 tooltip="Jump to today"),
-        Binding("enter", "open", "Open", id="timeline.open", tooltip="Open the release view"),
+        Binding("enter", "open", "Open", id="timeline_open", tooltip="Open the release view"),
     ]  # fmt: skip
     COMPONENT_CLASSES = {"timeline--cursor"}
     DEFAULT_CSS = """

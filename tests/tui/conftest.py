@@ -1,0 +1,48 @@
+"""Fixtures for driving the real dashboard headless."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from planner.calendar import build_train
+from planner.demo import DEMO_TODAY, demo_plan
+from planner.planfile import dumps_toml, load_plan
+from tui.app import RelplanApp
+
+
+def text_of(app: RelplanApp) -> str:
+    """What the screen shows now, as plain text."""
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+@pytest.fixture
+def screen_text() -> Callable[[RelplanApp], str]:
+    """A function giving the screen's text."""
+    return text_of
+
+
+@pytest.fixture
+def demo_app() -> RelplanApp:
+    """The app on the embedded demo, as of 2009-08-31."""
+    return RelplanApp(demo_plan(), today=DEMO_TODAY, is_demo=True)
+
+
+@pytest.fixture
+def plan_file(tmp_path: Path) -> Path:
+    """A copy of the demo plan written to a file."""
+    plan = demo_plan()
+    path = tmp_path / "xen.toml"
+    path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def file_app(plan_file: Path) -> RelplanApp:
+    """The app on a plan file (a copy of the demo)."""
+    loaded = load_plan(plan_file)
+    return RelplanApp(
+        loaded.plan, today=DEMO_TODAY, path=plan_file, fingerprint=loaded.fingerprint
+    )

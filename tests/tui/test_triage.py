@@ -1,0 +1,127 @@
+"""Triage keys in the Items view: every action, bulk marks, undo and redo chains."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+
+from planner.model import BackportState, Priority, State
+from tui.app import RelplanApp
+from tui.screens.dialogs import ChoiceScreen
+from tui.screens.items import ItemsScreen
+
+SIZE = (120, 40)
+
+
+async def find(pilot: Pilot[None], text: str) -> None:
+    """Items view, filter by ``text``, back to the list on the first match."""
+    await pilot.press("2", "slash", *text, "enter")
+
+
+def item(app: RelplanApp, item_id: str):  # type: ignore[no-untyped-def]
+    found = app.plan.item(item_id)
+    assert found is not None
+    return found
+
+
+async def test_filter_selects_the_first_match(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "Remus")
+        screen = demo_app.screen
+        assert isinstance(screen, ItemsScreen)
+        assert len(screen.rows) == 1
+        assert screen.item_list.has_focus
+        assert screen.current_item() is not None and screen.current_item().id == "demo#remus"
+        await pilot.press("escape")
+        assert len(screen.rows) == len(demo_app.plan.items)
+
+
+async def test_accept_defer_reject_blocker(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "rdma")
+        await pilot.press("a")
+        assert item(demo_app, "demo#rdma-migration").state is State.ACCEPTED
+        await pilot.press("b")
+        assert item(demo_app, "demo#rdma-migration").blocker
+        await pilot.press("x")
+        assert item(demo_app, "demo#rdma-migration").state is State.REJECTED
+        await pilot.press("escape")
+        await find(pilot, "remus")
+        await pilot.press("d")
+        remus = item(demo_app, "demo#remus")
+        assert remus.state is State.DEFERRED and remus.target is None
+        assert "deferred demo#remus" in demo_app.status_text
+
+
+async def test_move_next_and_previous_release(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "disk-io")
+        assert item(demo_app, "demo#disk-io-limits").target == "4.1.0"
+        await pilot.press("right_square_bracket")
+        assert item(demo_app, "demo#disk-io-limits").target == "4.2.0"
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert item(demo_app, "demo#disk-io-limits").target == "4.1.0"  # 4.0.0 is frozen
+        assert "no earlier release" in demo_app.status_text
+
+
+async def test_priority_target_and_backport_dialogs(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "credit-starve")
+        await pilot.press("p")
+        assert isinstance(demo_app.screen, ChoiceScreen)
+        await pilot.press("home", "enter")  # first choice: critical
+        assert item(demo_app, "demo#credit-starve").priority is Priority.CRITICAL
+        await pilot.press("t")
+        await pilot.press("home", "enter")  # first unshipped release: 3.4.2
+        assert item(demo_app, "demo#credit-starve").target == "3.4.2"
+        await pilot.press("B")
+        await pilot.press("home", "enter")  # newest maintained branch: 3.4
+        await pilot.press("home", "down", "enter")  # second state: required
+        assert item(demo_app, "demo#credit-starve").backports["3.4"] is BackportState.REQUIRED
+        await pilot.press("p", "escape")
+        assert item(demo_app, "demo#credit-starve").priority is Priority.CRITICAL
+
+
+async def test_bulk_marks_apply_to_every_marked_item(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "f")  # preset: untriaged
+        screen = demo_app.screen
+        assert isinstance(screen, ItemsScreen) and screen.rows.preset == "untriaged"
+        proposed = [screen.rows.item_at(i).id for i in range(3)]
+        await pilot.press("g", "space", "space", "space")
+        assert screen.item_list.marked == set(proposed)
+        await pilot.press("a")
+        assert all(item(demo_app, i).state is State.ACCEPTED for i in proposed)
+        assert "accepted 3 items" in demo_app.status_text
+        await pilot.press("u")
+        assert all(item(demo_app, i).state is State.PROPOSED for i in proposed)
+
+
+async def test_undo_redo_chain(demo_app: RelplanApp) -> None:
+    original = demo_app.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "remus")
+        await pilot.press("right_square_bracket", "b", "p", "end", "enter")
+        after = demo_app.plan
+        assert demo_app.history.depth == (3, 0)
+        await pilot.press("u", "u", "u")
+        assert demo_app.plan is original and not demo_app.history.dirty
+        await pilot.press("u")  # nothing left: the key is disabled
+        assert demo_app.plan is original and not demo_app.history.can_undo
+        await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
+        assert demo_app.plan is after
+        assert item(demo_app, "demo#remus").target == "4.1.0"
+
+
+async def test_the_list_redraws_after_an_edit(
+    demo_app: RelplanApp, screen_text: Callable[[RelplanApp], str]
+) -> None:
+    text_of = screen_text
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "remus")
+        assert "4.0.0" in text_of(demo_app)
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        row = next(line for line in text_of(demo_app).splitlines() if "demo#remus" in line)
+        assert "4.1.0" in row and "moved demo#remus 4.0.0 -> 4.1.0" in text_of(demo_app)
