@@ -34,7 +34,7 @@ from planner.sources.base import (
     TrackerRelease,
     parse_backport_field,
 )
-from planner.sources.http import HttpClient
+from planner.sources.http import HttpClient, TrackerRefused
 from planner.sources.itemmap import (
     Collector,
     Malformed,
@@ -86,7 +86,10 @@ class BugzillaAdapter:
         """The product's milestones, then its bugs (all, or changed since the cursor)."""
         start = http.requests
         keep: dict[str, Conditional] = {}
-        releases = await self._milestones(http, cursor, keep)
+        try:
+            releases = await self._milestones(http, cursor, keep)
+        except TrackerRefused as exc:
+            raise self._explain(exc) from None
         since = None if full else cursor.since
         col = Collector(self.config, reporter)
         params: dict[str, str | int] = {
@@ -113,6 +116,15 @@ class BugzillaAdapter:
             complete=since is None, warnings=tuple(col.warnings),
             requests=http.requests - start,
         )
+
+    def _explain(self, exc: TrackerRefused) -> SourceError:
+        """Bugzilla answers an invalid or revoked API key (codes 306/307) with HTTP 400."""
+        var = self.config.token_env
+        if exc.status != 400 or not var:
+            return exc
+        return SourceError(self.config.problem(
+            "Bugzilla refused the request (HTTP 400)", "token_env",
+            hint=f"Bugzilla answers 400 to an invalid or revoked API key: check ${var}"))
 
     def _fields(self) -> list[str]:
         fields = list(FIELDS)

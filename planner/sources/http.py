@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from planner.errors import SourceError
+from planner.errors import Problem, SourceError
 from planner.sources.base import Conditional, Reporter, SourceConfig
 
 if TYPE_CHECKING:
@@ -114,6 +114,14 @@ class _Slot:
     async def __aexit__(self, *exc: object) -> None:
         self.limiter.in_flight[self.host] -= 1
         self.sem.release()
+
+
+class TrackerRefused(SourceError):
+    """A refusal other than 401/403/404 (e.g. 400); ``status`` lets an adapter explain it."""
+
+    def __init__(self, status: int, problem: Problem) -> None:
+        super().__init__(problem)
+        self.status = status
 
 
 @dataclass(frozen=True, slots=True)
@@ -359,7 +367,7 @@ class HttpClient:
                 hint=f"check project = {cfg.project!r} and url = {cfg.url!r}"
                 + (f" (and that ${var} may see it)" if var else ""),
             ))
-        return SourceError(cfg.problem(
+        return TrackerRefused(status, cfg.problem(
             f"the tracker answered HTTP {status} at {url}", "url",
             hint="try again later; nothing was changed",
         ))

@@ -172,3 +172,13 @@ async def test_refusals_name_the_source_and_what_to_check(status: int, words: st
 def test_backport_field_must_be_a_custom_field() -> None:
     with pytest.raises(PlanError, match="cf_"):
         adapter(backport_field="Backport")
+
+
+async def test_an_invalid_api_key_answered_400_says_to_check_the_key() -> None:
+    body = {"error": True, "code": 306, "message": "The API key you specified is invalid.",
+            "documentation": "https://bmo.readthedocs.io/en/latest/api/"}
+    with pytest.raises(SourceError) as info:
+        await fetch(lambda req: respond(body, 400), Recorder())
+    problem = info.value.problems[0]
+    assert problem.field == "sources.gecko.token_env" and "HTTP 400" in problem.message
+    assert "check $BMO_API_KEY" in (problem.hint or "") and TOKEN not in str(info.value)
