@@ -29,7 +29,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import quote
 
-from planner.errors import PlanError
+from planner.errors import PlanError, SourceError
 from planner.model import BackportState, Item, Kind, Priority, State, series_of
 from planner.sources.base import (
     Conditional,
@@ -40,7 +40,7 @@ from planner.sources.base import (
     TrackerRelease,
     parse_backport_field,
 )
-from planner.sources.http import HttpClient
+from planner.sources.http import HttpClient, TrackerRefused
 from planner.sources.itemmap import (
     Collector,
     Malformed,
@@ -119,7 +119,10 @@ class JiraAdapter:
         body: dict[str, Any] = {"jql": self.jql(since), "fields": self._fields(),
                                 "maxResults": self.config.page_size}
         while True:
-            res = await http.post_json("rest/api/3/search/jql", body)
+            try:
+                res = await http.post_json("rest/api/3/search/jql", body)
+            except TrackerRefused as exc:
+                raise self._explain(exc) from None
             page = res.data
             if not isinstance(page, Mapping) or not isinstance(page.get("issues"), list):
                 raise unexpected(self.config, "the issue search")
@@ -137,6 +140,15 @@ class JiraAdapter:
             complete=since is None, warnings=tuple(col.warnings),
             requests=http.requests - start,
         )
+
+    def _explain(self, exc: TrackerRefused) -> SourceError:
+        """Jira answers a JQL it cannot run (a typo in ``query``, an unknown field) with 400."""
+        if exc.status != 400:
+            return exc
+        what = f"query = {self.config.query!r}" if self.config.query else "the project key"
+        return SourceError(self.config.problem(
+            "Jira refused the issue search (HTTP 400)", "query" if self.config.query else "project",
+            hint=f"check {what}; nothing was changed"))
 
     def _fields(self) -> list[str]:
         extra = self.config.rules.backport_field

@@ -202,3 +202,19 @@ def test_a_sync_through_the_cache_keeps_no_token_anywhere(tmp_path: Path) -> Non
         if path.is_file():
             data = path.read_bytes()
             assert TOKEN.encode() not in data and basic not in data, path
+
+
+async def test_a_jql_jira_cannot_run_names_the_query() -> None:
+    jira = Jira()
+
+    def handler(req: httpx.Request) -> httpx.Response:
+        if req.method == "POST":
+            return respond({"errorMessages": ["Field 'componnt' does not exist."],
+                            "warningMessages": []}, 400)
+        return jira(req)
+
+    with pytest.raises(SourceError) as info:
+        await fetch(handler, Recorder(), ad=adapter(query="componnt = blktap"))
+    problem = info.value.problems[0]
+    assert problem.field == "sources.xen.query" and "HTTP 400" in problem.message
+    assert "componnt = blktap" in (problem.hint or "")
