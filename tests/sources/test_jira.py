@@ -42,7 +42,9 @@ class Jira:
     def __call__(self, req: httpx.Request) -> httpx.Response:
         self.seen.append(req)
         if req.url.path == "/rest/api/3/project/XEN/versions":
-            return respond(payload("jira", "versions"))
+            if req.headers.get("if-none-match") == '"v1"':
+                return httpx.Response(304)
+            return respond(payload("jira", "versions"), etag='"v1"')
         assert (req.method, req.url.path) == ("POST", "/rest/api/3/search/jql")
         body = json.loads(req.content)
         self.bodies.append(body)
@@ -114,6 +116,8 @@ async def test_incremental_sync_adds_an_updated_window_to_the_jql() -> None:
     assert jira.bodies[-1]["jql"] == (
         'project = "XEN" AND updated >= "2009/08/27 16:45" ORDER BY key ASC')
     assert not second.complete and second.requests == 2
+    assert jira.seen[-2].headers["if-none-match"] == '"v1"'  # versions: a 304
+    assert len(second.releases) == 4
     (blktap,) = second.items
     assert blktap.state is State.DONE
     assert blktap.backports == {"3.4": BackportState.DONE, "3.3": BackportState.DONE}
