@@ -180,12 +180,12 @@ class GitHubAdapter:
         )
 
     def _state(self, raw: Mapping[str, Any], labels: tuple[str, ...], target: str | None) -> State:
-        """Closed: done, or rejected when closed as not planned (or a rule says so)."""
+        """Closed: done, or rejected when closed as not planned or duplicate (or a rule says so)."""
         is_open = need(raw, "state") == "open"
         ruled = self.config.rules.state_for(labels)
         if is_open:
             return ruled or default_state(True, target)
-        if raw.get("state_reason") == "not_planned" or ruled is State.REJECTED:
+        if raw.get("state_reason") in ("not_planned", "duplicate") or ruled is State.REJECTED:
             return State.REJECTED
         return State.DONE
 
