@@ -1,0 +1,112 @@
+"""Saving: atomic writes, the demo is never written, external changes, the quit prompt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from planner.planfile import load_plan
+from tui.app import RelplanApp
+from tui.screens.dialogs import ConfirmScreen, PathScreen
+
+SIZE = (120, 40)
+
+
+async def move_remus(pilot) -> None:  # type: ignore[no-untyped-def]
+    await pilot.press("2", "slash", *"Remus", "enter", "right_square_bracket")
+
+
+async def test_save_writes_the_plan_atomically(file_app: RelplanApp, plan_file: Path) -> None:
+    async with file_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        assert file_app.history.dirty
+        await pilot.press("ctrl+s")
+        assert not file_app.history.dirty
+        assert "saved" in file_app.status_text
+    saved = load_plan(plan_file)
+    assert saved.plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+    assert saved.fingerprint == file_app.fingerprint
+    assert sorted(p.name for p in plan_file.parent.iterdir()) == ["xen.toml"]  # no temp left
+
+
+async def test_undo_after_save_makes_the_plan_dirty_again(file_app: RelplanApp) -> None:
+    async with file_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        await pilot.press("ctrl+s", "u")
+        assert file_app.history.dirty
+        await pilot.press("ctrl+r")
+        assert not file_app.history.dirty
+
+
+async def test_the_demo_is_never_written_save_asks_for_a_path(
+    demo_app: RelplanApp, tmp_path: Path
+) -> None:
+    target = tmp_path / "mine.toml"
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        await pilot.press("ctrl+s")
+        assert isinstance(demo_app.screen, PathScreen)
+        await pilot.press(*str(target), "enter")
+        assert not demo_app.is_demo and demo_app.path == target
+    assert load_plan(target).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+
+
+async def test_external_change_offers_reload(file_app: RelplanApp, plan_file: Path) -> None:
+    async with file_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        theirs = plan_file.read_text().replace("Per-disk I/O limits", "Per-disk I/O caps")
+        plan_file.write_text(theirs)
+        await pilot.press("ctrl+s")
+        assert isinstance(file_app.screen, ConfirmScreen)
+        assert plan_file.read_text() == theirs  # nothing overwritten
+        await pilot.press("r")
+        assert file_app.plan.item("demo#remus").target == "4.0.0"  # type: ignore[union-attr]
+        assert file_app.plan.item("demo#disk-io-limits").title == "Per-disk I/O caps"  # type: ignore[union-attr]
+        assert not file_app.history.dirty and not file_app.history.can_undo
+
+
+async def test_external_change_offers_merge(file_app: RelplanApp, plan_file: Path) -> None:
+    async with file_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        plan_file.write_text(
+            plan_file.read_text().replace("Per-disk I/O limits", "Per-disk I/O caps")
+        )
+        await pilot.press("ctrl+s", "m")
+        assert "merged" in file_app.status_text
+    merged = load_plan(plan_file).plan
+    assert merged.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+    assert merged.item("demo#disk-io-limits").title == "Per-disk I/O caps"  # type: ignore[union-attr]
+
+
+async def test_external_change_cancel_keeps_edits(file_app: RelplanApp, plan_file: Path) -> None:
+    async with file_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        plan_file.write_text(plan_file.read_text() + "\n")
+        await pilot.press("ctrl+s", "c")
+        assert file_app.history.dirty
+        assert file_app.plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+
+
+async def test_quit_asks_when_there_are_unsaved_changes(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await move_remus(pilot)
+        await pilot.press("q")
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert demo_app.is_running and not isinstance(demo_app.screen, ConfirmScreen)
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert not demo_app.is_running
+
+
+async def test_quit_without_changes_does_not_ask(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+        assert not demo_app.is_running
+
+
+async def test_export_writes_toml_to_a_path(demo_app: RelplanApp, tmp_path: Path) -> None:
+    target = tmp_path / "export.toml"
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", *str(target), "enter")
+    assert load_plan(target).plan.item("demo#remus") is not None

@@ -1,0 +1,116 @@
+"""Timeline, release, backports and help views; keymap; sync status line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from planner.model import BackportState
+from tui.app import RelplanApp
+from tui.messages import SyncStatus
+from tui.screens.backports import BackportsScreen
+from tui.screens.help import HelpScreen
+from tui.screens.release import ReleaseScreen
+from tui.screens.timeline import TimelineScreen
+from tui.widgets.timeline import Timeline
+
+SIZE = (120, 40)
+Text = Callable[[RelplanApp], str]
+
+
+async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
+    demo_app: RelplanApp, screen_text: Text
+) -> None:
+    async with demo_app.run_test(size=SIZE):
+        assert isinstance(demo_app.screen, TimelineScreen)
+        text = screen_text(demo_app)
+        assert "DEMO" in text and "as of 2009-08-31" in text
+        row = next(line for line in text.splitlines() if "4.0.0" in line and "frozen" in line)
+        assert "rc1 in 1d" in row and "◆" in row
+        assert "●3.4.0" in text  # a maintained branch stands out
+
+
+async def test_timeline_scrolls_and_jumps_to_today(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        timeline = demo_app.screen.query_one(Timeline)
+        start = timeline.start
+        await pilot.press("l", "l")
+        assert (timeline.start - start).days == 56
+        await pilot.press("h")
+        assert (timeline.start - start).days == 28
+        await pilot.press("full_stop")
+        assert timeline.start == start
+
+
+async def test_enter_on_a_release_opens_the_release_view(
+    demo_app: RelplanApp, screen_text: Text
+) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        timeline = demo_app.screen.query_one(Timeline)
+        row = next(i for i, r in enumerate(timeline.releases) if r.version == "4.0.0")
+        timeline.action_jump(row)
+        await pilot.press("enter")
+        assert isinstance(demo_app.screen, ReleaseScreen)
+        text = screen_text(demo_app)
+        assert "phase frozen" in text and "NO-GO" in text
+        assert "features open after freeze:" in text and "demo#remus" in text
+        assert "freeze 2009-08-18" in text
+        # triage works on the release's items too
+        await pilot.press("g", "b")
+        first = demo_app.screen.current_item()
+        assert first is not None and demo_app.plan.item(first.id).blocker  # type: ignore[union-attr]
+        await pilot.press("escape")
+        assert isinstance(demo_app.screen, TimelineScreen)
+
+
+async def test_backports_view_sets_a_cell(demo_app: RelplanApp, screen_text: Text) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("3")
+        assert isinstance(demo_app.screen, BackportsScreen)
+        assert "3.4 (xen-3.4-testing)" in screen_text(demo_app)
+        await pilot.press("j", "l", "B")  # second fix (ioreq-overflow), second branch (3.3)
+        await pilot.press("home", "down", "down", "down", "enter")  # done
+        fix = demo_app.plan.item("demo#ioreq-overflow")
+        assert fix is not None and fix.backports["3.3"] is BackportState.DONE
+        await pilot.press("u")
+        fix = demo_app.plan.item("demo#ioreq-overflow")
+        assert fix is not None and fix.backports["3.3"] is BackportState.REQUIRED
+
+
+async def test_help_lists_the_keys_of_the_current_view(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "question_mark")
+        assert isinstance(demo_app.screen, HelpScreen)
+        ids = {binding_id for _, _, binding_id in demo_app.screen.lines}
+        assert {"accept", "defer", "next_release", "items_filter", "list_mark", "undo"} <= ids
+        await pilot.press("escape", "1", "question_mark")
+        ids = {binding_id for _, _, binding_id in demo_app.screen.lines}
+        assert "timeline_today" in ids and "accept" not in ids
+
+
+async def test_keymap_remaps_by_binding_id(demo_app: RelplanApp) -> None:
+    from planner.demo import DEMO_TODAY
+
+    app = RelplanApp(demo_app.plan, today=DEMO_TODAY, is_demo=True, keymap={"accept": "A"})
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"rdma", "enter", "a")
+        assert app.plan.item("demo#rdma-migration").state.value == "proposed"  # type: ignore[union-attr]
+        await pilot.press("A")
+        assert app.plan.item("demo#rdma-migration").state.value == "accepted"  # type: ignore[union-attr]
+
+
+async def test_sync_status_line(demo_app: RelplanApp, screen_text: Text) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        demo_app.post_message(SyncStatus("sync ruby: 120/400 issues"))
+        await pilot.pause()
+        assert "sync ruby: 120/400 issues" in screen_text(demo_app)
+        await pilot.press("2")
+        assert "sync ruby: 120/400 issues" in screen_text(demo_app)
+
+
+async def test_command_palette_goes_to_a_release(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"go to release 4.1.0")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(demo_app.screen, ReleaseScreen) and demo_app.screen.version == "4.1.0"
