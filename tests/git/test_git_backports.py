@@ -184,3 +184,60 @@ def test_shallow_clone_that_cannot_answer(stable: Stable, tmp_path) -> None:  # 
     assert repo.shallow
     with pytest.raises(SourceError, match="shallow clone cannot answer"):
         scan(repo, "origin/master", [BranchTarget("origin/stable-4.2", "4.2")])
+
+
+def test_xen_backport_without_plus_means_that_series_only(stable: Stable) -> None:
+    only = stable.repo.commit("tools: narrow fix\n\nBackport: 4.1")
+    res = scan(Repo(stable.repo.path), "master", TARGETS)
+    assert states(res, "stable-4.1")[only] is REQUIRED
+    assert only not in states(res, "stable-4.2")
+
+
+def test_floorless_request_with_fixes_goes_where_the_culprit_is(stable: Stable) -> None:
+    fix = stable.repo.commit(
+        f"x86: fix B again\n\nFixes: {stable.culprit2[:12]}\nCc: stable@vger.kernel.org"
+    )
+    res = scan(Repo(stable.repo.path), "master", TARGETS)
+    assert fix not in states(res, "stable-4.1")  # culprit 2 is not in 4.1
+    assert "requested by 'Cc: stable'" in row(res, "stable-4.2", fix).evidence
+
+
+def test_unknown_culprit_is_a_warning_in_a_full_clone(stable: Stable) -> None:
+    fix = stable.repo.commit('x86: fix ghost\n\nFixes: deadbeef1234 ("gone")')
+    res = scan(Repo(stable.repo.path), "master", TARGETS)
+    assert any(fix[:12] in w and "deadbeef1234" in w for w in res.warnings)
+    assert all(r.fix != fix for r in res.rows)
+
+
+def test_shallow_clone_deep_enough_answers_like_the_full_one(
+    make_repo: Callable[[str], GitRepo],
+    tmp_path,  # type: ignore[no-untyped-def]
+) -> None:
+    r = make_repo("deep")
+    for n in range(30):  # deeper than the clone: the cut is in old history
+        r.commit(f"old history {n}")
+    s = Stable(r)
+    shallow = tmp_path / "shallow-deep"
+    subprocess.run(
+        [
+            "git",
+            "clone",
+            "-q",
+            "--depth",
+            "14",
+            "--no-single-branch",
+            f"file://{r.path}",
+            str(shallow),
+        ],
+        check=True,
+        env=r.env,
+    )
+    repo = Repo(shallow)
+    assert repo.shallow
+    remote = [BranchTarget("origin/stable-4.1", "4.1"), BranchTarget("origin/stable-4.2", "4.2")]
+    got = scan(repo, "origin/master", remote)
+    full = scan(Repo(r.path), "master", TARGETS)
+    assert [(x.fix, x.state, x.marker) for x in got.rows] == [
+        (x.fix, x.state, x.marker) for x in full.rows
+    ]
+    assert s.silent in {x.fix for x in got.rows}

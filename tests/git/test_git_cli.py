@@ -46,7 +46,7 @@ def test_backports_table_lists_missing_first(stable: Stable, tmp_path: Path) -> 
                    "stable-4.2")  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "stable-4.2 (4.2): 2 missing, 4 other"
+    assert lines[0] == "stable-4.2 (4.2): 2 missing, 4 done"
     states = [line.split()[0] for line in lines[1:] if line.startswith("  ")]
     assert states == ["required"] * 2 + ["done"] * 4
 

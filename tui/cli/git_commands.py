@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -141,9 +142,11 @@ def render_backports(result: ScanResult, rows: list[BackportRow]) -> str:
     out: list[str] = []
     for t in result.branches:
         mine = [r for r in rows if r.branch == t.name]
-        missing = sum(1 for r in mine if r.state.is_pending)
+        counts = Counter("missing" if r.state.is_pending else str(r.state) for r in mine)
+        parts = [f"{counts.pop('missing', 0)} missing", f"{counts.pop('done', 0)} done"]
+        parts += [f"{n} {state}" for state, n in sorted(counts.items())]
         series = f" ({t.series}{', security only' if t.security_only else ''})" if t.series else ""
-        out.append(f"{t.name}{series}: {missing} missing, {len(mine) - missing} other")
+        out.append(f"{t.name}{series}: " + ", ".join(parts))
         for r in mine:
             subject = r.subject if len(r.subject) <= 50 else r.subject[:49] + "…"
             out.append(f"  {str(r.state):<9} {r.fix[:12]}  {subject:<50}  {r.evidence}")
