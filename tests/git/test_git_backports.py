@@ -6,7 +6,7 @@ import subprocess
 from collections.abc import Callable
 
 import pytest
-from conftest import GitRepo, Stable, snapshot
+from gitrepos import GitRepo, Stable, snapshot
 
 from planner.errors import SourceError
 from planner.git.backports import BranchTarget, ScanResult, scan, series_from_branch

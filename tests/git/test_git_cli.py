@@ -9,7 +9,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import GitRepo, Stable, snapshot
+from gitrepos import GitRepo, Stable, snapshot
 from test_git_history import xen_history
 
 from planner.planfile import load_plan

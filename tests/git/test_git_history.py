@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from conftest import EPOCH, GitRepo
+from gitrepos import EPOCH, GitRepo
 
 from planner.errors import SourceError
 from planner.git.history import Spread, detect_branch_pattern, history_from_tags, tag_regex

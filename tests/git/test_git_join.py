@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import Stable
+from gitrepos import Stable
 
 from planner.calendar import build_train
 from planner.errors import PlanError
