@@ -297,10 +297,16 @@ def run_sync(
     reporter: Reporter | None = None,
     now: dt.datetime | None = None,
     base_dir: Path | None = None,
+    http_options: Mapping[str, Any] | None = None,
 ) -> SyncResult:
-    """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run)."""
+    """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run).
+
+    Runs its own event loop; from async code (a Textual worker) call
+    :func:`fetch_sources`, :func:`merge_fetched` and :func:`write_sync` instead.
+    ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``).
+    """
     fetched = asyncio.run(fetch_sources(sources, cache, full=full, env=env, transport=transport,
-                                        reporter=reporter))
+                                        reporter=reporter, http_options=http_options))
     now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
