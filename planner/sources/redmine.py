@@ -210,7 +210,9 @@ class RedmineAdapter:
         out: list[TrackerRelease] = []
         for raw in data.get("versions") or []:
             try:
-                name = str(raw["name"])
+                name = raw["name"]
+                if not isinstance(name, str) or not name.strip():
+                    raise ValueError("no name")
                 due = dt.date.fromisoformat(raw["due_date"]) if raw.get("due_date") else None
             except (KeyError, TypeError, ValueError) as exc:
                 warnings.append(skipped(self.config, f"version {raw!r:.60}", f"malformed ({exc})"))
