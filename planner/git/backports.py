@@ -64,11 +64,11 @@ def scan(
     ``tracker`` adds fix commits the tracker asks backports for.
     """
     up = repo.resolve(upstream, what="upstream branch")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        branches = list(pool.map(lambda t: _open_branch(repo, up, upstream, t), targets))
+    branches = _open_branches(repo, up, upstream, targets)
     base = repo.octopus_base([b for br in branches for b in br.bases])
     stop = [f"^{base}"] if base else []
-    fixes, dag = _read_history(repo, up, stop, branches)
+    fixes, dag = _read_history(repo, up, stop)
+    _check_cut(repo, upstream, branches, dag)
     result = ScanResult(upstream, list(targets))
     parsed = {c.sha: parse_message(c.body) for c in fixes}
     for br in branches:
@@ -122,40 +122,79 @@ def _order(branches: list[_Branch], name: str) -> int:
     return next(i for i, b in enumerate(branches) if b.target.name == name)
 
 
-def _open_branch(repo: Repo, up: str, upstream: str, target: BranchTarget) -> _Branch:
-    tip = repo.resolve(target.name)
-    bases = repo.merge_bases(up, tip)
-    if not bases:
-        if repo.shallow:
+def _open_branches(
+    repo: Repo, up: str, upstream: str, targets: Sequence[BranchTarget]
+) -> list[_Branch]:
+    """Every branch's own commits (one ``git log`` for all) and its bases: the upstream
+    commits its own commits grow from, whose ancestors are exactly what it shares."""
+    tips = [repo.resolve(t.name) for t in targets]
+    every = list(repo.commits([*tips, f"^{up}"])) if tips else []
+    by_sha = {c.sha: c for c in every}
+    branches = []
+    for t, tip in zip(targets, tips, strict=True):
+        mine, bases = _walk(tip, by_sha)
+        if not bases:
+            raise SourceError(_no_shared_history(repo, t.name, upstream))
+        branches.append(_Branch(t, tip, bases, [c for c in every if c.sha in mine]))
+    return branches
+
+
+def _walk(tip: str, own: dict[str, Commit]) -> tuple[set[str], list[str]]:
+    mine: set[str] = set()
+    bases: dict[str, None] = {}
+    stack = [tip]
+    while stack:
+        sha = stack.pop()
+        if sha in mine or sha in bases:
+            continue
+        if sha not in own:
+            bases[sha] = None
+            continue
+        mine.add(sha)
+        stack.extend(own[sha].parents)
+    return mine, list(bases)
+
+
+def _no_shared_history(repo: Repo, name: str, upstream: str) -> Problem:
+    if repo.shallow:
+        return Problem(
+            f"shallow clone cannot answer: {name!r} and {upstream!r} share no fetched history",
+            file=str(repo.path),
+            hint=_UNSHALLOW,
+        )
+    return Problem(
+        f"branch {name!r} shares no history with {upstream!r}",
+        file=str(repo.path),
+        hint="is --upstream the branch the stable branches were cut from?",
+    )
+
+
+def _check_cut(repo: Repo, upstream: str, branches: list[_Branch], dag: list[list[str]]) -> None:
+    """A shallow clone answers only when its cut lies below everything a scan reads."""
+    cut = repo.shallow_commits()
+    if not cut:
+        return
+    for name, shas in [(upstream, [line[0] for line in dag])] + [
+        (br.target.name, [c.sha for c in br.own]) for br in branches
+    ]:
+        hit = next((s for s in shas if s in cut), None)
+        if hit:
             raise SourceError(
                 Problem(
-                    f"shallow clone cannot answer: {target.name!r} and {upstream!r} share no "
-                    "fetched history",
+                    f"shallow clone cannot answer: history of {name!r} is cut at {hit[:12]}, "
+                    "above where the stable branches were cut",
                     file=str(repo.path),
                     hint=_UNSHALLOW,
                 )
             )
-        raise SourceError(
-            Problem(
-                f"branch {target.name!r} shares no history with {upstream!r}",
-                file=str(repo.path),
-                hint="is --upstream the branch the stable branches were cut from?",
-            )
-        )
-    return _Branch(target, tip, bases)
 
 
-def _read_history(
-    repo: Repo, up: str, stop: list[str], branches: list[_Branch]
-) -> tuple[list[Commit], list[list[str]]]:
-    """Upstream fixes, the upstream graph since the oldest branch point, and each
-    branch's own commits, read by concurrent git processes."""
-    with ThreadPoolExecutor(max_workers=3) as pool:
+def _read_history(repo: Repo, up: str, stop: list[str]) -> tuple[list[Commit], list[list[str]]]:
+    """Upstream fixes and the upstream graph since the oldest branch point, read by two
+    concurrent git processes."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
         fixes_f = pool.submit(_list_commits, repo, [up, *stop], FIX_GREP)
         dag_f = pool.submit(repo.rev_list_parents, [up, *stop])
-        own_f = [pool.submit(_list_commits, repo, [b.tip, f"^{up}"]) for b in branches]
-        for br, fut in zip(branches, own_f, strict=True):
-            br.own = fut.result()
         return fixes_f.result(), dag_f.result()
 
 

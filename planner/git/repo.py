@@ -74,6 +74,13 @@ class Repo:
         shallow = self.git(["rev-parse", "--is-shallow-repository"]).strip()
         self.shallow = shallow == "true"
 
+    def shallow_commits(self) -> set[str]:
+        """Commits whose parents a shallow clone did not fetch (empty for a full clone)."""
+        path = self.git_dir / "shallow"
+        if not self.shallow or not path.exists():
+            return set()
+        return set(path.read_text().split())
+
     # -- process plumbing -------------------------------------------------
     def _proc(
         self, args: Sequence[str], *, stdin: str | None = None, check: bool = True

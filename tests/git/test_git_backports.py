@@ -241,3 +241,32 @@ def test_shallow_clone_deep_enough_answers_like_the_full_one(
         (x.fix, x.state, x.marker) for x in full.rows
     ]
     assert s.silent in {x.fix for x in got.rows}
+
+
+def test_shallow_clone_cut_above_the_branch_point(stable: Stable, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    shallow = tmp_path / "cut"
+    env = stable.repo.env
+    url = f"file://{stable.repo.path}"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "2", "-b", "stable-4.1", url, str(shallow)],
+        check=True,
+        env=env,
+    )
+    subprocess.run(
+        [
+            "git",
+            "-C",
+            str(shallow),
+            "fetch",
+            "-q",
+            "--depth",
+            "2",
+            "origin",
+            "master:refs/remotes/origin/master",
+        ],
+        check=True,
+        env=env,
+    )
+    # master is cut above 4.1's branch point: the two no longer meet in the fetched history
+    with pytest.raises(SourceError, match="shallow clone cannot answer"):
+        scan(Repo(shallow), "origin/master", [BranchTarget("stable-4.1", "4.1")])
