@@ -153,7 +153,19 @@ def main() -> int:
     ap.add_argument("--naive-sample", type=int, default=60)
     ap.add_argument("--naive-all", action="store_true")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument(
+        "--no-commit-graph",
+        action="store_true",
+        help="make git ignore the commit-graph file (as in a never gc'ed clone)",
+    )
     args = ap.parse_args()
+    if args.no_commit_graph:
+        os.environ.update(
+            GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="core.commitGraph", GIT_CONFIG_VALUE_0="false"
+        )
+        ENV.update(
+            GIT_CONFIG_COUNT="1", GIT_CONFIG_KEY_0="core.commitGraph", GIT_CONFIG_VALUE_0="false"
+        )
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"linux-{args.commits}.git"
     if not (path / "bench.done").exists():
