@@ -282,15 +282,23 @@ def save_plan(
                 hint="reload it and apply your edits again",
             )
         )
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        raise PlanError(Problem(f"cannot write: {exc.strerror or exc}", str(path))) from None
+    write_atomic(path, data)
     return fingerprint(data)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync folder."""
+    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync folder.
+
+    A failure (no such folder, no permission, disk full) is a PlanError naming
+    the file; the old file is then untouched and no temp file is left behind.
+    """
+    try:
+        _write_atomic(path, data)
+    except OSError as exc:
+        raise PlanError(Problem(f"cannot write: {exc.strerror or exc}", str(path))) from None
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777

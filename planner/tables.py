@@ -96,11 +96,17 @@ RELEASE_KEYS = (
 )  # fmt: skip
 
 
-def natural_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10."""
-    return tuple(
-        (0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", text) if part
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10.
+
+    Ties (``demo#01`` and ``demo#1``) are broken by the text itself, so the order is total.
+    """
+    runs = tuple(
+        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
+        for part in re.split(r"([0-9]+)", text)
+        if part
     )
+    return runs, text
 
 
 def _convert(

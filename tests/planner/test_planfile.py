@@ -354,3 +354,12 @@ def test_saved_plan_keeps_file_mode(tmp_path: Path) -> None:
     save_plan(replace(small_plan(), name="Xen 4"), [], path, fp)
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_plan(path).plan.name == "Xen 4"
+
+
+def test_natural_order_is_total_and_handles_unicode_digits() -> None:
+    from planner.tables import natural_key
+
+    ids = ["demo#10", "demo#¹", "demo#2", "demo#1", "demo#01", "3.10", "3.9"]
+    assert sorted(ids, key=natural_key) == [
+        "3.9", "3.10", "demo#01", "demo#1", "demo#2", "demo#10", "demo#¹",
+    ]  # fmt: skip
