@@ -363,3 +363,20 @@ def test_natural_order_is_total_and_handles_unicode_digits() -> None:
     assert sorted(ids, key=natural_key) == [
         "3.9", "3.10", "demo#01", "demo#1", "demo#2", "demo#10", "demo#¹",
     ]  # fmt: skip
+
+
+def test_lines_are_found_past_multiline_strings_and_inline_tables() -> None:
+    text = '''\
+[[items]]
+id = "a#1"
+title = "One"
+why = """
+priority = "this is prose, not a key"
+"""
+priority = "hgh"
+backports = { "3.4" = "maybe" }
+'''
+    with pytest.raises(PlanError) as caught:
+        loads_plan(text, "p.toml")
+    assert [p.line for p in caught.value.problems] == [7, 8]
+    assert caught.value.problems[1].field == 'items[0] (a#1).backports."3.4"'
