@@ -19,7 +19,8 @@ are added whole.
 
 Three-way rule (:func:`three_way`): ``base`` is the plan as loaded, ``ours``
 the unsaved edits, ``theirs`` the file as changed on disk. Per item (by id),
-per release spec (by version), per policy field and per field of each record
+per release spec (by version), per policy field (per field inside
+``cadence``, ``stabilization``, ``maintenance``) and per field of each record
 (per series/pin inside ``backports``/``pins``): a change on one side only is
 taken; the same change on both sides is taken once; different changes to the
 same field are a :class:`Conflict` and the result keeps ours.
@@ -168,10 +169,22 @@ def _merge_record(base: T | None, ours: T, theirs: T, note: Callable[[str, Any, 
             changes[f.name] = _merge_mapping(bmap, o, t, f.name, note)
             continue
         value, conflict = _pick(b, o, t)
-        if conflict:
+        if conflict and _is_record(o) and type(o) is type(t) and type(b) is type(o):
+            value = _merge_record(b, o, t, functools.partial(_prefixed, note, f.name))
+        elif conflict:
             note(f.name, o, t)
         changes[f.name] = value
     return dataclasses.replace(ours, **changes)  # type: ignore[type-var]
+
+
+def _is_record(value: object) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def _prefixed(
+    note: Callable[[str, Any, Any], None], prefix: str, name: str, ours: Any, theirs: Any
+) -> None:
+    note(f"{prefix}.{name}", ours, theirs)
 
 
 def _merge_collection(

@@ -144,3 +144,12 @@ def test_three_way_policy_conflict() -> None:
     merged, conflicts = three_way(base, ours, theirs)
     assert conflicts == [Conflict("policy", "", "horizon", 6, 8)]
     assert merged.name == "q" and merged.policy.horizon == 6
+
+
+def test_three_way_policy_merges_inside_cadence() -> None:
+    base = plan_with()
+    ours = Plan("p", Policy(cadence=Cadence(weekday=1, min_weeks=8)), (), ())
+    theirs = Plan("p", Policy(cadence=Cadence(catch_up=True, min_weeks=9)), (), ())
+    merged, conflicts = three_way(base, ours, theirs)
+    assert merged.policy.cadence == Cadence(weekday=1, catch_up=True, min_weeks=8)
+    assert conflicts == [Conflict("policy", "", "cadence.min_weeks", 8, 9)]
