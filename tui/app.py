@@ -155,7 +155,7 @@ class RelplanApp(SavingMixin, App[None]):
         """The title line of a view."""
         where = "DEMO (never written)" if self.is_demo else str(self.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if self.history.dirty else ""
-        return f"[b]relplan[/b] · {self.plan.name} · {view} · {where} · as of {self.today}{dirty}"
+        return f"[b]relplan[/b] · {self.plan.name} · as of {self.today} · {view} · {where}{dirty}"
 
     # -- views ---------------------------------------------------------------------------
     @property

@@ -12,15 +12,13 @@ from tui.widgets.backport_matrix import BackportMatrix, fixes_for
 class BackportsScreen(ViewScreen):
     """The backport matrix of all maintained branches."""
 
+    AUTO_FOCUS = "BackportMatrix"
     view_name = "backports"
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="branches")
         yield BackportMatrix(id="matrix")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(BackportMatrix).focus()
 
     def plan_shown(self) -> None:
         app = self.relplan

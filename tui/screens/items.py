@@ -17,10 +17,13 @@ PRESET_NAMES = list(PRESETS)
 class ItemsScreen(ViewScreen):
     """All items in one line-API list, with a live text filter and presets."""
 
+    AUTO_FOCUS = "ItemList"
     view_name = "items"
     has_items = True
     BINDINGS = [
-        Binding("slash", "focus_filter", "Filter", id="items_filter", tooltip="Filter by text"),
+        # priority: keys typed right after "/" must reach the box, not the list
+        Binding("slash", "focus_filter", "Filter", id="items_filter", tooltip="Filter by text",
+                priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="items_clear_filter"),
         Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
         Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
@@ -38,9 +41,6 @@ class ItemsScreen(ViewScreen):
         yield ItemHeader(id="header")
         yield ItemList(self.rows, id="items")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(ItemList).focus()
 
     @property
     def item_list(self) -> ItemList:
@@ -72,13 +72,17 @@ class ItemsScreen(ViewScreen):
 
     # -- filter ------------------------------------------------------------------
     def action_focus_filter(self) -> None:
-        self.query_one("#filter", Input).focus()
+        box = self.query_one("#filter", Input)
+        if box.has_focus:
+            box.insert_text_at_cursor("/")
+        else:
+            self.set_focus(box)
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
         box.value = ""
         self._filter("")
-        self.item_list.focus()
+        self.set_focus(self.item_list)
 
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "filter":
@@ -86,8 +90,11 @@ class ItemsScreen(ViewScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
-            self.item_list.focus()
+            self.set_focus(self.item_list)
             self.item_list.action_jump(0)
+            count = len(self.rows)
+            plural = "" if count == 1 else "s"
+            self.relplan.set_status(f"{count} item{plural} match {event.value!r}")
 
     def _filter(self, text: str) -> None:
         self.rows.set_filter(text)

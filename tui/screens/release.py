@@ -45,6 +45,7 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
 class ReleaseScreen(ViewScreen):
     """One release: is it on track, what is in it, which fixes still need backporting."""
 
+    AUTO_FOCUS = "ItemList"
     view_name = "release"
     has_items = True
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="release_back")]
@@ -61,9 +62,6 @@ class ReleaseScreen(ViewScreen):
         yield ItemList(self.rows, id="release-items")
         yield BackportMatrix(id="release-matrix")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(ItemList).focus()
 
     def plan_shown(self) -> None:
         app = self.relplan

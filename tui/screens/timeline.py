@@ -12,6 +12,7 @@ from tui.widgets.timeline import Timeline
 class TimelineScreen(ViewScreen):
     """Releases as rows of phase bars; enter opens a release."""
 
+    AUTO_FOCUS = "Timeline"
     view_name = "timeline"
 
     def compose_body(self) -> ComposeResult:
@@ -22,9 +23,6 @@ class TimelineScreen(ViewScreen):
         )
         yield Timeline(self.relplan.today, id="timeline")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one(Timeline).focus()
 
     def plan_shown(self) -> None:
         self.query_one(Timeline).show(self.relplan.train)

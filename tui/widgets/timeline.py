@@ -24,7 +24,7 @@ from planner.calendar import next_milestone, phase_on
 from planner.model import Phase, Release, ReleaseKind
 from tui.palette import PHASE_COLOURS
 
-LABEL = 38  # version 9, phase 14, countdown 15
+LABEL = 40  # version 9, phase 14, countdown 17
 WEEK = dt.timedelta(weeks=1)
 TODAY_STYLE = Style(color="#e0e0e0", bold=True)
 RULER_STYLE = Style(color="#8a8a8a")
@@ -195,7 +195,7 @@ class Timeline(ScrollView, can_focus=True):
         return [
             Segment(f"{mark}{release.version:<8}", version),
             Segment(f"{phase.value:<14}", Style(color=PHASE_COLOURS[phase])),
-            Segment(f"{countdown(release, self.today):<14}"[:14] + " "),
+            Segment(f"{countdown(release, self.today):<16}"[:16] + " "),
         ]
 
     def _bars(self, release: Release, weeks: int) -> list[Segment]:
