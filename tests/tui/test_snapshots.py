@@ -1,0 +1,34 @@
+"""Snapshots of the main views at 120x40 on the demo as of 2009-08-31.
+
+Update after an intended change: .venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.demo import DEMO_TODAY, demo_plan
+from tui.app import RelplanApp
+
+SIZE = (120, 40)
+
+
+def app() -> RelplanApp:
+    return RelplanApp(demo_plan(), today=DEMO_TODAY, is_demo=True)
+
+
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("timeline", []),
+        ("items", ["2"]),
+        ("items_untriaged_marked", ["2", "f", "space", "space"]),
+        ("release", ["2", "slash", *"remus", "enter", "enter"]),
+        ("backports", ["3"]),
+        ("help", ["2", "question_mark"]),
+    ],
+)
+def test_view(snap_compare: Any, name: str, keys: list[str]) -> None:
+    assert snap_compare(app(), press=keys, terminal_size=SIZE)
