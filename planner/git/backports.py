@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from planner.errors import Problem, SourceError
 from planner.git.markers import Markers, Pick, Request, parse_message
@@ -27,8 +27,13 @@ from planner.git.rows import (
 from planner.model import BackportState
 
 __all__ = [
-    "BackportRow", "BranchTarget", "ScanResult", "TrackerRequest", "scan", "series_from_branch",
-]  # fmt: skip
+    "BackportRow",
+    "BranchTarget",
+    "ScanResult",
+    "TrackerRequest",
+    "scan",
+    "series_from_branch",
+]
 
 #: Upstream commits worth parsing: fixes, backport requests (one ``git log --grep``).
 FIX_GREP = (r"^fixes:[[:space:]]*[0-9a-f]{4}", r"stable@(vger\.)?kernel\.org", r"^backport:")
@@ -395,10 +400,12 @@ def _row(
 
 
 def _match_patch_ids(repo: Repo, result: ScanResult, branches: list[_Branch]) -> None:
-    """Pending fixes whose patch equals an unmarked commit on the branch are done."""
+    """Pending fixes whose patch equals an unmarked commit on the branch are done.
+
+    With few unmarked commits, as ``git cherry`` does, patches are compared only
+    where the changed paths match (one cheap ``--name-only`` pass first).
+    """
     pending = [r for r in result.rows if r.state.is_pending]
-    if not pending:
-        return
     names = {r.branch for r in pending}
     unmarked = {
         br.target.name: [c.sha for c in br.own if not br.marks[c.sha].picks and len(c.parents) == 1]
@@ -406,23 +413,31 @@ def _match_patch_ids(repo: Repo, result: ScanResult, branches: list[_Branch]) ->
         if br.target.name in names
     }
     every = [sha for shas in unmarked.values() for sha in shas]
-    if not every:
+    if not pending or not every:
         return
-    ids = repo.patch_ids([r.fix for r in pending] + every)
+    wanted = _patch_candidates(repo, pending, unmarked) if len(every) * 4 < len(pending) else None
+    ids = repo.patch_ids(wanted if wanted is not None else [r.fix for r in pending] + every)
     by_branch = {name: {ids[c]: c for c in shas if c in ids} for name, shas in unmarked.items()}
     for k, r in enumerate(result.rows):
         pid = ids.get(r.fix)
         stable = by_branch.get(r.branch, {}).get(pid) if pid and r.state.is_pending else None
         if stable:
             ev = f"patch-id matches {stable[:12]} (no marker); {r.evidence}"
-            result.rows[k] = BackportRow(
-                r.fix,
-                r.subject,
-                r.branch,
-                r.series,
-                BackportState.DONE,
-                ev,
-                stable,
-                "patch-id",
-                r.security,
+            result.rows[k] = replace(
+                r, state=BackportState.DONE, evidence=ev, pick=stable, marker="patch-id"
             )
+
+
+def _patch_candidates(
+    repo: Repo, pending: list[BackportRow], unmarked: dict[str, list[str]]
+) -> set[str]:
+    """Commits worth a full diff: pending fixes and unmarked commits touching the same paths."""
+    paths = repo.changed_paths([r.fix for r in pending] + [c for v in unmarked.values() for c in v])
+    shapes = {name: {paths.get(c) for c in shas} for name, shas in unmarked.items()}
+    candidates = [r for r in pending if paths.get(r.fix) in shapes[r.branch]]
+    fix_shapes = {(r.branch, paths.get(r.fix)) for r in candidates}
+    wanted = {r.fix for r in candidates}
+    wanted |= {
+        c for name, shas in unmarked.items() for c in shas if (name, paths.get(c)) in fix_shapes
+    }
+    return wanted

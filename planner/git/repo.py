@@ -219,6 +219,40 @@ class Repo:
             result[name] = parts[0] if ok else None
         return result
 
+    def changed_paths(self, shas: Iterable[str]) -> dict[str, frozenset[str]]:
+        """The paths each commit changes against its first parent, in one ``diff-tree``."""
+        todo = list(dict.fromkeys(shas))
+        if not todo:
+            return {}
+        out = self.git(
+            [
+                "diff-tree",
+                "--stdin",
+                "--always",
+                "--root",
+                "-r",
+                "--name-only",
+                "--no-renames",
+                "-z",
+            ],
+            stdin="".join(f"{s}\n" for s in todo),
+        )
+        result: dict[str, frozenset[str]] = {}
+        upcoming = iter(todo)  # commits come out in input order
+        expected, sha = next(upcoming, None), ""
+        current: list[str] = []
+        for name in out.split("\0"):
+            name = name.strip("\n")
+            if name and name == expected:
+                if sha:
+                    result[sha] = frozenset(current)
+                sha, current, expected = name, [], next(upcoming, None)
+            elif name:
+                current.append(name)
+        if sha:
+            result[sha] = frozenset(current)
+        return result
+
     def patch_ids(self, shas: Iterable[str], *, jobs: int = 2) -> dict[str, str]:
         """``git patch-id --stable`` of many commits: commit id -> patch id.
 

@@ -270,3 +270,14 @@ def test_shallow_clone_cut_above_the_branch_point(stable: Stable, tmp_path) -> N
     # master is cut above 4.1's branch point: the two no longer meet in the fetched history
     with pytest.raises(SourceError, match="shallow clone cannot answer"):
         scan(Repo(shallow), "origin/master", [BranchTarget("stable-4.1", "4.1")])
+
+
+def test_patch_id_with_many_unmarked_commits(stable: Stable) -> None:
+    r = stable.repo
+    r.checkout("stable-4.2")
+    for n in range(3):  # enough unmarked commits that every pending fix gets a full diff
+        r.commit(f"Xen 4.2.{n}", {"Config.mk": f"XEN_EXTRAVERSION = .{n}\n"})
+    r.checkout("master")
+    res = scan(Repo(r.path), "master", TARGETS)
+    assert row(res, "stable-4.2", stable.silent).pick == stable.pick42_silent
+    assert row(res, "stable-4.1", stable.silent).state is REQUIRED
