@@ -24,8 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import json.decoder
-import json.scanner
 import re
 import unicodedata
 from collections.abc import Callable
@@ -147,9 +145,8 @@ def _tables_only(raw: list[Any], check: Checker) -> list[Record]:
 
 
 def _json_records(text: str, check: Checker) -> list[Record]:
-    decoder = _PositionDecoder()
     try:
-        data = decoder.decode(text)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(
             Problem(f"not valid JSON: {exc.msg}", check.file, exc.lineno, exc.colno)
@@ -159,39 +156,56 @@ def _json_records(text: str, check: Checker) -> list[Record]:
     if not isinstance(data, list):
         check.add('expected a list of items or {"items": [...]}', line=1)
         return []
-    spans = {i: decoder.spans.get(id(t)) for i, t in enumerate(data)}
-    check.line_of = lambda path: _json_line(text, spans, path)
+    check.line_of = _json_locator(text)
     return _tables_only(data, check)
 
 
-def _json_line(text: str, spans: dict[int, tuple[int, int] | None], path: Path_) -> int | None:
-    span = spans.get(int(path[1])) if len(path) > 1 else None
-    if span is None:
-        return None
-    start, end = span
-    if len(path) > 2:
-        key = re.compile(r'"' + re.escape(str(path[2])) + r'"\s*:')
-        found = key.search(text, start, end)
-        if found:
-            start = found.start()
-    return text.count("\n", 0, start) + 1
+_WS = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
 
 
-class _PositionDecoder(json.JSONDecoder):
-    """A JSON decoder that remembers where each object starts and ends (by ``id``)."""
+def _skip(text: str, pos: int) -> int:
+    """The offset after any JSON whitespace at ``pos``."""
+    match = _WS.match(text, pos)
+    return match.end() if match else pos
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.spans: dict[int, tuple[int, int]] = {}
-        parse: Callable[..., tuple[Any, int]] = json.decoder.JSONObject  # type: ignore[attr-defined]
 
-        def parse_object(s_and_end: tuple[str, int], *args: Any) -> tuple[Any, int]:
-            obj, end = parse(s_and_end, *args)
-            self.spans[id(obj)] = (s_and_end[1] - 1, end)
-            return obj, end
+def _entries(text: str, pos: int) -> dict[str | int, tuple[int, int]]:
+    """Offsets (of the key, of the value) of each entry of the valid JSON array/object at pos."""
+    opening = text[pos]
+    closing = "]" if opening == "[" else "}"
+    out: dict[str | int, tuple[int, int]] = {}
+    pos = _skip(text, pos + 1)
+    while text[pos] != closing:
+        key: str | int = len(out)
+        key_at = pos
+        if opening == "{":
+            key, pos = _DECODER.raw_decode(text, pos)
+            pos = _skip(text, _skip(text, pos) + 1)  # past the colon
+        _, end = _DECODER.raw_decode(text, pos)
+        out[key] = (key_at, pos)
+        pos = _skip(text, end)
+        if text[pos] == ",":
+            pos = _skip(text, pos + 1)
+    return out
 
-        self.parse_object = parse_object
-        self.scan_once = json.scanner.py_make_scanner(self)  # type: ignore[attr-defined]
+
+def _json_locator(text: str) -> Callable[[Path_], int | None]:
+    """Lines of ``("items", i, key)`` paths in valid JSON text."""
+    at = _skip(text, 0)
+    if text[at] == "{":
+        at = _entries(text, at).get("items", (0, at))[1]
+    elements = _entries(text, at) if text[at] == "[" else {}
+
+    def line_of(path: Path_) -> int | None:
+        if len(path) < 2 or path[1] not in elements:
+            return None
+        pos = elements[path[1]][1]
+        if len(path) > 2 and text[pos] == "{":
+            pos = _entries(text, pos).get(path[2], (pos, pos))[0]
+        return text.count("\n", 0, pos) + 1
+
+    return line_of
 
 
 def _header_name(raw: str) -> str:

@@ -173,8 +173,8 @@ BAD = {
         '  {"title": "x", "wat": 1}\n]\n',
         [
             'bad.json:4: items[0] (a#1).state: "doing" is not one of proposed',
+            "bad.json:5: items[1]: expected an item table/object, found 3",
             "bad.json:6: items[2].wat: unknown key",
-            "bad.json: items[1]: expected an item table/object, found 3",
         ],
     ),
     "bad.toml": (
@@ -218,3 +218,14 @@ def test_bytes_that_are_not_utf8(tmp_path: Path) -> None:
     path.write_bytes(b"- one\n- caf\xe9\n")
     with pytest.raises(PlanError, match=r"r.md:2: not UTF-8"):
         read_items(path)
+
+
+def test_json_problems_point_at_their_lines_in_an_items_object(tmp_path: Path) -> None:
+    text = (
+        '{"source": "x",\n "items": [\n  {"id": "a#1", "title": "A"},\n'
+        '  {"id": "a#2",\n   "title": "B",\n   "blocker": "no"}\n]}\n'
+    )
+    with pytest.raises(PlanError) as caught:
+        read_items(write(tmp_path, "r.json", text))
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.field) == (6, "items[1] (a#2).blocker")
