@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -33,8 +34,13 @@ def _key_parts(dotted: str) -> list[str]:
     parts = []
     for m in _PART.finditer(dotted):
         raw = m.group(0)
-        if raw[0] in "\"'":
-            raw = raw[1:-1].encode().decode("unicode_escape") if raw[0] == '"' else raw[1:-1]
+        if raw[0] == '"' and "\\" in raw:
+            try:
+                raw = json.loads(raw)  # TOML basic-string escapes are JSON's, near enough
+            except ValueError:
+                raw = raw[1:-1]
+        elif raw[0] in "\"'":
+            raw = raw[1:-1]
         parts.append(raw)
     return parts
 

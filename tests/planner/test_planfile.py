@@ -380,3 +380,14 @@ backports = { "3.4" = "maybe" }
         loads_plan(text, "p.toml")
     assert [p.line for p in caught.value.problems] == [7, 8]
     assert caught.value.problems[1].field == 'items[0] (a#1).backports."3.4"'
+
+
+def test_lines_of_quoted_unicode_keys() -> None:
+    from planner.checking import Locator
+
+    text = '[[items]]\nid = "a"\n[items.backports]\n"Ü-1" = "x"\n"a\\u00e9" = "y"\n'
+    locator = Locator(text)
+    assert locator.locate(("items", 0, "backports", "Ü-1")) == 4
+    assert locator.locate(("items", 0, "backports", "aé")) == 5
+    assert locator.locate(("items", 0, "backports", "other")) == 3
+    assert locator.locate(("items",)) == 1 and locator.locate(("nothing",)) is None
