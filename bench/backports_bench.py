@@ -39,8 +39,9 @@ STYLES = ("x", "xen", "linux", "bracket", "none")
 
 
 def git(repo: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    return subprocess.run(["git", "-C", str(repo), *args], input=stdin, env=ENV, check=True,
-                          capture_output=True).stdout  # fmt: skip
+    return subprocess.run(
+        ["git", "-C", str(repo), *args], input=stdin, env=ENV, check=True, capture_output=True
+    ).stdout
 
 
 def _data(text: str) -> bytes:
@@ -48,8 +49,14 @@ def _data(text: str) -> bytes:
     return b"data %d\n" % len(raw) + raw + b"\n"
 
 
-def _commit(ref: str, mark: int, when: int, message: str, files: dict[str, str],
-            parent: int | str | None = None) -> bytes:  # fmt: skip
+def _commit(
+    ref: str,
+    mark: int,
+    when: int,
+    message: str,
+    files: dict[str, str],
+    parent: int | str | None = None,
+) -> bytes:
     out = [b"commit %s\nmark :%d\n" % (ref.encode(), mark)]
     out.append(b"author Ada Dev <ada@example.org> %d +0000\n" % when)
     out.append(b"committer Ada Dev <ada@example.org> %d +0000\n" % when)
@@ -90,8 +97,9 @@ def generate(path: Path, commits: int, seed: int = 5) -> None:
     git(path, "commit-graph", "write", "--reachable")  # as `git gc` leaves any clone
 
 
-def _master_commit(n: int, rng: random.Random, marks: dict[int, str],
-                   fixes: list[tuple[int, int, str | None]]) -> bytes:  # fmt: skip
+def _master_commit(
+    n: int, rng: random.Random, marks: dict[int, str], fixes: list[tuple[int, int, str | None]]
+) -> bytes:
     when = EPOCH + n * 600
     parent = n - 1 if n > 1 else None
     if n % 20 == 0 and n > CHUNK:
@@ -99,18 +107,31 @@ def _master_commit(n: int, rng: random.Random, marks: dict[int, str],
         culprit = min(culprit, max(marks))
         floor = f"5.{rng.randint(0, 7)}" if rng.random() < 0.1 else None
         cc = f"\nCc: stable@vger.kernel.org # {floor}+" if floor else ""
-        msg = (f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\n"
-               f'Fixes: {marks[culprit][:12]} ("subsys: change {culprit}"){cc}\n'
-               "Signed-off-by: Ada Dev <ada@example.org>\n")  # fmt: skip
+        msg = (
+            f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\n"
+            f'Fixes: {marks[culprit][:12]} ("subsys: change {culprit}"){cc}\n'
+            "Signed-off-by: Ada Dev <ada@example.org>\n"
+        )
         fixes.append((n, culprit, floor))
         return _commit("refs/heads/master", n, when, msg, {f"fixes/{n}.c": f"fix {n}\n"}, parent)
     path = f"src/d{n % 61}/f{n % 997}.c"
-    return _commit("refs/heads/master", n, when, f"subsys{n % 97}: change {n}\n\nWork.\n",
-                   {path: f"/* {n} */\nint v{n};\n"}, parent)  # fmt: skip
+    return _commit(
+        "refs/heads/master",
+        n,
+        when,
+        f"subsys{n % 97}: change {n}\n\nWork.\n",
+        {path: f"/* {n} */\nint v{n};\n"},
+        parent,
+    )
 
 
-def _stable_branches(path: Path, commits: int, rng: random.Random, marks: dict[int, str],
-                     fixes: list[tuple[int, int, str | None]]) -> None:  # fmt: skip
+def _stable_branches(
+    path: Path,
+    commits: int,
+    rng: random.Random,
+    marks: dict[int, str],
+    fixes: list[tuple[int, int, str | None]],
+) -> None:
     stream = []
     mark = commits + 1
     for b in range(BRANCHES):
@@ -123,20 +144,35 @@ def _stable_branches(path: Path, commits: int, rng: random.Random, marks: dict[i
             style = rng.choice(STYLES)
             sha = marks[fix]
             head = f"subsys{fix % 97}: fix bug {fix}"
-            msg = {"x": f"{head}\n\nA fix.\n\n(cherry picked from commit {sha})\n",
-                   "xen": f"{head}\n\nA fix.\nmaster commit: {sha}\nmaster date: 2010\n",
-                   "linux": f"{head}\n\ncommit {sha} upstream.\n\nA fix.\n",
-                   "bracket": f"{head}\n\n[ Upstream commit {sha} ]\n\nA fix.\n",
-                   "none": f"{head}\n\nA fix.\n"}[style]  # fmt: skip
+            msg = {
+                "x": f"{head}\n\nA fix.\n\n(cherry picked from commit {sha})\n",
+                "xen": f"{head}\n\nA fix.\nmaster commit: {sha}\nmaster date: 2010\n",
+                "linux": f"{head}\n\ncommit {sha} upstream.\n\nA fix.\n",
+                "bracket": f"{head}\n\n[ Upstream commit {sha} ]\n\nA fix.\n",
+                "none": f"{head}\n\nA fix.\n",
+            }[style]
             when = max(when, EPOCH + fix * 600) + 60
             stream.append(_commit(ref, mark, when, msg, {f"fixes/{fix}.c": f"fix {fix}\n"}, parent))
             parent, mark = mark, mark + 1
             if mark % 40 == 0:
-                stream.append(_commit(ref, mark, when + 1, f"Linux 5.{b}.{mark}\n",
-                                      {"Makefile": f"SUBLEVEL = {mark}\n"}, parent))  # fmt: skip
+                stream.append(
+                    _commit(
+                        ref,
+                        mark,
+                        when + 1,
+                        f"Linux 5.{b}.{mark}\n",
+                        {"Makefile": f"SUBLEVEL = {mark}\n"},
+                        parent,
+                    )
+                )
                 parent, mark = mark, mark + 1
-    git(path, "fast-import", "--quiet", f"--import-marks={path / 'bench.marks'}",
-        stdin=b"".join(stream))  # fmt: skip
+    git(
+        path,
+        "fast-import",
+        "--quiet",
+        f"--import-marks={path / 'bench.marks'}",
+        stdin=b"".join(stream),
+    )
 
 
 def naive(repo: Path, fixes: list[str], branches: list[str]) -> float:
@@ -192,9 +228,11 @@ def report(path: Path, branches: list[str], args: argparse.Namespace) -> int:
     done = sum(1 for r in result.rows if r.state.value == "done")
     by_pid = sum(1 for r in result.rows if r.marker == "patch-id")
     missing = sum(1 for r in result.rows if r.state.is_pending)
-    print(f"relplan scan: {full:.2f} s median of {args.runs} (runs: "
-          f"{', '.join(f'{x:.2f}' for x in times)}); {len(result.rows)} rows: {done} done "
-          f"({by_pid} by patch-id), {missing} missing")  # fmt: skip
+    print(
+        f"relplan scan: {full:.2f} s median of {args.runs} (runs: "
+        f"{', '.join(f'{x:.2f}' for x in times)}); {len(result.rows)} rows: {done} done "
+        f"({by_pid} by patch-id), {missing} missing"
+    )
     base = Repo(path).merge_bases("master", branches[0])[0]
     fixes = git(path, "log", "--format=%H", "-E", "--grep=^Fixes:", "master", f"^{base}").split()
     fixes_s = [f.decode() for f in fixes]
@@ -203,10 +241,14 @@ def report(path: Path, branches: list[str], args: argparse.Namespace) -> int:
     per_fix = spent / len(sample)
     total = per_fix * len(fixes_s)
     how = "measured" if args.naive_all else f"extrapolated from {len(sample)} measured"
-    print(f"naive (one git log --grep per fix): {per_fix * 1000:.0f} ms per fix x "
-          f"{len(fixes_s)} fixes = {total:.1f} s ({how})")  # fmt: skip
-    print(f"speed-up: {total / full:.0f}x; goal >= 10x: {'met' if total / full >= 10 else 'MISSED'}"
-          f"; absolute goal < 3 s: {'met' if full < 3 else 'MISSED'}")  # fmt: skip
+    print(
+        f"naive (one git log --grep per fix): {per_fix * 1000:.0f} ms per fix x "
+        f"{len(fixes_s)} fixes = {total:.1f} s ({how})"
+    )
+    print(
+        f"speed-up: {total / full:.0f}x; goal >= 10x: {'met' if total / full >= 10 else 'MISSED'}"
+        f"; absolute goal < 3 s: {'met' if full < 3 else 'MISSED'}"
+    )
     return 0
 
 

@@ -25,10 +25,18 @@ from planner.policy import Policy
 
 DEFAULT_TAG_PATTERNS = ("RELEASE-{version}", "v{version}", "{version}")
 BRANCH_PATTERNS = (
-    "stable-{series}", "staging-{series}", "release/{series}", "release-{series}",
-    "linux-{series}.y", "stable/{series}", "xen-{series}-testing", "branch-{series}",
-    "{series}", "v{series}", "{series}.x",
-)  # fmt: skip
+    "stable-{series}",
+    "staging-{series}",
+    "release/{series}",
+    "release-{series}",
+    "linux-{series}.y",
+    "stable/{series}",
+    "xen-{series}-testing",
+    "branch-{series}",
+    "{series}",
+    "v{series}",
+    "{series}.x",
+)
 _VERSION = r"(?P<version>\d+\.\d+(?:\.\d+)?)(?:-?(?P<pre>rc|a|b|alpha|beta)(?P<n>\d+))?"
 
 
@@ -95,8 +103,10 @@ class History:
             g = self.point_gaps
             lo, hi = max(1, math.floor(g.low)), max(1, math.ceil(g.high))
             target = min(max(round(g.median), lo), hi)
-            policy = replace(policy, cadence=replace(policy.cadence, min_weeks=lo, max_weeks=hi,
-                                                     target_weeks=target))  # fmt: skip
+            policy = replace(
+                policy,
+                cadence=replace(policy.cadence, min_weeks=lo, max_weeks=hi, target_weeks=target),
+            )
         if self.all_maintenance_gaps:
             every = max(1, round(self.all_maintenance_gaps.median))
             policy = replace(
@@ -120,7 +130,7 @@ def tag_regex(pattern: str) -> re.Pattern[str]:
                 f"tag pattern {pattern!r} has no {{version}}",
                 field="--tag-pattern",
                 hint="for example RELEASE-{version} or v{version}",
-            )  # fmt: skip
+            )
         )
     head, _, tail = pattern.partition("{version}")
     return re.compile(re.escape(head) + _VERSION + re.escape(tail))
@@ -150,12 +160,12 @@ def history_from_tags(
                 f"no release tags match {', '.join(patterns)}",
                 file=str(repo.path),
                 hint="pass --tag-pattern, e.g. RELEASE-{version}",
-            )  # fmt: skip
+            )
         )
-    pattern = detect_branch_pattern(repo.branches(), {series_of(v) for v in finals})
-    releases = [
-        _release(v, day, tag, pattern, rcs) for v, (day, tag) in finals.items()
-    ]  # fmt: skip
+    existing = {b.removeprefix("origin/") for b in repo.branches()}
+    pattern = detect_branch_pattern(sorted(existing), {series_of(v) for v in finals})
+    releases = [_release(v, day, tag, pattern, rcs) for v, (day, tag) in finals.items()]
+    releases = [r if r.branch in existing else replace(r, branch=None) for r in releases]
     releases.sort(key=lambda r: (r.day, version_key(r.version)))
     return _measure(releases, pattern)
 

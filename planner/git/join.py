@@ -112,9 +112,12 @@ def git_evidence(
     defaults to the repository's default branch.
     """
     result = scan(
-        repo, upstream or repo.default_branch(), targets, strict=strict,
+        repo,
+        upstream or repo.default_branch(),
+        targets,
+        strict=strict,
         tracker=tracker_requests(plan),
-    )  # fmt: skip
+    )
     ev = Evidence(result)
     rows: dict[tuple[str, str], BackportRow] = {(r.fix, r.branch): r for r in result.rows}
     for it in plan.items:

@@ -19,15 +19,32 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def relplan(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(cwd), "GIT_CONFIG_NOSYSTEM": "1"}
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_backports_json_per_branch(stable: Stable, tmp_path: Path) -> None:
     before = snapshot(stable.repo.path)
-    proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--upstream",
-                   "master", "--branch", "stable-4.1", "--branch", "stable-4.2",
-                   "--format", "json")  # fmt: skip
+    proc = relplan(
+        tmp_path,
+        "backports",
+        "--repo",
+        str(stable.repo.path),
+        "--upstream",
+        "master",
+        "--branch",
+        "stable-4.1",
+        "--branch",
+        "stable-4.2",
+        "--format",
+        "json",
+    )
     assert proc.returncode == 0, proc.stderr
     rows = json.loads(proc.stdout)
     got = {(r["branch"], r["fix"]): r for r in rows}
@@ -42,8 +59,7 @@ def test_backports_json_per_branch(stable: Stable, tmp_path: Path) -> None:
 
 
 def test_backports_table_lists_missing_first(stable: Stable, tmp_path: Path) -> None:
-    proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--branch",
-                   "stable-4.2")  # fmt: skip
+    proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--branch", "stable-4.2")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
     assert lines[0] == "stable-4.2 (4.2): 2 missing, 4 done"
@@ -92,8 +108,18 @@ def test_init_from_git_then_backports_from_the_plan(
     assert plan.policy.branch_pattern == "stable-{series}"
     again = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out))
     assert again.returncode == 2 and "not overwriting" in again.stderr
-    scan = relplan(tmp_path, "backports", "--plan", str(out), "--repo", str(r.path),
-                   "--today", "2010-08-01", "--format", "json")  # fmt: skip
+    scan = relplan(
+        tmp_path,
+        "backports",
+        "--plan",
+        str(out),
+        "--repo",
+        str(r.path),
+        "--today",
+        "2010-08-01",
+        "--format",
+        "json",
+    )
     assert scan.returncode == 0, scan.stderr
     rows = json.loads(scan.stdout)
     assert [(x["branch"], x["fix"], x["state"]) for x in rows] == [("stable-4.2", fix, "required")]

@@ -102,3 +102,24 @@ def test_branch_pattern_detection() -> None:
         "linux-{series}.y"
     )
     assert detect_branch_pattern(["main"], {"3.12"}) is None
+
+
+def test_linux_shaped_tags(make_repo: Callable[[str], GitRepo]) -> None:
+    r = make_repo("linux")
+    r.commit("Linux 5.9")
+    r.tag("v5.9", annotated=False)  # lightweight: the commit date counts
+    r.commit("Linux 5.10-rc1", days=14)
+    r.tag("v5.10-rc1")
+    r.commit("Linux 5.10", days=56)
+    r.tag("v5.10")
+    r.checkout("linux-5.10.y", new_at="v5.10")
+    r.commit("Linux 5.10.1", days=7)
+    r.tag("v5.10.1")
+    h = history_from_tags(Repo(r.path))
+    got = [(x.version, x.kind, len(x.rcs), x.branch) for x in h.releases]
+    assert got == [
+        ("5.9", ReleaseKind.POINT, 0, None),
+        ("5.10", ReleaseKind.POINT, 1, "linux-5.10.y"),
+        ("5.10.1", ReleaseKind.MAINTENANCE, 0, "linux-5.10.y"),
+    ]
+    assert h.point_gaps is not None and h.point_gaps.median == 10
