@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from planner.errors import Problem, SourceError
 from planner.git.markers import Markers, Pick, Request, parse_message
+from planner.git.patchid import match_patch_ids
 from planner.git.repo import Commit, Repo
 from planner.git.rows import (
     BackportRow,
@@ -93,7 +94,7 @@ def scan(
     for i, br in enumerate(branches):
         result.rows.extend(_rows_for(br, i, fixes, parsed, culprit_in, asked))
     if patch_id:
-        _match_patch_ids(repo, result, branches)
+        result.rows = match_patch_ids(repo, result.rows, _unmarked(result.rows, branches))
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
     return result
 
@@ -399,45 +400,11 @@ def _row(
     return BackportRow(sha, subject, t.name, t.series, state, evidence, pick, marker, security)
 
 
-def _match_patch_ids(repo: Repo, result: ScanResult, branches: list[_Branch]) -> None:
-    """Pending fixes whose patch equals an unmarked commit on the branch are done.
-
-    With few unmarked commits, as ``git cherry`` does, patches are compared only
-    where the changed paths match (one cheap ``--name-only`` pass first).
-    """
-    pending = [r for r in result.rows if r.state.is_pending]
-    names = {r.branch for r in pending}
-    unmarked = {
+def _unmarked(rows: list[BackportRow], branches: list[_Branch]) -> dict[str, list[str]]:
+    """Per branch with pending fixes, its own non-merge commits that name no upstream commit."""
+    names = {r.branch for r in rows if r.state.is_pending}
+    return {
         br.target.name: [c.sha for c in br.own if not br.marks[c.sha].picks and len(c.parents) == 1]
         for br in branches
         if br.target.name in names
     }
-    every = [sha for shas in unmarked.values() for sha in shas]
-    if not pending or not every:
-        return
-    wanted = _patch_candidates(repo, pending, unmarked) if len(every) * 4 < len(pending) else None
-    ids = repo.patch_ids(wanted if wanted is not None else [r.fix for r in pending] + every)
-    by_branch = {name: {ids[c]: c for c in shas if c in ids} for name, shas in unmarked.items()}
-    for k, r in enumerate(result.rows):
-        pid = ids.get(r.fix)
-        stable = by_branch.get(r.branch, {}).get(pid) if pid and r.state.is_pending else None
-        if stable:
-            ev = f"patch-id matches {stable[:12]} (no marker); {r.evidence}"
-            result.rows[k] = replace(
-                r, state=BackportState.DONE, evidence=ev, pick=stable, marker="patch-id"
-            )
-
-
-def _patch_candidates(
-    repo: Repo, pending: list[BackportRow], unmarked: dict[str, list[str]]
-) -> set[str]:
-    """Commits worth a full diff: pending fixes and unmarked commits touching the same paths."""
-    paths = repo.changed_paths([r.fix for r in pending] + [c for v in unmarked.values() for c in v])
-    shapes = {name: {paths.get(c) for c in shas} for name, shas in unmarked.items()}
-    candidates = [r for r in pending if paths.get(r.fix) in shapes[r.branch]]
-    fix_shapes = {(r.branch, paths.get(r.fix)) for r in candidates}
-    wanted = {r.fix for r in candidates}
-    wanted |= {
-        c for name, shas in unmarked.items() for c in shas if (name, paths.get(c)) in fix_shapes
-    }
-    return wanted
