@@ -54,7 +54,19 @@ class Locator:
     """
 
     def __init__(self, text: str) -> None:
-        self._lines: dict[Path_, int] = {}
+        # Indexing costs as much as parsing a large plan; only a file with problems needs it.
+        self._text = text
+        self._index: dict[Path_, int] | None = None
+
+    @property
+    def _lines(self) -> dict[Path_, int]:
+        if self._index is None:
+            self._index = self._build(self._text)
+        return self._index
+
+    @staticmethod
+    def _build(text: str) -> dict[Path_, int]:
+        lines: dict[Path_, int] = {}
         counters: dict[Path_, int] = {}
         current: Path_ = ()
         closing: str | None = None
@@ -66,21 +78,22 @@ class Locator:
                 continue
             header = _HEADER.match(line)
             if header and bool(header.group(1)) == bool(header.group(3)):
-                current = self._resolve(_key_parts(header.group(2)), counters)
+                current = Locator._resolve(_key_parts(header.group(2)), counters)
                 if header.group(1):
-                    self._lines.setdefault(current, lineno)
+                    lines.setdefault(current, lineno)
                     index = counters.get(current, -1) + 1
                     counters[current] = index
                     current = (*current, index)
-                self._lines.setdefault(current, lineno)
+                lines.setdefault(current, lineno)
                 continue
             key = _KEYLINE.match(line)
             if key:
-                self._lines.setdefault((*current, *_key_parts(key.group(1))), lineno)
+                lines.setdefault((*current, *_key_parts(key.group(1))), lineno)
                 rest = line[key.end() :]
                 for quote in ('"""', "'''"):
                     if rest.count(quote) % 2 == 1:
                         closing = quote
+        return lines
 
     @staticmethod
     def _resolve(parts: list[str], counters: dict[Path_, int]) -> Path_:
@@ -207,9 +220,12 @@ def as_int(value: object, minimum: int | None = None) -> int:
 
 def as_enum(value: object, enum: type[E]) -> E:
     """A member of ``enum`` given by its value, or Invalid listing the choices."""
+    if isinstance(value, str):
+        try:
+            return enum(value)
+        except ValueError:
+            pass
     choices = [m.value for m in enum]
-    if isinstance(value, str) and value in choices:
-        return enum(value)
     raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
 
 
