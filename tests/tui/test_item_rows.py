@@ -1,0 +1,114 @@
+"""The item list's row model (sort, presets, filter, incremental updates) and its line rendering."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from planner.demo import DEMO_TODAY, demo_plan
+from planner.model import BackportState, Item, Kind, Priority, State
+from tui.app import RelplanApp
+from tui.screens.items import ItemsScreen
+from tui.widgets.item_list import ItemList, plain_row
+from tui.widgets.item_rows import ItemRows
+
+ITEMS = [
+    Item("t#1", "Remus fault tolerance", state=State.PROPOSED, priority=Priority.LOW),
+    Item("t#2", "USB pass-through", state=State.ACCEPTED, target="4.1.0", blocker=True),
+    Item("t#10", "Crash on resume", kind=Kind.BUG, state=State.ACCEPTED, target="4.0.0",
+         backports={"3.4": BackportState.REQUIRED}),
+    Item("t#3", "NAND flash", state=State.ACCEPTED, priority=Priority.CRITICAL),
+]  # fmt: skip
+ORDER = {"4.0.0": 0, "4.1.0": 1}
+
+
+def ids(rows: ItemRows) -> list[str]:
+    return [rows.item_at(i).id for i in range(len(rows))]
+
+
+@pytest.mark.parametrize(
+    "column, expected",
+    [
+        ("id", ["t#1", "t#2", "t#3", "t#10"]),
+        ("priority", ["t#3", "t#2", "t#10", "t#1"]),
+        ("target", ["t#10", "t#2", "t#1", "t#3"]),
+        ("blocker", ["t#2", "t#1", "t#10", "t#3"]),
+    ],
+)
+def test_sort_by_column_and_flip(column: str, expected: list[str]) -> None:
+    rows = ItemRows(ITEMS, release_order=ORDER)
+    rows.sort_by(column)
+    assert ids(rows) == expected
+    rows.sort_by(column)  # same column again: reversed
+    assert rows.reverse and ids(rows)[-1] == expected[0]
+    rows.sort_by(None)
+    assert ids(rows) == [it.id for it in ITEMS]
+
+
+@pytest.mark.parametrize(
+    "preset, expected",
+    [
+        ("untriaged", ["t#1"]),
+        ("unscheduled", ["t#3"]),
+        ("blockers", ["t#2"]),
+        ("needs-backport", ["t#10"]),
+        ("at-risk", ["t#2"]),
+    ],
+)
+def test_presets(preset: str, expected: list[str]) -> None:
+    rows = ItemRows(ITEMS, at_risk=lambda: {"t#2"})
+    rows.set_preset(preset)
+    assert ids(rows) == expected
+
+
+def test_filter_narrows_and_widens_and_keeps_the_sort() -> None:
+    rows = ItemRows(ITEMS)
+    rows.sort_by("priority")
+    rows.set_filter("us")
+    assert ids(rows) == ["t#2", "t#1"]  # "USB" (medium) before "Remus" (low)
+    rows.set_filter("usb")
+    assert ids(rows) == ["t#2"]
+    rows.set_filter("")
+    assert len(rows) == 4
+    rows.set_filter("4.1.0")  # targets are searchable too
+    assert ids(rows) == ["t#2"]
+
+
+def test_set_items_reindexes_only_changed_items() -> None:
+    rows = ItemRows(ITEMS)
+    rows.sort_by("title")
+    changed = list(ITEMS)
+    changed[0] = replace(ITEMS[0], title="Zebra")
+    rows.set_items(changed)
+    assert ids(rows)[-1] == "t#1"
+    rows.set_filter("zebra")
+    assert ids(rows) == ["t#1"]
+
+
+def test_unknown_preset_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown preset"):
+        ItemRows(ITEMS).set_preset("nope")
+
+
+def test_a_row_shows_every_column() -> None:
+    row = plain_row(ITEMS[2], width=120, marked=True)
+    for text in ("●", "t#10", "Crash on resume", "bug", "medium", "accepted", "4.0.0", "3.4:REQ"):
+        assert text in row
+    assert len(row) == 120
+
+
+async def test_only_visible_rows_are_rendered_with_many_items() -> None:
+    plan = demo_plan()
+    many = tuple(Item(f"bulk#{i}", f"item {i}") for i in range(20_000))
+    app = RelplanApp(replace(plan, items=many), today=DEMO_TODAY)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("2", "G")
+        screen = app.screen
+        assert isinstance(screen, ItemsScreen)
+        lst = screen.query_one(ItemList)
+        assert lst.current is not None and lst.current.id == "bulk#19999"
+        assert len(lst._strips) <= 2 * lst.size.height + 2
+        await pilot.press("o", "o")  # sort by title
+        assert screen.rows.sort_column == "title"
+        assert lst.current is not None and lst.current.id == "bulk#19999"  # cursor kept its item
