@@ -105,6 +105,7 @@ def git_evidence(
     *,
     upstream: str | None = None,
     strict: bool = False,
+    patch_id: bool = True,
 ) -> Evidence:
     """Scan ``targets`` of ``repo`` and join the result into the plan's items.
 
@@ -116,6 +117,7 @@ def git_evidence(
         upstream or repo.default_branch(),
         targets,
         strict=strict,
+        patch_id=patch_id,
         tracker=tracker_requests(plan),
     )
     ev = Evidence(result)

@@ -12,7 +12,9 @@ from pathlib import Path
 from gitrepos import GitRepo, Stable, snapshot
 from test_git_history import xen_history
 
-from planner.planfile import load_plan
+from planner.model import BackportState, Item, Kind, Plan
+from planner.planfile import load_plan, save_plan
+from planner.policy import Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -133,3 +135,55 @@ def test_init_json_report_dry_run(make_repo: Callable[[str], GitRepo], tmp_path:
     assert report["point_gaps"]["median_weeks"] == 11.0
     assert report["suggested_policy"]["release_every_weeks"] == 6
     assert report["plan"] is None and not (tmp_path / "relplan.toml").exists()
+
+
+def test_conflicts_between_plan_and_git(stable: Stable, tmp_path: Path) -> None:
+    done, required = BackportState.DONE, BackportState.REQUIRED
+    items = (
+        Item(
+            "xen#1",
+            "fix A",
+            Kind.BUG,
+            fix_commits=(stable.fix_a[:12],),
+            backports={"4.1": done, "4.2": required},
+        ),
+        Item(
+            "xen#2", "fix the fix", Kind.BUG, fix_commits=(stable.fix_fix,), backports={"4.1": done}
+        ),
+    )
+    plan_path = tmp_path / "xen.toml"
+    save_plan(Plan("xen", Policy(), (), items), [], plan_path, None)
+    proc = relplan(
+        tmp_path,
+        "backports",
+        "--plan",
+        str(plan_path),
+        "--repo",
+        str(stable.repo.path),
+        "--branch",
+        "stable-4.1",
+        "--branch",
+        "stable-4.2",
+        "--conflicts",
+        "--format",
+        "json",
+    )
+    assert proc.returncode == 0, proc.stderr
+    got = {(c["item"], c["series"]): c for c in json.loads(proc.stdout)}
+    assert set(got) == {("xen#1", "4.2"), ("xen#2", "4.1")}
+    assert got[("xen#2", "4.1")]["git"] == "required"
+    assert "git finds no pick on stable-4.1" in got[("xen#2", "4.1")]["message"]
+    table = relplan(
+        tmp_path,
+        "backports",
+        "--plan",
+        str(plan_path),
+        "--repo",
+        str(stable.repo.path),
+        "--branch",
+        "stable-4.1",
+        "--conflicts",
+    )
+    assert table.stdout.splitlines() == [
+        "xen#2  4.1  tracker says DONE for 4.1, git finds no pick on stable-4.1"
+    ]

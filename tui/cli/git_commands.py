@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.backports import BackportRow, BranchTarget, ScanResult
     from planner.git.history import History
+    from planner.git.join import Conflict
     from planner.git.repo import Repo
+    from planner.model import Plan
+    from tui.cli.context import Context
 
 EXIT_OK = 0
 
@@ -56,6 +59,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="report unparsable backport marks as warnings instead of failing",
     )
     p.add_argument("--no-patch-id", action="store_true", help="skip matching unmarked picks")
+    p.add_argument(
+        "--conflicts",
+        action="store_true",
+        help="list where the plan's tracker backport fields and git disagree",
+    )
     p.set_defaults(run=run_backports)
 
     i = subparsers.add_parser(
@@ -90,36 +98,84 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def run_backports(args: argparse.Namespace) -> int:
-    """``relplan backports``: rows per branch, missing first, as a table or JSON."""
-    from planner.git.backports import scan
+    """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
+    conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
+    from planner.git.join import git_evidence
     from planner.git.repo import Repo
 
     config = _config(args)
     repo = Repo(args.repo or config.git.repo or ".")
     pattern = args.branch_pattern or config.git.branch_pattern
     upstream = args.upstream or config.git.upstream or repo.default_branch()
-    targets = _targets(args, repo, pattern)
-    result = scan(repo, upstream, targets, strict=not args.lenient, patch_id=not args.no_patch_id)
-    for warning in result.warnings:
+    ctx = _context(args) if args.conflicts or not args.branch else None
+    targets = _targets(args, repo, pattern, ctx)
+    plan = ctx.plan if ctx is not None and not ctx.is_demo else _empty_plan()
+    ev = git_evidence(
+        plan,
+        repo,
+        targets,
+        upstream=upstream,
+        strict=not args.lenient,
+        patch_id=not args.no_patch_id,
+    )
+    for warning in ev.scan.warnings:
         print(f"relplan: warning: {warning}", file=sys.stderr)
-    rows = [r for r in result.rows if r.state.is_pending or not args.missing]
+    if args.conflicts:
+        _emit(ev.conflicts, args.format)
+        return EXIT_OK
+    rows = [r for r in ev.scan.rows if r.state.is_pending or not args.missing]
     if args.format == "json":
         json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_backports(result, rows))
+        sys.stdout.write(render_backports(ev.scan, rows))
     return EXIT_OK
 
 
-def _targets(args: argparse.Namespace, repo: Repo, pattern: str | None) -> list[BranchTarget]:
+def _context(args: argparse.Namespace) -> Context:
+    from tui.cli.context import load_context
+
+    return load_context(args)
+
+
+def _empty_plan() -> Plan:
+    from planner.model import Plan
+    from planner.policy import Policy
+
+    return Plan("git", Policy())
+
+
+def _emit(conflicts: list[Conflict], fmt: str) -> None:
+    if fmt == "json":
+        keys = ("item", "series", "branch", "tracker", "git", "message")
+        data = [
+            {
+                k: (str(v) if v is not None else None)
+                for k, v in zip(
+                    keys, (c.item, c.series, c.branch, c.tracker, c.git, c.message), strict=True
+                )
+            }
+            for c in conflicts
+        ]
+        json.dump(data, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not conflicts:
+        print("tracker and git agree on every fix commit of the plan")
+    for c in conflicts:
+        print(f"{c.item}  {c.series}  {c.message}")
+
+
+def _targets(
+    args: argparse.Namespace, repo: Repo, pattern: str | None, ctx: Context | None
+) -> list[BranchTarget]:
     from planner.git.backports import BranchTarget, series_from_branch
 
     if args.branch:
         return [BranchTarget(b, series_from_branch(b, pattern)) for b in args.branch]
     from planner.git.join import maintained_targets
-    from tui.cli.context import load_context
 
-    ctx = load_context(args)
+    assert ctx is not None
     wanted = maintained_targets(ctx.plan, ctx.train(), ctx.today, pattern)
     found = [t for t in wanted if repo.has_ref(t.name)]
     if not found:
