@@ -8,7 +8,7 @@ operation from :mod:`planner.ops` on the view's selection and records it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -48,7 +48,15 @@ def _commands() -> type:
 
 
 class RelplanApp(SavingMixin, App[None]):
-    """Timeline, items, release and backport views over one plan."""
+    """Timeline, items, release and backport views over one plan.
+
+    Tracker sync plugs in through ``sync_handler`` (run by the ``s`` key as an
+    exclusive worker), which reports progress with :meth:`set_sync_status` or by
+    posting :class:`~tui.messages.SyncStatus`, and hands the merged plan to
+    :meth:`apply_synced` (one undoable change).
+    """
+
+    sync_handler: Callable[[RelplanApp], Awaitable[None]] | None = None
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
@@ -76,6 +84,8 @@ class RelplanApp(SavingMixin, App[None]):
         Binding("left_square_bracket", "prev", "Prev rel", show=False, id="prev_release",
                 tooltip="Move to the previous release that can take it"),
         Binding("t", "target", "Target", show=False, id="target"),
+        Binding("s", "sync", "Sync", show=False, id="sync",
+                tooltip="Pull items from the trackers in the config"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -222,6 +232,17 @@ class RelplanApp(SavingMixin, App[None]):
 
     def on_sync_status(self, message: SyncStatus) -> None:
         self.set_sync_status(message.text)
+
+    def action_sync(self) -> None:
+        handler = self.sync_handler
+        if handler is None:
+            self.set_sync_status("sync: not set up here; run `relplan sync` in a shell")
+            return
+        self.run_worker(handler(self), group="sync", exclusive=True, exit_on_error=False)
+
+    def apply_synced(self, plan: Plan, description: str = "synced from the trackers") -> None:
+        """Make a plan merged from the trackers current (undoable like any edit)."""
+        self.apply(ops.Change(plan, description, ("*",)))
 
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:

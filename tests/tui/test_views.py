@@ -114,3 +114,24 @@ async def test_command_palette_goes_to_a_release(demo_app: RelplanApp) -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(demo_app.screen, ReleaseScreen) and demo_app.screen.version == "4.1.0"
+
+
+async def test_sync_key_runs_the_hook_and_applies_its_plan(demo_app: RelplanApp) -> None:
+    from dataclasses import replace
+
+    async def fake_tracker_sync(app: RelplanApp) -> None:
+        app.post_message(SyncStatus("sync demo: 1 item updated"))
+        remus = app.plan.item("demo#remus")
+        assert remus is not None
+        items = [replace(it, title="Remus HA") if it is remus else it for it in app.plan.items]
+        app.apply_synced(app.plan.with_items(items))
+
+    demo_app.sync_handler = fake_tracker_sync
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("s")
+        await demo_app.workers.wait_for_complete()
+        await pilot.pause()
+        assert demo_app.plan.item("demo#remus").title == "Remus HA"  # type: ignore[union-attr]
+        assert demo_app.sync_text == "sync demo: 1 item updated"
+        await pilot.press("u")
+        assert demo_app.plan.item("demo#remus").title.startswith("Fault")  # type: ignore[union-attr]
