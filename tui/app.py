@@ -47,7 +47,7 @@ def _commands() -> type:
     return RelplanCommands
 
 
-class RelplanApp(SavingMixin, App[None]):
+class RelplanApp(SavingMixin):
     """Timeline, items, release and backport views over one plan.
 
     Tracker sync plugs in through ``sync_handler`` (run by the ``s`` key as an

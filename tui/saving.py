@@ -11,19 +11,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual.app import App
+
 from planner import ops
 from planner.errors import PlanChangedOnDisk, RelplanError
-
-if TYPE_CHECKING:
-    from tui.app import RelplanApp
-
-    _Base = RelplanApp
-else:
-    _Base = object
+from planner.model import Plan, Release
 
 
-class SavingMixin(_Base):
+class SavingMixin(App[None]):
     """Save, save-as, export, reload/merge and quit for :class:`tui.app.RelplanApp`."""
+
+    history: ops.History
+    path: Path | None
+    fingerprint: str | None
+    is_demo: bool
+    loaded_plan: Plan
+
+    if TYPE_CHECKING:  # provided by RelplanApp
+
+        @property
+        def plan(self) -> Plan: ...
+
+        @property
+        def train(self) -> list[Release]: ...
+
+        def set_status(self, text: str) -> None: ...
+
+        def plan_changed(self, description: str) -> None: ...
 
     def action_save(self) -> None:
         from tui.screens.dialogs import PathScreen

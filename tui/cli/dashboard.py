@@ -23,8 +23,8 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
     try:
         from tui.cli.context import load_context
     except ImportError:
-        load_context = None
-    if load_context is not None:
+        return _fallback_app(args)
+    else:
         ctx = load_context(args)
         keymap = getattr(ctx.config, "keymap", None) if ctx.config is not None else None
         return RelplanApp(
@@ -35,7 +35,6 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
             is_demo=ctx.is_demo,
             keymap=keymap,
         )
-    return _fallback_app(args)
 
 
 def _fallback_app(args: argparse.Namespace) -> RelplanApp:

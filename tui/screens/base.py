@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from planner.model import Item
+from planner.model import Item, Plan
 
 if TYPE_CHECKING:
     from tui.app import RelplanApp
@@ -50,7 +50,7 @@ class ViewScreen(Screen[None]):
         yield from ()
 
     def on_mount(self) -> None:
-        self._shown = None
+        self._shown: Plan | None = None
         self.refresh_chrome()
         self.show_plan()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -58,11 +59,10 @@ class ConfirmScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Static(self.question)
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        if key in self.keys:
+    def on_key(self, event: events.Key) -> None:
+        if event.key in self.keys:
             event.stop()
-            self.dismiss(key)
+            self.dismiss(event.key)
 
     def action_answer(self, key: str) -> None:
         self.dismiss(key or None)

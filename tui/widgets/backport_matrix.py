@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,7 +24,7 @@ MUTED = Style(color="#6a6a6a")
 class BackportMatrix(ScrollView, can_focus=True):
     """Fixes x branches; move with arrows or hjkl, ``B``/enter sets the state of a cell."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "move(1, 0)", "Down", show=False, id="matrix_down"),
         Binding("k,up", "move(-1, 0)", "Up", show=False, id="matrix_up"),
         Binding("h,left", "move(0, -1)", "Left", show=False, id="matrix_left"),

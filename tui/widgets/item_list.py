@@ -9,6 +9,7 @@ carry a dot and form the selection that bulk actions apply to.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -102,7 +103,7 @@ class ItemHeader(Static):
 class ItemList(ScrollView, can_focus=True):
     """Items from an :class:`ItemRows`, one per line, with a cursor and marks."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="list_down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="list_up"),
         Binding("g,home", "jump(0)", "Top", show=False, id="list_top"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.segment import Segment
 from rich.style import Style
@@ -73,7 +74,7 @@ def week_cell(release: Release, start: dt.date) -> tuple[str, Phase | None]:
 class Timeline(ScrollView, can_focus=True):
     """Releases on a week scale; ``h``/``l`` scroll time, ``.`` jumps to today."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="timeline_down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="timeline_up"),
         Binding("g,home", "jump(0)", "First", show=False, id="timeline_first"),
