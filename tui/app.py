@@ -194,6 +194,17 @@ class RelplanApp(SavingMixin):
         self.action_view("items")
         self.call_after_refresh(self._apply_preset, name)
 
+    def sort_items(self, column: str) -> None:
+        """Switch to the Items view sorted by a column."""
+        self.action_view("items")
+        self.call_after_refresh(self._apply_sort, column)
+
+    def _apply_sort(self, column: str) -> None:
+        from tui.screens.items import ItemsScreen
+
+        if isinstance(self.screen, ItemsScreen):
+            self.screen.sort_by(column)
+
     def _apply_preset(self, name: str) -> None:
         from tui.screens.items import ItemsScreen
 

@@ -32,10 +32,14 @@ class RelplanCommands(Provider):
                     f"{release.kind.value} release on {release.day}",
                 )
             )
-        from tui.widgets.item_rows import PRESETS
+        from tui.widgets.item_rows import COLUMNS, PRESETS
 
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))
+        for column in COLUMNS:
+            out.append(
+                (f"items: sort by {column}", partial(app.sort_items, column), "Items view")
+            )
         return out
 
     async def discover(self) -> Hits:

@@ -135,3 +135,23 @@ async def test_sync_key_runs_the_hook_and_applies_its_plan(demo_app: RelplanApp)
         assert demo_app.sync_text == "sync demo: 1 item updated"
         await pilot.press("u")
         assert demo_app.plan.item("demo#remus").title.startswith("Fault")  # type: ignore[union-attr]
+
+
+async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None:
+    from tui.screens.items import ItemsScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p", *"items: blockers")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = demo_app.screen
+        assert isinstance(screen, ItemsScreen) and screen.rows.preset == "blockers"
+        assert [screen.rows.item_at(i).id for i in range(len(screen.rows))] == [
+            "demo#pvhvm-migrate-hang"
+        ]
+        await pilot.press("ctrl+p", *"items: sort by priority")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.rows.sort_column == "priority"

@@ -31,6 +31,16 @@ TODAY_STYLE = Style(color="#e0e0e0", bold=True)
 RULER_STYLE = Style(color="#8a8a8a")
 
 
+_BAR_STYLES: dict[tuple[Phase, bool], Style] = {}
+
+
+def _bar_style(phase: Phase, today: bool) -> Style:
+    style = _BAR_STYLES.get((phase, today))
+    if style is None:
+        style = _BAR_STYLES[(phase, today)] = Style(color=PHASE_COLOURS[phase], underline=today)
+    return style
+
+
 def monday(day: dt.date) -> dt.date:
     """The Monday of the week holding ``day``."""
     return day - dt.timedelta(days=day.weekday())
@@ -209,6 +219,5 @@ class Timeline(ScrollView, can_focus=True):
             elif phase is None:
                 out.append(Segment(" "))
             else:
-                style = Style(color=PHASE_COLOURS[phase], underline=w == today_col)
-                out.append(Segment(ch, style))
+                out.append(Segment(ch, _bar_style(phase, w == today_col)))
         return list(Segment.simplify(out))
