@@ -155,3 +155,11 @@ async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None
         await pilot.press("enter")
         await pilot.pause()
         assert screen.rows.sort_column == "priority"
+
+
+async def test_keymap_with_an_unknown_id_says_so(demo_app: RelplanApp) -> None:
+    from planner.demo import DEMO_TODAY
+
+    app = RelplanApp(demo_app.plan, today=DEMO_TODAY, keymap={"acept": "A"})
+    async with app.run_test(size=SIZE):
+        assert "no binding with id 'acept' (did you mean 'accept'?)" in app.status_text
