@@ -19,6 +19,7 @@ from planner import ops
 from planner.calendar import build_train, phase_on
 from planner.laying import at_risk
 from planner.model import BackportState, Plan, Priority, Release, ReleaseKind
+from tui.keymap import binding_ids, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
@@ -27,41 +28,6 @@ from tui.screens.timeline import TimelineScreen
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
 }  # fmt: skip
-
-
-def binding_ids() -> set[str]:
-    """Every binding id a ``[keymap]`` table may remap."""
-    from tui.screens.backports import BackportsScreen
-    from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
-    from tui.screens.help import HelpScreen
-    from tui.screens.items import ItemsScreen
-    from tui.screens.release import ReleaseScreen
-    from tui.widgets.backport_matrix import BackportMatrix
-    from tui.widgets.item_list import ItemList
-    from tui.widgets.timeline import Timeline
-
-    owners: list[type] = [
-        RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
-        ChoiceScreen, ConfirmScreen, PathScreen, Timeline, ItemList, BackportMatrix,
-    ]  # fmt: skip
-    ids = set()
-    for owner in owners:
-        for binding in getattr(owner, "BINDINGS", []):
-            if isinstance(binding, Binding) and binding.id:
-                ids.add(binding.id)
-    return ids
-
-
-def keymap_warning(unknown: Sequence[str]) -> str:
-    """A status line naming keymap entries that match no binding, with a guess."""
-    import difflib
-
-    known = sorted(binding_ids())
-    parts = []
-    for name in unknown:
-        close = difflib.get_close_matches(name, known, n=1)
-        parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-    return "keymap: no binding with id " + ", ".join(parts) + "; see ? for ids"
 
 
 def _items_screen() -> ViewScreen:
