@@ -11,13 +11,16 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.calendar import phase_on
 from planner.laying import lay
-from planner.model import Release, ReleaseKind
+from planner.model import Plan, Release, ReleaseKind
 from planner.status import ReleaseStatus, all_status, release_status
 from tui.cli.context import Context, load_context
+
+if TYPE_CHECKING:
+    from planner.git.join import Conflict
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -39,6 +42,15 @@ def _emit(text: str) -> None:
 
 def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
+
+
+def _repo_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--repo",
+        metavar="PATH",
+        help="join backport states found in this git repository's history "
+        "(default: [git] repo of the config)",
+    )
 
 
 def _demo_banner(ctx: Context) -> None:
@@ -126,17 +138,47 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     ]
 
 
+def _git_repo(args: argparse.Namespace, ctx: Context) -> str | None:
+    repo = getattr(args, "repo", None) or ctx.config.git.repo
+    return str(repo) if repo else None
+
+
+def _laid_plan(args: argparse.Namespace, ctx: Context) -> tuple[Plan, list[Conflict]]:
+    """The plan laid on ``--today``, with git's backport evidence joined in when a repo is set."""
+    train = ctx.train()
+    plan = lay(ctx.plan, train, ctx.today)
+    repo = _git_repo(args, ctx)
+    if repo is None:
+        return plan, []
+    from planner.git.join import plan_evidence
+
+    git = ctx.config.git
+    evidence = plan_evidence(
+        plan, train, ctx.today, repo, upstream=git.upstream, pattern=git.branch_pattern
+    )
+    for warning in evidence.scan.warnings:
+        print(f"relplan: {warning}", file=sys.stderr)
+    return evidence.apply(plan), evidence.conflicts
+
+
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release or of every release."""
     ctx = load_context(args)
     train = ctx.train()
-    plan = lay(ctx.plan, train, ctx.today)
+    plan, conflicts = _laid_plan(args, ctx)
     if args.version:
         statuses = [release_status(plan, train, args.version, ctx.today)]
     else:
         statuses = all_status(plan, train, ctx.today)
     if args.format == "json":
-        _emit(json.dumps([status_to_json(s) for s in statuses], indent=2))
+        rows = []
+        for s in statuses:
+            row = status_to_json(s)
+            row["backport_conflicts"] = [
+                f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
+            ]
+            rows.append(row)
+        _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
@@ -144,6 +186,8 @@ def run_status(args: argparse.Namespace) -> int:
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
+    for c in conflicts:
+        _emit(f"tracker vs git: {c.item}: {c.message}")
     return EXIT_OK
 
 
@@ -156,7 +200,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     ctx = load_context(args)
     train = ctx.train()
-    plan = lay(ctx.plan, train, ctx.today)
+    plan, _ = _laid_plan(args, ctx)
     if args.format == "json":
         text = json.dumps(plan_to_json(plan, train, ctx.today), indent=2) + "\n"
     else:
@@ -211,12 +255,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
     p.add_argument("version", nargs="?", help="one release (default: all)")
+    _repo_arg(p)
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)
 
     p = sub.add_parser("export", parents=[common], help="write the release plan as TOML or JSON")
     _format_arg(p, ("toml", "json"))
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    _repo_arg(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser(
