@@ -128,10 +128,11 @@ class SavingMixin(App[None]):
         merged, conflicts = three_way(self.loaded_plan, self.plan, loaded.plan)
         self.history.record(ops.Change(merged, "merged the file on disk", ("*",)))
         self.loaded_plan, self.fingerprint = loaded.plan, loaded.fingerprint
+        self.plan_changed("merged the file on disk")
         assert self.path is not None
         if self.save_to(self.path, self.fingerprint):
-            note = f"; {len(conflicts)} conflict(s) kept ours" if conflicts else ""
-            self.plan_changed(f"merged the file on disk and saved{note}")
+            note = f"; {len(conflicts)} conflict(s): ours kept" if conflicts else ""
+            self.set_status(f"merged the file on disk and saved {self.path}{note}")
 
     def action_export(self) -> None:
         from tui.screens.dialogs import PathScreen
