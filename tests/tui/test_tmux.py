@@ -15,7 +15,10 @@ import pytest
 from planner.planfile import load_plan
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-RELPLAN = Path(sys.executable).with_name("relplan")
+ROOT = Path(__file__).resolve().parents[2]
+_SCRIPT = Path(sys.executable).with_name("relplan")
+# the installed console script, as in the README; else the same entry point as a module
+RELPLAN = str(_SCRIPT) if _SCRIPT.exists() else f"cd {ROOT} && {sys.executable} -m tui.cli"
 
 
 class Terminal:
@@ -56,7 +59,9 @@ class Terminal:
 @pytest.fixture
 def terminal(plan_file: Path) -> Iterator[Terminal]:
     # COLUMNS/LINES from the test runner would override the pane's real size
-    term = Terminal(f"env -u COLUMNS -u LINES {RELPLAN} --plan {plan_file} --today 2009-08-31")
+    term = Terminal(
+        f"unset COLUMNS LINES; {RELPLAN} --plan {plan_file} --today 2009-08-31"
+    )
     try:
         term.wait_for("4.0.0")
         yield term
