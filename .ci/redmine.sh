@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # A throwaway Redmine 5 (Debian packages) for relplan's integration tests and benchmark.
 #
-#   .ci/redmine.sh install              install redmine, redmine-sqlite, ruby-webrick (idempotent)
-#   .ci/redmine.sh start DIR [PORT]     fresh sqlite instance in DIR, server on 127.0.0.1:PORT
+#   .ci/redmine.sh install              install redmine, redmine-sqlite, ruby-webrick, puma
+#                                       (idempotent)
+#   .ci/redmine.sh start DIR [PORT]     fresh sqlite instance in DIR, server on 127.0.0.1:PORT:
+#                                       WEBrick (one process), or with REDMINE_WORKERS=N a
+#                                       puma cluster of N processes, as production Redmines run
 #   .ci/redmine.sh seed DIR [COUNT] [PROJECT]
 #                                       bulk-insert COUNT issues (tests/redmine/seed.rb);
 #                                       writes DIR/manifest-PROJECT.json
@@ -18,6 +21,7 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 REDMINE=/usr/share/redmine
 PACKAGES=(redmine redmine-sqlite ruby-webrick)
+EXTRA=(puma)  # only the benchmark's multi-process server needs it
 
 say() { echo "redmine.sh: $*" >&2; }
 
@@ -27,13 +31,13 @@ available() {
 }
 
 install() {
-    if available; then say "already installed"; return 0; fi
+    if available && command -v puma >/dev/null; then say "already installed"; return 0; fi
     debconf-set-selections <<'EOF'
 redmine redmine/instances/default/dbconfig-install boolean true
 redmine redmine/instances/default/database-type select sqlite3
 EOF
     apt-get update -q
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PACKAGES[@]}"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${PACKAGES[@]}" "${EXTRA[@]}"
 }
 
 instance_name() {  # one instance name per DIR, stable across calls
@@ -80,10 +84,15 @@ start() {
     available || { say "Redmine is not installed; run: $0 install"; exit 3; }
     make_instance "$dir"
     port="${port:-$(free_port)}"
+    local server=(ruby -rwebrick bin/rails server -u webrick -b 127.0.0.1 -p "$port"
+                  -P "$dir/instance/tmp/rails.pid")
+    if [[ "${REDMINE_WORKERS:-0}" -gt 0 ]] && command -v puma >/dev/null; then
+        server=(puma -w "$REDMINE_WORKERS" -t 1:4 --preload -e production
+                -b "tcp://127.0.0.1:$port" config.ru)
+    fi
     # exec all the way down, so $! is the server itself (setsid: no ctrl+c from our terminal)
     (cd "$REDMINE" && exec env REDMINE_INSTANCE="$(instance_name "$dir")" RAILS_ENV=production \
-        setsid ruby -rwebrick bin/rails server -u webrick -b 127.0.0.1 -p "$port" \
-        -P "$dir/instance/tmp/rails.pid") > "$dir/server.log" 2>&1 < /dev/null &
+        setsid "${server[@]}") > "$dir/server.log" 2>&1 < /dev/null &
     echo $! > "$dir/server.pid"
     echo "http://127.0.0.1:$port" > "$dir/url"
     for _ in $(seq 1 120); do
