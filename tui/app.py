@@ -113,7 +113,11 @@ class RelplanApp(SavingMixin):
         self.fingerprint = fingerprint
         self.is_demo = is_demo
         self.loaded_plan = plan
-        self.status_text = "demo plan: edits are never written back" if is_demo else ""
+        self.status_text = (
+            "the embedded demo is never overwritten; ctrl+s saves a copy where you say"
+            if is_demo
+            else ""
+        )
         self.sync_text = ""
         self._keymap_config = dict(keymap or {})
         self._train_for: tuple[object, object] | None = None
@@ -137,10 +141,11 @@ class RelplanApp(SavingMixin):
     @property
     def train(self) -> list[Release]:
         """The release train of the current plan (rebuilt when releases or policy change)."""
-        key = (self.plan.releases, self.plan.policy)
-        if self._train_for != key:
-            self._train = build_train(self.plan, self.today)
-            self._train_for = key
+        plan = self.plan
+        known = self._train_for
+        if known is None or known[0] is not plan.releases or known[1] is not plan.policy:
+            self._train = build_train(plan, self.today)
+            self._train_for = (plan.releases, plan.policy)
         return self._train
 
     @property
@@ -167,9 +172,12 @@ class RelplanApp(SavingMixin):
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
+        from rich.markup import escape
+
         where = "DEMO (never written)" if self.is_demo else str(self.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if self.history.dirty else ""
-        return f"[b]relplan[/b] · {self.plan.name} · as of {self.today} · {view} · {where}{dirty}"
+        name, where = escape(self.plan.name), escape(where)
+        return f"[b]relplan[/b] · {name} · as of {self.today} · {view} · {where}{dirty}"
 
     # -- views ---------------------------------------------------------------------------
     @property

@@ -41,8 +41,9 @@ class ViewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield TitleLine(id="title")
         yield from self.compose_body()
-        yield StatusLine(id="status")
-        yield SyncLine(self.relplan.sync_text, id="sync")
+        # status texts carry user data (paths, ids, tracker messages): no markup
+        yield StatusLine(id="status", markup=False)
+        yield SyncLine(self.relplan.sync_text, id="sync", markup=False)
         yield Footer()
 
     def compose_body(self) -> ComposeResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -31,14 +32,13 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
             f"(in {status.days_to_next} days)"
         )
     lines.append("milestones: " + "  ".join(f"{n} {d}" for n, d in release.milestones()))
+    blockers = escape(", ".join(status.blockers_open)) or "none"
+    late = escape(", ".join(status.features_open_after_freeze)) or "none"
     lines.append(
-        f"items: {status.items_done}/{status.items_total} done   "
-        f"open blockers: {', '.join(status.blockers_open) or 'none'}"
+        f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
-    lines.append(
-        "features open after freeze: " + (", ".join(status.features_open_after_freeze) or "none")
-    )
-    lines.extend(f"  · {reason}" for reason in status.reasons)
+    lines.append(f"features open after freeze: {late}")
+    lines.extend(f"  · {escape(reason)}" for reason in status.reasons)
     return "\n".join(lines)
 
 
