@@ -125,3 +125,13 @@ async def test_the_list_redraws_after_an_edit(
         await pilot.pause()
         row = next(line for line in text_of(demo_app).splitlines() if "demo#remus" in line)
         assert "4.1.0" in row and "moved demo#remus 4.0.0 -> 4.1.0" in text_of(demo_app)
+
+
+async def test_escape_clears_marks_when_there_is_no_filter(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "space", "space")
+        screen = demo_app.screen
+        assert isinstance(screen, ItemsScreen) and len(screen.item_list.marked) == 2
+        await pilot.press("escape")
+        assert not screen.item_list.marked
+        assert screen.selection() == {screen.item_list.current.id}  # type: ignore[union-attr]

@@ -24,7 +24,8 @@ class ItemsScreen(ViewScreen):
         # priority: keys typed right after "/" must reach the box, not the list
         Binding("slash", "focus_filter", "Filter", id="items_filter", tooltip="Filter by text",
                 priority=True),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="items_clear_filter"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="items_clear_filter",
+                tooltip="Clear the filter; with no filter, clear the marks"),
         Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
         Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
         Binding("o", "sort(1)", "Sort", id="items_sort_next", tooltip="Sort by the next column"),
@@ -80,6 +81,9 @@ class ItemsScreen(ViewScreen):
 
     def action_clear_filter(self) -> None:
         box = self.query_one("#filter", Input)
+        if not box.value and not box.has_focus and self.item_list.marked:
+            self.clear_marks()
+            return
         box.value = ""
         self._filter("")
         self.set_focus(self.item_list)
