@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.pilot import Pilot
+
 from planner.model import BackportState
 from tui.app import RelplanApp
 from tui.messages import SyncStatus
@@ -107,12 +109,25 @@ async def test_sync_status_line(demo_app: RelplanApp, screen_text: Text) -> None
         assert "sync ruby: 120/400 issues" in screen_text(demo_app)
 
 
+async def run_command(pilot: Pilot[None], app: RelplanApp, name: str) -> None:
+    """Open the palette, type ``name``, wait until it is the first hit, run it."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p", *name)
+    for _ in range(200):  # searches run in the background: wait for the hit, not a fixed time
+        await pilot.pause()
+        hits = app.screen.query(CommandList)
+        if hits and hits.first().option_count:
+            first = hits.first().get_option_at_index(0)
+            if name in str(first.prompt):
+                break
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_command_palette_goes_to_a_release(demo_app: RelplanApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"go to release 4.1.0")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, demo_app, "go to release 4.1.0")
         assert isinstance(demo_app.screen, ReleaseScreen) and demo_app.screen.version == "4.1.0"
 
 
@@ -141,19 +156,13 @@ async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None
     from tui.screens.items import ItemsScreen
 
     async with demo_app.run_test(size=SIZE) as pilot:
-        await pilot.press("ctrl+p", *"items: blockers")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, demo_app, "items: blockers")
         screen = demo_app.screen
         assert isinstance(screen, ItemsScreen) and screen.rows.preset == "blockers"
         assert [screen.rows.item_at(i).id for i in range(len(screen.rows))] == [
             "demo#pvhvm-migrate-hang"
         ]
-        await pilot.press("ctrl+p", *"items: sort by priority")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_command(pilot, demo_app, "items: sort by priority")
         assert screen.rows.sort_column == "priority"
 
 
