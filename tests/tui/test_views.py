@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from planner.model import BackportState
@@ -172,3 +174,24 @@ async def test_keymap_with_an_unknown_id_says_so(demo_app: RelplanApp) -> None:
     app = RelplanApp(demo_app.plan, today=DEMO_TODAY, keymap={"acept": "A"})
     async with app.run_test(size=SIZE):
         assert "no binding with id 'acept' (did you mean 'accept'?)" in app.status_text
+
+
+def test_dashboard_builds_the_app_from_the_command_line(
+    plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import argparse
+    import datetime as dt
+
+    from tui.cli.dashboard import build_app
+
+    config = tmp_path / "relplan-config.toml"
+    config.write_text('[keymap]\naccept = "A"\n')
+    args = argparse.Namespace(plan=str(plan_file), config=str(config), today="2009-09-15")
+    app = build_app(args)
+    assert app.path == plan_file and not app.is_demo and app.fingerprint
+    assert app.today == dt.date(2009, 9, 15) and app._keymap_config == {"accept": "A"}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.chdir(empty)  # no ./relplan.toml here: the demo
+    demo = build_app(argparse.Namespace(plan=None, config=None, today=None))
+    assert demo.is_demo and demo.today == dt.date(2009, 8, 31)
