@@ -87,7 +87,7 @@ start() {
     local server=(ruby -rwebrick bin/rails server -u webrick -b 127.0.0.1 -p "$port"
                   -P "$dir/instance/tmp/rails.pid")
     if [[ "${REDMINE_WORKERS:-0}" -gt 0 ]] && command -v puma >/dev/null; then
-        server=(puma -w "$REDMINE_WORKERS" -t 1:4 --preload -e production
+        server=(puma -w "$REDMINE_WORKERS" -t "1:${REDMINE_THREADS:-4}" --preload -e production
                 -b "tcp://127.0.0.1:$port" config.ru)
     fi
     # exec all the way down, so $! is the server itself (setsid: no ctrl+c from our terminal)

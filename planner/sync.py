@@ -30,13 +30,16 @@ import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from planner.cache import Cache, CachedConflict
+from planner.cache import Cache, CachedConflict, SourceStatus
 from planner.errors import Problem
 from planner.merge import DATA_FIELDS, ImportedItem, merge_items
 from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
 from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
+
+if TYPE_CHECKING:
+    from planner.config import Config
 
 TRIAGE = ("target", "state", "priority", "blocker")
 _DEFAULT = Item(id="", title="")
@@ -312,3 +315,29 @@ def run_sync(
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
     write_sync(result, cache, save, now=now)
     return result
+
+
+def sync_from_config(
+    plan: Plan, config: Config, save: Callable[[Plan], None], *, source: str | None = None,
+    full: bool = False, reporter: Reporter | None = None,
+) -> SyncResult:
+    """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
+
+    ``save(plan)`` must write the plan atomically (raise to abort: the cache then
+    stays as it was). Blocking: from the dashboard run it in a thread worker and
+    forward the reporter's callbacks with ``app.call_from_thread``.
+    """
+    from planner.sources.base import parse_sources
+
+    sources = parse_sources(config.source_tables, lines=config.source_lines,
+                            file=str(config.path) if config.path else None)
+    chosen = select_sources(sources, source)
+    with Cache.open(config.cache_dir) as cache:
+        return run_sync(plan, chosen, cache, save, full=full, reporter=reporter,
+                        base_dir=config.path.parent if config.path else None)
+
+
+def last_syncs(config: Config) -> list[SourceStatus]:
+    """When each source last synced, with counts and open conflicts (for a status line)."""
+    with Cache.open(config.cache_dir) as cache:
+        return cache.statuses()

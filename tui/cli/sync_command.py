@@ -34,28 +34,22 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_sync_command(args: argparse.Namespace) -> int:
     """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
-    from planner.cache import Cache
     from planner.calendar import build_train
     from planner.model import Plan
     from planner.planfile import save_plan
-    from planner.sources.base import Reporter, parse_sources
-    from planner.sync import run_sync, select_sources
+    from planner.sources.base import Reporter
+    from planner.sync import sync_from_config
     from tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
-    config = ctx.config
-    sources = parse_sources(config.source_tables, lines=config.source_lines,
-                            file=str(config.path) if config.path else None)
-    chosen = select_sources(sources, args.source)
 
     def save(plan: Plan) -> None:
         save_plan(plan, build_train(plan, ctx.today), path, ctx.fingerprint)
 
     reporter = Reporter(status=_status_printer(args.quiet))
-    with Cache.open(config.cache_dir) as cache:
-        result = run_sync(ctx.plan, chosen, cache, save, full=args.full, reporter=reporter,
-                          base_dir=config.path.parent if config.path else None)
+    result = sync_from_config(ctx.plan, ctx.config, save, source=args.source, full=args.full,
+                              reporter=reporter)
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
     if not args.quiet:
