@@ -268,7 +268,7 @@ def _merge_file(
 
 
 def write_sync(result: SyncResult, cache: Cache, save: Callable[[Plan], None],
-               *, now: dt.datetime) -> None:
+               *, now: dt.datetime, always_save: bool = False) -> None:
     """Record the sync in the cache and save the plan: both, or (on any failure) neither.
 
     The cache transaction stays open while ``save`` writes the plan, and is
@@ -283,7 +283,7 @@ def write_sync(result: SyncResult, cache: Cache, save: Callable[[Plan], None],
             staged.put_source(name, f.identity, res.cursor, synced_at=now,
                               changed=outcome.changed, requests=res.requests,
                               warnings=len(res.warnings))
-        if result.plan_changed:
+        if result.plan_changed or always_save:
             save(result.plan)
         staged.commit()
 
@@ -301,31 +301,34 @@ def run_sync(
     now: dt.datetime | None = None,
     base_dir: Path | None = None,
     http_options: Mapping[str, Any] | None = None,
+    always_save: bool = False,
 ) -> SyncResult:
     """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run).
 
     Runs its own event loop; from async code (a Textual worker) call
     :func:`fetch_sources`, :func:`merge_fetched` and :func:`write_sync` instead.
-    ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``).
+    ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``);
+    ``always_save`` saves even an unchanged plan (a plan file that does not exist yet).
     """
     fetched = asyncio.run(fetch_sources(sources, cache, full=full, env=env, transport=transport,
                                         reporter=reporter, http_options=http_options))
     now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
-    write_sync(result, cache, save, now=now)
+    write_sync(result, cache, save, now=now, always_save=always_save)
     return result
 
 
 def sync_from_config(
     plan: Plan, config: Config, save: Callable[[Plan], None], *, source: str | None = None,
-    full: bool = False, reporter: Reporter | None = None,
+    full: bool = False, reporter: Reporter | None = None, create: bool = False,
 ) -> SyncResult:
     """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
 
     ``save(plan)`` must write the plan atomically (raise to abort: the cache then
-    stays as it was). Blocking: from the dashboard run it in a thread worker and
-    forward the reporter's callbacks with ``app.call_from_thread``.
+    stays as it was); with ``create`` it is called even when nothing changed.
+    Blocking: from the dashboard run it in a thread worker and forward the
+    reporter's callbacks with ``app.call_from_thread``.
     """
     from planner.sources.base import parse_sources
 
@@ -334,7 +337,8 @@ def sync_from_config(
     chosen = select_sources(sources, source)
     with Cache.open(config.cache_dir) as cache:
         return run_sync(plan, chosen, cache, save, full=full, reporter=reporter,
-                        base_dir=config.path.parent if config.path else None)
+                        base_dir=config.path.parent if config.path else None,
+                        always_save=create)
 
 
 def last_syncs(config: Config) -> list[SourceStatus]:

@@ -137,3 +137,14 @@ def test_cache_dir_honours_xdg(tmp_path: Path) -> None:
     assert default_cache_dir({"XDG_CACHE_HOME": str(tmp_path)}) == tmp_path / "relplan"
     assert default_cache_dir({"XDG_CACHE_HOME": "relative"}) == Path.home() / ".cache/relplan"
     assert default_cache_dir({}) == Path.home() / ".cache" / "relplan"
+
+
+def test_an_unchanged_result_is_saved_only_when_asked(tmp_path: Path) -> None:
+    result = merge_fetched(Plan("p", Policy()), [_fetched([])], now=NOW)
+    assert not result.plan_changed
+    saved: list[Plan] = []
+    with Cache.open(tmp_path) as cache:
+        write_sync(result, cache, saved.append, now=NOW)
+        assert saved == []
+        write_sync(result, cache, saved.append, now=NOW, always_save=True)
+    assert saved == [result.plan]

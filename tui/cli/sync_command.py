@@ -48,12 +48,13 @@ def run_sync_command(args: argparse.Namespace) -> int:
         save_plan(plan, build_train(plan, ctx.today), path, ctx.fingerprint)
 
     reporter = Reporter(status=_status_printer(args.quiet))
+    create = not path.exists()
     result = sync_from_config(ctx.plan, ctx.config, save, source=args.source, full=args.full,
-                              reporter=reporter)
+                              reporter=reporter, create=create)
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
     if not args.quiet:
-        print(f"wrote {path}" if result.plan_changed else f"{path}: no changes")
+        print(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
     return EXIT_OK
 
 
