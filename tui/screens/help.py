@@ -21,6 +21,8 @@ def key_lines(
         binding = active.binding
         if binding.system or not binding.description:
             continue
+        if binding.id is None and binding.action.startswith(("scroll_", "page_")):
+            continue  # the scroll container's own keys; the lists bind their own
         what = (binding.description, active.tooltip or binding.tooltip)
         by_action.setdefault(what, []).append(display(binding.with_key(key)))
         ids[what] = binding.id or binding.action

@@ -58,7 +58,7 @@ class ItemsScreen(ViewScreen):
         self._redraw_labels()
 
     def _redraw_labels(self) -> None:
-        width = self.item_list.size.width or self.size.width
+        width = self.item_list.row_width or self.size.width
         self.query_one(ItemHeader).show(width, self.rows.sort_column, self.rows.reverse)
         parts = []
         for name in PRESET_NAMES:
@@ -68,7 +68,7 @@ class ItemsScreen(ViewScreen):
         extra = f", {marked} marked" if marked else ""
         self.query_one("#presets", Static).update("".join(parts) + count + extra)
 
-    def on_resize(self) -> None:
+    def on_item_list_resized(self) -> None:
         self._redraw_labels()
 
     # -- filter ------------------------------------------------------------------

@@ -73,7 +73,7 @@ class ReleaseScreen(ViewScreen):
         keep = items.current
         self.rows.set_items(mine, at_risk=lambda: app.at_risk_ids, release_order=app.release_order)
         items.reload(keep.id if keep else None)
-        self.query_one(ItemHeader).show(items.size.width or self.size.width, None, False)
+        self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
         series = list(status.backports) or app.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
         self.query_one(BackportMatrix).show(fixes, series)
@@ -86,6 +86,9 @@ class ReleaseScreen(ViewScreen):
 
     def current_release(self) -> str | None:
         return self.version
+
+    def on_item_list_resized(self, event: ItemList.Resized) -> None:
+        self.query_one(ItemHeader).show(event.width, None, False)
 
     def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
         self.relplan.action_backport_cell(event.item_id, event.series)

@@ -34,7 +34,7 @@ class BackportMatrix(ScrollView, can_focus=True):
     ]  # fmt: skip
     COMPONENT_CLASSES = {"matrix--cursor"}
     DEFAULT_CSS = """
-    BackportMatrix { height: 1fr; }
+    BackportMatrix { height: 1fr; overflow-x: hidden; }
     BackportMatrix > .matrix--cursor { background: $primary 60%; }
     """
 

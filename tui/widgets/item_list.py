@@ -115,7 +115,7 @@ class ItemList(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"item-list--cursor"}
     DEFAULT_CSS = """
-    ItemList { height: 1fr; }
+    ItemList { height: 1fr; overflow-x: hidden; }
     ItemList > .item-list--cursor { background: $primary 40%; }
     ItemList:focus > .item-list--cursor { background: $primary 70%; }
     """
@@ -134,6 +134,13 @@ class ItemList(ScrollView, can_focus=True):
 
     class Marked(Message):
         """The set of marked items changed."""
+
+    class Resized(Message):
+        """The list's drawing width changed (headings must follow)."""
+
+        def __init__(self, width: int) -> None:
+            self.width = width
+            super().__init__()
 
     class Opened(Message):
         """Enter was pressed on an item."""
@@ -171,10 +178,15 @@ class ItemList(ScrollView, can_focus=True):
             return None
         return self.rows.item_at(min(self.cursor, len(self.rows) - 1))
 
+    @property
+    def row_width(self) -> int:
+        """Cells available for a row (the widget minus its scrollbar)."""
+        return self.scrollable_content_region.width or self.size.width
+
     def reload(self, keep: str | None = None) -> None:
         """The rows changed (items, sort or filter): resize and keep the cursor on ``keep``."""
         row = self.rows.row_of(keep) if keep is not None else None
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.virtual_size = Size(self.row_width, len(self.rows))
         self._move_to(row if row is not None else min(self.cursor, max(0, len(self.rows) - 1)))
         self.refresh()
 
@@ -211,12 +223,13 @@ class ItemList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows))
+        self.virtual_size = Size(self.row_width, len(self.rows))
+        self.post_message(self.Resized(self.row_width))
 
     # -- rendering -------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        width = self.size.width
+        width = self.row_width
         if self._styles is None:
             base = self.rich_style
             self._styles = (base, base + self.get_component_rich_style("item-list--cursor"))

@@ -99,7 +99,7 @@ class Timeline(ScrollView, can_focus=True):
     ]  # fmt: skip
     COMPONENT_CLASSES = {"timeline--cursor"}
     DEFAULT_CSS = """
-    Timeline { height: 1fr; }
+    Timeline { height: 1fr; overflow-x: hidden; }
     Timeline > .timeline--cursor { background: $primary 35%; }
     """
 
