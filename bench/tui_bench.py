@@ -196,6 +196,18 @@ async def items_bench(plan) -> None:  # type: ignore[no-untyped-def]
         t0 = send_key(app, "escape")
         await probe.next_frame(t0)
 
+        from tui.screens.backports import BackportsScreen
+
+        t0 = send_key(app, "3")
+        while not isinstance(app.screen, BackportsScreen):
+            await asyncio.sleep(0)
+        t1 = await probe.next_frame(t0)
+        await settle(pilot)
+        fixes = len(app.screen.query_one("#matrix").fixes)
+        times = await press_series(app, probe, "j", 60)
+        print(f"Backports view, {fixes:,} fixes: key 3 -> frame {(t1 - t0) * 1000:.0f} ms; "
+              f"keypress j p95 {pct(times, .95):.1f} ms")
+
 
 FIRST_FRAME = r"""
 import sys, time
