@@ -170,24 +170,26 @@ def cache_figures(work: Path, n: int = 100_000) -> None:
     size = (folder / "cache.sqlite3").stat().st_size / 1e6
     print(f"cache of {n:,} items written in {time.perf_counter() - t:.1f} s ({size:.0f} MB)")
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", OPEN.format(root=str(ROOT), cache=str(folder))],
-                         capture_output=True, text=True, timeout=120)
-    wall = time.perf_counter() - start
+    proc = subprocess.Popen([sys.executable, "-c", OPEN.format(root=str(ROOT), cache=str(folder))],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     figures: dict[str, Any] = {}
-    for line in out.stdout.splitlines():
+    assert proc.stdout is not None
+    for line in proc.stdout:
         word, *rest = line.split()
-        figures[word] = [float(x) for x in rest]
+        figures[word] = [float(x) for x in rest] + [time.perf_counter() - start]
+    stderr = proc.stderr.read() if proc.stderr else ""
+    proc.wait(timeout=60)
     if "loaded" not in figures:
-        print("cache open failed:", out.stderr[-2000:])
+        print("cache open failed:", stderr[-2000:])
         return
     print(f"open from cache: {int(figures['loaded'][0]):,} items loaded in "
           f"{figures['loaded'][1]:.2f} s (imports included)")
     if "frame" in figures:
-        print(f"  first painted frame of the dashboard {figures['frame'][0]:.2f} s after the "
-              f"process started its work (goal <= 1 s); process wall incl. interpreter "
-              f"start {wall:.2f} s")
+        print(f"  first painted frame of the dashboard: {figures['frame'][1]:.2f} s after "
+              f"launching the process (goal <= 1 s); {figures['frame'][0]:.2f} s after its "
+              "first line ran")
     else:
-        print("  (no dashboard app to time)", out.stderr[-500:])
+        print("  (no dashboard app to time)", stderr[-500:])
 
 
 def main() -> None:
