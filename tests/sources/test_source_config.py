@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.errors import PlanError
 from planner.model import BackportState, Kind, Priority, State
@@ -116,3 +118,13 @@ def test_cursor_json_round_trip() -> None:
     cur = Cursor("2026-01-01T00:00:00Z", {"u": Conditional('W/"x"', "[]")}, {"closed": "5,6"})
     assert Cursor.from_json(cur.to_json()) == cur
     assert Cursor.from_json(None) == Cursor()
+
+
+SERIES = st.lists(st.integers(0, 40), min_size=1, max_size=3).map(
+    lambda parts: ".".join(map(str, parts)))
+
+
+@given(st.dictionaries(SERIES, st.sampled_from(list(BackportState)), max_size=6))
+def test_backport_field_format_then_parse_is_identity(states: dict[str, BackportState]) -> None:
+    text = format_backport_field(states)
+    assert parse_backport_field(text) == (states, [])
