@@ -163,3 +163,29 @@ def all_status(plan: Plan, train: Sequence[Release], today: dt.date) -> list[Rel
     """The status of every release in the train, in calendar order."""
     risky = at_risk(plan, train, today)
     return [_status(plan, train, r, today, risky) for r in train]
+
+
+@dataclass(frozen=True, slots=True)
+class Attention:
+    """One thing that needs the release manager now, most urgent first."""
+
+    version: str
+    urgent: bool
+    text: str
+
+
+def needs_attention(statuses: Sequence[ReleaseStatus], within_days: int = 30) -> list[Attention]:
+    """What needs someone now: unshipped releases that are stabilizing or due soon and
+    are not a go, then branches whose support ends soon. Sorted by how soon."""
+    out: list[tuple[int, Attention]] = []
+    for s in statuses:
+        days = s.days_to_next if s.days_to_next is not None else 10**6
+        if s.verdict == NO_GO and (s.phase.is_stabilizing or days <= within_days):
+            text = f"{s.version} {s.phase.value}, {s.next_milestone} in {days}d: " + "; ".join(
+                s.reasons
+            )
+            out.append((days, Attention(s.version, s.phase.is_stabilizing, text)))
+        elif s.phase.is_supported and s.next_milestone and days <= within_days * 3:
+            text = f"{s.version}: {s.next_milestone} in {days}d ({s.next_date})"
+            out.append((days, Attention(s.version, False, text)))
+    return [a for _, a in sorted(out, key=lambda pair: (not pair[1].urgent, pair[0]))]

@@ -9,6 +9,7 @@ import pytest
 
 from planner.calendar import build_train
 from planner.demo import DEMO_TODAY, demo_plan
+from planner.laying import lay
 from planner.planfile import dumps_toml, load_plan
 from tui.app import RelplanApp
 
@@ -32,10 +33,11 @@ def demo_app() -> RelplanApp:
 
 @pytest.fixture
 def plan_file(tmp_path: Path) -> Path:
-    """A copy of the demo plan written to a file."""
+    """A copy of the demo plan written to a file, as `relplan export` writes it (laid)."""
     plan = demo_plan()
+    train = build_train(plan, DEMO_TODAY)
     path = tmp_path / "xen.toml"
-    path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)), encoding="utf-8")
+    path.write_text(dumps_toml(lay(plan, train, DEMO_TODAY), train), encoding="utf-8")
     return path
 
 

@@ -28,9 +28,15 @@ async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
         assert isinstance(demo_app.screen, TimelineScreen)
         text = screen_text(demo_app)
         assert "DEMO" in text and "as of 2009-08-31" in text
-        row = next(line for line in text.splitlines() if "4.0.0" in line and "frozen" in line)
-        assert "rc1 in 1d" in row and "◆" in row
+        row = next(line for line in text.splitlines() if line.startswith(" 4.0.0"))
+        assert "frozen" in row and "rc1 in 1d" in row and "◆" in row
         assert "●3.4.0" in text  # a maintained branch stands out
+        # What needs me now comes first: the frozen 4.0 and the 3.4.2 RC are no-go.
+        lines = text.splitlines()
+        first = next(i for i, line in enumerate(lines) if "▲" in line)
+        assert first < next(i for i, line in enumerate(lines) if line.startswith(" 4.0.0"))
+        assert "▲ 4.0.0 frozen, rc1 in 1d: 4 feature(s) still open after the freeze" in text
+        assert "▲ 3.4.2 rc, release in 8d: 1 open blocker(s): demo#pvhvm-migrate-hang" in text
 
 
 async def test_timeline_scrolls_and_jumps_to_today(demo_app: RelplanApp) -> None:

@@ -2,11 +2,31 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
+from rich.markup import escape
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from planner.model import Plan, Release
+from planner.status import all_status, needs_attention
 from tui.screens.base import ViewScreen
 from tui.widgets.timeline import Timeline
+
+
+def attention_text(plan: Plan, train: Sequence[Release], today: dt.date, limit: int = 4) -> str:
+    """What needs me now: releases that are not a go while stabilizing or due soon."""
+    found = needs_attention(all_status(plan, train, today))
+    if not found:
+        return "[green]nothing needs you now:[/] every release ahead is a go"
+    lines = [
+        f"[b red]▲[/] {escape(a.text)}" if a.urgent else f"[yellow]•[/] {escape(a.text)}"
+        for a in found[:limit]
+    ]
+    if len(found) > limit:
+        lines.append(f"  … and {len(found) - limit} more (status in each release: enter)")
+    return "\n".join(lines)
 
 
 class TimelineScreen(ViewScreen):
@@ -16,6 +36,7 @@ class TimelineScreen(ViewScreen):
     view_name = "timeline"
 
     def compose_body(self) -> ComposeResult:
+        yield Static(id="attention")
         yield Static(
             "━ development  █ freeze/RC  ◆ release  ─ maintained  ┄ security only"
             "  │ today  ● supported branch",
@@ -25,7 +46,9 @@ class TimelineScreen(ViewScreen):
 
 
     def plan_shown(self) -> None:
-        self.query_one(Timeline).show(self.relplan.train)
+        app = self.relplan
+        self.query_one(Timeline).show(app.train)
+        self.query_one("#attention", Static).update(attention_text(app.plan, app.train, app.today))
 
     def current_release(self) -> str | None:
         release = self.query_one(Timeline).current
