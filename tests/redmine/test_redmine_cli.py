@@ -55,6 +55,9 @@ def test_sync_then_export_lists_every_issue_with_target_and_backports(
     again = run_cli(*common, "sync", env=env)
     assert again.returncode == 0 and "no changes" in again.stdout
     assert "(incremental)" in again.stdout and "3 requests" in again.stdout
+    status = run_cli(*common, "sync", "--status", env={**env, TOKEN_ENV: "unused"})
+    assert status.returncode == 0 and "ruby: synced 0.0 h ago" in status.stdout
+    assert "130 items, 0 changed, 3 requests, 0 warnings, 0 open conflicts" in status.stdout
 
     assert _files_holding(tmp_path, redmine.api_key) == []
 

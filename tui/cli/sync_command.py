@@ -29,6 +29,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--full", action="store_true",
                    help="ignore update windows and ETags: fetch everything again")
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and conflicts")
+    p.add_argument("--status", action="store_true",
+                   help="no network: when each source last synced, and open conflicts")
     p.set_defaults(run=run_sync_command)
 
 
@@ -42,6 +44,8 @@ def run_sync_command(args: argparse.Namespace) -> int:
     from tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)
+    if args.status:
+        return _print_status(ctx.config)
     path = ctx.writable_path()
 
     def save(plan: Plan) -> None:
@@ -55,6 +59,27 @@ def run_sync_command(args: argparse.Namespace) -> int:
         _report(outcome, args.quiet)
     if not args.quiet:
         print(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
+    return EXIT_OK
+
+
+def _print_status(config: Any) -> int:
+    import datetime as dt
+
+    from planner.cache import Cache
+
+    with Cache.open(config.cache_dir) as cache:
+        statuses, conflicts = cache.statuses(), cache.conflicts()
+    if not statuses:
+        print("never synced")
+    now = dt.datetime.now(dt.UTC)
+    for s in statuses:
+        age = s.age(now)
+        ago = f"{age.total_seconds() / 3600:.1f} h ago" if age is not None else "never"
+        print(f"{s.name}: synced {ago} ({s.synced_at:%Y-%m-%d %H:%M} UTC); {s.items} items, "
+              f"{s.changed} changed, {s.requests} requests, {s.warnings} warnings, "
+              f"{s.conflicts} open conflicts")
+    for c in conflicts:
+        print(f"  conflict: {c}")
     return EXIT_OK
 
 
