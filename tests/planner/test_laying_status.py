@@ -13,7 +13,7 @@ from planner.demo import DEMO_TODAY, demo_plan
 from planner.errors import PlanError
 from planner.laying import at_risk, lay, open_releases_for, step_target
 from planner.model import BackportState, Item, Kind, Plan, Release, State
-from planner.status import all_status, release_status
+from planner.status import all_status, needs_attention, release_status
 
 TODAY = DEMO_TODAY
 
@@ -148,3 +148,18 @@ def test_consistency_finds_cycles_order_and_stale_items(plan: Plan, train: list[
     assert any(p.startswith("t#a: scheduled for 4.1.0") for p in problems)
     assert "t#c: still accepted, but 3.4.0 shipped on 2009-05-18" in problems
     assert "3.4.2: past its freeze with open blocker(s): demo#pvhvm-migrate-hang" in problems
+
+
+def test_needs_attention_puts_stabilizing_no_go_releases_first(
+    plan: Plan, train: list[Release]
+) -> None:
+    found = needs_attention(all_status(lay(plan, train, TODAY), train, TODAY))
+    assert [a.version for a in found] == ["4.0.0", "3.4.2", "3.4.0", "3.3.0"]
+    assert [a.urgent for a in found] == [True, True, False, False]
+    assert found[1].text.startswith("3.4.2 rc, release in 8d: 1 open blocker(s)")
+    assert found[2].text == "3.4.0: end of maintenance in 71d (2009-11-10)"
+    calm = plan.with_items(
+        replace(it, state=State.DONE, backports={k: BackportState.DONE for k in it.backports})
+        for it in plan.items
+    )
+    assert all(not a.urgent for a in needs_attention(all_status(calm, train, TODAY)))
