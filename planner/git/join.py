@@ -59,12 +59,13 @@ class Evidence:
 
     def apply(self, plan: Plan) -> Plan:
         """The plan with git's states written into ``Item.backports`` where git knows them."""
+        by_item: dict[str, dict[str, BackportState]] = {}
+        for (item_id, series), (state, _) in self.cells.items():
+            by_item.setdefault(item_id, {})[series] = state
         items = []
         for it in plan.items:
-            states = dict(it.backports)
-            for (item_id, series), (state, _) in self.cells.items():
-                if item_id == it.id:
-                    states[series] = state
+            found = by_item.get(it.id)
+            states = {**it.backports, **found} if found else it.backports
             items.append(replace(it, backports=states) if states != it.backports else it)
         return plan.with_items(items)
 
