@@ -250,3 +250,17 @@ def test_a_wrong_token_fails_naming_the_variable_and_loses_nothing(
     text = str(info.value)
     assert "401" in text and f"${TOKEN_ENV}" in text and "0" * 40 not in text
     assert _snapshot(tmp_path) == before
+
+
+def test_a_malformed_backport_value_is_a_warning_naming_the_issue(
+    redmine: Redmine, tmp_path: Path
+) -> None:
+    last = redmine.issues("edits")[-1]["id"]
+    redmine.put_issue(last, {"custom_fields": [
+        {"id": redmine.field_id("Backport"), "value": "4.1: soon, 4.0: DONE"}]})
+    user = Synced(redmine, "edits", tmp_path)
+    result, _ = user.sync()
+    [warning] = [w for w in result.outcomes[0].warnings if f"issue {last}" in str(w)]
+    assert "'4.1: soon'" in str(warning) and warning.field == "sources.xen"
+    assert dict(user.plan.item(f"xen#{last}").backports) == {"4.0": B.DONE}
+    assert len(user.plan.items) == 20
