@@ -172,13 +172,13 @@ class HttpClient:
         self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
         self.max_wait, self._sleep, self._clock = max_wait, sleep, clock
         self.requests = 0
+        check_transport_security(config, config.api_url, bool(self._auth))
         self._client = httpx.AsyncClient(
             transport=transport,
             timeout=httpx.Timeout(timeout),
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
-        check_transport_security(config, config.api_url, bool(self._auth))
 
     async def __aenter__(self) -> HttpClient:
         return self
