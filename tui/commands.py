@@ -37,9 +37,7 @@ class RelplanCommands(Provider):
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))
         for column in COLUMNS:
-            out.append(
-                (f"items: sort by {column}", partial(app.sort_items, column), "Items view")
-            )
+            out.append((f"items: sort by {column}", partial(app.sort_items, column), "Items view"))
         return out
 
     async def discover(self) -> Hits:

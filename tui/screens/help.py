@@ -57,8 +57,6 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(
-                f"[b]Keys of {self.view}[/b] (remap by id in the config's \\[keymap])\n"
-            )
+            yield Static(f"[b]Keys of {self.view}[/b] (remap by id in the config's \\[keymap])\n")
             for keys, description, binding_id in self.lines:
                 yield Static(f"[b]{keys:>16}[/b]  {description}  [dim]{binding_id}[/dim]")

@@ -22,10 +22,22 @@ class ItemsScreen(ViewScreen):
     has_items = True
     BINDINGS = [
         # priority: keys typed right after "/" must reach the box, not the list
-        Binding("slash", "focus_filter", "Filter", id="items_filter", tooltip="Filter by text",
-                priority=True),
-        Binding("escape", "clear_filter", "Clear filter", show=False, id="items_clear_filter",
-                tooltip="Clear the filter; with no filter, clear the marks"),
+        Binding(
+            "slash",
+            "focus_filter",
+            "Filter",
+            id="items_filter",
+            tooltip="Filter by text",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "clear_filter",
+            "Clear filter",
+            show=False,
+            id="items_clear_filter",
+            tooltip="Clear the filter; with no filter, clear the marks",
+        ),
         Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
         Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
         Binding("o", "sort(1)", "Sort", id="items_sort_next", tooltip="Sort by the next column"),
@@ -41,7 +53,6 @@ class ItemsScreen(ViewScreen):
         yield Static(id="presets")
         yield ItemHeader(id="header")
         yield ItemList(self.rows, id="items")
-
 
     @property
     def item_list(self) -> ItemList:
