@@ -10,20 +10,26 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 
 from planner import ops
 from planner.calendar import build_train, phase_on
 from planner.laying import at_risk
-from planner.model import BackportState, Plan, Priority, Release, ReleaseKind
+from planner.model import BackportState, Item, Plan, Priority, Release, ReleaseKind
 from tui.keymap import binding_ids, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
+
+if TYPE_CHECKING:
+    from planner.config import GitConfig
+    from planner.git.join import Evidence
+    from tui.widgets.backport_matrix import BackportCell
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -105,8 +111,11 @@ class RelplanApp(SavingMixin):
         fingerprint: str | None = None,
         is_demo: bool = False,
         keymap: Mapping[str, str] | None = None,
+        git: GitConfig | None = None,
     ) -> None:
         super().__init__()
+        self.git_config = git
+        self.git_evidence: Evidence | None = None
         self.history = ops.History(plan)
         self.today = today
         self.path = path
@@ -126,11 +135,64 @@ class RelplanApp(SavingMixin):
         self._risk: frozenset[str] = frozenset()
 
     def on_mount(self) -> None:
+        if self.git_config is not None and self.git_config.repo is not None:
+            self.scan_git()
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
             if unknown:
                 self.set_status(keymap_warning(unknown))
+
+    # -- git evidence --------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="git", exit_on_error=False)
+    def scan_git(self) -> None:
+        """Read the backport evidence of the configured repository (in a thread)."""
+        from planner.errors import RelplanError
+        from planner.git.join import plan_evidence
+
+        git = self.git_config
+        assert git is not None and git.repo is not None
+        self.call_from_thread(self.set_sync_status, f"git: scanning {git.repo} …")
+        try:
+            evidence = plan_evidence(
+                self.plan, self.train, self.today, str(git.repo),
+                upstream=git.upstream, pattern=git.branch_pattern,
+            )  # fmt: skip
+        except RelplanError as exc:
+            self.call_from_thread(self.set_sync_status, f"git: {exc.problems[0]}")
+            return
+        self.call_from_thread(self._git_ready, evidence)
+
+    def _git_ready(self, evidence: Evidence) -> None:
+        self.git_evidence = evidence
+        conflicts = len(evidence.conflicts)
+        rows = len(evidence.scan.rows)
+        text = f"git: {rows} fix/branch pairs read"
+        self.set_sync_status(
+            text + (f"; {conflicts} tracker-vs-git conflict(s)" if conflicts else "")
+        )
+        if self.view is not None:
+            self.view.show_plan()
+
+    def backport_cell_info(self) -> Callable[[Item, str], BackportCell] | None:
+        """Git's word per backport cell, once a repository has been scanned."""
+        return self.backport_cell if self.git_evidence is not None else None
+
+    def backport_cell(self, item: Item, series: str) -> BackportCell:
+        """What the tracker and git say about one fix on one branch."""
+        from tui.widgets.backport_matrix import BackportCell
+
+        tracker = item.backports.get(series)
+        ev = self.git_evidence
+        if ev is None:
+            return BackportCell(tracker, None, "", None)
+        conflict = ev.conflict(item.id, series)
+        return BackportCell(
+            tracker,
+            ev.state(item.id, series),
+            ev.evidence(item.id, series),
+            conflict.message if conflict else None,
+        )
 
     # -- derived data ------------------------------------------------------------------
     @property

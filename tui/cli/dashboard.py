@@ -34,4 +34,5 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
         fingerprint=ctx.fingerprint,
         is_demo=ctx.is_demo,
         keymap=ctx.config.keymap,
+        git=ctx.config.git,
     )

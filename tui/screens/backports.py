@@ -18,14 +18,22 @@ class BackportsScreen(ViewScreen):
     def compose_body(self) -> ComposeResult:
         yield Static(id="branches")
         yield BackportMatrix(id="matrix")
-
+        yield Static(id="evidence", markup=False)
 
     def plan_shown(self) -> None:
         app = self.relplan
         series = app.maintained_series()
         names = ", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series)
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
-        self.query_one(BackportMatrix).show(fixes_for(app.plan.items, series), series)
+        matrix = self.query_one(BackportMatrix)
+        matrix.show(fixes_for(app.plan.items, series), series, self.relplan.backport_cell_info())
+        self._describe(matrix)
 
     def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
         self.relplan.action_backport_cell(event.item_id, event.series)
+
+    def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
+        self._describe(self.query_one(BackportMatrix))
+
+    def _describe(self, matrix: BackportMatrix) -> None:
+        self.query_one("#evidence", Static).update(matrix.describe_current())

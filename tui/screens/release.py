@@ -28,8 +28,7 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
     ]
     if status.next_milestone:
         lines.append(
-            f"next: {status.next_milestone} on {status.next_date} "
-            f"(in {status.days_to_next} days)"
+            f"next: {status.next_milestone} on {status.next_date} (in {status.days_to_next} days)"
         )
     lines.append("milestones: " + "  ".join(f"{n} {d}" for n, d in release.milestones()))
     blockers = escape(", ".join(status.blockers_open)) or "none"
@@ -61,7 +60,7 @@ class ReleaseScreen(ViewScreen):
         yield ItemHeader(id="header")
         yield ItemList(self.rows, id="release-items")
         yield BackportMatrix(id="release-matrix")
-
+        yield Static(id="evidence", markup=False)
 
     def plan_shown(self) -> None:
         app = self.relplan
@@ -76,7 +75,9 @@ class ReleaseScreen(ViewScreen):
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
         series = list(status.backports) or app.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
-        self.query_one(BackportMatrix).show(fixes, series)
+        matrix = self.query_one(BackportMatrix)
+        matrix.show(fixes, series, self.relplan.backport_cell_info())
+        self._describe(matrix)
 
     def selection(self) -> set[str]:
         return self.query_one(ItemList).selection()
@@ -92,3 +93,9 @@ class ReleaseScreen(ViewScreen):
 
     def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
         self.relplan.action_backport_cell(event.item_id, event.series)
+
+    def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
+        self._describe(self.query_one(BackportMatrix))
+
+    def _describe(self, matrix: BackportMatrix) -> None:
+        self.query_one("#evidence", Static).update(matrix.describe_current())

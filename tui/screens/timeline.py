@@ -44,7 +44,6 @@ class TimelineScreen(ViewScreen):
         )
         yield Timeline(self.relplan.today, id="timeline")
 
-
     def plan_shown(self) -> None:
         app = self.relplan
         self.query_one(Timeline).show(app.train)

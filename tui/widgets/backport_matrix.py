@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -19,6 +20,38 @@ from tui.palette import BACKPORT_STYLES
 
 ID_WIDTH, TITLE_WIDTH, CELL = 24, 36, 13
 MUTED = Style(color="#6a6a6a")
+
+
+@dataclass(frozen=True, slots=True)
+class BackportCell:
+    """One fix on one branch: the tracker's state, git's state and why, any conflict."""
+
+    tracker: BackportState | None
+    git: BackportState | None
+    evidence: str
+    conflict: str | None
+
+    @property
+    def mark(self) -> str:
+        """``!`` git disagrees, ``✓`` git agrees, ``g`` only git knows, blank otherwise."""
+        if self.conflict or (self.git and self.tracker and self.git is not self.tracker):
+            return "!"
+        if self.git and self.tracker:
+            return "✓"
+        return "g" if self.git else ""
+
+    def describe(self) -> str:
+        """One line for the evidence bar under the matrix."""
+        tracker = self.tracker.value if self.tracker else "nothing"
+        if self.git is None:
+            return f"tracker: {tracker}; git: no evidence"
+        text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
+        # A conflict is what needs someone: it goes first, before the line is cut.
+        return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
+
+
+CellInfo = Callable[[Item, str], BackportCell]
+CONFLICT = Style(color="#d05050", bold=True)
 
 
 class BackportMatrix(ScrollView, can_focus=True):
@@ -41,6 +74,14 @@ class BackportMatrix(ScrollView, can_focus=True):
     row: reactive[int] = reactive(0, repaint=False)
     column: reactive[int] = reactive(0, repaint=False)
 
+    class CellHighlighted(Message):
+        """The cursor is on a new cell: which fix, which branch."""
+
+        def __init__(self, item_id: str, series: str) -> None:
+            self.item_id = item_id
+            self.series = series
+            super().__init__()
+
     class CellChosen(Message):
         """``B`` or enter on a cell: which fix, which branch."""
 
@@ -53,10 +94,13 @@ class BackportMatrix(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.fixes: list[Item] = []
         self.series: list[str] = []
+        self.cell_info: CellInfo | None = None
 
-    def show(self, fixes: Sequence[Item], series: Sequence[str]) -> None:
-        """Draw these fixes against these branch series."""
-        self.fixes, self.series = list(fixes), list(series)
+    def show(
+        self, fixes: Sequence[Item], series: Sequence[str], cell_info: CellInfo | None = None
+    ) -> None:
+        """Draw these fixes against these branch series (``cell_info`` adds git's word)."""
+        self.fixes, self.series, self.cell_info = list(fixes), list(series), cell_info
         self.row = min(self.row, max(0, len(self.fixes) - 1))
         self.column = min(self.column, max(0, len(self.series) - 1))
         self.virtual_size = Size(self.size.width, len(self.fixes) + 1)
@@ -76,6 +120,17 @@ class BackportMatrix(ScrollView, can_focus=True):
         self.column = max(0, min(self.column + columns, len(self.series) - 1))
         self.refresh()
         self.scroll_to_region(Region(0, self.row + 1, 1, 1), animate=False, immediate=True)
+        self.post_message(self.CellHighlighted(self.fixes[self.row].id, self.series[self.column]))
+
+    def describe_current(self) -> str:
+        """The tracker's and git's word on the cell under the cursor."""
+        cell = self.current
+        if self.cell_info is None:
+            return "git: no repository scanned (set [git] repo in the config)"
+        if cell is None:
+            return ""
+        item, series = cell
+        return f"{item.id} on {series}: {self.cell_info(item, series).describe()}"
 
     def action_set_cell(self) -> None:
         cell = self.current
@@ -101,8 +156,13 @@ class BackportMatrix(ScrollView, can_focus=True):
         cursor = self.get_component_rich_style("matrix--cursor")
         for i, series in enumerate(self.series):
             state = item.backports.get(series)
-            text = f"{state.value if state else '·':<{CELL}}"
-            style = BACKPORT_STYLES[state] if state else MUTED
+            mark = ""
+            if self.cell_info is not None:
+                cell = self.cell_info(item, series)
+                mark, state = cell.mark, state or cell.git
+            label = f"{state.value if state else '·'} {mark}".rstrip()
+            text = f"{label:<{CELL}}"
+            style = CONFLICT if mark == "!" else BACKPORT_STYLES[state] if state else MUTED
             if row == self.row and i == self.column and self.has_focus:
                 style = style + cursor
             segments.append(Segment(text, style))
@@ -113,10 +173,8 @@ def fixes_for(items: Sequence[Item], series: Sequence[str]) -> list[Item]:
     """Fixes that concern the branches: any backport state recorded, or not closed."""
     wanted = set(series)
     return [
-        it
-        for it in items
-        if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
+        it for it in items if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
     ]
 
 
-__all__ = ["BackportMatrix", "BackportState", "fixes_for"]
+__all__ = ["BackportCell", "BackportMatrix", "BackportState", "fixes_for"]

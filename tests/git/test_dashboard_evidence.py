@@ -1,0 +1,71 @@
+"""The dashboard's backport views show git's evidence per cell, and tracker-vs-git conflicts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from gitrepos import Stable
+
+from planner.config import GitConfig
+from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
+from planner.policy import Policy
+from tui.app import RelplanApp
+from tui.screens.backports import BackportsScreen
+from tui.widgets.backport_matrix import BackportMatrix
+
+TODAY = dt.date(2010, 5, 1)
+
+
+def text_of(app: RelplanApp) -> str:
+    return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+def plan_for(stable: Stable) -> Plan:
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+    )
+    items = (
+        Item("xen#fixfix", "fix the fix", Kind.BUG, fix_commits=(stable.fix_fix,),
+             backports={"4.2": BackportState.DONE}),
+        Item("xen#b", "fix B", Kind.BUG, fix_commits=(stable.fix_b,),
+             backports={"4.2": BackportState.DONE}),
+    )  # fmt: skip
+    return Plan("xen", Policy(), releases, items)
+
+
+async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -> None:
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    app = RelplanApp(plan_for(stable), today=TODAY, git=git)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.git_evidence is not None
+        assert "1 tracker-vs-git conflict(s)" in app.sync_text
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, BackportsScreen)
+        matrix = app.screen.query_one(BackportMatrix)
+        rows = {it.id: i for i, it in enumerate(matrix.fixes)}
+        text = text_of(app)
+        fixfix = next(line for line in text.splitlines() if line.startswith("xen#fixfix"))
+        fix_b = next(line for line in text.splitlines() if line.startswith("xen#b "))
+        assert "done !" in fixfix  # the tracker says done, git finds no pick
+        assert "done ✓" in fix_b  # git found the pick
+        if matrix.row != rows["xen#fixfix"]:
+            await pilot.press("j" if matrix.row < rows["xen#fixfix"] else "k")
+        await pilot.pause()
+        text = text_of(app)
+        assert (
+            "xen#fixfix on 4.2: CONFLICT tracker says DONE for 4.2, git finds no pick on "
+            "stable-4.2; tracker: done; git: required" in text
+        )
+
+
+async def test_without_a_repository_the_view_says_so(stable: Stable) -> None:
+    app = RelplanApp(plan_for(stable), today=TODAY)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert "git: no repository scanned" in text_of(app)
