@@ -27,7 +27,7 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
     from tui.cli.context import load_context
 
     ctx = load_context(args)
-    return RelplanApp(
+    app = RelplanApp(
         lay(ctx.plan, ctx.train(), ctx.today),
         today=ctx.today,
         path=ctx.path,
@@ -36,3 +36,8 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
         keymap=ctx.config.keymap,
         git=ctx.config.git,
     )
+    if ctx.config.sources:  # `s` syncs the config's trackers (tui/cli/sync_command.py)
+        from tui.cli.sync_command import dashboard_sync_handler
+
+        app.sync_handler = dashboard_sync_handler(ctx.config)
+    return app

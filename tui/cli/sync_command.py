@@ -19,18 +19,25 @@ EXIT_OK = 0
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ``sync`` to the command line."""
     p = sub.add_parser(
-        "sync", parents=[common],
+        "sync",
+        parents=[common],
         help="pull roadmap items and releases from the trackers in the config",
         description="Fetch the config's [[sources]] (incrementally: only what changed since "
         "the last sync) and merge them into the plan; local triage decisions are kept and "
         "tracker-vs-local conflicts are listed.",
     )
     p.add_argument("source", nargs="?", help="sync only this source (by name)")
-    p.add_argument("--full", action="store_true",
-                   help="ignore update windows and ETags: fetch everything again")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="ignore update windows and ETags: fetch everything again",
+    )
     p.add_argument("-q", "--quiet", action="store_true", help="print only warnings and conflicts")
-    p.add_argument("--status", action="store_true",
-                   help="no network: when each source last synced, and open conflicts")
+    p.add_argument(
+        "--status",
+        action="store_true",
+        help="no network: when each source last synced, and open conflicts",
+    )
     p.set_defaults(run=run_sync_command)
 
 
@@ -53,8 +60,15 @@ def run_sync_command(args: argparse.Namespace) -> int:
 
     reporter = Reporter(status=_status_printer(args.quiet))
     create = not path.exists()
-    result = sync_from_config(ctx.plan, ctx.config, save, source=args.source, full=args.full,
-                              reporter=reporter, create=create)
+    result = sync_from_config(
+        ctx.plan,
+        ctx.config,
+        save,
+        source=args.source,
+        full=args.full,
+        reporter=reporter,
+        create=create,
+    )
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
     if not args.quiet:
@@ -75,9 +89,11 @@ def _print_status(config: Any) -> int:
     for s in statuses:
         age = s.age(now)
         ago = f"{age.total_seconds() / 3600:.1f} h ago" if age is not None else "never"
-        print(f"{s.name}: synced {ago} ({s.synced_at:%Y-%m-%d %H:%M} UTC); {s.items} items, "
-              f"{s.changed} changed, {s.requests} requests, {s.warnings} warnings, "
-              f"{s.conflicts} open conflicts")
+        print(
+            f"{s.name}: synced {ago} ({s.synced_at:%Y-%m-%d %H:%M} UTC); {s.items} items, "
+            f"{s.changed} changed, {s.requests} requests, {s.warnings} warnings, "
+            f"{s.conflicts} open conflicts"
+        )
     for c in conflicts:
         print(f"  conflict: {c}")
     return EXIT_OK
@@ -93,8 +109,11 @@ def _status_printer(quiet: bool) -> Any:
 
 def _report(outcome: Any, quiet: bool) -> None:
     if not quiet:
-        parts = [f"{outcome.items} items", f"{len(outcome.added)} added",
-                 f"{len(outcome.updated)} updated"]
+        parts = [
+            f"{outcome.items} items",
+            f"{len(outcome.added)} added",
+            f"{len(outcome.updated)} updated",
+        ]
         if outcome.releases_added:
             parts.append("releases added: " + ", ".join(outcome.releases_added))
         if outcome.requests:
@@ -105,3 +124,67 @@ def _report(outcome: Any, quiet: bool) -> None:
         print(f"  warning: {warning}")
     for conflict in outcome.conflicts:
         print(f"  conflict: {conflict}")
+
+
+def dashboard_sync_handler(config: Any) -> Any:
+    """The dashboard's ``s``: sync the config's sources in the app's event loop.
+
+    Fetches without blocking the UI (progress and rate-limit waits go to the sync
+    line), applies the merged plan as one undoable change, then saves the plan
+    and records the sync in the cache: both, or (when the save is refused, e.g.
+    the file changed on disk) neither. The demo is merged in memory only.
+    """
+
+    async def handler(app: Any) -> None:
+        import datetime as dt
+
+        from planner.cache import Cache
+        from planner.errors import RelplanError, SourceError
+        from planner.sources.base import Reporter, parse_sources
+        from planner.sync import fetch_sources, merge_fetched, select_sources, write_sync
+
+        def status(text: str) -> None:
+            app.set_sync_status(text)
+
+        reporter = Reporter(status=status, progress=lambda done, total: status(
+            f"sync: {done}/{total if total is not None else '?'} items"))
+
+        def save(plan: Any) -> None:
+            if not app.save_to(app.path, app.fingerprint):
+                raise SourceError("the plan was not saved; the sync is not recorded")
+
+        try:
+            sources = select_sources(parse_sources(
+                config.source_tables, lines=config.source_lines,
+                file=str(config.path) if config.path else None), None)
+            status("sync: " + ", ".join(s.name for s in sources) + " …")
+            with Cache.open(config.cache_dir) as cache:
+                fetched = await fetch_sources(sources, cache, reporter=reporter)
+                now = dt.datetime.now(dt.UTC)
+                result = merge_fetched(
+                    app.plan, fetched, now=now, file_sources=[s for s in sources
+                                                              if s.kind == "file"],
+                    base_dir=config.path.parent if config.path else None)
+                summary = _summary(result)
+                if result.plan_changed:
+                    app.apply_synced(result.plan, f"synced: {summary}")
+                if app.path is not None and not app.is_demo:
+                    write_sync(result, cache, save, now=now)
+        except RelplanError as exc:
+            status(f"sync failed: {exc.problems[0]}")
+            return
+        status(f"synced {now:%H:%M}: {summary}")
+
+    return handler
+
+
+def _summary(result: Any) -> str:
+    parts = []
+    for o in result.outcomes:
+        text = f"{o.name} {o.items} items, {o.changed} changed"
+        if o.conflicts:
+            text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
+        if o.warnings:
+            text += f", {len(o.warnings)} warnings"
+        parts.append(text)
+    return "; ".join(parts)
