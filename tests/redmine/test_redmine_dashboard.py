@@ -26,6 +26,7 @@ async def test_s_syncs_into_the_open_plan_and_saves_it(
     args = build_parser().parse_args(
         ["--config", str(config), "--plan", str(plan_path), "--today", "2009-08-31"])
     app = build_app(args)
+    assert app.sync_text == "never synced: press s"
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         await app.workers.wait_for_complete()
@@ -40,6 +41,7 @@ async def test_s_syncs_into_the_open_plan_and_saves_it(
     with Cache.open(tmp_path / "cache" / "relplan") as cache:
         [status] = cache.statuses()
     assert (status.name, status.items) == ("xen", 130)
+    assert build_app(args).sync_text == "last sync: xen 0 min ago"  # offline: from the cache
 
 
 async def test_a_refused_token_shows_on_the_sync_line_and_changes_nothing(

@@ -37,7 +37,8 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
         git=ctx.config.git,
     )
     if ctx.config.sources:  # `s` syncs the config's trackers (tui/cli/sync_command.py)
-        from tui.cli.sync_command import dashboard_sync_handler
+        from tui.cli.sync_command import dashboard_sync_handler, last_sync_line
 
         app.sync_handler = dashboard_sync_handler(ctx.config)
+        app.sync_text = last_sync_line(ctx.config)
     return app

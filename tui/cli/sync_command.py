@@ -188,3 +188,30 @@ def _summary(result: Any) -> str:
             text += f", {len(o.warnings)} warnings"
         parts.append(text)
     return "; ".join(parts)
+
+
+def last_sync_line(config: Any) -> str:
+    """How old the tracker data is, per source, for the dashboard's sync line at start."""
+    import datetime as dt
+
+    from planner.errors import RelplanError
+    from planner.sync import last_syncs
+
+    try:
+        statuses = last_syncs(config)
+    except RelplanError as exc:
+        return f"cache: {exc.problems[0]}"
+    if not statuses:
+        return "never synced: press s"
+    now = dt.datetime.now(dt.UTC)
+    parts = []
+    for s in statuses:
+        age = s.age(now)
+        hours = age.total_seconds() / 3600 if age is not None else 0.0
+        when = f"{hours * 60:.0f} min" if hours < 1 else (
+            f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
+        text = f"{s.name} {when} ago"
+        if s.conflicts:
+            text += f" ({s.conflicts} conflicts)"
+        parts.append(text)
+    return "last sync: " + ", ".join(parts)
