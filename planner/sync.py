@@ -180,9 +180,16 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
         out.conflicts.extend(CachedConflict(f.config.name, theirs.id, name, mine, tracker, now)
                              for name, mine, tracker in conflicts)
         out.resolved.extend((theirs.id, name) for name in resolved)
-    tracker_ids = set(f.base) | {it.id for it in res.items} if not res.complete else {
-        it.id for it in res.items}
-    out.items = len(tracker_ids)
+    fetched_ids = {it.id for it in res.items}
+    out.items = len(fetched_ids if res.complete else set(f.base) | fetched_ids)
+    if res.complete:
+        mine = f"{f.config.name}#"
+        gone = sorted(i for i in local if i.startswith(mine) and i not in fetched_ids)
+        if gone:
+            shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
+            out.warnings += (f.config.problem(
+                f"{len(gone)} item(s) of the plan are no longer in the tracker: {shown}",
+                hint="deleted or moved upstream; the plan keeps them until you remove them"),)
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
     return Plan(plan.name, plan.policy, specs, tuple(merged.values())), out
 

@@ -148,3 +148,13 @@ def test_an_unchanged_result_is_saved_only_when_asked(tmp_path: Path) -> None:
         assert saved == []
         write_sync(result, cache, saved.append, now=NOW, always_save=True)
     assert saved == [result.plan]
+
+
+def test_a_full_fetch_warns_about_plan_items_gone_from_the_tracker() -> None:
+    plan = Plan("p", Policy()).with_items([item(id="xen#1"), item(id="xen#2"), item(id="git#2")])
+    full = merge_fetched(plan, [_fetched([item(id="xen#1")])], now=NOW)
+    [warning] = full.outcomes[0].warnings
+    assert "1 item(s) of the plan are no longer in the tracker: xen#2" in str(warning)
+    assert [i.id for i in full.plan.items] == ["xen#1", "xen#2", "git#2"]  # kept
+    partial = merge_fetched(plan, [_fetched([item(id="xen#1")], complete=False)], now=NOW)
+    assert partial.outcomes[0].warnings == ()
