@@ -234,3 +234,25 @@ async def test_a_body_echoing_the_token_is_never_kept_for_conditional_requests()
     async with client(lambda r: answer, Recorder()) as http:
         res = await http.get_json("users/current.json")
     assert res.data["user"]["api_key"] == TOKEN and res.conditional is None
+
+
+async def test_gather_all_raises_the_first_failure_itself_and_cancels_the_rest() -> None:
+    from planner.sources.http import gather_all
+
+    cancelled = asyncio.Event()
+
+    async def slow() -> int:
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            cancelled.set()
+            raise
+        return 1
+
+    async def fails() -> int:
+        raise SourceError("refused")
+
+    with pytest.raises(SourceError, match="refused"):
+        await gather_all(slow(), fails())
+    assert cancelled.is_set()
+    assert await gather_all(asyncio.sleep(0, result=1), asyncio.sleep(0, result=2)) == [1, 2]
