@@ -95,7 +95,7 @@ start() {
         setsid "${server[@]}") > "$dir/server.log" 2>&1 < /dev/null &
     echo $! > "$dir/server.pid"
     echo "http://127.0.0.1:$port" > "$dir/url"
-    for _ in $(seq 1 120); do
+    for _ in $(seq 1 240); do  # up to a minute on a busy machine
         if curl -fs -o /dev/null "http://127.0.0.1:$port/"; then cat "$dir/url"; return 0; fi
         running "$dir" || break
         sleep 0.25
