@@ -115,11 +115,8 @@ class SavingMixin(App[None]):
 
     def merge_from_disk(self) -> None:
         """Three-way merge of our edits into the file on disk, then save (undoable)."""
-        try:
-            from planner.merge import three_way
-        except ImportError:
-            self.set_status("merge is not available; reload or cancel")
-            return
+        from planner.merge import three_way
+
         try:
             loaded = self._load_disk()
         except RelplanError as exc:
@@ -131,7 +128,12 @@ class SavingMixin(App[None]):
         self.plan_changed("merged the file on disk")
         assert self.path is not None
         if self.save_to(self.path, self.fingerprint):
-            note = f"; {len(conflicts)} conflict(s): ours kept" if conflicts else ""
+            shown = "; ".join(
+                f"{c.key or c.scope}.{c.field}: yours {c.ours!s}, theirs {c.theirs!s}"
+                for c in conflicts[:2]
+            )
+            more = f" (+{len(conflicts) - 2} more)" if len(conflicts) > 2 else ""
+            note = f"; {len(conflicts)} conflict(s), yours kept: {shown}{more}" if conflicts else ""
             self.set_status(f"merged the file on disk and saved {self.path}{note}")
 
     def action_export(self) -> None:
@@ -150,8 +152,8 @@ class SavingMixin(App[None]):
             return
         try:
             write_atomic(path, dumps_toml(self.plan, self.train).encode("utf-8"))
-        except OSError as exc:
-            self.set_status(f"not exported: {exc.strerror or exc}")
+        except RelplanError as exc:
+            self.set_status(f"not exported: {exc}")
             return
         self.set_status(f"exported {path}")
 

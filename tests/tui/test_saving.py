@@ -112,6 +112,16 @@ async def test_export_writes_toml_to_a_path(demo_app: RelplanApp, tmp_path: Path
     assert load_plan(target).plan.item("demo#remus") is not None
 
 
+async def test_export_to_an_impossible_path_says_so(demo_app: RelplanApp, tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "folder" / "export.toml"
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("e", *str(target), "enter")
+        await pilot.pause()
+        assert demo_app.status_text.startswith("not exported:")
+        assert demo_app.is_running
+    assert not target.exists()
+
+
 async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_file: Path) -> None:
     async with file_app.run_test(size=SIZE) as pilot:
         await move_remus(pilot)  # ours: 4.1.0
@@ -119,5 +129,8 @@ async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_
         head, _, tail = text.partition('id = "demo#remus"')
         plan_file.write_text(head + 'id = "demo#remus"' + tail.replace('"4.0.0"', '"4.2.0"', 1))
         await pilot.press("ctrl+s", "m")
-        assert "1 conflict(s): ours kept" in file_app.status_text
+        assert (
+            "1 conflict(s), yours kept: demo#remus.target: yours 4.1.0, theirs 4.2.0"
+            in file_app.status_text
+        )
     assert load_plan(plan_file).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
