@@ -73,13 +73,21 @@ def _covered_series(release: Release, train: Sequence[Release], today: dt.date) 
     )
 
 
-def _backports(items: Sequence[Item], series: list[str]) -> dict[str, dict[str, int]]:
-    out: dict[str, dict[str, int]] = {}
-    for s in series:
-        counts = Counter(it.backports[s].value for it in items if s in it.backports)
-        if counts:
-            out[s] = {b.value: counts[b.value] for b in BackportState if counts[b.value]}
+def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:
+    """Backport states counted per series, in one pass over the items."""
+    out: dict[str, Counter[str]] = {}
+    for it in items:
+        for series, state in it.backports.items():
+            out.setdefault(series, Counter())[state.value] += 1
     return out
+
+
+def _backports(counts: dict[str, Counter[str]], series: list[str]) -> dict[str, dict[str, int]]:
+    return {
+        s: {b.value: counts[s][b.value] for b in BackportState if counts[s][b.value]}
+        for s in series
+        if s in counts
+    }
 
 
 def _verdict(
@@ -119,50 +127,58 @@ def release_status(
     if release is None:
         known = ", ".join(r.version for r in train)
         raise PlanError(Problem(f"no release {version!r} in the plan", hint=f"known: {known}"))
-    return _status(plan, train, release, today, at_risk(plan, train, today))
-
-
-def _status(
-    plan: Plan,
-    train: Sequence[Release],
-    release: Release,
-    today: dt.date,
-    risky: dict[str, str | None],
-) -> ReleaseStatus:
-    phase = phase_on(release, today)
-    mine = [it for it in plan.items if it.target == release.version and it.state != State.REJECTED]
-    still_open = [it for it in mine if not it.state.is_closed]
-    blockers = [it.id for it in still_open if it.blocker]
-    frozen = release.freeze is not None and today >= release.freeze
-    late = [
-        it.id for it in still_open if it.kind is Kind.FEATURE and frozen and not release.shipped
-    ]
-    backports = _backports(plan.items, _covered_series(release, train, today))
-    verdict, reasons = _verdict(release, today, blockers, late, backports)
-    nxt = next_milestone(release, today)
-    return ReleaseStatus(
-        version=release.version,
-        kind=release.kind,
-        phase=phase,
-        next_milestone=nxt[0] if nxt else None,
-        next_date=nxt[1] if nxt else None,
-        days_to_next=(nxt[1] - today).days if nxt else None,
-        items_total=len(mine),
-        items_done=sum(1 for it in mine if it.state is State.DONE),
-        open_by_kind=dict(Counter(it.kind.value for it in still_open)),
-        blockers_open=blockers,
-        features_open_after_freeze=late,
-        at_risk={it.id: risky[it.id] for it in mine if it.id in risky},
-        backports=backports,
-        verdict=verdict,
-        reasons=reasons,
-    )
+    return _Statuses(plan, train, today).of(release)
 
 
 def all_status(plan: Plan, train: Sequence[Release], today: dt.date) -> list[ReleaseStatus]:
     """The status of every release in the train, in calendar order."""
-    risky = at_risk(plan, train, today)
-    return [_status(plan, train, r, today, risky) for r in train]
+    statuses = _Statuses(plan, train, today)
+    return [statuses.of(r) for r in train]
+
+
+class _Statuses:
+    """What every release's status needs, computed once per plan: items by target,
+    backport counts per series, at-risk proposals."""
+
+    def __init__(self, plan: Plan, train: Sequence[Release], today: dt.date) -> None:
+        self.train, self.today = train, today
+        self.by_target: dict[str, list[Item]] = {}
+        for it in plan.items:
+            if it.target is not None and it.state is not State.REJECTED:
+                self.by_target.setdefault(it.target, []).append(it)
+        self.counts = _backport_counts(plan.items)
+        self.risky = at_risk(plan, train, today)
+
+    def of(self, release: Release) -> ReleaseStatus:
+        today = self.today
+        phase = phase_on(release, today)
+        mine = self.by_target.get(release.version, [])
+        still_open = [it for it in mine if not it.state.is_closed]
+        blockers = [it.id for it in still_open if it.blocker]
+        frozen = release.freeze is not None and today >= release.freeze
+        late = [
+            it.id for it in still_open if it.kind is Kind.FEATURE and frozen and not release.shipped
+        ]
+        backports = _backports(self.counts, _covered_series(release, self.train, today))
+        verdict, reasons = _verdict(release, today, blockers, late, backports)
+        nxt = next_milestone(release, today)
+        return ReleaseStatus(
+            version=release.version,
+            kind=release.kind,
+            phase=phase,
+            next_milestone=nxt[0] if nxt else None,
+            next_date=nxt[1] if nxt else None,
+            days_to_next=(nxt[1] - today).days if nxt else None,
+            items_total=len(mine),
+            items_done=sum(1 for it in mine if it.state is State.DONE),
+            open_by_kind=dict(Counter(it.kind.value for it in still_open)),
+            blockers_open=blockers,
+            features_open_after_freeze=late,
+            at_risk={it.id: self.risky[it.id] for it in mine if it.id in self.risky},
+            backports=backports,
+            verdict=verdict,
+            reasons=reasons,
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,4 +31,8 @@ def app() -> RelplanApp:
     ],
 )
 def test_view(snap_compare: Any, name: str, keys: list[str]) -> None:
-    assert snap_compare(app(), press=keys, terminal_size=SIZE)
+    async def settle(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()  # the timeline's attention list
+        await pilot.pause()
+
+    assert snap_compare(app(), press=keys, terminal_size=SIZE, run_before=settle)

@@ -24,8 +24,10 @@ Text = Callable[[RelplanApp], str]
 async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
     demo_app: RelplanApp, screen_text: Text
 ) -> None:
-    async with demo_app.run_test(size=SIZE):
+    async with demo_app.run_test(size=SIZE) as pilot:
         assert isinstance(demo_app.screen, TimelineScreen)
+        await demo_app.workers.wait_for_complete()
+        await pilot.pause()
         text = screen_text(demo_app)
         assert "DEMO" in text and "as of 2009-08-31" in text
         row = next(line for line in text.splitlines() if line.startswith(" 4.0.0"))
