@@ -48,7 +48,8 @@ class TimelineScreen(ViewScreen):
     def plan_shown(self) -> None:
         app = self.relplan
         self.query_one(Timeline).show(app.train)
-        self._work_out_attention(app.plan, app.train, app.today)
+        # After the frame is painted: the worker would compete with it for the interpreter.
+        self.call_after_refresh(self._work_out_attention, app.plan, app.train, app.today)
 
     @work(thread=True, exclusive=True, group="attention")
     def _work_out_attention(self, plan: Plan, train: Sequence[Release], today: dt.date) -> None:
