@@ -296,3 +296,11 @@ def test_demo_shows_every_phase_on_2009_08_31() -> None:
         "rc1",
         D(2009, 9, 1),
     )
+
+
+@given(day=st.dates(D(1990, 1, 1), D(2090, 12, 31)), months=st.integers(0, 400))
+def test_month_arithmetic_matches_pendulum(day: dt.date, months: int) -> None:
+    from planner.calendar import _add_months
+
+    expected = pendulum.date(day.year, day.month, day.day).add(months=months)
+    assert _add_months(day, months) == dt.date(expected.year, expected.month, expected.day)
