@@ -129,8 +129,12 @@ def _note(
     conflicts.append(Conflict(scope, key, name, ours, theirs))
 
 
-def _pick(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """The three-way choice for one value and whether it is a conflict."""
+def pick(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
+    """The three-way choice for one value and whether it is a conflict (then ours is kept).
+
+    Shared by the merge of a plan changed on disk and by tracker sync (theirs = the
+    tracker, base = what it said last time).
+    """
     if ours == theirs or theirs == base:
         return ours, False
     if ours == base:
@@ -150,7 +154,7 @@ def _merge_mapping(
         k for k in base if k not in ours and k not in theirs
     ]:
         b, o, t = base.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING)
-        value, conflict = _pick(b, o, t)
+        value, conflict = pick(b, o, t)
         if conflict:
             note(f"{prefix}.{key}", None if o is _MISSING else o, None if t is _MISSING else t)
         if value is not _MISSING:
@@ -168,7 +172,7 @@ def _merge_record(base: T | None, ours: T, theirs: T, note: Callable[[str, Any, 
             bmap = b if isinstance(b, Mapping) else {}
             changes[f.name] = _merge_mapping(bmap, o, t, f.name, note)
             continue
-        value, conflict = _pick(b, o, t)
+        value, conflict = pick(b, o, t)
         if conflict and _is_record(o) and type(o) is type(t) and type(b) is type(o):
             value = _merge_record(b, o, t, functools.partial(_prefixed, note, f.name))
         elif conflict:
@@ -200,7 +204,7 @@ def _merge_collection(
     out: list[T] = []
     for k in keys:
         b, o, t = b_map.get(k), o_map.get(k), t_map.get(k)
-        value, conflict = _pick(b, o, t)
+        value, conflict = pick(b, o, t)
         if conflict and o is not None and t is not None:
             value = _merge_record(b, o, t, functools.partial(_note, conflicts, scope, k))
         elif conflict:
@@ -213,7 +217,7 @@ def _merge_collection(
 def three_way(base: Plan, ours: Plan, theirs: Plan) -> tuple[Plan, list[Conflict]]:
     """Combine unsaved edits (ours) with the file changed on disk (theirs) since ``base``."""
     conflicts: list[Conflict] = []
-    name, clash = _pick(base.name, ours.name, theirs.name)
+    name, clash = pick(base.name, ours.name, theirs.name)
     if clash:
         conflicts.append(Conflict("plan", "", "name", ours.name, theirs.name))
     note = functools.partial(_note, conflicts, "policy", "")

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.cache import Cache, CachedConflict, SourceStatus
 from planner.errors import Problem
-from planner.merge import DATA_FIELDS, ImportedItem, merge_items
+from planner.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
 from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
 
@@ -88,8 +88,9 @@ class SyncResult:
 
 def identity(config: SourceConfig) -> str:
     """What the cached data of a source depends on; a change forces a full fetch."""
-    text = repr((config.kind, config.api_url, config.project, config.query, config.page_size,
-                 config.rules))
+    text = repr(
+        (config.kind, config.api_url, config.project, config.query, config.page_size, config.rules)
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -98,8 +99,12 @@ def select_sources(sources: Sequence[SourceConfig], name: str | None) -> list[So
     from planner.errors import SourceError
 
     if not sources:
-        raise SourceError(Problem("no [[sources]] in the config",
-                                  hint="add one (see config.example.toml) and pass --config"))
+        raise SourceError(
+            Problem(
+                "no [[sources]] in the config",
+                hint="add one (see config.example.toml) and pass --config",
+            )
+        )
     if name is None:
         return list(sources)
     chosen = [s for s in sources if s.name == name]
@@ -134,11 +139,16 @@ async def fetch_sources(
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
         base = cache.item_map(config.name) if same else {}
         auth = adapter.auth_headers(token) if token else None
-        async with HttpClient(config, auth=auth, transport=transport, limiter=limiter,
-                              reporter=reporter, **dict(http_options or {})) as http:
+        async with HttpClient(
+            config,
+            auth=auth,
+            transport=transport,
+            limiter=limiter,
+            reporter=reporter,
+            **dict(http_options or {}),
+        ) as http:
             reporter.status(f"{config.name}: syncing")
-            result = await adapter.fetch(http, cursor, full=cursor.since is None,
-                                         reporter=reporter)
+            result = await adapter.fetch(http, cursor, full=cursor.since is None, reporter=reporter)
         return Fetched(config, result, base, ident)
 
     trackers = [s for s in sources if s.kind != "file"]
@@ -146,8 +156,12 @@ async def fetch_sources(
 
 
 def merge_fetched(
-    plan: Plan, fetched: Sequence[Fetched], *, now: dt.datetime,
-    file_sources: Sequence[SourceConfig] = (), base_dir: Path | None = None,
+    plan: Plan,
+    fetched: Sequence[Fetched],
+    *,
+    now: dt.datetime,
+    file_sources: Sequence[SourceConfig] = (),
+    base_dir: Path | None = None,
 ) -> SyncResult:
     """Fold fetched tracker data (and file sources) into the plan; see the module docstring."""
     outcomes: list[SourceOutcome] = []
@@ -163,8 +177,9 @@ def merge_fetched(
 
 def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, SourceOutcome]:
     res = f.result
-    out = SourceOutcome(f.config.name, warnings=res.warnings, requests=res.requests,
-                        complete=res.complete)
+    out = SourceOutcome(
+        f.config.name, warnings=res.warnings, requests=res.requests, complete=res.complete
+    )
     local = {it.id: it for it in plan.items}
     merged: dict[str, Item] = dict(local)
     for theirs in res.items:
@@ -177,8 +192,10 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
         merged[theirs.id] = item
         if item != ours:
             out.updated.append(theirs.id)
-        out.conflicts.extend(CachedConflict(f.config.name, theirs.id, name, mine, tracker, now)
-                             for name, mine, tracker in conflicts)
+        out.conflicts.extend(
+            CachedConflict(f.config.name, theirs.id, name, mine, tracker, now)
+            for name, mine, tracker in conflicts
+        )
         out.resolved.extend((theirs.id, name) for name in resolved)
     fetched_ids = {it.id for it in res.items}
     out.items = len(fetched_ids if res.complete else set(f.base) | fetched_ids)
@@ -187,9 +204,12 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
         gone = sorted(i for i in local if i.startswith(mine) and i not in fetched_ids)
         if gone:
             shown = ", ".join(gone[:5]) + (f" and {len(gone) - 5} more" if len(gone) > 5 else "")
-            out.warnings += (f.config.problem(
-                f"{len(gone)} item(s) of the plan are no longer in the tracker: {shown}",
-                hint="deleted or moved upstream; the plan keeps them until you remove them"),)
+            out.warnings += (
+                f.config.problem(
+                    f"{len(gone)} item(s) of the plan are no longer in the tracker: {shown}",
+                    hint="deleted or moved upstream; the plan keeps them until you remove them",
+                ),
+            )
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
     return Plan(plan.name, plan.policy, specs, tuple(merged.values())), out
 
@@ -207,7 +227,7 @@ def reconcile(
     agreed: list[str] = []
     was = base or _DEFAULT
     for name in TRIAGE:
-        value, clash = _pick(getattr(was, name), getattr(ours, name), getattr(theirs, name))
+        value, clash = pick(getattr(was, name), getattr(ours, name), getattr(theirs, name))
         changes[name] = value
         if clash:
             conflicts.append((name, getattr(ours, name), getattr(theirs, name)))
@@ -217,7 +237,7 @@ def reconcile(
     for series in sorted({*theirs.backports, *was.backports}):
         b, o = was.backports.get(series), ours.backports.get(series)
         t = theirs.backports.get(series)
-        value, clash = _pick(b, o, t)
+        value, clash = pick(b, o, t)
         if clash:
             conflicts.append((f"backports.{series}", o, t))
         elif value == t:
@@ -228,15 +248,6 @@ def reconcile(
             backports[series] = value
     changes["backports"] = backports
     return dataclasses.replace(ours, **changes), conflicts, agreed
-
-
-def _pick(base: Any, ours: Any, theirs: Any) -> tuple[Any, bool]:
-    """Take the tracker's change unless the plan moved too (then keep ours: a conflict)."""
-    if theirs == base or theirs == ours:
-        return ours, False
-    if ours == base:
-        return theirs, False
-    return ours, True
 
 
 def _merge_releases(
@@ -250,12 +261,20 @@ def _merge_releases(
             continue
         known.add(r.version)
         parts = r.version.split(".")
-        kind = (ReleaseKind.MAINTENANCE if len(parts) > 2 and parts[2].strip("0")
-                else ReleaseKind.POINT)
+        kind = (
+            ReleaseKind.MAINTENANCE if len(parts) > 2 and parts[2].strip("0") else ReleaseKind.POINT
+        )
         pins = {"release": r.due} if r.due and not r.closed else {}
         actual = r.due if r.closed else None
-        added.append(ReleaseSpec(r.version, kind, actual=actual, pins=pins,
-                                 codename=r.name if r.name != r.version else None))
+        added.append(
+            ReleaseSpec(
+                r.version,
+                kind,
+                actual=actual,
+                pins=pins,
+                codename=r.name if r.name != r.version else None,
+            )
+        )
     return specs + tuple(added), [s.version for s in added]
 
 
@@ -269,13 +288,18 @@ def _merge_file(
         path = base_dir / path
     records: list[ImportedItem] = read_items(path, config.name)
     result = merge_items(plan, records)
-    out = SourceOutcome(config.name, items=len(records), added=result.added,
-                        updated=result.updated)
+    out = SourceOutcome(config.name, items=len(records), added=result.added, updated=result.updated)
     return result.plan, out
 
 
-def write_sync(result: SyncResult, cache: Cache, save: Callable[[Plan], None],
-               *, now: dt.datetime, always_save: bool = False) -> None:
+def write_sync(
+    result: SyncResult,
+    cache: Cache,
+    save: Callable[[Plan], None],
+    *,
+    now: dt.datetime,
+    always_save: bool = False,
+) -> None:
     """Record the sync in the cache and save the plan: both, or (on any failure) neither.
 
     The cache transaction stays open while ``save`` writes the plan, and is
@@ -287,9 +311,15 @@ def write_sync(result: SyncResult, cache: Cache, save: Callable[[Plan], None],
             staged.put_items(name, res.items, replace_all=res.complete)
             staged.put_releases(name, res.releases)
             staged.put_conflicts(name, outcome.conflicts, outcome.resolved)
-            staged.put_source(name, f.identity, res.cursor, synced_at=now,
-                              changed=outcome.changed, requests=res.requests,
-                              warnings=len(res.warnings))
+            staged.put_source(
+                name,
+                f.identity,
+                res.cursor,
+                synced_at=now,
+                changed=outcome.changed,
+                requests=res.requests,
+                warnings=len(res.warnings),
+            )
         if result.plan_changed or always_save:
             save(result.plan)
         staged.commit()
@@ -317,8 +347,17 @@ def run_sync(
     ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``);
     ``always_save`` saves even an unchanged plan (a plan file that does not exist yet).
     """
-    fetched = asyncio.run(fetch_sources(sources, cache, full=full, env=env, transport=transport,
-                                        reporter=reporter, http_options=http_options))
+    fetched = asyncio.run(
+        fetch_sources(
+            sources,
+            cache,
+            full=full,
+            env=env,
+            transport=transport,
+            reporter=reporter,
+            http_options=http_options,
+        )
+    )
     now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
@@ -327,8 +366,14 @@ def run_sync(
 
 
 def sync_from_config(
-    plan: Plan, config: Config, save: Callable[[Plan], None], *, source: str | None = None,
-    full: bool = False, reporter: Reporter | None = None, create: bool = False,
+    plan: Plan,
+    config: Config,
+    save: Callable[[Plan], None],
+    *,
+    source: str | None = None,
+    full: bool = False,
+    reporter: Reporter | None = None,
+    create: bool = False,
 ) -> SyncResult:
     """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
 
@@ -339,13 +384,23 @@ def sync_from_config(
     """
     from planner.sources.base import parse_sources
 
-    sources = parse_sources(config.source_tables, lines=config.source_lines,
-                            file=str(config.path) if config.path else None)
+    sources = parse_sources(
+        config.source_tables,
+        lines=config.source_lines,
+        file=str(config.path) if config.path else None,
+    )
     chosen = select_sources(sources, source)
     with Cache.open(config.cache_dir) as cache:
-        return run_sync(plan, chosen, cache, save, full=full, reporter=reporter,
-                        base_dir=config.path.parent if config.path else None,
-                        always_save=create)
+        return run_sync(
+            plan,
+            chosen,
+            cache,
+            save,
+            full=full,
+            reporter=reporter,
+            base_dir=config.path.parent if config.path else None,
+            always_save=create,
+        )
 
 
 def last_syncs(config: Config) -> list[SourceStatus]:

@@ -193,9 +193,32 @@ def plan_evidence(
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
     Raises SourceError for a bad repository and PlanError when no branch is found.
     """
+    repo = Repo(repo_path)
+    found, missing = present_targets(
+        repo,
+        plan,
+        train,
+        today,
+        pattern,
+        "set [git] branch_pattern, or name branches with --branch",
+    )
+    ev = git_evidence(plan, repo, found, upstream=upstream)
+    ev.scan.warnings.extend(missing)
+    return ev
+
+
+def present_targets(
+    repo: Repo,
+    plan: Plan,
+    train: Sequence[Release],
+    today: dt.date,
+    pattern: str | None,
+    hint: str,
+) -> tuple[list[BranchTarget], list[str]]:
+    """The plan's maintained branches that exist in the repository, and a warning for each
+    that does not; PlanError (with ``hint``) when none does."""
     from planner.errors import PlanError, Problem
 
-    repo = Repo(repo_path)
     wanted = maintained_targets(plan, train, today, pattern)
     found = [t for t in wanted if repo.has_ref(t.name)]
     if not found:
@@ -203,12 +226,8 @@ def plan_evidence(
         raise PlanError(
             Problem(
                 f"none of the branches maintained on {today} is in the repository ({names})",
-                file=repo_path,
-                hint="set [git] branch_pattern, or name branches with --branch",
+                file=str(repo.path),
+                hint=hint,
             )
         )
-    ev = git_evidence(plan, repo, found, upstream=upstream)
-    ev.scan.warnings.extend(
-        f"no branch {t.name!r} in the repository" for t in wanted if t not in found
-    )
-    return ev
+    return found, [f"no branch {t.name!r} in the repository" for t in wanted if t not in found]

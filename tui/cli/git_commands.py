@@ -173,23 +173,13 @@ def _targets(
 
     if args.branch:
         return [BranchTarget(b, series_from_branch(b, pattern)) for b in args.branch]
-    from planner.git.join import maintained_targets
+    from planner.git.join import present_targets
 
     assert ctx is not None
-    wanted = maintained_targets(ctx.plan, ctx.train(), ctx.today, pattern)
-    found = [t for t in wanted if repo.has_ref(t.name)]
-    if not found:
-        names = ", ".join(t.name for t in wanted) or "none"
-        raise PlanError(
-            Problem(
-                f"none of the branches maintained on {ctx.today} is in the repository ({names})",
-                file=str(repo.path),
-                hint="pass --branch NAME or --branch-pattern PATTERN",
-            )
-        )
-    for t in wanted:
-        if t not in found:
-            print(f"relplan: warning: no branch {t.name!r} in the repository", file=sys.stderr)
+    hint = "pass --branch NAME or --branch-pattern PATTERN"
+    found, missing = present_targets(repo, ctx.plan, ctx.train(), ctx.today, pattern, hint)
+    for warning in missing:
+        print(f"relplan: warning: {warning}", file=sys.stderr)
     return found
 
 
