@@ -203,3 +203,23 @@ def test_dashboard_builds_the_app_from_the_command_line(
     monkeypatch.chdir(empty)  # no ./relplan.toml here: the demo
     demo = build_app(argparse.Namespace(plan=None, config=None, today=None))
     assert demo.is_demo and demo.today == dt.date(2009, 8, 31)
+
+
+def test_release_panel_summarises_long_rc_runs_and_does_not_repeat_reasons() -> None:
+    from planner.calendar import build_train
+    from planner.demo import DEMO_TODAY, demo_plan
+    from planner.status import release_status
+    from tui.screens.release import panel_text
+
+    plan = demo_plan()
+    train = build_train(plan, DEMO_TODAY)
+    four = next(r for r in train if r.version == "4.0.0")
+    text = panel_text(four, release_status(plan, train, "4.0.0", DEMO_TODAY))
+    assert "rc1..rc10 2009-09-01..2009-11-03  release 2009-11-10" in text
+    assert "(in 1 day)" in text
+    assert text.count("demo#remus") == 1  # the late-features line only, not again as a reason
+    maint = next(r for r in train if r.version == "3.4.2")
+    text = panel_text(maint, release_status(plan, train, "3.4.2", DEMO_TODAY))
+    assert "open blockers: demo#pvhvm-migrate-hang" in text
+    assert "· 3 fix(es) still to backport to 3.4" in text
+    assert "rc1 2009-08-25  release 2009-09-08" in text

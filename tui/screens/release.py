@@ -16,6 +16,21 @@ from tui.widgets.item_list import ItemHeader, ItemList
 from tui.widgets.item_rows import ItemRows
 
 
+def _milestones(release: Release) -> str:
+    """Milestone dates on one line; a long run of release candidates is summarised."""
+    named = [(n, d) for n, d in release.milestones() if not n.startswith("rc")]
+    rcs = release.rcs
+    if len(rcs) > 3:
+        rc_text = f"rc1..rc{len(rcs)} {rcs[0]}..{rcs[-1]}"
+    else:
+        rc_text = "  ".join(f"rc{i} {d}" for i, d in enumerate(rcs, start=1))
+    parts = [f"{n} {d}" for n, d in named if n != "release"]
+    if rc_text:
+        parts.append(rc_text)
+    parts.append(f"release {release.day}")
+    return "  ".join(parts)
+
+
 def panel_text(release: Release, status: ReleaseStatus) -> str:
     """The stabilization panel as console markup."""
     colour = PHASE_COLOURS[status.phase]
@@ -27,17 +42,25 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
         f"phase [{colour}]{status.phase.value}[/]   verdict {verdict}",
     ]
     if status.next_milestone:
+        days = status.days_to_next
         lines.append(
-            f"next: {status.next_milestone} on {status.next_date} (in {status.days_to_next} days)"
+            f"next: {status.next_milestone} on {status.next_date} "
+            f"(in {days} day{'' if days == 1 else 's'})"
         )
-    lines.append("milestones: " + "  ".join(f"{n} {d}" for n, d in release.milestones()))
+    lines.append("milestones: " + _milestones(release))
     blockers = escape(", ".join(status.blockers_open)) or "none"
     late = escape(", ".join(status.features_open_after_freeze)) or "none"
     lines.append(
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
     lines.append(f"features open after freeze: {late}")
-    lines.extend(f"  · {escape(reason)}" for reason in status.reasons)
+    # Blockers and late features have their own lines above; the other reasons follow.
+    shown = ("open blocker(s):", "still open after the freeze:")
+    lines.extend(
+        f"  · {escape(reason)}"
+        for reason in status.reasons
+        if not any(mark in reason for mark in shown)
+    )
     return "\n".join(lines)
 
 
