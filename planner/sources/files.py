@@ -9,7 +9,8 @@ set, so a merge keeps local triage the file says nothing about.
 - ``.csv``: a header row of item field names; ``labels``, ``depends_on`` and
   ``fix_commits`` separated by ``;``; ``backports`` as ``3.4=required;3.3=done``;
   ``blocker`` as true/false/yes/no/1/0; empty cells are unset.
-- ``.md``, ``.markdown``, ``.txt``: one item per bullet (``•``, ``-``, ``*``), like
+- ``.md``, ``.markdown``, ``.txt``: one item per bullet (``•``, ``-``, ``*``, ``+``,
+  ``1.``, ``1)``), like
   the roadmap list of a mailing-list post; nested bullets and continuation
   lines join the title; other prose is ignored; a trailing ``[bug]`` or
   ``(high)`` sets the kind or priority.
@@ -293,7 +294,7 @@ _CELL: dict[str, Callable[[str], Any]] = {
     "estimate_days": _cell_int,
 }
 
-_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*]\s+)(?:\[[ xX]\]\s+)?(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[[ xX]\]\s+)?(.*)$")
 _HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
 _KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
 _PRIORITIES = {p.value for p in Priority}

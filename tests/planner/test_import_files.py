@@ -73,6 +73,12 @@ def test_bullet_list_from_a_mailing_list_post(tmp_path: Path) -> None:
     assert records[6].item.kind is Kind.FEATURE and records[6].item.priority is Priority.LOW
 
 
+def test_numbered_and_plus_lists_are_bullets_too(tmp_path: Path) -> None:
+    text = "Plan:\n1. RDMA live migration\n2) Remus\n   and Kemari\n+ Gallium 3D remoting\n"
+    titles = [r.item.title for r in read_items(write(tmp_path, "r.md", text))]
+    assert titles == ["RDMA live migration", "Remus and Kemari", "Gallium 3D remoting"]
+
+
 def test_bullet_ids_use_the_given_source_and_stay_unique(tmp_path: Path) -> None:
     path = write(tmp_path, "r.md", "- Same thing\n- Same thing\n* Ünïcode – Grüße\n")
     ids = [r.item.id for r in read_items(path, source="xen")]
