@@ -98,6 +98,14 @@ def test_a_row_shows_every_column() -> None:
     assert len(row) == 120
 
 
+@pytest.mark.parametrize("width", [80, 100])
+def test_on_a_narrow_terminal_every_column_still_fits(width: int) -> None:
+    row = plain_row(ITEMS[2], width=width, marked=True)
+    assert len(row) == width
+    for text in ("t#10", "Crash", "bug", "medium", "accepted", "4.0.0", "3.4:REQ"):
+        assert text in row
+
+
 async def test_only_visible_rows_are_rendered_with_many_items() -> None:
     plan = demo_plan()
     many = tuple(Item(f"bulk#{i}", f"item {i}") for i in range(20_000))

@@ -39,10 +39,21 @@ HEADINGS = {"blocker": "blk", "backports": "backports"}
 MARK = "● "
 
 
+TITLE_MIN = 10
+#: On narrow terminals these columns give up room first, down to these widths.
+SHRINK = (("id", 16), ("backports", 10))
+
+
 def column_widths(width: int) -> list[tuple[str, int]]:
     """Columns and their widths; the title takes whatever the others leave."""
-    fixed = sum(FIXED_WIDTHS.values()) + len(MARK)
-    return [(c, FIXED_WIDTHS.get(c, max(10, width - fixed))) for c in COLUMNS]
+    widths = dict(FIXED_WIDTHS)
+    for column, smallest in SHRINK:
+        over = sum(widths.values()) + len(MARK) + TITLE_MIN - width
+        if over <= 0:
+            break
+        widths[column] = max(smallest, widths[column] - over)
+    title = max(TITLE_MIN, width - sum(widths.values()) - len(MARK))
+    return [(c, widths.get(c, title)) for c in COLUMNS]
 
 
 def _fit(text: str, width: int) -> str:
