@@ -126,6 +126,14 @@ def _report(outcome: Any, quiet: bool) -> None:
         print(f"  conflict: {conflict}")
 
 
+def progress_text(done: int, total: int | None, width: int = 20) -> str:
+    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items``."""
+    if not total:
+        return f"sync: {done:,} items so far"
+    filled = min(width, round(width * done / total))
+    return f"sync {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"
+
+
 def dashboard_sync_handler(config: Any) -> Any:
     """The dashboard's ``s``: sync the config's sources in the app's event loop.
 
@@ -146,25 +154,34 @@ def dashboard_sync_handler(config: Any) -> Any:
         def status(text: str) -> None:
             app.set_sync_status(text)
 
-        reporter = Reporter(status=status, progress=lambda done, total: status(
-            f"sync: {done}/{total if total is not None else '?'} items"))
+        reporter = Reporter(
+            status=status, progress=lambda done, total: status(progress_text(done, total))
+        )
 
         def save(plan: Any) -> None:
             if not app.save_to(app.path, app.fingerprint):
                 raise SourceError("the plan was not saved; the sync is not recorded")
 
         try:
-            sources = select_sources(parse_sources(
-                config.source_tables, lines=config.source_lines,
-                file=str(config.path) if config.path else None), None)
+            sources = select_sources(
+                parse_sources(
+                    config.source_tables,
+                    lines=config.source_lines,
+                    file=str(config.path) if config.path else None,
+                ),
+                None,
+            )
             status("sync: " + ", ".join(s.name for s in sources) + " …")
             with Cache.open(config.cache_dir) as cache:
                 fetched = await fetch_sources(sources, cache, reporter=reporter)
                 now = dt.datetime.now(dt.UTC)
                 result = merge_fetched(
-                    app.plan, fetched, now=now, file_sources=[s for s in sources
-                                                              if s.kind == "file"],
-                    base_dir=config.path.parent if config.path else None)
+                    app.plan,
+                    fetched,
+                    now=now,
+                    file_sources=[s for s in sources if s.kind == "file"],
+                    base_dir=config.path.parent if config.path else None,
+                )
                 summary = _summary(result)
                 if result.plan_changed:
                     app.apply_synced(result.plan, f"synced: {summary}")
@@ -208,8 +225,11 @@ def last_sync_line(config: Any) -> str:
     for s in statuses:
         age = s.age(now)
         hours = age.total_seconds() / 3600 if age is not None else 0.0
-        when = f"{hours * 60:.0f} min" if hours < 1 else (
-            f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
+        when = (
+            f"{hours * 60:.0f} min"
+            if hours < 1
+            else (f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
+        )
         text = f"{s.name} {when} ago"
         if s.conflicts:
             text += f" ({s.conflicts} conflicts)"
