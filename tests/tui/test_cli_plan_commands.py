@@ -226,3 +226,21 @@ def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["--help"])
     assert "2009-08-31" in capsys.readouterr().out
+
+
+def test_import_merges_into_the_plan_and_a_second_import_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "plan.toml"
+    run(capsys, "export", "-o", str(plan))
+    md = tmp_path / "roadmap.md"
+    md.write_text("• RDMA live migration\n• Something new (high)\n")
+    code, out, _ = run(capsys, "--plan", str(plan), "--today", DEMO_DAY, "import", str(md))
+    assert code == 0 and out.startswith("added 2, updated 0, unchanged 0 -> ")
+    before = plan.stat().st_mtime_ns, plan.read_bytes()
+    code, out, _ = run(capsys, "--plan", str(plan), "--today", DEMO_DAY, "import", str(md))
+    assert code == 0 and out.startswith("added 0, updated 0, unchanged 2 (nothing to write)")
+    assert (plan.stat().st_mtime_ns, plan.read_bytes()) == before
+    _, out, _ = run(capsys, "--plan", str(plan), "--today", DEMO_DAY, "export", "--format", "json")
+    new = {it["id"]: it for it in json.loads(out)["items"]}["roadmap#something-new"]
+    assert new["priority"] == "high" and new["state"] == "proposed"

@@ -222,9 +222,11 @@ def run_import(args: argparse.Namespace) -> int:
     path = ctx.writable_path()
     incoming = read_items(Path(args.file), args.source)
     result = merge_items(ctx.plan, incoming)
-    save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+    if result.added or result.updated:
+        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
     counts = (len(result.added), len(result.updated), len(result.unchanged))
-    _emit("added {}, updated {}, unchanged {}".format(*counts) + f" -> {path}")
+    written = f" -> {path}" if result.added or result.updated else " (nothing to write)"
+    _emit("added {}, updated {}, unchanged {}".format(*counts) + written)
     for label, ids in (("added", result.added), ("updated", result.updated)):
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
