@@ -25,6 +25,7 @@ from typing import Any
 
 import tomli_w
 
+from planner.calendar import phase_on
 from planner.checking import Checker, Invalid, Locator, as_int, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
 from planner.model import Item, Plan, Release, ReleaseSpec
@@ -227,10 +228,9 @@ def dumps_toml(plan: Plan, releases: Sequence[Release] = ()) -> str:
 
 def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dict[str, Any]:
     """The plan as JSON-ready data: plan, policy, releases (with phase on ``today``), items."""
-    phase_on = _phase_function()
     out_releases = []
     for release, spec in _release_rows(plan, releases):
-        phase = phase_on(release, today).value if release is not None and phase_on else None
+        phase = phase_on(release, today).value if release is not None else None
         out_releases.append(release_to_json(release, spec, phase))
     return {
         "plan": {"name": plan.name, "format": FORMAT},
@@ -238,14 +238,6 @@ def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dic
         "releases": out_releases,
         "items": [item_to_json(it) for it in _items_sorted(plan)],
     }
-
-
-def _phase_function() -> Any:
-    try:
-        from planner.calendar import phase_on
-    except ImportError:  # the calendar lands separately; phases are null until it does
-        return None
-    return phase_on
 
 
 def _disk_fingerprint(path: Path) -> str | None:
