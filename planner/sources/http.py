@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
 USER_AGENT = "relplan/0.1 (+release planning dashboard)"
 RETRY_STATUS = frozenset({500, 502, 503, 504})
-_NOT_JSON = object()
 T = TypeVar("T")
 
 
@@ -226,15 +225,7 @@ class HttpClient:
         if response.status_code != 200:
             raise self._refusal(response)
         text = response.text
-        try:
-            data = json.loads(text)
-        except ValueError:
-            data = _NOT_JSON
-        if data is _NOT_JSON:
-            raise SourceError(self.config.problem(
-                f"{_public(response.url)} did not answer JSON", "url",
-                hint="check that url points at the tracker's web root",
-            ))
+        data = self._decode(response)
         etag = response.headers.get("etag")
         # a body that echoes the token (Redmine's /users/current.json does) is never kept
         keep = etag and not any(v and v in text for v in self._auth.values())
@@ -253,16 +244,19 @@ class HttpClient:
                                     dict(self._auth), body=body)
         if response.status_code != 200:
             raise self._refusal(response)
-        try:
-            data = json.loads(response.text)
-        except ValueError:
-            data = _NOT_JSON
-        if data is _NOT_JSON:
-            raise SourceError(self.config.problem(
-                f"{_public(response.url)} did not answer JSON", "url",
-                hint="check that url points at the tracker's web root",
-            ))
+        data = self._decode(response)
         return JsonResponse(str(response.url), 200, data, response.headers, None)
+
+    def _decode(self, response: httpx.Response) -> Any:
+        """The JSON body, or a SourceError saying the URL is not the tracker's API."""
+        try:
+            return json.loads(response.text)
+        except ValueError:
+            pass  # raised below, outside the handler: no chained context reaches the user
+        raise SourceError(self.config.problem(
+            f"{_public(response.url)} did not answer JSON", "url",
+            hint="check that url points at the tracker's web root",
+        ))
 
     async def _send(
         self, url: str, host: str, params: Mapping[str, str | int] | None,

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.widgets import Static
 
+from planner.model import Item
 from tui.screens.base import ViewScreen
 from tui.widgets.backport_matrix import BackportMatrix, fixes_for
 
 
-class BackportsScreen(ViewScreen):
+class MatrixScreen(ViewScreen):
+    """A view with a backport matrix and an ``#evidence`` line: set cells, show evidence."""
+
+    def show_matrix(self, fixes: Sequence[Item], series: Sequence[str]) -> None:
+        """Draw the matrix, with git's word per cell once a repository was scanned."""
+        matrix = self.query_one(BackportMatrix)
+        matrix.show(fixes, series, self.relplan.backport_cell_info())
+        self._describe(matrix)
+
+    def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
+        self.relplan.action_backport_cell(event.item_id, event.series)
+
+    def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
+        self._describe(self.query_one(BackportMatrix))
+
+    def _describe(self, matrix: BackportMatrix) -> None:
+        self.query_one("#evidence", Static).update(matrix.describe_current())
+
+
+class BackportsScreen(MatrixScreen):
     """The backport matrix of all maintained branches."""
 
     AUTO_FOCUS = "BackportMatrix"
@@ -25,15 +47,4 @@ class BackportsScreen(ViewScreen):
         series = app.maintained_series()
         names = ", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series)
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
-        matrix = self.query_one(BackportMatrix)
-        matrix.show(fixes_for(app.plan.items, series), series, self.relplan.backport_cell_info())
-        self._describe(matrix)
-
-    def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
-        self.relplan.action_backport_cell(event.item_id, event.series)
-
-    def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
-        self._describe(self.query_one(BackportMatrix))
-
-    def _describe(self, matrix: BackportMatrix) -> None:
-        self.query_one("#evidence", Static).update(matrix.describe_current())
+        self.show_matrix(fixes_for(app.plan.items, series), series)

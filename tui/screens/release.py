@@ -10,7 +10,7 @@ from textual.widgets import Static
 from planner.model import Item, Release
 from planner.status import ReleaseStatus, release_status
 from tui.palette import PHASE_COLOURS
-from tui.screens.base import ViewScreen
+from tui.screens.backports import MatrixScreen
 from tui.widgets.backport_matrix import BackportMatrix
 from tui.widgets.item_list import ItemHeader, ItemList
 from tui.widgets.item_rows import ItemRows
@@ -64,7 +64,7 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
     return "\n".join(lines)
 
 
-class ReleaseScreen(ViewScreen):
+class ReleaseScreen(MatrixScreen):
     """One release: is it on track, what is in it, which fixes still need backporting."""
 
     AUTO_FOCUS = "ItemList"
@@ -98,9 +98,7 @@ class ReleaseScreen(ViewScreen):
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
         series = list(status.backports) or app.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
-        matrix = self.query_one(BackportMatrix)
-        matrix.show(fixes, series, self.relplan.backport_cell_info())
-        self._describe(matrix)
+        self.show_matrix(fixes, series)
 
     def selection(self) -> set[str]:
         return self.query_one(ItemList).selection()
@@ -113,12 +111,3 @@ class ReleaseScreen(ViewScreen):
 
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)
-
-    def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
-        self.relplan.action_backport_cell(event.item_id, event.series)
-
-    def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
-        self._describe(self.query_one(BackportMatrix))
-
-    def _describe(self, matrix: BackportMatrix) -> None:
-        self.query_one("#evidence", Static).update(matrix.describe_current())
