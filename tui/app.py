@@ -234,11 +234,11 @@ class RelplanApp(SavingMixin):
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
-        from rich.markup import escape
+        from tui.widgets.safe import markup_safe
 
         where = "DEMO (never written)" if self.is_demo else str(self.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if self.history.dirty else ""
-        name, where = escape(self.plan.name), escape(where)
+        name, where = markup_safe(self.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {self.today} · {view} · {where}{dirty}"
 
     # -- views ---------------------------------------------------------------------------

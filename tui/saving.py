@@ -80,9 +80,10 @@ class SavingMixin(App[None]):
 
     def _changed_on_disk(self, path: Path) -> None:
         from tui.screens.dialogs import ConfirmScreen
+        from tui.widgets.safe import markup_safe
 
         question = (
-            f"{path} changed on disk since it was loaded (a git pull?).\n\n"
+            f"{markup_safe(path)} changed on disk since it was loaded (a git pull?).\n\n"
             "[b]r[/b] reload it (drop your edits)   [b]m[/b] merge your edits into it   "
             "[b]c[/b] cancel"
         )

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from planner.errors import RelplanError
+from tui.cli.output import say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -71,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except RelplanError as exc:
         for problem in exc.problems:
-            print(f"relplan: {problem}", file=sys.stderr)
+            say(f"relplan: {problem}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("relplan: interrupted; nothing was written", file=sys.stderr)

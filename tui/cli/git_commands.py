@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlanError, Problem
+from planner.text import printable_lines
+from tui.cli.output import say
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -119,7 +121,7 @@ def run_backports(args: argparse.Namespace) -> int:
         patch_id=not args.no_patch_id,
     )
     for warning in ev.scan.warnings:
-        print(f"relplan: warning: {warning}", file=sys.stderr)
+        say(f"relplan: warning: {warning}", err=True)
     if args.conflicts:
         _emit(ev.conflicts, args.format)
         return EXIT_OK
@@ -128,7 +130,7 @@ def run_backports(args: argparse.Namespace) -> int:
         json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_backports(ev.scan, rows))
+        sys.stdout.write(printable_lines(render_backports(ev.scan, rows)))
     return EXIT_OK
 
 
@@ -161,9 +163,9 @@ def _emit(conflicts: list[Conflict], fmt: str) -> None:
         sys.stdout.write("\n")
         return
     if not conflicts:
-        print("tracker and git agree on every fix commit of the plan")
+        say("tracker and git agree on every fix commit of the plan")
     for c in conflicts:
-        print(f"{c.item}  {c.series}  {c.message}")
+        say(f"{c.item}  {c.series}  {c.message}")
 
 
 def _targets(
@@ -179,7 +181,7 @@ def _targets(
     hint = "pass --branch NAME or --branch-pattern PATTERN"
     found, missing = present_targets(repo, ctx.plan, ctx.train(), ctx.today, pattern, hint)
     for warning in missing:
-        print(f"relplan: warning: {warning}", file=sys.stderr)
+        say(f"relplan: warning: {warning}", err=True)
     return found
 
 
@@ -229,12 +231,12 @@ def run_init(args: argparse.Namespace) -> int:
         json.dump(_history_json(history, plan.policy, out, args.dry_run), sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_history(history))
+        sys.stdout.write(printable_lines(render_history(history)))
     if not args.dry_run:
         from planner.planfile import save_plan
 
         save_plan(plan, [], out, None)
-        print(f"relplan: wrote {out} ({len(plan.releases)} releases)", file=sys.stderr)
+        say(f"relplan: wrote {out} ({len(plan.releases)} releases)", err=True)
     return EXIT_OK
 
 

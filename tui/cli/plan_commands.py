@@ -18,6 +18,7 @@ from planner.laying import lay
 from planner.model import Plan, Release, ReleaseKind
 from planner.status import ReleaseStatus, all_status, release_status
 from tui.cli.context import Context, load_context
+from tui.cli.output import say
 
 if TYPE_CHECKING:
     from planner.git.join import Conflict
@@ -36,8 +37,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join(lines)
 
 
-def _emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+def _emit(text: object) -> None:
+    say(text)
 
 
 def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
@@ -55,9 +56,7 @@ def _repo_arg(parser: argparse.ArgumentParser) -> None:
 
 def _demo_banner(ctx: Context) -> None:
     if ctx.is_demo:
-        print(
-            f"(embedded Xen 4.0 demo, as of {ctx.today}; --plan PATH for your own)", file=sys.stderr
-        )
+        say(f"(embedded Xen 4.0 demo, as of {ctx.today}; --plan PATH for your own)", err=True)
 
 
 # calendar -------------------------------------------------------------------
@@ -157,7 +156,7 @@ def _laid_plan(args: argparse.Namespace, ctx: Context) -> tuple[Plan, list[Confl
         plan, train, ctx.today, repo, upstream=git.upstream, pattern=git.branch_pattern
     )
     for warning in evidence.scan.warnings:
-        print(f"relplan: {warning}", file=sys.stderr)
+        say(f"relplan: {warning}", err=True)
     return evidence.apply(plan), evidence.conflicts
 
 
@@ -242,7 +241,7 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         _emit(problem)
     if problems:
-        print(f"relplan check: {len(problems)} problem(s)", file=sys.stderr)
+        say(f"relplan check: {len(problems)} problem(s)", err=True)
         return EXIT_FAIL
     _emit(f"ok: {ctx.plan.name} is consistent as of {ctx.today}")
     return EXIT_OK

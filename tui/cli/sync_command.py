@@ -10,8 +10,9 @@ nothing and exits 2 (130 for ctrl+c) with a message naming the source.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
+
+from tui.cli.output import say
 
 EXIT_OK = 0
 
@@ -72,7 +73,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
     if not args.quiet:
-        print(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
+        say(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
     return EXIT_OK
 
 
@@ -84,25 +85,25 @@ def _print_status(config: Any) -> int:
     with Cache.open(config.cache_dir) as cache:
         statuses, conflicts = cache.statuses(), cache.conflicts()
     if not statuses:
-        print("never synced")
+        say("never synced")
     now = dt.datetime.now(dt.UTC)
     for s in statuses:
         age = s.age(now)
         ago = f"{age.total_seconds() / 3600:.1f} h ago" if age is not None else "never"
-        print(
+        say(
             f"{s.name}: synced {ago} ({s.synced_at:%Y-%m-%d %H:%M} UTC); {s.items} items, "
             f"{s.changed} changed, {s.requests} requests, {s.warnings} warnings, "
             f"{s.conflicts} open conflicts"
         )
     for c in conflicts:
-        print(f"  conflict: {c}")
+        say(f"  conflict: {c}")
     return EXIT_OK
 
 
 def _status_printer(quiet: bool) -> Any:
     def status(message: str) -> None:
         if not quiet and not message.endswith(": syncing"):
-            print(f"relplan: {message}", file=sys.stderr)
+            say(f"relplan: {message}", err=True)
 
     return status
 
@@ -119,11 +120,11 @@ def _report(outcome: Any, quiet: bool) -> None:
         if outcome.requests:
             parts.append(f"{outcome.requests} requests")
         kind = "" if outcome.complete else " (incremental)"
-        print(f"{outcome.name}{kind}: " + "; ".join(parts))
+        say(f"{outcome.name}{kind}: " + "; ".join(parts))
     for warning in outcome.warnings:
-        print(f"  warning: {warning}")
+        say(f"  warning: {warning}")
     for conflict in outcome.conflicts:
-        print(f"  conflict: {conflict}")
+        say(f"  conflict: {conflict}")
 
 
 def progress_text(done: int, total: int | None, width: int = 20) -> str:

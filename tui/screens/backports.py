@@ -10,6 +10,7 @@ from textual.widgets import Static
 from planner.model import Item
 from tui.screens.base import ViewScreen
 from tui.widgets.backport_matrix import BackportMatrix, fixes_for
+from tui.widgets.safe import markup_safe
 
 
 class MatrixScreen(ViewScreen):
@@ -45,6 +46,6 @@ class BackportsScreen(MatrixScreen):
     def plan_shown(self) -> None:
         app = self.relplan
         series = app.maintained_series()
-        names = ", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series)
+        names = markup_safe(", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series))
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
         self.show_matrix(fixes_for(app.plan.items, series), series)

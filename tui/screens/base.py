@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from planner.model import Item, Plan
+from tui.widgets.safe import OutsideText
 
 if TYPE_CHECKING:
     from tui.app import RelplanApp
@@ -18,11 +19,11 @@ class TitleLine(Static):
     """Project name, what day the plan is shown as of, and whether edits are unsaved."""
 
 
-class StatusLine(Static):
+class StatusLine(OutsideText):
     """The last action (what an undo would revert) or a problem."""
 
 
-class SyncLine(Static):
+class SyncLine(OutsideText):
     """Tracker sync progress; set through :meth:`RelplanApp.set_sync_status`."""
 
 

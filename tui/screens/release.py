@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
@@ -14,6 +13,7 @@ from tui.screens.backports import MatrixScreen
 from tui.widgets.backport_matrix import BackportMatrix
 from tui.widgets.item_list import ItemHeader, ItemList
 from tui.widgets.item_rows import ItemRows
+from tui.widgets.safe import markup_safe
 
 
 def _milestones(release: Release) -> str:
@@ -38,7 +38,8 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
         status.verdict, f"[b]{status.verdict.upper()}[/]"
     )
     lines = [
-        f"[b]{release.version}[/b] ({release.kind.value}, branch {release.branch or '-'})  "
+        f"[b]{markup_safe(release.version)}[/b] ({release.kind.value}, "
+        f"branch {markup_safe(release.branch or '-')})  "
         f"phase [{colour}]{status.phase.value}[/]   verdict {verdict}",
     ]
     if status.next_milestone:
@@ -48,8 +49,8 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
             f"(in {days} day{'' if days == 1 else 's'})"
         )
     lines.append("milestones: " + _milestones(release))
-    blockers = escape(", ".join(status.blockers_open)) or "none"
-    late = escape(", ".join(status.features_open_after_freeze)) or "none"
+    blockers = markup_safe(", ".join(status.blockers_open)) or "none"
+    late = markup_safe(", ".join(status.features_open_after_freeze)) or "none"
     lines.append(
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
@@ -57,7 +58,7 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
     # Blockers and late features have their own lines above; the other reasons follow.
     shown = ("open blocker(s):", "still open after the freeze:")
     lines.extend(
-        f"  · {escape(reason)}"
+        f"  · {markup_safe(reason)}"
         for reason in status.reasons
         if not any(mark in reason for mark in shown)
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
@@ -13,6 +12,7 @@ from textual.widgets import Static
 from planner.model import Plan, Release
 from planner.status import all_status, needs_attention
 from tui.screens.base import ViewScreen
+from tui.widgets.safe import markup_safe
 from tui.widgets.timeline import Timeline
 
 
@@ -22,7 +22,7 @@ def attention_text(plan: Plan, train: Sequence[Release], today: dt.date, limit: 
     if not found:
         return "[green]nothing needs you now:[/] every release ahead is a go"
     lines = [
-        f"[b red]▲[/] {escape(a.text)}" if a.urgent else f"[yellow]•[/] {escape(a.text)}"
+        f"[b red]▲[/] {markup_safe(a.text)}" if a.urgent else f"[yellow]•[/] {markup_safe(a.text)}"
         for a in found[:limit]
     ]
     if len(found) > limit:

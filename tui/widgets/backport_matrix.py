@@ -16,6 +16,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from planner.model import BackportState, Item
+from planner.text import printable
 from tui.palette import BACKPORT_STYLES
 
 ID_WIDTH, TITLE_WIDTH, CELL = 24, 36, 13
@@ -130,7 +131,7 @@ class BackportMatrix(ScrollView, can_focus=True):
         if cell is None:
             return ""
         item, series = cell
-        return f"{item.id} on {series}: {self.cell_info(item, series).describe()}"
+        return printable(f"{item.id} on {series}: {self.cell_info(item, series).describe()}")
 
     def action_set_cell(self) -> None:
         cell = self.current
@@ -141,7 +142,7 @@ class BackportMatrix(ScrollView, can_focus=True):
         width, base = self.size.width, self.rich_style
         if y == 0:
             head = f"{'fix':<{ID_WIDTH}}{'title':<{TITLE_WIDTH}}"
-            head += "".join(f"{s:<{CELL}}" for s in self.series)
+            head += "".join(f"{printable(s):<{CELL}}" for s in self.series)
             if not self.series:
                 head += "no maintained branch"
             return Strip([Segment(head, base + Style(bold=True))]).adjust_cell_length(width, base)
@@ -150,8 +151,8 @@ class BackportMatrix(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         item = self.fixes[row]
         segments = [
-            Segment(f"{item.id:<{ID_WIDTH}}"[:ID_WIDTH]),
-            Segment(f"{item.title:<{TITLE_WIDTH - 1}}"[: TITLE_WIDTH - 1] + " "),
+            Segment(f"{printable(item.id):<{ID_WIDTH}}"[:ID_WIDTH]),
+            Segment(f"{printable(item.title):<{TITLE_WIDTH - 1}}"[: TITLE_WIDTH - 1] + " "),
         ]
         cursor = self.get_component_rich_style("matrix--cursor")
         for i, series in enumerate(self.series):

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from planner.model import Item
+from planner.text import printable
 from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
 from tui.widgets.item_rows import COLUMNS, ItemRows
 
@@ -66,7 +67,8 @@ def _fit(text: str, width: int) -> str:
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
     for series, state in sorted(item.backports.items()):
-        out.append(Segment(f"{series}:{BACKPORT_ABBREV[state]} ", BACKPORT_STYLES[state]))
+        text = f"{printable(series)}:{BACKPORT_ABBREV[state]} "
+        out.append(Segment(text, BACKPORT_STYLES[state]))
     return out
 
 
@@ -89,12 +91,12 @@ def row_segments(item: Item, widths: Sequence[tuple[str, int]], marked: bool) ->
 
 
 def _cell(item: Item, column: str) -> str:
+    """The text of a cell; ids, titles and targets come from outside: shown escaped."""
     if column == "blocker":
         return "!!" if item.blocker else ""
     if column == "target":
-        return item.target or "-"
-    value = getattr(item, column)
-    return str(value)
+        return printable(item.target or "-")
+    return printable(str(getattr(item, column)))
 
 
 class ItemHeader(Static):

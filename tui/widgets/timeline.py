@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from planner.calendar import next_milestone, phase_on
 from planner.model import Phase, Release, ReleaseKind
+from planner.text import printable
 from tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
@@ -204,7 +205,7 @@ class Timeline(ScrollView, can_focus=True):
         mark = "●" if supported and phase.is_supported else " "
         version = Style(bold=supported or release.kind is ReleaseKind.POINT)
         return [
-            Segment(f"{mark}{release.version:<8}", version),
+            Segment(f"{mark}{printable(release.version):<8}", version),
             Segment(f"{phase.value:<14}", Style(color=PHASE_COLOURS[phase])),
             Segment(f"{countdown(release, self.today):<16}"[:16] + " "),
         ]
