@@ -65,7 +65,8 @@ class SavingMixin(App[None]):
         from planner.planfile import save_plan
 
         try:
-            self.fingerprint = save_plan(self.plan, self.train, path, expected)
+            # A short wait for another writer: the UI must not freeze behind it.
+            self.fingerprint = save_plan(self.plan, self.train, path, expected, wait=2.0)
         except PlanChangedOnDisk:
             self._changed_on_disk(path)
             return False

@@ -213,19 +213,26 @@ def run_export(args: argparse.Namespace) -> int:
 
 def run_import(args: argparse.Namespace) -> int:
     """Merge roadmap items from a file into the plan file."""
+    from planner.calendar import build_train
     from planner.merge import merge_items
-    from planner.planfile import save_plan
+    from planner.planfile import save_merged
     from planner.sources.files import read_items
 
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
     incoming = read_items(Path(args.file), args.source)
     result = merge_items(ctx.plan, incoming)
+    note = " (nothing to write)"
     if result.added or result.updated:
-        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+        # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
+        saved = save_merged(
+            ctx.plan, result.plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
+        )
+        note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
+        for conflict in saved.conflicts:
+            say(f"relplan: conflict: {conflict}", err=True)
     counts = (len(result.added), len(result.updated), len(result.unchanged))
-    written = f" -> {path}" if result.added or result.updated else " (nothing to write)"
-    _emit("added {}, updated {}, unchanged {}".format(*counts) + written)
+    _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
