@@ -299,11 +299,15 @@ def write_sync(
     *,
     now: dt.datetime,
     always_save: bool = False,
+    plan_path: Path | None = None,
 ) -> None:
     """Record the sync in the cache and save the plan: both, or (on any failure) neither.
 
     The cache transaction stays open while ``save`` writes the plan, and is
-    committed only after it returned.
+    committed only after it returned. With ``plan_path`` (the file ``save``
+    writes), a journal covers the window between the plan's rename and the
+    commit: a process killed there is finished by the next run
+    (:meth:`Cache.pending`).
     """
     with cache.stage() as staged:
         for f, outcome in zip(result.fetched, result.outcomes, strict=False):
@@ -321,8 +325,11 @@ def write_sync(
                 warnings=len(res.warnings),
             )
         if result.plan_changed or always_save:
-            save(result.plan)
-        staged.commit()
+            with cache.pending(staged, plan_path):
+                save(result.plan)
+                staged.commit()
+        else:
+            staged.commit()
 
 
 def run_sync(
@@ -339,13 +346,15 @@ def run_sync(
     base_dir: Path | None = None,
     http_options: Mapping[str, Any] | None = None,
     always_save: bool = False,
+    plan_path: Path | None = None,
 ) -> SyncResult:
     """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run).
 
     Runs its own event loop; from async code (a Textual worker) call
     :func:`fetch_sources`, :func:`merge_fetched` and :func:`write_sync` instead.
     ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``);
-    ``always_save`` saves even an unchanged plan (a plan file that does not exist yet).
+    ``always_save`` saves even an unchanged plan (a plan file that does not exist yet);
+    ``plan_path`` names the file ``save`` writes (for the journal, see :func:`write_sync`).
     """
     fetched = asyncio.run(
         fetch_sources(
@@ -361,7 +370,7 @@ def run_sync(
     now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
-    write_sync(result, cache, save, now=now, always_save=always_save)
+    write_sync(result, cache, save, now=now, always_save=always_save, plan_path=plan_path)
     return result
 
 
@@ -374,6 +383,7 @@ def sync_from_config(
     full: bool = False,
     reporter: Reporter | None = None,
     create: bool = False,
+    plan_path: Path | None = None,
 ) -> SyncResult:
     """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
 
@@ -400,6 +410,7 @@ def sync_from_config(
             reporter=reporter,
             base_dir=config.path.parent if config.path else None,
             always_save=create,
+            plan_path=plan_path,
         )
 
 

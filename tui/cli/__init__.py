@@ -61,8 +61,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relplan`` console script."""
+    from planner.atomic import written
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    written.clear()  # what this command writes, for the ctrl+c message
     try:
         if args.command is None:
             from tui.cli.dashboard import run_dashboard
@@ -75,10 +78,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             say(f"relplan: {problem}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("relplan: interrupted; nothing was written", file=sys.stderr)
+        say(f"relplan: interrupted; {_what_was_written()}", err=True)
         return 130
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _what_was_written() -> str:
+    """What an interrupted command had written, exactly (files renamed into place)."""
+    from planner.atomic import written
+
+    if not written:
+        return "nothing was written"
+    names = ", ".join(dict.fromkeys(str(p) for p in written))
+    text = f"wrote {names} before it stopped"
+    cache = sys.modules.get("planner.cache")
+    if cache is not None and getattr(cache, "interrupted", None):
+        text += "; the sync is not in the tracker cache yet (the next run completes it)"
+    return text
 
 
 if __name__ == "__main__":

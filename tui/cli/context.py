@@ -33,6 +33,8 @@ class Context:
     fingerprint: str | None
     config: Config
     today: dt.date
+    notes: list[str] = field(default_factory=list)
+    """What was repaired on the way in (a sync interrupted between plan and cache)."""
     _trains: dict[int | None, list[Release]] = field(default_factory=dict, repr=False)
 
     @property
@@ -86,6 +88,7 @@ def load_context(args: argparse.Namespace, *, allow_missing_plan: bool = False) 
     from planner.planfile import load_plan
 
     config = load_config(Path(args.config) if getattr(args, "config", None) else None)
+    notes = _finish_interrupted_sync(config)
     path = _plan_path(args, config)
     fingerprint = None
     if path is None:
@@ -106,4 +109,19 @@ def load_context(args: argparse.Namespace, *, allow_missing_plan: bool = False) 
         today = parse_day(today_text)
     else:
         today = default_today or today_in(plan.policy)
-    return Context(plan, path, fingerprint, config, today)
+    return Context(plan, path, fingerprint, config, today, notes)
+
+
+def _finish_interrupted_sync(config: Config) -> list[str]:
+    """A sync killed between the plan's rename and the cache commit is finished first."""
+    if not config.sources:
+        return []
+    import sys
+
+    from planner.cache import repair_interrupted
+    from planner.text import printable
+
+    notes = repair_interrupted(config.cache_dir)
+    for note in notes:
+        print(f"relplan: {printable(note)}", file=sys.stderr)
+    return notes

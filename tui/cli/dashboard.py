@@ -40,5 +40,5 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
         from tui.cli.sync_command import dashboard_sync_handler, last_sync_line
 
         app.sync_handler = dashboard_sync_handler(ctx.config)
-        app.sync_text = last_sync_line(ctx.config)
+        app.sync_text = "; ".join([*ctx.notes, last_sync_line(ctx.config)])
     return app

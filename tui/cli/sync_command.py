@@ -46,7 +46,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
     from planner.calendar import build_train
     from planner.model import Plan
-    from planner.planfile import save_plan
+    from planner.planfile import save_merged
     from planner.sources.base import Reporter
     from planner.sync import sync_from_config
     from tui.cli.context import load_context
@@ -57,7 +57,12 @@ def run_sync_command(args: argparse.Namespace) -> int:
     path = ctx.writable_path()
 
     def save(plan: Plan) -> None:
-        save_plan(plan, build_train(plan, ctx.today), path, ctx.fingerprint)
+        # Another writer may have saved meanwhile (an import, an editor): merge with it.
+        saved = save_merged(
+            ctx.plan, plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
+        )
+        for conflict in saved.conflicts:
+            say(f"relplan: conflict with the file on disk: {conflict}", err=True)
 
     reporter = Reporter(status=_status_printer(args.quiet))
     create = not path.exists()
@@ -69,6 +74,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
         full=args.full,
         reporter=reporter,
         create=create,
+        plan_path=path,
     )
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
@@ -174,6 +180,8 @@ def dashboard_sync_handler(config: Any) -> Any:
             )
             status("sync: " + ", ".join(s.name for s in sources) + " …")
             with Cache.open(config.cache_dir) as cache:
+                for note in cache.notes:
+                    status(note)
                 fetched = await fetch_sources(sources, cache, reporter=reporter)
                 now = dt.datetime.now(dt.UTC)
                 result = merge_fetched(
@@ -187,7 +195,7 @@ def dashboard_sync_handler(config: Any) -> Any:
                 if result.plan_changed:
                     app.apply_synced(result.plan, f"synced: {summary}")
                 if app.path is not None and not app.is_demo:
-                    write_sync(result, cache, save, now=now)
+                    write_sync(result, cache, save, now=now, plan_path=app.path)
         except RelplanError as exc:
             status(f"sync failed: {exc.problems[0]}")
             return
