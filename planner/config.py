@@ -19,6 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from planner.checking import Checker, Invalid, Locator, as_table, as_text
 from planner.planfile import decode, read_bytes, read_toml
@@ -171,5 +172,30 @@ def _sources(raw: object, check: Checker, locator: Locator) -> tuple[SourceTable
             check.add(f"expected a table, found {table!r:.40}", ("sources",), f"sources[{i}]")
             continue
         key_lines = {k: line for k in table if (line := locator.locate(("sources", i, k)))}
+        _check_no_credentials(table, i, check)
         out.append(SourceTable(table, i, locator.locate(("sources", i)), key_lines))
     return tuple(out)
+
+
+def _check_no_credentials(table: Mapping[str, Any], index: int, check: Checker) -> None:
+    """A user or password inside a source URL is refused: it would travel in every request
+    (over plain http too) and be copied wherever the URL is kept. Tokens come from
+    ``token_env`` only."""
+    url = table.get("url")
+    if not isinstance(url, str):
+        return
+    try:
+        parts = urlsplit(url.strip())
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:
+        return  # not a URL at all: the source checks say so when it is used
+    if userinfo:
+        name = table.get("name")
+        where = f"sources.{name}" if isinstance(name, str) and name else f"sources[{index}]"
+        check.add(
+            "the URL carries a user name or password; credentials never go into the config",
+            ("sources", index, "url"),
+            f"{where}.url",
+            "remove 'user:password@' and put the token in an environment variable named by "
+            'token_env (e.g. token_env = "REDMINE_API_KEY"; Jira: user = "you@example.org")',
+        )
