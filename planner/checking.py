@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from planner.errors import PlanError, Problem
 
@@ -221,10 +221,9 @@ def as_int(value: object, minimum: int | None = None) -> int:
 def as_enum(value: object, enum: type[E]) -> E:
     """A member of ``enum`` given by its value, or Invalid listing the choices."""
     if isinstance(value, str):
-        try:
-            return enum(value)
-        except ValueError:
-            pass
+        member = enum._value2member_map_.get(value)  # enum(value) costs 20x more
+        if member is not None:
+            return cast(E, member)
     choices = [m.value for m in enum]
     raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
 

@@ -28,7 +28,6 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +45,10 @@ SUFFIXES = (".toml", ".json", ".csv", ".md", ".markdown", ".txt")
 
 def slug(text: str, limit: int = 40) -> str:
     """A short ASCII id from a title: ``"Remus: fault tolerance"`` -> ``remus-fault-tolerance``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():
+        ascii_text = text.lower()
+    else:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     out = ""
     for word in re.findall(r"[a-z0-9]+", ascii_text):
         if out and len(out) + 1 + len(word) > limit:
@@ -91,9 +93,16 @@ def _full_id(raw: str, source: str) -> str:
 
 
 def _build(records: list[Record], source: str, check: Checker) -> list[ImportedItem]:
+    """Items from records, in order; ids made up from titles never take a given one.
+
+    Linear in the number of records: one set of taken ids, grown as ids are
+    made up, and a per-slug counter for repeated titles (200,000 bullets in a
+    second or two; rebuilding the set per record took minutes).
+    """
     out: list[ImportedItem] = []
     ids: dict[str, int] = {}
-    given = {_full_id(t["id"], source) for t, _ in records if isinstance(t.get("id"), str)}
+    taken = set(_full_id(t["id"], source) for t, _ in records if isinstance(t.get("id"), str))
+    suffixes: dict[str, int] = {}
     for table, path in records:
         index = int(path[1])
         label = item_label(index, table)
@@ -105,21 +114,32 @@ def _build(records: list[Record], source: str, check: Checker) -> list[ImportedI
                       f"first in items[{ids[str(item_id)]}]; ids must be unique")  # fmt: skip
         elif item_id is not None:
             ids[item_id] = index
-        item, fields = item_from_table(table, check, path, label, require_id=False)
+        title = table.get("title")
+        if item_id is None and isinstance(title, str) and title.strip():
+            item_id = _unique(f"{source}#{slug(title)}", taken, suffixes)
+            ids[item_id] = index
+        # The full id goes in before the item is built (dataclasses.replace after it
+        # cost more than the rest of the record).
+        whole = {**table, "id": item_id} if item_id is not None else table
+        item, fields = item_from_table(whole, check, path, label, require_id=False)
         if item is None or twice:
             continue
-        if item_id is None:
-            item_id = _unique(f"{source}#{slug(item.title)}", given | set(ids))
-            ids[item_id] = index
-        out.append(ImportedItem(replace(item, id=item_id), fields | {"id"}))
+        taken.add(item.id)
+        out.append(ImportedItem(item, fields | {"id"}))
     return out
 
 
-def _unique(item_id: str, taken: set[str]) -> str:
-    candidate, n = item_id, 1
+def _unique(item_id: str, taken: set[str], suffixes: dict[str, int]) -> str:
+    """``item_id``, else ``item_id-2``, ``-3``...: the first one not taken (``suffixes``
+    remembers where each base id got to, so a title repeated k times costs k, not k²)."""
+    if item_id not in taken:
+        return item_id
+    n = suffixes.get(item_id, 1)
+    candidate = item_id
     while candidate in taken:
         n += 1
         candidate = f"{item_id}-{n}"
+    suffixes[item_id] = n
     return candidate
 
 
