@@ -21,10 +21,13 @@ from dataclasses import dataclass, replace
 
 from planner.errors import PlanError, Problem
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec, series_of
-from planner.policy import MaintenanceModel, Policy
+from planner.policy import MAX_HORIZON, MaintenanceModel, Policy
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
+MAX_RELEASES = 5000
+"""The most releases one calendar holds: beyond it the policy asks for something absurd
+(bug-fix releases every week for centuries) and computing it would take minutes."""
 
 
 def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
@@ -251,8 +254,10 @@ def _maintenance_releases(
     specs: Sequence[ReleaseSpec],
     horizon_end: dt.date,
     today: dt.date,
+    room: int = MAX_RELEASES,
 ) -> list[Release]:
-    """Listed bug-fix releases of a branch, then generated ones while it is maintained."""
+    """Listed bug-fix releases of a branch, then generated ones while it is maintained
+    (at most ``room`` in all: more is a PlanError, see MAX_RELEASES)."""
     m = policy.maintenance
     every = WEEK * m.release_every_weeks if m.release_every_weeks else None
     out: list[Release] = []
@@ -277,12 +282,25 @@ def _maintenance_releases(
     # Generated bug-fix releases are plans: the past is what the plan records.
     day = _next_free(policy, max(prev_day + every, today))
     while day < stop:
+        if len(out) >= room:
+            raise _too_many()
         version = next_maintenance_version(prev_version)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
         day = _next_free(policy, day + every)
     return out
+
+
+def _too_many() -> PlanError:
+    return PlanError(
+        Problem(
+            f"the policy puts more than {MAX_RELEASES:,} releases on the calendar",
+            field="policy",
+            hint="lower horizon or maintenance.general_months, or raise "
+            "maintenance.release_every_weeks",
+        )
+    )
 
 
 def _next_free(policy: Policy, day: dt.date) -> dt.date:
@@ -343,6 +361,14 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
     _check_specs(plan)
     policy = plan.policy
     want = policy.horizon if upcoming is None else upcoming
+    if want > MAX_HORIZON:
+        raise PlanError(
+            Problem(
+                f"{want:,} upcoming point releases asked for",
+                field="count",
+                hint=f"relplan computes at most {MAX_HORIZON} ahead",
+            )
+        )
     specs = sorted(
         (s for s in plan.releases if s.kind is ReleaseKind.POINT),
         key=lambda s: version_key(s.version),
@@ -368,7 +394,8 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
             ),
             key=lambda s: version_key(s.version),
         )
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today))
+        room = MAX_RELEASES - len(train)
+        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, room))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
 

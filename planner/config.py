@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from planner.checking import Checker, Invalid, Locator, as_table, as_text
+from planner.checking import Checker, Invalid, Locator, as_path, as_table, as_text
 from planner.planfile import decode, read_bytes, read_toml
 from planner.policy import Policy
 from planner.policyfile import policy_from_table
@@ -96,18 +96,20 @@ def loads_config(text: str, filename: str = "config.toml", base: Path | None = N
     sources = _sources(data.get("sources", []), check, locator)
     cache = _section(data, "cache", ("dir",), check)
     git = _section(data, "git", GIT_KEYS, check)
-    check.raise_if_any()
+    cache_dir = _path(cache, ("cache", "dir"), check, folder)
+    git_config = GitConfig(
+        repo=_path(git, ("git", "repo"), check, folder),
+        upstream=_text(git, ("git", "upstream"), check),
+        branch_pattern=_text(git, ("git", "branch_pattern"), check),
+    )
+    check.raise_if_any()  # after every check: [cache] and [git] problems were lost before
     return Config(
         plan=plan,
         policy=policy,
         keymap=keymap,
         sources=sources,
-        cache_dir=_path(cache, ("cache", "dir"), check, folder),
-        git=GitConfig(
-            repo=_path(git, ("git", "repo"), check, folder),
-            upstream=_text(git, ("git", "upstream"), check),
-            branch_pattern=_text(git, ("git", "branch_pattern"), check),
-        ),
+        cache_dir=cache_dir,
+        git=git_config,
     )
 
 
@@ -125,10 +127,14 @@ def _text(table: Mapping[str, Any], path: tuple[str, ...], check: Checker) -> st
 def _path(
     table: Mapping[str, Any], path: tuple[str, ...], check: Checker, base: Path
 ) -> Path | None:
-    text = _text(table, path, check)
-    if text is None:
+    key = path[-1]
+    if key not in table:
         return None
-    return base / Path(text).expanduser()
+    try:
+        return base / as_path(table[key])
+    except Invalid as exc:
+        check.add(str(exc), path, ".".join(path))
+        return None
 
 
 def _section(

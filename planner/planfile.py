@@ -28,7 +28,7 @@ import tomli_w
 from planner.atomic import LOCK_WAIT, file_kind, plan_lock, write_locked, write_target
 from planner.atomic import write_atomic as write_atomic  # where every writer imports it from
 from planner.calendar import phase_on
-from planner.checking import Checker, Invalid, Locator, as_int, as_table, as_text
+from planner.checking import Checker, Invalid, Locator, as_int, as_path, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
 from planner.merge import Conflict, three_way
 from planner.model import Item, Plan, Release, ReleaseSpec
@@ -66,9 +66,15 @@ def fingerprint(data: bytes) -> str:
 
 
 def read_toml(text: str, filename: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error becomes a PlanError with its line and column."""
+    """Parse TOML text; a syntax error becomes a PlanError with its line and column.
+
+    So do what the parser cannot take: nesting thousands of levels deep, and
+    numbers of more than 4,300 digits (Python's limit for reading integers).
+    """
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise too_deep(text, filename) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = column = None
@@ -80,12 +86,52 @@ def read_toml(text: str, filename: str) -> dict[str, Any]:
             line = text.count("\n") + 1
             message = message.split(" (at", 1)[0]
         raise PlanError(Problem(f"not valid TOML: {message}", filename, line, column)) from None
+    except ValueError as exc:  # not a TOMLDecodeError: an integer too long to read
+        raise too_long(text, filename, exc) from None
+
+
+MAX_NESTING = 100
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def too_deep(text: str, filename: str) -> PlanError:
+    """A PlanError for nesting too deep to read, at the line where it gets too deep."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                break
+        elif char in "]}":
+            depth -= 1
+    return PlanError(
+        Problem(
+            f"nested more than {MAX_NESTING} levels deep",
+            filename,
+            line,
+            hint="relplan's files are flat tables and lists",
+        )
+    )
+
+
+def too_long(text: str, filename: str, exc: ValueError) -> PlanError:
+    """A PlanError for a number too long to read (or another value the parser refused)."""
+    found = _LONG_NUMBER.search(text)
+    if found is None:
+        return PlanError(Problem(f"cannot be read: {exc}", filename))
+    line = text.count("\n", 0, found.start()) + 1
+    return PlanError(
+        Problem("a number with thousands of digits", filename, line, hint="expected a small number")
+    )
 
 
 def decode(data: bytes, filename: str) -> str:
-    """Bytes of a text file as UTF-8; a bad byte becomes a PlanError with its line."""
+    """Bytes of a text file as UTF-8 (a leading byte-order mark is dropped, as Windows
+    editors and Trac's CSV write one); a bad byte becomes a PlanError with its line."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PlanError(
@@ -114,6 +160,14 @@ def read_bytes(path: Path) -> bytes:
     except (OSError, ValueError) as exc:
         reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
         raise PlanError(Problem(f"cannot read: {reason}", str(path))) from None
+
+
+def user_path(text: str) -> Path:
+    """A path typed by the user (``~`` and ``~user`` expanded); PlanError when it cannot be."""
+    try:
+        return as_path(text)
+    except Invalid as exc:
+        raise PlanError(Problem(str(exc), hint="type a path that exists")) from None
 
 
 def load_plan(path: Path) -> LoadedPlan:

@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_HORIZON = 100
+"""The most upcoming point releases a calendar is computed for (``horizon``, ``--count``)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Years a day range may name (as every other date relplan reads)."""
 
 _DAY = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
 
@@ -45,6 +49,9 @@ class DayRange:
             (int(a.group(1)) if a.group(1) else None),
             (int(b.group(1)) if b.group(1) else None),
         )
+        for year in (ya, yb):
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"{text!r}: year {year} is outside {FIRST_YEAR}..{LAST_YEAR}")
         rng = cls((int(a.group(2)), int(a.group(3))), (int(b.group(2)), int(b.group(3))), ya, yb)
         try:
             if ya is not None and yb is not None:
@@ -154,6 +161,24 @@ class Policy:
     maintenance: Maintenance = field(default_factory=Maintenance)
     blackouts: tuple[DayRange, ...] = ()
     holidays: tuple[DayRange, ...] = ()
+
+    def blocks_every_day(self) -> bool:
+        """True when the yearly blackouts and holidays cover every day of a leap year,
+        or one dated range spans a whole year: no release could ever be placed."""
+        ranges = (*self.blackouts, *self.holidays)
+        for r in ranges:
+            if r.start_year is not None and r.end_year is not None:
+                if (dt.date(r.end_year, *r.end) - dt.date(r.start_year, *r.start)).days >= 365:
+                    return True
+        yearly = [r for r in ranges if r.start_year is None]
+        if not yearly:
+            return False
+        day = dt.date(2000, 1, 1)  # a leap year: 02-29 too
+        while day.year == 2000:
+            if not any(r.contains(day) for r in yearly):
+                return False
+            day += dt.timedelta(days=1)
+        return True
 
     def blocked(self, day: dt.date) -> bool:
         """True when no release or freeze may land on ``day``."""

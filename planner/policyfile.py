@@ -25,6 +25,7 @@ from planner.checking import (
     did_you_mean,
 )
 from planner.policy import (
+    MAX_HORIZON,
     WEEKDAYS,
     Cadence,
     DayRange,
@@ -37,8 +38,15 @@ from planner.policy import (
 Convert = Callable[[object], Any]
 
 
-def _at_least(minimum: int) -> Convert:
-    return lambda value: as_int(value, minimum)
+def _between(minimum: int, maximum: int) -> Convert:
+    return lambda value: as_int(value, minimum, maximum)
+
+
+# Sane limits: what real trains use, with a wide margin; beyond them the calendar would
+# run for minutes (horizon = 10000) or leave the range of dates.
+WEEKS = 520  # ten years
+DAYS = 3650
+MONTHS = 1200  # a century
 
 
 def _weekday(value: object) -> int:
@@ -82,31 +90,31 @@ def _day_ranges(value: object) -> tuple[DayRange, ...]:
 
 
 _CADENCE: dict[str, Convert] = {
-    "min_weeks": _at_least(1),
-    "max_weeks": _at_least(1),
-    "target_weeks": _at_least(1),
+    "min_weeks": _between(1, WEEKS),
+    "max_weeks": _between(1, WEEKS),
+    "target_weeks": _between(1, WEEKS),
     "weekday": _weekday,
     "catch_up": as_bool,
 }
 _STABILIZATION: dict[str, Convert] = {
-    "freeze_weeks": _at_least(0),
-    "last_posting_weeks": _at_least(0),
-    "rc1_after_days": _at_least(0),
-    "rc_every_days": _at_least(1),
-    "major_freeze_weeks": _at_least(0),
+    "freeze_weeks": _between(0, WEEKS),
+    "last_posting_weeks": _between(0, WEEKS),
+    "rc1_after_days": _between(0, DAYS),
+    "rc_every_days": _between(1, DAYS),
+    "major_freeze_weeks": _between(0, WEEKS),
 }
 _MAINTENANCE: dict[str, Convert] = {
     "model": lambda v: as_enum(v, MaintenanceModel),
-    "general_months": _at_least(0),
-    "security_months": _at_least(0),
-    "newest": _at_least(1),
-    "release_every_weeks": _at_least(1),
-    "rc_days": _at_least(0),
+    "general_months": _between(0, MONTHS),
+    "security_months": _between(0, MONTHS),
+    "newest": _between(1, MAX_HORIZON),
+    "release_every_weeks": _between(1, WEEKS),
+    "rc_days": _between(0, DAYS),
 }
 _TOP: dict[str, Convert] = {
     "timezone": _timezone,
     "branch_pattern": _branch_pattern,
-    "horizon": _at_least(0),
+    "horizon": _between(0, MAX_HORIZON),
     "blackouts": _day_ranges,
     "holidays": _day_ranges,
 }
@@ -156,6 +164,15 @@ def policy_from_table(
         values[name] = cls(**_convert_fields(sub, spec, check, sub_path, sub_label))
     policy = Policy(**values)
     _check_cadence(policy.cadence, check, (*path, "cadence"), f"{label}.cadence")
+    if policy.blocks_every_day():
+        alone = dataclasses.replace(policy, blackouts=()).blocks_every_day()
+        key = "holidays" if alone or "blackouts" not in table else "blackouts"
+        check.add(
+            "blackouts and holidays leave no day free for a whole year",
+            (*path, key),
+            f"{label}.{key}",
+            "no release or freeze could ever be placed; free at least some days",
+        )
     return policy
 
 

@@ -68,7 +68,7 @@ ITEM_FIELDS: dict[str, Convert] = {
     "labels": as_str_list,
     "url": as_text,
     "owner": as_text,
-    "estimate_days": lambda v: as_int(v, 0),
+    "estimate_days": lambda v: as_int(v, 0, 100_000),
     "depends_on": as_str_list,
     "fix_commits": as_str_list,
     "updated": as_datetime,

@@ -53,7 +53,13 @@ class SavingMixin(App[None]):
         if answer is None:
             self.set_status("not saved")
             return
-        path = Path(answer).expanduser()
+        from planner.planfile import user_path
+
+        try:
+            path = user_path(answer)
+        except RelplanError as exc:
+            self.set_status(f"not saved: {exc}")
+            return
         if path.exists():
             self.set_status(f"not saved: {path} exists; choose a new path")
             return
@@ -146,9 +152,13 @@ class SavingMixin(App[None]):
     def _export(self, answer: str | None) -> None:
         if answer is None:
             return
-        from planner.planfile import dumps_toml, write_atomic
+        from planner.planfile import dumps_toml, user_path, write_atomic
 
-        path = Path(answer).expanduser()
+        try:
+            path = user_path(answer)
+        except RelplanError as exc:
+            self.set_status(f"not exported: {exc}")
+            return
         if self.path is not None and path.resolve() == self.path.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return

@@ -35,7 +35,7 @@ from planner.checking import Checker, Locator, Path_
 from planner.errors import PlanError, Problem
 from planner.merge import ImportedItem
 from planner.model import Kind, Priority
-from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml
+from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml, too_deep, too_long
 from planner.tables import ITEM_FIELDS, item_from_table, item_label
 
 Record = tuple[dict[str, Any], Path_]
@@ -68,7 +68,7 @@ def read_items(path: Path, source: str | None = None) -> list[ImportedItem]:
                 hint=f"expected one of {', '.join(SUFFIXES)}",
             )
         )
-    text = decode(read_bytes(path), str(path)).removeprefix("\ufeff")
+    text = decode(read_bytes(path), str(path))
     return reads_items(text, str(path), source or slug(path.stem), suffix)
 
 
@@ -172,6 +172,10 @@ def _json_records(text: str, check: Checker) -> list[Record]:
         raise PlanError(
             Problem(f"not valid JSON: {exc.msg}", check.file, exc.lineno, exc.colno)
         ) from None
+    except RecursionError:
+        raise too_deep(text, check.file) from None
+    except ValueError as exc:  # an integer too long to read
+        raise too_long(text, check.file, exc) from None
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if not isinstance(data, list):
@@ -234,7 +238,8 @@ def _header_name(raw: str) -> str:
 
 
 def _csv_records(text: str, check: Checker) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unbalanced quote is an error, not the rest of the file in one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [_header_name(h) for h in next(reader)]
     except StopIteration:
@@ -256,7 +261,14 @@ def _csv_records(text: str, check: Checker) -> list[Record]:
                 out.append((_csv_row(header, cells, check, ("items", index)), ("items", index)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        check.add(f"not valid CSV: {exc}", line=reader.line_num)
+        if "unexpected end of data" in str(exc):
+            check.add(
+                "not valid CSV: a quoted cell opened in this row is never closed",
+                line=start,
+                hint='check the quotes; a quote inside a quoted cell is written ""',
+            )
+        else:
+            check.add(f"not valid CSV: {exc}", line=reader.line_num)
     return out
 
 

@@ -10,6 +10,8 @@ parser(s) with ``common`` as a parent and sets ``run=<function(args) -> int>``.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 
@@ -72,6 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_dashboard(args)
         result: int = args.run(args)
+        sys.stdout.flush()  # a full disk under stdout shows here, not at exit
         return result
     except RelplanError as exc:
         for problem in exc.problems:
@@ -81,7 +84,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         say(f"relplan: interrupted; {_what_was_written()}", err=True)
         return 130
     except BrokenPipeError:
+        _drop_stdout()
         return EXIT_OK
+    except OSError as exc:  # files are PlanErrors already: this is stdout (full, gone)
+        _drop_stdout()
+        reason = exc.strerror or str(exc)
+        say(f"relplan: {exc.filename or 'cannot write the output'}: {reason}", err=True)
+        return EXIT_USAGE
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the exit does not fail again flushing what is left."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout is not a file (tests): nothing will flush it at exit
 
 
 def _what_was_written() -> str:

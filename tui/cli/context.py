@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -45,7 +45,11 @@ class Context:
     def train(self, upcoming: int | None = None) -> list[Release]:
         """The release train of the plan on ``today`` (computed once per count)."""
         if upcoming not in self._trains:
-            self._trains[upcoming] = build_train(self.plan, self.today, upcoming)
+            try:
+                self._trains[upcoming] = build_train(self.plan, self.today, upcoming)
+            except PlanError as exc:  # the calendar's problems belong to the plan file
+                where = str(self.path) if self.path else None
+                raise PlanError([replace(p, file=p.file or where) for p in exc.problems]) from None
         return self._trains[upcoming]
 
     def writable_path(self) -> Path:
@@ -62,12 +66,18 @@ class Context:
 
 def parse_day(text: str, field_name: str = "--today") -> dt.date:
     """A YYYY-MM-DD day from the command line, or a PlanError saying what was expected."""
+    from planner.checking import Invalid, in_range
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise PlanError(
             Problem(f"{text!r} is not a date", field=field_name, hint="expected YYYY-MM-DD")
         ) from None
+    try:
+        return in_range(day)
+    except Invalid as exc:
+        raise PlanError(Problem(str(exc), field=field_name)) from None
 
 
 def _plan_path(args: argparse.Namespace, config: Config) -> Path | None:
