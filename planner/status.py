@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.calendar import next_milestone, phase_on
+from planner.calendar import maintained_series, next_milestone, phase_on
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -68,9 +68,7 @@ def _covered_series(release: Release, train: Sequence[Release], today: dt.date) 
     if release.kind is ReleaseKind.MAINTENANCE or today >= release.day:
         end = release.security_until or release.maintained_until
         return [release.series] if end is None or today <= end else []
-    return sorted(
-        {r.series for r in train if r.kind is ReleaseKind.POINT and phase_on(r, today).is_supported}
-    )
+    return maintained_series(train, today)
 
 
 def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:

@@ -17,9 +17,9 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 
 from planner import ops
-from planner.calendar import build_train, phase_on
+from planner.calendar import build_train, maintained_series
 from planner.laying import at_risk
-from planner.model import BackportState, Item, Plan, Priority, Release, ReleaseKind
+from planner.model import BackportState, Item, Plan, Priority, Release
 from tui.keymap import binding_ids, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
@@ -225,12 +225,7 @@ class RelplanApp(SavingMixin):
 
     def maintained_series(self) -> list[str]:
         """Series of point releases still supported today, newest first."""
-        out = [
-            r.series
-            for r in self.train
-            if r.kind is ReleaseKind.POINT and phase_on(r, self.today).is_supported
-        ]
-        return sorted(set(out), key=lambda s: [int(p) for p in s.split(".")], reverse=True)
+        return maintained_series(self.train, self.today)
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
