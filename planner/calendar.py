@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from planner.errors import PlanError, Problem
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MaintenanceModel, Policy
-from planner.version import SERIES_DEPTH, Version, newest_first, version_key
+from planner.version import SERIES_DEPTH, Version, version_key
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
@@ -409,14 +409,6 @@ def phase_on(release: Release, today: dt.date) -> Phase:
     if release.development_start is None or today >= release.development_start:
         return Phase.DEVELOPMENT
     return Phase.PLANNING
-
-
-def maintained_series(train: Sequence[Release], today: dt.date) -> list[str]:
-    """Series whose point release is still supported on ``today`` (maintained or
-    security-only), newest first."""
-    return newest_first(
-        {r.series for r in train if r.kind is ReleaseKind.POINT and phase_on(r, today).is_supported}
-    )
 
 
 def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:

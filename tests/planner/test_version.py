@@ -12,12 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.calendar import (
-    build_train,
-    maintained_series,
-    next_maintenance_version,
-    next_point_version,
-)
+from planner.calendar import build_train, next_maintenance_version, next_point_version
 from planner.errors import PlanError
 from planner.git.markers import Request
 from planner.model import (
@@ -31,6 +26,7 @@ from planner.model import (
 )
 from planner.planfile import loads_plan
 from planner.policy import Maintenance, MaintenanceModel, Policy
+from planner.rules import maintained_series
 from planner.sources.base import TrackerRelease, format_backport_field
 from planner.status import all_status
 from planner.sync import _merge_releases
@@ -267,7 +263,7 @@ def test_maintained_series_newest_first_everywhere() -> None:
     )
     today = D(2021, 8, 1)
     train = build_train(plan, today, upcoming=1)
-    assert maintained_series(train, today) == ["4.10", "4.9", "4.8"]
+    assert maintained_series(plan.policy, train, today) == ["4.10", "4.9", "4.8"]
     items = [Item(f"t#{s}", "fix", backports={s: REQUIRED}) for s in ("4.8", "4.9", "4.10")]
     upcoming = next(
         s for s in all_status(plan.with_items(items), train, today) if s.version == "4.11.0"
