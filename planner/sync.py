@@ -405,14 +405,9 @@ async def sync_config_async(
     ``create`` it is called even when nothing changed; None merges in memory only
     (the embedded demo) and records nothing in the cache.
     """
-    from planner.sources.base import parse_sources
+    from planner.sources.base import config_sources
 
-    sources = parse_sources(
-        config.source_tables,
-        lines=config.source_lines,
-        file=str(config.path) if config.path else None,
-    )
-    chosen = select_sources(sources, source)
+    chosen = select_sources(config_sources(config), source)
     base_dir = config.path.parent if config.path else None
     with Cache.open(config.cache_dir) as cache:
         fetched = await fetch_sources(chosen, cache, full=full, reporter=reporter)
