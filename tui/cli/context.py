@@ -83,7 +83,6 @@ def load_context(args: argparse.Namespace, *, allow_missing_plan: bool = False) 
     an empty plan (policy from the config) that will be created on first save.
     """
     from planner.config import load_config
-    from planner.planfile import load_plan
 
     config = load_config(Path(args.config) if getattr(args, "config", None) else None)
     path = _plan_path(args, config)
@@ -99,6 +98,8 @@ def load_context(args: argparse.Namespace, *, allow_missing_plan: bool = False) 
         hint = "check the path, or create the plan with `relplan import` or `relplan sync`"
         raise PlanError(Problem("no such plan file", str(path), hint=hint))
     else:
+        from planner.planfile import load_plan  # the TOML reader: only for a plan file
+
         loaded = load_plan(path)
         plan, fingerprint, default_today = loaded.plan, loaded.fingerprint, None
     today_text = getattr(args, "today", None)
