@@ -360,16 +360,31 @@ def _finish(pid: int, fd: int) -> None:
     os.close(fd)
 
 
+def cpu_ms(pid: int) -> float:
+    """CPU time a process has used so far, all its threads (Linux; NaN elsewhere).
+
+    Unlike wall time it does not grow when other work on the machine takes the cores.
+    """
+    total = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+    return total / 1e6
+
+
 def until_drawn(
-    argv: list[str], drawn: list[str], cwd: str, *, bytecode: bool = True, timeout: float = 60.0
-) -> float:
-    """Milliseconds from launching ``argv`` in a pty until every ``drawn`` pattern is shown.
+    argv: list[str], drawn: list[str], cwd: str, timeout: float = 60.0
+) -> tuple[float, float]:
+    """Wall and CPU milliseconds from launching ``argv`` in a pty until ``drawn`` is shown.
 
     The environment is a user's terminal: no TEXTUAL_* tuning from this bench, the size from
-    the pty (not COLUMNS/LINES), and with ``bytecode`` no PYTHONDONTWRITEBYTECODE, which would
-    recompile relplan's own modules at every launch.
+    the pty (not COLUMNS/LINES), and no PYTHONDONTWRITEBYTECODE: the warm-up run writes the
+    bytecode caches of relplan's own modules, as a user's first run does (without them every
+    launch compiles those modules: about 40 ms of CPU here).
     """
-    dropped = {"COLUMNS", "LINES"} | ({"PYTHONDONTWRITEBYTECODE"} if bytecode else set())
+    dropped = {"COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE"}
     env = {k: v for k, v in os.environ.items() if not k.startswith("TEXTUAL") and k not in dropped}
     env["TERM"] = "xterm-256color"
     patterns = [re.compile(p) for p in drawn]
@@ -387,7 +402,7 @@ def until_drawn(
                 output += chunk
                 text = screen_text(output)
                 if all(p.search(text) for p in patterns):
-                    return (time.perf_counter() - t0) * 1000
+                    return (time.perf_counter() - t0) * 1000, cpu_ms(pid)
     finally:
         _finish(pid, fd)
     tail = screen_text(output)[-1500:]
@@ -404,7 +419,7 @@ def write_plan_file(n: int, path: Path) -> None:
     path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)))
 
 
-def user_path_bench(runs: int, sizes: list[int], bytecode: bool = True) -> None:
+def user_path_bench(runs: int, sizes: list[int]) -> None:
     """The console script in a pty against a minimal app launched the same way."""
     relplan = Path(sys.executable).parent / "relplan"
     if not relplan.exists():
@@ -423,23 +438,28 @@ def user_path_bench(runs: int, sizes: list[int], bytecode: bool = True) -> None:
             size = plan.stat().st_size / 1e6
             argv = [str(relplan), "--plan", str(plan), "--today", "2009-08-31"]
             cases.append((f"relplan --plan {n:,} items ({size:.1f} MB)", argv))
-        times: dict[str, list[float]] = {name: [] for name, _ in cases}
+        wall: dict[str, list[float]] = {name: [] for name, _ in cases}
+        cpu: dict[str, list[float]] = {name: [] for name, _ in cases}
         for round_ in range(runs + 1):  # round 0 warms the caches and is not counted
             for name, argv in cases:
                 drawn = MINIMAL_DRAWN if argv[0] == str(minimal) else TIMELINE_DRAWN
-                ms = until_drawn(argv, drawn, tmp, bytecode=bytecode)
+                ms, cpu_used = until_drawn(argv, drawn, tmp)
                 if round_:
-                    times[name].append(ms)
-    base = statistics.median(times["minimal Textual app"])
+                    wall[name].append(ms)
+                    cpu[name].append(cpu_used)
+    base = statistics.median(wall["minimal Textual app"])
+    cpu_base = statistics.median(cpu["minimal Textual app"])
     print(
         f"user's path: console script in a {COLS}x{ROWS} pty, launch -> first frame on "
-        f"screen, median of {runs} interleaved runs (target <= 1.5x):"
+        f"screen, median of {runs} interleaved runs (target <= 1.5x); wall time, and the "
+        "process's CPU time by then (steadier when the machine is busy):"
     )
-    for name, values in times.items():
-        med = statistics.median(values)
+    for name, values in wall.items():
+        med, cpu_med = statistics.median(values), statistics.median(cpu[name])
         print(
-            f"  {name:40} {med:6.0f} ms  {med / base:5.2f}x  "
-            f"(min {min(values):.0f}, max {max(values):.0f})"
+            f"  {name:40} wall {med:5.0f} ms {med / base:5.2f}x "
+            f"(min {min(values):.0f}, max {max(values):.0f})   "
+            f"CPU {cpu_med:4.0f} ms {cpu_med / cpu_base:5.2f}x"
         )
 
 
@@ -459,18 +479,9 @@ def main() -> None:
         help="plan sizes for the user's path besides the demo, e.g. 10000,100000; "
         "empty for the demo only (default: 10000)",
     )
-    parser.add_argument(
-        "--dont-write-bytecode",
-        action="store_true",
-        help="keep PYTHONDONTWRITEBYTECODE for the user's path (every launch compiles "
-        "relplan's modules, as in a session that sets it)",
-    )
     args = parser.parse_args()
     parts = args.only or PARTS
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    if "user" in parts:
-        compiled = "every launch" if args.dont_write_bytecode else "the first (warm-up) run"
-        print(f"user's path: relplan's bytecode is compiled on {compiled}")
     if "items" in parts:
         t = time.perf_counter()
         plan = synthetic_plan()
@@ -481,7 +492,7 @@ def main() -> None:
         first_frame_bench(args.runs)
     if "user" in parts:
         sizes = [int(n) for n in args.user_items.split(",") if n.strip()]
-        user_path_bench(args.runs, sizes, bytecode=not args.dont_write_bytecode)
+        user_path_bench(args.runs, sizes)
 
 
 if __name__ == "__main__":
