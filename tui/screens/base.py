@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from planner.model import Item
 from planner.session import Session
 from tui.shell import Shell, shell_of
+from tui.widgets.key_hints import KeyHints
 
 
 class TitleLine(Static):
@@ -44,7 +45,7 @@ class ViewScreen(Screen[None]):
         # status texts carry user data (paths, ids, tracker messages): no markup
         yield StatusLine(id="status", markup=False)
         yield SyncLine(self.shell.sync_text, id="sync", markup=False)
-        yield Footer()
+        yield KeyHints()
 
     def compose_body(self) -> ComposeResult:
         """The view's own widgets."""
