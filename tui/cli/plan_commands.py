@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.laying import lay
 from planner.model import Plan, Release, ReleaseKind
-from planner.status import ReleaseStatus, all_status, release_status
+from planner.status import (
+    ReleaseStatus,
+    UnscheduledStatus,
+    all_status,
+    release_status,
+    unscheduled_status,
+)
 from tui.cli.context import Context, load_context
 
 if TYPE_CHECKING:
@@ -84,16 +90,22 @@ def run_calendar(args: argparse.Namespace) -> int:
 
     ctx = load_context(args)
     train = ctx.train(args.count)
+    undated = unscheduled(ctx.plan, ctx.train())
     if args.format == "json":
         specs = {s.version: s for s in ctx.plan.releases}
         out = [
             release_to_json(r, specs.get(r.version), phase_on(r, ctx.today).value) for r in train
         ]
+        out += [release_to_json(None, s, UNSCHEDULED) for s in undated]
         _emit(json.dumps(out, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
-    _emit(render_table(headers, [_calendar_row(r, ctx) for r in train]))
+    rows = [_calendar_row(r, ctx) for r in train]
+    rows += [
+        [s.version, s.kind.value, UNSCHEDULED, "", "", "", "no day"] + [""] * 2 for s in undated
+    ]
+    _emit(render_table(headers, rows))
     return EXIT_OK
 
 
@@ -120,6 +132,29 @@ def status_to_json(s: ReleaseStatus) -> dict[str, Any]:
         "backports_by_branch": s.backports,
         "verdict": s.verdict,
         "reasons": s.reasons,
+    }
+
+
+def unscheduled_to_json(u: UnscheduledStatus) -> dict[str, Any]:
+    """An unscheduled release in the JSON contract of ``relplan status`` (no dates, no phase)."""
+    return {
+        "version": u.version,
+        "kind": u.kind.value,
+        "phase": UNSCHEDULED,
+        "next_milestone": None,
+        "next_date": None,
+        "days_to_next": None,
+        "items_total": u.items_total,
+        "items_done": u.items_done,
+        "open_by_kind": u.open_by_kind,
+        "blockers_open": len(u.blockers_open),
+        "blockers": u.blockers_open,
+        "features_open_after_freeze": [],
+        "at_risk": {},
+        "backports": {},
+        "backports_by_branch": {},
+        "verdict": UNSCHEDULED,
+        "reasons": [u.reason],
     }
 
 
@@ -166,8 +201,10 @@ def run_status(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     train = ctx.train()
     plan, conflicts = _laid_plan(args, ctx)
+    undated = unscheduled_status(plan, train)
     if args.version:
-        statuses = [release_status(plan, train, args.version, ctx.today)]
+        undated = [u for u in undated if u.version == args.version]
+        statuses = [] if undated else [release_status(plan, train, args.version, ctx.today)]
     else:
         statuses = all_status(plan, train, ctx.today)
     if args.format == "json":
@@ -178,14 +215,31 @@ def run_status(args: argparse.Namespace) -> int:
                 f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
             ]
             rows.append(row)
+        rows += [unscheduled_to_json(u) for u in undated]
         _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
-    _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    table = [_status_row(s) for s in statuses]
+    table += [
+        [
+            u.version,
+            UNSCHEDULED,
+            "",
+            f"{u.items_done}/{u.items_total}",
+            len(u.blockers_open) or "",
+            "",
+            "",
+            UNSCHEDULED,
+        ]
+        for u in undated
+    ]
+    _emit(render_table(headers, table))
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
+    for u in undated:
+        _emit(f"{u.version}: {u.reason}")
     for c in conflicts:
         _emit(f"tracker vs git: {c.item}: {c.message}")
     return EXIT_OK
