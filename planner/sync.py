@@ -369,50 +369,46 @@ def release_notes(
     open_ = [r for r in first.values() if not r.closed]
     closed = [r for r in first.values() if r.closed]
     nameless = [r for r in tracker if r.version is None] if complete else []
-    notes = []
-    if open_:
-        notes.append(
-            config.problem(
-                f"{_count(open_, word)} without a date ({_names(open_)}): added as releases "
-                "without a day",
-                hint="the cadence plans each after the first point release that has a day, the "
-                "others stay unscheduled (items may still target them); to fix a day, add "
-                "[releases.pins] release = YYYY-MM-DD to that release in the plan",
-            )
-        )
-    if closed:
-        notes.append(
-            config.problem(
-                f"{_count(closed, word)} closed without a date ({_names(closed)}): added as "
-                "unscheduled releases",
-                hint="they shipped on a day the tracker does not say; items may target them; set "
-                "actual = YYYY-MM-DD on one in the plan to put it on the calendar",
-            )
-        )
-    if nameless:
-        notes.append(
-            config.problem(
-                f"{_count(nameless, word)} without a version in the name ({_names(nameless)}): "
-                "not releases; items on them have no target",
-                hint="to map them, set release_pattern or a [sources.releases] table "
-                "(see config.example.toml)",
-            )
-        )
-    return tuple(notes)
+    cases = (
+        (
+            open_,
+            "without a date: added as a release without a day",
+            "without a date: added as releases without a day",
+            "the cadence plans a release without a day after the first point release that has "
+            "one; before it, it stays unscheduled and items may still target it; to fix its day, "
+            "add [releases.pins] release = YYYY-MM-DD to it in the plan",
+        ),
+        (
+            closed,
+            "closed without a date: added as an unscheduled release",
+            "closed without a date: added as unscheduled releases",
+            "shipped on a day the tracker does not say; items may still target it; set "
+            "actual = YYYY-MM-DD on it in the plan to put it on the calendar",
+        ),
+        (
+            nameless,
+            "without a version in its name: not a release, items on it get no target",
+            "without a version in their names: not releases, items on them get no target",
+            "map names to versions with release_pattern or a [sources.releases] table "
+            "(see config.example.toml)",
+        ),
+    )
+    return tuple(
+        config.problem(f"{_named(found, word)} {one if len(found) == 1 else many}", hint=hint)
+        for found, one, many, hint in cases
+        if found
+    )
 
 
-def _count(releases: Sequence[TrackerRelease], word: str) -> str:
-    return f"{len(releases)} {word}{'s' if len(releases) != 1 else ''}"
-
-
-def _names(releases: Sequence[TrackerRelease], shown: int = 5) -> str:
-    """``'4.0' -> 4.0``-style list of tracker names (and the version when it differs)."""
+def _named(releases: Sequence[TrackerRelease], word: str, shown: int = 5) -> str:
+    """``milestone 'Firefox 63' (63)`` or ``3 milestones ('4.0', '4.1', '5.0')``."""
     parts = [
-        repr(r.name) + (f" -> {r.version}" if r.version and r.version != r.name else "")
+        repr(r.name) + (f" ({r.version})" if r.version and r.version != r.name else "")
         for r in releases[:shown]
     ]
     more = len(releases) - shown
-    return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+    listed = ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+    return f"{word} {listed}" if len(releases) == 1 else f"{len(releases)} {word}s ({listed})"
 
 
 def _merge_file(

@@ -153,19 +153,19 @@ def test_a_first_sync_into_a_new_plan_succeeds_on_real_tracker_data(
         assert phases["1.0.0"] == phases["0.9.0"] == "unscheduled"
         assert phases["2.0.0"] == "development"
         assert "unscheduled = true" in plan.read_text().split('version = "0.9.0"')[1][:200]
-        assert "1 milestone without a date ('1.0.0')" in out
-        assert "1 milestone closed without a date ('0.9.0')" in out
-        assert "1 milestone without a version in the name ('Backlog')" in out
+        assert "milestone '1.0.0' without a date: added as a release without a day" in out
+        assert "milestone '0.9.0' closed without a date: added as an unscheduled release" in out
+        assert "milestone 'Backlog' without a version in its name" in out
         assert "[releases.pins] release = YYYY-MM-DD" in out and "actual = YYYY-MM-DD" in out
     if kind == "jira":
         assert phases["0.2.2"] == "released"  # a maintenance release alone on its series
         assert phases["1.1.3"] == "unscheduled"  # unreleased, undated, no maintenance cadence
         assert phases["1.2"] not in (None, "unscheduled")  # planned by the cadence after 1.1
-        assert "2 versions without a date ('1.1.3', '1.2')" in out
+        assert "2 versions ('1.1.3', '1.2') without a date: added as releases without a day" in out
     if kind == "bugzilla":
         assert set(phases.values()) == {"unscheduled"}  # Bugzilla milestones never have dates
-        assert "1 milestone without a date ('Firefox 63' -> 63)" in out
-        assert "1 milestone closed without a date ('Firefox 62' -> 62)" in out
+        assert "milestone 'Firefox 63' (63) without a date" in out
+        assert "milestone 'Firefox 62' (62) closed without a date" in out
         status = json.loads(run(capsys, *common, "status", "--format", "json")[1])
         by_version = {s["version"]: s for s in status}
         assert by_version["63"]["verdict"] == "unscheduled" and by_version["63"]["items_total"] == 1
