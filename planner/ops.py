@@ -18,9 +18,6 @@ from dataclasses import dataclass, replace
 
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 
-#: Which releases can take an item, earliest first (``planner.laying.open_releases_for``).
-OpenReleases = Callable[[Item, Sequence[Release], dt.date], Sequence[Release]]
-
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -123,51 +120,24 @@ def set_target(plan: Plan, ids: Collection[str], version: str | None) -> Change:
     return _apply(plan, ids, lambda it: replace(it, target=version, why=why), verb)
 
 
-def _adjacent(
-    item: Item, options: Sequence[Release], by_version: dict[str, Release], step: int
-) -> str | None:
-    """The version one step later (step 1) or earlier (-1) than the item's target."""
-    versions = [r.version for r in options]
-    if item.target in versions:
-        i = versions.index(item.target) + step
-        return versions[i] if 0 <= i < len(versions) else None
-    current = by_version.get(item.target) if item.target else None
-    if current is None:  # unscheduled, or a version the train does not know
-        return versions[0] if step > 0 and versions else None
-    if step > 0:
-        later = [r.version for r in options if r.day > current.day]
-        return later[0] if later else None
-    earlier = [r.version for r in options if r.day < current.day]
-    return earlier[-1] if earlier else None
-
-
 def move(
     plan: Plan,
     ids: Collection[str],
     train: Sequence[Release],
     today: dt.date,
     step: int,
-    open_releases: OpenReleases | None = None,
 ) -> Change:
-    """Move items to the next (``step=1``) or previous (``-1``) release that can take them.
-
-    ``open_releases(item, train, today)`` (default
-    :func:`planner.laying.open_releases_for`) lists the releases that can take an
-    item, earliest first (features: point releases not frozen yet; fixes: any
-    unshipped release of their branch). Items with nowhere to go stay put.
-    """
-    if open_releases is None:
-        from planner.laying import open_releases_for as open_releases
-    by_version = {r.version: r for r in train}
+    """Move items to the next (``step=1``) or previous (``-1``) release that can take them
+    (:func:`planner.laying.step_target`: features go to point releases not frozen yet,
+    fixes to any unshipped release of their branch). Items with nowhere to go stay put."""
+    from planner.laying import step_target
 
     def edit(item: Item) -> Item:
-        assert open_releases is not None
-        options = sorted(open_releases(item, train, today), key=lambda r: r.day)
-        version = _adjacent(item, options, by_version, step)
-        if version is None or version == item.target:
+        release = step_target(item, train, today, step)
+        if release is None or release.version == item.target:
             return item
         why = f"moved from {item.target} by hand" if item.target else "scheduled by hand"
-        return replace(item, target=version, why=why)
+        return replace(item, target=release.version, why=why)
 
     change = _apply(plan, ids, edit, "moved")
     if len(change.changed) == 1:

@@ -510,37 +510,102 @@ def sync_from_config(
     create: bool = False,
     transport: Any = None,
 ) -> SyncResult:
-    """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
-
-    ``save(plan)`` must write the plan atomically (raise to abort: the cache then
-    stays as it was); with ``create`` it is called even when nothing changed.
-    ``transport`` replaces the network (tests pass an ``httpx.MockTransport``).
-    Blocking: from the dashboard run it in a thread worker and forward the
-    reporter's callbacks with ``app.call_from_thread``.
-    """
-    from planner.sources.base import parse_sources
-
-    sources = parse_sources(
-        config.source_tables,
-        lines=config.source_lines,
-        file=str(config.path) if config.path else None,
-    )
-    chosen = select_sources(sources, source)
-    with Cache.open(config.cache_dir) as cache:
-        return run_sync(
+    """Sync the config's sources (or the one named) into ``plan``: what ``relplan sync``
+    calls (blocking; it runs its own event loop). See :func:`sync_config_async`."""
+    return asyncio.run(
+        sync_config_async(
             plan,
-            chosen,
-            cache,
+            config,
             save,
+            source=source,
             full=full,
             reporter=reporter,
+            create=create,
             transport=transport,
-            base_dir=config.path.parent if config.path else None,
-            always_save=create,
         )
+    )
+
+
+async def sync_config_async(
+    plan: Plan,
+    config: Config,
+    save: Callable[[Plan], None] | None,
+    *,
+    source: str | None = None,
+    full: bool = False,
+    reporter: Reporter | None = None,
+    create: bool = False,
+    adopt: Callable[[Plan, str], None] | None = None,
+    transport: Any = None,
+) -> SyncResult:
+    """Fetch the config's sources (or the one named), merge them into ``plan``, and write.
+
+    ``adopt(merged, description)`` is told the merged plan before anything is
+    written (the dashboard makes it one undoable change). ``save(plan)`` must write
+    the plan atomically (raise to abort: the cache then stays as it was); with
+    ``create`` it is called even when nothing changed; None merges in memory only
+    (the embedded demo) and records nothing in the cache. ``transport`` replaces
+    the network (tests pass an ``httpx.MockTransport``).
+    """
+    from planner.sources.base import config_sources
+
+    chosen = select_sources(config_sources(config), source)
+    base_dir = config.path.parent if config.path else None
+    with Cache.open(config.cache_dir) as cache:
+        fetched = await fetch_sources(
+            chosen, cache, full=full, reporter=reporter, transport=transport, plan=plan
+        )
+        now = dt.datetime.now(dt.UTC)
+        files = [s for s in chosen if s.kind == "file"]
+        result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
+        if adopt is not None and result.plan_changed:
+            adopt(result.plan, f"synced: {summary(result)}")
+        if save is not None:
+            write_sync(result, cache, save, now=now, always_save=create)
+    return result
+
+
+def summary(result: SyncResult) -> str:
+    """One line per sync: items and changes per source, conflicts and warnings counted."""
+    parts = []
+    for o in result.outcomes:
+        text = f"{o.name} {o.items} items, {o.changed} changed"
+        if o.conflicts:
+            text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
+        if o.warnings:
+            text += f", {len(o.warnings)} warnings"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def last_syncs(config: Config) -> list[SourceStatus]:
     """When each source last synced, with counts and open conflicts (for a status line)."""
     with Cache.open(config.cache_dir) as cache:
         return cache.statuses()
+
+
+def last_sync_text(config: Config, now: dt.datetime | None = None) -> str:
+    """How old the tracker data is, per source, in one line (no network; reads the cache)."""
+    from planner.errors import RelplanError
+
+    try:
+        statuses = last_syncs(config)
+    except RelplanError as exc:
+        return f"cache: {exc.problems[0]}"
+    if not statuses:
+        return "never synced: press s"
+    now = now or dt.datetime.now(dt.UTC)
+    parts = []
+    for s in statuses:
+        age = s.age(now)
+        hours = age.total_seconds() / 3600 if age is not None else 0.0
+        when = (
+            f"{hours * 60:.0f} min"
+            if hours < 1
+            else (f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
+        )
+        text = f"{s.name} {when} ago"
+        if s.conflicts:
+            text += f" ({s.conflicts} conflicts)"
+        parts.append(text)
+    return "last sync: " + ", ".join(parts)

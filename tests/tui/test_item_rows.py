@@ -8,6 +8,7 @@ import pytest
 
 from planner.demo import DEMO_TODAY, demo_plan
 from planner.model import BackportState, Item, Kind, Priority, State
+from planner.session import Session
 from tui.app import RelplanApp
 from tui.screens.items import ItemsScreen
 from tui.widgets.item_list import ItemList, plain_row
@@ -109,7 +110,7 @@ def test_on_a_narrow_terminal_every_column_still_fits(width: int) -> None:
 async def test_only_visible_rows_are_rendered_with_many_items() -> None:
     plan = demo_plan()
     many = tuple(Item(f"bulk#{i}", f"item {i}") for i in range(20_000))
-    app = RelplanApp(replace(plan, items=many), today=DEMO_TODAY)
+    app = RelplanApp(Session(replace(plan, items=many), today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "G")
         screen = app.screen

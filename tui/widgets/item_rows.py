@@ -12,6 +12,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from planner.model import Item, State
+from planner.rules import PRESETS, in_preset
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -23,15 +24,6 @@ COLUMNS: tuple[str, ...] = (
     "blocker",
     "backports",
 )
-
-PRESETS: dict[str, str] = {
-    "all": "every item",
-    "untriaged": "proposed, not yet accepted, deferred or rejected",
-    "unscheduled": "accepted work without a target release",
-    "at-risk": "features still open after their release's freeze",
-    "blockers": "open release blockers",
-    "needs-backport": "fixes with a backport still required or in progress",
-}
 
 AtRisk = Collection[str] | Callable[[], Collection[str]]
 
@@ -85,21 +77,6 @@ def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
         "backports": lambda it: -_pending(it),
     }
     return keys[column]
-
-
-def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
-    """True when the item belongs to the preset list."""
-    if preset == "untriaged":
-        return item.state is State.PROPOSED
-    if preset == "unscheduled":
-        return item.state.is_open and item.target is None
-    if preset == "at-risk":
-        return item.id in at_risk
-    if preset == "blockers":
-        return item.blocker and not item.state.is_closed and item.state is not State.DEFERRED
-    if preset == "needs-backport":
-        return item.kind.is_fix and _pending(item) > 0
-    return True
 
 
 class ItemRows:
@@ -190,7 +167,7 @@ class ItemRows:
         self._rebuild_base()
 
     def set_preset(self, preset: str) -> None:
-        """Show only the items of a preset (see :data:`PRESETS`)."""
+        """Show only the items of a preset (see :data:`planner.rules.PRESETS`)."""
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         self.preset = preset
