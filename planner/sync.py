@@ -172,7 +172,7 @@ async def fetch_sources(
         same = cache.identity(config.name) == ident
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
         cached = cache.item_map(config.name) if same else {}
-        base = _bases(cache, config.name, cached, plan) if plan is not None else cached
+        base = _bases(cache, config.name, cached, plan) if plan is not None and same else cached
         auth = adapter.auth_headers(token) if token else None
         async with HttpClient(
             config,
