@@ -28,8 +28,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from planner.errors import PlanError, Problem
-from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec, series_of
+from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MaintenanceModel, Policy
+from planner.version import SERIES_DEPTH, Version, version_key
 
 UNSCHEDULED = "unscheduled"
 """What calendar, status and export say in place of a phase for an unscheduled release."""
@@ -50,35 +51,33 @@ def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
     return dt.date(local.year, local.month, local.day)
 
 
-def version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Sort key for dotted versions: numeric parts compare as numbers (4.10 after 4.9)."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+def next_point_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The version after a point release: the series' last number goes up, the width stays.
+
+    ``3.4.0`` -> ``3.5.0``, ``4.9`` -> ``4.10``, ``253`` -> ``254``.
+    """
+    numbers = list(Version.parse(version).release)
+    at = min(len(numbers), depth) - 1
+    numbers[at:] = [numbers[at] + 1] + [0] * (len(numbers) - at - 1)
+    return ".".join(map(str, numbers))
 
 
-def next_point_version(version: str) -> str:
-    """The version after a point release: bump the minor, keep the width (3.4.0 -> 3.5.0)."""
-    parts = version.split(".")
-    if len(parts) < 2 or not parts[1].isdigit():
-        return f"{version}.next"
-    bumped = [parts[0], str(int(parts[1]) + 1)] + ["0"] * (len(parts) - 2)
-    return ".".join(bumped)
+def next_maintenance_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The bug-fix release after ``version`` in its series: the number after the series goes up.
 
-
-def next_maintenance_version(version: str) -> str:
-    """The bug-fix release after ``version`` in its series (3.4.0 -> 3.4.1, 4.0 -> 4.0.1)."""
-    parts = version.split(".")
-    if len(parts) < 3:
-        return f"{version}.1"
-    if parts[2].isdigit():
-        return ".".join([*parts[:2], str(int(parts[2]) + 1), *parts[3:]])
-    return f"{version}.1"
+    ``3.4.0`` -> ``3.4.1``, ``4.0`` -> ``4.0.1``; with ``depth=1``, ``253`` -> ``253.1``.
+    """
+    release = Version.parse(version).release
+    series = list(release[:depth]) + [0] * (depth - len(release[:depth]))
+    patch = release[depth] if len(release) > depth else 0
+    return ".".join(map(str, [*series, patch + 1]))
 
 
 def is_new_major(version: str, previous: str | None) -> bool:
     """True for the first release of a new major train (``4.0`` after ``3.4``)."""
     if previous is None:
         return False
-    return version.split(".")[0] != previous.split(".")[0]
+    return Version.parse(version).major != Version.parse(previous).major
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,7 +190,7 @@ def _point_days(
         prev, prev_planned = spec, placed.day
 
 
-def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Release]:
+def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
     """Every point release with its stabilization dates (support windows come later)."""
     out: list[Release] = []
     for spec, placed, major, _ in _point_days(policy, specs):
@@ -199,7 +198,7 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Releas
         freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
         # Work for a release starts when the one before it freezes and branches off.
         start = out[-1].freeze if out else None
-        series = series_of(spec.version)
+        series = Version.parse(spec.version).series(depth)
         notes = placed.notes + (("first release of a new major train",) if major else ())
         out.append(
             Release(
@@ -255,6 +254,7 @@ def _maintenance_releases(
     specs: Sequence[ReleaseSpec],
     horizon_end: dt.date,
     today: dt.date,
+    depth: int,
     taken: frozenset[str],
 ) -> list[Release]:
     """Listed bug-fix releases of a branch, then generated ones while it is maintained.
@@ -280,7 +280,7 @@ def _maintenance_releases(
     # Generated bug-fix releases are plans: the past is what the plan records.
     day = _next_free(policy, max(prev_day + every, today))
     while day < stop:
-        version = _untaken(next_maintenance_version, prev_version, taken)
+        version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
@@ -321,6 +321,25 @@ def _maintenance(
     )
 
 
+def _check_versions(plan: Plan) -> None:
+    """Every release's version must read as one (the chain orders and bumps them)."""
+    problems = [
+        Problem(str(exc), field=f"releases[{s.version}].version", hint="e.g. 4.0, 3.4.1 or 253")
+        for s in plan.releases
+        if (exc := _not_a_version(s.version))
+    ]
+    if problems:
+        raise PlanError(problems)
+
+
+def _not_a_version(text: str) -> ValueError | None:
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        return exc
+    return None
+
+
 def _untaken(bump: Callable[[str], str], version: str, taken: frozenset[str]) -> str:
     """The next version after ``version`` by ``bump`` that the plan does not name already.
 
@@ -333,9 +352,8 @@ def _untaken(bump: Callable[[str], str], version: str, taken: frozenset[str]) ->
     return nxt
 
 
-def _orphan(policy: Policy, spec: ReleaseSpec, day: dt.date) -> Release:
+def _orphan(policy: Policy, spec: ReleaseSpec, series: str, day: dt.date) -> Release:
     """A maintenance release with a day whose series has no point release on the train."""
-    series = series_of(spec.version)
     return Release(
         version=spec.version,
         kind=ReleaseKind.MAINTENANCE,
@@ -374,38 +392,44 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
     ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
     Releases that cannot be given a day are left out: see :func:`unscheduled`.
     """
-    policy = plan.policy
+    _check_versions(plan)
+    policy, depth = plan.policy, plan.series_depth
     want = policy.horizon if upcoming is None else upcoming
     taken = frozenset(s.version for s in plan.releases)
+
+    def bump(version: str) -> str:
+        return _untaken(lambda v: next_point_version(v, depth), version, taken)
+
     specs = _chain_specs(plan)
     points: list[Release] = []
     if specs:
         while sum(1 for s in specs if s.actual is None) < want:
-            specs.append(ReleaseSpec(_untaken(next_point_version, specs[-1].version, taken)))
+            specs.append(ReleaseSpec(bump(specs[-1].version)))
         # A few hidden releases past the last one give the newest branches an end of support.
-        hidden = [ReleaseSpec(_untaken(next_point_version, specs[-1].version, taken))]
+        hidden = [ReleaseSpec(bump(specs[-1].version))]
         for _ in range(max(policy.maintenance.newest, 1) - 1):
-            hidden.append(ReleaseSpec(_untaken(next_point_version, hidden[-1].version, taken)))
-        chain = _point_releases(policy, specs + hidden)
+            hidden.append(ReleaseSpec(bump(hidden[-1].version)))
+        chain = _point_releases(policy, specs + hidden, depth)
         points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
     horizon_end = max((r.day for r in points), default=today)
     train: list[Release] = list(points)
-    on_train = {p.series for p in points}
+    series_of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
     for point in points:
         listed = sorted(
             (
                 s
                 for s in plan.releases
-                if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) == point.series
+                if s.kind is ReleaseKind.MAINTENANCE and series_of[s.version] == point.series
             ),
             key=lambda s: version_key(s.version),
         )
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, taken))
+        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, depth, taken))
+    on_train = {p.series for p in points}
     for spec in plan.releases:
         day = spec.pins.get("release") or spec.actual
-        orphan = spec.kind is ReleaseKind.MAINTENANCE and series_of(spec.version) not in on_train
-        if orphan and day is not None:
-            train.append(_orphan(policy, spec, day))
+        series = series_of[spec.version]
+        if spec.kind is ReleaseKind.MAINTENANCE and series not in on_train and day is not None:
+            train.append(_orphan(policy, spec, series, day))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
 
@@ -427,8 +451,9 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     if spec.unscheduled:
         return "closed without a recorded day: set `actual = YYYY-MM-DD` in the plan to place it"
     if spec.kind is ReleaseKind.MAINTENANCE:
-        series = series_of(spec.version)
-        points = {series_of(s.version) for s in _chain_specs(plan)}
+        depth = plan.series_depth
+        series = Version.parse(spec.version).series(depth)
+        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
         if series not in points:
             return (
                 f"series {series} has no point release on the calendar: pin a release day "

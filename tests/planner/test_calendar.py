@@ -17,7 +17,6 @@ from planner.calendar import (
     phase_on,
     today_in,
     unscheduled,
-    version_key,
 )
 from planner.demo import DEMO_TODAY, demo_plan
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
@@ -29,6 +28,7 @@ from planner.policy import (
     Policy,
     Stabilization,
 )
+from planner.version import version_key
 
 D = dt.date
 ANCHOR = ReleaseSpec("1.0.0", actual=D(2021, 3, 2))
