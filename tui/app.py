@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from planner import ops
-from planner.model import BackportState, Priority
+from planner.model import BackportState, Item, Priority
+from planner.releases import DateMove
 from planner.session import Session
-from tui.keymap import keymap_warning
+from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
@@ -64,12 +64,16 @@ class RelplanApp(SavingMixin):
         "backports": lambda: _backports_screen(),
     }
     DEFAULT_MODE = "timeline"
-    COMMANDS = App.COMMANDS | {lambda: _commands()}
+    # relplan's own commands only: every action of the view, go to release, presets, sorts
+    COMMANDS = {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # ? and q first: the footer keeps them when a narrow terminal cuts the rest
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="Quit (asks when there are unsaved changes)"),
         Binding("1", "view('timeline')", "Timeline", id="view_timeline"),
         Binding("2", "view('items')", "Items", id="view_items"),
         Binding("3", "view('backports')", "Backports", id="view_backports"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
         Binding("a", "accept", "Accept", id="accept", tooltip="Accept the item(s)"),
         Binding("d", "defer", "Defer", id="defer", tooltip="Defer: no target"),
         Binding("x", "reject", "Reject", show=False, id="reject"),
@@ -83,13 +87,15 @@ class RelplanApp(SavingMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("S", "ship", "Ship", show=False, id="ship",
+                tooltip="Record that the release under the cursor shipped (preview first)"),
+        Binding("L", "slip", "Slip", show=False, id="slip",
+                tooltip="Move the release's day: what-if preview of every date, then confirm"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("e", "export", "Export", show=False, id="export",
                 tooltip="Write the TOML release plan to a path"),
-        Binding("q", "quit", "Quit", id="quit",
-                tooltip="Quit (asks when there are unsaved changes)"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)
@@ -119,8 +125,12 @@ class RelplanApp(SavingMixin):
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
-            if unknown:
-                self.set_status(keymap_warning(unknown, binding_ids()))
+            clashes = keymap_clashes(binding_owners(), self._keymap_config)
+            warnings = [keymap_warning(unknown, binding_ids())] if unknown else []
+            if clashes:
+                warnings.append("keymap: " + "; ".join(clashes))
+            if warnings:
+                self.set_status(" | ".join(warnings))
 
     # -- background reads ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
@@ -218,6 +228,9 @@ class RelplanApp(SavingMixin):
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("ship", "slip"):
+            view = self.view
+            return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
             view = self.view
             return bool(view is not None and getattr(view, "has_items", False))
@@ -303,7 +316,18 @@ class RelplanApp(SavingMixin):
         if not ids:
             self.set_status("no item selected")
             return
-        self.apply(op(ids))
+        self._apply_to_selection(op(ids))
+
+    def _apply_to_selection(self, change: ops.Change) -> None:
+        """Apply a triage change made from the view's selection; the marks end with it."""
+        view = self.view
+        hidden = view.hidden_marks() if view is not None else 0
+        self.apply(change)
+        if view is not None:
+            view.selection_used()
+        if hidden:
+            left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
+            self.set_status(f"{self.status_text}; {left} left alone (marks cleared)")
 
     def action_accept(self) -> None:
         self._run(self.session.accept)
@@ -323,12 +347,18 @@ class RelplanApp(SavingMixin):
     def action_prev(self) -> None:
         self._run(lambda ids: self.session.move(ids, -1))
 
+    def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
+        """The value the selected items share (the dialog opens on it), or None."""
+        found = {value(it) for it in self.session.plan.items if it.id in ids}
+        return found.pop() if len(found) == 1 else None
+
     def action_priority(self) -> None:
         choices = [(p.value, p.value) for p in Priority]
-        self._ask("Priority for the selected item(s)", choices, self._set_priority)
+        current = self._shared(self._selected(), lambda it: it.priority.value)
+        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
 
     def _set_priority(self, value: str, ids: set[str]) -> None:
-        self.apply(self.session.set_priority(ids, Priority(value)))
+        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
 
     def action_target(self) -> None:
         choices = [
@@ -336,10 +366,13 @@ class RelplanApp(SavingMixin):
             for r in self.session.target_choices()
         ]
         choices.append(("-", "unscheduled (no target)"))
-        self._ask("Target release for the selected item(s)", choices, self._set_target)
+        current = self._shared(self._selected(), lambda it: it.target or "-")
+        self._ask(
+            "Target release for the selected item(s)", choices, self._set_target, current=current
+        )
 
     def _set_target(self, value: str, ids: set[str]) -> None:
-        self.apply(self.session.set_target(ids, None if value == "-" else value))
+        self._apply_to_selection(self.session.set_target(ids, None if value == "-" else value))
 
     def action_backport(self, series: str | None = None) -> None:
         if series is None:
@@ -361,9 +394,12 @@ class RelplanApp(SavingMixin):
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            self.apply(self.session.set_backport(ids, series, BackportState(value)))
+            self._apply_to_selection(self.session.set_backport(ids, series, BackportState(value)))
 
-        self._ask(f"Backport state on {series}", choices, done, ids)
+        current = self._shared(
+            ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
+        )
+        self._ask(f"Backport state on {series}", choices, done, ids, current=current)
 
     def _ask(
         self,
@@ -371,6 +407,7 @@ class RelplanApp(SavingMixin):
         choices: Sequence[tuple[str, str]],
         then: Callable[[str, set[str]], None],
         ids: set[str] | None = None,
+        current: str | None = None,
     ) -> None:
         chosen = self._selected() if ids is None else ids
         if not chosen:
@@ -383,7 +420,106 @@ class RelplanApp(SavingMixin):
             if value is not None:
                 then(value, chosen)
 
-        self.push_screen(ChoiceScreen(question, choices), answer)
+        self.push_screen(ChoiceScreen(question, choices, current), answer)
+
+    # -- release days ------------------------------------------------------------------------
+    def _release_under_cursor(self) -> str | None:
+        version = self.view.current_release() if self.view is not None else None
+        if version is None:
+            self.set_status("no release under the cursor")
+        return version
+
+    def action_ship(self) -> None:
+        version = self._release_under_cursor()
+        if version is None:
+            return
+        from tui.screens.dialogs import PathScreen
+
+        question = f"{version} shipped on (YYYY-MM-DD):"
+        today = self.session.today.isoformat()
+        self.push_screen(
+            PathScreen(question, today, "YYYY-MM-DD"), lambda text: self._ship(version, text)
+        )
+
+    def _ship(self, version: str, text: str | None) -> None:
+        from planner.errors import RelplanError
+        from planner.session import parse_day
+
+        if text is None:
+            self.set_status("not shipped")
+            return
+        try:
+            change = self.session.ship(version, parse_day(text, "day"))
+        except RelplanError as exc:
+            self.set_status(f"not shipped: {exc.problems[0]}")
+            return
+        self._preview(change, f"Record that {version} shipped on {text}?")
+
+    def action_slip(self) -> None:
+        version = self._release_under_cursor()
+        if version is None:
+            return
+        from tui.screens.dialogs import PathScreen
+
+        day = self.session.release(version).day
+        question = f"Slip {version} (now {day}) to a day, or by +N[d|w] / -N[d|w]:"
+        self.push_screen(
+            PathScreen(question, "+1w", "YYYY-MM-DD or +2w"), lambda text: self._slip(version, text)
+        )
+
+    def _slip(self, version: str, text: str | None) -> None:
+        from planner.errors import RelplanError
+        from planner.releases import parse_shift
+        from planner.session import parse_day
+
+        if not text:
+            self.set_status("not slipped")
+            return
+        try:
+            if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
+                change = self.session.slip(version, by=parse_shift(text.lstrip("+")))
+            else:
+                change = self.session.slip(version, to=parse_day(text.strip(), "day"))
+        except RelplanError as exc:
+            self.set_status(f"not slipped: {exc.problems[0]}")
+            return
+        new_day = change.plan.spec(version)
+        to = new_day.pins.get("release") if new_day is not None else None
+        self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
+
+    def _preview(self, change: ops.Change, question: str) -> None:
+        """What-if: every date the change moves, then y applies it (undoable), n does not."""
+        if change.is_noop:
+            self.set_status(change.description)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        moves = self.session.what_if(change)
+        by_release: dict[str, list[DateMove]] = {}
+        for m in moves:
+            by_release.setdefault(m.version, []).append(m)
+        lines = [f"{question}\n", f"{len(moves)} dates of {len(by_release)} releases move:"]
+        for version, mine in list(by_release.items())[:16]:
+            main = next((m for m in mine if m.field == "release_date"), mine[0])
+            more = f"  (+{len(mine) - 1} more)" if len(mine) > 1 else ""
+            field = "release" if main.field == "release_date" else main.field.replace("_", " ")
+            lines.append(
+                f"{version:9} {field:17} {_day_text(main.old)} -> {_day_text(main.new)}{more}"
+            )
+        if len(by_release) > 16:
+            lines.append(f"… and {len(by_release) - 16} more releases (relplan slip --dry-run)")
+        lines.append("\n[b]y[/b] apply (u undoes it)   [b]n[/b] cancel")
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                self.apply(change)
+            else:
+                self.set_status(f"not applied: {change.description}")
+
+        from rich.markup import escape
+
+        text = "\n".join(escape(line) if "[b]" not in line else line for line in lines)
+        self.push_screen(ConfirmScreen(text, ("y", "n")), answer)
 
     def action_undo(self) -> None:
         description = self.session.undo()
@@ -398,6 +534,13 @@ class RelplanApp(SavingMixin):
             self.set_status("nothing to redo")
         else:
             self.plan_changed(f"redone: {description}")
+
+
+def _day_text(value: object) -> str:
+    """A date of a what-if row; a run of release candidates as its first..last day."""
+    if isinstance(value, list):
+        return f"{len(value)} RCs {value[0]}..{value[-1]}" if value else "no RCs"
+    return str(value) if value else "-"
 
 
 def binding_owners() -> list[type]:
