@@ -157,6 +157,9 @@ class ReleaseSpec:
     ``actual`` is the day it shipped (a recorded fact that shifts later dates).
     ``pins`` overrides computed dates by name (``release``, ``freeze``,
     ``last_posting``); ``rc_count`` overrides how many release candidates it has.
+    ``unscheduled`` keeps a release without a day off the calendar: the cadence
+    never plans it (a tracker closed it without saying when, so any computed day
+    would be made up). A day of its own (``actual`` or a pinned release) wins.
     """
 
     version: str
@@ -165,6 +168,12 @@ class ReleaseSpec:
     pins: Mapping[str, dt.date] = field(default_factory=dict)
     branch: str | None = None
     codename: str | None = None
+    unscheduled: bool = False
+
+    @property
+    def has_day(self) -> bool:
+        """True when the plan itself says the release day: shipped, or its day pinned."""
+        return self.actual is not None or "release" in self.pins
 
 
 @dataclass(frozen=True, slots=True)

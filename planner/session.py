@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from planner.merge import Conflict as MergeConflict
     from planner.releases import DateMove
     from planner.sources.base import Reporter
-    from planner.status import Attention, ReleaseStatus
+    from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
 
 DEFAULT_PLAN = Path("relplan.toml")
@@ -198,6 +198,17 @@ class Session:
             "statuses",
             (self.plan, self.today, self.evidence),
             lambda: all_status(self.status_plan(), self.train(), self.today),
+        )
+        return result
+
+    def unscheduled(self) -> list[UnscheduledStatus]:
+        """Releases without a day (not on the train), with the items that target them."""
+        from planner.status import unscheduled_status
+
+        result: list[UnscheduledStatus] = self._memo(
+            "unscheduled",
+            (self.plan, self.today, self.evidence),
+            lambda: unscheduled_status(self.status_plan(), self.train()),
         )
         return result
 

@@ -78,7 +78,7 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = ("version", "kind", "actual", "codename", "branch", "pins")
+RELEASE_INPUTS = ("version", "kind", "actual", "unscheduled", "codename", "branch", "pins")
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -91,7 +91,7 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "codename", "series", "branch", "development_start",
+    "version", "kind", "actual", "unscheduled", "codename", "series", "branch", "development_start",
     "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
     "notes", "pins",
 )  # fmt: skip
@@ -212,6 +212,7 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
+    "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
     "pins": _pins,
@@ -245,6 +246,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": release.version,
             "kind": release.kind,
             "actual": spec.actual if spec else release.actual,
+            "unscheduled": True if spec and spec.unscheduled else None,
             "codename": spec.codename if spec else None,
             "series": release.series,
             "branch": release.branch if release.branch is not None else (spec and spec.branch),
@@ -256,6 +258,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": spec.version,
             "kind": spec.kind,
             "actual": spec.actual,
+            "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
         }

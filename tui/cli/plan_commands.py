@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.model import Release, ReleaseKind
 from planner.status import ReleaseStatus
 from tui.cli.context import Context, load_context
@@ -88,7 +88,12 @@ def run_calendar(args: argparse.Namespace) -> int:
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
-    _emit(render_table(headers, [_calendar_row(r, ctx) for r in train]))
+    rows = [_calendar_row(r, ctx) for r in train]
+    rows += [
+        [s.version, s.kind.value, UNSCHEDULED, "", "", "", "no day", "", ""]
+        for s in unscheduled(ctx.plan, ctx.train())
+    ]
+    _emit(render_table(headers, rows))
     return EXIT_OK
 
 
@@ -124,19 +129,42 @@ def _session(args: argparse.Namespace) -> Context:
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release or of every release."""
     ctx = _session(args)
-    statuses = [ctx.status(args.version)] if args.version else ctx.statuses()
+    undated = ctx.unscheduled()
+    if args.version:
+        undated = [u for u in undated if u.version == args.version]
+        statuses = [] if undated else [ctx.status(args.version)]
+    else:
+        statuses = ctx.statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
-        from planner.contracts import status_json
+        from planner.contracts import status_json, unscheduled_json
 
-        _emit(json.dumps([status_json(s, conflicts) for s in statuses], indent=2))
+        rows = [status_json(s, conflicts) for s in statuses]
+        rows += [unscheduled_json(u) for u in undated]
+        _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
-    _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    table = [_status_row(s) for s in statuses]
+    table += [
+        [
+            u.version,
+            UNSCHEDULED,
+            "",
+            f"{u.items_done}/{u.items_total}",
+            len(u.blockers_open) or "",
+            "",
+            "",
+            UNSCHEDULED,
+        ]
+        for u in undated
+    ]
+    _emit(render_table(headers, table))
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
+    for u in undated:
+        _emit(f"{u.version}: {u.reason}")
     for c in conflicts:
         _emit(f"tracker vs git: {c.item}: {c.message}")
     return EXIT_OK
