@@ -253,8 +253,7 @@ def schedule_report(session: Session, version: str, fmt: str) -> str:
     doc = Document(f"{session.plan.name} {version} release schedule")
     doc.blocks.append(Para(f"The release schedule of {version}, as of {long_day(today)}:"))
     if fmt == "markdown":
-        rows = tuple((m.day.isoformat(), _mark(m, today), m.title) for m in milestones)
-        doc.blocks.append(Table(("day", "", "milestone"), rows))
+        doc.blocks.append(_timeline(milestones, today, fmt))
     else:
         more = any(m.key == "rc2" for m in milestones)
         rc_every = session.plan.policy.stabilization.rc_every_days if more else 0
@@ -326,7 +325,7 @@ def update_report(
         Heading("Prognosis"),
         Verbatim(tuple(f"  {p.value:<4} - {PROGNOSIS_MEANING[p]}" for p in Prognosis)),
         Heading("Timeline"),
-        Verbatim(tuple(_timeline(session.schedule(version), session.today))),
+        _timeline(session.schedule(version), session.today, fmt),
         Heading("Items"),
     ]
     items = release_items(session, version)
@@ -364,13 +363,19 @@ def update_report(
     return render(doc, fmt)
 
 
-def _timeline(milestones: Sequence[Milestone], today: dt.date) -> list[str]:
+def _timeline(milestones: Sequence[Milestone], today: dt.date, fmt: str) -> Block:
+    """The schedule in short: one line per milestone (text), or a table (Markdown)."""
+    if fmt == "markdown":
+        rows = tuple((m.day.isoformat(), _mark(m, today), m.title) for m in milestones)
+        return Table(("day", "", "milestone"), rows)
     days = [long_day(m.day) for m in milestones]
     width = max((len(d) for d in days), default=0) + 2
-    return [
-        f"  {d.ljust(width)}{_mark(m, today).ljust(15)}{m.title}".rstrip()
-        for m, d in zip(milestones, days, strict=True)
-    ]
+    return Verbatim(
+        tuple(
+            f"  {d.ljust(width)}{_mark(m, today).ljust(15)}{m.title}".rstrip()
+            for m, d in zip(milestones, days, strict=True)
+        )
+    )
 
 
 def _at_risk(s: ReleaseStatus, items: dict[str, Item]) -> list[tuple[str, tuple[str, ...]]]:

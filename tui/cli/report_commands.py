@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from tui.cli.context import Context, load_context, parse_day
+from tui.cli.context import Context, load_context
 from tui.cli.plan_commands import _repo_arg, _session, emit_output, force_arg
 
 EXIT_OK = 0
@@ -95,12 +95,10 @@ def import_update(args: argparse.Namespace, text: str) -> int:
 
 
 def _day(text: str) -> dt.date:
-    from planner.errors import PlanError
-
     try:
-        return parse_day(text, "--since")
-    except PlanError as exc:
-        raise argparse.ArgumentTypeError(str(exc.problems[0])) from None
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
