@@ -76,11 +76,11 @@ def looks_like_update(text: str) -> bool:
     has at least one ``*  title (prognosis)`` line."""
     if "development update" not in text.casefold():
         return False
-    return any(
-        _PROGNOSIS.match(_unquote(line)[1].strip().lstrip("*-").strip())
-        for line in text.splitlines()
-        if _unquote(line)[1].lstrip().startswith(("*", "-"))
-    )
+    for line in text.splitlines():
+        body = _unquote(line)[1].strip()
+        if body.startswith(("*", "-")) and _PROGNOSIS.match(_ID.sub("", body).strip()):
+            return True
+    return False
 
 
 def _unquote(line: str) -> tuple[bool, str]:
