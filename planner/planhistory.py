@@ -190,7 +190,7 @@ def plan_changes(
     """What changed from ``old`` to ``new``: releases first (milestone days that moved,
     releases shipped, added or dropped), then items (added, removed, moved, state,
     prognosis, priority, owner, blocker), each in calendar / natural id order."""
-    from planner.tables import natural_key
+    from planner.model import natural_key
 
     out: list[PlanChange] = []
     before = {r.version: r for r in old_train}

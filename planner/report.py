@@ -22,10 +22,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planner.model import Item, Kind, Prognosis, owners_of
+from planner.model import Item, Kind, Prognosis, natural_key, owners_of
 from planner.rules import counts_for_release, missing_backports
 from planner.schedule import Milestone
-from planner.tables import natural_key
 
 if TYPE_CHECKING:
     from planner.planhistory import PlanChange

@@ -19,9 +19,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from planner.calendar import version_key
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
 from planner.policy import Policy
+from planner.version import version_key
 
 
 def is_open_blocker(item: Item) -> bool:

@@ -23,7 +23,7 @@ from planner import ops
 from planner.calendar import build_train, today_in
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
-from planner.model import BackportState, Item, Plan, Priority, Release
+from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
 from planner.rules import BackportCell, Branch, maintained_branches, report_release
 
@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
+    from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
     from planner.status import Attention, ReleaseStatus
@@ -380,6 +381,63 @@ class Session:
     def move(self, ids: Collection[str], step: int) -> ops.Change:
         """Move items to the next (1) or previous (-1) release that can take them."""
         return ops.move(self.plan, ids, self.train(), self.today, step)
+
+    def set_state(self, ids: Collection[str], state: State) -> ops.Change:
+        """Put items in a triage state."""
+        return ops.set_state(self.plan, ids, state)
+
+    def set_blocker(self, ids: Collection[str], flag: bool) -> ops.Change:
+        """Set or clear the blocker flag."""
+        return ops.set_blocker(self.plan, ids, flag)
+
+    def set_owner(self, ids: Collection[str], owner: str | None) -> ops.Change:
+        """Give items an owner."""
+        return ops.set_owner(self.plan, ids, owner)
+
+    def items_named(self, ids: Collection[str]) -> list[str]:
+        """The ids as given, each checked: a PlanError with a did-you-mean for unknown ones."""
+        import difflib
+
+        known = {it.id for it in self.plan.items}
+        problems = []
+        for item_id in ids:
+            if item_id not in known:
+                close = difflib.get_close_matches(item_id, sorted(known), n=1)
+                hint = f"did you mean {close[0]}?" if close else "see `relplan export`"
+                problems.append(Problem(f"no item {item_id!r} in the plan", hint=hint))
+        if problems:
+            raise PlanError(problems)
+        return list(ids)
+
+    # -- release days ---------------------------------------------------------------------------
+    def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
+        """Record that a release shipped (default: today)."""
+        from planner.releases import ship
+
+        self.release(version)
+        return ship(self.plan, self.train(), version, on or self.today, self.today)
+
+    def slip(
+        self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
+    ) -> ops.Change:
+        """Move a release's day (pinned there); every later date follows."""
+        from planner.releases import slip
+
+        self.release(version)
+        return slip(self.plan, self.train(), version, self.today, to=to, by=by)
+
+    def pin(self, version: str, name: str, day: dt.date) -> ops.Change:
+        """Pin a release's release, freeze or last posting day."""
+        from planner.releases import pin
+
+        self.release(version)
+        return pin(self.plan, self.train(), version, name, day)
+
+    def what_if(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move on the train (the slip preview)."""
+        from planner.releases import date_moves
+
+        return date_moves(self.train(), build_train(change.plan, self.today))
 
     def target_choices(self) -> list[Release]:
         """Releases an item can be targeted at by hand: not shipped, not past."""

@@ -71,7 +71,7 @@ def covered_series(
     """
     if release.kind is ReleaseKind.MAINTENANCE or today >= release.day:
         return [release.series] if release.series in maintained else []
-    return sorted(maintained)
+    return list(maintained)  # newest first, as the dashboard lists branches
 
 
 def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:

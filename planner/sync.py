@@ -37,6 +37,7 @@ from planner.errors import Problem
 from planner.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
 from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
+from planner.version import Version, is_version, series_depth, version_key
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -234,7 +235,7 @@ def reconcile(
         elif value == getattr(theirs, name):
             agreed.append(name)
     backports = dict(ours.backports)
-    for series in sorted({*theirs.backports, *was.backports}):
+    for series in sorted({*theirs.backports, *was.backports}, key=version_key):
         b, o = was.backports.get(series), ours.backports.get(series)
         t = theirs.backports.get(series)
         value, clash = pick(b, o, t)
@@ -255,15 +256,16 @@ def _merge_releases(
 ) -> tuple[tuple[ReleaseSpec, ...], list[str]]:
     """Add specs for tracker versions the plan does not name yet (local specs win)."""
     known = {s.version for s in specs}
+    # A bare number (systemd's 253) opens a series whatever the scheme: it counts as a point.
+    points = [s.version for s in specs if s.kind is ReleaseKind.POINT]
+    depth = series_depth([*points, *(r.version for r in tracker if r.version)])
     added: list[ReleaseSpec] = []
     for r in tracker:
-        if r.version is None or r.version in known:
-            continue
+        if r.version is None or r.version in known or not is_version(r.version):
+            continue  # a name that is no version cannot be placed on the calendar
         known.add(r.version)
-        parts = r.version.split(".")
-        kind = (
-            ReleaseKind.MAINTENANCE if len(parts) > 2 and parts[2].strip("0") else ReleaseKind.POINT
-        )
+        opens = Version.parse(r.version).is_series_start(depth)
+        kind = ReleaseKind.POINT if opens else ReleaseKind.MAINTENANCE
         pins = {"release": r.due} if r.due and not r.closed else {}
         actual = r.due if r.closed else None
         added.append(

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from planner.checking import did_you_mean
 from planner.errors import PlanError, Problem
 from planner.model import BackportState, Item, Kind, Priority, State
+from planner.version import newest_first
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -170,11 +171,7 @@ def parse_backport_field(text: str) -> tuple[dict[str, BackportState], list[str]
 
 def format_backport_field(states: Mapping[str, BackportState]) -> str:
     """The inverse of :func:`parse_backport_field` (newest series first)."""
-    def key(series: str) -> tuple[int, ...]:
-        return tuple(int(p) for p in series.split("."))
-
-    ordered = sorted(states, key=key, reverse=True)
-    return ", ".join(f"{s}: {states[s].value.upper()}" for s in ordered)
+    return ", ".join(f"{s}: {states[s].value.upper()}" for s in newest_first(states))
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,3 +91,18 @@ def test_a_bad_prognosis_names_its_line_and_the_choices() -> None:
     message = str(exc.value.problems[0])
     assert "x.toml:7" in message and "items[0] (a#1).prognosis" in message
     assert "none, fair, ok, good, done" in message
+
+
+def test_edit_sets_and_clears_prognosis_and_area(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plan = tmp_path / "xen.toml"
+    run(capsys, "--today", DEMO_DAY, "export", "-o", str(plan))
+    common = ("--plan", str(plan), "--today", DEMO_DAY)
+    code, _, err = run(capsys, *common, "edit", "demo#remus", "--prognosis", "good", "--area", "HA")
+    assert code == 0, err
+    remus = loads_plan(plan.read_text(encoding="utf-8")).item("demo#remus")
+    assert remus is not None and remus.prognosis is Prognosis.GOOD and remus.area == "HA"
+    run(capsys, *common, "edit", "demo#remus", "--prognosis", "", "--area", "")
+    remus = loads_plan(plan.read_text(encoding="utf-8")).item("demo#remus")
+    assert remus is not None and remus.prognosis is None and remus.area is None

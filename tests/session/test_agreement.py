@@ -80,11 +80,13 @@ def test_status_check_and_dashboard_agree(plan_items: tuple[Item, ...], day: dt.
         cli_status = {row["version"]: row for row in json.loads(out)}
         check_code, check_out = cli(*common, "check")
 
-    # What the dashboard shows: its app lays the plan and every view renders the session.
-    from tui.app import RelplanApp
-    from tui.screens.release import panel_text
+        # What the dashboard shows for the same file: the app as `relplan` builds it; every
+        # view renders from its session.
+        from tui.cli import build_parser
+        from tui.cli.dashboard import build_app
+        from tui.screens.release import panel_text
 
-    app = RelplanApp(Session(plan, today=day))
+        app = build_app(build_parser().parse_args(list(common)))
     shown = app.session
     for s in shown.statuses():
         row = cli_status[s.version]

@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from planner.model import Item, State
+from planner.model import Item, State, natural_key
 from planner.rules import PRESETS, in_preset
+from planner.version import version_key
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -39,12 +40,13 @@ def haystack(item: Item) -> str:
     return " ".join(parts).lower()
 
 
-def _version_key(version: str | None, order: Mapping[str, int]) -> tuple[int, ...]:
+def _version_key(version: str | None, order: Mapping[str, int]) -> tuple[Any, ...]:
+    """Releases on the train in train order, then other targets by version, unscheduled last."""
     if version is None:
-        return (1 << 30,)  # unscheduled sorts last
+        return (2,)
     if version in order:
-        return (order[version],)
-    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+        return (0, order[version])
+    return (1, version_key(version))
 
 
 def _pending(item: Item) -> int:
@@ -52,9 +54,9 @@ def _pending(item: Item) -> int:
 
 
 def _target_key(order: Mapping[str, int]) -> Callable[[Item], Any]:
-    cache: dict[str | None, tuple[int, ...]] = {}
+    cache: dict[str | None, tuple[Any, ...]] = {}
 
-    def key(item: Item) -> tuple[int, ...]:
+    def key(item: Item) -> tuple[Any, ...]:
         found = cache.get(item.target)
         if found is None:
             found = cache[item.target] = _version_key(item.target, order)
@@ -68,7 +70,7 @@ def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
     if column == "target":
         return _target_key(order)
     keys: dict[str, Callable[[Item], Any]] = {
-        "id": lambda it: (it.source, len(it.key), it.key),
+        "id": lambda it: natural_key(it.id),
         "title": lambda it: it.title.lower(),
         "kind": lambda it: it.kind.value,
         "priority": lambda it: it.priority.rank,
