@@ -85,6 +85,13 @@ class ViewScreen(Screen[None]):
         """Item ids triage keys apply to in this view (none by default)."""
         return set()
 
+    def hidden_marks(self) -> int:
+        """Marked items the view's filter hides (triage leaves them alone)."""
+        return 0
+
+    def selection_used(self) -> None:
+        """An action used the selection: marks end with it."""
+
     def current_item(self) -> Item | None:
         """The item under the cursor, if the view has one."""
         return None
