@@ -149,7 +149,10 @@ def edit(plan: Plan, item_id: str, **fields: object) -> Change:
 
 
 #: Item fields a person edits as text (the dashboard's form, ``relplan add``/``edit``).
-EDITABLE = ("title", "kind", "priority", "state", "target", "owner", "url", "fix_commits")
+EDITABLE = (
+    "title", "kind", "priority", "state", "target", "owner", "prognosis", "area", "url",
+    "fix_commits",
+)  # fmt: skip
 
 
 def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str, object]:
@@ -158,7 +161,7 @@ def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str
     Empty text clears an optional field. Raises PlanError naming every bad field.
     """
     from planner.errors import PlanError, Problem
-    from planner.model import Kind
+    from planner.model import Kind, Prognosis
 
     out: dict[str, object] = {}
     problems = []
@@ -179,7 +182,9 @@ def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str
                 if text and text not in versions:
                     raise ValueError(f"{text!r} is not a release on the calendar")
                 out[name] = text or None
-            elif name in ("owner", "url"):
+            elif name == "prognosis":
+                out[name] = Prognosis(text.lower()) if text else None
+            elif name in ("owner", "url", "area"):
                 out[name] = text or None
             elif name == "fix_commits":
                 shas = tuple(s.strip().lower() for s in text.replace(",", " ").split())
@@ -192,7 +197,9 @@ def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str
         except ValueError as exc:
             message = str(exc)
             if "is not a valid" in message:  # an enum: say which values are
-                enum = {"kind": Kind, "priority": Priority, "state": State}[name]
+                enum = {"kind": Kind, "priority": Priority, "state": State, "prognosis": Prognosis}[
+                    name
+                ]
                 message = f"{text!r} is not one of {', '.join(e.value for e in enum)}"
             problems.append(Problem(message, field=name))
     if problems:
@@ -209,6 +216,8 @@ def item_texts(item: Item) -> dict[str, str]:
         "state": item.state.value,
         "target": item.target or "",
         "owner": item.owner or "",
+        "prognosis": item.prognosis.value if item.prognosis else "",
+        "area": item.area or "",
         "url": item.url or "",
         "fix_commits": " ".join(item.fix_commits),
     }

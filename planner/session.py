@@ -25,13 +25,14 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches
+from planner.rules import BackportCell, Branch, maintained_branches, report_release
 
 if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
     from planner.releases import DateMove
+    from planner.schedule import Milestone
     from planner.sources.base import Reporter
     from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
@@ -281,6 +282,26 @@ class Session:
             if r.version == version:
                 return r
         raise PlanError(self.unknown_release(version))
+
+    def report_release(self) -> Release:
+        """The release reports are about by default (:func:`planner.rules.report_release`);
+        a PlanError when nothing is ahead on the calendar."""
+        found = report_release(self.train(), self.today)
+        if found is None:
+            raise PlanError(
+                Problem(
+                    f"no release ahead of {self.today} on the calendar",
+                    hint="name the release: relplan report VERSION",
+                )
+            )
+        return found
+
+    def schedule(self, version: str, *, support: bool = False) -> list[Milestone]:
+        """The milestones of one release in order, each with its day and whether it is
+        tentative (see :mod:`planner.schedule`); ``support`` adds the branch's support ends."""
+        from planner.schedule import release_schedule
+
+        return release_schedule(self.release(version), self.plan.spec(version), support=support)
 
     # -- git ----------------------------------------------------------------------------------
     def git_repo(self, override: str | Path | None = None) -> str | None:

@@ -26,7 +26,7 @@ from planner.model import (
     ReleaseKind,
     State,
 )
-from planner.rules import is_open_blocker, maintained_series
+from planner.rules import counts_for_release, is_open_blocker, maintained_series
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -145,7 +145,7 @@ class _Statuses:
         self.train, self.today = train, today
         self.by_target: dict[str, list[Item]] = {}
         for it in plan.items:
-            if it.target is not None and it.state is not State.REJECTED:
+            if it.target is not None and counts_for_release(it, it.target):
                 self.by_target.setdefault(it.target, []).append(it)
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)

@@ -33,6 +33,7 @@ from planner.model import (
     Item,
     Kind,
     Priority,
+    Prognosis,
     Release,
     ReleaseKind,
     ReleaseSpec,
@@ -63,6 +64,8 @@ ITEM_FIELDS: dict[str, Convert] = {
     "kind": lambda v: as_enum(v, Kind),
     "priority": lambda v: as_enum(v, Priority),
     "state": lambda v: as_enum(v, State),
+    "prognosis": lambda v: as_enum(v, Prognosis),
+    "area": as_text,
     "target": as_text,
     "why": as_str,
     "blocker": as_bool,
@@ -147,7 +150,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
-    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind):
+    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind | Prognosis):
         return value.value
     return value
 

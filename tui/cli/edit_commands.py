@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from planner import ops
-from planner.model import BackportState, Item, Kind, Priority, State
+from planner.model import BackportState, Item, Kind, Priority, Prognosis, State
 from planner.session import Session, parse_day
 from tui.cli.context import load_context
 
@@ -187,13 +187,15 @@ def run_add(args: argparse.Namespace) -> int:
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--fix SHA]...``."""
+    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--prognosis P]
+    [--area A] [--fix SHA]...``."""
     session = load_context(args)
     [item_id] = session.items_named([args.id])
     texts = {
         name: value
         for name, value in (
             ("title", args.title), ("kind", args.kind), ("owner", args.owner), ("url", args.url),
+            ("prognosis", args.prognosis), ("area", args.area),
             ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
         )
         if value is not None
@@ -263,6 +265,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=[k.value for k in Kind])
     p.add_argument("--owner", help="owner ('' for none)")
     p.add_argument("--url", help="tracker link ('' for none)")
+    p.add_argument(
+        "--prognosis", choices=["", *(g.value for g in Prognosis)],
+        help="how likely it makes its release ('' for none)",
+    )  # fmt: skip
+    p.add_argument("--area", help="area in the development update ('' for none)")
     p.add_argument("--fix", action="append", metavar="SHA", help="fix commit (repeatable)")
     _common(p)
     p.set_defaults(run=run_edit)

@@ -37,6 +37,9 @@ def item_text(session: Session, item: Item) -> Text:
     row("priority", item.priority.value)
     row("state", item.state.value)
     row("owner", item.owner or "nobody")
+    if item.prognosis or item.area:
+        row("prognosis", item.prognosis.value if item.prognosis else "-")
+        row("area", item.area or "-")
     row("target", item.target or "unscheduled")
     if item.why:
         row("why", item.why)
@@ -98,7 +101,9 @@ FORM_FIELDS = (
     ("priority", "priority: critical, high, medium, low"),
     ("state", "state: proposed, accepted, in-progress, done, deferred, rejected"),
     ("target", "target release (empty: unscheduled)"),
-    ("owner", "owner"),
+    ("owner", "owner(s), separated by '; '"),
+    ("prognosis", "prognosis: none, fair, ok, good, done (empty: not set)"),
+    ("area", "area (groups the development update)"),
     ("url", "tracker link"),
     ("fix_commits", "fix commits (space separated)"),
 )
