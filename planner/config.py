@@ -8,6 +8,7 @@
     [[sources]]                  # tracker and file sources (checked by planner.sources)
     [cache]                      # dir = "~/.cache/relplan"
     [git]                        # repo, upstream, branch_pattern
+    [git.conventions]            # presets = [...]; [git.conventions.culprit] name = 'regex', ...
 
 Every problem is reported at once, with its line; unknown keys get a
 did-you-mean hint. Paths are relative to the config file's folder.
@@ -20,13 +21,15 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from planner.checking import Checker, Invalid, Locator, as_table, as_text
+from planner.checking import Checker, Invalid, Locator, as_table, as_text, did_you_mean, key_label
+from planner.git.conventions import PRESETS, Conventions, Pattern, PatternKind, compile_pattern
 from planner.planfile import decode, read_bytes, read_toml
 from planner.policy import Policy
 from planner.policyfile import policy_from_table
 
 TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git")
-GIT_KEYS = ("repo", "upstream", "branch_pattern")
+GIT_KEYS = ("repo", "upstream", "branch_pattern", "conventions")
+CONVENTION_KEYS = ("presets", *(k.value for k in PatternKind))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +44,13 @@ class SourceTable:
 
 @dataclass(frozen=True, slots=True)
 class GitConfig:
-    """The ``[git]`` table: the repository to scan for backports and how branches are named."""
+    """The ``[git]`` table: the repository to scan for backports, how branches are named,
+    and the backport conventions to read (None: every built-in preset)."""
 
     repo: Path | None = None
     upstream: str | None = None
     branch_pattern: str | None = None
+    conventions: Conventions | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +111,7 @@ def loads_config(text: str, filename: str = "config.toml", base: Path | None = N
             repo=_path(git, ("git", "repo"), check, folder),
             upstream=_text(git, ("git", "upstream"), check),
             branch_pattern=_text(git, ("git", "branch_pattern"), check),
+            conventions=_conventions(git, check),
         ),
     )
 
@@ -131,16 +137,21 @@ def _path(
 
 
 def _section(
-    data: Mapping[str, Any], name: str, keys: tuple[str, ...], check: Checker
+    data: Mapping[str, Any],
+    name: str,
+    keys: tuple[str, ...],
+    check: Checker,
+    parent: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     if name not in data:
         return {}
+    path, label = (*parent, name), ".".join((*parent, name))
     try:
         table = as_table(data[name])
     except Invalid as exc:
-        check.add(str(exc), (name,), name)
+        check.add(str(exc), path, label)
         return {}
-    check.unknown_keys(table, keys, (name,), name)
+    check.unknown_keys(table, keys, path, label)
     return table
 
 
@@ -173,3 +184,56 @@ def _sources(raw: object, check: Checker, locator: Locator) -> tuple[SourceTable
         key_lines = {k: line for k in table if (line := locator.locate(("sources", i, k)))}
         out.append(SourceTable(table, i, locator.locate(("sources", i)), key_lines))
     return tuple(out)
+
+
+def _conventions(git: Mapping[str, Any], check: Checker) -> Conventions | None:
+    """``[git.conventions]``: ``presets`` to apply, and per kind, patterns by name that add
+    to, replace or (an empty regex) turn off the presets' patterns."""
+    if "conventions" not in git:
+        return None
+    table = _section(git, "conventions", CONVENTION_KEYS, check, ("git",))
+    presets = _preset_names(table, check)
+    overrides: list[Pattern | tuple[PatternKind, str]] = []
+    for kind in PatternKind:
+        if kind.value not in table:
+            continue
+        path = ("git", "conventions", kind.value)
+        try:
+            patterns = as_table(table[kind.value])
+        except Invalid as exc:
+            check.add(str(exc), path, ".".join(path))
+            continue
+        built_in = {
+            p.name for preset in PRESETS.values() for p in preset.patterns if p.kind is kind
+        }
+        for name, raw in patterns.items():
+            label = f"git.conventions.{kind.value}.{key_label(name)}"
+            if not isinstance(raw, str):
+                check.add(f"{raw!r:.40} is not a regex string", (*path, name), label)
+            elif not raw:
+                if name not in built_in:
+                    hint = did_you_mean(name, built_in) or "an empty regex turns a built-in one off"
+                    check.add(
+                        f"no built-in {kind.value} pattern {name!r}", (*path, name), label, hint
+                    )
+                overrides.append((kind, name))
+            else:
+                try:
+                    overrides.append(compile_pattern(kind, name, raw))
+                except ValueError as exc:
+                    check.add(str(exc), (*path, name), label)
+    return Conventions(presets, overrides)
+
+
+def _preset_names(table: Mapping[str, Any], check: Checker) -> list[str] | None:
+    if "presets" not in table:
+        return None
+    raw, path = table["presets"], ("git", "conventions", "presets")
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        check.add("expected a list of preset names", path, "git.conventions.presets")
+        return []
+    for name in raw:
+        if name not in PRESETS:
+            hint = did_you_mean(name, PRESETS) or f"expected one of {', '.join(PRESETS)}"
+            check.add(f"unknown preset {name!r}", path, "git.conventions.presets", hint)
+    return [name for name in raw if name in PRESETS]
