@@ -100,6 +100,7 @@ def loads_config(text: str, filename: str = "config.toml", base: Path | None = N
     sources = _sources(data.get("sources", []), check, locator)
     cache = _section(data, "cache", ("dir",), check)
     git = _section(data, "git", GIT_KEYS, check)
+    conventions = _conventions(git, check)
     check.raise_if_any()
     return Config(
         plan=plan,
@@ -111,7 +112,7 @@ def loads_config(text: str, filename: str = "config.toml", base: Path | None = N
             repo=_path(git, ("git", "repo"), check, folder),
             upstream=_text(git, ("git", "upstream"), check),
             branch_pattern=_text(git, ("git", "branch_pattern"), check),
-            conventions=_conventions(git, check),
+            conventions=conventions,
         ),
     )
 
