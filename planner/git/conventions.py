@@ -89,9 +89,9 @@ class Pattern:
     floor_required: bool = False
     preset: str = CUSTOM
 
-    def wanted(self, lowered: str) -> bool:
-        """True when the lowercased message may match (no needle: always)."""
-        return not self.needles or any(n in lowered for n in self.needles)
+    def wanted(self, hits: frozenset[str]) -> bool:
+        """True when a message whose needles are ``hits`` may match (no needle: always)."""
+        return not self.needles or not hits.isdisjoint(self.needles)
 
 
 @dataclass(frozen=True, slots=True)
@@ -340,6 +340,15 @@ class Conventions:
             k: tuple(p for p in self.patterns if p.kind is k) for k in PatternKind
         }
         self.upstream = tuple(p for p in self.patterns if p.kind in UPSTREAM_KINDS)
+        stable = [p for p in self.patterns if p not in self.upstream]
+        stable += self.by_kind[PatternKind.REVERT]
+        self._upstream_needles = tuple(dict.fromkeys(n for p in self.upstream for n in p.needles))
+        self._stable_needles = tuple(dict.fromkeys(n for p in stable for n in p.needles))
+
+    def hits(self, lowered: str, *, upstream: bool) -> frozenset[str]:
+        """The needles of upstream (or stable) patterns a lowercased message contains."""
+        needles = self._upstream_needles if upstream else self._stable_needles
+        return frozenset(n for n in needles if n in lowered)
 
     def grep(self) -> tuple[str, ...] | None:
         """Fixed strings (any of them, ignoring case) every upstream commit worth parsing
@@ -349,7 +358,8 @@ class Conventions:
             if not p.needles:
                 return None
             needles.update(dict.fromkeys(p.needles))
-        return tuple(needles)
+        # "fixes" finds every "fixes:" too: git tests each word on every message
+        return tuple(n for n in needles if not any(o != n and o in n for o in needles))
 
 
 def compile_pattern(kind: PatternKind, name: str, text: str) -> Pattern:

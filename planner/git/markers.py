@@ -99,12 +99,12 @@ _EMPTY = Markers()
 def parse_message(message: str, conventions: Conventions | None = None) -> Markers:
     """Read what an upstream commit says: culprits, reverts, a request or opt-out."""
     conv = conventions or default_conventions()
-    lowered = message.lower()
+    hits = conv.hits(message.lower(), upstream=True)
     matched: list[tuple[str, str]] = []
     fixes: dict[str, FixRef] = {}
     reverts: dict[str, None] = {}
     for p in conv.by_kind[PatternKind.REVERT] + conv.by_kind[PatternKind.CULPRIT]:
-        if not p.wanted(lowered):
+        if not p.wanted(hits):
             continue
         found = culprit_shas(p, message)
         if found:
@@ -113,7 +113,7 @@ def parse_message(message: str, conventions: Conventions | None = None) -> Marke
             fixes.setdefault(sha, FixRef(sha, subject, p.name))
             if p.kind is PatternKind.REVERT:
                 reverts[sha] = None
-    request, opt_out, problems = _request(conv, message, lowered, matched)
+    request, opt_out, problems = _request(conv, message, hits, matched)
     security = bool(_SECURITY.search(message))
     if not (matched or problems or security):
         return _EMPTY
@@ -131,12 +131,12 @@ def parse_message(message: str, conventions: Conventions | None = None) -> Marke
 def parse_stable(subject: str, message: str, conventions: Conventions | None = None) -> Markers:
     """Read what a stable commit says: the commits it was picked from, those it reverts."""
     conv = conventions or default_conventions()
-    lowered = message.lower()
+    hits = conv.hits(message.lower(), upstream=False)
     matched: list[tuple[str, str]] = []
     picks: dict[Pick, None] = {}
     problems: list[str] = []
     for p in conv.by_kind[PatternKind.DONE]:
-        if not p.wanted(lowered):
+        if not p.wanted(hits):
             continue
         found = [m.group("sha").lower() for m in p.regex.finditer(message)]
         if found:
@@ -147,11 +147,11 @@ def parse_stable(subject: str, message: str, conventions: Conventions | None = N
             problems.append(f"{p.name!r} line without a commit id: {line!r}")
     reverts: list[str] = []
     for p in conv.by_kind[PatternKind.REVERT]:
-        if p.wanted(lowered) and (named := culprit_shas(p, message)):
+        if p.wanted(hits) and (named := culprit_shas(p, message)):
             matched.append((p.preset, p.name))
             reverts.extend(sha for sha, _ in named)
     for p in conv.by_kind[PatternKind.SUBJECT]:
-        if p.wanted(subject.lower()) and p.regex.search(subject):
+        if p.wanted(hits) and p.regex.search(subject):
             matched.append((p.preset, p.name))
     if not (matched or problems):
         return _EMPTY
@@ -164,16 +164,16 @@ def parse_stable(subject: str, message: str, conventions: Conventions | None = N
 
 
 def _request(
-    conv: Conventions, message: str, lowered: str, matched: list[tuple[str, str]]
+    conv: Conventions, message: str, hits: frozenset[str], matched: list[tuple[str, str]]
 ) -> tuple[Request | None, bool, tuple[str, ...]]:
     opt_out = False
     for p in conv.by_kind[PatternKind.OPT_OUT]:
-        if p.wanted(lowered) and p.regex.search(message):
+        if p.wanted(hits) and p.regex.search(message):
             opt_out = True
             matched.append((p.preset, p.name))
     problems: list[str] = []
     for p in conv.by_kind[PatternKind.REQUEST]:
-        if not p.wanted(lowered):
+        if not p.wanted(hits):
             continue
         for m in p.regex.finditer(message):
             text = (m.groupdict().get("floor") or "").strip()

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from gitrepos import Stable
+from test_git_cli import relplan
 
 from planner.config import loads_config
 from planner.errors import PlanError
-from planner.git.conventions import PRESETS, Conventions, PatternKind
+from planner.git.conventions import PRESETS, Conventions, PatternKind, compile_pattern
 from planner.git.markers import parse_message, parse_stable
 
 A, B, C = "1a2b3c4d5e6f", "0f1e2d3c4b5a", "abc1234def56"
@@ -52,7 +56,7 @@ def test_each_phrasing_names_its_culprit(message: str, phrase: str) -> None:
         f"x: y\n\nFollow-up for {A} and {B}.",
         f"x: y\n\nFollow-up for {A}, {B}",
         f"x: y\n\nFollow-up for {A} and\n{B}.",
-        f'x: y\n\nFollow-ups for\n  {A} (sd-dhcp.h),\n  {B} (sd-ndisc.h and sd-ndisc-router.h).',
+        f"x: y\n\nFollow-ups for\n  {A} (sd-dhcp.h),\n  {B} (sd-ndisc.h and sd-ndisc-router.h).",
         f'x: y\n\nFixes: {A} ("one"), {B} ("two")',
         f"x: y\n\nBugs introduced in {A} and {B}.",
     ],
@@ -198,3 +202,35 @@ def test_bad_conventions_name_the_key_and_its_line(table: str, expected: str) ->
     with pytest.raises(PlanError) as err:
         loads_config(f'[git]\nrepo = "."\n{table}\n')
     assert str(err.value).startswith(expected), str(err.value)
+
+
+def test_cli_reads_the_config_conventions_and_rejects_bad_ones(
+    stable: Stable, tmp_path: Path
+) -> None:
+    fix = stable.repo.commit(f"x86: fix A\n\nBroken-by: {stable.culprit1[:12]}")
+    good = tmp_path / "good.toml"
+    good.write_text(CONFIG.replace('repo = "."', f'repo = "{stable.repo.path}"'))
+    proc = relplan(tmp_path, "--config", str(good), "backports", "--branch", "stable-4.1")
+    assert proc.returncode == 0, proc.stderr
+    assert f"  required  {fix[:12]}" in proc.stdout
+    assert f"Broken-by {stable.culprit1[:12]}, which ships in stable-4.1" in proc.stdout
+    assert "config (Broken-by 1)" in proc.stdout.splitlines()[1]
+    bad = tmp_path / "bad.toml"
+    bad.write_text(CONFIG.replace("(?P<sha>[0-9a-f]{7,40})", "([0-9a-f]{7,40})"))
+    proc = relplan(tmp_path, "--config", str(bad), "backports", "--branch", "stable-4.1")
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert f"{bad}:8: git.conventions.culprit.Broken-by: a culprit pattern needs a named group" in (
+        proc.stderr
+    )
+
+
+def test_config_patterns_get_a_needle_for_git_log_when_they_have_plain_words() -> None:
+    culprit = PatternKind.CULPRIT
+    worded = compile_pattern(culprit, "broken", r"(?P<sha>[0-9a-f]{7,40})\s+is Broken\b")
+    assert worded.needles == ("is broken",)
+    bare = compile_pattern(culprit, "any", r"\b(?:x|y)=(?P<sha>[0-9a-f]{7,40})")
+    assert bare.needles == ()
+    assert Conventions(["git"], [worded]).grep() == ("reverts", "is broken")
+    assert Conventions(["git"], [bare]).grep() is None  # every upstream commit is read
+    m = parse_message(f"y\n\nx={A}", Conventions(["git"], [bare]))
+    assert [(f.culprit, f.phrase) for f in m.fixes] == [(A, "any")]

@@ -27,7 +27,9 @@ def mirror(stable: Stable, tmp_path: Path, head: str) -> Path:
     """A bare clone whose HEAD points at ``head``."""
     bare = tmp_path / "mirror.git"
     stable.repo.git("clone", "-q", "--bare", str(stable.repo.path), str(bare))
-    subprocess.run(["git", "-C", str(bare), "symbolic-ref", "HEAD", f"refs/heads/{head}"], check=True)
+    subprocess.run(
+        ["git", "-C", str(bare), "symbolic-ref", "HEAD", f"refs/heads/{head}"], check=True
+    )
     return bare
 
 
