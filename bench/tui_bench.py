@@ -131,10 +131,11 @@ async def press_series(app, probe, key: str, count: int) -> list[float]:  # type
 
 async def items_bench(plan) -> None:  # type: ignore[no-untyped-def]
     from planner.demo import DEMO_TODAY
+    from planner.session import Session
     from tui.app import RelplanApp
     from tui.screens.items import ItemsScreen
 
-    app = RelplanApp(plan, today=DEMO_TODAY)
+    app = RelplanApp(Session(plan, today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         probe = FrameProbe(app)
         await settle(pilot)

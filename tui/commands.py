@@ -24,7 +24,7 @@ class RelplanCommands(Provider):
             namespace = active.node
             action = partial(app.run_action, binding.action, namespace)
             out.append((binding.description, action, binding.tooltip or f"key {binding.key}"))
-        for release in getattr(app, "train", []):
+        for release in app.session.train():
             out.append(
                 (
                     f"go to release {release.version}",
@@ -32,7 +32,8 @@ class RelplanCommands(Provider):
                     f"{release.kind.value} release on {release.day}",
                 )
             )
-        from tui.widgets.item_rows import COLUMNS, PRESETS
+        from planner.rules import PRESETS
+        from tui.widgets.item_rows import COLUMNS
 
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from planner.git.conventions import Conventions, Pattern, PatternKind, culprit_shas
+from planner.version import Version
 
 _FLOOR = re.compile(r"^v?(\d+\.\d+)(?:\.[xy])?(\+)?(?:[\s,;]|$)", re.I)
 _XEN_FLOOR = re.compile(r"^v?(\d+\.\d+)(\+)?(?:\s*(?:#.*)?)$")
@@ -57,9 +58,11 @@ class Request:
             return True
         if series is None:
             return False
-        if self.only:
-            return version_key(series) == version_key(self.floor)
-        return version_key(series) >= version_key(self.floor)
+        try:
+            have, floor = Version.parse(series), Version.parse(self.floor)
+        except ValueError:
+            return False  # a branch whose name carries no version
+        return have == floor if self.only else have >= floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +81,6 @@ class Markers:
     security: bool = False
     problems: tuple[str, ...] = ()
     matched: tuple[tuple[str, str], ...] = ()
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """``"5.10"`` -> ``(5, 10)``: versions compare numerically, not as text."""
-    return tuple(int(p) for p in re.findall(r"\d+", version))
 
 
 def default_conventions() -> Conventions:

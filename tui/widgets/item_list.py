@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from planner.model import Item
+from planner.version import version_key
 from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
 from tui.widgets.item_rows import COLUMNS, ItemRows
 
@@ -65,7 +66,7 @@ def _fit(text: str, width: int) -> str:
 
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
-    for series, state in sorted(item.backports.items()):
+    for series, state in sorted(item.backports.items(), key=lambda kv: version_key(kv[0])):
         out.append(Segment(f"{series}:{BACKPORT_ABBREV[state]} ", BACKPORT_STYLES[state]))
     return out
 
