@@ -94,7 +94,6 @@ class Session:
         empty plan (policy from the config) that the first save creates.
         """
         from planner.config import load_config
-        from planner.planfile import load_plan
 
         cfg = load_config(Path(config) if config else None)
         path = Path(plan) if plan else cfg.plan
@@ -112,6 +111,8 @@ class Session:
             hint = "check the path, or create the plan with `relplan import` or `relplan sync`"
             raise PlanError(Problem("no such plan file", str(path), hint=hint))
         else:
+            from planner.planfile import load_plan  # the TOML reader: only for a plan file
+
             disk = load_plan(path)
             loaded, fingerprint = disk.plan, disk.fingerprint
         day = parse_day(today) if today else (default_today or today_in(loaded.policy))

@@ -12,14 +12,13 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 
 from planner import ops
-from planner.model import BackportState, Priority
+from planner.model import BackportState, Item, Priority
 from planner.session import Session
-from tui.keymap import keymap_warning
+from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
@@ -64,12 +63,16 @@ class RelplanApp(SavingMixin):
         "backports": lambda: _backports_screen(),
     }
     DEFAULT_MODE = "timeline"
-    COMMANDS = App.COMMANDS | {lambda: _commands()}
+    # relplan's own commands only: every action of the view, go to release, presets, sorts
+    COMMANDS = {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # ? and q first: the footer keeps them when a narrow terminal cuts the rest
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="Quit (asks when there are unsaved changes)"),
         Binding("1", "view('timeline')", "Timeline", id="view_timeline"),
         Binding("2", "view('items')", "Items", id="view_items"),
         Binding("3", "view('backports')", "Backports", id="view_backports"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
         Binding("a", "accept", "Accept", id="accept", tooltip="Accept the item(s)"),
         Binding("d", "defer", "Defer", id="defer", tooltip="Defer: no target"),
         Binding("x", "reject", "Reject", show=False, id="reject"),
@@ -88,8 +91,6 @@ class RelplanApp(SavingMixin):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("e", "export", "Export", show=False, id="export",
                 tooltip="Write the TOML release plan to a path"),
-        Binding("q", "quit", "Quit", id="quit",
-                tooltip="Quit (asks when there are unsaved changes)"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)
@@ -119,8 +120,12 @@ class RelplanApp(SavingMixin):
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
-            if unknown:
-                self.set_status(keymap_warning(unknown, binding_ids()))
+            clashes = keymap_clashes(binding_owners(), self._keymap_config)
+            warnings = [keymap_warning(unknown, binding_ids())] if unknown else []
+            if clashes:
+                warnings.append("keymap: " + "; ".join(clashes))
+            if warnings:
+                self.set_status(" | ".join(warnings))
 
     # -- background reads ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
@@ -303,7 +308,18 @@ class RelplanApp(SavingMixin):
         if not ids:
             self.set_status("no item selected")
             return
-        self.apply(op(ids))
+        self._apply_to_selection(op(ids))
+
+    def _apply_to_selection(self, change: ops.Change) -> None:
+        """Apply a triage change made from the view's selection; the marks end with it."""
+        view = self.view
+        hidden = view.hidden_marks() if view is not None else 0
+        self.apply(change)
+        if view is not None:
+            view.selection_used()
+        if hidden:
+            left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
+            self.set_status(f"{self.status_text}; {left} left alone (marks cleared)")
 
     def action_accept(self) -> None:
         self._run(self.session.accept)
@@ -323,12 +339,18 @@ class RelplanApp(SavingMixin):
     def action_prev(self) -> None:
         self._run(lambda ids: self.session.move(ids, -1))
 
+    def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
+        """The value the selected items share (the dialog opens on it), or None."""
+        found = {value(it) for it in self.session.plan.items if it.id in ids}
+        return found.pop() if len(found) == 1 else None
+
     def action_priority(self) -> None:
         choices = [(p.value, p.value) for p in Priority]
-        self._ask("Priority for the selected item(s)", choices, self._set_priority)
+        current = self._shared(self._selected(), lambda it: it.priority.value)
+        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
 
     def _set_priority(self, value: str, ids: set[str]) -> None:
-        self.apply(self.session.set_priority(ids, Priority(value)))
+        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
 
     def action_target(self) -> None:
         choices = [
@@ -336,10 +358,13 @@ class RelplanApp(SavingMixin):
             for r in self.session.target_choices()
         ]
         choices.append(("-", "unscheduled (no target)"))
-        self._ask("Target release for the selected item(s)", choices, self._set_target)
+        current = self._shared(self._selected(), lambda it: it.target or "-")
+        self._ask(
+            "Target release for the selected item(s)", choices, self._set_target, current=current
+        )
 
     def _set_target(self, value: str, ids: set[str]) -> None:
-        self.apply(self.session.set_target(ids, None if value == "-" else value))
+        self._apply_to_selection(self.session.set_target(ids, None if value == "-" else value))
 
     def action_backport(self, series: str | None = None) -> None:
         if series is None:
@@ -361,9 +386,12 @@ class RelplanApp(SavingMixin):
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            self.apply(self.session.set_backport(ids, series, BackportState(value)))
+            self._apply_to_selection(self.session.set_backport(ids, series, BackportState(value)))
 
-        self._ask(f"Backport state on {series}", choices, done, ids)
+        current = self._shared(
+            ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
+        )
+        self._ask(f"Backport state on {series}", choices, done, ids, current=current)
 
     def _ask(
         self,
@@ -371,6 +399,7 @@ class RelplanApp(SavingMixin):
         choices: Sequence[tuple[str, str]],
         then: Callable[[str, set[str]], None],
         ids: set[str] | None = None,
+        current: str | None = None,
     ) -> None:
         chosen = self._selected() if ids is None else ids
         if not chosen:
@@ -383,7 +412,7 @@ class RelplanApp(SavingMixin):
             if value is not None:
                 then(value, chosen)
 
-        self.push_screen(ChoiceScreen(question, choices), answer)
+        self.push_screen(ChoiceScreen(question, choices, current), answer)
 
     def action_undo(self) -> None:
         description = self.session.undo()

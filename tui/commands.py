@@ -16,9 +16,14 @@ class RelplanCommands(Provider):
         app: Any = self.app
         out: list[tuple[str, Callable[[], Any], str]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
+        from tui.screens.help import binding_level
+
+        actives = sorted(self.screen.active_bindings.values(), key=binding_level)
+        for active in actives:
             binding = active.binding
-            if binding.system or not binding.description or binding.action in seen:
+            if binding.system or not binding.description or binding.id is None:
+                continue
+            if binding.action in seen:
                 continue
             seen.add(binding.action)
             namespace = active.node

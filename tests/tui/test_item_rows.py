@@ -11,7 +11,7 @@ from planner.model import BackportState, Item, Kind, Priority, State, natural_ke
 from planner.session import Session
 from tui.app import RelplanApp
 from tui.screens.items import ItemsScreen
-from tui.widgets.item_list import ItemList, plain_row
+from tui.widgets.item_list import ItemList, column_widths, plain_row
 from tui.widgets.item_rows import ItemRows
 
 ITEMS = [
@@ -123,10 +123,25 @@ def test_a_row_shows_every_column() -> None:
 
 @pytest.mark.parametrize("width", [80, 100])
 def test_on_a_narrow_terminal_every_column_still_fits(width: int) -> None:
+    """At 80 columns kind, priority and state are abbreviated so the title keeps the room."""
     row = plain_row(ITEMS[2], width=width, marked=True)
     assert len(row) == width
-    for text in ("t#10", "Crash", "bug", "medium", "accepted", "4.0.0", "3.4:REQ"):
+    for text in ("t#10", "bug", "med", "acc", "4.0.0", "3.4:REQ"):
         assert text in row
+    title = dict(column_widths(width))["title"]
+    assert title >= 24 and ITEMS[2].title[: title - 2] in row
+
+
+def test_on_a_wide_terminal_words_are_whole() -> None:
+    row = plain_row(ITEMS[2], width=140)
+    for text in ("medium", "accepted", "3.4:REQ"):
+        assert text in row
+
+
+def test_a_long_id_loses_its_middle_not_its_end() -> None:
+    item = Item("roadmap-4-23#alpha-numa-placement", "NUMA")
+    row = plain_row(item, width=80)
+    assert "roadmap…cement" in row  # both ends kept, the middle cut
 
 
 async def test_only_visible_rows_are_rendered_with_many_items() -> None:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from planner.model import Item
 from planner.session import Session
 from tui.shell import Shell, shell_of
+from tui.widgets.key_hints import KeyHints
 
 
 class TitleLine(Static):
@@ -44,7 +45,7 @@ class ViewScreen(Screen[None]):
         # status texts carry user data (paths, ids, tracker messages): no markup
         yield StatusLine(id="status", markup=False)
         yield SyncLine(self.shell.sync_text, id="sync", markup=False)
-        yield Footer()
+        yield KeyHints()
 
     def compose_body(self) -> ComposeResult:
         """The view's own widgets."""
@@ -84,6 +85,13 @@ class ViewScreen(Screen[None]):
     def selection(self) -> set[str]:
         """Item ids triage keys apply to in this view (none by default)."""
         return set()
+
+    def hidden_marks(self) -> int:
+        """Marked items the view's filter hides (triage leaves them alone)."""
+        return 0
+
+    def selection_used(self) -> None:
+        """An action used the selection: marks end with it."""
 
     def current_item(self) -> Item | None:
         """The item under the cursor, if the view has one."""

@@ -151,6 +151,12 @@ class ItemsScreen(ViewScreen):
     def selection(self) -> set[str]:
         return self.item_list.selection()
 
+    def hidden_marks(self) -> int:
+        return self.item_list.hidden_marks()
+
+    def selection_used(self) -> None:
+        self.item_list.clear_marks()
+
     def current_item(self) -> Item | None:
         return self.item_list.current
 
@@ -167,6 +173,5 @@ class ItemsScreen(ViewScreen):
 
     def clear_marks(self) -> None:
         """Forget the marked items."""
-        self.item_list.marked.clear()
-        self.item_list.refresh()
+        self.item_list.clear_marks()
         self._redraw_labels()

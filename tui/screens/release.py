@@ -105,6 +105,12 @@ class ReleaseScreen(MatrixScreen):
     def selection(self) -> set[str]:
         return self.query_one(ItemList).selection()
 
+    def hidden_marks(self) -> int:
+        return self.query_one(ItemList).hidden_marks()
+
+    def selection_used(self) -> None:
+        self.query_one(ItemList).clear_marks()
+
     def current_item(self) -> Item | None:
         return self.query_one(ItemList).current
 

@@ -116,6 +116,13 @@ class ItemRows:
         """The item shown on a row."""
         return self._items[self.view[row]]
 
+    def shown_ids(self, ids: Collection[str]) -> set[str]:
+        """Those of ``ids`` the current preset and filter show."""
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        return {self._items[i].id for i in self.view if self._items[i].id in wanted}
+
     def row_of(self, item_id: str) -> int | None:
         """The row showing an item, or None when it is filtered out."""
         for row, index in enumerate(self.view):
