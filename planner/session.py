@@ -321,7 +321,7 @@ class Session:
         git = self.config.git
         evidence = plan_evidence(
             self.laid(), self.train(), self.today, path,
-            upstream=git.upstream, pattern=git.branch_pattern,
+            upstream=git.upstream, pattern=git.branch_pattern, conventions=git.conventions,
         )  # fmt: skip
         self.evidence = evidence
         return evidence

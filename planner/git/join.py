@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.git.backports import BackportRow, BranchTarget, ScanResult, TrackerRequest, scan
+from planner.git.conventions import Conventions
 from planner.git.repo import Repo
+from planner.git.upstream import find_upstream
 from planner.model import BackportState, Kind, Plan, Release
 from planner.rules import backport_conflict, maintained_branches
 
@@ -97,20 +99,31 @@ def git_evidence(
     upstream: str | None = None,
     strict: bool = False,
     patch_id: bool = True,
+    conventions: Conventions | None = None,
+    pattern: str | None = None,
 ) -> Evidence:
     """Scan ``targets`` of ``repo`` and join the result into the plan's items.
 
     ``targets`` usually come from :func:`maintained_targets`; ``upstream``
-    defaults to the repository's default branch.
+    defaults to the repository's main line, never a branch named like a stable one
+    (``pattern`` or the targets; :func:`planner.git.upstream.find_upstream`), and
+    the result says which it took and why.
     """
+    found = None
+    if upstream is None:
+        found = find_upstream(
+            repo, [t.name for t in targets], pattern or plan.policy.branch_pattern
+        )
     result = scan(
         repo,
-        upstream or repo.default_branch(),
+        upstream or (found.name if found else ""),
         targets,
         strict=strict,
         patch_id=patch_id,
         tracker=tracker_requests(plan),
+        conventions=conventions,
     )
+    result.upstream_reason = found.reason if found else ""
     ev = Evidence(result)
     rows: dict[tuple[str, str], BackportRow] = {(r.fix, r.branch): r for r in result.rows}
     for it in plan.items:
@@ -176,12 +189,14 @@ def plan_evidence(
     *,
     upstream: str | None = None,
     pattern: str | None = None,
+    conventions: Conventions | None = None,
 ) -> Evidence:
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
     Raises SourceError for a bad repository and PlanError when no branch is found.
+    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
     """
     repo = Repo(repo_path)
     found, missing = present_targets(
@@ -192,7 +207,9 @@ def plan_evidence(
         pattern,
         "set [git] branch_pattern, or name branches with --branch",
     )
-    ev = git_evidence(plan, repo, found, upstream=upstream)
+    ev = git_evidence(
+        plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern
+    )
     ev.scan.warnings.extend(missing)
     return ev
 
