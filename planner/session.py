@@ -181,15 +181,41 @@ class Session:
             self.history.reset(laid)
 
     def status_plan(self) -> Plan:
-        """The laid plan with git's backport states written in where git knows them:
-        what every status, count and check is computed from."""
+        """The laid plan with git's backport states written in where git knows them, plus
+        the fixes git finds that no item names (:meth:`git_items`): what every status,
+        count and check is computed from."""
         ev = self.evidence
 
         def compute() -> Plan:
-            return ev.apply(self.laid()) if ev is not None else self.laid()
+            laid = self.laid()
+            if ev is None:
+                return laid
+            applied = ev.apply(laid)
+            return applied.with_items((*applied.items, *self.git_items()))
 
         result: Plan = self._memo("status_plan", (self.plan, self.today, ev), compute)
         return result
+
+    def git_items(self) -> tuple[Item, ...]:
+        """Fixes git finds on the maintained branches that no plan item names (empty
+        before a scan); ids ``git#<sha12>``. :meth:`adopt_git_fix` makes one an item."""
+        ev = self.evidence
+        if ev is None:
+            return ()
+        result: tuple[Item, ...] = self._memo(
+            "git_items", (self.plan, ev), lambda: ev.git_only_items(self.laid())
+        )
+        return result
+
+    def adopt_git_fix(self, item_id: str) -> ops.Change:
+        """Make a git-only fix a plan item (tracked from now on, state accepted)."""
+        from dataclasses import replace
+
+        found = next((it for it in self.git_items() if it.id == item_id), None)
+        if found is None:
+            return ops.Change(self.plan, f"{item_id} is not a git-only fix")
+        item = replace(found, state=State.ACCEPTED, why="added from git history")
+        return ops.add(self.plan, item)
 
     def statuses(self) -> list[ReleaseStatus]:
         """The status of every release on the train, in calendar order."""
@@ -328,8 +354,11 @@ class Session:
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch."""
-        tracker = item.backports.get(series)
         ev = self.evidence
+        if ev is not None and item.id.startswith("git#") and item.fix_commits:
+            row = ev.row(item.fix_commits[0], series)  # a git-only fix: git's word alone
+            return BackportCell(None, row.state, row.evidence) if row else BackportCell(None)
+        tracker = item.backports.get(series)
         if ev is None:
             return BackportCell(tracker)
         conflict = ev.conflict(item.id, series)
