@@ -450,6 +450,23 @@ class Session:
             raise PlanError(problems)
         return list(ids)
 
+    def schedule_targets(self) -> ops.Change:
+        """Targets for accepted, unscheduled items within capacity, as one change."""
+        from dataclasses import replace
+
+        from planner.laying import schedule
+
+        proposals = schedule(self.plan, self.train(), self.today)
+        why = f"scheduled {self.today} within capacity, by priority"
+        items = [
+            replace(it, target=proposals[it.id], why=why) if it.id in proposals else it
+            for it in self.plan.items
+        ]
+        if not proposals:
+            return ops.Change(self.plan, "nothing to schedule: no accepted item without a target")
+        changed = tuple(proposals)
+        return ops.Change(self.plan.with_items(items), f"scheduled {len(changed)} items", changed)
+
     # -- release days ---------------------------------------------------------------------------
     def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
         """Record that a release shipped (default: today)."""
