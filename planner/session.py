@@ -536,6 +536,24 @@ class Session:
         self.save()
         return conflicts
 
+    def write_recovery(self, folder: Path | None = None) -> Path:
+        """Write the current plan beside the plan file (or into ``folder``) as
+        ``<name>.recovered-<time>.toml``, never over a file: what the dashboard keeps of
+        unsaved edits when it must stop. Returns the path written."""
+        import datetime as dt_
+
+        from planner.planfile import write_atomic
+
+        stamp = dt_.datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = self.path if self.path is not None else Path("relplan-demo.toml")
+        where = folder if folder is not None else base.parent
+        target = where / f"{base.stem}.recovered-{stamp}.toml"
+        n = 2
+        while target.exists():
+            target, n = where / f"{base.stem}.recovered-{stamp}-{n}.toml", n + 1
+        write_atomic(target, self.export_toml().encode("utf-8"))
+        return target
+
     def export_toml(self) -> str:
         """The plan as a TOML release plan, laid onto the train."""
         from planner.planfile import dumps_toml
