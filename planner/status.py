@@ -59,6 +59,12 @@ class ReleaseStatus:
     owners: dict[str, int] = field(default_factory=dict)
     over_capacity: list[str] = field(default_factory=list)
 
+    def backports_pending(self) -> int:
+        """Fixes still to reach the branches this release covers (required or in progress)."""
+        return sum(
+            n for state, n in self.backport_totals().items() if BackportState(state).is_pending
+        )
+
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
         total: Counter[str] = Counter()
