@@ -29,6 +29,8 @@ from planner.errors import PlanError, Problem
 
 LOCK_WAIT = 10.0
 """Seconds a writer waits for another relplan writing the same file."""
+SHORT_WAIT = 2.0
+"""What the dashboard waits: the UI must not freeze behind another writer."""
 
 written: list[Path] = []
 """Every file this process has replaced so far (what a ctrl+c message reports)."""

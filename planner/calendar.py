@@ -1,12 +1,20 @@
 """The point-release calendar: from a cadence policy and recorded facts to every milestone date.
 
-The train is a chain. The first point release in the plan is the anchor (it
-must carry an actual or pinned release day); every later point release is
+The train is a chain. The first point release that has a day of its own (an
+actual or pinned release day) is the anchor; every later point release is
 planned from the day the previous one shipped (or is planned to ship), so a
 recorded slip moves everything after it. Each release's freeze, last posting
 date and release candidates are counted back and forth from its release day.
 Support windows come from the maintenance model, and maintained branches get
 their bug-fix (maintenance) releases on a cadence of their own.
+
+A release the calendar cannot give a day is *unscheduled* (:func:`unscheduled`),
+never an error: a point release before the anchor (or in a plan with no day
+at all) without a day of its own, a maintenance release without a day when no
+maintenance cadence is set, one whose series has no point release on the
+train, and every release marked ``unscheduled`` that has no day of its own.
+Items may target it; it joins the train once it gets a day. A maintenance
+release with a day whose series has no point release is on the train by itself.
 
 All dates are calendar days in the policy's time zone; only ``today_in`` looks
 at the clock.
@@ -20,8 +28,12 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from planner.errors import PlanError, Problem
-from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec, series_of
+from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MAX_HORIZON, MaintenanceModel, Policy
+from planner.version import SERIES_DEPTH, Version, version_key
+
+UNSCHEDULED = "unscheduled"
+"""What calendar, status and export say in place of a phase for an unscheduled release."""
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
@@ -42,35 +54,33 @@ def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
     return dt.date(local.year, local.month, local.day)
 
 
-def version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Sort key for dotted versions: numeric parts compare as numbers (4.10 after 4.9)."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+def next_point_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The version after a point release: the series' last number goes up, the width stays.
+
+    ``3.4.0`` -> ``3.5.0``, ``4.9`` -> ``4.10``, ``253`` -> ``254``.
+    """
+    numbers = list(Version.parse(version).release)
+    at = min(len(numbers), depth) - 1
+    numbers[at:] = [numbers[at] + 1] + [0] * (len(numbers) - at - 1)
+    return ".".join(map(str, numbers))
 
 
-def next_point_version(version: str) -> str:
-    """The version after a point release: bump the minor, keep the width (3.4.0 -> 3.5.0)."""
-    parts = version.split(".")
-    if len(parts) < 2 or not parts[1].isdigit():
-        return f"{version}.next"
-    bumped = [parts[0], str(int(parts[1]) + 1)] + ["0"] * (len(parts) - 2)
-    return ".".join(bumped)
+def next_maintenance_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The bug-fix release after ``version`` in its series: the number after the series goes up.
 
-
-def next_maintenance_version(version: str) -> str:
-    """The bug-fix release after ``version`` in its series (3.4.0 -> 3.4.1, 4.0 -> 4.0.1)."""
-    parts = version.split(".")
-    if len(parts) < 3:
-        return f"{version}.1"
-    if parts[2].isdigit():
-        return ".".join([*parts[:2], str(int(parts[2]) + 1), *parts[3:]])
-    return f"{version}.1"
+    ``3.4.0`` -> ``3.4.1``, ``4.0`` -> ``4.0.1``; with ``depth=1``, ``253`` -> ``253.1``.
+    """
+    release = Version.parse(version).release
+    series = list(release[:depth]) + [0] * (depth - len(release[:depth]))
+    patch = release[depth] if len(release) > depth else 0
+    return ".".join(map(str, [*series, patch + 1]))
 
 
 def is_new_major(version: str, previous: str | None) -> bool:
     """True for the first release of a new major train (``4.0`` after ``3.4``)."""
     if previous is None:
         return False
-    return version.split(".")[0] != previous.split(".")[0]
+    return Version.parse(version).major != Version.parse(previous).major
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +167,7 @@ def _point_days(
         major = is_new_major(spec.version, prev.version if prev else None)
         if prev is None or prev_planned is None:
             anchor = spec.pins.get("release") or spec.actual
-            if anchor is None:
-                raise PlanError(
-                    Problem(
-                        f"the first point release {spec.version} needs an actual or pinned day",
-                        field=f"releases[{spec.version}]",
-                        hint="add `actual = YYYY-MM-DD` or a [releases.pins] release date",
-                    )
-                )
+            assert anchor is not None, "the chain starts at a release with a day (_chain_specs)"
             placed, start = _Placed(anchor, ()), None
         else:
             start = prev.actual or prev_planned
@@ -190,7 +193,7 @@ def _point_days(
         prev, prev_planned = spec, placed.day
 
 
-def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Release]:
+def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
     """Every point release with its stabilization dates (support windows come later)."""
     out: list[Release] = []
     for spec, placed, major, _ in _point_days(policy, specs):
@@ -198,7 +201,7 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Releas
         freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
         # Work for a release starts when the one before it freezes and branches off.
         start = out[-1].freeze if out else None
-        series = series_of(spec.version)
+        series = Version.parse(spec.version).series(depth)
         notes = placed.notes + (("first release of a new major train",) if major else ())
         out.append(
             Release(
@@ -254,10 +257,16 @@ def _maintenance_releases(
     specs: Sequence[ReleaseSpec],
     horizon_end: dt.date,
     today: dt.date,
+    depth: int,
+    taken: frozenset[str],
     room: int = MAX_RELEASES,
 ) -> list[Release]:
-    """Listed bug-fix releases of a branch, then generated ones while it is maintained
-    (at most ``room`` in all: more is a PlanError, see MAX_RELEASES)."""
+    """Listed bug-fix releases of a branch, then generated ones while it is maintained.
+
+    A listed release without a day is left out (unscheduled) unless the
+    maintenance cadence may plan it; generated versions skip ``taken`` ones. At
+    most ``room`` releases in all: more is a PlanError (see MAX_RELEASES).
+    """
     m = policy.maintenance
     every = WEEK * m.release_every_weeks if m.release_every_weeks else None
     out: list[Release] = []
@@ -265,14 +274,8 @@ def _maintenance_releases(
     for spec in specs:
         day = spec.pins.get("release") or spec.actual
         if day is None:
-            if every is None:
-                raise PlanError(
-                    Problem(
-                        f"maintenance release {spec.version} has no date",
-                        field=f"releases[{spec.version}]",
-                        hint="pin a release day or set policy.maintenance.release_every_weeks",
-                    )
-                )
+            if every is None or spec.unscheduled:
+                continue  # unscheduled: no day of its own and none the cadence may give
             day = _next_free(policy, prev_day + every)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = out[-1].day, spec.version
@@ -284,7 +287,7 @@ def _maintenance_releases(
     while day < stop:
         if len(out) >= room:
             raise _too_many()
-        version = next_maintenance_version(prev_version)
+        version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
@@ -336,30 +339,79 @@ def _maintenance(
     )
 
 
-def _check_specs(plan: Plan) -> None:
-    """Problems the chain cannot be computed with: maintenance releases without a branch."""
-    series = {series_of(s.version) for s in plan.releases if s.kind is ReleaseKind.POINT}
+def _check_versions(plan: Plan) -> None:
+    """Every release's version must read as one (the chain orders and bumps them)."""
     problems = [
-        Problem(
-            f"maintenance release {s.version} belongs to series {series_of(s.version)}, "
-            "which has no point release in the plan",
-            field=f"releases[{s.version}]",
-            hint="add the point release (with its actual day) or drop the maintenance release",
-        )
+        Problem(str(exc), field=f"releases[{s.version}].version", hint="e.g. 4.0, 3.4.1 or 253")
         for s in plan.releases
-        if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) not in series
+        if (exc := _not_a_version(s.version))
     ]
     if problems:
         raise PlanError(problems)
+
+
+def _not_a_version(text: str) -> ValueError | None:
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        return exc
+    return None
+
+
+def _untaken(bump: Callable[[str], str], version: str, taken: frozenset[str]) -> str:
+    """The next version after ``version`` by ``bump`` that the plan does not name already.
+
+    The plan names it when it is unscheduled (shipped on an unknown day, say):
+    the calendar then plans the one after it instead of a second release of that name.
+    """
+    nxt = bump(version)
+    while nxt in taken:
+        nxt = bump(nxt)
+    return nxt
+
+
+def _orphan(policy: Policy, spec: ReleaseSpec, series: str, day: dt.date) -> Release:
+    """A maintenance release with a day whose series has no point release on the train."""
+    return Release(
+        version=spec.version,
+        kind=ReleaseKind.MAINTENANCE,
+        series=series,
+        branch=spec.branch or policy.branch_for(series),
+        development_start=None,
+        last_posting=None,
+        freeze=None,
+        rcs=(),
+        release=day,
+        actual=spec.actual,
+        notes=(f"series {series} has no point release on the calendar",),
+    )
+
+
+def _chain_specs(plan: Plan) -> list[ReleaseSpec]:
+    """The point releases the chain is computed from: from the anchor on, in version order.
+
+    Before the anchor (the first point release with a day of its own) nothing
+    can be planned; after it, releases without a day are planned by the
+    cadence unless marked unscheduled.
+    """
+    points = sorted(
+        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
+        key=lambda s: version_key(s.version),
+    )
+    anchor = next((i for i, s in enumerate(points) if s.has_day), None)
+    if anchor is None:
+        return []
+    return [s for s in points[anchor:] if s.has_day or not s.unscheduled]
 
 
 def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list[Release]:
     """Every release of the plan with all dates, extended to ``upcoming`` unshipped point releases.
 
     ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
+    Releases that cannot be given a day are left out: see :func:`unscheduled`.
     """
-    _check_specs(plan)
-    policy = plan.policy
+    _check_versions(plan)
+    policy, depth = plan.policy, plan.series_depth
     want = policy.horizon if upcoming is None else upcoming
     if want > MAX_HORIZON:
         raise PlanError(
@@ -369,35 +421,81 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
                 hint=f"relplan computes at most {MAX_HORIZON} ahead",
             )
         )
-    specs = sorted(
-        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
-        key=lambda s: version_key(s.version),
-    )
-    if not specs:
-        return []
-    while sum(1 for s in specs if s.actual is None) < want:
-        specs.append(ReleaseSpec(next_point_version(specs[-1].version)))
-    # A few hidden releases past the last one give the newest branches an end of support.
-    hidden = [ReleaseSpec(next_point_version(specs[-1].version))]
-    for _ in range(max(policy.maintenance.newest, 1) - 1):
-        hidden.append(ReleaseSpec(next_point_version(hidden[-1].version)))
-    chain = _point_releases(policy, specs + hidden)
-    points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
+    taken = frozenset(s.version for s in plan.releases)
+
+    def bump(version: str) -> str:
+        return _untaken(lambda v: next_point_version(v, depth), version, taken)
+
+    specs = _chain_specs(plan)
+    points: list[Release] = []
+    if specs:
+        while sum(1 for s in specs if s.actual is None) < want:
+            specs.append(ReleaseSpec(bump(specs[-1].version)))
+        # A few hidden releases past the last one give the newest branches an end of support.
+        hidden = [ReleaseSpec(bump(specs[-1].version))]
+        for _ in range(max(policy.maintenance.newest, 1) - 1):
+            hidden.append(ReleaseSpec(bump(hidden[-1].version)))
+        chain = _point_releases(policy, specs + hidden, depth)
+        points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
     horizon_end = max((r.day for r in points), default=today)
     train: list[Release] = list(points)
+    series_of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
     for point in points:
         listed = sorted(
             (
                 s
                 for s in plan.releases
-                if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) == point.series
+                if s.kind is ReleaseKind.MAINTENANCE and series_of[s.version] == point.series
             ),
             key=lambda s: version_key(s.version),
         )
         room = MAX_RELEASES - len(train)
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, room))
+        train.extend(
+            _maintenance_releases(policy, point, listed, horizon_end, today, depth, taken, room)
+        )
+    on_train = {p.series for p in points}
+    for spec in plan.releases:
+        day = spec.pins.get("release") or spec.actual
+        series = series_of[spec.version]
+        if spec.kind is ReleaseKind.MAINTENANCE and series not in on_train and day is not None:
+            train.append(_orphan(policy, spec, series, day))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
+
+
+def unscheduled(plan: Plan, train: Sequence[Release]) -> list[ReleaseSpec]:
+    """The plan's releases that are not on ``train`` (no day, and none the cadence may give).
+
+    In version order. Items may target them; status, calendar and export list
+    them without dates.
+    """
+    placed = {r.version for r in train}
+    return sorted(
+        (s for s in plan.releases if s.version not in placed), key=lambda s: version_key(s.version)
+    )
+
+
+def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
+    """Why an unscheduled release has no day, and what gives it one (one line)."""
+    if spec.unscheduled:
+        return "closed without a recorded day: set `actual = YYYY-MM-DD` in the plan to place it"
+    if spec.kind is ReleaseKind.MAINTENANCE:
+        depth = plan.series_depth
+        series = Version.parse(spec.version).series(depth)
+        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
+        if series not in points:
+            return (
+                f"series {series} has no point release on the calendar: pin a release day "
+                "([releases.pins] release = YYYY-MM-DD) or record `actual`"
+            )
+        return (
+            "no release day: pin one ([releases.pins] release = YYYY-MM-DD) or set "
+            "policy.maintenance.release_every_weeks"
+        )
+    return (
+        "no release day, and no earlier point release with one to plan it from: record "
+        "`actual` or pin a release day ([releases.pins] release = YYYY-MM-DD)"
+    )
 
 
 def phase_on(release: Release, today: dt.date) -> Phase:

@@ -13,13 +13,15 @@ from collections.abc import Iterator, Sequence
 
 from planner.calendar import phase_on
 from planner.model import Item, Plan, Release
+from planner.rules import open_blockers
 
 
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:
     ids = {it.id for it in plan.items}
     series = {r.series for r in by_version.values()}
+    named = {s.version for s in plan.releases}  # unscheduled releases may be targeted too
     for it in plan.items:
-        if it.target and it.target not in by_version:
+        if it.target and it.target not in by_version and it.target not in named:
             yield f"{it.id}: targets release {it.target}, which is not on the calendar"
         for dep in it.depends_on:
             if dep not in ids:
@@ -74,13 +76,13 @@ def _order_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]
 
 def _release_problems(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
     for r in train:
-        mine = [it for it in plan.items if it.target == r.version and it.state.is_open]
         if r.shipped:
-            for it in mine:
-                yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
+            for it in plan.items:
+                if it.target == r.version and it.state.is_open:
+                    yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
             continue
         if phase_on(r, today).is_stabilizing or today >= r.day:
-            blockers = [it.id for it in mine if it.blocker]
+            blockers = open_blockers(plan.items, r.version)
             if blockers:
                 yield f"{r.version}: past its freeze with open blocker(s): {', '.join(blockers)}"
 

@@ -8,11 +8,13 @@ view a pure function of a plan.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from planner.policy import Policy
+from planner.version import SERIES_DEPTH, Version, series_depth
 
 
 class Kind(StrEnum):
@@ -103,6 +105,21 @@ class BackportState(StrEnum):
         return self in (BackportState.REQUIRED, BackportState.IN_PROGRESS)
 
 
+class Prognosis(StrEnum):
+    """How likely an item is to make its release, in the words of Xen's development updates.
+
+    none: nothing yet; fair: still working on it, patches are prototypes or RFC;
+    ok: patches posted, acting on review; good: some last-minute pieces; done: all
+    done, might have bugs.
+    """
+
+    NONE = "none"
+    FAIR = "fair"
+    OK = "ok"
+    GOOD = "good"
+    DONE = "done"
+
+
 class ReleaseKind(StrEnum):
     """``point``: a new x.y release on the train; ``maintenance``: an x.y.z bug-fix release."""
 
@@ -117,7 +134,10 @@ class Item:
     ``id`` is ``<source>#<key>`` (``demo#remus``, ``ruby#4211``) and never changes.
     ``target`` is a release version or None (unscheduled); ``why`` says how the
     item came to be there. ``backports`` maps a series ("3.4") to the state of
-    this fix on that branch.
+    this fix on that branch. ``prognosis`` is what the people working on it expect
+    (see :class:`Prognosis`); ``area`` groups items in a development update
+    ("x86", "toolstack"). ``owner`` may name several people, separated by ``;``
+    (see :func:`owners_of`).
     """
 
     id: str
@@ -136,6 +156,8 @@ class Item:
     fix_commits: tuple[str, ...] = ()
     backports: Mapping[str, BackportState] = field(default_factory=dict)
     updated: dt.datetime | None = None
+    prognosis: Prognosis | None = None
+    area: str | None = None
 
     @property
     def source(self) -> str:
@@ -155,6 +177,9 @@ class ReleaseSpec:
     ``actual`` is the day it shipped (a recorded fact that shifts later dates).
     ``pins`` overrides computed dates by name (``release``, ``freeze``,
     ``last_posting``); ``rc_count`` overrides how many release candidates it has.
+    ``unscheduled`` keeps a release without a day off the calendar: the cadence
+    never plans it (a tracker closed it without saying when, so any computed day
+    would be made up). A day of its own (``actual`` or a pinned release) wins.
     """
 
     version: str
@@ -163,6 +188,12 @@ class ReleaseSpec:
     pins: Mapping[str, dt.date] = field(default_factory=dict)
     branch: str | None = None
     codename: str | None = None
+    unscheduled: bool = False
+
+    @property
+    def has_day(self) -> bool:
+        """True when the plan itself says the release day: shipped, or its day pinned."""
+        return self.actual is not None or "release" in self.pins
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,15 +264,61 @@ class Plan:
                 return r
         return None
 
+    @property
+    def series_depth(self) -> int:
+        """How many numbers name a series here: 1 when a point release is a bare number
+        (systemd ``253``, whose ``253.4`` is a maintenance release), else 2 (``3.4.1`` -> ``3.4``).
+
+        See :func:`planner.version.series_depth`.
+        """
+        return series_depth(s.version for s in self.releases if s.kind is ReleaseKind.POINT)
+
     def with_items(self, items: Iterable[Item]) -> Plan:
         """A copy of the plan with these items."""
         return Plan(self.name, self.policy, self.releases, tuple(items))
 
 
-def series_of(version: str) -> str:
-    """The release series of a version: ``"3.4.1"`` -> ``"3.4"``, ``"4.0"`` -> ``"4.0"``."""
-    parts = version.split(".")
-    return ".".join(parts[:2])
+def series_of(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The release series of a version: ``"3.4.1"`` -> ``"3.4"``, ``"4.0"`` -> ``"4.0"``.
+
+    See :meth:`planner.version.Version.series` (``depth``); ValueError if not a version.
+    """
+    return Version.parse(version).series(depth)
+
+
+_DIGIT_RUNS = re.compile(r"([0-9]+)")
+
+
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10.
+
+    The order of item ids (plan file, item list). Ties (``demo#01`` and ``demo#1``) are
+    broken by the text itself, so the order is total.
+    """
+    runs = tuple(
+        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
+        for part in _DIGIT_RUNS.split(text)
+        if part
+    )
+    return runs, text
+
+
+OWNER_SEPARATOR = "; "
+"""Between the people of :attr:`Item.owner` when several work on an item (a semicolon,
+because names such as "Jiang, Xiao" carry commas)."""
+
+
+def owners_of(owner: str | None) -> list[str]:
+    """The people named by an item's ``owner`` field, in order (empty for None)."""
+    if not owner:
+        return []
+    return [name.strip() for name in owner.split(";") if name.strip()]
+
+
+def owner_field(names: Iterable[str]) -> str | None:
+    """The ``owner`` field for these people (None for nobody); inverse of :func:`owners_of`."""
+    kept = [n.strip() for n in names if n.strip()]
+    return OWNER_SEPARATOR.join(kept) if kept else None
 
 
 def iter_open(items: Iterable[Item]) -> Iterator[Item]:

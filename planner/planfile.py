@@ -4,7 +4,7 @@ Format (``format = 1``): a ``[plan]`` table (``name``, ``format``), the
 ``[policy]`` table (see :mod:`planner.policyfile`), one ``[[releases]]`` table
 per release sorted by release day then version, one ``[[items]]`` table per
 item sorted by id (natural order). Release tables carry the inputs of a
-:class:`~planner.model.ReleaseSpec` (version, kind, actual, codename, branch,
+:class:`~planner.model.ReleaseSpec` (version, kind, actual, unscheduled, codename, branch,
 pins) and the calendar's computed dates, which are written for humans and
 diffs and ignored on read. Reading an exported plan and exporting it again
 gives the same bytes.
@@ -27,22 +27,22 @@ import tomli_w
 
 from planner.atomic import LOCK_WAIT, file_kind, plan_lock, write_locked, write_target
 from planner.atomic import write_atomic as write_atomic  # where every writer imports it from
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on
 from planner.checking import Checker, Invalid, Locator, as_int, as_path, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
 from planner.merge import Conflict, three_way
-from planner.model import Item, Plan, Release, ReleaseSpec
+from planner.model import Item, Plan, Release, ReleaseSpec, natural_key
 from planner.policyfile import policy_from_table, policy_to_json, policy_to_table
 from planner.tables import (
     item_from_table,
     item_label,
     item_to_json,
     item_to_table,
-    natural_key,
     release_to_json,
     release_to_table,
     spec_from_table,
 )
+from planner.version import version_key
 
 FORMAT = 1
 """The plan file format version this module reads and writes."""
@@ -274,7 +274,7 @@ def _release_rows(
             release.day if release else (spec.actual or spec.pins.get("release") if spec else None)
         )
         version = release.version if release else spec.version if spec else ""
-        return (day is None, day or dt.date.min, natural_key(version))
+        return (day is None, day or dt.date.min, version_key(version))
 
     return sorted(rows, key=order)
 
@@ -302,7 +302,7 @@ def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dic
     """The plan as JSON-ready data: plan, policy, releases (with phase on ``today``), items."""
     out_releases = []
     for release, spec in _release_rows(plan, releases):
-        phase = phase_on(release, today).value if release is not None else None
+        phase = phase_on(release, today).value if release is not None else UNSCHEDULED
         out_releases.append(release_to_json(release, spec, phase))
     return {
         "plan": {"name": plan.name, "format": FORMAT},

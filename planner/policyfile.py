@@ -28,6 +28,7 @@ from planner.policy import (
     MAX_HORIZON,
     WEEKDAYS,
     Cadence,
+    Capacity,
     DayRange,
     Maintenance,
     MaintenanceModel,
@@ -47,6 +48,7 @@ def _between(minimum: int, maximum: int) -> Convert:
 WEEKS = 520  # ten years
 DAYS = 3650
 MONTHS = 1200  # a century
+COUNT = 100_000  # items per release
 
 
 def _weekday(value: object) -> int:
@@ -111,6 +113,11 @@ _MAINTENANCE: dict[str, Convert] = {
     "release_every_weeks": _between(1, WEEKS),
     "rc_days": _between(0, DAYS),
 }
+_CAPACITY: dict[str, Convert] = {
+    "features": _between(0, COUNT),
+    "fixes": _between(0, COUNT),
+    "per_owner": _between(0, COUNT),
+}
 _TOP: dict[str, Convert] = {
     "timezone": _timezone,
     "branch_pattern": _branch_pattern,
@@ -122,6 +129,7 @@ _SUBTABLES: dict[str, tuple[type[Any], dict[str, Convert]]] = {
     "cadence": (Cadence, _CADENCE),
     "stabilization": (Stabilization, _STABILIZATION),
     "maintenance": (Maintenance, _MAINTENANCE),
+    "capacity": (Capacity, _CAPACITY),
 }
 POLICY_KEYS = (*_TOP, *_SUBTABLES)
 
@@ -217,7 +225,9 @@ def policy_to_table(policy: Policy) -> dict[str, Any]:
     """The ``[policy]`` table for a policy: every field except unset ones, in a fixed order."""
     out = {k: v for k, v in _fields_table(policy).items() if k not in _SUBTABLES}
     for name in _SUBTABLES:
-        out[name] = _fields_table(getattr(policy, name))
+        table = _fields_table(getattr(policy, name))
+        if table:  # a table with nothing set (no capacity limits) is not written
+            out[name] = table
     return out
 
 

@@ -9,7 +9,6 @@ which is what :func:`planner.merge.merge_items` needs to keep local triage.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,13 +33,16 @@ from planner.model import (
     Item,
     Kind,
     Priority,
+    Prognosis,
     Release,
     ReleaseKind,
     ReleaseSpec,
     State,
+    natural_key,
     series_of,
 )
 from planner.policy import Policy
+from planner.version import Version
 
 Convert = Callable[[object], Any]
 
@@ -62,6 +64,8 @@ ITEM_FIELDS: dict[str, Convert] = {
     "kind": lambda v: as_enum(v, Kind),
     "priority": lambda v: as_enum(v, Priority),
     "state": lambda v: as_enum(v, State),
+    "prognosis": lambda v: as_enum(v, Prognosis),
+    "area": as_text,
     "target": as_text,
     "why": as_str,
     "blocker": as_bool,
@@ -77,7 +81,7 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = ("version", "kind", "actual", "codename", "branch", "pins")
+RELEASE_INPUTS = ("version", "kind", "actual", "unscheduled", "codename", "branch", "pins")
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -90,23 +94,10 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "codename", "series", "branch", "development_start",
+    "version", "kind", "actual", "unscheduled", "codename", "series", "branch", "development_start",
     "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
     "notes", "pins",
 )  # fmt: skip
-
-
-def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
-    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10.
-
-    Ties (``demo#01`` and ``demo#1``) are broken by the text itself, so the order is total.
-    """
-    runs = tuple(
-        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
-        for part in re.split(r"([0-9]+)", text)
-        if part
-    )
-    return runs, text
 
 
 def _convert(
@@ -159,7 +150,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
-    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind):
+    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind | Prognosis):
         return value.value
     return value
 
@@ -210,10 +201,21 @@ def _pins(value: object) -> dict[str, dt.date]:
     return out
 
 
+def _version(value: object) -> str:
+    """A version as the plan writes it (kept as text), or Invalid saying what was expected."""
+    text = as_text(value)
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return text
+
+
 _SPEC_FIELDS: dict[str, Convert] = {
-    "version": as_text,
+    "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
+    "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
     "pins": _pins,
@@ -247,6 +249,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": release.version,
             "kind": release.kind,
             "actual": spec.actual if spec else release.actual,
+            "unscheduled": True if spec and spec.unscheduled else None,
             "codename": spec.codename if spec else None,
             "series": release.series,
             "branch": release.branch if release.branch is not None else (spec and spec.branch),
@@ -258,6 +261,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": spec.version,
             "kind": spec.kind,
             "actual": spec.actual,
+            "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
         }

@@ -23,10 +23,15 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from planner.checking import did_you_mean
 from planner.errors import PlanError, Problem
 from planner.model import BackportState, Item, Kind, Priority, State
+from planner.version import newest_first
+
+if TYPE_CHECKING:
+    from planner.config import Config
 
 TRACKER_KINDS = ("github", "gitlab", "jira", "redmine", "bugzilla")
 SOURCE_KINDS = (*TRACKER_KINDS, "file")
@@ -37,7 +42,7 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _STR_KEYS: tuple[str, ...] = ("name", "kind", "url", "project", "token_env", "user", "path")
 _STR_KEYS += ("format", "backport_field", "release_pattern", "query", "status_flag_prefix")
 _TABLE_KEYS = ("releases", "kinds", "priorities", "states")
-_LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels")
+_LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels", "status_flags")
 KNOWN_KEYS = frozenset((*_STR_KEYS, *_TABLE_KEYS, *_LIST_KEYS, "page_size"))
 
 DEFAULT_RELEASE_PATTERN = r"(?<![\w.])v?(\d+(?:\.\d+)*)(?![\w.])"
@@ -62,8 +67,10 @@ class Rules:
     ``backport_field`` names a field in Ruby's ``3.3: REQUIRED, 3.2: DONE``
     format; ``backport_labels`` are label patterns with ``{series}``.
     ``backport_done_labels`` are label patterns meaning the backport is done
-    (``backported to {series}``); ``status_flag_prefix`` turns Bugzilla's
-    per-release flags ``cf_status_<prefix><series>`` into backport states.
+    (``backported to {series}``); ``status_flags`` are Bugzilla field-name
+    patterns of per-release flags (``cf_status_firefox_esr{series}``,
+    ``cf_tracking_firefox{series}``) read as backport states
+    (``status_flag_prefix = "firefox"`` is short for ``cf_status_firefox{series}``).
     """
 
     releases: Mapping[str, str] = field(default_factory=dict)
@@ -75,7 +82,7 @@ class Rules:
     backport_field: str | None = None
     backport_labels: tuple[str, ...] = ()
     backport_done_labels: tuple[str, ...] = ()
-    status_flag_prefix: str | None = None
+    status_flags: tuple[str, ...] = ()
 
     def release_for(self, name: str) -> str | None:
         """The release version a tracker milestone/version name stands for, or None."""
@@ -166,11 +173,7 @@ def parse_backport_field(text: str) -> tuple[dict[str, BackportState], list[str]
 
 def format_backport_field(states: Mapping[str, BackportState]) -> str:
     """The inverse of :func:`parse_backport_field` (newest series first)."""
-    def key(series: str) -> tuple[int, ...]:
-        return tuple(int(p) for p in series.split("."))
-
-    ordered = sorted(states, key=key, reverse=True)
-    return ", ".join(f"{s}: {states[s].value.upper()}" for s in ordered)
+    return ", ".join(f"{s}: {states[s].value.upper()}" for s in newest_first(states))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,22 +207,24 @@ class SourceConfig:
     @classmethod
     def from_table(
         cls, table: Mapping[str, Any], *, file: str | None = None, line: int | None = None,
-        index: int | None = None,
+        index: int | None = None, key_lines: Mapping[str, int] | None = None,
     ) -> SourceConfig:
-        """Validate a raw ``[[sources]]`` table; every problem names its field.
+        """Validate a raw ``[[sources]]`` table; every problem names its field, and its
+        line where ``key_lines`` knows it (else the table's line).
 
         Raises :class:`PlanError` listing all problems found.
         """
-        return _Parser(table, file, line, index).parse()
+        return _Parser(table, file, line, index, key_lines or {}).parse()
 
 
 class _Parser:
     """Collects every problem of one table before raising."""
 
     def __init__(
-        self, table: Mapping[str, Any], file: str | None, line: int | None, index: int | None
+        self, table: Mapping[str, Any], file: str | None, line: int | None, index: int | None,
+        key_lines: Mapping[str, int],
     ) -> None:
-        self.t, self.file, self.line = table, file, line
+        self.t, self.file, self.line, self.key_lines = table, file, line, key_lines
         name = table.get("name")
         self.where = f"sources.{name}" if isinstance(name, str) and name else (
             f"sources[{index}]" if index is not None else "sources"
@@ -227,8 +232,9 @@ class _Parser:
         self.problems: list[Problem] = []
 
     def bad(self, key: str, message: str, hint: str | None = None) -> None:
+        line = self.key_lines.get(key.split(".", 1)[0], self.line)
         self.problems.append(
-            Problem(message, file=self.file, line=self.line, field=f"{self.where}.{key}", hint=hint)
+            Problem(message, file=self.file, line=line, field=f"{self.where}.{key}", hint=hint)
         )
 
     def string(self, key: str, required: bool = False) -> str | None:
@@ -245,8 +251,8 @@ class _Parser:
     def parse(self) -> SourceConfig:
         for key in self.t:
             if key not in KNOWN_KEYS:
-                known = "known: " + ", ".join(sorted(KNOWN_KEYS))
-                self.bad(key, "is not a known source field", known)
+                hint = did_you_mean(key, KNOWN_KEYS) or "known: " + ", ".join(sorted(KNOWN_KEYS))
+                self.bad(key, "is not a known source field", hint)
         name, kind = self.string("name", required=True), self.string("kind", required=True)
         if name and not _NAME.match(name):
             self.bad("name", f"{name!r} must be letters, digits, '.', '_' or '-'")
@@ -295,8 +301,13 @@ class _Parser:
             backport_field=self.string("backport_field"),
             backport_labels=self.strings("backport_labels", need="{series}"),
             backport_done_labels=self.strings("backport_done_labels", need="{series}"),
-            status_flag_prefix=self.string("status_flag_prefix"),
+            status_flags=self.status_flags(),
         )
+
+    def status_flags(self) -> tuple[str, ...]:
+        flags = self.strings("status_flags", "{series}", "cf_status_firefox_esr{series}")
+        prefix = self.string("status_flag_prefix")
+        return flags + ((f"cf_status_{prefix}{{series}}",) if prefix else ())
 
     def table(self, key: str, convert: Callable[[str], T]) -> dict[str, T]:
         raw = self.t.get(key, {})
@@ -313,7 +324,9 @@ class _Parser:
                          ("one of " + ", ".join(allowed)) if allowed else "expected a string")
         return out
 
-    def strings(self, key: str, need: str | None = None) -> tuple[str, ...]:
+    def strings(
+        self, key: str, need: str | None = None, example: str = "needs backport to {series}"
+    ) -> tuple[str, ...]:
         raw = self.t.get(key, [])
         if isinstance(raw, str):
             raw = [raw]
@@ -322,22 +335,35 @@ class _Parser:
             return ()
         for s in raw:
             if need and need not in s:
-                self.bad(key, f"pattern {s!r} lacks {need}", f"e.g. \"needs backport to {need}\"")
+                self.bad(key, f"pattern {s!r} lacks {need}", f"e.g. {example!r}")
         return tuple(raw)
+
+
+def config_sources(config: Config) -> list[SourceConfig]:
+    """The config's ``[[sources]]`` validated, each problem on its own line."""
+    return parse_sources(
+        config.source_tables,
+        file=str(config.path) if config.path else None,
+        lines=config.source_lines,
+        key_lines=[t.key_lines for t in config.sources],
+    )
 
 
 def parse_sources(
     tables: Iterable[Mapping[str, Any]], *, file: str | None = None,
     lines: Iterable[int | None] | None = None,
+    key_lines: Iterable[Mapping[str, int]] | None = None,
 ) -> list[SourceConfig]:
     """Validate every ``[[sources]]`` table; names must be unique. Raises PlanError."""
     line_list = list(lines) if lines is not None else []
+    key_line_list = list(key_lines) if key_lines is not None else []
     out: list[SourceConfig] = []
     problems: list[Problem] = []
     for i, table in enumerate(tables):
         line = line_list[i] if i < len(line_list) else None
+        keys = key_line_list[i] if i < len(key_line_list) else None
         try:
-            cfg = SourceConfig.from_table(table, file=file, line=line, index=i)
+            cfg = SourceConfig.from_table(table, file=file, line=line, index=i, key_lines=keys)
         except PlanError as exc:
             problems.extend(exc.problems)
             continue
@@ -499,3 +525,33 @@ def adapter_for(config: SourceConfig) -> Adapter:
 def skipped(config: SourceConfig, record: str, why: str) -> Problem:
     """A warning for a record that was skipped or partly read, naming it."""
     return config.problem(f"{record}: {why}", hint="the rest of the source was synced")
+
+
+def record_warnings(
+    config: SourceConfig, notes: Iterable[tuple[str, str]], shown: int = 3
+) -> tuple[Problem, ...]:
+    """One warning per distinct reason from ``(record, why)`` notes, in first-seen order.
+
+    A reason shared by several records is counted, not repeated: ``skipped:
+    field 'title' is missing (200 items: issue 105, issue 106, issue 107 and
+    197 more)``; a reason of one record names it as :func:`skipped` does.
+    """
+    groups: dict[str, list[str]] = {}
+    for record, why in notes:
+        groups.setdefault(why, []).append(record)
+    out = []
+    for why, records in groups.items():
+        if len(records) == 1:
+            out.append(skipped(config, records[0], why))
+            continue
+        names = ", ".join(records[:shown])
+        if len(records) > shown:
+            names += f" and {len(records) - shown} more"
+        out.append(config.problem(f"{why} ({len(records)} items: {names})",
+                                  hint="the rest of the source was synced"))
+    return tuple(out)
+
+
+RELEASE_WORDS = {"github": "milestone", "gitlab": "milestone", "bugzilla": "milestone",
+                 "jira": "version", "redmine": "version"}
+"""What each tracker calls the thing relplan makes a release of (for messages)."""

@@ -4,7 +4,8 @@
   of a file into place (widens the window between "changed on disk?" and the
   rename, where a second writer could slip in).
 - ``RELPLAN_TEST_PAUSE_AFTER=NAME``: after renaming a file named NAME into
-  place, print ``RENAMED NAME`` on stderr and sleep (the test then kills -9).
+  place, print ``RENAMED NAME`` on stderr and sleep ``RELPLAN_TEST_PAUSE_SECONDS``
+  (default 60; the test then kills -9 or presses ctrl+c).
 - ``RELPLAN_TEST_FAIL_CACHE=commit``: the cache commit fails (disk full) after the
   plan was written; ``=write``: the first staged cache write fails (disk full).
 """
@@ -27,7 +28,7 @@ def _hooked_replace(src: str, dst: str, *args: object, **kwargs: object) -> None
     if name and os.path.basename(str(dst)) == name:
         sys.stderr.write(f"RENAMED {name}\n")
         sys.stderr.flush()
-        time.sleep(60)
+        time.sleep(float(os.environ.get("RELPLAN_TEST_PAUSE_SECONDS", "60")))
 
 
 os.replace = _hooked_replace  # type: ignore[assignment]

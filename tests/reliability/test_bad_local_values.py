@@ -190,9 +190,10 @@ def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
 
 
 async def test_the_dashboard_says_when_a_typed_path_names_no_user() -> None:
+    from planner.session import Session
     from tui.app import RelplanApp
 
-    app = RelplanApp(demo_plan(), today=DEMO_TODAY, is_demo=True)
+    app = RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         app._save_as("~nosuchuser/plan.toml")
         await pilot.pause()

@@ -13,6 +13,7 @@ from planner.demo import DEMO_TODAY, demo_plan
 from planner.laying import lay
 from planner.model import Item, Kind, State
 from planner.planfile import dumps_toml, load_plan
+from planner.session import Session
 from planner.text import printable
 from tui.app import RelplanApp
 from tui.cli import main
@@ -71,7 +72,9 @@ def test_printable_shows_controls_escaped_and_keeps_real_text(text: str, shown: 
 async def test_the_items_view_shows_a_hostile_title_escaped(tmp_path: Path) -> None:
     path = hostile_plan(tmp_path)
     loaded = load_plan(path)
-    app = RelplanApp(loaded.plan, today=DEMO_TODAY, path=path, fingerprint=loaded.fingerprint)
+    app = RelplanApp(
+        Session(loaded.plan, today=DEMO_TODAY, path=path, fingerprint=loaded.fingerprint)
+    )
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("2")
         await app.workers.wait_for_complete()
@@ -89,7 +92,9 @@ async def test_the_release_panel_and_status_line_show_hostile_ids_escaped(
 ) -> None:
     path = hostile_plan(tmp_path)
     loaded = load_plan(path)
-    app = RelplanApp(loaded.plan, today=DEMO_TODAY, path=path, fingerprint=loaded.fingerprint)
+    app = RelplanApp(
+        Session(loaded.plan, today=DEMO_TODAY, path=path, fingerprint=loaded.fingerprint)
+    )
     async with app.run_test(size=(160, 50)) as pilot:
         app.open_release("4.0.0")
         await app.workers.wait_for_complete()

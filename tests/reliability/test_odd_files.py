@@ -46,7 +46,7 @@ def test_an_export_through_a_symlink_writes_the_target(tmp_path: Path) -> None:
     target.write_text("old\n")
     link = tmp_path / "link.toml"
     link.symlink_to(target)
-    assert main(["export", "--format", "toml", "-o", str(link)]) == 0
+    assert main(["export", "--format", "toml", "-o", str(link), "--force"]) == 0
     assert link.is_symlink() and target.read_text().startswith("[plan]")
 
 
@@ -66,7 +66,7 @@ def odd_files(folder: Path) -> list[tuple[Path, str]]:
 def test_writes_to_devices_fifos_and_folders_are_refused(tmp_path: Path) -> None:
     for path, kind in odd_files(tmp_path):
         before = os.lstat(path)
-        done = relplan("export", "-o", str(path), cwd=tmp_path, timeout=20)
+        done = relplan("export", "-o", str(path), "--force", cwd=tmp_path, timeout=20)
         assert done.returncode == 2, (path, done.stdout, done.stderr)
         assert f"relplan: {path}: cannot write: not a regular file ({kind})" in done.stderr
         after = os.lstat(path)

@@ -13,15 +13,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import phase_on
-from planner.laying import lay
-from planner.model import Plan, Release, ReleaseKind
-from planner.status import ReleaseStatus, all_status, release_status
+from planner.calendar import UNSCHEDULED, phase_on, unscheduled
+from planner.model import Release, ReleaseKind
+from planner.status import ReleaseStatus
 from tui.cli.context import Context, load_context
 from tui.cli.output import say
 
 if TYPE_CHECKING:
-    from planner.git.join import Conflict
+    pass
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -79,52 +78,30 @@ def _calendar_row(r: Release, ctx: Context) -> list[object]:
 
 def run_calendar(args: argparse.Namespace) -> int:
     """Print the release train."""
-    from planner.tables import release_to_json
-
     ctx = load_context(args)
     train = ctx.train(args.count)
     if args.format == "json":
-        specs = {s.version: s for s in ctx.plan.releases}
-        out = [
-            release_to_json(r, specs.get(r.version), phase_on(r, ctx.today).value) for r in train
-        ]
-        _emit(json.dumps(out, indent=2))
+        from planner.contracts import calendar_json
+
+        _emit(json.dumps(calendar_json(ctx, args.count), indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
-    _emit(render_table(headers, [_calendar_row(r, ctx) for r in train]))
+    rows = [_calendar_row(r, ctx) for r in train]
+    rows += [
+        [s.version, s.kind.value, UNSCHEDULED, "", "", "", "no day", "", ""]
+        for s in unscheduled(ctx.plan, ctx.train())
+    ]
+    _emit(render_table(headers, rows))
     return EXIT_OK
 
 
 # status ---------------------------------------------------------------------
 
 
-def status_to_json(s: ReleaseStatus) -> dict[str, Any]:
-    """The JSON contract of ``relplan status``."""
-    return {
-        "version": s.version,
-        "kind": s.kind.value,
-        "phase": s.phase.value,
-        "next_milestone": s.next_milestone,
-        "next_date": s.next_date.isoformat() if s.next_date else None,
-        "days_to_next": s.days_to_next,
-        "items_total": s.items_total,
-        "items_done": s.items_done,
-        "open_by_kind": s.open_by_kind,
-        "blockers_open": len(s.blockers_open),
-        "blockers": s.blockers_open,
-        "features_open_after_freeze": s.features_open_after_freeze,
-        "at_risk": s.at_risk,
-        "backports": s.backport_totals(),
-        "backports_by_branch": s.backports,
-        "verdict": s.verdict,
-        "reasons": s.reasons,
-    }
-
-
 def _status_row(s: ReleaseStatus) -> list[object]:
     nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
-    pending = sum(n for st, n in s.backport_totals().items() if st in ("required", "in-progress"))
+    pending = s.backports_pending()
     return [
         s.version,
         s.phase.value,
@@ -137,54 +114,56 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     ]
 
 
-def _git_repo(args: argparse.Namespace, ctx: Context) -> str | None:
-    repo = getattr(args, "repo", None) or ctx.config.git.repo
-    return str(repo) if repo else None
-
-
-def _laid_plan(args: argparse.Namespace, ctx: Context) -> tuple[Plan, list[Conflict]]:
-    """The plan laid on ``--today``, with git's backport evidence joined in when a repo is set."""
-    train = ctx.train()
-    plan = lay(ctx.plan, train, ctx.today)
-    repo = _git_repo(args, ctx)
-    if repo is None:
-        return plan, []
-    from planner.git.join import plan_evidence
-
-    git = ctx.config.git
-    evidence = plan_evidence(
-        plan, train, ctx.today, repo, upstream=git.upstream, pattern=git.branch_pattern
-    )
-    for warning in evidence.scan.warnings:
-        say(f"relplan: {warning}", err=True)
-    return evidence.apply(plan), evidence.conflicts
+def _session(args: argparse.Namespace) -> Context:
+    """The session for these options, with git's backport evidence joined in when a
+    repository is named (``--repo`` or ``[git] repo``)."""
+    ctx = load_context(args)
+    if ctx.scan_git(getattr(args, "repo", None)) is not None:
+        assert ctx.evidence is not None
+        for warning in ctx.evidence.scan.warnings:
+            say(f"relplan: {warning}", err=True)
+    return ctx
 
 
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release or of every release."""
-    ctx = load_context(args)
-    train = ctx.train()
-    plan, conflicts = _laid_plan(args, ctx)
+    ctx = _session(args)
+    undated = ctx.unscheduled()
     if args.version:
-        statuses = [release_status(plan, train, args.version, ctx.today)]
+        undated = [u for u in undated if u.version == args.version]
+        statuses = [] if undated else [ctx.status(args.version)]
     else:
-        statuses = all_status(plan, train, ctx.today)
+        statuses = ctx.statuses()
+    conflicts = ctx.conflicts()
     if args.format == "json":
-        rows = []
-        for s in statuses:
-            row = status_to_json(s)
-            row["backport_conflicts"] = [
-                f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
-            ]
-            rows.append(row)
+        from planner.contracts import status_json, unscheduled_json
+
+        rows = [status_json(s, conflicts) for s in statuses]
+        rows += [unscheduled_json(u) for u in undated]
         _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
-    _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    table = [_status_row(s) for s in statuses]
+    table += [
+        [
+            u.version,
+            UNSCHEDULED,
+            "",
+            f"{u.items_done}/{u.items_total}",
+            len(u.blockers_open) or "",
+            "",
+            "",
+            UNSCHEDULED,
+        ]
+        for u in undated
+    ]
+    _emit(render_table(headers, table))
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
+    for u in undated:
+        _emit(f"{u.version}: {u.reason}")
     for c in conflicts:
         _emit(f"tracker vs git: {c.item}: {c.message}")
     return EXIT_OK
@@ -193,34 +172,90 @@ def run_status(args: argparse.Namespace) -> int:
 # export / import / check ----------------------------------------------------
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Write the whole plan (laid on --today) as TOML or JSON."""
-    from planner.planfile import dumps_toml, plan_to_json, write_atomic
+def _size(text: str) -> tuple[int, int]:
+    cols, _, rows = text.partition("x")
+    if not (cols.isdigit() and rows.isdigit()) or int(cols) < 40 or int(rows) < 12:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected COLSxROWS, at least 40x12")
+    return int(cols), int(rows)
 
-    ctx = load_context(args)
-    train = ctx.train()
-    plan, _ = _laid_plan(args, ctx)
-    if args.format == "json":
-        text = json.dumps(plan_to_json(plan, train, ctx.today), indent=2) + "\n"
+
+def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
+    """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
+    if fmt == "json":
+        from planner.contracts import export_json
+
+        return (json.dumps(export_json(ctx), indent=2) + "\n").encode("utf-8")
+    if fmt == "ics":
+        from planner.ics import calendar_ics
+        from planner.planhistory import read_history
+
+        return calendar_ics(ctx, read_history(ctx.path, items=False))
+    if fmt == "svg":
+        from tui.screenshot import timeline_svg
+
+        return timeline_svg(ctx, size).encode("utf-8")
+    from planner.planfile import dumps_toml
+
+    return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
+
+
+def emit_output(data: bytes, output: str | None, force: bool) -> None:
+    """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
+    if output and output != "-":
+        from planner.output import write_output
+
+        write_output(Path(output), data, force=force)
     else:
-        text = dumps_toml(plan, train)
-    if args.output and args.output != "-":
-        write_atomic(Path(args.output), text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
+    feed, or the timeline as an SVG picture."""
+    ctx = _session(args)
+    emit_output(export_bytes(ctx, args.format, args.size), args.output, args.force)
     return EXIT_OK
 
 
+def force_arg(parser: argparse.ArgumentParser) -> None:
+    """``-o FILE`` and ``--force`` (replace an existing FILE)."""
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically; never over an "
+        "existing file unless --force)",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _update_text(path: Path) -> str | None:
+    """The file's text when it is a development update (or a reply to one), else None."""
+    from planner.devupdate import looks_like_update
+
+    if path.suffix.lower() not in ("", ".txt", ".md", ".markdown", ".eml", ".mbox"):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # read_items says what is wrong with it
+    return text if looks_like_update(text) else None
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Merge roadmap items from a file into the plan file."""
+    """Merge roadmap items from a file into the plan file; a development update (or a reply
+    to one) applies its prognosis and people to the matching items instead."""
     from planner.calendar import build_train
     from planner.merge import merge_items
     from planner.planfile import save_merged
     from planner.sources.files import read_items
 
+    source = Path(args.file)
+    text = _update_text(source)
+    if text is not None:
+        from tui.cli.report_commands import import_update
+
+        return import_update(args, text)
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
-    incoming = read_items(Path(args.file), args.source)
+    incoming = read_items(source, args.source)
     result = merge_items(ctx.plan, incoming)
     note = " (nothing to write)"
     if result.added or result.updated:
@@ -241,10 +276,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Exit 1 with reasons when the plan contradicts itself or a frozen release has blockers."""
-    from planner.consistency import check_plan
-
     ctx = load_context(args)
-    problems = check_plan(ctx.plan, ctx.train(), ctx.today)
+    problems = ctx.check()
     for problem in problems:
         _emit(problem)
     if problems:
@@ -267,16 +300,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)
 
-    p = sub.add_parser("export", parents=[common], help="write the release plan as TOML or JSON")
-    _format_arg(p, ("toml", "json"))
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
+    )
+    _format_arg(p, ("toml", "json", "ics", "svg"))
+    force_arg(p)
+    p.add_argument(
+        "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
+        help="terminal size of the SVG timeline (default 120x40)",
+    )  # fmt: skip
     _repo_arg(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="merge roadmap items from TOML, CSV, JSON or a Markdown bullet list",
+        help="merge roadmap items from TOML, CSV, JSON or a Markdown bullet list, or apply "
+        "a development update's edited lines",
     )
     p.add_argument("file", help="the file to read")
     p.add_argument("--source", help="source name for item ids (default: the file name)")

@@ -121,126 +121,17 @@ def _report(outcome: Any, quiet: bool) -> None:
             f"{len(outcome.added)} added",
             f"{len(outcome.updated)} updated",
         ]
+        if outcome.from_cache:
+            parts.append(f"{len(outcome.from_cache)} from the cache")
         if outcome.releases_added:
             parts.append("releases added: " + ", ".join(outcome.releases_added))
         if outcome.requests:
             parts.append(f"{outcome.requests} requests")
         kind = "" if outcome.complete else " (incremental)"
         say(f"{outcome.name}{kind}: " + "; ".join(parts))
+    for note in () if quiet else outcome.notes:
+        say(f"  note: {note}")
     for warning in outcome.warnings:
         say(f"  warning: {warning}")
     for conflict in outcome.conflicts:
         say(f"  conflict: {conflict}")
-
-
-def progress_text(done: int, total: int | None, width: int = 20) -> str:
-    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items``."""
-    if not total:
-        return f"sync: {done:,} items so far"
-    filled = min(width, round(width * done / total))
-    return f"sync {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"
-
-
-def dashboard_sync_handler(config: Any) -> Any:
-    """The dashboard's ``s``: sync the config's sources in the app's event loop.
-
-    Fetches without blocking the UI (progress and rate-limit waits go to the sync
-    line), applies the merged plan as one undoable change, then saves the plan
-    and records the sync in the cache: both, or (when the save is refused, e.g.
-    the file changed on disk) neither. The demo is merged in memory only.
-    """
-
-    async def handler(app: Any) -> None:
-        import datetime as dt
-
-        from planner.cache import Cache
-        from planner.errors import RelplanError, SourceError
-        from planner.sources.base import Reporter, parse_sources
-        from planner.sync import fetch_sources, merge_fetched, select_sources, write_sync
-
-        def status(text: str) -> None:
-            app.set_sync_status(text)
-
-        reporter = Reporter(
-            status=status, progress=lambda done, total: status(progress_text(done, total))
-        )
-
-        def save(plan: Any) -> None:
-            if not app.save_to(app.path, app.fingerprint):
-                raise SourceError("the plan was not saved; the sync is not recorded")
-
-        try:
-            sources = select_sources(
-                parse_sources(
-                    config.source_tables,
-                    lines=config.source_lines,
-                    file=str(config.path) if config.path else None,
-                ),
-                None,
-            )
-            status("sync: " + ", ".join(s.name for s in sources) + " …")
-            with Cache.open(config.cache_dir) as cache:
-                for note in cache.notes:
-                    status(note)
-                fetched = await fetch_sources(sources, cache, reporter=reporter)
-                now = dt.datetime.now(dt.UTC)
-                result = merge_fetched(
-                    app.plan,
-                    fetched,
-                    now=now,
-                    file_sources=[s for s in sources if s.kind == "file"],
-                    base_dir=config.path.parent if config.path else None,
-                )
-                summary = _summary(result)
-                if result.plan_changed:
-                    app.apply_synced(result.plan, f"synced: {summary}")
-                if app.path is not None and not app.is_demo:
-                    write_sync(result, cache, save, now=now, plan_path=app.path)
-        except RelplanError as exc:
-            status(f"sync failed: {exc.problems[0]}")
-            return
-        status(f"synced {now:%H:%M}: {summary}")
-
-    return handler
-
-
-def _summary(result: Any) -> str:
-    parts = []
-    for o in result.outcomes:
-        text = f"{o.name} {o.items} items, {o.changed} changed"
-        if o.conflicts:
-            text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
-        if o.warnings:
-            text += f", {len(o.warnings)} warnings"
-        parts.append(text)
-    return "; ".join(parts)
-
-
-def last_sync_line(config: Any) -> str:
-    """How old the tracker data is, per source, for the dashboard's sync line at start."""
-    import datetime as dt
-
-    from planner.errors import RelplanError
-    from planner.sync import last_syncs
-
-    try:
-        statuses = last_syncs(config)
-    except RelplanError as exc:
-        return f"cache: {exc.problems[0]}"
-    if not statuses:
-        return "never synced: press s"
-    now = dt.datetime.now(dt.UTC)
-    parts = []
-    for s in statuses:
-        age = s.age(now)
-        hours = age.total_seconds() / 3600 if age is not None else 0.0
-        when = (
-            f"{hours * 60:.0f} min"
-            if hours < 1
-            else (f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
-        )
-        text = f"{s.name} {when} ago"
-        if s.conflicts:
-            text += f" ({s.conflicts} conflicts)"
-        parts.append(text)
-    return "last sync: " + ", ".join(parts)

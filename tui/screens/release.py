@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from planner.model import Item, Release
-from planner.status import ReleaseStatus, release_status
+from planner.status import ReleaseStatus
 from tui.palette import PHASE_COLOURS
 from tui.screens.backports import MatrixScreen
 from tui.widgets.backport_matrix import BackportMatrix
@@ -55,6 +55,10 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
     lines.append(f"features open after freeze: {late}")
+    if status.owners:
+        load = ", ".join(f"{markup_safe(name)} {n}" for name, n in list(status.owners.items())[:6])
+        lines.append(f"open work by owner: {load}")
+    lines.extend(f"  [yellow]· over capacity: {markup_safe(c)}[/]" for c in status.over_capacity)
     # Blockers and late features have their own lines above; the other reasons follow.
     shown = ("open blocker(s):", "still open after the freeze:")
     lines.extend(
@@ -87,22 +91,32 @@ class ReleaseScreen(MatrixScreen):
         yield Static(id="evidence", markup=False)
 
     def plan_shown(self) -> None:
-        app = self.relplan
-        release = next(r for r in app.train if r.version == self.version)
-        status = release_status(app.plan, app.train, self.version, app.today)
+        session = self.session
+        release = session.release(self.version)
+        status = session.status(self.version)
         self.query_one("#panel", Static).update(panel_text(release, status))
-        mine = [it for it in app.plan.items if it.target == self.version]
+        mine = [it for it in session.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current
-        self.rows.set_items(mine, at_risk=lambda: app.at_risk_ids, release_order=app.release_order)
+        self.rows.set_items(
+            mine, at_risk=lambda: session.at_risk(), release_order=session.release_order()
+        )
         items.reload(keep.id if keep else None)
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
-        series = list(status.backports) or app.maintained_series()
+        series = list(status.backports) or session.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
+        # what git says this release's branches still need, whether or not an item names it
+        fixes += [g for g in session.git_items() if set(g.backports) & set(status.backports)]
         self.show_matrix(fixes, series)
 
     def selection(self) -> set[str]:
         return self.query_one(ItemList).selection()
+
+    def hidden_marks(self) -> int:
+        return self.query_one(ItemList).hidden_marks()
+
+    def selection_used(self) -> None:
+        self.query_one(ItemList).clear_marks()
 
     def current_item(self) -> Item | None:
         return self.query_one(ItemList).current
