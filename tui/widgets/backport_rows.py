@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from rich.style import Style
 
@@ -42,10 +43,10 @@ class Label:
     style: Style
 
 
-def label(state: BackportState | None, cell: BackportCell) -> Label:
+@cache
+def label(state: BackportState | None, mark: str) -> Label:
     """The label of a cell: the tracker's state (git's when the tracker says nothing) and
-    git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more)."""
-    mark = cell.mark
+    git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more); a few dozen exist."""
     full = f"{state.value if state else '·'} {mark}".rstrip()
     short = f"{BACKPORT_ABBREV[state] if state else '·'} {mark}".rstrip()
     style = CONFLICT if mark == "!" else BACKPORT_STYLES[state] if state else MUTED
@@ -81,7 +82,7 @@ def make_row(
         cell = cell_info(item, s) if cell_info else BackportCell(item.backports.get(s))
         state = item.backports.get(s) or cell.git
         cells.append(cell)
-        labels.append(label(state, cell))
+        labels.append(label(state, cell.mark))
         if state is not None or cell.git is not None:
             hay += [s, branch, cell.evidence]
     return MatrixRow(
