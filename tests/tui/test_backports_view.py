@@ -347,3 +347,22 @@ def test_the_layout_shares_the_width() -> None:
     narrow = matrix_layout(50, 30, eight, column=7)
     assert narrow.count < 8 and narrow.first + narrow.count == 8  # the cursor's branch shows
     assert narrow.id_width + narrow.title_width + narrow.count * narrow.cell_width <= 50
+
+
+async def test_a_large_matrix_settles_the_heap_after_drawing() -> None:
+    import gc
+
+    gc.unfreeze()
+    try:
+        small = RelplanApp(many_fixes(3))
+        async with small.run_test(size=(120, 40)) as pilot:
+            await open_view(small, pilot)
+            await pilot.pause()
+            assert gc.get_freeze_count() == 0  # a few cells: the collector is left alone
+        large = RelplanApp(many_fixes(700))  # 700 fixes x 3 branches
+        async with large.run_test(size=(120, 40)) as pilot:
+            await open_view(large, pilot)
+            await pilot.pause()
+            assert gc.get_freeze_count() > 0  # the cells are out of the collector's sight
+    finally:
+        gc.unfreeze()

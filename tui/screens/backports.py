@@ -19,11 +19,13 @@ from textual.widgets.option_list import Option
 
 from planner.model import Item
 from planner.rules import BackportCell, fixes_for
-from tui.screens.base import ViewScreen
+from tui.screens.base import ViewScreen, settle_heap
 from tui.widgets.backport_matrix import BackportMatrix
 from tui.widgets.backport_rows import SORTS, BackportRows
 
 SORT_NAMES = list(SORTS)
+#: From this many cells on, the view settles the heap after drawing (see settle_heap).
+SETTLE_CELLS = 2_000
 
 
 class MatrixScreen(ViewScreen):
@@ -115,6 +117,8 @@ class BackportsScreen(MatrixScreen):
         fixes = fixes_for((*session.plan.items, *session.git_items()), series)
         self.show_matrix(fixes, series)
         self._redraw_counts()
+        if len(fixes) * len(series) >= SETTLE_CELLS:
+            self.call_after_refresh(settle_heap)
 
     def _describe(self, matrix: BackportMatrix) -> None:
         pane = self.query_one("#evidence", Static)

@@ -15,14 +15,17 @@ from tui.widgets.key_hints import KeyHints
 
 
 def settle_heap() -> None:
-    """Collect, then move what is alive out of the cyclic garbage collector's sight.
+    """Collect everything, then move what is alive out of the cyclic collector's sight.
 
     A view has just built its long-lived data (the plan, git's evidence, a matrix's
-    16,000 precomputed cells): left in the collector's oldest generation, every full
-    collection rescans all of it, a 40-60 ms pause every few dozen keypresses at 2,000
+    16,000 precomputed cells). Left in the collector's oldest generation, every full
+    collection rescans all of it: a 40-60 ms pause every few dozen keypresses at 2,000
     fixes x 8 branches (bench/tui_bench.py). Frozen objects are still freed when their
-    last reference goes; only cycles among them would outlive the session. Cheap after
-    the first call: the collection sees only what was made since."""
+    last reference goes; unfreezing first lets this collection free cycles that died
+    since the last call (a closed dialog, a previous app in the same process). A view
+    with that much data calls it after the frame is painted, once per plan shown, never
+    per keypress: the collection itself costs 20-40 ms of CPU."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 
@@ -93,7 +96,6 @@ class ViewScreen(Screen[None]):
         """Render the session's current plan."""
         self._shown = self.shell.revision
         self.plan_shown()
-        self.call_after_refresh(settle_heap)
 
     def plan_shown(self) -> None:
         """Hook: the view redraws from ``self.session``."""
