@@ -121,24 +121,24 @@ class BackportsScreen(MatrixScreen):
             self.call_after_refresh(settle_heap)
 
     def _describe(self, matrix: BackportMatrix) -> None:
-        pane = self.query_one("#evidence", Static)
         current, cell = matrix.current, matrix.current_cell
         session = self.session
         if current is None or cell is None:
-            pane.update(
-                "no fix shown" if matrix.fixes else "no fix on a maintained branch", layout=False
-            )
-            return
-        item, series = current
-        branch = dict(zip(matrix.series, matrix.rows.branches, strict=True)).get(series, "")
-        text = evidence_text(item, series, branch, cell)
-        if session.evidence is None:
-            text += (
-                "\ngit: no evidence yet (the scan's progress is on the sync line)"
-                if session.git_repo()
-                else "\ngit: no repository scanned (set [git] repo in the config)"
-            )
-        pane.update(text, layout=False)  # a fixed height: no relayout per keypress
+            text = "no fix shown" if matrix.fixes else "no fix on a maintained branch"
+        else:
+            item, series = current
+            branch = dict(zip(matrix.series, matrix.rows.branches, strict=True)).get(series, "")
+            text = evidence_text(item, series, branch, cell)
+            if session.evidence is None:
+                text += (
+                    "\ngit: no evidence yet (the scan's progress is on the sync line)"
+                    if session.git_repo()
+                    else "\ngit: no repository scanned (set [git] repo in the config)"
+                )
+        if text != getattr(self, "_pane_text", None):  # an unchanged pane costs no frame
+            self._pane_text = text
+            # a fixed height: no relayout per keypress
+            self.query_one("#evidence", Static).update(text, layout=False)
 
     def _redraw_counts(self) -> None:
         """Counts first (a narrow terminal cuts the end): shown of all fixes, conflicts,
@@ -150,7 +150,7 @@ class BackportsScreen(MatrixScreen):
         if conflicts:
             parts.append(f"{conflicts:,} tracker-vs-git conflict(s) (c lists them)")
         parts += [f"preset {rows.preset} (f)", f"sort {SORTS[rows.sort]} (>)"]
-        self.query_one("#presets", Static).update(" · ".join(parts))
+        self.query_one("#presets", Static).update(" · ".join(parts), layout=False)
 
     def _change_rows(self, change: Callable[[BackportRows], None]) -> None:
         """Change the preset, filter or sort, keeping the cursor on its fix if still shown."""
