@@ -95,13 +95,31 @@ def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today:
         )
     if release.actual == on:
         return Change(plan, f"{version} already shipped on {on}")
-    moved = _with_spec(plan, release, actual=on)
+    moved = _with_spec(plan, release, actual=on, **_passed_milestones(plan, release, on))
     what = (
         f"moved {version}'s release from {release.actual} to {on}"
         if release.shipped
         else (f"shipped {version} on {on}")
     )
     return Change(moved, what, (f"release:{version}",))
+
+
+def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, Any]:
+    """The planned milestones a release went through before shipping on ``on``, as records.
+
+    Once shipped, the calendar computes nothing into a release's past, so the freeze,
+    last posting day and RCs it was planned with are kept as pins and recorded RCs.
+    """
+    if release.shipped:
+        return {}
+    spec = plan.spec(release.version)
+    pins = dict(spec.pins) if spec is not None else {}
+    for name, day in (("freeze", release.freeze), ("last_posting", release.last_posting)):
+        if day is not None and day <= on:
+            pins.setdefault(name, day)
+    recorded = spec.actual_rcs if spec is not None and spec.actual_rcs else ()
+    rcs = recorded or tuple(d for d in release.rcs if d <= on)
+    return {"pins": pins, "actual_rcs": rcs}
 
 
 def pin(plan: Plan, train: Sequence[Release], version: str, name: str, day: dt.date) -> Change:

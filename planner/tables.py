@@ -78,7 +78,9 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = ("version", "kind", "actual", "codename", "branch", "pins")
+RELEASE_INPUTS = (
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "codename", "branch", "pins",
+)  # fmt: skip
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -91,9 +93,9 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "codename", "series", "branch", "development_start",
-    "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
-    "notes", "pins",
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "codename", "series", "branch",
+    "development_start", "last_posting", "freeze", "rcs", "release", "maintained_until",
+    "security_until", "notes", "pins",
 )  # fmt: skip
 
 
@@ -198,6 +200,13 @@ def _pins(value: object) -> dict[str, dt.date]:
     return out
 
 
+def _days(value: object) -> tuple[dt.date, ...]:
+    """A list of days (recorded betas or release candidates), oldest first, or Invalid."""
+    if not isinstance(value, list):
+        raise Invalid(f"{value!r} is not a list of dates (expected [YYYY-MM-DD, ...])")
+    return tuple(sorted(as_date(day) for day in value))
+
+
 def _version(value: object) -> str:
     """A version as the plan writes it (kept as text), or Invalid saying what was expected."""
     text = as_text(value)
@@ -212,6 +221,8 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
+    "actual_betas": _days,
+    "actual_rcs": _days,
     "codename": as_text,
     "branch": as_text,
     "pins": _pins,
@@ -245,6 +256,8 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": release.version,
             "kind": release.kind,
             "actual": spec.actual if spec else release.actual,
+            "actual_betas": spec.actual_betas if spec else (),
+            "actual_rcs": spec.actual_rcs if spec else (),
             "codename": spec.codename if spec else None,
             "series": release.series,
             "branch": release.branch if release.branch is not None else (spec and spec.branch),
@@ -256,6 +269,8 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": spec.version,
             "kind": spec.kind,
             "actual": spec.actual,
+            "actual_betas": spec.actual_betas,
+            "actual_rcs": spec.actual_rcs,
             "codename": spec.codename,
             "branch": spec.branch,
         }
@@ -276,9 +291,10 @@ def release_to_json(
 ) -> dict[str, Any]:
     """A release as JSON-ready data with every calendar key (null when unknown), ISO dates.
 
-    Key order: version, kind, series, branch, phase, codename, actual, development_start,
-    last_posting, freeze_date, rcs, release_date, maintained_until, security_until,
-    notes, pins.
+    Key order: version, kind, series, branch, phase, codename, actual, actual_betas,
+    actual_rcs, development_start, last_posting, freeze_date, rcs, release_date,
+    maintained_until, security_until, notes, pins. Recorded betas and RCs are lists
+    (empty when none were recorded); dates nobody recorded or computed are null.
     """
     table = release_to_table(release, spec)
     out: dict[str, Any] = {
@@ -289,6 +305,8 @@ def release_to_json(
         "phase": phase,
         "codename": table.get("codename"),
         "actual": table.get("actual"),
+        "actual_betas": table.get("actual_betas", []),
+        "actual_rcs": table.get("actual_rcs", []),
     }
     for key in RELEASE_COMPUTED[1:]:
         empty: Any = [] if key in ("rcs", "notes") else None
