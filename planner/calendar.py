@@ -185,16 +185,16 @@ def _point_days(
             else:
                 weeks_td = WEEK * weeks
             pinned = spec.pins.get("release")
+            earliest = start + WEEK * (cad.min_weeks + extra)
+            aim, latest = start + weeks_td, start + WEEK * (cad.max_weeks + extra)
+            if spec.actual_rcs and spec.actual is None:
+                # It comes after the RCs tagged for it, however late they are.
+                after = spec.actual_rcs[-1] + dt.timedelta(days=max(st.rc_every_days, 1))
+                earliest, aim, latest = max(earliest, after), max(aim, after), max(latest, after)
             if pinned is not None:
                 placed = _Placed(pinned, ("release day pinned",))
             else:
-                placed = _place_release(
-                    policy,
-                    start + WEEK * (cad.min_weeks + extra),
-                    start + weeks_td,
-                    start + WEEK * (cad.max_weeks + extra),
-                    st.freeze_weeks_for(major),
-                )
+                placed = _place_release(policy, earliest, aim, latest, st.freeze_weeks_for(major))
         yield spec, placed, major, start
         prev, prev_planned = spec, placed.day
 
@@ -282,7 +282,9 @@ def _maintenance_releases(
                         hint="pin a release day or set policy.maintenance.release_every_weeks",
                     )
                 )
-            day = _next_free(policy, prev_day + every)
+            # Planned like the generated ones (from today on), so a plan file written with
+            # them reads back to the same days.
+            day = _next_free(policy, max(prev_day + every, today))
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = out[-1].day, spec.version
     if every is None or point.maintained_until is None:

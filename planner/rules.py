@@ -6,6 +6,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`is_open_blocker`: which items hold a release back;
 - :func:`branch_support` / :func:`maintained_branches`: which branches take
   fixes on a day (and which only security fixes);
+- :func:`current_window`: the releases that matter on a day (what ``status`` and
+  the timeline open on);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
 - :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard.
 
@@ -18,6 +20,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.calendar import phase_on
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
 from planner.policy import Policy
 from planner.version import version_key
@@ -82,6 +85,37 @@ def maintained_branches(
         name = name or policy.branch_for(r.series)
         out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
     return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
+
+
+def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
+    """The releases that matter on ``today``, in calendar order: the present, not history.
+
+    - the point release of every supported branch (maintained or security-only);
+    - every release stabilizing (frozen or in its RCs), and any not shipped although
+      its day has passed;
+    - the next point release, and any other already in development;
+    - the next maintenance release of each supported branch.
+    """
+    supported = {r.series for r in train if branch_support(r, today) is not None}
+    out: list[Release] = []
+    next_point = True
+    next_maintenance: set[str] = set()
+    for r in train:
+        if r.shipped or r.day < today:
+            keep = branch_support(r, today) is not None or not r.shipped
+        else:
+            phase = phase_on(r, today)
+            if r.kind is ReleaseKind.POINT:
+                keep = next_point or phase is not Phase.PLANNING
+                next_point = False
+            else:
+                keep = phase.is_stabilizing or (
+                    r.series in supported and r.series not in next_maintenance
+                )
+                next_maintenance.add(r.series)
+        if keep:
+            out.append(r)
+    return out
 
 
 def maintained_series(policy: Policy, train: Sequence[Release], today: dt.date) -> list[str]:

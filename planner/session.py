@@ -25,7 +25,7 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches
+from planner.rules import BackportCell, Branch, current_window, maintained_branches
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -251,6 +251,16 @@ class Session:
     def maintained_series(self) -> list[str]:
         """The series of :meth:`maintained_branches`, newest first."""
         return [b.series for b in self.maintained_branches()]
+
+    def window(self) -> list[Release]:
+        """The releases that matter today, in calendar order (see
+        :func:`planner.rules.current_window`): what status and the timeline open on."""
+        return current_window(self.train(), self.today)
+
+    def window_statuses(self) -> list[ReleaseStatus]:
+        """The status of each release in :meth:`window`, in calendar order."""
+        shown = {r.version for r in self.window()}
+        return [s for s in self.statuses() if s.version in shown]
 
     def at_risk(self) -> dict[str, str | None]:
         """Open items their release can no longer take -> the release proposed instead."""

@@ -122,9 +122,12 @@ def _session(args: argparse.Namespace) -> Context:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    """Print the status of one release or of every release."""
+    """Print the status of one release, of the releases that matter today, or of all."""
     ctx = _session(args)
-    statuses = [ctx.status(args.version)] if args.version else ctx.statuses()
+    if args.version:
+        statuses = [ctx.status(args.version)]
+    else:
+        statuses = ctx.statuses() if args.all else ctx.window_statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
         from planner.contracts import status_json
@@ -134,6 +137,9 @@ def run_status(args: argparse.Namespace) -> int:
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
     _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    hidden = 0 if args.version or args.all else len(ctx.statuses()) - len(statuses)
+    if hidden:
+        _emit(f"({hidden} more releases, end-of-life or further ahead: status --all)")
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
@@ -205,7 +211,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_calendar)
 
     p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
-    p.add_argument("version", nargs="?", help="one release (default: all)")
+    p.add_argument(
+        "version",
+        nargs="?",
+        help="one release (default: the releases that matter today: supported branches, "
+        "releases stabilizing, the next releases)",
+    )
+    p.add_argument("--all", action="store_true", help="every release on the calendar")
     _repo_arg(p)
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)

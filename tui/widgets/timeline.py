@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from planner.calendar import next_milestone, phase_on
 from planner.model import Phase, Release, ReleaseKind
+from planner.rules import current_window
 from tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
@@ -131,7 +132,19 @@ class Timeline(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.releases) + 1)
         if self.cursor == 0 and self.releases:
             self.cursor = self._first_unshipped()
+            self.call_after_refresh(self._scroll_to_present)
         self.refresh()
+
+    def _scroll_to_present(self) -> None:
+        """Open on the present: the releases that matter today (planner.rules.current_window)
+        from the top when they fit, else today's row in the middle; not years of history."""
+        window = {r.version for r in current_window(self.releases, self.today)}
+        first = next((i for i, r in enumerate(self.releases) if r.version in window), None)
+        rows = max(1, self.scrollable_content_region.height - 1)  # below the ruler
+        top = self.cursor - rows // 2
+        if first is not None and self.cursor - first < rows:
+            top = first
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
     def _first_unshipped(self) -> int:
         for i, r in enumerate(self.releases):
