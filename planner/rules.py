@@ -9,7 +9,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`current_window`: the releases that matter on a day (what ``status`` and
   the timeline open on);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
-- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard.
+- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
+- :func:`report_release`: the release a report is about unless told otherwise.
 
 Which release can take an item lives in :func:`planner.laying.open_releases_for`.
 """
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from planner.calendar import phase_on
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
-from planner.policy import Policy
+from planner.policy import Capacity, Policy
 from planner.version import version_key
 
 
@@ -32,9 +33,51 @@ def is_open_blocker(item: Item) -> bool:
     return item.blocker and not item.state.is_closed
 
 
+def counts_for_release(item: Item, version: str) -> bool:
+    """Whether an item is part of release ``version``'s work: it targets it and was not
+    rejected (status counts, reports and updates list exactly these)."""
+    return item.target == version and item.state is not State.REJECTED
+
+
 def open_blockers(items: Iterable[Item], version: str) -> list[str]:
     """Ids of the open blockers that target ``version``."""
     return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- owners and capacity ------------------------------------------------------------------
+
+
+def owners(item: Item) -> list[str]:
+    """The people who carry an item (``owner`` may name several, separated by ``;``)."""
+    return [o.strip() for o in (item.owner or "").split(";") if o.strip()]
+
+
+def owner_load(items: Iterable[Item]) -> dict[str, int]:
+    """Open work per person among ``items`` (one release's), most loaded first."""
+    load: dict[str, int] = {}
+    for it in items:
+        if not it.state.is_closed:
+            for name in owners(it):
+                load[name] = load.get(name, 0) + 1
+    return dict(sorted(load.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
+    """What one release's open ``items`` hold beyond the policy's capacity, as sentences
+    (empty within capacity or without limits)."""
+    still_open = [it for it in items if not it.state.is_closed]
+    out = []
+    features = sum(1 for it in still_open if it.kind is Kind.FEATURE)
+    fixes = sum(1 for it in still_open if it.kind.is_fix)
+    if capacity.features is not None and features > capacity.features:
+        out.append(f"{features} open features, capacity {capacity.features}")
+    if capacity.fixes is not None and fixes > capacity.fixes:
+        out.append(f"{fixes} open fixes, capacity {capacity.fixes}")
+    if capacity.per_owner is not None:
+        for name, count in owner_load(still_open).items():
+            if count > capacity.per_owner:
+                out.append(f"{name} carries {count} open items, capacity {capacity.per_owner}")
+    return out
 
 
 # -- branches -----------------------------------------------------------------------------
@@ -128,6 +171,25 @@ def takes_fix(branch: Branch, item: Item) -> bool:
     return item.kind.is_fix and (not branch.security_only or item.kind is Kind.SECURITY)
 
 
+def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
+    """The release a schedule mail or development update is about by default.
+
+    The first point release being stabilized (frozen or in RCs) on ``today``, else
+    the next point release not yet shipped: those are what schedule mails and
+    development updates announce (maintenance releases have no last posting date or
+    freeze). A train with no point release ahead falls back to the same rule over
+    releases of any kind; None when nothing is ahead.
+    """
+    from planner.calendar import phase_on
+
+    ahead = [r for r in train if not r.shipped and r.day >= today]
+    for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
+        stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
+        if stabilizing or pool:
+            return (stabilizing or pool)[0]
+    return None
+
+
 # -- tracker vs git -------------------------------------------------------------------------
 
 
@@ -177,6 +239,17 @@ class BackportCell:
             return f"tracker: {tracker}; git: no evidence"
         text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
         return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
+
+
+def missing_backports(items: Iterable[Item], branch: Branch) -> list[Item]:
+    """Fixes that still have to reach ``branch``: its backport state is pending (required or
+    in progress) and the branch takes the fix (:func:`takes_fix`)."""
+    out = []
+    for it in items:
+        state = it.backports.get(branch.series)
+        if state is not None and state.is_pending and takes_fix(branch, it):
+            out.append(it)
+    return out
 
 
 def fixes_for(items: Iterable[Item], series: Collection[str]) -> list[Item]:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.calendar import next_milestone, phase_on
+from planner.calendar import next_milestone, phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -26,7 +26,13 @@ from planner.model import (
     ReleaseKind,
     State,
 )
-from planner.rules import is_open_blocker, maintained_series
+from planner.rules import (
+    counts_for_release,
+    is_open_blocker,
+    maintained_series,
+    over_capacity,
+    owner_load,
+)
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -50,6 +56,14 @@ class ReleaseStatus:
     backports: dict[str, dict[str, int]]
     verdict: str
     reasons: list[str] = field(default_factory=list)
+    owners: dict[str, int] = field(default_factory=dict)
+    over_capacity: list[str] = field(default_factory=list)
+
+    def backports_pending(self) -> int:
+        """Fixes still to reach the branches this release covers (required or in progress)."""
+        return sum(
+            n for state, n in self.backport_totals().items() if BackportState(state).is_pending
+        )
 
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
@@ -145,11 +159,12 @@ class _Statuses:
         self.train, self.today = train, today
         self.by_target: dict[str, list[Item]] = {}
         for it in plan.items:
-            if it.target is not None and it.state is not State.REJECTED:
+            if it.target is not None and counts_for_release(it, it.target):
                 self.by_target.setdefault(it.target, []).append(it)
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)
         self.maintained = maintained_series(plan.policy, train, today)
+        self.capacity = plan.policy.capacity
 
     def of(self, release: Release) -> ReleaseStatus:
         today = self.today
@@ -182,7 +197,45 @@ class _Statuses:
             backports=backports,
             verdict=verdict,
             reasons=reasons,
+            owners=owner_load(mine),
+            over_capacity=[] if release.shipped else over_capacity(mine, self.capacity),
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UnscheduledStatus:
+    """A release the calendar has no day for (see :func:`planner.calendar.unscheduled`):
+    the items that target it, and why it has no day."""
+
+    version: str
+    kind: ReleaseKind
+    items_total: int
+    items_done: int
+    open_by_kind: dict[str, int]
+    blockers_open: list[str]
+    reason: str
+
+
+def unscheduled_status(plan: Plan, train: Sequence[Release]) -> list[UnscheduledStatus]:
+    """Every unscheduled release with the items targeting it, in version order."""
+    out = []
+    for spec in unscheduled(plan, train):
+        mine = [
+            it for it in plan.items if it.target == spec.version and it.state is not State.REJECTED
+        ]
+        still_open = [it for it in mine if not it.state.is_closed]
+        out.append(
+            UnscheduledStatus(
+                version=spec.version,
+                kind=spec.kind,
+                items_total=len(mine),
+                items_done=sum(1 for it in mine if it.state is State.DONE),
+                open_by_kind=dict(Counter(it.kind.value for it in still_open)),
+                blockers_open=[it.id for it in mine if is_open_blocker(it)],
+                reason=why_unscheduled(plan, spec),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,5 +260,8 @@ def needs_attention(statuses: Sequence[ReleaseStatus], within_days: int = 30) ->
             out.append((days, Attention(s.version, s.phase.is_stabilizing, text)))
         elif s.phase.is_supported and s.next_milestone and days <= within_days * 3:
             text = f"{s.version}: {s.next_milestone} in {days}d ({s.next_date})"
+            out.append((days, Attention(s.version, False, text)))
+        if s.over_capacity:  # a planning aid: after what is due, soonest first
+            text = f"{s.version} over capacity: " + "; ".join(s.over_capacity)
             out.append((days, Attention(s.version, False, text)))
     return [a for _, a in sorted(out, key=lambda pair: (not pair[1].urgent, pair[0]))]

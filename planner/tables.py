@@ -33,6 +33,7 @@ from planner.model import (
     Item,
     Kind,
     Priority,
+    Prognosis,
     Release,
     ReleaseKind,
     ReleaseSpec,
@@ -63,6 +64,8 @@ ITEM_FIELDS: dict[str, Convert] = {
     "kind": lambda v: as_enum(v, Kind),
     "priority": lambda v: as_enum(v, Priority),
     "state": lambda v: as_enum(v, State),
+    "prognosis": lambda v: as_enum(v, Prognosis),
+    "area": as_text,
     "target": as_text,
     "why": as_str,
     "blocker": as_bool,
@@ -79,7 +82,8 @@ ITEM_FIELDS: dict[str, Convert] = {
 
 PIN_NAMES = ("release", "freeze", "last_posting")
 RELEASE_INPUTS = (
-    "version", "kind", "actual", "actual_betas", "actual_rcs", "codename", "branch", "pins",
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "branch", "pins",
 )  # fmt: skip
 RELEASE_COMPUTED = (
     "series",
@@ -93,9 +97,9 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "actual_betas", "actual_rcs", "codename", "series", "branch",
-    "development_start", "last_posting", "freeze", "rcs", "release", "maintained_until",
-    "security_until", "notes", "pins",
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "series", "branch", "development_start", "last_posting", "freeze", "rcs", "release",
+    "maintained_until", "security_until", "notes", "pins",
 )  # fmt: skip
 
 
@@ -149,7 +153,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
-    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind):
+    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind | Prognosis):
         return value.value
     return value
 
@@ -223,6 +227,7 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "actual": as_date,
     "actual_betas": _days,
     "actual_rcs": _days,
+    "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
     "pins": _pins,
@@ -258,6 +263,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "actual": spec.actual if spec else release.actual,
             "actual_betas": spec.actual_betas if spec else (),
             "actual_rcs": spec.actual_rcs if spec else (),
+            "unscheduled": True if spec and spec.unscheduled else None,
             "codename": spec.codename if spec else None,
             "series": release.series,
             "branch": release.branch if release.branch is not None else (spec and spec.branch),
@@ -271,6 +277,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "actual": spec.actual,
             "actual_betas": spec.actual_betas,
             "actual_rcs": spec.actual_rcs,
+            "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
         }

@@ -49,6 +49,10 @@ def test_planner_module_never_imports_textual_or_rich(module: str) -> None:
         ["calendar", "--format", "json"],
         ["status", "--format", "json"],
         ["export", "--format", "toml"],
+        ["export", "--format", "ics"],
+        ["report", "--kind", "update"],
+        ["report", "--kind", "schedule"],
+        ["report"],
         ["check"],
         ["calendar", "--help"],
     ],
@@ -66,3 +70,23 @@ def test_headless_commands_import_neither_textual_nor_httpx(argv: list[str]) -> 
         "if m.split('.')[0] in ('textual', 'rich', 'httpx'))))"
     )
     assert _run(code) == []
+
+
+@pytest.mark.parametrize(
+    "argv, loaded",
+    [
+        (["status", "--format", "json"], False),
+        (["report", "--kind", "update"], False),
+        (["export", "--format", "json"], False),
+        (["export", "--format", "ics"], True),
+    ],
+)
+def test_only_the_calendar_feed_imports_icalendar(argv: list[str], loaded: bool) -> None:
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from tui.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main({argv!r})\n"
+        "print(json.dumps({'icalendar': 'icalendar' in sys.modules}))"
+    )
+    assert _run(code) == {"icalendar": loaded}

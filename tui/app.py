@@ -14,18 +14,22 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from planner import ops
 from planner.model import BackportState, Item, Priority
 from planner.session import Session
+from tui.item_actions import ItemActionsMixin
 from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
+from tui.release_days import ReleaseDaysMixin
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "details", "open_link", "edit_item",
 }  # fmt: skip
 
 
@@ -47,7 +51,7 @@ def _commands() -> type:
     return RelplanCommands
 
 
-class RelplanApp(SavingMixin):
+class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     """Timeline, items, release and backport views over one session.
 
     ``s`` runs :meth:`planner.session.Session.sync` in an exclusive worker;
@@ -86,6 +90,16 @@ class RelplanApp(SavingMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("i", "details", "Details", show=False, id="item_details",
+                tooltip="Everything about the item: fields, why, backports with git's evidence"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link",
+                tooltip="Open the item's tracker page in the browser"),
+        Binding("n", "new_item", "New item", show=False, id="new_item"),
+        Binding("E", "edit_item", "Edit item", show=False, id="edit_item"),
+        Binding("S", "ship", "Ship", show=False, id="ship",
+                tooltip="Record that the release under the cursor shipped (preview first)"),
+        Binding("L", "slip", "Slip", show=False, id="slip",
+                tooltip="Move the release's day: what-if preview of every date, then confirm"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -222,7 +236,38 @@ class RelplanApp(SavingMixin):
         bindings = self.screen.active_bindings
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
 
+    # -- errors: shown, never a traceback; unsaved edits kept ------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job failed: say so where its result would have shown."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if event.worker.group == "sync":
+            self.set_sync_status(f"sync failed: {text}")
+        elif event.worker.group == "git":
+            self.set_sync_status(f"git: scan failed: {text}")
+        else:
+            self.set_status(f"{event.worker.group or 'a background job'} failed: {text}")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no view caught: keep the unsaved edits in a recovery file, keep the
+        traceback in a log, and leave with a short message and exit code 1."""
+        self._crash_note = crash_note(self.session, error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        from rich.segment import Segments
+
+        self.bell()
+        note = getattr(self, "_crash_note", "relplan stopped on an unexpected error")
+        self._exit_renderables.append(Segments(self.console.render(note)))
+        self._close_messages_no_wait()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("ship", "slip"):
+            view = self.view
+            return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
             view = self.view
             return bool(view is not None and getattr(view, "has_items", False))
@@ -429,11 +474,37 @@ class RelplanApp(SavingMixin):
             self.plan_changed(f"redone: {description}")
 
 
+def crash_note(session: Session, error: BaseException) -> str:
+    """What the user reads when the dashboard must stop: the error, where the unsaved
+    edits went, where the traceback is (in the cache folder, never on screen)."""
+    import traceback
+
+    from planner.cache import default_cache_dir
+
+    lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
+    if session.dirty:
+        try:
+            lines.append(f"your unsaved edits are in {session.write_recovery()}")
+        except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
+            lines.append(f"your unsaved edits could not be written ({exc})")
+    try:
+        folder = session.config.cache_dir or default_cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "crash.log"
+        with log.open("a", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)) + "\n")
+        lines.append(f"the details are in {log}; please report them")
+    except OSError:
+        pass
+    return "\n".join(lines)
+
+
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
     from tui.screens.backports import BackportsScreen
     from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
     from tui.screens.help import HelpScreen
+    from tui.screens.item import ItemForm, ItemScreen
     from tui.screens.items import ItemsScreen
     from tui.screens.release import ReleaseScreen
     from tui.widgets.backport_matrix import BackportMatrix
@@ -442,7 +513,8 @@ def binding_owners() -> list[type]:
 
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
-        ChoiceScreen, ConfirmScreen, PathScreen, Timeline, ItemList, BackportMatrix,
+        ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
+        BackportMatrix,
     ]  # fmt: skip
 
 

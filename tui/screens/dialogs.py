@@ -83,8 +83,8 @@ class ConfirmScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "answer('')", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: 64; height: auto; border: round $warning;
-        background: $surface; padding: 1 2; }
+    ConfirmScreen > Static { width: auto; min-width: 64; max-width: 90%; height: auto;
+        border: round $warning; background: $surface; padding: 1 2; }
     """
 
     def __init__(self, question: str, keys: Sequence[str] = ("y", "n")) -> None:
@@ -105,7 +105,7 @@ class ConfirmScreen(ModalScreen[str | None]):
 
 
 class PathScreen(ModalScreen[str | None]):
-    """Ask for a file path; enter accepts, escape cancels."""
+    """Ask for a line of text (a file path by default); enter accepts, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
@@ -114,15 +114,18 @@ class PathScreen(ModalScreen[str | None]):
         background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", placeholder: str = "path/to/plan.toml"
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
-            yield Input(self.value, placeholder="path/to/plan.toml")
+            yield Static(self.question, markup=False)
+            yield Input(self.value, placeholder=self.placeholder)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
