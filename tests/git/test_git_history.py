@@ -251,6 +251,10 @@ def phase_is(release: object, day: dt.date, phase: Phase) -> bool:
         (["stable-4.21", "stable-4.22", "staging-4.21", "staging-4.22", "staging"],
          {"4.21", "4.22"}, "stable-{series}"),
         (["staging-4.21", "staging-4.22", "stable-4.22"], {"4.21", "4.22"}, "staging-{series}"),
+        (["release-1.29", "release-1.30", "stable-1.29", "stable-1.30"], {"1.29", "1.30"},
+         "stable-{series}"),
+        (["staging-4.21", "staging-4.22", "upstream-4.21", "upstream-4.22"], {"4.21", "4.22"},
+         "upstream-{series}"),
         (["origin/stable/6.12", "origin/stable/6.11", "master"], {"6.11", "6.12"},
          "stable/{series}"),
         (["v252-stable", "v253-stable", "main"], {"252", "253"}, "v{series}-stable"),
@@ -300,15 +304,16 @@ LAST = 2300
 
 def xen_like(make_repo: Callable[[str], GitRepo]) -> GitRepo:
     """Point releases 8 months apart; each branch gets a release every 4 months for
-    20 months, then security-only releases every 8 months until it is 3.5 years old.
-    The newest releases of every live branch are tagged on day 2300 (:data:`LAST`)."""
+    20 months, then security-only releases every 8 months until it is 3.5 years old,
+    lately a few months more (as Xen extended 4.17's). The newest releases of every live
+    branch are tagged on day 2300 (:data:`LAST`): the oldest of them is the longest-lived."""
     tags: list[tuple[int, str]] = []
     for n in range(10):
         start = 240 * n
         tags.append((start, f"RELEASE-4.{n}.0"))
         ages = [120, 240, 360, 480, 600, 840, 1080, 1260]
         days = [start + a for a in ages if start + a < LAST] + (
-            [LAST] if start + 1260 >= LAST else []
+            [LAST] if start + 1400 >= LAST else []
         )
         tags += [(d, f"RELEASE-4.{n}.{i}") for i, d in enumerate(days, start=1)]
     branches = tuple(f"stable-4.{n}" for n in range(10))
