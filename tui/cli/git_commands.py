@@ -478,7 +478,7 @@ def _history_json(
                 "after_next_months": None if b.after_next_months is None
                 else round(b.after_next_months, 1),
                 "sparse_after": b.dense_until.isoformat() if b.dense_until else None,
-                "support": (states.get(b.series) or None) and states[b.series].value,
+                "support": states[b.series].value if states.get(b.series) else None,
             }
             for b in history.lives
         ],
