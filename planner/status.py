@@ -68,6 +68,12 @@ class ReleaseStatus:
     accepts: Accepts | None = None
     stage_since: dt.date | None = None
 
+    def backports_pending(self) -> int:
+        """Fixes still to reach the branches this release covers (required or in progress)."""
+        return sum(
+            n for state, n in self.backport_totals().items() if BackportState(state).is_pending
+        )
+
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
         total: Counter[str] = Counter()

@@ -102,7 +102,7 @@ def run_calendar(args: argparse.Namespace) -> int:
 
 def _status_row(s: ReleaseStatus) -> list[object]:
     nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
-    pending = sum(n for st, n in s.backport_totals().items() if st in ("required", "in-progress"))
+    pending = s.backports_pending()
     stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
