@@ -141,6 +141,11 @@ DEVELOPMENT = Stage("Development", "development", None, Accepts.FEATURES, False,
 """The stage of a release before the first rung of its ladder."""
 
 
+def is_rc(key: str) -> bool:
+    """True for the key of a release candidate stage (``rc1``, ``rc12``)."""
+    return bool(_RC.match(key))
+
+
 def pin_name(key: str, is_freeze: bool) -> str:
     """The ``[releases.pins]`` name that fixes a stage's day: the calendar's own names
     for the release, the feature freeze and the last posting date, else the key."""
