@@ -3,8 +3,9 @@
 Each row: version, phase, countdown to the next milestone, then one cell per
 week. Development is a thin bar, the weeks of stabilization are shaded by the
 stage of the freeze ladder in force (solid for fixes, lighter as it tightens:
-approved fixes, blockers, docs only), the release day a diamond, maintenance and security support thin lines after it. A column marks
-today. Supported branches (point releases still maintained) are in bold.
+approved fixes, blockers, docs only), the release day a diamond, maintenance
+and security support thin lines after it. A column marks today. Supported
+branches (point releases still maintained) are in bold.
 """
 
 from __future__ import annotations
