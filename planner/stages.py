@@ -283,6 +283,19 @@ def stage_on(stages: Sequence[Stage], day: dt.date) -> Stage:
     return current
 
 
+def next_step(
+    release: Release, stages: Sequence[Stage], today: dt.date
+) -> tuple[str, dt.date] | None:
+    """The next stage on or after ``today`` (named by its key in words: ``last posting``,
+    ``rc2``, ``code freeze``, ``release``), else the next end of support, else None."""
+    from planner.calendar import next_milestone
+
+    for stage in stages:
+        if stage.day is not None and stage.day >= today:
+            return stage.key.replace("-", " "), stage.day
+    return next_milestone(release, today)
+
+
 def find_stage(stages: Sequence[Stage], name: str) -> Stage | None:
     """The stage called ``name`` (by its key, its name or its pin name), or None."""
     wanted = slug(name)

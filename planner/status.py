@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.calendar import next_milestone, phase_on, unscheduled, why_unscheduled
+from planner.calendar import phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -34,7 +34,7 @@ from planner.rules import (
     over_capacity,
     owner_load,
 )
-from planner.stages import ladder, stage_on
+from planner.stages import ladder, next_step, stage_on
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -191,8 +191,8 @@ class _Statuses:
             self.counts, covered_series(release, self.train, today, self.maintained)
         )
         verdict, reasons = _verdict(release, today, blockers, late, backports)
-        nxt = next_milestone(release, today)
-        stage = stage_on(ladder(self.policy, release, self.specs.get(release.version)), today)
+        stages = ladder(self.policy, release, self.specs.get(release.version))
+        nxt, stage = next_step(release, stages, today), stage_on(stages, today)
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,

@@ -26,7 +26,7 @@ from textual.strip import Strip
 from planner.calendar import next_milestone, phase_on
 from planner.model import Phase, Release, ReleaseKind
 from planner.policy import Accepts
-from planner.stages import Stage, stage_on
+from planner.stages import Stage, next_step, stage_on
 from tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
@@ -50,9 +50,10 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def countdown(release: Release, today: dt.date) -> str:
-    """``rc2 in 8d``, ``release today``, or empty when nothing is ahead."""
-    nxt = next_milestone(release, today)
+def countdown(release: Release, today: dt.date, stages: Sequence[Stage] = ()) -> str:
+    """``rc2 in 8d``, ``release today``, or empty when nothing is ahead (the next stage of
+    ``stages`` when given, :func:`planner.stages.next_step`)."""
+    nxt = next_step(release, stages, today) if stages else next_milestone(release, today)
     if nxt is None:
         return ""
     name, day = nxt
@@ -245,13 +246,14 @@ class Timeline(ScrollView, can_focus=True):
 
     def _label(self, release: Release) -> list[Segment]:
         phase = phase_on(release, self.today)
+        stages = self.ladders.get(release.version, ())
         supported = release.kind is ReleaseKind.POINT and release.series in self.maintained
         mark = "●" if supported and phase.is_supported else " "
         version = Style(bold=supported or release.kind is ReleaseKind.POINT)
         return [
             Segment(f"{mark}{release.version:<8}", version),
             Segment(f"{phase.value:<14}", Style(color=PHASE_COLOURS[phase])),
-            Segment(f"{countdown(release, self.today):<16}"[:16] + " "),
+            Segment(f"{countdown(release, self.today, stages):<16}"[:16] + " "),
         ]
 
     def _bars(self, release: Release, weeks: int) -> list[Segment]:
