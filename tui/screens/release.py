@@ -73,9 +73,7 @@ def panel_text(
         )
     if status.stage and status.accepts:
         since = f" since {status.stage_since}" if status.stage_since else ""
-        lines.append(
-            f"stage: [b]{escape(status.stage)}[/b]{since}: {ACCEPTS_TEXT[status.accepts]}"
-        )
+        lines.append(f"stage: [b]{escape(status.stage)}[/b]{since}: {ACCEPTS_TEXT[status.accepts]}")
     lines.append("ladder: " + escape(ladder_text(stages, today)))
     blockers = escape(", ".join(status.blockers_open)) or "none"
     late = escape(", ".join(status.features_open_after_freeze)) or "none"
@@ -123,9 +121,7 @@ class ReleaseScreen(MatrixScreen):
         release = session.release(self.version)
         status = session.status(self.version)
         stages = session.stages(self.version)
-        self.query_one("#panel", Static).update(
-            panel_text(release, status, stages, session.today)
-        )
+        self.query_one("#panel", Static).update(panel_text(release, status, stages, session.today))
         mine = [it for it in session.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current
