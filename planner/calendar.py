@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from planner.errors import PlanError, Problem
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MaintenanceModel, Policy
+from planner.stages import ladder_milestones
 from planner.version import SERIES_DEPTH, Version, version_key
 
 UNSCHEDULED = "unscheduled"
@@ -208,7 +209,11 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) ->
     out: list[Release] = []
     for spec, placed, major, _ in _point_days(policy, specs):
         # A shipped release stabilized before the day it actually shipped.
-        freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
+        day = spec.actual or placed.day
+        # The freeze ladder (planner.stages) has the last word on freeze, posting and RCs.
+        freeze, last_posting, rcs = ladder_milestones(
+            policy, spec, day, _stabilization(policy, spec, day, major)
+        )
         # Work for a release starts when the one before it freezes and branches off;
         # when that freeze is unknown (not recorded), at the latest when it shipped.
         start = (out[-1].freeze or out[-1].day) if out else None

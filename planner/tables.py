@@ -186,14 +186,20 @@ def item_to_json(item: Item) -> dict[str, Any]:
     return out
 
 
-def _pins(value: object) -> dict[str, dt.date]:
+def _pins(value: object, policy: Policy | None = None) -> dict[str, dt.date]:
+    """Pinned days by name: the calendar's own (:data:`PIN_NAMES`) and the stages of the
+    policy's freeze ladder (:func:`planner.stages.is_stage_pin`)."""
+    from planner.stages import is_stage_pin, stage_pin_names
+
     table = as_table(value)
     out = {}
     for name, day in table.items():
-        if name not in PIN_NAMES:
-            hint = did_you_mean(name, PIN_NAMES)
+        if name not in PIN_NAMES and not (policy is not None and is_stage_pin(name, policy)):
+            known = (*PIN_NAMES, *((policy and stage_pin_names(policy)) or ("rc1", "rc2")))
+            hint = did_you_mean(name, known)
             raise Invalid(
-                f'"{name}" cannot be pinned; expected one of {", ".join(PIN_NAMES)}'
+                f'"{name}" cannot be pinned; expected one of {", ".join(known)}'
+                + (", ..." if policy is None or stage_pin_names(policy) is None else "")
                 + (f" ({hint})" if hint else ""),
                 key=name,
             )
@@ -243,6 +249,8 @@ def spec_from_table(
     values: dict[str, Any] = {}
     for key, convert in _SPEC_FIELDS.items():
         if key in table:
+            if key == "pins":  # stage pins depend on the policy's ladder
+                convert = lambda v: _pins(v, policy)  # noqa: E731
             values[key] = _convert(table, key, convert, check, path, label)
     if "version" not in table:
         check.add("missing (every release needs a version)", path, f"{label}.version")
@@ -282,7 +290,10 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "branch": spec.branch,
         }
     if spec is not None and spec.pins:
+        # the calendar's own pins, then confirmed stages by day
+        stages = sorted((d, n) for n, d in spec.pins.items() if n not in PIN_NAMES)
         out["pins"] = {name: spec.pins[name] for name in PIN_NAMES if name in spec.pins}
+        out["pins"].update((n, d) for d, n in stages)
     return {
         key: _plain(out[key])
         for key in RELEASE_KEYS

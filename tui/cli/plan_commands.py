@@ -103,9 +103,11 @@ def run_calendar(args: argparse.Namespace) -> int:
 def _status_row(s: ReleaseStatus) -> list[object]:
     nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
     pending = s.backports_pending()
+    stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
         s.phase.value,
+        stage,
         nxt,
         f"{s.items_done}/{s.items_total}",
         len(s.blockers_open) or "",
@@ -144,12 +146,16 @@ def run_status(args: argparse.Namespace) -> int:
         _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
-    headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
+    headers = [
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
+        "verdict",
+    ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [
         [
             u.version,
             UNSCHEDULED,
+            "",
             "",
             f"{u.items_done}/{u.items_total}",
             len(u.blockers_open) or "",
