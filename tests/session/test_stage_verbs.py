@@ -56,7 +56,7 @@ def test_calendar_json_gives_each_release_its_stages(tmp_path: Path) -> None:
 
 def test_status_json_names_the_stage_and_what_it_accepts(tmp_path: Path) -> None:
     path = write_demo(tmp_path)
-    code, out, _ = cli("--plan", str(path), "--today", DAY, "status", "--format", "json")
+    code, out, _ = cli("--plan", str(path), "--today", DAY, "status", "--all", "--format", "json")
     rows = {r["version"]: r for r in json.loads(out)}
     assert (rows["4.0.0"]["stage"], rows["4.0.0"]["accepts"]) == ("Feature freeze", "fixes")
     assert (rows["4.1.0"]["stage"], rows["4.1.0"]["accepts"]) == ("Development", "features")
