@@ -100,6 +100,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
                 tooltip="Record that the release under the cursor shipped (preview first)"),
         Binding("L", "slip", "Slip", show=False, id="slip",
                 tooltip="Move the release's day: what-if preview of every date, then confirm"),
+        Binding("C", "confirm_stage", "Confirm", show=False, id="confirm_stage",
+                tooltip="Confirm the next tentative stage of the release under the cursor"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -265,7 +267,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ship", "slip"):
+        if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
