@@ -26,7 +26,13 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches, report_release
+from planner.rules import (
+    BackportCell,
+    Branch,
+    current_window,
+    maintained_branches,
+    report_release,
+)
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -35,6 +41,7 @@ if TYPE_CHECKING:
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
+    from planner.stages import Stage
     from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
 
@@ -320,6 +327,16 @@ class Session:
         """The series of :meth:`maintained_branches`, newest first."""
         return [b.series for b in self.maintained_branches()]
 
+    def window(self) -> list[Release]:
+        """The releases that matter today, in calendar order (see
+        :func:`planner.rules.current_window`): what status and the timeline open on."""
+        return current_window(self.train(), self.today)
+
+    def window_statuses(self) -> list[ReleaseStatus]:
+        """The status of each release in :meth:`window`, in calendar order."""
+        shown = {r.version for r in self.window()}
+        return [s for s in self.statuses() if s.version in shown]
+
     def at_risk(self) -> dict[str, str | None]:
         """Open items their release can no longer take -> the release proposed instead."""
         plan = self.plan
@@ -357,7 +374,51 @@ class Session:
         tentative (see :mod:`planner.schedule`); ``support`` adds the branch's support ends."""
         from planner.schedule import release_schedule
 
-        return release_schedule(self.release(version), self.plan.spec(version), support=support)
+        return release_schedule(
+            self.release(version), self.plan.spec(version), support=support, policy=self.plan.policy
+        )
+
+    # -- the freeze ladder ------------------------------------------------------------------
+    def ladders(self) -> dict[str, list[Stage]]:
+        """Every release's stages on the train (:func:`planner.stages.ladder`), by version."""
+        plan = self.plan
+
+        def compute() -> dict[str, list[Stage]]:
+            from planner.stages import ladder
+
+            specs = {s.version: s for s in plan.releases}
+            return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
+
+        result: dict[str, list[Stage]] = self._memo(
+            "ladders", (plan.releases, plan.policy, self.today), compute
+        )
+        return result
+
+    def stages(self, version: str) -> list[Stage]:
+        """The stages of one release in order, the release last; PlanError if unknown."""
+        self.release(version)
+        return self.ladders()[version]
+
+    def stage(self, version: str) -> Stage:
+        """The stage a release is in on ``today`` (:func:`planner.stages.stage_on`)."""
+        from planner.stages import stage_on
+
+        return stage_on(self.stages(version), self.today)
+
+    def confirm(self, version: str, stage: str) -> ops.Change:
+        """Confirm a tentative stage's day (pinned where it is; undoable)."""
+        from planner.releases import confirm
+
+        self.release(version)
+        return confirm(self.plan, self.train(), version, stage)
+
+    def next_tentative(self, version: str) -> Stage | None:
+        """The first stage of a release still tentative and not behind us (what the
+        dashboard's confirm key confirms), or None."""
+        return next(
+            (s for s in self.stages(version) if s.tentative and s.day and s.day >= self.today),
+            None,
+        )
 
     # -- git ----------------------------------------------------------------------------------
     def git_repo(self, override: str | Path | None = None) -> str | None:
@@ -398,6 +459,12 @@ class Session:
             ev.evidence(item.id, series),
             conflict.message if conflict else None,
         )
+
+    def fix_subject(self, item: Item) -> str:
+        """The subject of the item's first fix commit as git reads it ("" before a scan,
+        or when the scan has no row for it)."""
+        ev = self.evidence
+        return ev.subject(item.fix_commits[0]) if ev is not None and item.fix_commits else ""
 
     def conflicts(self) -> list[Conflict]:
         """Where the tracker and git disagree (empty before a scan)."""

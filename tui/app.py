@@ -100,6 +100,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
                 tooltip="Record that the release under the cursor shipped (preview first)"),
         Binding("L", "slip", "Slip", show=False, id="slip",
                 tooltip="Move the release's day: what-if preview of every date, then confirm"),
+        Binding("C", "confirm_stage", "Confirm", show=False, id="confirm_stage",
+                tooltip="Confirm the next tentative stage of the release under the cursor"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -265,7 +267,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ship", "slip"):
+        if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
@@ -501,7 +503,7 @@ def crash_note(session: Session, error: BaseException) -> str:
 
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
-    from tui.screens.backports import BackportsScreen
+    from tui.screens.backports import BackportsScreen, ConflictsScreen
     from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
     from tui.screens.help import HelpScreen
     from tui.screens.item import ItemForm, ItemScreen
@@ -514,7 +516,7 @@ def binding_owners() -> list[type]:
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
         ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
-        BackportMatrix,
+        BackportMatrix, ConflictsScreen,
     ]  # fmt: skip
 
 

@@ -1,5 +1,6 @@
 """Release days from the dashboard: record that a release shipped, slip it, with a
-what-if preview of every date that moves before anything changes. Part of
+what-if preview of every date that moves before anything changes; confirm a
+tentative stage of its freeze ladder in one key. Part of
 :class:`tui.app.RelplanApp`."""
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ if TYPE_CHECKING:
 
 
 class ReleaseDaysMixin(App[None]):
-    """``S`` ships and ``L`` slips the release under the cursor (timeline, release view)."""
+    """``S`` ships, ``L`` slips the release under the cursor (timeline, release view), ``C``
+    confirms its next tentative stage."""
 
     session: Session
 
@@ -29,6 +31,8 @@ class ReleaseDaysMixin(App[None]):
         def set_status(self, text: str) -> None: ...
 
         def apply(self, change: ops.Change) -> None: ...
+
+        def plan_changed(self, description: str) -> None: ...
 
     def _release_under_cursor(self) -> str | None:
         version = self.view.current_release() if self.view is not None else None
@@ -93,6 +97,22 @@ class ReleaseDaysMixin(App[None]):
         new_day = change.plan.spec(version)
         to = new_day.pins.get("release") if new_day is not None else None
         self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
+
+    def action_confirm_stage(self) -> None:
+        """Confirm the next tentative stage of the release under the cursor: its day is
+        pinned where it is (undoable with u)."""
+        version = self._release_under_cursor()
+        if version is None:
+            return
+        stage = self.session.next_tentative(version)
+        if stage is None:
+            self.set_status(f"{version}: no tentative stage ahead to confirm")
+            return
+        change = self.session.confirm(version, stage.key)
+        if self.session.apply(change):
+            self.plan_changed(f"{change.description} (u undoes it)")
+        else:
+            self.set_status(change.description)
 
     def _preview(self, change: ops.Change, question: str) -> None:
         """What-if: every date the change moves, then y applies it (undoable), n does not."""
