@@ -34,7 +34,7 @@ from typing import Any
 from planner.checking import Checker, Locator, Path_
 from planner.errors import PlanError, Problem
 from planner.merge import ImportedItem
-from planner.model import Kind, Priority
+from planner.model import Kind, Priority, State
 from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml, too_deep, too_long
 from planner.tables import ITEM_FIELDS, item_from_table, item_label
 
@@ -125,7 +125,8 @@ def _build(records: list[Record], source: str, check: Checker) -> list[ImportedI
         if item is None or twice:
             continue
         taken.add(item.id)
-        out.append(ImportedItem(item, fields | {"id"}))
+        derived = not (isinstance(raw_id, str) and raw_id)
+        out.append(ImportedItem(item, fields | {"id"}, derived_id=derived))
     return out
 
 
@@ -326,10 +327,18 @@ _CELL: dict[str, Callable[[str], Any]] = {
     "estimate_days": _cell_int,
 }
 
-_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[[ xX]\]\s+)?(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
 _HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
 _KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
 _PRIORITIES = {p.value for p in Priority}
+_STATES = {s.value for s in State}
+#: Inline hints of a Markdown roadmap line (README "Importing a roadmap"):
+#: ``[4.23]`` target, ``@name`` owner, ``!blocker`` / ``!high`` blocker or priority,
+#: ``#bug`` kind or ``#accepted`` state, ``{#id}`` the item's own id.
+_TOKEN = re.compile(
+    r"(?<!\S)(?:\[(?P<target>v?\d+(?:\.\d+)*(?:[-.]?(?:rc|a|b|alpha|beta)\.?\d+)?)\]"
+    r"|@(?P<owner>[\w.-]+)|!(?P<bang>[A-Za-z-]+)|\{#(?P<id>[^}\s]+)\}|#(?P<tag>[A-Za-z-]+))(?!\S)"
+)
 
 
 def _bullet_records(text: str, check: Checker) -> list[Record]:
@@ -345,10 +354,11 @@ def _bullet_records(text: str, check: Checker) -> list[Record]:
             blank = True
             continue
         if bullet and (not open_item or indent <= base_indent):
-            bullets.append((lineno, [bullet.group(2)]))
+            checked = ["[x]"] if (bullet.group(2) or " ").lower() == "x" else []
+            bullets.append((lineno, [*checked, bullet.group(3)]))
             base_indent, open_item = indent, True
         elif open_item and (indent > base_indent or (not blank and line.lstrip()[0] != "#")):
-            bullets[-1][1].append(bullet.group(2) if bullet else line.strip())
+            bullets[-1][1].append(bullet.group(3) if bullet else line.strip())
         else:
             open_item = False
         blank = False
@@ -360,11 +370,20 @@ def _bullet_records(text: str, check: Checker) -> list[Record]:
 
 
 def _bullet_table(parts: list[str]) -> dict[str, Any]:
-    """Title and hints of one bullet; a hint may end any of its lines."""
+    """Title and hints of one bullet: ``[x]`` done, inline hints (:data:`_TOKEN`) anywhere,
+    and the older ``(feature)`` / ``[high]`` hints at the end of a line."""
     table: dict[str, Any] = {}
+    if parts and parts[0] == "[x]":
+        table["state"] = "done"
+        parts = parts[1:]
+    owners: list[str] = []
     words = []
     for part in parts:
         part = " ".join(part.split())
+        for m in _TOKEN.finditer(part):
+            if _known(m):
+                _inline_hint(m, table, owners)
+        part = " ".join(_TOKEN.sub(lambda m: "" if _known(m) else m.group(0), part).split())
         while hint := _HINT.search(part):
             word = hint.group(1).lower()
             if word in _KINDS and "kind" not in table:
@@ -375,5 +394,36 @@ def _bullet_table(parts: list[str]) -> dict[str, Any]:
                 break
             part = part[: hint.start()].rstrip()
         words.append(part)
+    if owners:
+        table["owner"] = "; ".join(owners)
     table["title"] = " ".join(w for w in words if w)
     return table
+
+
+def _known(m: re.Match[str]) -> bool:
+    """Whether an inline hint means something (unknown ``#word``s stay in the title)."""
+    if m.group("tag"):
+        return m.group("tag").lower() in _KINDS or m.group("tag").lower() in _STATES
+    if m.group("bang"):
+        return m.group("bang").lower() in ("blocker", *_PRIORITIES)
+    return True
+
+
+def _inline_hint(m: re.Match[str], table: dict[str, Any], owners: list[str]) -> None:
+    """Record one inline hint in the item's table (the first of each kind wins)."""
+    if m.group("target"):
+        table.setdefault("target", m.group("target").removeprefix("v"))
+    elif m.group("owner"):
+        owners.append(m.group("owner"))
+    elif m.group("id"):
+        table.setdefault("id", m.group("id"))
+    elif bang := (m.group("bang") or "").lower():
+        if bang == "blocker":
+            table["blocker"] = True
+        else:
+            table.setdefault("priority", bang)
+    elif tag := (m.group("tag") or "").lower():
+        if tag in _KINDS:
+            table.setdefault("kind", _KINDS[tag])
+        else:
+            table.setdefault("state", tag)

@@ -251,10 +251,11 @@ def _update_text(path: Path) -> str | None:
 def run_import(args: argparse.Namespace) -> int:
     """Merge roadmap items from a file into the plan file; a development update (or a reply
     to one) applies its prognosis and people to the matching items instead."""
+    from planner.cache import Cache
     from planner.calendar import build_train
-    from planner.merge import merge_items
+    from planner.merge import keep_ids, merge_imported
     from planner.planfile import save_merged
-    from planner.sources.files import read_items
+    from planner.sources.files import read_items, slug
 
     source = Path(args.file)
     text = _update_text(source)
@@ -264,8 +265,15 @@ def run_import(args: argparse.Namespace) -> int:
         return import_update(args, text)
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
-    incoming = read_items(source, args.source)
-    result = merge_items(ctx.plan, incoming)
+    name = args.source or slug(source.stem)
+    incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
+    # The previous import of this source is the base: the file's changes are taken,
+    # the plan's own triage since then is kept (the rule of sync).
+    with Cache.open(ctx.config.cache_dir) as cache:
+        base = cache.item_map(f"import:{name}")
+    result, conflicts = merge_imported(ctx.plan, incoming, base)
+    for conflict in conflicts:
+        say(f"relplan: kept the plan's value: {conflict}", err=True)
     note = " (nothing to write)"
     if result.added or result.updated:
         # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
@@ -275,6 +283,9 @@ def run_import(args: argparse.Namespace) -> int:
         note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
         for conflict in saved.conflicts:
             say(f"relplan: conflict: {conflict}", err=True)
+    with Cache.open(ctx.config.cache_dir) as cache, cache.stage() as staged:
+        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
+        staged.commit()
     counts = (len(result.added), len(result.updated), len(result.unchanged))
     _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
