@@ -243,7 +243,7 @@ class Pusher:
             sent = [w for w, _ in sends if w.field not in left]
             after = await self._read_back(http, writer, sp, item_id, remote, sent)
             for w in sent:
-                self._set(taken(w, after.item))
+                self._set(_explained(taken(w, after.item), writer.config))
         self._record(sp, item_id, after.item)
 
     def _all(self, sends: list[tuple[Write, FieldWrite]], outcome: Outcome, note: str) -> None:
@@ -346,6 +346,16 @@ class Pusher:
             self.dry_run,
             self.requests,
         )
+
+
+def _explained(write: Write, config: SourceConfig) -> Write:
+    """A write the tracker answered but did not take, with the likely reasons."""
+    if write.outcome is not Outcome.NOT_TAKEN:
+        return write
+    who = f"the token in ${config.token_env}" if config.token_env else "the token"
+    return dataclasses.replace(
+        write, note=f"{who} may lack the right to change it, or a workflow forbids it"
+    )
 
 
 def _with(item: Item, name: str, value: Any) -> Item:
