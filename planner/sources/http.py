@@ -532,7 +532,7 @@ def _error_texts(data: Any, out: list[str]) -> None:
         for value in data[:5]:
             _error_texts(value, out)
     elif isinstance(data, Mapping):
-        for key in ("message", "errorMessages", "errors", "error", "code"):
+        for key in ("message", "errorMessages", "errors", "error", "error_description", "code"):
             value = data.get(key)
             if key == "code" and isinstance(data.get("field"), str):
                 out.append(f"{data['field']} {value}")  # GitHub: {"field": ..., "code": ...}

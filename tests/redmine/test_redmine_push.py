@@ -53,24 +53,40 @@ class Project:
         raise AssertionError("no seeded issue left for this test")
 
     def open_on_4_0(self, backport: str | None = None) -> int:
-        return self.take(lambda i: not i["closed"] and i["version"] == "4.0"
-                         and (backport is None or i["backport"] == backport))
+        return self.take(
+            lambda i: (
+                not i["closed"]
+                and i["version"] == "4.0"
+                and (backport is None or i["backport"] == backport)
+            )
+        )
 
     def get(self, issue_id: int) -> dict[str, Any]:
-        r = httpx.get(f"{self.server.url}/issues/{issue_id}.json", timeout=30,
-                      headers={"X-Redmine-API-Key": self.server.api_key})
+        r = httpx.get(
+            f"{self.server.url}/issues/{issue_id}.json",
+            timeout=30,
+            headers={"X-Redmine-API-Key": self.server.api_key},
+        )
         issue: dict[str, Any] = r.json()["issue"]
         return issue
 
     def versions(self) -> dict[str, int]:
-        r = httpx.get(f"{self.server.url}/projects/{PROJECT}/versions.json", timeout=30,
-                      headers={"X-Redmine-API-Key": self.server.api_key})
+        r = httpx.get(
+            f"{self.server.url}/projects/{PROJECT}/versions.json",
+            timeout=30,
+            headers={"X-Redmine-API-Key": self.server.api_key},
+        )
         return {v["name"]: v["id"] for v in r.json()["versions"]}
 
 
 def _admin(server: Redmine, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    r = httpx.request(method, f"{server.url}/{path}", json=body, timeout=30,
-                      headers={"X-Redmine-API-Key": server.api_key})
+    r = httpx.request(
+        method,
+        f"{server.url}/{path}",
+        json=body,
+        timeout=30,
+        headers={"X-Redmine-API-Key": server.api_key},
+    )
     assert r.status_code in (200, 201), r.text
     data: dict[str, Any] = r.json()
     return data
@@ -78,11 +94,25 @@ def _admin(server: Redmine, method: str, path: str, body: dict[str, Any]) -> dic
 
 def _user(server: Redmine, login: str) -> tuple[int, str]:
     """A new user (id, API key) made by the admin over REST."""
-    made = _admin(server, "POST", "users.json", {"user": {
-        "login": login, "firstname": login, "lastname": "Test", "mail": f"{login}@example.org",
-        "password": f"{login}-password-1"}})["user"]
-    shown = httpx.get(f"{server.url}/users/{made['id']}.json", timeout=30,
-                      headers={"X-Redmine-API-Key": server.api_key}).json()["user"]
+    made = _admin(
+        server,
+        "POST",
+        "users.json",
+        {
+            "user": {
+                "login": login,
+                "firstname": login,
+                "lastname": "Test",
+                "mail": f"{login}@example.org",
+                "password": f"{login}-password-1",
+            }
+        },
+    )["user"]
+    shown = httpx.get(
+        f"{server.url}/users/{made['id']}.json",
+        timeout=30,
+        headers={"X-Redmine-API-Key": server.api_key},
+    ).json()["user"]
     return int(made["id"]), str(shown["api_key"])
 
 
@@ -94,11 +124,21 @@ def project(redmine: Redmine) -> Project:
     manifest = json.loads((redmine.folder / f"manifest-{PROJECT}.json").read_text())
     for name in ("4.2", "5.0"):
         _admin(redmine, "POST", f"projects/{PROJECT}/versions.json", {"version": {"name": name}})
-    roles = httpx.get(f"{redmine.url}/roles.json", timeout=30,
-                      headers={"X-Redmine-API-Key": redmine.api_key}).json()["roles"]
+    roles = httpx.get(
+        f"{redmine.url}/roles.json", timeout=30, headers={"X-Redmine-API-Key": redmine.api_key}
+    ).json()["roles"]
     viewer_id, viewer_key = _user(redmine, "viewer")
-    _admin(redmine, "POST", f"projects/{PROJECT}/memberships.json", {"membership": {
-        "user_id": viewer_id, "role_ids": [r["id"] for r in roles if r["name"] == "Viewer"]}})
+    _admin(
+        redmine,
+        "POST",
+        f"projects/{PROJECT}/memberships.json",
+        {
+            "membership": {
+                "user_id": viewer_id,
+                "role_ids": [r["id"] for r in roles if r["name"] == "Viewer"],
+            }
+        },
+    )
     return Project(redmine, manifest["issues"], viewer_key, _user(redmine, "outsider")[1])
 
 
@@ -139,22 +179,35 @@ class User:
 
     def sync(self) -> Any:
         with Cache.open(self.folder / "cache") as cache:
-            return run_sync(self.plan, [self.config], cache, self.save,
-                            env={TOKEN_ENV: self.project.server.api_key})
+            return run_sync(
+                self.plan,
+                [self.config],
+                cache,
+                self.save,
+                env={TOKEN_ENV: self.project.server.api_key},
+            )
 
-    def push(self, *, key: str | None = None, transport: Recording | None = None,
-             **kw: Any) -> tuple[PushResult, Recording]:
+    def push(
+        self, *, key: str | None = None, transport: Recording | None = None, **kw: Any
+    ) -> tuple[PushResult, Recording]:
         transport = transport or Recording()
         with Cache.open(self.folder / "cache") as cache:
-            result = run_push(self.plan, [self.config], cache, self.save,
-                              env={TOKEN_ENV: key or self.project.server.api_key},
-                              transport=transport, **kw)
+            result = run_push(
+                self.plan,
+                [self.config],
+                cache,
+                self.save,
+                env={TOKEN_ENV: key or self.project.server.api_key},
+                transport=transport,
+                **kw,
+            )
         return result, transport
 
     def edit(self, issue_id: int, change: Callable[[Item], Item]) -> None:
         item = self.plan.item(f"xen#{issue_id}")
         self.plan = self.plan.with_items(
-            change(item) if it.id == item.id else it for it in self.plan.items)
+            change(item) if it.id == item.id else it for it in self.plan.items
+        )
 
     def conflicts(self) -> list[Any]:
         with Cache.open(self.folder / "cache") as cache:
@@ -174,8 +227,12 @@ def test_push_writes_each_decision_once_and_a_second_push_writes_nothing(
     user.sync()
     user.edit(moved, lambda it: dataclasses.replace(it, target="4.2"))
     user.edit(blocker, lambda it: dataclasses.replace(it, blocker=True))
-    user.edit(backported, lambda it: dataclasses.replace(
-        it, backports={**it.backports, "4.0": B.DONE, "3.3": B.REQUIRED}))
+    user.edit(
+        backported,
+        lambda it: dataclasses.replace(
+            it, backports={**it.backports, "4.0": B.DONE, "3.3": B.REQUIRED}
+        ),
+    )
     user.plan = ops.reject(user.plan, [f"xen#{rejected}"]).plan
     user.saves = 0
 
@@ -183,17 +240,25 @@ def test_push_writes_each_decision_once_and_a_second_push_writes_nothing(
 
     assert not result.failure and not result.failed
     assert set(outcomes(result).values()) == {Outcome.WRITTEN}
-    assert sorted(outcomes(result)) == sorted([
-        (f"xen#{moved}", "target"), (f"xen#{blocker}", "blocker"),
-        (f"xen#{backported}", "backports.4.0"), (f"xen#{backported}", "backports.3.3"),
-        (f"xen#{rejected}", "target"), (f"xen#{rejected}", "state")])
+    assert sorted(outcomes(result)) == sorted(
+        [
+            (f"xen#{moved}", "target"),
+            (f"xen#{blocker}", "blocker"),
+            (f"xen#{backported}", "backports.4.0"),
+            (f"xen#{backported}", "backports.3.3"),
+            (f"xen#{rejected}", "target"),
+            (f"xen#{rejected}", "state"),
+        ]
+    )
     assert sorted(transport.writes) == sorted(
-        ("PUT", f"/issues/{i}.json") for i in (moved, blocker, backported, rejected))
+        ("PUT", f"/issues/{i}.json") for i in (moved, blocker, backported, rejected)
+    )
     assert project.get(moved)["fixed_version"]["name"] == "4.2"
     assert project.get(blocker)["priority"]["name"] == "Immediate"
     # edited in place: the series nobody changed kept, the new one after the newer ones
     assert project.get(backported)["custom_fields"][0]["value"] == (
-        "4.0: DONE, 3.4: DONE, 3.3: REQUIRED")
+        "4.0: DONE, 3.4: DONE, 3.3: REQUIRED"
+    )
     gone = project.get(rejected)
     assert gone["status"]["name"] == "Rejected" and "fixed_version" not in gone
     assert user.saves == 1  # the plan took the tracker's new update stamps
@@ -220,19 +285,24 @@ def test_a_field_changed_in_redmine_since_the_sync_is_a_conflict_and_not_written
 
     result, transport = user.push()
 
-    assert outcomes(result) == {(f"xen#{issue}", "target"): Outcome.CONFLICT,
-                                (f"xen#{issue}", "blocker"): Outcome.WRITTEN}
+    assert outcomes(result) == {
+        (f"xen#{issue}", "target"): Outcome.CONFLICT,
+        (f"xen#{issue}", "blocker"): Outcome.WRITTEN,
+    }
     conflict = next(w for w in result.writes if w.outcome is Outcome.CONFLICT)
     assert conflict.tracker == "5.0"
-    assert str(conflict) == (f"xen#{issue}: target 4.0 -> 4.2 (conflict: the tracker says 5.0 "
-                             "since the last sync; not written)")
+    assert str(conflict) == (
+        f"xen#{issue}: target 4.0 -> 4.2 (conflict: the tracker says 5.0 "
+        "since the last sync; not written)"
+    )
     now = project.get(issue)
     assert now["fixed_version"]["name"] == "5.0"  # their change stands
     assert now["priority"]["name"] == "Immediate"  # the field nobody else touched was written
     assert result.ids(Outcome.CONFLICT) == [f"xen#{issue}"]
     synced = user.sync()  # the next sync lists the same clash, keeping the plan's value
     assert [(c.field, c.local, c.tracker) for c in synced.outcomes[0].conflicts] == [
-        ("target", "4.2", "5.0")]
+        ("target", "4.2", "5.0")
+    ]
 
 
 def test_a_missing_version_is_reported_and_created_only_when_asked(
@@ -255,8 +325,10 @@ def test_a_missing_version_is_reported_and_created_only_when_asked(
 
     made, transport = user.push(create_versions=True)
     assert [w.outcome for w in made.writes] == [Outcome.WRITTEN]
-    assert transport.writes == [("POST", f"/projects/{PROJECT}/versions.json"),
-                                ("PUT", f"/issues/{issue}.json")]
+    assert transport.writes == [
+        ("POST", f"/projects/{PROJECT}/versions.json"),
+        ("PUT", f"/issues/{issue}.json"),
+    ]
     assert project.get(issue)["fixed_version"]["name"] == "4.3"
     assert any("created version '4.3'" in str(n) for n in made.notes)
 
@@ -320,16 +392,23 @@ def test_a_failure_half_way_says_what_was_written_and_the_cache_records_it(
     result, transport = user.push(transport=Recording(fail_at=1))  # the 2nd write is cut
 
     assert result.written == [f"xen#{first}"]
-    assert outcomes(result) == {(f"xen#{first}", "target"): Outcome.WRITTEN,
-                                (f"xen#{second}", "target"): Outcome.UNWRITTEN,
-                                (f"xen#{third}", "target"): Outcome.UNWRITTEN}
+    assert outcomes(result) == {
+        (f"xen#{first}", "target"): Outcome.WRITTEN,
+        (f"xen#{second}", "target"): Outcome.UNWRITTEN,
+        (f"xen#{third}", "target"): Outcome.UNWRITTEN,
+    }
     assert "no answer to PUT" in str(result.failure[0])
     assert [project.get(i)["fixed_version"]["name"] for i in (first, second, third)] == [
-        "4.2", "4.0", "4.0"]
+        "4.2",
+        "4.0",
+        "4.0",
+    ]
 
     rest, transport = user.push()  # the cache knows the first one went out
-    assert outcomes(rest) == {(f"xen#{second}", "target"): Outcome.WRITTEN,
-                              (f"xen#{third}", "target"): Outcome.WRITTEN}
+    assert outcomes(rest) == {
+        (f"xen#{second}", "target"): Outcome.WRITTEN,
+        (f"xen#{third}", "target"): Outcome.WRITTEN,
+    }
     assert [p for _, p in transport.writes] == [f"/issues/{second}.json", f"/issues/{third}.json"]
 
 
@@ -339,7 +418,8 @@ def cli(project: Project, tmp_path: Path) -> Iterator[Callable[..., Any]]:
     config.write_text(
         f'[cache]\ndir = "{tmp_path / "cache"}"\n\n[[sources]]\nname = "xen"\nkind = "redmine"\n'
         f'url = "{project.server.url}"\nproject = "{PROJECT}"\ntoken_env = "{TOKEN_ENV}"\n'
-        'backport_field = "Backport"\nblocker = ["Immediate"]\n')
+        'backport_field = "Backport"\nblocker = ["Immediate"]\n'
+    )
     env = {**os.environ, TOKEN_ENV: project.server.api_key, "HOME": str(tmp_path)}
     common = ["--config", str(config), "--plan", str(tmp_path / "plan.toml")]
     yield lambda *args: run_cli(*common, *args, env=env)
