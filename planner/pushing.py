@@ -62,20 +62,46 @@ REFUSING = frozenset({400, 409, 422})
 """Answers that refuse one item's change (a validation error): the push goes on."""
 
 
-def pending_pushes(plan: Plan, sources: Sequence[SourceConfig], cache: Cache) -> list[SourcePush]:
-    """What each tracker source has to push: the plan against the cache (no network)."""
+@dataclass(frozen=True, slots=True)
+class SourceBases:
+    """A tracker source and, per item of the plan, the tracker version it holds (None:
+    the cache never synced this source with this config)."""
+
+    config: SourceConfig
+    bases: Mapping[str, Item] | None
+
+
+def source_bases(plan: Plan, sources: Sequence[SourceConfig], cache: Cache) -> list[SourceBases]:
+    """Each tracker source's bases for the plan's items, from the cache (as sync finds them)."""
     out = []
     for config in sources:
         if config.kind == "file":
             continue
-        mine = [it for it in plan.items if it.id.startswith(f"{config.name}#")]
         if cache.identity(config.name) != identity(config):
-            note = ("never synced with this config: relplan sync first",) if mine else ()
-            out.append(SourcePush(config, (), {}, tuple(it.id for it in mine), note))
+            out.append(SourceBases(config, None))
             continue
         bases = plan_bases(cache, config.name, cache.item_map(config.name), plan)
-        out.append(local_writes(mine, bases, config, writer_for(config).unsupported))
+        out.append(SourceBases(config, bases))
     return out
+
+
+def pending_from(plan: Plan, found: Sequence[SourceBases]) -> list[SourcePush]:
+    """What each source has to push: the plan against bases read before (pure)."""
+    out = []
+    for sb in found:
+        mine = [it for it in plan.items if it.id.startswith(f"{sb.config.name}#")]
+        if sb.bases is None:
+            note = ("never synced with this config: relplan sync first",) if mine else ()
+            out.append(SourcePush(sb.config, (), {}, tuple(it.id for it in mine), note))
+            continue
+        unsupported = writer_for(sb.config).unsupported
+        out.append(local_writes(mine, sb.bases, sb.config, unsupported))
+    return out
+
+
+def pending_pushes(plan: Plan, sources: Sequence[SourceConfig], cache: Cache) -> list[SourcePush]:
+    """What each tracker source has to push: the plan against the cache (no network)."""
+    return pending_from(plan, source_bases(plan, sources, cache))
 
 
 def choose_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
@@ -358,6 +384,22 @@ def _explained(write: Write, config: SourceConfig) -> Write:
     )
 
 
+def summary(result: PushResult) -> str:
+    """One line about a push: what was written, what not and why, or what stopped it."""
+    from planner.push import FAILED
+
+    done = [w for w in result.writes if w.outcome in (Outcome.WRITTEN, Outcome.WOULD_WRITE)]
+    verb = "would write" if result.dry_run else "pushed"
+    text = f"{verb} {len(done)} field(s) of {len({w.item for w in done})} item(s)"
+    left = [w for w in result.writes if w.outcome in FAILED and w.outcome is not Outcome.UNWRITTEN]
+    if left:
+        shown = ", ".join(f"{w.item} ({w.outcome.value})" for w in left[:4])
+        text += f"; not pushed: {shown}" + (f" and {len(left) - 4} more" if len(left) > 4 else "")
+    if result.failure:
+        text = f"push stopped: {result.failure[0]}; " + text
+    return text
+
+
 def _with(item: Item, name: str, value: Any) -> Item:
     if name.startswith("backports."):
         series = name.split(".", 1)[1]
@@ -435,17 +477,6 @@ async def push_config_async(
         finally:
             pusher.record(save)
     return pusher.result()
-
-
-def pending_count(plan: Plan, config: Config) -> int:
-    """How many fields the plan would push (no network; for the dashboard's sync line)."""
-    from planner.sources.base import config_sources
-
-    sources = config_sources(config)
-    if not any(s.kind != "file" for s in sources):
-        return 0
-    with Cache.open(config.cache_dir) as cache:
-        return sum(len(sp.pending) for sp in pending_pushes(plan, sources, cache))
 
 
 def run_push(

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
     from planner.push import Write
-    from planner.pushing import Pusher, PushResult
+    from planner.pushing import Pusher, PushResult, SourceBases
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
@@ -79,6 +79,7 @@ class Session:
         self.loaded = plan  # as on disk: the base of a three-way merge
         self.evidence: Evidence | None = None
         self._cache: dict[str, tuple[object, Any]] = {}
+        self._push_bases: list[SourceBases] | None = None  # read by pending_pushes
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -547,10 +548,13 @@ class Session:
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))
 
-        return await sync_config_async(
-            self.plan, self.config, None if self.is_demo else save,
-            reporter=reporter, adopt=adopt,
-        )  # fmt: skip
+        try:
+            return await sync_config_async(
+                self.plan, self.config, None if self.is_demo else save,
+                reporter=reporter, adopt=adopt,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache holds new versions now
 
     async def push(
         self,
@@ -578,25 +582,30 @@ class Session:
             self.apply(ops.Change(self.plan.with_items(items), "recorded the push", ("*",)))
             self.save()
 
-        return await push_config_async(
-            self.plan, self.config, None if dry_run else save, sources=sources, dry_run=dry_run,
-            create_versions=create_versions, reporter=reporter, transport=transport,
-            started=started,
-        )  # fmt: skip
+        try:
+            return await push_config_async(
+                self.plan, self.config, None if dry_run else save, sources=sources,
+                dry_run=dry_run, create_versions=create_versions, reporter=reporter,
+                transport=transport, started=started,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache may hold new versions now
 
     def pending_pushes(self) -> list[Write]:
-        """Every local decision a push would write, from the plan and the cache (no network;
-        reads the cache: the dashboard asks in a thread). Empty without tracker sources."""
-        from planner.pushing import pending_pushes
+        """Every local change a push would write or skip, from the plan and the bases in
+        the cache (no network). The first call reads the cache (the dashboard asks in a
+        thread); later ones reuse what it read until the next sync or push."""
+        from planner.pushing import pending_from, source_bases
         from planner.sources.base import config_sources
 
         if not self.has_sources:
             return []
-        from planner.cache import Cache
+        if self._push_bases is None:
+            from planner.cache import Cache
 
-        with Cache.open(self.config.cache_dir) as cache:
-            found = pending_pushes(self.plan, config_sources(self.config), cache)
-        return [w for sp in found for w in sp.writes]
+            with Cache.open(self.config.cache_dir) as cache:
+                self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
+        return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
 
     def sources_line(self) -> str:
         """How old the tracker data is, per source (empty without sources)."""

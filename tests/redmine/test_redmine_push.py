@@ -452,3 +452,43 @@ def test_the_command_line_dry_run_lists_writes_then_push_makes_them(
     again = cli("push")
     assert again.returncode == 1 and f"xen#{moved}" not in again.stdout  # only the clash left
     assert project.server.api_key not in again.stdout + again.stderr
+
+
+async def test_the_dashboard_counts_pending_pushes_lists_them_on_p_and_pushes_on_y(
+    project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.cli import build_parser
+    from tui.cli.dashboard import build_app
+    from tui.screens.dialogs import ConfirmScreen
+
+    issue = project.open_on_4_0()
+    monkeypatch.setenv(TOKEN_ENV, project.server.api_key)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "c.toml"
+    config.write_text(
+        f'[[sources]]\nname = "xen"\nkind = "redmine"\nurl = "{project.server.url}"\n'
+        f'project = "{PROJECT}"\ntoken_env = "{TOKEN_ENV}"\n'
+    )
+    common = ["--config", str(config), "--plan", str(tmp_path / "plan.toml")]
+    env = {**os.environ}
+    assert run_cli(*common, "sync", env=env).returncode == 0
+    assert run_cli(*common, "set", f"xen#{issue}", "--target", "4.2", env=env).returncode == 0
+    app = build_app(build_parser().parse_args(common))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.sync_text.endswith(" · 1 pending push (P)")
+        await pilot.press("P")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert f"xen#{issue}: target 4.0 -> 4.2" in app.screen.question
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.sync_text.startswith("pushed 1 field(s) of 1 item(s)"), app.sync_text
+        assert app.pending == 0 and "pending" not in app.sync_text
+    assert project.get(issue)["fixed_version"]["name"] == "4.2"
+    assert load_plan(tmp_path / "plan.toml").plan.item(f"xen#{issue}").target == "4.2"
+    again = run_cli(*common, "push", env=env)  # nothing left to push
+    assert again.returncode == 0 and "nothing to push" in again.stdout
