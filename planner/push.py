@@ -31,8 +31,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from planner.errors import Problem
 from planner.merge import pick
-from planner.model import BackportState, Item, State
+from planner.model import BackportState, Item, Plan, State
 from planner.sources.base import Milestone, Rules, SourceConfig
 from planner.version import version_key
 
@@ -287,3 +288,55 @@ def stamped(items: Iterable[Item], versions: Mapping[str, Item]) -> list[Item]:
             else dataclasses.replace(item, updated=v.updated)
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """Every write with its outcome, notes, the failure that stopped the push (if any),
+    and the plan as recorded (new update stamps of the items written)."""
+
+    writes: tuple[Write, ...]
+    notes: tuple[Problem, ...]
+    failure: tuple[Problem, ...]
+    plan: Plan
+    dry_run: bool
+    requests: int
+
+    def ids(self, *outcomes: Outcome) -> list[str]:
+        """The items with a write of one of these outcomes, in order, once each."""
+        return list(dict.fromkeys(w.item for w in self.writes if w.outcome in outcomes))
+
+    @property
+    def written(self) -> list[str]:
+        """Items the push wrote to (at least one field)."""
+        return self.ids(Outcome.WRITTEN)
+
+    @property
+    def failed(self) -> list[Write]:
+        """Writes that left a local decision off the tracker."""
+        return [w for w in self.writes if w.outcome in FAILED]
+
+
+def summary(result: PushResult) -> str:
+    """One line about a push: what was written, what not and why, or what stopped it."""
+    done = [w for w in result.writes if w.outcome in (Outcome.WRITTEN, Outcome.WOULD_WRITE)]
+    verb = "would write" if result.dry_run else "pushed"
+    text = f"{verb} {len(done)} field(s) of {len({w.item for w in done})} item(s)"
+    left = [w for w in result.writes if w.outcome in FAILED and w.outcome is not Outcome.UNWRITTEN]
+    if left:
+        shown = ", ".join(f"{w.item} ({w.outcome.value})" for w in left[:4])
+        text += f"; not pushed: {shown}" + (f" and {len(left) - 4} more" if len(left) > 4 else "")
+    if result.failure:
+        text = f"push stopped: {result.failure[0]}; " + text
+    return text
+
+
+def with_value(item: Item, name: str, value: Any) -> Item:
+    """``item`` with one pushed field set (``backports.3.3``: one series; None removes it)."""
+    if name.startswith("backports."):
+        series = name.split(".", 1)[1]
+        backports = {s: b for s, b in item.backports.items() if s != series}
+        if value is not None:
+            backports[series] = value
+        return dataclasses.replace(item, backports=backports)
+    return dataclasses.replace(item, **{name: value})

@@ -1,9 +1,9 @@
 """Running a push: ask each tracker, write what the three-way rule allows, record it.
 
-:func:`pending_pushes` (no network) finds each source's bases in the cache, as sync
-does, and what :func:`planner.push.local_writes` makes of them. :class:`Pusher` then
-goes source by source and item by item, in id order and one at a time, so that a
-failure leaves a clear line between what was written and what was not:
+:func:`planner.pushplan.pending_pushes` (no network) finds each source's bases in the
+cache, as sync does, and what :func:`planner.push.local_writes` makes of them.
+:class:`Pusher` then goes source by source and item by item, in id order and one at a
+time, so that a failure leaves a clear line between what was written and what was not:
 
 1. it reads the item from the tracker and decides each field
    (:func:`planner.push.decide`): conflicts and fields already there are not sent;
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import groupby
 from typing import TYPE_CHECKING, Any
 
@@ -33,15 +32,17 @@ from planner.errors import Problem, RelplanError, SourceError
 from planner.model import Item, Plan
 from planner.push import (
     Outcome,
+    PushResult,
     SourcePush,
     Write,
     decide,
-    local_writes,
     milestone_for,
     pushed_version,
     stamped,
     taken,
+    with_value,
 )
+from planner.pushplan import choose_sources, pending_pushes
 from planner.sources.base import (
     RELEASE_WORDS,
     FieldWrite,
@@ -52,7 +53,6 @@ from planner.sources.base import (
     Writer,
     writer_for,
 )
-from planner.sync import identity, plan_bases, select_sources
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -60,96 +60,6 @@ if TYPE_CHECKING:
 
 REFUSING = frozenset({400, 409, 422})
 """Answers that refuse one item's change (a validation error): the push goes on."""
-
-
-@dataclass(frozen=True, slots=True)
-class SourceBases:
-    """A tracker source and, per item of the plan, the tracker version it holds (None:
-    the cache never synced this source with this config)."""
-
-    config: SourceConfig
-    bases: Mapping[str, Item] | None
-
-
-def source_bases(plan: Plan, sources: Sequence[SourceConfig], cache: Cache) -> list[SourceBases]:
-    """Each tracker source's bases for the plan's items, from the cache (as sync finds them)."""
-    out = []
-    for config in sources:
-        if config.kind == "file":
-            continue
-        if cache.identity(config.name) != identity(config):
-            out.append(SourceBases(config, None))
-            continue
-        bases = plan_bases(cache, config.name, cache.item_map(config.name), plan)
-        out.append(SourceBases(config, bases))
-    return out
-
-
-def pending_from(plan: Plan, found: Sequence[SourceBases]) -> list[SourcePush]:
-    """What each source has to push: the plan against bases read before (pure)."""
-    out = []
-    for sb in found:
-        mine = [it for it in plan.items if it.id.startswith(f"{sb.config.name}#")]
-        if sb.bases is None:
-            note = ("never synced with this config: relplan sync first",) if mine else ()
-            out.append(SourcePush(sb.config, (), {}, tuple(it.id for it in mine), note))
-            continue
-        unsupported = writer_for(sb.config).unsupported
-        out.append(local_writes(mine, sb.bases, sb.config, unsupported))
-    return out
-
-
-def pending_pushes(plan: Plan, sources: Sequence[SourceConfig], cache: Cache) -> list[SourcePush]:
-    """What each tracker source has to push: the plan against the cache (no network)."""
-    return pending_from(plan, source_bases(plan, sources, cache))
-
-
-def choose_sources(sources: Sequence[SourceConfig], names: Sequence[str]) -> list[SourceConfig]:
-    """The sources named (each checked as sync checks one), or all of them."""
-    if not names:
-        return select_sources(sources, None)
-    chosen: dict[str, SourceConfig] = {}
-    for name in names:
-        for config in select_sources(sources, name):
-            if config.kind == "file":
-                raise SourceError(
-                    config.problem(
-                        "is a file source: nothing to push",
-                        "kind",
-                        hint="push writes to trackers; edit the file itself",
-                    )
-                )
-            chosen[config.name] = config
-    return list(chosen.values())
-
-
-@dataclass(frozen=True, slots=True)
-class PushResult:
-    """Every write with its outcome, notes, the failure that stopped the push (if any),
-    and the plan as recorded (new update stamps of the items written)."""
-
-    writes: tuple[Write, ...]
-    notes: tuple[Problem, ...]
-    failure: tuple[Problem, ...]
-    plan: Plan
-    dry_run: bool
-    requests: int
-
-    def ids(self, *outcomes: Outcome) -> list[str]:
-        """The items with a write of one of these outcomes, in order, once each."""
-        return list(dict.fromkeys(w.item for w in self.writes if w.outcome in outcomes))
-
-    @property
-    def written(self) -> list[str]:
-        """Items the push wrote to (at least one field)."""
-        return self.ids(Outcome.WRITTEN)
-
-    @property
-    def failed(self) -> list[Write]:
-        """Writes that left a local decision off the tracker."""
-        from planner.push import FAILED
-
-        return [w for w in self.writes if w.outcome in FAILED]
 
 
 class Pusher:
@@ -299,7 +209,7 @@ class Pusher:
                         w, outcome=Outcome.WRITTEN, tracker=w.plan, note="not read back"
                     )
                 )
-                item = _with(item, w.field, w.plan)
+                item = with_value(item, w.field, w.plan)
             self._record(sp, item_id, item)
             raise
 
@@ -382,32 +292,6 @@ def _explained(write: Write, config: SourceConfig) -> Write:
     return dataclasses.replace(
         write, note=f"{who} may lack the right to change it, or a workflow forbids it"
     )
-
-
-def summary(result: PushResult) -> str:
-    """One line about a push: what was written, what not and why, or what stopped it."""
-    from planner.push import FAILED
-
-    done = [w for w in result.writes if w.outcome in (Outcome.WRITTEN, Outcome.WOULD_WRITE)]
-    verb = "would write" if result.dry_run else "pushed"
-    text = f"{verb} {len(done)} field(s) of {len({w.item for w in done})} item(s)"
-    left = [w for w in result.writes if w.outcome in FAILED and w.outcome is not Outcome.UNWRITTEN]
-    if left:
-        shown = ", ".join(f"{w.item} ({w.outcome.value})" for w in left[:4])
-        text += f"; not pushed: {shown}" + (f" and {len(left) - 4} more" if len(left) > 4 else "")
-    if result.failure:
-        text = f"push stopped: {result.failure[0]}; " + text
-    return text
-
-
-def _with(item: Item, name: str, value: Any) -> Item:
-    if name.startswith("backports."):
-        series = name.split(".", 1)[1]
-        backports = {s: b for s, b in item.backports.items() if s != series}
-        if value is not None:
-            backports[series] = value
-        return dataclasses.replace(item, backports=backports)
-    return dataclasses.replace(item, **{name: value})
 
 
 def _id_key(item_id: str) -> tuple[int, str]:

@@ -32,8 +32,9 @@ if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
-    from planner.push import Write
-    from planner.pushing import Pusher, PushResult, SourceBases
+    from planner.push import PushResult, Write
+    from planner.pushing import Pusher
+    from planner.pushplan import SourceBases
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
@@ -595,7 +596,7 @@ class Session:
         """Every local change a push would write or skip, from the plan and the bases in
         the cache (no network). The first call reads the cache (the dashboard asks in a
         thread); later ones reuse what it read until the next sync or push."""
-        from planner.pushing import pending_from, source_bases
+        from planner.pushplan import pending_from, source_bases
         from planner.sources.base import config_sources
 
         if not self.has_sources:

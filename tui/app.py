@@ -395,7 +395,7 @@ class RelplanApp(SavingMixin):
     async def run_push(self) -> None:
         """Push (network in this event loop; progress on the sync line), then recount."""
         from planner.errors import RelplanError
-        from planner.pushing import summary
+        from planner.push import summary
         from planner.sources.base import Reporter
 
         def progress(done: int, total: int | None) -> None:

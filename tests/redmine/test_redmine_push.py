@@ -23,8 +23,8 @@ from planner.cache import FILENAME, Cache
 from planner.model import BackportState, Item, Plan, State
 from planner.planfile import load_plan
 from planner.policy import Policy
-from planner.push import Outcome
-from planner.pushing import PushResult, run_push
+from planner.push import Outcome, PushResult
+from planner.pushing import run_push
 from planner.sources.base import SourceConfig
 from planner.sync import run_sync
 

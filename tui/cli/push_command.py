@@ -19,7 +19,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.pushing import Pusher, PushResult
+    from planner.push import PushResult
+    from planner.pushing import Pusher
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
