@@ -211,7 +211,13 @@ class GitHubAdapter:
             self.config.rules, field, value)
 
     async def read(self, http: HttpClient, key: str) -> Remote:
-        """``GET /repos/O/R/issues/N``; its ETag guards the write (``If-Match``)."""
+        """``GET /repos/O/R/issues/N``; a strong ETag guards the write (``If-Match``).
+
+        ``If-Match`` compares strongly (RFC 9110, 13.1.1): a weak ``W/"..."`` validator
+        never matches, and api.github.com answers an issue PATCH carrying one with 400.
+        Issues there come with weak ETags, so the guard is the read itself: each field
+        is compared just before the write (and read back after it).
+        """
         answer = await http.get_json(f"{self.repo}/issues/{key}")
         if not isinstance(answer.data, Mapping):
             raise unexpected(self.config, f"issue {key}")
@@ -219,7 +225,8 @@ class GitHubAdapter:
             item = self._item(answer.data)
         except Malformed as exc:
             raise unexpected(self.config, f"issue {key} ({exc})") from None
-        return Remote(item, answer.data, answer.headers.get("etag"))
+        etag = answer.headers.get("etag")
+        return Remote(item, answer.data, etag if etag and not etag.startswith("W/") else None)
 
     async def milestones(self, http: HttpClient) -> list[Milestone]:
         """Every milestone, open and closed (a closed one may still take issues)."""
@@ -246,7 +253,8 @@ class GitHubAdapter:
         self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
     ) -> dict[str, str]:
         """One ``PATCH /repos/O/R/issues/N`` (milestone number, the whole label list),
-        sent with ``If-Match: <ETag of the read>`` so a change in between is a 412."""
+        sent with ``If-Match: <strong ETag of the read>`` where there is one, so a change
+        in between is a 412."""
         body: dict[str, Any] = {}
         for c in changes:
             if c.field == "target":

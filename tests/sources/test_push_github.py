@@ -1,6 +1,6 @@
 """Pushing to GitHub through MockTransport, in the documented request/response shapes:
-``GET``/``PATCH /repos/{o}/{r}/issues/{n}`` (the PATCH guarded by ``If-Match``),
-``GET``/``POST /repos/{o}/{r}/milestones``."""
+``GET``/``PATCH /repos/{o}/{r}/issues/{n}`` (the PATCH guarded by ``If-Match`` where the
+ETag is strong), ``GET``/``POST /repos/{o}/{r}/milestones``."""
 
 from __future__ import annotations
 
@@ -33,14 +33,17 @@ ENV = {"GITHUB_TOKEN": TOKEN}
 
 class GitHub:
     """Issue 103 of the fixtures and the milestones; PATCH applies the change and moves the
-    ETag, a stale ``If-Match`` gets 412 (the answer GitHub gives a failed precondition)."""
+    ETag. Issues come with weak ETags, as api.github.com sends them, and a PATCH carrying
+    a weak one in ``If-Match`` gets 400 (what GitHub answers); with ``strong`` ETags a
+    stale ``If-Match`` gets 412."""
 
-    def __init__(self) -> None:
+    def __init__(self, strong: bool = False) -> None:
+        self.weak = "" if strong else "W/"
         self.issue = copy.deepcopy(
             next(i for i in payload("github", "issues_page1") if i["number"] == 103)
         )
         self.milestones: list[dict[str, Any]] = payload("github", "milestones")
-        self.etag, self.version = 'W/"etag-1"', 1
+        self.etag, self.version = f'{self.weak}"etag-1"', 1
         self.requests: list[httpx.Request] = []
         self.refuse: httpx.Response | None = None
 
@@ -57,7 +60,16 @@ class GitHub:
         if req.method == "PATCH" and req.url.path == f"{ISSUES}/103":
             if self.refuse is not None:
                 return self.refuse
-            if req.headers.get("if-match") != self.etag:
+            guard = req.headers.get("if-match")
+            if guard and guard.startswith("W/"):
+                return respond(
+                    {
+                        "message": "Conditional request headers are not allowed in "
+                        "unsafe requests unless supported by the endpoint"
+                    },
+                    400,
+                )
+            if guard and guard != self.etag:
                 return respond({"message": "Precondition Failed"}, 412)
             self.apply(sent(req)[2])
             return respond(self.issue, etag=self.etag)
@@ -70,7 +82,7 @@ class GitHub:
         if "labels" in body:
             self.issue["labels"] = [{"name": n} for n in body["labels"]]
         self.version += 1
-        self.etag = f'W/"etag-{self.version}"'
+        self.etag = f'{self.weak}"etag-{self.version}"'
         self.issue["updated_at"] = f"2024-05-06T10:00:0{self.version}Z"
 
     @property
@@ -126,7 +138,7 @@ def test_target_blocker_and_backports_go_out_in_one_guarded_patch(tmp_path: Path
         )
     ]
     patch = next(r for r in server.requests if r.method == "PATCH")
-    assert patch.headers["if-match"] == 'W/"etag-1"'
+    assert "if-match" not in patch.headers  # a weak ETag never matches: not sent
     assert patch.headers["authorization"] == f"Bearer {TOKEN}"
     (stamped,) = saved.plans[0].items
     assert (
@@ -137,14 +149,17 @@ def test_target_blocker_and_backports_go_out_in_one_guarded_patch(tmp_path: Path
     assert again.writes == ()
 
 
-def test_a_change_between_read_and_write_is_a_412_and_a_conflict(tmp_path: Path) -> None:
-    server = GitHub()
+def test_a_strong_etag_guards_the_patch_and_a_change_in_between_is_a_conflict(
+    tmp_path: Path,
+) -> None:
+    server = GitHub(strong=True)
     plan, cache = _setup(tmp_path, server, blocker=True)
     real = server.__call__
 
     def racing(req: httpx.Request) -> httpx.Response:
         if req.method == "PATCH":  # someone edits the issue after relplan read it
-            server.etag = 'W/"etag-someone"'
+            assert req.headers["if-match"] == '"etag-1"'
+            server.etag = '"etag-someone"'
         return real(req)
 
     saved = Saved()
