@@ -146,15 +146,15 @@ class Recording(httpx.AsyncBaseTransport):
     """The real network, recording (method, path) of each request; cuts the network at
     the ``fail_at``-th write."""
 
-    def __init__(self, fail_at: int | None = None) -> None:
+    def __init__(self, fail_at: int | None = None, error: BaseException | None = None) -> None:
         self.inner = httpx.AsyncHTTPTransport()
         self.sent: list[tuple[str, str]] = []
-        self.fail_at = fail_at
+        self.fail_at, self.error = fail_at, error
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         self.sent.append((request.method, request.url.path))
         if self.fail_at is not None and len(self.writes) > self.fail_at:
-            raise httpx.ConnectError("cut", request=request)
+            raise self.error or httpx.ConnectError("cut", request=request)
         return await self.inner.handle_async_request(request)
 
     @property
@@ -380,8 +380,9 @@ def test_a_change_redmine_answers_but_ignores_is_not_taken_naming_the_token(
     assert [w.outcome for w in again.writes] == [Outcome.WRITTEN]
 
 
+@pytest.mark.parametrize("fault", ["network", "ctrl+c"])
 def test_a_failure_half_way_says_what_was_written_and_the_cache_records_it(
-    project: Project, tmp_path: Path
+    project: Project, tmp_path: Path, fault: str
 ) -> None:
     first, second, third = sorted(project.open_on_4_0() for _ in range(3))
     user = User(project, tmp_path)
@@ -389,22 +390,23 @@ def test_a_failure_half_way_says_what_was_written_and_the_cache_records_it(
     for issue in (first, second, third):
         user.edit(issue, lambda it: dataclasses.replace(it, target="4.2"))
 
-    result, transport = user.push(transport=Recording(fail_at=1))  # the 2nd write is cut
-
-    assert result.written == [f"xen#{first}"]
-    assert outcomes(result) == {
-        (f"xen#{first}", "target"): Outcome.WRITTEN,
-        (f"xen#{second}", "target"): Outcome.UNWRITTEN,
-        (f"xen#{third}", "target"): Outcome.UNWRITTEN,
-    }
-    assert "no answer to PUT" in str(result.failure[0])
+    cut = Recording(fail_at=1, error=KeyboardInterrupt() if fault == "ctrl+c" else None)
+    if fault == "ctrl+c":  # the interrupt goes on up; what was written is recorded first
+        with pytest.raises(KeyboardInterrupt):
+            user.push(transport=cut)
+    else:
+        result, _ = user.push(transport=cut)  # the 2nd write is cut
+        assert result.written == [f"xen#{first}"]
+        assert outcomes(result) == {
+            (f"xen#{first}", "target"): Outcome.WRITTEN,
+            (f"xen#{second}", "target"): Outcome.UNWRITTEN,
+            (f"xen#{third}", "target"): Outcome.UNWRITTEN,
+        }
+        assert "no answer to PUT" in str(result.failure[0])
     assert [project.get(i)["fixed_version"]["name"] for i in (first, second, third)] == [
-        "4.2",
-        "4.0",
-        "4.0",
-    ]
+        "4.2", "4.0", "4.0"]  # fmt: skip
 
-    rest, transport = user.push()  # the cache knows the first one went out
+    rest, transport = user.push()  # the cache and the plan know the first one went out
     assert outcomes(rest) == {
         (f"xen#{second}", "target"): Outcome.WRITTEN,
         (f"xen#{third}", "target"): Outcome.WRITTEN,
@@ -439,6 +441,12 @@ def test_the_command_line_dry_run_lists_writes_then_push_makes_them(
     assert dry.returncode == 0, dry.stderr
     assert f"xen#{moved}: target 4.0 -> 4.2\n" in dry.stdout
     assert "nothing was written" in dry.stdout and project.get(moved)["updated_on"] == stamp
+    rows = json.loads(cli("push", "--dry-run", "--format", "json").stdout)
+    assert rows["dry_run"] and rows["written"] == [] and rows["errors"] == []
+    assert {
+        (w["id"], w["field"], w["base"], w["plan"], w["tracker"], w["result"])
+        for w in rows["writes"]
+    } == {(f"xen#{i}", "target", "4.0", "4.2", "4.0", "would-write") for i in (moved, clash)}
 
     project.server.put_issue(clash, {"fixed_version_id": project.versions()["5.0"]})
     pushed = cli("push")
