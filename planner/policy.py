@@ -143,8 +143,71 @@ class Maintenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Capacity:
+    """How much a release can hold, as a planning aid (None: no limit).
+
+    ``features`` and ``fixes`` count open items per release (fixes: bugs and
+    security fixes); ``per_owner`` counts one person's open items per release.
+    """
+
+    features: int | None = None
+    fixes: int | None = None
+    per_owner: int | None = None
+
+
+class Accepts(StrEnum):
+    """What may still land in a release from a stage's day on, loosest first.
+
+    ``features``: anything (development); ``fixes``: bug fixes, no new features
+    (feature freeze); ``approved-fixes``: bug fixes the release manager approved
+    (code freeze); ``blockers``: fixes for release blockers only (hard code
+    freeze, late RCs); ``docs``: documentation and release preparation only
+    (final commits); ``nothing``: the release is cut.
+    """
+
+    FEATURES = "features"
+    FIXES = "fixes"
+    APPROVED_FIXES = "approved-fixes"
+    BLOCKERS = "blockers"
+    DOCS = "docs"
+    NOTHING = "nothing"
+
+    @property
+    def rank(self) -> int:
+        """0 for features up to 5 for nothing: how tight the stage is."""
+        return list(Accepts).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class StageRule:
+    """One rung of the freeze ladder as the policy writes it (``[[policy.stages]]``).
+
+    Its day is counted back from the release day (``weeks_before_release`` or
+    ``days_before_release``) or forward from the previous rung
+    (``after_previous_days``); ``weekday`` then moves it to that weekday of the
+    same Monday-to-Sunday week (Xen's "Friday of the week", OpenStack's
+    "Thursday of R-5"). ``tentative`` rungs are marked so until confirmed.
+    ``accepts`` is what may land from that day on. :mod:`planner.stages` computes
+    the days.
+    """
+
+    name: str
+    weeks_before_release: int | None = None
+    days_before_release: int | None = None
+    after_previous_days: int | None = None
+    weekday: int | None = None
+    tentative: bool = True
+    accepts: Accepts = Accepts.FIXES
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
-    """Everything the calendar needs to compute a release train."""
+    """Everything the calendar needs to compute a release train.
+
+    ``stages`` is the freeze ladder when the policy writes one out (else the
+    implicit ladder of ``stabilization``); ``stages_preset`` names the preset it
+    came from (``xen``, ``cpython``...), which is what the plan file then writes.
+    """
 
     timezone: str = "UTC"
     branch_pattern: str = "stable-{series}"
@@ -152,8 +215,17 @@ class Policy:
     cadence: Cadence = field(default_factory=Cadence)
     stabilization: Stabilization = field(default_factory=Stabilization)
     maintenance: Maintenance = field(default_factory=Maintenance)
+    capacity: Capacity = field(default_factory=Capacity)
     blackouts: tuple[DayRange, ...] = ()
     holidays: tuple[DayRange, ...] = ()
+    stages: tuple[StageRule, ...] = ()
+    stages_preset: str | None = None
+
+    @property
+    def explicit_ladder(self) -> bool:
+        """True when the policy lists its stages; else the ladder is the implicit one of
+        :class:`Stabilization` (last posting, feature freeze, RCs, release)."""
+        return bool(self.stages)
 
     def blocked(self, day: dt.date) -> bool:
         """True when no release or freeze may land on ``day``."""

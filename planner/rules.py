@@ -6,9 +6,12 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`is_open_blocker`: which items hold a release back;
 - :func:`branch_support` / :func:`maintained_branches`: which branches take
   fixes on a day (and which only security fixes);
+- :func:`current_window`: the releases that matter on a day (what ``status`` and
+  the timeline open on);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
 - :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
-- :func:`report_release`: the release a report is about unless told otherwise.
+- :func:`report_release`: the release a report is about unless told otherwise;
+- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
 
 Which release can take an item lives in :func:`planner.laying.open_releases_for`.
 """
@@ -19,8 +22,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.calendar import phase_on
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
-from planner.policy import Policy
+from planner.policy import Accepts, Capacity, Policy
 from planner.version import version_key
 
 
@@ -39,6 +43,83 @@ def counts_for_release(item: Item, version: str) -> bool:
 def open_blockers(items: Iterable[Item], version: str) -> list[str]:
     """Ids of the open blockers that target ``version``."""
     return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- stages ----------------------------------------------------------------------------------
+
+APPROVAL_LABELS = ("release-acked", "release-ack", "approved")
+"""Labels that say the release manager approved a fix (Xen's ``Release-Acked-by:``)."""
+DOCS_WORDS = ("docs", "documentation", "release-prep")
+"""Labels or areas of documentation and release preparation work."""
+
+
+def is_docs(item: Item) -> bool:
+    """Documentation or release preparation: labelled or filed under an area so."""
+    words = {w.lower() for w in item.labels} | {(item.area or "").lower()}
+    return any(w in words for w in DOCS_WORDS)
+
+
+def stage_refuses(accepts: Accepts, item: Item) -> str | None:
+    """Why an open item may not land in a stage that accepts ``accepts``; None if it may.
+
+    Looser to tighter: features (anything), fixes (no features), approved-fixes
+    (fixes that are blockers or labelled approved), blockers (blocker fixes),
+    docs (documentation and release preparation), nothing. Docs work lands in
+    every stage but the last; a feature lands only in a features stage.
+    """
+    if accepts is Accepts.FEATURES:
+        return None
+    if accepts is Accepts.NOTHING:
+        return "the release is cut"
+    if is_docs(item):
+        return None
+    if accepts is Accepts.DOCS:
+        return "not documentation or release preparation"
+    if item.kind is Kind.FEATURE:
+        return "a new feature; move it to the next release"
+    if accepts is Accepts.APPROVED_FIXES and not (
+        item.blocker or any(label.lower() in APPROVAL_LABELS for label in item.labels)
+    ):
+        return "not approved by the release manager (a blocker, or labelled release-acked)"
+    if accepts is Accepts.BLOCKERS and not item.blocker:
+        return "not a release blocker"
+    return None
+
+
+# -- owners and capacity ------------------------------------------------------------------
+
+
+def owners(item: Item) -> list[str]:
+    """The people who carry an item (``owner`` may name several, separated by ``;``)."""
+    return [o.strip() for o in (item.owner or "").split(";") if o.strip()]
+
+
+def owner_load(items: Iterable[Item]) -> dict[str, int]:
+    """Open work per person among ``items`` (one release's), most loaded first."""
+    load: dict[str, int] = {}
+    for it in items:
+        if not it.state.is_closed:
+            for name in owners(it):
+                load[name] = load.get(name, 0) + 1
+    return dict(sorted(load.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
+    """What one release's open ``items`` hold beyond the policy's capacity, as sentences
+    (empty within capacity or without limits)."""
+    still_open = [it for it in items if not it.state.is_closed]
+    out = []
+    features = sum(1 for it in still_open if it.kind is Kind.FEATURE)
+    fixes = sum(1 for it in still_open if it.kind.is_fix)
+    if capacity.features is not None and features > capacity.features:
+        out.append(f"{features} open features, capacity {capacity.features}")
+    if capacity.fixes is not None and fixes > capacity.fixes:
+        out.append(f"{fixes} open fixes, capacity {capacity.fixes}")
+    if capacity.per_owner is not None:
+        for name, count in owner_load(still_open).items():
+            if count > capacity.per_owner:
+                out.append(f"{name} carries {count} open items, capacity {capacity.per_owner}")
+    return out
 
 
 # -- branches -----------------------------------------------------------------------------
@@ -89,6 +170,37 @@ def maintained_branches(
         name = name or policy.branch_for(r.series)
         out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
     return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
+
+
+def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
+    """The releases that matter on ``today``, in calendar order: the present, not history.
+
+    - the point release of every supported branch (maintained or security-only);
+    - every release stabilizing (frozen or in its RCs), and any not shipped although
+      its day has passed;
+    - the next point release, and any other already in development;
+    - the next maintenance release of each supported branch.
+    """
+    supported = {r.series for r in train if branch_support(r, today) is not None}
+    out: list[Release] = []
+    next_point = True
+    next_maintenance: set[str] = set()
+    for r in train:
+        if r.shipped or r.day < today:
+            keep = branch_support(r, today) is not None or not r.shipped
+        else:
+            phase = phase_on(r, today)
+            if r.kind is ReleaseKind.POINT:
+                keep = next_point or phase is not Phase.PLANNING
+                next_point = False
+            else:
+                keep = phase.is_stabilizing or (
+                    r.series in supported and r.series not in next_maintenance
+                )
+                next_maintenance.add(r.series)
+        if keep:
+            out.append(r)
+    return out
 
 
 def maintained_series(policy: Policy, train: Sequence[Release], today: dt.date) -> list[str]:

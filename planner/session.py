@@ -26,7 +26,13 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches, report_release
+from planner.rules import (
+    BackportCell,
+    Branch,
+    current_window,
+    maintained_branches,
+    report_release,
+)
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -38,6 +44,7 @@ if TYPE_CHECKING:
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
+    from planner.stages import Stage
     from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
 
@@ -293,6 +300,16 @@ class Session:
         """The series of :meth:`maintained_branches`, newest first."""
         return [b.series for b in self.maintained_branches()]
 
+    def window(self) -> list[Release]:
+        """The releases that matter today, in calendar order (see
+        :func:`planner.rules.current_window`): what status and the timeline open on."""
+        return current_window(self.train(), self.today)
+
+    def window_statuses(self) -> list[ReleaseStatus]:
+        """The status of each release in :meth:`window`, in calendar order."""
+        shown = {r.version for r in self.window()}
+        return [s for s in self.statuses() if s.version in shown]
+
     def at_risk(self) -> dict[str, str | None]:
         """Open items their release can no longer take -> the release proposed instead."""
         plan = self.plan
@@ -330,7 +347,51 @@ class Session:
         tentative (see :mod:`planner.schedule`); ``support`` adds the branch's support ends."""
         from planner.schedule import release_schedule
 
-        return release_schedule(self.release(version), self.plan.spec(version), support=support)
+        return release_schedule(
+            self.release(version), self.plan.spec(version), support=support, policy=self.plan.policy
+        )
+
+    # -- the freeze ladder ------------------------------------------------------------------
+    def ladders(self) -> dict[str, list[Stage]]:
+        """Every release's stages on the train (:func:`planner.stages.ladder`), by version."""
+        plan = self.plan
+
+        def compute() -> dict[str, list[Stage]]:
+            from planner.stages import ladder
+
+            specs = {s.version: s for s in plan.releases}
+            return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
+
+        result: dict[str, list[Stage]] = self._memo(
+            "ladders", (plan.releases, plan.policy, self.today), compute
+        )
+        return result
+
+    def stages(self, version: str) -> list[Stage]:
+        """The stages of one release in order, the release last; PlanError if unknown."""
+        self.release(version)
+        return self.ladders()[version]
+
+    def stage(self, version: str) -> Stage:
+        """The stage a release is in on ``today`` (:func:`planner.stages.stage_on`)."""
+        from planner.stages import stage_on
+
+        return stage_on(self.stages(version), self.today)
+
+    def confirm(self, version: str, stage: str) -> ops.Change:
+        """Confirm a tentative stage's day (pinned where it is; undoable)."""
+        from planner.releases import confirm
+
+        self.release(version)
+        return confirm(self.plan, self.train(), version, stage)
+
+    def next_tentative(self, version: str) -> Stage | None:
+        """The first stage of a release still tentative and not behind us (what the
+        dashboard's confirm key confirms), or None."""
+        return next(
+            (s for s in self.stages(version) if s.tentative and s.day and s.day >= self.today),
+            None,
+        )
 
     # -- git ----------------------------------------------------------------------------------
     def git_repo(self, override: str | Path | None = None) -> str | None:
@@ -453,6 +514,23 @@ class Session:
             raise PlanError(problems)
         return list(ids)
 
+    def schedule_targets(self) -> ops.Change:
+        """Targets for accepted, unscheduled items within capacity, as one change."""
+        from dataclasses import replace
+
+        from planner.laying import schedule
+
+        proposals = schedule(self.plan, self.train(), self.today)
+        why = f"scheduled {self.today} within capacity, by priority"
+        items = [
+            replace(it, target=proposals[it.id], why=why) if it.id in proposals else it
+            for it in self.plan.items
+        ]
+        if not proposals:
+            return ops.Change(self.plan, "nothing to schedule: no accepted item without a target")
+        changed = tuple(proposals)
+        return ops.Change(self.plan.with_items(items), f"scheduled {len(changed)} items", changed)
+
     # -- release days ---------------------------------------------------------------------------
     def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
         """Record that a release shipped (default: today)."""
@@ -521,6 +599,24 @@ class Session:
         self.loaded, self.fingerprint = disk.plan, disk.fingerprint
         self.save()
         return conflicts
+
+    def write_recovery(self, folder: Path | None = None) -> Path:
+        """Write the current plan beside the plan file (or into ``folder``) as
+        ``<name>.recovered-<time>.toml``, never over a file: what the dashboard keeps of
+        unsaved edits when it must stop. Returns the path written."""
+        import datetime as dt_
+
+        from planner.planfile import write_atomic
+
+        stamp = dt_.datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = self.path if self.path is not None else Path("relplan-demo.toml")
+        where = folder if folder is not None else base.parent
+        target = where / f"{base.stem}.recovered-{stamp}.toml"
+        n = 2
+        while target.exists():
+            target, n = where / f"{base.stem}.recovered-{stamp}-{n}.toml", n + 1
+        write_atomic(target, self.export_toml().encode("utf-8"))
+        return target
 
     def export_toml(self) -> str:
         """The plan as a TOML release plan, laid onto the train."""

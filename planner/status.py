@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.calendar import next_milestone, phase_on, unscheduled, why_unscheduled
+from planner.calendar import phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -26,14 +26,26 @@ from planner.model import (
     ReleaseKind,
     State,
 )
-from planner.rules import counts_for_release, is_open_blocker, maintained_series
+from planner.policy import Accepts
+from planner.rules import (
+    counts_for_release,
+    is_open_blocker,
+    maintained_series,
+    over_capacity,
+    owner_load,
+)
+from planner.stages import ladder, next_step, stage_on
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
 
 @dataclass(frozen=True, slots=True)
 class ReleaseStatus:
-    """Everything a release manager asks about one release on one day."""
+    """Everything a release manager asks about one release on one day.
+
+    ``stage`` is the rung of the freeze ladder it is on (:mod:`planner.stages`), since
+    ``stage_since``, and ``accepts`` what may still land in it.
+    """
 
     version: str
     kind: ReleaseKind
@@ -50,6 +62,17 @@ class ReleaseStatus:
     backports: dict[str, dict[str, int]]
     verdict: str
     reasons: list[str] = field(default_factory=list)
+    owners: dict[str, int] = field(default_factory=dict)
+    over_capacity: list[str] = field(default_factory=list)
+    stage: str | None = None
+    accepts: Accepts | None = None
+    stage_since: dt.date | None = None
+
+    def backports_pending(self) -> int:
+        """Fixes still to reach the branches this release covers (required or in progress)."""
+        return sum(
+            n for state, n in self.backport_totals().items() if BackportState(state).is_pending
+        )
 
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
@@ -150,6 +173,9 @@ class _Statuses:
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)
         self.maintained = maintained_series(plan.policy, train, today)
+        self.capacity = plan.policy.capacity
+        self.policy = plan.policy
+        self.specs = {s.version: s for s in plan.releases}
 
     def of(self, release: Release) -> ReleaseStatus:
         today = self.today
@@ -165,7 +191,8 @@ class _Statuses:
             self.counts, covered_series(release, self.train, today, self.maintained)
         )
         verdict, reasons = _verdict(release, today, blockers, late, backports)
-        nxt = next_milestone(release, today)
+        stages = ladder(self.policy, release, self.specs.get(release.version))
+        nxt, stage = next_step(release, stages, today), stage_on(stages, today)
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,
@@ -182,6 +209,11 @@ class _Statuses:
             backports=backports,
             verdict=verdict,
             reasons=reasons,
+            owners=owner_load(mine),
+            over_capacity=[] if release.shipped else over_capacity(mine, self.capacity),
+            stage=stage.name,
+            accepts=stage.accepts,
+            stage_since=stage.day,
         )
 
 
@@ -243,5 +275,8 @@ def needs_attention(statuses: Sequence[ReleaseStatus], within_days: int = 30) ->
             out.append((days, Attention(s.version, s.phase.is_stabilizing, text)))
         elif s.phase.is_supported and s.next_milestone and days <= within_days * 3:
             text = f"{s.version}: {s.next_milestone} in {days}d ({s.next_date})"
+            out.append((days, Attention(s.version, False, text)))
+        if s.over_capacity:  # a planning aid: after what is due, soonest first
+            text = f"{s.version} over capacity: " + "; ".join(s.over_capacity)
             out.append((days, Attention(s.version, False, text)))
     return [a for _, a in sorted(out, key=lambda pair: (not pair[1].urgent, pair[0]))]

@@ -9,19 +9,20 @@ selection. When the session's plan or git evidence changes the app bumps
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from planner import ops
 from planner.model import BackportState, Item, Priority
-from planner.releases import DateMove
 from planner.session import Session
+from tui.item_actions import ItemActionsMixin
 from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
+from tui.release_days import ReleaseDaysMixin
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
@@ -53,7 +54,7 @@ def _commands() -> type:
     return RelplanCommands
 
 
-class RelplanApp(SavingMixin):
+class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     """Timeline, items, release and backport views over one session.
 
     ``s`` runs :meth:`planner.session.Session.sync` in an exclusive worker;
@@ -104,6 +105,8 @@ class RelplanApp(SavingMixin):
                 tooltip="Record that the release under the cursor shipped (preview first)"),
         Binding("L", "slip", "Slip", show=False, id="slip",
                 tooltip="Move the release's day: what-if preview of every date, then confirm"),
+        Binding("C", "confirm_stage", "Confirm", show=False, id="confirm_stage",
+                tooltip="Confirm the next tentative stage of the release under the cursor"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
@@ -261,8 +264,38 @@ class RelplanApp(SavingMixin):
         bindings = self.screen.active_bindings
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
 
+    # -- errors: shown, never a traceback; unsaved edits kept ------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job failed: say so where its result would have shown."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if event.worker.group in ("sync", "push"):
+            self.set_sync_status(f"{event.worker.group} failed: {text}")
+        elif event.worker.group == "pending":
+            self.set_sync_status(f"push: cannot count pending pushes: {text}")
+        elif event.worker.group == "git":
+            self.set_sync_status(f"git: scan failed: {text}")
+        else:
+            self.set_status(f"{event.worker.group or 'a background job'} failed: {text}")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no view caught: keep the unsaved edits in a recovery file, keep the
+        traceback in a log, and leave with a short message and exit code 1."""
+        self._crash_note = crash_note(self.session, error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        from rich.segment import Segments
+
+        self.bell()
+        note = getattr(self, "_crash_note", "relplan stopped on an unexpected error")
+        self._exit_renderables.append(Segments(self.console.render(note)))
+        self._close_messages_no_wait()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ship", "slip"):
+        if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
@@ -542,172 +575,6 @@ class RelplanApp(SavingMixin):
 
         self.push_screen(ChoiceScreen(question, choices, current), answer)
 
-    # -- one item ------------------------------------------------------------------------------
-    def _current_item(self) -> Item | None:
-        item = self.view.current_item() if self.view is not None else None
-        if item is None:
-            self.set_status("no item under the cursor")
-        return item
-
-    def action_details(self) -> None:
-        item = self._current_item()
-        if item is None:
-            return
-        from tui.screens.item import ItemScreen
-
-        def then(what: str | None) -> None:
-            if what == "open":
-                self._open_link(item)
-            elif what == "edit":
-                self._edit(item)
-
-        self.push_screen(ItemScreen(self.session, item), then)
-
-    def action_open_link(self) -> None:
-        item = self._current_item()
-        if item is not None:
-            self._open_link(item)
-
-    def _open_link(self, item: Item) -> None:
-        if not item.url:
-            self.set_status(f"{item.id} has no tracker link (E edits it)")
-            return
-        self.open_url(item.url)
-        self.set_status(f"opened {item.url}")
-
-    def action_new_item(self) -> None:
-        from tui.screens.item import ItemForm
-
-        defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
-        versions = [r.version for r in self.session.train()]
-
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
-                self.set_status("no item added")
-                return
-            title = str(fields["title"])
-            item = Item(ops.new_item_id(self.session.plan, title), title)
-            self.apply(ops.add(self.session.plan, replace(item, **fields)))  # type: ignore[arg-type]
-
-        self.push_screen(ItemForm("New item", defaults, versions), then)
-
-    def action_edit_item(self) -> None:
-        item = self._current_item()
-        if item is not None:
-            self._edit(item)
-
-    def _edit(self, item: Item) -> None:
-        from tui.screens.item import ItemForm
-
-        versions = [r.version for r in self.session.train()]
-
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
-                self.set_status(f"{item.id} not changed")
-                return
-            self.apply(ops.edit(self.session.plan, item.id, **fields))
-
-        self.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
-
-    # -- release days ------------------------------------------------------------------------
-    def _release_under_cursor(self) -> str | None:
-        version = self.view.current_release() if self.view is not None else None
-        if version is None:
-            self.set_status("no release under the cursor")
-        return version
-
-    def action_ship(self) -> None:
-        version = self._release_under_cursor()
-        if version is None:
-            return
-        from tui.screens.dialogs import PathScreen
-
-        question = f"{version} shipped on (YYYY-MM-DD):"
-        today = self.session.today.isoformat()
-        self.push_screen(
-            PathScreen(question, today, "YYYY-MM-DD"), lambda text: self._ship(version, text)
-        )
-
-    def _ship(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.session import parse_day
-
-        if text is None:
-            self.set_status("not shipped")
-            return
-        try:
-            change = self.session.ship(version, parse_day(text, "day"))
-        except RelplanError as exc:
-            self.set_status(f"not shipped: {exc.problems[0]}")
-            return
-        self._preview(change, f"Record that {version} shipped on {text}?")
-
-    def action_slip(self) -> None:
-        version = self._release_under_cursor()
-        if version is None:
-            return
-        from tui.screens.dialogs import PathScreen
-
-        day = self.session.release(version).day
-        question = f"Slip {version} (now {day}) to a day, or by +N[d|w] / -N[d|w]:"
-        self.push_screen(
-            PathScreen(question, "+1w", "YYYY-MM-DD or +2w"), lambda text: self._slip(version, text)
-        )
-
-    def _slip(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.releases import parse_shift
-        from planner.session import parse_day
-
-        if not text:
-            self.set_status("not slipped")
-            return
-        try:
-            if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
-                change = self.session.slip(version, by=parse_shift(text.lstrip("+")))
-            else:
-                change = self.session.slip(version, to=parse_day(text.strip(), "day"))
-        except RelplanError as exc:
-            self.set_status(f"not slipped: {exc.problems[0]}")
-            return
-        new_day = change.plan.spec(version)
-        to = new_day.pins.get("release") if new_day is not None else None
-        self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
-
-    def _preview(self, change: ops.Change, question: str) -> None:
-        """What-if: every date the change moves, then y applies it (undoable), n does not."""
-        if change.is_noop:
-            self.set_status(change.description)
-            return
-        from tui.screens.dialogs import ConfirmScreen
-
-        moves = self.session.what_if(change)
-        by_release: dict[str, list[DateMove]] = {}
-        for m in moves:
-            by_release.setdefault(m.version, []).append(m)
-        lines = [f"{question}\n", f"{len(moves)} dates of {len(by_release)} releases move:"]
-        for version, mine in list(by_release.items())[:16]:
-            main = next((m for m in mine if m.field == "release_date"), mine[0])
-            more = f"  (+{len(mine) - 1} more)" if len(mine) > 1 else ""
-            field = "release" if main.field == "release_date" else main.field.replace("_", " ")
-            lines.append(
-                f"{version:9} {field:17} {_day_text(main.old)} -> {_day_text(main.new)}{more}"
-            )
-        if len(by_release) > 16:
-            lines.append(f"… and {len(by_release) - 16} more releases (relplan slip --dry-run)")
-        lines.append("\n[b]y[/b] apply (u undoes it)   [b]n[/b] cancel")
-
-        def answer(key: str | None) -> None:
-            if key == "y":
-                self.apply(change)
-            else:
-                self.set_status(f"not applied: {change.description}")
-
-        from rich.markup import escape
-
-        text = "\n".join(escape(line) if "[b]" not in line else line for line in lines)
-        self.push_screen(ConfirmScreen(text, ("y", "n")), answer)
-
     def action_undo(self) -> None:
         description = self.session.undo()
         if description is None:
@@ -723,11 +590,29 @@ class RelplanApp(SavingMixin):
             self.plan_changed(f"redone: {description}")
 
 
-def _day_text(value: object) -> str:
-    """A date of a what-if row; a run of release candidates as its first..last day."""
-    if isinstance(value, list):
-        return f"{len(value)} RCs {value[0]}..{value[-1]}" if value else "no RCs"
-    return str(value) if value else "-"
+def crash_note(session: Session, error: BaseException) -> str:
+    """What the user reads when the dashboard must stop: the error, where the unsaved
+    edits went, where the traceback is (in the cache folder, never on screen)."""
+    import traceback
+
+    from planner.cache import default_cache_dir
+
+    lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
+    if session.dirty:
+        try:
+            lines.append(f"your unsaved edits are in {session.write_recovery()}")
+        except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
+            lines.append(f"your unsaved edits could not be written ({exc})")
+    try:
+        folder = session.config.cache_dir or default_cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "crash.log"
+        with log.open("a", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)) + "\n")
+        lines.append(f"the details are in {log}; please report them")
+    except OSError:
+        pass
+    return "\n".join(lines)
 
 
 def binding_owners() -> list[type]:

@@ -112,6 +112,8 @@ def specs(draw: st.DrawFn, policy: Policy, version: str) -> ReleaseSpec:
         pins=pins,
         branch=branch,
         codename=draw(st.none() | NONBLANK),
+        actual_rcs=tuple(sorted(draw(st.lists(DATES, max_size=4)))),
+        actual_betas=tuple(sorted(draw(st.lists(DATES, max_size=2)))),
     )
 
 

@@ -1,4 +1,4 @@
-"""Headless verbs that mirror the dashboard's actions: ship, slip, set, add, edit.
+"""Headless verbs that mirror the dashboard's actions: ship, slip, confirm, set, add, edit.
 
 Each runs one session operation, prints what it changes (dates as rows
 ``{version, field, old, new}``, items as ``{id, field, old, new}``) and saves
@@ -77,6 +77,33 @@ def run_slip(args: argparse.Namespace) -> int:
     to = parse_day(args.to, "--to") if args.to else None
     by = parse_shift(args.by) if args.by else None
     return _dates(args, session, session.slip(args.version, to=to, by=by))
+
+
+def run_confirm(args: argparse.Namespace) -> int:
+    """``relplan confirm VERSION STAGE``: a tentative stage's day becomes decided (pinned
+    where it is). Prints ``{version, field, old, new}`` for the pin it writes."""
+    session = load_context(args)
+    change = session.confirm(args.version, args.stage)
+    if not args.dry_run:
+        session.writable_path()
+    before = session.plan.spec(args.version)
+    after = change.plan.spec(args.version)
+    old_pins = dict(before.pins) if before is not None else {}
+    new_pins = dict(after.pins) if after is not None else {}
+    rows = [
+        {"version": args.version, "field": f"pins.{name}",
+         "old": _iso(old_pins.get(name)), "new": _iso(day)}
+        for name, day in new_pins.items()
+        if old_pins.get(name) != day
+    ]  # fmt: skip
+    _rows_out(args, ("version", "field", "old", "new"), rows)
+    session.apply(change)
+    _commit(session, change, args.dry_run)
+    return EXIT_OK
+
+
+def _iso(day: object) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else None
 
 
 def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
@@ -205,6 +232,14 @@ def run_edit(args: argparse.Namespace) -> int:
     return _items(args, session, before, ops.edit(before, item_id, **fields))
 
 
+def run_schedule(args: argparse.Namespace) -> int:
+    """``relplan schedule [--dry-run]``: targets for accepted, unscheduled items within
+    capacity, most urgent first; a preview with --dry-run, applied otherwise."""
+    session = load_context(args)
+    before = session.plan
+    return _items(args, session, before, session.schedule_targets())
+
+
 # registration -----------------------------------------------------------------------------
 
 
@@ -214,7 +249,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add ship, slip, set, add and edit to the command line."""
+    """Add ship, slip, confirm, schedule, set, add and edit to the command line."""
     p = sub.add_parser("ship", parents=[common], help="record that a release shipped")
     p.add_argument("version")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it shipped (default: today)")
@@ -232,6 +267,24 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     g.add_argument("--by", metavar="N[d|w]", help="move by days or weeks (e.g. 2w, -3d)")
     _common(p)
     p.set_defaults(run=run_slip)
+
+    p = sub.add_parser(
+        "confirm",
+        parents=[common],
+        help="confirm a tentative stage of a release (its day is pinned where it is)",
+    )
+    p.add_argument("version")
+    p.add_argument("stage", help="the stage's name or key (e.g. 'code freeze', rc2)")
+    _common(p)
+    p.set_defaults(run=run_confirm)
+
+    p = sub.add_parser(
+        "schedule",
+        parents=[common],
+        help="propose targets for accepted, unscheduled items within capacity (--dry-run)",
+    )
+    _common(p)
+    p.set_defaults(run=run_schedule)
 
     p = sub.add_parser("set", parents=[common], help="triage items: target, state, priority ...")
     p.add_argument("ids", nargs="+", metavar="ID")

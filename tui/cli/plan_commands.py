@@ -102,10 +102,12 @@ def run_calendar(args: argparse.Namespace) -> int:
 
 def _status_row(s: ReleaseStatus) -> list[object]:
     nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
-    pending = sum(n for st, n in s.backport_totals().items() if st in ("required", "in-progress"))
+    pending = s.backports_pending()
+    stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
         s.phase.value,
+        stage,
         nxt,
         f"{s.items_done}/{s.items_total}",
         len(s.blockers_open) or "",
@@ -127,14 +129,14 @@ def _session(args: argparse.Namespace) -> Context:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    """Print the status of one release or of every release."""
+    """Print the status of one release, of the releases that matter today, or of all."""
     ctx = _session(args)
     undated = ctx.unscheduled()
     if args.version:
         undated = [u for u in undated if u.version == args.version]
         statuses = [] if undated else [ctx.status(args.version)]
     else:
-        statuses = ctx.statuses()
+        statuses = ctx.statuses() if args.all else ctx.window_statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
         from planner.contracts import status_json, unscheduled_json
@@ -144,12 +146,16 @@ def run_status(args: argparse.Namespace) -> int:
         _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
-    headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
+    headers = [
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
+        "verdict",
+    ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [
         [
             u.version,
             UNSCHEDULED,
+            "",
             "",
             f"{u.items_done}/{u.items_total}",
             len(u.blockers_open) or "",
@@ -160,6 +166,9 @@ def run_status(args: argparse.Namespace) -> int:
         for u in undated
     ]
     _emit(render_table(headers, table))
+    hidden = 0 if args.version or args.all else len(ctx.statuses()) - len(statuses)
+    if hidden:
+        _emit(f"({hidden} more releases, end-of-life or further ahead: status --all)")
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
@@ -289,7 +298,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_calendar)
 
     p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
-    p.add_argument("version", nargs="?", help="one release (default: all)")
+    p.add_argument(
+        "version",
+        nargs="?",
+        help="one release (default: the releases that matter today: supported branches, "
+        "releases stabilizing, the next releases)",
+    )
+    p.add_argument("--all", action="store_true", help="every release on the calendar")
     _repo_arg(p)
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)

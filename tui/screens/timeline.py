@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from planner.session import Session
 from tui.screens.base import ViewScreen
-from tui.widgets.timeline import Timeline
+from tui.widgets.timeline import Timeline, legend
 
 
 def attention_text(session: Session, limit: int = 4) -> str:
@@ -34,20 +34,18 @@ class TimelineScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("working out what needs you now…", id="attention")
-        yield Static(
-            "━ development  █ freeze/RC  ◆ release  ─ maintained  ┄ security only"
-            "  │ today  ● supported branch",
-            id="legend",
-        )
+        yield Static(legend(self.session.ladders().values()), id="legend")
         yield Timeline(self.session.today, id="timeline")
 
     def plan_shown(self) -> None:
         session = self.session
-        self.query_one(Timeline).show(session.train())
+        ladders = session.ladders()
+        self.query_one(Timeline).show(session.train(), ladders)
+        self.query_one("#legend", Static).update(legend(ladders.values()))
         # After the frame is painted: the worker would compete with it for the interpreter.
         self.call_after_refresh(self._work_out_attention, session)
 
-    @work(thread=True, exclusive=True, group="attention")
+    @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
     def _work_out_attention(self, session: Session) -> None:
         # Status over every item takes a quarter second at 100,000 items: the timeline
         # paints first, what needs attention follows.
