@@ -10,6 +10,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
   the timeline open on);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
 - :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
+- :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
+  backport matrix (missing, conflicts, security, missing on one branch);
 - :func:`report_release`: the release a report is about unless told otherwise;
 - :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
 
@@ -274,6 +276,22 @@ class BackportCell:
             return ""
         return "✓" if self.git is self.tracker else "g"
 
+    @property
+    def state(self) -> BackportState | None:
+        """The state statuses count: git's where git has evidence, else the tracker's (as
+        :meth:`planner.git.join.Evidence.apply` writes it into the status plan)."""
+        return self.git if self.git is not None else self.tracker
+
+    @property
+    def is_missing(self) -> bool:
+        """The fix still has to reach the branch: the counted :attr:`state` is pending."""
+        return self.state is not None and self.state.is_pending
+
+    def reasons(self) -> list[str]:
+        """Git's evidence one reason a line (pick and its marker, patch-id, culprit,
+        request, revert), in the order the scan gave them."""
+        return [part for part in self.evidence.split("; ") if part]
+
     def describe(self) -> str:
         """One line for the evidence bar: a conflict first, then both sides."""
         tracker = self.tracker.value if self.tracker else "nothing"
@@ -312,6 +330,41 @@ PRESETS: dict[str, str] = {
     "blockers": "open release blockers (not done or rejected)",
     "needs-backport": "fixes with a backport still required or in progress",
 }
+
+
+BACKPORT_PRESETS: dict[str, str] = {
+    "all": "every fix on the maintained branches",
+    "missing": "fixes still required or in progress on a shown branch",
+    "conflicts": "fixes the tracker and git disagree about on a shown branch",
+    "security": "security fixes",
+}
+MISSING_ON = "missing on "
+
+
+def backport_presets(series: Iterable[str]) -> list[str]:
+    """The backport matrix's preset lists: :data:`BACKPORT_PRESETS`, then one
+    ``missing on <series>`` per branch shown."""
+    return [*BACKPORT_PRESETS, *(MISSING_ON + s for s in series)]
+
+
+def in_backport_preset(
+    preset: str, item: Item, cells: Sequence[BackportCell], series: Sequence[str]
+) -> bool:
+    """True when a fix belongs to a backport preset list; ``cells`` are its cells on the
+    branches ``series`` shown (same order). Missing means the state statuses count is
+    pending (:attr:`BackportCell.is_missing`), so the lists agree with ``status``."""
+    if preset == "all":
+        return True
+    if preset == "missing":
+        return any(c.is_missing for c in cells)
+    if preset == "conflicts":
+        return any(c.conflict for c in cells)
+    if preset == "security":
+        return item.kind is Kind.SECURITY
+    if preset.startswith(MISSING_ON) and preset[len(MISSING_ON) :] in series:
+        return cells[series.index(preset[len(MISSING_ON) :])].is_missing
+    known = ", ".join(backport_presets(series))
+    raise ValueError(f"unknown backport preset {preset!r}; expected one of {known}")
 
 
 def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:

@@ -433,6 +433,12 @@ class Session:
             conflict.message if conflict else None,
         )
 
+    def fix_subject(self, item: Item) -> str:
+        """The subject of the item's first fix commit as git reads it ("" before a scan,
+        or when the scan has no row for it)."""
+        ev = self.evidence
+        return ev.subject(item.fix_commits[0]) if ev is not None and item.fix_commits else ""
+
     def conflicts(self) -> list[Conflict]:
         """Where the tracker and git disagree (empty before a scan)."""
         return list(self.evidence.conflicts) if self.evidence is not None else []

@@ -617,7 +617,7 @@ def crash_note(session: Session, error: BaseException) -> str:
 
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
-    from tui.screens.backports import BackportsScreen
+    from tui.screens.backports import BackportsScreen, ConflictsScreen
     from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
     from tui.screens.help import HelpScreen
     from tui.screens.item import ItemForm, ItemScreen
@@ -630,7 +630,7 @@ def binding_owners() -> list[type]:
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
         ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
-        BackportMatrix,
+        BackportMatrix, ConflictsScreen,
     ]  # fmt: skip
 
 
