@@ -15,7 +15,7 @@ question has one answer, computed here once per plan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -38,6 +38,9 @@ if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
+    from planner.push import PushResult, Write
+    from planner.pushing import Pusher
+    from planner.pushplan import SourceBases
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
@@ -103,6 +106,7 @@ class Session:
         self._cache: dict[str, tuple[object, Any]] = {}
         self.notes: list[str] = []
         """What opening repaired on the way in (a sync interrupted between plan and cache)."""
+        self._push_bases: list[SourceBases] | None = None  # read by pending_pushes
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -246,8 +250,6 @@ class Session:
 
     def adopt_git_fix(self, item_id: str) -> ops.Change:
         """Make a git-only fix a plan item (tracked from now on, state accepted)."""
-        from dataclasses import replace
-
         found = next((it for it in self.git_items() if it.id == item_id), None)
         if found is None:
             return ops.Change(self.plan, f"{item_id} is not a git-only fix")
@@ -684,10 +686,64 @@ class Session:
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))
 
-        return await sync_config_async(
-            self.plan, self.config, None if self.is_demo else save,
-            reporter=reporter, adopt=adopt, plan_path=None if self.is_demo else self.path,
-        )  # fmt: skip
+        try:
+            return await sync_config_async(
+                self.plan, self.config, None if self.is_demo else save,
+                reporter=reporter, adopt=adopt, plan_path=None if self.is_demo else self.path,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache holds new versions now
+
+    async def push(
+        self,
+        *,
+        sources: Sequence[str] = (),
+        dry_run: bool = False,
+        create_versions: bool = False,
+        reporter: Reporter | None = None,
+        transport: Any = None,
+        started: Callable[[Pusher], None] | None = None,
+    ) -> PushResult:
+        """Write local triage back to the trackers (see :mod:`planner.pushing`); then save
+        the plan with the update stamps of the items written, as one undoable change, and
+        record the push in the cache: both or neither. A dry run writes nothing anywhere."""
+        from planner.pushing import push_config_async
+
+        if not dry_run:
+            self.writable_path()
+        before = {it.id: it.updated for it in self.plan.items}
+
+        def save(pushed: Plan) -> None:
+            stamps = {it.id: it.updated for it in pushed.items if before.get(it.id) != it.updated}
+            items = [replace(it, updated=stamps[it.id]) if it.id in stamps else it
+                     for it in self.plan.items]
+            self.apply(ops.Change(self.plan.with_items(items), "recorded the push", ("*",)))
+            self.save()
+
+        try:
+            return await push_config_async(
+                self.plan, self.config, None if dry_run else save, sources=sources,
+                dry_run=dry_run, create_versions=create_versions, reporter=reporter,
+                transport=transport, started=started,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache may hold new versions now
+
+    def pending_pushes(self) -> list[Write]:
+        """Every local change a push would write or skip, from the plan and the bases in
+        the cache (no network). The first call reads the cache (the dashboard asks in a
+        thread); later ones reuse what it read until the next sync or push."""
+        from planner.pushplan import pending_from, source_bases
+        from planner.sources.base import config_sources
+
+        if not self.has_sources:
+            return []
+        if self._push_bases is None:
+            from planner.cache import Cache
+
+            with Cache.open(self.config.cache_dir) as cache:
+                self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
+        return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
 
     def sources_line(self) -> str:
         """How old the tracker data is, per source (empty without sources)."""

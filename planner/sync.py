@@ -173,7 +173,9 @@ async def fetch_sources(
         same = cache.identity(config.name) == ident
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
         cached = cache.item_map(config.name) if same else {}
-        base = _bases(cache, config.name, cached, plan) if plan is not None and same else cached
+        base = (
+            plan_bases(cache, config.name, cached, plan) if plan is not None and same else cached
+        )
         auth = adapter.auth_headers(token) if token else None
         async with HttpClient(
             config,
@@ -193,8 +195,11 @@ async def fetch_sources(
     return list(await gather_all(*(one(s) for s in trackers)))
 
 
-def _bases(cache: Cache, source: str, cached: Mapping[str, Item], plan: Plan) -> dict[str, Item]:
-    """Per item of ``plan`` from ``source``: the tracker version it holds, where known."""
+def plan_bases(
+    cache: Cache, source: str, cached: Mapping[str, Item], plan: Plan
+) -> dict[str, Item]:
+    """Per item of ``plan`` from ``source``: the tracker version it holds, where known
+    (what local triage is compared against, by sync and by push)."""
     mine = f"{source}#"
     out: dict[str, Item] = {}
     older: list[tuple[str, dt.datetime | None]] = []

@@ -9,7 +9,7 @@ selection. When the session's plan or git evidence changes the app bumps
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -26,6 +26,9 @@ from tui.release_days import ReleaseDaysMixin
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
+
+if TYPE_CHECKING:
+    from planner.push import Write
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -90,6 +93,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("P", "push", "Push", show=False, id="push",
+                tooltip="Write local triage back to the trackers: the list first, then confirm"),
         Binding("i", "details", "Details", show=False, id="item_details",
                 tooltip="Everything about the item: fields, why, backports with git's evidence"),
         Binding("o", "open_link", "Open link", show=False, id="open_link",
@@ -126,6 +131,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             else ""
         )
         self.sync_text = ""
+        self._sync_said = ""  # the sync line without the pending-pushes count
+        self.pending = 0  # local decisions a push would write (P)
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
 
     def on_mount(self) -> None:
@@ -169,13 +176,32 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     @work(thread=True, exclusive=True, group="cache", exit_on_error=False)
     def read_last_sync(self) -> None:
-        """How old the tracker data is, from the cache (no network; in a thread)."""
+        """How old the tracker data is, and how many local decisions wait for a push,
+        from the cache (no network; in a thread)."""
         text = self.session.sources_line()
         self.call_from_thread(self._sync_line_if_idle, text)
+        self.count_pushes()
 
     def _sync_line_if_idle(self, text: str) -> None:
-        if not self.sync_text:
+        if not self._sync_said:
             self.set_sync_status(text)
+
+    @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
+    def count_pushes(self) -> None:
+        """Count what a push would write (the first count reads the cache: a thread)."""
+        from planner.errors import RelplanError
+        from planner.push import Outcome
+
+        try:
+            writes = self.session.pending_pushes()
+        except RelplanError:
+            return  # the sync line says what is wrong with the cache or config
+        count = sum(w.outcome is Outcome.PENDING for w in writes)
+        self.call_from_thread(self._show_pending, count)
+
+    def _show_pending(self, count: int) -> None:
+        self.pending = count
+        self.set_sync_status(self._sync_said)
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
@@ -245,8 +271,10 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             return
         error = event.worker.error
         text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
-        if event.worker.group == "sync":
-            self.set_sync_status(f"sync failed: {text}")
+        if event.worker.group in ("sync", "push"):
+            self.set_sync_status(f"{event.worker.group} failed: {text}")
+        elif event.worker.group == "pending":
+            self.set_sync_status(f"push: cannot count pending pushes: {text}")
         elif event.worker.group == "git":
             self.set_sync_status(f"git: scan failed: {text}")
         else:
@@ -287,8 +315,11 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             self.view.refresh_chrome()
 
     def set_sync_status(self, text: str) -> None:
-        """Show tracker-sync progress on the sync line (call from the UI thread)."""
-        self.sync_text = text
+        """Show tracker-sync progress on the sync line (call from the UI thread), with the
+        count of pending pushes after it."""
+        self._sync_said = text
+        waiting = f"{self.pending} pending push{'es' if self.pending > 1 else ''} (P)"
+        self.sync_text = " · ".join(t for t in (text, waiting if self.pending else "") if t)
         if self.view is not None:
             self.view.refresh_chrome()
 
@@ -296,6 +327,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.set_sync_status(message.text)
 
     def action_sync(self) -> None:
+        if self._busy("push"):
+            self.set_sync_status("sync: wait for the running push to end")
+            return
         if not self.session.has_sources:
             self.set_sync_status(
                 "sync: no [[sources]] in the config; add one (see config.example.toml) "
@@ -332,6 +366,84 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             return
         self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
         status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
+        self.count_pushes()  # the bases moved
+
+    def _busy(self, group: str) -> bool:
+        return any(w.group == group and w.is_running for w in self.workers)
+
+    def action_push(self) -> None:
+        if not self.session.has_sources or self.session.is_demo:
+            self.set_sync_status("push: no tracker sources, or the embedded demo (never pushed "
+                                 "from); start relplan with --config and --plan")
+            return
+        if self._busy("sync") or self._busy("push"):
+            self.set_sync_status("push: wait for the running sync or push to end")
+            return
+        self.list_pushes()
+
+    @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
+    def list_pushes(self) -> None:
+        """The dry-run list (the plan against the cache, in a thread), then confirm."""
+        from planner.errors import RelplanError
+
+        try:
+            writes = self.session.pending_pushes()
+        except RelplanError as exc:
+            self.call_from_thread(self.set_sync_status, f"push: {exc.problems[0]}")
+            return
+        self.call_from_thread(self._confirm_push, writes)
+
+    def _confirm_push(self, writes: Sequence[Write]) -> None:
+        from rich.markup import escape
+
+        from planner.push import Outcome
+        from tui.screens.dialogs import ConfirmScreen
+
+        pending = [w for w in writes if w.outcome is Outcome.PENDING]
+        skipped = [w for w in writes if w.outcome is Outcome.SKIPPED]
+        self._show_pending(len(pending))
+        if not pending:
+            self.set_status("nothing to push: the trackers hold every local decision"
+                            + (f" ({len(skipped)} change(s) stay local)" if skipped else ""))
+            return
+        lines = [f"Push {len(pending)} local decision(s) to the trackers?", ""]
+        lines += [escape(w.change_text()) for w in pending[:15]]
+        if len(pending) > 15:
+            lines.append(f"… and {len(pending) - 15} more (relplan push --dry-run lists all)")
+        if skipped:
+            lines.append(f"({len(skipped)} change(s) stay local: relplan push --dry-run says why)")
+        lines += ["", "Each field is read from the tracker first: one someone changed since "
+                  "the last sync is not written over.", "",
+                  "[b]y[/b] push (in the background)   [b]n[/b] cancel"]
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                self.run_push()
+            else:
+                self.set_status("nothing pushed")
+
+        self.push_screen(ConfirmScreen("\n".join(lines), ("y", "n")), answer)
+
+    @work(exclusive=True, group="push", exit_on_error=False)
+    async def run_push(self) -> None:
+        """Push (network in this event loop; progress on the sync line), then recount."""
+        from planner.errors import RelplanError
+        from planner.push import summary
+        from planner.sources.base import Reporter
+
+        def progress(done: int, total: int | None) -> None:
+            self.set_sync_status(progress_text(done, total, what="push"))
+
+        self.set_sync_status("push: reading the trackers …")
+        try:
+            result = await self.session.push(
+                reporter=Reporter(status=self.set_sync_status, progress=progress))
+        except RelplanError as exc:
+            self.set_sync_status(f"push failed: {exc.problems[0]}")
+            return
+        text = summary(result)
+        self.plan_changed(text)
+        self.set_sync_status(text)
 
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
@@ -346,6 +458,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.status_text = description
         self.revision += 1
         self.refresh_bindings()
+        if self.session.has_sources and not self.session.is_demo:
+            self.count_pushes()
 
     def _selected(self) -> set[str]:
         return self.view.selection() if self.view is not None else set()
@@ -527,9 +641,9 @@ def binding_ids() -> set[str]:
     return ids_of(binding_owners())
 
 
-def progress_text(done: int, total: int | None, width: int = 20) -> str:
-    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items``."""
+def progress_text(done: int, total: int | None, width: int = 20, what: str = "sync") -> str:
+    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items`` (or ``push ...``)."""
     if not total:
-        return f"sync: {done:,} items so far"
+        return f"{what}: {done:,} items so far"
     filled = min(width, round(width * done / total))
-    return f"sync {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"
+    return f"{what} {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"

@@ -1,7 +1,7 @@
 """The ``relplan`` command line: global options, subcommands, and clean error exits.
 
 Headless subcommands never import Textual or httpx; only the bare ``relplan``
-(the dashboard) and ``sync`` pull them in, lazily. The bare ``relplan`` parses its
+(the dashboard), ``sync`` and ``push`` pull them in, lazily. The bare ``relplan`` parses its
 global options alone: the subcommands' parsers are built only for a subcommand.
 
 Each subcommand module exposes ``register(subparsers, common)``: it adds its
@@ -48,7 +48,14 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    from tui.cli import edit_commands, git_commands, plan_commands, report_commands, sync_command
+    from tui.cli import (
+        edit_commands,
+        git_commands,
+        plan_commands,
+        push_command,
+        report_commands,
+        sync_command,
+    )
 
     parser = argparse.ArgumentParser(
         prog="relplan",
@@ -58,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for module in (plan_commands, edit_commands, report_commands, sync_command, git_commands):
+    for module in (
+        plan_commands, edit_commands, report_commands, sync_command, push_command, git_commands
+    ):
         module.register(sub, common)
     return parser
 
