@@ -52,7 +52,7 @@ def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[st
         "backport_conflicts": [
             f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
         ],
-        "verdict": s.verdict,
+        "verdict": s.verdict.value,
         "reasons": s.reasons,
         "owners": s.owners,
         "over_capacity": s.over_capacity,

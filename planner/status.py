@@ -12,6 +12,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from planner.calendar import phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
@@ -36,7 +37,16 @@ from planner.rules import (
 )
 from planner.stages import ladder, next_step, stage_on
 
-GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
+
+class Verdict(StrEnum):
+    """Can the release ship? ``go``, ``no-go`` (with reasons), or ``shipped`` already."""
+
+    GO = "go"
+    NO_GO = "no-go"
+    SHIPPED = "shipped"
+
+
+GO, NO_GO, SHIPPED = Verdict.GO, Verdict.NO_GO, Verdict.SHIPPED
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +70,7 @@ class ReleaseStatus:
     features_open_after_freeze: list[str]
     at_risk: dict[str, str | None]
     backports: dict[str, dict[str, int]]
-    verdict: str
+    verdict: Verdict
     reasons: list[str] = field(default_factory=list)
     owners: dict[str, int] = field(default_factory=dict)
     over_capacity: list[str] = field(default_factory=list)
@@ -120,7 +130,7 @@ def _verdict(
     blockers: list[str],
     late_features: list[str],
     backports: dict[str, dict[str, int]],
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     if release.shipped:
         return SHIPPED, [f"shipped {release.actual}"]
     reasons = []

@@ -179,17 +179,9 @@ def _empty_plan() -> Plan:
 
 def _emit(conflicts: list[Conflict], fmt: str) -> None:
     if fmt == "json":
-        keys = ("item", "series", "branch", "tracker", "git", "message")
-        data = [
-            {
-                k: (str(v) if v is not None else None)
-                for k, v in zip(
-                    keys, (c.item, c.series, c.branch, c.tracker, c.git, c.message), strict=True
-                )
-            }
-            for c in conflicts
-        ]
-        json.dump(data, sys.stdout, indent=2)
+        from planner.contracts import conflict_json
+
+        json.dump([conflict_json(c) for c in conflicts], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
     if not conflicts:
