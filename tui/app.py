@@ -112,6 +112,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("e", "export", "Export", show=False, id="export",
                 tooltip="Write the TOML release plan to a path"),
+        Binding("w", "screenshot", "Screenshot", show=False, id="screenshot",
+                tooltip="Write this screen as an SVG picture (for wikis and slides)"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)

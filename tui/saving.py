@@ -125,26 +125,39 @@ class SavingMixin(App[None]):
     def _export(self, answer: str | None) -> None:
         if answer is None:
             return
-        from planner.planfile import user_path, write_atomic
-
-        try:
-            path = user_path(answer)
-        except RelplanError as exc:
-            self.set_status(f"not exported: {exc}")
-            return
+        path = Path(answer).expanduser()
         own = self.session.path
         if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
-        if path.exists():
-            self.set_status(f"not exported: {path} exists; choose a new path")
+        self._write_new(path, self.session.export_toml().encode("utf-8"), "exported")
+
+    def action_screenshot(self) -> None:
+        from tui.screens.dialogs import PathScreen
+
+        view = getattr(self.screen, "view_name", "screen").split()[0]
+        self.push_screen(
+            PathScreen("Write this screen as an SVG picture to:", f"relplan-{view}.svg"),
+            self._write_screenshot,
+        )
+
+    def _write_screenshot(self, answer: str | None) -> None:
+        if answer is None:
             return
+        title = f"{self.session.plan.name} as of {self.session.today}"
+        svg = self.export_screenshot(title=title)
+        self._write_new(Path(answer).expanduser(), svg.encode("utf-8"), "wrote")
+
+    def _write_new(self, path: Path, data: bytes, verb: str) -> None:
+        """Write a new file; an existing one is never replaced from the dashboard."""
+        from planner.output import write_output
+
         try:
-            write_atomic(path, self.session.export_toml().encode("utf-8"))
+            write_output(path, data)
         except RelplanError as exc:
-            self.set_status(f"not exported: {exc}")
+            self.set_status(f"not written: {exc}")
             return
-        self.set_status(f"exported {path}")
+        self.set_status(f"{verb} {path}")
 
     async def action_quit(self) -> None:
         if not self.session.dirty:
