@@ -142,6 +142,7 @@ def test_init_json_report_dry_run(make_repo: Callable[[str], GitRepo], tmp_path:
     assert report["scheme"]["release_patterns"] == ["RELEASE-{version}"]
     four = next(x for x in report["releases"] if x["version"] == "4.0.0")
     assert four["rcs"] == ["2010-01-22", "2010-01-29"]
+    assert report["proposed_stages"] == "xen"  # 4.0.0-rc1 style tags: Xen's freeze ladder
     assert report["plan"] is None and not (tmp_path / "relplan.toml").exists()
 
 
@@ -165,6 +166,7 @@ def test_init_dry_run_shows_everything_and_writes_nothing(
         "suggested policy: a point release every 11-11 weeks",
         "on 2010-09-01: maintained 4.2",
         "(dry run: nothing written)",
+        'the tags look like xen\'s; to use its stages, set [policy] stages = "xen"',
     ):
         assert words in out, words
     assert snapshot(work) == before_work and snapshot(r.path) == before_repo

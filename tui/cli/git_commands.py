@@ -249,12 +249,21 @@ def run_init(args: argparse.Namespace) -> int:
     plan = history.plan(name, base)
     today = _init_today(args, plan)
     states = branch_states(plan, today)
+    from planner.stages import propose_preset
+
+    ladder = propose_preset(tag for tag, _, _ in repo.tags())
     if args.format == "json":
         report = _history_json(history, plan, states, today, out, args.dry_run)
+        report["proposed_stages"] = ladder
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(printable_lines(render_history(history, plan, states, today)))
+        if ladder:
+            say(
+                f"freeze ladder: the tags look like {ladder}'s; to use its stages, set "
+                f'[policy] stages = "{ladder}" (see README, the freeze ladder)'
+            )
         say(f"plan: {len(plan.releases)} releases" + (
             " (dry run: nothing written)" if args.dry_run else f" -> {out}"
         ))  # fmt: skip
