@@ -229,6 +229,21 @@ def as_enum(value: object, enum: type[E]) -> E:
     raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
 
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+"""The days relplan plans with: every date read (and ``--today``) lies between them, so
+calendar arithmetic (up to 100 releases of up to 10 years, support windows of up to a
+century) stays inside what a date can hold."""
+
+
+def in_range(day: dt.date) -> dt.date:
+    """``day`` when it lies within FIRST_DAY..LAST_DAY, else Invalid saying the range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(f"{day.isoformat()} is outside the days relplan plans with "
+                      f"({FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()})")  # fmt: skip
+    return day
+
+
 def as_date(value: object) -> dt.date:
     """A calendar date (TOML date or ISO string), or Invalid."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):

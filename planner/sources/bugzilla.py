@@ -44,6 +44,7 @@ from planner.sources.base import (
 )
 from planner.sources.http import HttpClient, TrackerRefused
 from planner.sources.itemmap import (
+    TIMESTAMP,
     Collector,
     Malformed,
     default_state,
@@ -105,12 +106,12 @@ class BugzillaAdapter:
         """The product's milestones, then its bugs (all, or changed since the cursor)."""
         start = http.requests
         keep: dict[str, Conditional] = {}
+        col = Collector(self.config, reporter)
         try:
-            releases = await self._milestones(http, cursor, keep)
+            releases = await self._milestones(http, cursor, keep, col)
         except TrackerRefused as exc:
             raise self._explain(exc) from None
         since = None if full else cursor.since
-        col = Collector(self.config, reporter)
         params: dict[str, str | int] = {
             "product": self.config.project or "", "include_fields": ",".join(self._fields()),
             "order": "bug_id", "limit": self.config.page_size, "offset": 0,
@@ -124,7 +125,7 @@ class BugzillaAdapter:
                 raise unexpected(self.config, "the bug search")
             for raw in bugs:
                 key = raw.get("id") if isinstance(raw, Mapping) else None
-                col.add(raw, record_name("bug", key), self._item)
+                col.add(raw, record_name("bug", key), self._item, BUG_CHECKS)
             col.progress()
             if len(bugs) < self.config.page_size:
                 break
@@ -154,7 +155,7 @@ class BugzillaAdapter:
         return fields
 
     async def _milestones(
-        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional]
+        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional], col: Collector
     ) -> list[TrackerRelease]:
         params: dict[str, str | int] = {"names": self.config.project or "",
                                         "include_fields": "name,milestones"}
@@ -172,13 +173,14 @@ class BugzillaAdapter:
         if res.conditional:
             keep[key] = res.conditional
         milestones = products[0].get("milestones") if isinstance(products[0], Mapping) else []
-        return [
-            TrackerRelease(name=m["name"], version=self.config.rules.release_for(m["name"]),
-                           closed=m.get("is_active") is False)
-            for m in milestones or ()
-            if isinstance(m, Mapping) and isinstance(m.get("name"), str)
-            and m["name"] not in NO_MILESTONE
-        ]
+        return [r for r in col.releases(milestones if isinstance(milestones, list) else (),
+                                        "milestone", "name", self._milestone)
+                if r.name not in NO_MILESTONE]
+
+    def _milestone(self, raw: Mapping[str, Any]) -> TrackerRelease:
+        name = str(raw["name"])
+        return TrackerRelease(name=name, version=self.config.rules.release_for(name),
+                              closed=raw.get("is_active") is False)
 
     def _item(self, raw: Mapping[str, Any]) -> Item:
         bug = need(raw, "id", int)
@@ -245,6 +247,9 @@ class BugzillaAdapter:
                 raise Malformed(f"field {field!r} has unreadable parts: {', '.join(bad)}")
             states |= parsed
         return states
+
+
+BUG_CHECKS = {"last_change_time": TIMESTAMP}
 
 
 def _owner(value: object) -> str | None:
