@@ -232,21 +232,26 @@ def _stored_cursor(
 def _next_cursor(
     config: SourceConfig, result: FetchResult, old: Cursor, now: dt.datetime
 ) -> FetchResult:
-    """``result`` with its cursor's time kept only when usable, else the old one (warned)."""
+    """``result`` with a usable cursor: the adapter's, else the newest usable update time
+    of its items (or the old cursor, if later), said in a warning naming the item."""
     since = result.cursor.since
     if since is None or since == old.since or usable_since(since, now):
         return result
-    from planner.sources.itemmap import parse_timestamp, shown
+    from planner.sources.itemmap import cursor_text, parse_timestamp, shown
 
     when = parse_timestamp(since)
     newest = [i.id for i in result.items if when is not None and i.updated == when]
+    usable = [i.updated for i in result.items if i.updated and i.updated <= now + CLOCK_SKEW]
+    start = old.since
+    if usable and not (parse_timestamp(old.since) or max(usable)) > max(usable):
+        start = cursor_text(max(usable))
     who = f" ({', '.join(newest[:3])})" if newest else ""
     said = config.problem(
         f"the newest update time the tracker sent{who}, {shown(since)}, lies in the future "
-        f"or is no time stamp: the next sync starts from {old.since or 'the beginning'}",
+        f"or is no time stamp: the next sync starts from {start or 'the beginning'}",
         hint="the rest of the source was synced",
     )
-    cursor = dataclasses.replace(result.cursor, since=old.since)
+    cursor = dataclasses.replace(result.cursor, since=start)
     return dataclasses.replace(result, cursor=cursor, warnings=(*result.warnings, said))
 
 

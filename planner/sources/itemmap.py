@@ -97,6 +97,12 @@ def parse_timestamp(value: object) -> dt.datetime | None:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
+def cursor_text(when: dt.datetime) -> str:
+    """A time stamp as a sync cursor keeps it: UTC, to the second (earlier, never later),
+    ``Z`` (what every tracker's update filter reads)."""
+    return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def parse_day(value: object) -> dt.date | None:
     """A calendar day from ``YYYY-MM-DD`` or a timestamp (GitHub's ``due_on``); else None.
 

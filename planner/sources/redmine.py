@@ -44,6 +44,7 @@ from planner.sources.itemmap import (
     HOURS,
     TIMESTAMP,
     Note,
+    cursor_text,
     estimate_days,
     parse_day,
     parse_timestamp,
@@ -257,7 +258,7 @@ class _Issues:
         """The next cursor: the newest update seen, in the form Redmine's filter takes."""
         if self.newest is None:
             return old
-        newest = self.newest.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        newest = cursor_text(self.newest)
         old_at = parse_timestamp(old)
         return old if old_at is not None and old_at > self.newest else newest
 
