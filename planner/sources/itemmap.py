@@ -152,6 +152,7 @@ class Check:
 
     ok: Callable[[Any], bool]
     expected: str
+    quoted: bool = True  # False: the value never appears in a warning (it may hold a password)
 
 
 DAY = Check(lambda v: parse_day(v) is not None, f"a day from {FIRST_DAY} to {LAST_DAY}")
@@ -161,7 +162,7 @@ HOURS = Check(lambda v: not isinstance(v, bool) and isinstance(v, int | float)
               and 0 <= v <= MAX_ESTIMATE_DAYS * 8,
               f"a number of hours from 0 to {MAX_ESTIMATE_DAYS * 8:,}")
 LINK = Check(lambda v: web_link(v) is not None,
-             "an http(s) link without a user name or password")
+             "an http(s) link without a user name or password", quoted=False)
 NO_CHECKS: Mapping[str, Check] = {}
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -180,8 +181,8 @@ def screen(record: Any, checks: Mapping[str, Check] = NO_CHECKS) -> tuple[Any, l
     for path, check in checks.items():
         value = _at(clean, path)
         if value is not None and value != "" and not check.ok(value):
-            whys.append(f"field {path!r} holds {shown(value)}, not {check.expected}: "
-                        "read as absent")
+            what = f"holds {shown(value)}, not" if check.quoted else "is not"
+            whys.append(f"field {path!r} {what} {check.expected}: read as absent")
     return clean, whys
 
 

@@ -267,7 +267,7 @@ async def test_ctrl_c_during_the_merge_writes_nothing(
 @contextmanager
 def claiming_redmine(total: int) -> Iterator[tuple[str, threading.Event]]:
     """A Redmine on 127.0.0.1 with one page of issues claiming ``total``; later pages hang."""
-    asked = threading.Event()
+    asked, done = threading.Event(), threading.Event()
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (http.server's name)
@@ -277,7 +277,8 @@ def claiming_redmine(total: int) -> Iterator[tuple[str, threading.Event]]:
             else:
                 if offset:
                     asked.set()
-                    time.sleep(30)
+                    done.wait(30)
+                    return
                 data = {
                     "issues": [issue("redmine", n) for n in range(1, 101)],
                     "total_count": total,
@@ -299,6 +300,7 @@ def claiming_redmine(total: int) -> Iterator[tuple[str, threading.Event]]:
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", asked
     finally:
+        done.set()
         server.shutdown()
         server.server_close()
 
