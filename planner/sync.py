@@ -4,7 +4,10 @@
 :class:`~planner.sources.http.HostLimiter`, so at most 4 requests per host),
 incrementally from the cursors in the :class:`~planner.cache.Cache` unless
 ``full``. Nothing is written while fetching: any failure (401, network, ctrl+c)
-leaves cache and plan as they were.
+leaves cache and plan as they were. A cursor is only ever a time stamp that is
+not in the future (:func:`usable_since`): a stored one that is not makes the
+fetch a full one, a new one that is not leaves the old one in place; either
+is said in a warning.
 
 The cache is shared by every plan synced from the same config, so the
 incremental window is the cache's, not a plan's: an incremental fetch brings
@@ -65,6 +68,8 @@ if TYPE_CHECKING:
 
 TRIAGE = ("target", "state", "priority", "blocker")
 _DEFAULT = Item(id="", title="")
+CLOCK_SKEW = dt.timedelta(days=1)
+"""How far ahead of relplan's clock a tracker's clock may be (a later cursor is refused)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,17 +159,20 @@ async def fetch_sources(
     reporter: Reporter | None = None,
     http_options: Mapping[str, Any] | None = None,
     plan: Plan | None = None,
+    now: dt.datetime | None = None,
 ) -> list[Fetched]:
     """Fetch every tracker source concurrently; raises the first SourceError, writes nothing.
 
     With ``plan``, each item's base is the tracker version that plan holds
-    (from the cache's history); without, the cache's latest.
+    (from the cache's history); without, the cache's latest. ``now`` is the
+    clock cursors are checked against (default: the current time).
     """
     from planner.sources.base import adapter_for
     from planner.sources.http import HostLimiter, HttpClient, gather_all, read_token
 
     reporter = reporter or Reporter()
     limiter = HostLimiter()
+    clock = now or dt.datetime.now(dt.UTC)
 
     async def one(config: SourceConfig) -> Fetched:
         adapter = adapter_for(config)
@@ -172,6 +180,7 @@ async def fetch_sources(
         ident = identity(config)
         same = cache.identity(config.name) == ident
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
+        cursor, said = _stored_cursor(config, cursor, clock)
         cached = cache.item_map(config.name) if same else {}
         base = (
             plan_bases(cache, config.name, cached, plan) if plan is not None and same else cached
@@ -187,12 +196,65 @@ async def fetch_sources(
         ) as http:
             reporter.status(f"{config.name}: syncing")
             result = await adapter.fetch(http, cursor, full=cursor.since is None, reporter=reporter)
-            if http.notes:
-                result = dataclasses.replace(result, warnings=(*result.warnings, *http.notes))
+            result = _next_cursor(config, result, cursor, clock)
+            notes = (*said, *http.notes)
+            if notes:
+                result = dataclasses.replace(result, warnings=(*result.warnings, *notes))
         return Fetched(config, result, base, ident, cached)
 
     trackers = [s for s in sources if s.kind != "file"]
     return list(await gather_all(*(one(s) for s in trackers)))
+
+
+def usable_since(since: str | None, now: dt.datetime) -> bool:
+    """True when ``since`` may be a sync cursor: a time stamp (within the days relplan
+    plans with) no later than ``now`` plus :data:`CLOCK_SKEW`. A later one would make
+    every later sync ask for nothing; one that is none, fail (Redmine answers 422)."""
+    from planner.sources.itemmap import parse_timestamp
+
+    when = parse_timestamp(since)
+    return when is not None and when <= now + CLOCK_SKEW
+
+
+def _stored_cursor(
+    config: SourceConfig, cursor: Cursor, now: dt.datetime
+) -> tuple[Cursor, tuple[Problem, ...]]:
+    """The cache's cursor, or one that fetches everything when its time is unusable."""
+    if cursor.since is None or usable_since(cursor.since, now):
+        return cursor, ()
+    from planner.sources.itemmap import shown
+
+    said = config.problem(
+        f"the stored sync cursor {shown(cursor.since)} is no usable time stamp: fetched everything",
+        hint="the next sync is incremental again",
+    )
+    return dataclasses.replace(cursor, since=None), (said,)
+
+
+def _next_cursor(
+    config: SourceConfig, result: FetchResult, old: Cursor, now: dt.datetime
+) -> FetchResult:
+    """``result`` with a usable cursor: the adapter's, else the newest usable update time
+    of its items (or the old cursor, if later), said in a warning naming the item."""
+    since = result.cursor.since
+    if since is None or since == old.since or usable_since(since, now):
+        return result
+    from planner.sources.itemmap import cursor_text, parse_timestamp, shown
+
+    when = parse_timestamp(since)
+    newest = [i.id for i in result.items if when is not None and i.updated == when]
+    usable = [i.updated for i in result.items if i.updated and i.updated <= now + CLOCK_SKEW]
+    start = old.since
+    if usable and not (parse_timestamp(old.since) or max(usable)) > max(usable):
+        start = cursor_text(max(usable))
+    who = f" ({', '.join(newest[:3])})" if newest else ""
+    said = config.problem(
+        f"the newest update time the tracker sent{who}, {shown(since)}, lies in the future "
+        f"or is no time stamp: the next sync starts from {start or 'the beginning'}",
+        hint="the rest of the source was synced",
+    )
+    cursor = dataclasses.replace(result.cursor, since=start)
+    return dataclasses.replace(result, cursor=cursor, warnings=(*result.warnings, said))
 
 
 def plan_bases(
@@ -497,6 +559,7 @@ def run_sync(
     ``always_save`` saves even an unchanged plan (a plan file that does not exist yet);
     ``plan_path`` names the file ``save`` writes (for the journal, see :func:`write_sync`).
     """
+    now = now or dt.datetime.now(dt.UTC)
     fetched = asyncio.run(
         fetch_sources(
             sources,
@@ -507,9 +570,9 @@ def run_sync(
             reporter=reporter,
             http_options=http_options,
             plan=plan,
+            now=now,
         )
     )
-    now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
     write_sync(result, cache, save, now=now, always_save=always_save, plan_path=plan_path)
@@ -577,14 +640,17 @@ async def sync_config_async(
         if reporter is not None:
             for note in cache.notes:
                 reporter.status(note)
-        fetched = await fetch_sources(
-            chosen, cache, full=full, reporter=reporter, transport=transport, plan=plan
-        )
         now = dt.datetime.now(dt.UTC)
+        fetched = await fetch_sources(
+            chosen, cache, full=full, reporter=reporter, transport=transport, plan=plan, now=now
+        )
         files = [s for s in chosen if s.kind == "file"]
         result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
         if adopt is not None and result.plan_changed:
             adopt(result.plan, f"synced: {summary(result)}")
+        # A ctrl+c (cancellation) during the merge lands here, before anything is written:
+        # without this await, the write would run first and the interruption be raised after.
+        await asyncio.sleep(0)
         if save is not None:
             write_sync(result, cache, save, now=now, always_save=create, plan_path=plan_path)
     return result

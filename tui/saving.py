@@ -123,14 +123,15 @@ class SavingMixin(App[None]):
         self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
 
     def _export(self, answer: str | None) -> None:
-        if answer is None:
+        path = self._new_path(answer, "not exported")
+        if path is None:
             return
-        path = Path(answer).expanduser()
         own = self.session.path
         if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
-        self._write_new(path, self.session.export_toml().encode("utf-8"), "exported")
+        data = self.session.export_toml().encode("utf-8")
+        self._write_new(path, data, "exported", "not exported")
 
     def action_screenshot(self) -> None:
         from tui.screens.dialogs import PathScreen
@@ -142,20 +143,33 @@ class SavingMixin(App[None]):
         )
 
     def _write_screenshot(self, answer: str | None) -> None:
-        if answer is None:
+        path = self._new_path(answer, "not written")
+        if path is None:
             return
         title = f"{self.session.plan.name} as of {self.session.today}"
         svg = self.export_screenshot(title=title)
-        self._write_new(Path(answer).expanduser(), svg.encode("utf-8"), "wrote")
+        self._write_new(path, svg.encode("utf-8"), "wrote", "not written")
 
-    def _write_new(self, path: Path, data: bytes, verb: str) -> None:
+    def _new_path(self, answer: str | None, failed: str) -> Path | None:
+        """The path typed (``~user`` expanded), or None with the reason on the status line."""
+        if answer is None:
+            return None
+        from planner.planfile import user_path
+
+        try:
+            return user_path(answer)
+        except RelplanError as exc:
+            self.set_status(f"{failed}: {exc}")
+            return None
+
+    def _write_new(self, path: Path, data: bytes, verb: str, failed: str) -> None:
         """Write a new file; an existing one is never replaced from the dashboard."""
         from planner.output import write_output
 
         try:
             write_output(path, data)
         except RelplanError as exc:
-            self.set_status(f"not written: {exc}")
+            self.set_status(f"{failed}: {exc}")
             return
         self.set_status(f"{verb} {path}")
 

@@ -48,6 +48,7 @@ from planner.sources.base import (
 )
 from planner.sources.http import HttpClient, TrackerRefused
 from planner.sources.itemmap import (
+    TIMESTAMP,
     Collector,
     Malformed,
     default_state,
@@ -109,12 +110,12 @@ class BugzillaAdapter:
         """The product's milestones, then its bugs (all, or changed since the cursor)."""
         start = http.requests
         keep: dict[str, Conditional] = {}
+        col = Collector(self.config, reporter)
         try:
-            releases = await self._milestones(http, cursor, keep)
+            releases = await self._milestones(http, cursor, keep, col)
         except TrackerRefused as exc:
             raise self._explain(exc) from None
         since = None if full else cursor.since
-        col = Collector(self.config, reporter)
         params: dict[str, str | int] = {
             "product": self.config.project or "", "include_fields": ",".join(self._fields()),
             "order": "bug_id", "limit": self.config.page_size, "offset": 0,
@@ -128,7 +129,7 @@ class BugzillaAdapter:
                 raise unexpected(self.config, "the bug search")
             for raw in bugs:
                 key = raw.get("id") if isinstance(raw, Mapping) else None
-                col.add(raw, record_name("bug", key), self._item)
+                col.add(raw, record_name("bug", key), self._item, BUG_CHECKS)
             col.progress()
             if len(bugs) < self.config.page_size:
                 break
@@ -158,7 +159,7 @@ class BugzillaAdapter:
         return fields
 
     async def _milestones(
-        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional]
+        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional], col: Collector
     ) -> list[TrackerRelease]:
         params: dict[str, str | int] = {"names": self.config.project or "",
                                         "include_fields": "name,milestones"}
@@ -176,13 +177,14 @@ class BugzillaAdapter:
         if res.conditional:
             keep[key] = res.conditional
         milestones = products[0].get("milestones") if isinstance(products[0], Mapping) else []
-        return [
-            TrackerRelease(name=m["name"], version=self.config.rules.release_for(m["name"]),
-                           closed=m.get("is_active") is False)
-            for m in milestones or ()
-            if isinstance(m, Mapping) and isinstance(m.get("name"), str)
-            and m["name"] not in NO_MILESTONE
-        ]
+        return [r for r in col.releases(milestones if isinstance(milestones, list) else (),
+                                        "milestone", "name", self._milestone)
+                if r.name not in NO_MILESTONE]
+
+    def _milestone(self, raw: Mapping[str, Any]) -> TrackerRelease:
+        name = str(raw["name"])
+        return TrackerRelease(name=name, version=self.config.rules.release_for(name),
+                              closed=raw.get("is_active") is False)
 
     def _item(self, raw: Mapping[str, Any]) -> Item:
         bug = need(raw, "id", int)
@@ -284,8 +286,9 @@ class BugzillaAdapter:
 
     async def milestones(self, http: HttpClient) -> list[Milestone]:
         """The product's milestones (Bugzilla names them; the name is the reference)."""
+        col = Collector(self.config, Reporter())
         return [Milestone(r.name, r.name, r.closed)
-                for r in await self._milestones(http, Cursor(), {})]
+                for r in await self._milestones(http, Cursor(), {}, col)]
 
     async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
         """Never called: :meth:`unsupported` says why."""
@@ -367,6 +370,9 @@ FLAG_WORDS: dict[BackportState | None, str] = {
     BackportState.WONTFIX: "wontfix", BackportState.DONTNEED: "unaffected", None: "---",
 }
 """What a status flag says for a backport state (the inverse of :data:`FLAG_STATES`)."""
+
+
+BUG_CHECKS = {"last_change_time": TIMESTAMP}
 
 
 def _owner(value: object) -> str | None:

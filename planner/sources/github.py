@@ -13,8 +13,10 @@ the fixes of issues, not roadmap entries, and are left out.
 
 Pages come in ``created`` order, oldest first, so an issue updated during a
 sync does not shift the pages after it; when the ``Link`` header names the
-last page, the remaining pages are fetched in parallel (the HTTP layer keeps at
-most four in flight), otherwise ``rel="next"`` is followed. Incremental fetches
+last page, the remaining pages are fetched in parallel (at most four in
+flight, and none after an empty page: the ``last`` GitHub claims only bounds
+them), otherwise ``rel="next"`` is followed (on the same host only, never
+twice to one URL, and not after an empty page). Incremental fetches
 ask for ``since=<newest update seen>``; single-page answers are remembered
 with their ETag so an unchanged re-sync is answered by 304s.
 """
@@ -26,7 +28,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from planner.errors import PlanError
+from planner.errors import PlanError, SourceError
 from planner.model import Item, Kind, Priority, State
 from planner.sources.base import (
     Conditional,
@@ -39,8 +41,11 @@ from planner.sources.base import (
     SourceConfig,
     TrackerRelease,
 )
-from planner.sources.http import HttpClient, gather_all
+from planner.sources.http import HttpClient, header_number, pages_until_empty
 from planner.sources.itemmap import (
+    DAY,
+    LINK,
+    TIMESTAMP,
     Collector,
     Malformed,
     default_state,
@@ -54,6 +59,7 @@ from planner.sources.itemmap import (
     request_key,
     text,
     unexpected,
+    web_link,
 )
 
 _LINK = re.compile(r'<([^>]+)>\s*;\s*rel="([^"]+)"')
@@ -69,7 +75,7 @@ def page_number(url: str | None) -> int | None:
     if not url:
         return None
     pages = parse_qs(urlsplit(url).query).get("page")
-    return int(pages[0]) if pages and pages[0].isdigit() else None
+    return header_number(pages[0]) if pages else None
 
 
 def api_root(config: SourceConfig) -> str:
@@ -109,22 +115,27 @@ class GitHubAdapter:
         col = Collector(self.config, reporter)
         keep: dict[str, Conditional] = {}
 
-        def take(page: Any) -> None:
-            for raw in self._records(page, "issues"):
+        def take(page: Any) -> int:
+            records = self._records(page, "issues")
+            for raw in records:
                 if is_pull_request(raw) and not self._on_roadmap(raw):
                     col.left_out()
                     continue
-                col.add(raw, record_name("issue", _get(raw, "number")), self._item)
+                col.add(raw, record_name("issue", _get(raw, "number")), self._item, ISSUE_CHECKS)
             col.progress()
+            return len(records)
 
         await self.paged(http, f"{self.repo}/issues", params, cursor, keep, take)
         milestones: list[TrackerRelease] = []
-        await self.paged(
-            http, f"{self.repo}/milestones", {"state": "all", "per_page": 100}, cursor, keep,
-            lambda page: milestones.extend(
-                self._milestone(m) for m in self._records(page, "milestones")
-                if isinstance(m, Mapping) and isinstance(m.get("title"), str)),
-        )
+
+        def take_milestones(page: Any) -> int:
+            records = self._records(page, "milestones")
+            milestones.extend(col.releases(records, "milestone", "title", self._milestone,
+                                           {"due_on": DAY}))
+            return len(records)
+
+        await self.paged(http, f"{self.repo}/milestones", {"state": "all", "per_page": 100},
+                         cursor, keep, take_milestones)
         return FetchResult(
             source=self.config.name, items=tuple(col.items.values()),
             releases=tuple(milestones), cursor=col.cursor(cursor, keep),
@@ -134,27 +145,44 @@ class GitHubAdapter:
 
     async def paged(
         self, http: HttpClient, path: str, params: dict[str, str | int], cursor: Cursor,
-        keep: dict[str, Conditional], take: Callable[[Any], None],
+        keep: dict[str, Conditional], take: Callable[[Any], int],
     ) -> None:
-        """Fetch every page of a list, handing each page's JSON to ``take``."""
+        """Fetch every page of a list, handing each page's JSON to ``take`` (which says
+        how many records the page held)."""
         key = request_key(path, params)
         first = await http.get_json(path, params, cursor.conditional.get(key))
-        take(first.data)
+        count = take(first.data)
         links = parse_link(first.headers.get("link"))
         last = page_number(links.get("last"))
         if last and last > 1:
-            async def one(n: int) -> None:
-                take((await http.get_json(path, {**params, "page": n})).data)
+            async def one(n: int) -> bool:
+                return take((await http.get_json(path, {**params, "page": n})).data) > 0
 
-            await gather_all(*(one(n) for n in range(2, last + 1)))
+            if count:
+                await pages_until_empty(range(2, last + 1), one)
             return
         if "next" not in links and first.conditional:
             keep[key] = first.conditional  # single page: worth a 304 next time
         next_url = links.get("next")
-        while next_url:
+        asked = {first.url}
+        while next_url and count and next_url not in asked:
+            asked.add(self._same_host(next_url, path))
             res = await http.get_json(next_url)
-            take(res.data)
+            count = take(res.data)
             next_url = parse_link(res.headers.get("link")).get("next")
+
+    def _same_host(self, link: str, path: str) -> str:
+        """``link`` when it is on the list's scheme, host and port (the token goes there)."""
+        try:
+            a, b = urlsplit(link), urlsplit(path)
+            same = (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+        except ValueError:  # an unbalanced [ in the host, a port that is no number
+            same = False
+        if not same:
+            raise SourceError(self.config.problem(
+                "the next page of a list is on another host; not followed", "url",
+                hint="the token goes only to the configured host; nothing was changed"))
+        return link
 
     def _records(self, page: Any, what: str) -> list[Any]:
         if not isinstance(page, list):
@@ -178,7 +206,7 @@ class GitHubAdapter:
             priority=rules.priority_for(labels, Priority.MEDIUM) or Priority.MEDIUM,
             state=self._state(raw, labels, target),
             labels=labels,
-            url=text(raw, "html_url"),
+            url=web_link(raw.get("html_url")),
             owner=text(raw, "assignee", "login"),
             target=target,
             blocker=rules.is_blocker(labels),
@@ -231,13 +259,20 @@ class GitHubAdapter:
     async def milestones(self, http: HttpClient) -> list[Milestone]:
         """Every milestone, open and closed (a closed one may still take issues)."""
         found: list[Milestone] = []
+
+        def take(page: Any) -> int:
+            records = list(self._records(page, "milestones"))
+            found.extend(
+                Milestone(m["title"], m["number"], m.get("state") == "closed")
+                for m in records
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
+                and isinstance(m.get("number"), int)
+            )
+            return len(records)
+
         await self.paged(
             http, f"{self.repo}/milestones", {"state": "all", "per_page": 100}, Cursor(), {},
-            lambda page: found.extend(
-                Milestone(m["title"], m["number"], m.get("state") == "closed")
-                for m in self._records(page, "milestones")
-                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
-                and isinstance(m.get("number"), int)),
+            take,
         )
         return found
 
@@ -288,11 +323,15 @@ def _get(raw: Any, key: str) -> Any:
 def _labels(raw: Mapping[str, Any]) -> tuple[str, ...]:
     """Label names; GitHub sends objects with ``name`` (plain strings are accepted too)."""
     out: list[str] = []
-    for label in raw.get("labels") or ():
+    labels = raw.get("labels")
+    for label in labels if isinstance(labels, list) else ():
         name = label.get("name") if isinstance(label, Mapping) else label
         if isinstance(name, str) and name.strip():
             out.append(name.strip())
     return tuple(out)
+
+
+ISSUE_CHECKS = {"updated_at": TIMESTAMP, "html_url": LINK}
 
 
 def make_adapter(config: SourceConfig) -> GitHubAdapter:

@@ -5,9 +5,11 @@
 (``https://gitlab.com``). The token goes in the ``PRIVATE-TOKEN`` header.
 
 Pages come in ``created_at`` order, oldest first (stable while issues change).
-When ``x-total-pages`` is present the remaining pages are fetched in parallel;
+When ``x-total-pages`` is present the remaining pages are fetched in parallel
+(at most four in flight, none after an empty page: the header only bounds them);
 GitLab drops it (and ``x-total``) past 10,000 records, and then
-``x-next-page`` is followed one page at a time. Incremental fetches ask for
+``x-next-page`` is followed one page at a time (never twice to one page, not
+after an empty one). Incremental fetches ask for
 ``updated_after=<newest update seen>``; single-page answers are remembered with
 their ETag for a 304 next time. Labels are plain strings.
 """
@@ -31,8 +33,11 @@ from planner.sources.base import (
     SourceConfig,
     TrackerRelease,
 )
-from planner.sources.http import HttpClient, gather_all
+from planner.sources.http import HttpClient, header_number, pages_until_empty
 from planner.sources.itemmap import (
+    DAY,
+    LINK,
+    TIMESTAMP,
     Collector,
     Malformed,
     default_state,
@@ -46,6 +51,7 @@ from planner.sources.itemmap import (
     request_key,
     text,
     unexpected,
+    web_link,
 )
 
 
@@ -86,20 +92,25 @@ class GitLabAdapter:
         col = Collector(self.config, reporter)
         keep: dict[str, Conditional] = {}
 
-        def take(page: Any) -> None:
-            for raw in self._records(page, "issues"):
+        def take(page: Any) -> int:
+            records = self._records(page, "issues")
+            for raw in records:
                 col.add(raw, record_name("issue", raw.get("iid") if isinstance(raw, Mapping)
-                                         else None), self._item)
+                                         else None), self._item, ISSUE_CHECKS)
             col.progress()
+            return len(records)
 
         await self.paged(http, f"{self.root}/issues", params, cursor, keep, take, col)
         milestones: list[TrackerRelease] = []
-        await self.paged(
-            http, f"{self.root}/milestones", {"per_page": 100}, cursor, keep,
-            lambda page: milestones.extend(
-                self._milestone(m) for m in self._records(page, "milestones")
-                if isinstance(m, Mapping) and isinstance(m.get("title"), str)),
-        )
+
+        def take_milestones(page: Any) -> int:
+            records = self._records(page, "milestones")
+            milestones.extend(col.releases(records, "milestone", "title", self._milestone,
+                                           MILESTONE_CHECKS))
+            return len(records)
+
+        await self.paged(http, f"{self.root}/milestones", {"per_page": 100}, cursor, keep,
+                         take_milestones)
         return FetchResult(
             source=self.config.name, items=tuple(col.items.values()),
             releases=tuple(milestones), cursor=col.cursor(cursor, keep),
@@ -109,30 +120,34 @@ class GitLabAdapter:
 
     async def paged(
         self, http: HttpClient, path: str, params: dict[str, str | int], cursor: Cursor,
-        keep: dict[str, Conditional], take: Callable[[Any], None],
+        keep: dict[str, Conditional], take: Callable[[Any], int],
         col: Collector | None = None,
     ) -> None:
-        """Every page of a list: parallel with ``x-total-pages``, else by ``x-next-page``."""
+        """Every page of a list: parallel with ``x-total-pages``, else by ``x-next-page``;
+        ``take`` reads one page and says how many records it held."""
         key = request_key(path, params)
         first = await http.get_json(path, params, cursor.conditional.get(key))
-        total = _number(first.headers.get("x-total"))
+        total = header_number(first.headers.get("x-total"))
         if col is not None and total is not None:
             col.total = total
-        take(first.data)
-        pages = _number(first.headers.get("x-total-pages"))
+        count = take(first.data)
+        pages = header_number(first.headers.get("x-total-pages"))
         if pages is not None and pages > 1:
-            async def one(n: int) -> None:
-                take((await http.get_json(path, {**params, "page": n})).data)
+            async def one(n: int) -> bool:
+                return take((await http.get_json(path, {**params, "page": n})).data) > 0
 
-            await gather_all(*(one(n) for n in range(2, pages + 1)))
+            if count:
+                await pages_until_empty(range(2, pages + 1), one)
             return
-        next_page = _number(first.headers.get("x-next-page"))
+        next_page = header_number(first.headers.get("x-next-page"))
         if next_page is None and first.conditional:
             keep[key] = first.conditional  # single page: worth a 304 next time
-        while next_page is not None:
+        asked = {1}
+        while next_page is not None and count and next_page not in asked:
+            asked.add(next_page)
             res = await http.get_json(path, {**params, "page": next_page})
-            take(res.data)
-            next_page = _number(res.headers.get("x-next-page"))
+            count = take(res.data)
+            next_page = header_number(res.headers.get("x-next-page"))
 
     def _records(self, page: Any, what: str) -> list[Any]:
         if not isinstance(page, list):
@@ -146,9 +161,9 @@ class GitLabAdapter:
                        if isinstance(label, str) and label.strip())
         milestone = text(raw, "milestone", "title")
         target = rules.release_for(milestone) if milestone else None
-        assignees = raw.get("assignees") or []
-        owner = text(assignees[0], "username") if assignees else text(raw, "assignee",
-                                                                      "username")
+        assignees = raw.get("assignees")
+        owner = (text(assignees[0], "username") if isinstance(assignees, list) and assignees
+                 else text(raw, "assignee", "username"))
         return Item(
             id=f"{self.config.name}#{iid}",
             title=need(raw, "title").strip(),
@@ -156,7 +171,7 @@ class GitLabAdapter:
             priority=rules.priority_for(labels, Priority.MEDIUM) or Priority.MEDIUM,
             state=self._state(need(raw, "state"), labels, target),
             labels=labels,
-            url=text(raw, "web_url"),
+            url=web_link(raw.get("web_url")),
             owner=owner,
             target=target,
             blocker=rules.is_blocker(labels),
@@ -199,13 +214,20 @@ class GitLabAdapter:
     async def milestones(self, http: HttpClient) -> list[Milestone]:
         """The project's milestones (ids, titles, active or closed)."""
         found: list[Milestone] = []
+
+        def take(page: Any) -> int:
+            records = list(self._records(page, "milestones"))
+            found.extend(
+                Milestone(m["title"], m["id"], m.get("state") == "closed")
+                for m in records
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
+                and isinstance(m.get("id"), int)
+            )
+            return len(records)
+
         await self.paged(
             http, f"{self.root}/milestones", {"per_page": 100}, Cursor(), {},
-            lambda page: found.extend(
-                Milestone(m["title"], m["id"], m.get("state") == "closed")
-                for m in self._records(page, "milestones")
-                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
-                and isinstance(m.get("id"), int)),
+            take,
         )
         return found
 
@@ -242,9 +264,8 @@ class GitLabAdapter:
         return {}
 
 
-def _number(header: str | None) -> int | None:
-    """A page/total header as a number; GitLab sends an empty string for "none"."""
-    return int(header) if header and header.strip().isdigit() else None
+ISSUE_CHECKS = {"updated_at": TIMESTAMP, "web_url": LINK}
+MILESTONE_CHECKS = {"due_date": DAY, "start_date": DAY}
 
 
 def make_adapter(config: SourceConfig) -> GitLabAdapter:

@@ -16,7 +16,12 @@
 - follows a redirect of a GET to the same scheme and host (a renamed GitHub
   repository answers 301), telling the reporter and keeping a note in
   :attr:`HttpClient.notes` that names the new location; a redirect elsewhere is
-  an error naming it (the token never follows);
+  an error naming it (the token never follows); a URL carrying a user name or
+  password (a redirect's Location, a page link) is never followed, and is
+  named in messages without them;
+- reads bodies as the tracker sent them, but a body it cannot decode (a bogus
+  gzip, JSON nested too deep to read) is an error naming the URL, and numbers
+  of more than 100 digits are read as floats (no field takes them);
 - sends ``If-None-Match`` for a :class:`~planner.sources.base.Conditional`
   and turns a 304 into the cached body;
 - turns 401/403/404 and other refusals into a :class:`SourceError` that names
@@ -43,7 +48,7 @@ import json
 import os
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
@@ -62,7 +67,27 @@ DEFAULT_LIMIT_WAIT = 60.0
 """Seconds relplan waits on a rate limit that names no time (GitHub's advice for its
 secondary limit: at least a minute)."""
 _LIMIT_WORDS = ("secondary rate limit", "abuse detection", "rate limit exceeded")
+PAGE_WINDOW = 4
+"""Pages of one list asked at once (the host limiter allows as many)."""
 T = TypeVar("T")
+
+
+def loads(text: str) -> Any:
+    """JSON as a tracker sent it; an integer of more than 100 digits is read as a float
+    (no field takes one, and Python refuses to read one of 4,300). Raises ValueError, or
+    RecursionError for nesting too deep to read."""
+    return json.loads(text, parse_int=_parse_int)
+
+
+def _parse_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= 100 else float(digits)
+
+
+def header_number(text: str | None) -> int | None:
+    """A count or page number from a header or query (``42``); None for anything else
+    (an empty string, ``²``, a number of more digits than a count can have)."""
+    text = (text or "").strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
 
 
 def read_token(config: SourceConfig, env: Mapping[str, str] | None = None) -> str | None:
@@ -255,7 +280,7 @@ class HttpClient:
         cached body (``not_modified=True``). Raises :class:`SourceError` for
         refusals, unreadable bodies, and failures that outlast the retries.
         """
-        full = self.url(url)
+        full = self._checked(self.url(url))
         host = urlsplit(full).hostname or ""
         check_transport_security(self.config, full, bool(self._auth))
         headers = dict(self._auth)
@@ -263,7 +288,7 @@ class HttpClient:
             headers["If-None-Match"] = conditional.etag
         response = await self._send(full, host, params, headers)
         if response.status_code == 304 and conditional:
-            return JsonResponse(str(response.url), 304, json.loads(conditional.body),
+            return JsonResponse(str(response.url), 304, loads(conditional.body),
                                 response.headers, conditional, not_modified=True)
         if response.status_code != 200:
             raise self._refusal(response)
@@ -281,7 +306,7 @@ class HttpClient:
         Same limits, retries, rate-limit waits and refusal messages as :meth:`get_json`;
         no conditional request.
         """
-        full = self.url(url)
+        full = self._checked(self.url(url))
         check_transport_security(self.config, full, bool(self._auth))
         response = await self._send(full, urlsplit(full).hostname or "", None,
                                     dict(self._auth), body=body)
@@ -353,13 +378,34 @@ class HttpClient:
     def _decode(self, response: httpx.Response) -> Any:
         """The JSON body, or a SourceError saying the URL is not the tracker's API."""
         try:
-            return json.loads(response.text)
+            return loads(response.text)
         except ValueError:
-            pass  # raised below, outside the handler: no chained context reaches the user
+            what = "did not answer JSON"
+        except RecursionError:
+            what = "answered JSON nested too deeply to read"
         raise SourceError(self.config.problem(
-            f"{_public(response.url)} did not answer JSON", "url",
-            hint="check that url points at the tracker's web root",
+            f"{_public(response.url)} {what}", "url",
+            hint="check that url points at the tracker's web root; nothing was changed",
         ))
+
+    def _checked(self, url: str) -> str:
+        """``url``, unless it carries a user name or password or is no URL (SourceError)."""
+        import httpx
+
+        try:
+            parsed = httpx.URL(url)
+        except (httpx.InvalidURL, ValueError):
+            parsed = None
+        if parsed is None or parsed.scheme not in ("http", "https") or not parsed.host:
+            raise SourceError(self.config.problem(
+                f"the tracker pointed to {_public(url)!r}, which is no http(s) URL; "
+                "not followed", "url", hint="nothing was changed"))
+        if parsed.userinfo:
+            raise SourceError(self.config.problem(
+                f"the tracker pointed to {_public(url)} with a user name or password in "
+                "the URL; not followed", "url",
+                hint="relplan sends credentials only from token_env; nothing was changed"))
+        return url
 
     async def _send(
         self, url: str, host: str, params: Mapping[str, str | int] | None,
@@ -379,6 +425,8 @@ class HttpClient:
                         method, url, params=params, headers=headers, json=body)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 error = type(exc).__name__  # the exception holds the request and its headers
+            except httpx.DecodingError:  # a body its Content-Encoding does not describe
+                error = "DecodingError"
             if error is not None:  # raised outside the except: no __context__ to leak
                 failures += 1
                 if not retry:
@@ -419,12 +467,18 @@ class HttpClient:
 
     def _redirect(self, response: httpx.Response) -> str | None:
         """The URL to follow for a redirect to the same scheme and host (noted), else None."""
+        import httpx
+
         location = response.headers.get("location")
         if not location:
             return None
-        old, new = response.url, response.url.join(location)
-        if (new.scheme, new.host, new.port) != (old.scheme, old.host, old.port):
+        old = response.url
+        try:
+            new = old.join(location)
+        except (httpx.InvalidURL, ValueError):
             return None
+        if (new.scheme, new.host, new.port) != (old.scheme, old.host, old.port) or new.userinfo:
+            return None  # elsewhere, or carrying credentials: never followed
         status = response.status_code
         text = f"{_public(old)} moved to {_public(new)} (HTTP {status})"
         self.reporter.status(f"{self.config.name}: {text}; following")
@@ -450,16 +504,17 @@ class HttpClient:
         elif status != 429:
             return None
         retry_after = (h.get("retry-after") or "").strip()
-        if retry_after.isdigit():
-            return RateLimit(float(retry_after), f"Retry-After: {retry_after}", kind)
+        seconds = header_number(retry_after)
+        if seconds is not None:
+            return RateLimit(float(seconds), f"Retry-After: {retry_after}", kind)
         if retry_after:
             try:
                 when = email.utils.parsedate_to_datetime(retry_after).timestamp()
                 return RateLimit(max(0.0, float(when - self._clock())), "Retry-After", kind)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 pass
-        reset = h.get("x-ratelimit-reset")
-        if reset and reset.strip().isdigit():
+        reset = header_number(h.get("x-ratelimit-reset"))
+        if reset is not None:
             return RateLimit(max(1.0, float(reset) - self._clock()), "until x-ratelimit-reset",
                              kind)
         return RateLimit(DEFAULT_LIMIT_WAIT, None, kind)
@@ -483,6 +538,13 @@ class HttpClient:
         ))
 
     def _unreachable(self, url: str, error: str) -> SourceError:
+        if error == "DecodingError":
+            return SourceError(self.config.problem(
+                f"the answer of {_public(url)} could not be decoded (its Content-Encoding "
+                "does not match the body)", "url",
+                hint="a proxy or the tracker sent a broken body; try again later; "
+                "nothing was changed",
+            ))
         return SourceError(self.config.problem(
             f"cannot reach {_public(url)} ({error})", "url",
             hint="check the URL and the network; nothing was changed",
@@ -508,10 +570,10 @@ class HttpClient:
                 + (f" (and that ${var} may see it)" if var else ""),
             ))
         if status in REDIRECT_STATUS:
-            where = response.headers.get("location")
-            moved = _public(response.url.join(where)) if where else "an unnamed place"
+            moved, userinfo = _location(response)
+            why = " with a user name or password in the URL" if userinfo else ""
             return TrackerRefused(status, cfg.problem(
-                f"{url} moved to {moved} (HTTP {status}); not followed", "url",
+                f"{url} moved to {moved}{why} (HTTP {status}); not followed", "url",
                 hint="relplan follows redirects only to the same host and only for reads (the "
                 "token never goes elsewhere): update url/project in the config if the move is "
                 "right; nothing was changed",
@@ -562,9 +624,65 @@ async def _as_coroutine(aw: Awaitable[T]) -> T:
     return await aw
 
 
+async def pages_until_empty(
+    pages: Iterable[T], fetch: Callable[[T], Awaitable[bool]], window: int = PAGE_WINDOW
+) -> None:
+    """Fetch ``pages`` in order, at most ``window`` at once, until one is empty.
+
+    ``fetch(page)`` reads one page and returns False when it held nothing: no page
+    after it is asked then, and those already asked are read to the end. Pages
+    are taken from ``pages`` only as they are asked, so a tracker claiming 10^8 pages
+    costs what it actually answers, at most ``window - 1`` requests more. The first
+    failure cancels the pages in flight and is raised as itself; so is a cancellation
+    (ctrl+c).
+    """
+    ahead = iter(pages)
+    running: set[asyncio.Task[bool]] = set()
+    more = True
+    try:
+        while True:
+            while more and len(running) < window:
+                page = next(ahead, None)  # pages are numbers or tokens, never None
+                if page is None:
+                    more = False
+                    break
+                running.add(asyncio.ensure_future(fetch(page)))
+            if not running:
+                return
+            done, running = await asyncio.wait(running, return_when=asyncio.FIRST_COMPLETED)
+            failed = [t.exception() for t in done if t.exception() is not None]
+            if failed:
+                raise failed[0]  # type: ignore[misc]  # an exception, never None here
+            if not all(t.result() for t in done):
+                more = False
+    finally:
+        for task in running:
+            task.cancel()
+        if running:
+            await asyncio.wait(running)
+
+
+def _location(response: httpx.Response) -> tuple[str, bool]:
+    """Where a redirect points, for a message (without credentials), and whether the
+    Location carried a user name or password."""
+    import httpx
+
+    where = response.headers.get("location")
+    if not where:
+        return "an unnamed place", False
+    try:
+        new = response.url.join(where)
+    except (httpx.InvalidURL, ValueError):
+        return "an unusable URL", False
+    return _public(new), bool(new.userinfo)
+
+
 def _public(url: object) -> str:
     """A URL fit for a message: no query string (it may hold filters or keys), no userinfo."""
-    parts = urlsplit(str(url))
-    host = parts.hostname or ""
-    port = f":{parts.port}" if parts.port else ""
+    try:
+        parts = urlsplit(str(url))
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:  # an unbalanced [ in the host, a port that is no number
+        return "an unusable URL"
     return f"{parts.scheme}://{host}{port}{parts.path}"

@@ -8,7 +8,8 @@ with it in HTTP Basic auth. ``query`` (optional) is extra JQL ANDed to
 
 Search is ``POST /rest/api/3/search/jql`` with explicit ``fields`` and
 ``maxResults``; pages are chained by ``nextPageToken``, so they are fetched one
-after another. Incremental fetches add ``updated >= "yyyy/MM/dd HH:mm"``: JQL
+after another (a token the search gave before ends it: it would loop). Incremental
+fetches add ``updated >= "yyyy/MM/dd HH:mm"``: JQL
 reads that in the account's time zone and to the minute, so the window starts
 a day before the newest update seen (a few items more, never one missed).
 
@@ -46,6 +47,8 @@ from planner.sources.base import (
 )
 from planner.sources.http import HttpClient, TrackerRefused
 from planner.sources.itemmap import (
+    DAY,
+    TIMESTAMP,
     Collector,
     Malformed,
     default_state,
@@ -116,11 +119,12 @@ class JiraAdapter:
         """Versions first (a wrong project key is a clear 404), then the issues."""
         start = http.requests
         keep: dict[str, Conditional] = {}
-        releases = await self._versions(http, cursor, keep)
-        since = None if full else cursor.since
         col = Collector(self.config, reporter)
+        releases = await self._versions(http, cursor, keep, col)
+        since = None if full else cursor.since
         body: dict[str, Any] = {"jql": self.jql(since), "fields": self._fields(),
                                 "maxResults": self.config.page_size}
+        tokens: set[str] = set()
         while True:
             try:
                 res = await http.post_json("rest/api/3/search/jql", body)
@@ -131,11 +135,16 @@ class JiraAdapter:
                 raise unexpected(self.config, "the issue search")
             for raw in page["issues"]:
                 key = raw.get("key") if isinstance(raw, Mapping) else None
-                col.add(raw, record_name("issue", key), self._item)
+                col.add(raw, record_name("issue", key), self._item, ISSUE_CHECKS)
             col.progress()
             token = page.get("nextPageToken")
             if page.get("isLast") or not isinstance(token, str) or not token:
                 break
+            if token in tokens:
+                col.notes.append(("the issue search", "its next page token repeats an earlier "
+                                  "one: stopped there"))
+                break
+            tokens.add(token)
             body = {**body, "nextPageToken": token}
         return FetchResult(
             source=self.config.name, items=tuple(col.items.values()),
@@ -158,7 +167,7 @@ class JiraAdapter:
         return [*FIELDS, extra] if extra else list(FIELDS)
 
     async def _versions(
-        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional]
+        self, http: HttpClient, cursor: Cursor, keep: dict[str, Conditional], col: Collector
     ) -> list[TrackerRelease]:
         path = f"rest/api/3/project/{quote(self.config.project or '', safe='')}/versions"
         key = request_key(path)
@@ -167,8 +176,7 @@ class JiraAdapter:
             keep[key] = res.conditional
         if not isinstance(res.data, list):
             raise unexpected(self.config, "the project versions")
-        return [self._version(v) for v in res.data
-                if isinstance(v, Mapping) and isinstance(v.get("name"), str)]
+        return col.releases(res.data, "version", "name", self._version, VERSION_CHECKS)
 
     def _version(self, raw: Mapping[str, Any]) -> TrackerRelease:
         name = str(raw["name"])
@@ -381,6 +389,10 @@ def _backport_value(value: Any, changes: Mapping[str, BackportState | None]) -> 
         edited = edit_backport_field(old, changes)
         return [{"value": part.strip()} for part in edited.split(",") if part.strip()]
     return edit_backport_field(value if isinstance(value, str) else "", changes)
+
+
+ISSUE_CHECKS = {"fields.updated": TIMESTAMP}
+VERSION_CHECKS = {"releaseDate": DAY, "startDate": DAY}
 
 
 def make_adapter(config: SourceConfig) -> JiraAdapter:

@@ -8,8 +8,10 @@ One fetch makes, concurrently:
   wrong token would silently sync only the public part of a project;
 - ``GET /issues.json?project_id=P&status_id=*&sort=id&limit=100`` (every status,
   open and closed), with ``updated_on=>=<cursor>`` when incremental. The first
-  page tells ``total_count``; the remaining pages are fetched in parallel (the
-  HTTP layer keeps 4 in flight).
+  page tells ``total_count``; the remaining pages are fetched in parallel, at
+  most 4 at once and none after an empty page (``total_count`` only bounds them:
+  a tracker claiming 10^8 issues costs what it actually answers). Each page is
+  read as it arrives.
 
 A re-sync where nothing changed thus costs three requests (versions a 304; the
 user check is never conditional, since its body holds the API key).
@@ -21,7 +23,6 @@ default names.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -41,15 +42,30 @@ from planner.sources.base import (
     parse_backport_field,
     record_warnings,
 )
-from planner.sources.http import HttpClient, JsonResponse, gather_all
-from planner.sources.itemmap import unexpected
+from planner.sources.http import HttpClient, JsonResponse, gather_all, pages_until_empty
+from planner.sources.itemmap import (
+    DAY,
+    HOURS,
+    TIMESTAMP,
+    Note,
+    cursor_text,
+    estimate_days,
+    parse_day,
+    parse_timestamp,
+    record_name,
+    screen,
+    shown,
+    text,
+    unexpected,
+)
 
 DEFAULT_KINDS = {"bug": Kind.BUG, "feature": Kind.FEATURE, "support": Kind.TASK,
                  "security": Kind.SECURITY}
 DEFAULT_PRIORITIES = {"low": Priority.LOW, "normal": Priority.MEDIUM, "high": Priority.HIGH,
                       "urgent": Priority.CRITICAL, "immediate": Priority.CRITICAL}
 _VERSIONS = "versions"
-Note = tuple[str, str]  # (record, why) of a record skipped or partly read
+ISSUE_CHECKS = {"updated_on": TIMESTAMP, "estimated_hours": HOURS}
+VERSION_CHECKS = {"due_date": DAY}
 
 
 def make_adapter(config: SourceConfig) -> RedmineAdapter:
@@ -84,16 +100,16 @@ class RedmineAdapter:
             jobs.append(http.get_json("users/current.json"))
         answers = await gather_all(*jobs)
         versions, first = answers[0], answers[1]
-        pages = [first] + await self._other_pages(http, since, first, reporter)
-        items, notes, newest = self._items(pages)
+        issues = _Issues(self)
+        await self._other_pages(http, since, first, reporter, issues)
+        notes = issues.notes
         releases = self._releases(versions, notes)
         conditional = {_VERSIONS: versions.conditional} if versions.conditional else {}
         return FetchResult(
             source=self.config.name,
-            items=tuple(items),
+            items=tuple(sorted(issues.items.values(), key=lambda i: int(i.key))),
             releases=releases,
-            cursor=Cursor(since=max(filter(None, (since, newest)), default=None),
-                          conditional=conditional),
+            cursor=Cursor(since=issues.since(since), conditional=conditional),
             complete=since is None,
             warnings=record_warnings(self.config, notes),
             requests=http.requests - start,
@@ -111,45 +127,29 @@ class RedmineAdapter:
         return await http.get_json("issues.json", self._params(since, offset))
 
     async def _other_pages(
-        self, http: HttpClient, since: str | None, first: JsonResponse, reporter: Reporter
-    ) -> list[JsonResponse]:
+        self, http: HttpClient, since: str | None, first: JsonResponse, reporter: Reporter,
+        issues: _Issues,
+    ) -> None:
         data = first.data if isinstance(first.data, Mapping) else {}
         total = data.get("total_count")
         if not isinstance(total, int) or not isinstance(data.get("issues"), list):
             raise SourceError(self.config.problem(
                 "the issues answer has no issues/total_count; is this a Redmine?", "url"))
         limit = self.config.page_size
-        done = len(data["issues"])
+        done = issues.take(data["issues"])
         reporter.progress(done, total)
 
-        async def page(offset: int) -> JsonResponse:
+        async def page(offset: int) -> bool:
             nonlocal done
             answer = await self._issue_page(http, since, offset)
-            issues = answer.data.get("issues") if isinstance(answer.data, Mapping) else None
-            done += len(issues) if isinstance(issues, list) else 0
+            records = answer.data.get("issues") if isinstance(answer.data, Mapping) else None
+            count = issues.take(records) if isinstance(records, list) else 0
+            done += count
             reporter.progress(done, total)
-            return answer
+            return count > 0
 
-        return await gather_all(*(page(off) for off in range(limit, total, limit)))
-
-    def _items(self, pages: list[JsonResponse]) -> tuple[list[Item], list[Note], str | None]:
-        items: dict[str, Item] = {}
-        notes: list[Note] = []
-        newest: str | None = None
-        for page in pages:
-            for raw in page.data.get("issues") or []:
-                try:
-                    item, problems = self._item(raw)
-                except (KeyError, TypeError, ValueError, AttributeError) as exc:
-                    ident = raw.get("id", "?") if isinstance(raw, Mapping) else "?"
-                    notes.append((f"issue {ident}", f"malformed ({exc})"))
-                    continue
-                items[item.id] = item
-                notes.extend(problems)
-                stamp = raw.get("updated_on")
-                if isinstance(stamp, str) and (newest is None or stamp > newest):
-                    newest = stamp
-        return sorted(items.values(), key=lambda i: int(i.key)), notes, newest
+        if done:
+            await pages_until_empty(range(limit, total, limit), page)
 
     def _item(self, raw: Mapping[str, Any]) -> tuple[Item, list[Note]]:
         ident = raw["id"]
@@ -162,8 +162,6 @@ class RedmineAdapter:
             tracker.casefold(), Kind.TASK)
         prio = rules.priority_for([priority]) or DEFAULT_PRIORITIES.get(
             priority.casefold(), Priority.MEDIUM)
-        hours = raw.get("estimated_hours")
-        estimate = math.ceil(hours / 8) if isinstance(hours, int | float) and hours > 0 else None
         backports, problems = self._backports(ident, raw.get("custom_fields"))
         item = Item(
             id=f"{self.config.name}#{ident}",
@@ -176,9 +174,9 @@ class RedmineAdapter:
             owner=_name(raw.get("assigned_to")) or None,
             target=rules.release_for(version) if version else None,
             blocker=rules.is_blocker([priority, category]),
-            estimate_days=estimate,
+            estimate_days=estimate_days(raw.get("estimated_hours")),
             backports=backports,
-            updated=_stamp(raw.get("updated_on")),
+            updated=parse_timestamp(raw.get("updated_on")),
         )
         return item, problems
 
@@ -205,7 +203,8 @@ class RedmineAdapter:
                 value = f.get("value")
                 text = ", ".join(map(str, value)) if isinstance(value, list) else str(value or "")
                 states, bad = parse_backport_field(text)
-                problems = [(f"issue {ident}", f"{wanted} field part {b!r} is not SERIES: STATE")
+                problems = [(f"issue {ident}",
+                             f"{wanted} field part {shown(b)} is not SERIES: STATE")
                             for b in bad]
                 return states, problems
         return {}, []
@@ -214,19 +213,21 @@ class RedmineAdapter:
         self, answer: JsonResponse, notes: list[Note]
     ) -> tuple[TrackerRelease, ...]:
         data = answer.data if isinstance(answer.data, Mapping) else {}
+        versions = data.get("versions")
         out: list[TrackerRelease] = []
-        for raw in data.get("versions") or []:
-            try:
-                name = raw["name"]
-                if not isinstance(name, str) or not name.strip():
-                    raise ValueError("no name")
-                due = dt.date.fromisoformat(raw["due_date"]) if raw.get("due_date") else None
-            except (KeyError, TypeError, ValueError) as exc:
-                notes.append((f"version {raw!r:.60}", f"malformed ({exc})"))
+        for found in versions if isinstance(versions, list) else ():
+            name = found.get("name") if isinstance(found, Mapping) else None
+            what = f"version {shown(name)}" if isinstance(name, str) else f"version {shown(found)}"
+            raw, whys = screen(found, VERSION_CHECKS)
+            notes.extend((what, why) for why in whys)
+            name = raw.get("name") if isinstance(raw, Mapping) else None
+            if not isinstance(name, str) or not name.strip():
+                notes.append((what, "malformed (no name)"))
                 continue
             out.append(TrackerRelease(
-                name=name, version=self.config.rules.release_for(name), due=due,
-                closed=raw.get("status") == "closed", description=raw.get("description") or None,
+                name=name, version=self.config.rules.release_for(name),
+                due=parse_day(raw.get("due_date")), closed=raw.get("status") == "closed",
+                description=text(raw, "description"),
             ))
         return tuple(out)
 
@@ -351,17 +352,44 @@ class RedmineAdapter:
         return self._lists[path]
 
 
+class _Issues:
+    """The issues of one fetch, read page by page as they arrive: items, notes (records
+    skipped or partly read) and the newest valid update time."""
+
+    def __init__(self, adapter: RedmineAdapter) -> None:
+        self.adapter = adapter
+        self.items: dict[str, Item] = {}
+        self.notes: list[Note] = []
+        self.newest: dt.datetime | None = None
+
+    def take(self, records: list[Any]) -> int:
+        """Read one page's issues; how many records the page held."""
+        for found in records:
+            ident = found.get("id") if isinstance(found, Mapping) else None
+            name = record_name("issue", ident) if ident is not None else "issue ?"
+            raw, whys = screen(found, ISSUE_CHECKS)
+            self.notes.extend((name, why) for why in whys)
+            try:
+                item, problems = self.adapter._item(raw)
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                self.notes.append((name, f"malformed ({str(exc)[:80]})"))
+                continue
+            self.items[item.id] = item
+            self.notes.extend(problems)
+            if item.updated and (self.newest is None or item.updated > self.newest):
+                self.newest = item.updated
+        return len(records)
+
+    def since(self, old: str | None) -> str | None:
+        """The next cursor: the newest update seen, in the form Redmine's filter takes."""
+        if self.newest is None:
+            return old
+        newest = cursor_text(self.newest)
+        old_at = parse_timestamp(old)
+        return old if old_at is not None and old_at > self.newest else newest
+
+
 def _name(ref: Any) -> str:
     """The ``name`` of a Redmine reference ``{id, name}`` ('' when absent)."""
-    if isinstance(ref, Mapping):
-        return str(ref.get("name") or "").strip()
-    return ""
-
-
-def _stamp(text: Any) -> dt.datetime | None:
-    if not isinstance(text, str):
-        return None
-    try:
-        return dt.datetime.fromisoformat(text)
-    except ValueError:
-        return None
+    name = ref.get("name") if isinstance(ref, Mapping) else None
+    return name.strip() if isinstance(name, str) else ""

@@ -117,7 +117,7 @@ async def test_export_to_an_impossible_path_says_so(demo_app: RelplanApp, tmp_pa
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("e", *str(target), "enter")
         await pilot.pause()
-        assert demo_app.status_text.startswith("not written:")
+        assert demo_app.status_text.startswith("not exported:")
         assert demo_app.is_running
     assert not target.exists()
 
