@@ -1,0 +1,95 @@
+"""Test tiers, set here from where a test lives and what it needs (never by hand on a test).
+
+- ``redmine``: everything under tests/redmine/ (a real Redmine server, started once per
+  session). Under xdist all of them go to one worker (``xdist_group``), so one server runs.
+- ``app``: tests that run the Textual app: coroutine tests under tests/tui/ and tests/git/
+  (``App.run_test`` is async), snapshot tests (``snap_compare``) and the real terminal
+  (``terminal``, tmux).
+- ``fast``: the rest: planner, sources against ``httpx.MockTransport``, git, CLI subprocesses.
+
+``python -m pytest`` runs every tier on all cores (see ``addopts`` in pyproject.toml);
+``-m fast`` is the quick loop. A test that starts the app without being in the ``app``
+(or ``redmine``) tier fails and says so, so the fast tier stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+APP_DIRS = ("tui", "git")  # where coroutine tests drive the app (tests/sources' are httpx)
+APP_FIXTURES = frozenset({"snap_compare", "terminal"})
+REDMINE_GROUP = "redmine"
+TIER_ORDER = {"redmine": 0, "app": 1, "fast": 2}  # under xdist: the longest work first
+
+
+def tier_of(item: pytest.Item) -> str:
+    """``redmine``, ``app`` or ``fast``, from the test's folder and fixtures."""
+    parts = Path(str(item.fspath)).resolve().relative_to(TESTS).parts
+    if parts[0] == "redmine":
+        return "redmine"
+    if APP_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "app"
+    function = getattr(item, "function", None)
+    is_coroutine = function is not None and _is_coroutine(function)
+    if is_coroutine and len(parts) > 1 and parts[0] in APP_DIRS:
+        return "app"
+    return "fast"
+
+
+def _is_coroutine(function: object) -> bool:
+    import inspect
+
+    return inspect.iscoroutinefunction(function)
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist turns -n into workers
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    # syrupy removes unused snapshots only when one process ran every snapshot test
+    if getattr(config.option, "update_snapshots", False):
+        config.option.numprocesses = 0
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the xdist_group marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    distributed = config.pluginmanager.hasplugin("xdist") and _workers(config) > 0
+    tiers = {}
+    for item in items:
+        tier = tiers[item.nodeid] = tier_of(item)
+        item.add_marker(getattr(pytest.mark, tier))
+        if tier == "redmine" and distributed:
+            item.add_marker(pytest.mark.xdist_group(REDMINE_GROUP))
+    if distributed:
+        # Redmine's start-up first, then the slow app tests, then the many quick ones to
+        # fill in behind them (the scheduler hands out work in this order).
+        items.sort(key=lambda it: TIER_ORDER[tiers[it.nodeid]])
+
+
+def _workers(config: pytest.Config) -> int:
+    if hasattr(config, "workerinput"):  # inside an xdist worker
+        return int(config.workerinput.get("workercount", 1))
+    numprocesses = getattr(config.option, "numprocesses", None)
+    return int(numprocesses or 0)
+
+
+@pytest.fixture(autouse=True)
+def _only_app_tests_run_the_app(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
+    """Starting the Textual app from a ``fast`` test is an error naming the fix."""
+    node = request.node
+    if node.get_closest_marker("fast") is not None:
+        from textual.app import App
+
+        def refuse(*args: object, **kwargs: object) -> None:
+            raise AssertionError(
+                f"{node.nodeid} runs the Textual app but is in the fast tier: make it an async "
+                f"test under {' or '.join(f'tests/{d}/' for d in APP_DIRS)} (tests/conftest.py)"
+            )
+
+        monkeypatch.setattr(App, "run_test", refuse)
+        monkeypatch.setattr(App, "run_async", refuse)
+    yield
