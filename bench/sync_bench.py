@@ -153,7 +153,8 @@ def display(self, screen, renderable):
         print("frame", time.perf_counter() - t0, flush=True)
         self.exit()
 App._display = display
-RelplanApp(plan, today=DEMO_TODAY).run(headless=True, size=(120, 40))
+from planner.session import Session
+RelplanApp(Session(plan, today=DEMO_TODAY)).run(headless=True, size=(120, 40))
 """
 
 

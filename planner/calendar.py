@@ -20,8 +20,9 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from planner.errors import PlanError, Problem
-from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec, series_of
+from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MaintenanceModel, Policy
+from planner.version import SERIES_DEPTH, Version, version_key
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
@@ -39,35 +40,33 @@ def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
     return dt.date(local.year, local.month, local.day)
 
 
-def version_key(version: str) -> tuple[tuple[int, str], ...]:
-    """Sort key for dotted versions: numeric parts compare as numbers (4.10 after 4.9)."""
-    return tuple((int(p), "") if p.isdigit() else (-1, p) for p in version.split("."))
+def next_point_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The version after a point release: the series' last number goes up, the width stays.
+
+    ``3.4.0`` -> ``3.5.0``, ``4.9`` -> ``4.10``, ``253`` -> ``254``.
+    """
+    numbers = list(Version.parse(version).release)
+    at = min(len(numbers), depth) - 1
+    numbers[at:] = [numbers[at] + 1] + [0] * (len(numbers) - at - 1)
+    return ".".join(map(str, numbers))
 
 
-def next_point_version(version: str) -> str:
-    """The version after a point release: bump the minor, keep the width (3.4.0 -> 3.5.0)."""
-    parts = version.split(".")
-    if len(parts) < 2 or not parts[1].isdigit():
-        return f"{version}.next"
-    bumped = [parts[0], str(int(parts[1]) + 1)] + ["0"] * (len(parts) - 2)
-    return ".".join(bumped)
+def next_maintenance_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The bug-fix release after ``version`` in its series: the number after the series goes up.
 
-
-def next_maintenance_version(version: str) -> str:
-    """The bug-fix release after ``version`` in its series (3.4.0 -> 3.4.1, 4.0 -> 4.0.1)."""
-    parts = version.split(".")
-    if len(parts) < 3:
-        return f"{version}.1"
-    if parts[2].isdigit():
-        return ".".join([*parts[:2], str(int(parts[2]) + 1), *parts[3:]])
-    return f"{version}.1"
+    ``3.4.0`` -> ``3.4.1``, ``4.0`` -> ``4.0.1``; with ``depth=1``, ``253`` -> ``253.1``.
+    """
+    release = Version.parse(version).release
+    series = list(release[:depth]) + [0] * (depth - len(release[:depth]))
+    patch = release[depth] if len(release) > depth else 0
+    return ".".join(map(str, [*series, patch + 1]))
 
 
 def is_new_major(version: str, previous: str | None) -> bool:
     """True for the first release of a new major train (``4.0`` after ``3.4``)."""
     if previous is None:
         return False
-    return version.split(".")[0] != previous.split(".")[0]
+    return Version.parse(version).major != Version.parse(previous).major
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +186,7 @@ def _point_days(
         prev, prev_planned = spec, placed.day
 
 
-def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Release]:
+def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
     """Every point release with its stabilization dates (support windows come later)."""
     out: list[Release] = []
     for spec, placed, major, _ in _point_days(policy, specs):
@@ -195,7 +194,7 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec]) -> list[Releas
         freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
         # Work for a release starts when the one before it freezes and branches off.
         start = out[-1].freeze if out else None
-        series = series_of(spec.version)
+        series = Version.parse(spec.version).series(depth)
         notes = placed.notes + (("first release of a new major train",) if major else ())
         out.append(
             Release(
@@ -251,6 +250,7 @@ def _maintenance_releases(
     specs: Sequence[ReleaseSpec],
     horizon_end: dt.date,
     today: dt.date,
+    depth: int,
 ) -> list[Release]:
     """Listed bug-fix releases of a branch, then generated ones while it is maintained."""
     m = policy.maintenance
@@ -277,7 +277,7 @@ def _maintenance_releases(
     # Generated bug-fix releases are plans: the past is what the plan records.
     day = _next_free(policy, max(prev_day + every, today))
     while day < stop:
-        version = next_maintenance_version(prev_version)
+        version = next_maintenance_version(prev_version, depth)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
@@ -319,20 +319,38 @@ def _maintenance(
 
 
 def _check_specs(plan: Plan) -> None:
-    """Problems the chain cannot be computed with: maintenance releases without a branch."""
-    series = {series_of(s.version) for s in plan.releases if s.kind is ReleaseKind.POINT}
+    """Problems the chain cannot be computed with: a version that is not one, and
+    maintenance releases without a branch."""
+    problems = [
+        Problem(str(exc), field=f"releases[{s.version}].version", hint="e.g. 4.0, 3.4.1 or 253")
+        for s in plan.releases
+        if (exc := _not_a_version(s.version))
+    ]
+    if problems:
+        raise PlanError(problems)
+    depth = plan.series_depth
+    of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
+    series = {of[s.version] for s in plan.releases if s.kind is ReleaseKind.POINT}
     problems = [
         Problem(
-            f"maintenance release {s.version} belongs to series {series_of(s.version)}, "
+            f"maintenance release {s.version} belongs to series {of[s.version]}, "
             "which has no point release in the plan",
             field=f"releases[{s.version}]",
             hint="add the point release (with its actual day) or drop the maintenance release",
         )
         for s in plan.releases
-        if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) not in series
+        if s.kind is ReleaseKind.MAINTENANCE and of[s.version] not in series
     ]
     if problems:
         raise PlanError(problems)
+
+
+def _not_a_version(text: str) -> ValueError | None:
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        return exc
+    return None
 
 
 def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list[Release]:
@@ -341,7 +359,7 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
     ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
     """
     _check_specs(plan)
-    policy = plan.policy
+    policy, depth = plan.policy, plan.series_depth
     want = policy.horizon if upcoming is None else upcoming
     specs = sorted(
         (s for s in plan.releases if s.kind is ReleaseKind.POINT),
@@ -350,12 +368,12 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
     if not specs:
         return []
     while sum(1 for s in specs if s.actual is None) < want:
-        specs.append(ReleaseSpec(next_point_version(specs[-1].version)))
+        specs.append(ReleaseSpec(next_point_version(specs[-1].version, depth)))
     # A few hidden releases past the last one give the newest branches an end of support.
-    hidden = [ReleaseSpec(next_point_version(specs[-1].version))]
+    hidden = [ReleaseSpec(next_point_version(specs[-1].version, depth))]
     for _ in range(max(policy.maintenance.newest, 1) - 1):
-        hidden.append(ReleaseSpec(next_point_version(hidden[-1].version)))
-    chain = _point_releases(policy, specs + hidden)
+        hidden.append(ReleaseSpec(next_point_version(hidden[-1].version, depth)))
+    chain = _point_releases(policy, specs + hidden, depth)
     points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
     horizon_end = max((r.day for r in points), default=today)
     train: list[Release] = list(points)
@@ -364,11 +382,12 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
             (
                 s
                 for s in plan.releases
-                if s.kind is ReleaseKind.MAINTENANCE and series_of(s.version) == point.series
+                if s.kind is ReleaseKind.MAINTENANCE
+                and Version.parse(s.version).series(depth) == point.series
             ),
             key=lambda s: version_key(s.version),
         )
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today))
+        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, depth))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
 

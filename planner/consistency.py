@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from planner.calendar import phase_on
 from planner.model import Item, Plan, Release
+from planner.rules import open_blockers
 
 
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:
@@ -74,13 +75,13 @@ def _order_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]
 
 def _release_problems(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
     for r in train:
-        mine = [it for it in plan.items if it.target == r.version and it.state.is_open]
         if r.shipped:
-            for it in mine:
-                yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
+            for it in plan.items:
+                if it.target == r.version and it.state.is_open:
+                    yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
             continue
         if phase_on(r, today).is_stabilizing or today >= r.day:
-            blockers = [it.id for it in mine if it.blocker]
+            blockers = open_blockers(plan.items, r.version)
             if blockers:
                 yield f"{r.version}: past its freeze with open blocker(s): {', '.join(blockers)}"
 

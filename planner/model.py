@@ -8,11 +8,13 @@ view a pure function of a plan.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from planner.policy import Policy
+from planner.version import SERIES_DEPTH, Version, series_depth
 
 
 class Kind(StrEnum):
@@ -233,15 +235,43 @@ class Plan:
                 return r
         return None
 
+    @property
+    def series_depth(self) -> int:
+        """How many numbers name a series here: 1 when a point release is a bare number
+        (systemd ``253``, whose ``253.4`` is a maintenance release), else 2 (``3.4.1`` -> ``3.4``).
+
+        See :func:`planner.version.series_depth`.
+        """
+        return series_depth(s.version for s in self.releases if s.kind is ReleaseKind.POINT)
+
     def with_items(self, items: Iterable[Item]) -> Plan:
         """A copy of the plan with these items."""
         return Plan(self.name, self.policy, self.releases, tuple(items))
 
 
-def series_of(version: str) -> str:
-    """The release series of a version: ``"3.4.1"`` -> ``"3.4"``, ``"4.0"`` -> ``"4.0"``."""
-    parts = version.split(".")
-    return ".".join(parts[:2])
+def series_of(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The release series of a version: ``"3.4.1"`` -> ``"3.4"``, ``"4.0"`` -> ``"4.0"``.
+
+    See :meth:`planner.version.Version.series` (``depth``); ValueError if not a version.
+    """
+    return Version.parse(version).series(depth)
+
+
+_DIGIT_RUNS = re.compile(r"([0-9]+)")
+
+
+def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
+    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10.
+
+    The order of item ids (plan file, item list). Ties (``demo#01`` and ``demo#1``) are
+    broken by the text itself, so the order is total.
+    """
+    runs = tuple(
+        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
+        for part in _DIGIT_RUNS.split(text)
+        if part
+    )
+    return runs, text
 
 
 def iter_open(items: Iterable[Item]) -> Iterator[Item]:

@@ -18,9 +18,6 @@ from dataclasses import dataclass, replace
 
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 
-#: Which releases can take an item, earliest first (``planner.laying.open_releases_for``).
-OpenReleases = Callable[[Item, Sequence[Release], dt.date], Sequence[Release]]
-
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -41,9 +38,14 @@ def _label(ids: Sequence[str]) -> str:
 
 
 def _apply(
-    plan: Plan, ids: Collection[str], edit: Callable[[Item], Item], verb: str
+    plan: Plan,
+    ids: Collection[str],
+    edit: Callable[[Item], Item],
+    verb: str,
+    unchanged: str = "nothing changed: the item(s) already had that",
 ) -> Change:
-    """Run ``edit`` on the selected items; keep the plan object when nothing changed."""
+    """Run ``edit`` on the selected items; keep the plan object when nothing changed
+    (``unchanged`` then says why, for the status line)."""
     wanted = ids if isinstance(ids, (set, frozenset)) else set(ids)
     changed: list[str] = []
     items = list(plan.items)
@@ -54,7 +56,7 @@ def _apply(
                 items[i] = new
                 changed.append(item.id)
     if not changed:
-        return Change(plan, f"nothing to {verb.split(' ')[0]}")
+        return Change(plan, unchanged)
     return Change(plan.with_items(items), f"{verb} {_label(changed)}", tuple(changed))
 
 
@@ -66,7 +68,8 @@ def accept(plan: Plan, ids: Collection[str]) -> Change:
             return item
         return replace(item, state=State.ACCEPTED)
 
-    return _apply(plan, ids, edit, "accepted")
+    why = "nothing to accept: already accepted, in progress or done"
+    return _apply(plan, ids, edit, "accepted", why)
 
 
 def defer(plan: Plan, ids: Collection[str]) -> Change:
@@ -75,7 +78,7 @@ def defer(plan: Plan, ids: Collection[str]) -> Change:
     def edit(item: Item) -> Item:
         return replace(item, state=State.DEFERRED, target=None, why=None)
 
-    return _apply(plan, ids, edit, "deferred")
+    return _apply(plan, ids, edit, "deferred", "nothing to defer: already deferred")
 
 
 def reject(plan: Plan, ids: Collection[str]) -> Change:
@@ -84,14 +87,12 @@ def reject(plan: Plan, ids: Collection[str]) -> Change:
     def edit(item: Item) -> Item:
         return replace(item, state=State.REJECTED, target=None, why=None)
 
-    return _apply(plan, ids, edit, "rejected")
+    return _apply(plan, ids, edit, "rejected", "nothing to reject: already rejected")
 
 
 def set_priority(plan: Plan, ids: Collection[str], priority: Priority) -> Change:
     """Give items a priority."""
-    return _apply(
-        plan, ids, lambda it: replace(it, priority=priority), f"priority {priority} for"
-    )
+    return _apply(plan, ids, lambda it: replace(it, priority=priority), f"priority {priority} for")
 
 
 def toggle_blocker(plan: Plan, ids: Collection[str]) -> Change:
@@ -103,9 +104,7 @@ def toggle_blocker(plan: Plan, ids: Collection[str]) -> Change:
     return _apply(plan, wanted, lambda it: replace(it, blocker=flag), verb)
 
 
-def set_backport(
-    plan: Plan, ids: Collection[str], series: str, state: BackportState
-) -> Change:
+def set_backport(plan: Plan, ids: Collection[str], series: str, state: BackportState) -> Change:
     """Set the backport state of fixes on one branch series; features are left alone."""
 
     def edit(item: Item) -> Item:
@@ -123,22 +122,37 @@ def set_target(plan: Plan, ids: Collection[str], version: str | None) -> Change:
     return _apply(plan, ids, lambda it: replace(it, target=version, why=why), verb)
 
 
-def _adjacent(
-    item: Item, options: Sequence[Release], by_version: dict[str, Release], step: int
-) -> str | None:
-    """The version one step later (step 1) or earlier (-1) than the item's target."""
-    versions = [r.version for r in options]
-    if item.target in versions:
-        i = versions.index(item.target) + step
-        return versions[i] if 0 <= i < len(versions) else None
-    current = by_version.get(item.target) if item.target else None
-    if current is None:  # unscheduled, or a version the train does not know
-        return versions[0] if step > 0 and versions else None
-    if step > 0:
-        later = [r.version for r in options if r.day > current.day]
-        return later[0] if later else None
-    earlier = [r.version for r in options if r.day < current.day]
-    return earlier[-1] if earlier else None
+def set_state(plan: Plan, ids: Collection[str], state: State) -> Change:
+    """Put items in a triage state; deferring or rejecting also drops the target."""
+    if state is State.DEFERRED:
+        return defer(plan, ids)
+    if state is State.REJECTED:
+        return reject(plan, ids)
+    return _apply(plan, ids, lambda it: replace(it, state=state), f"state {state} for")
+
+
+def set_blocker(plan: Plan, ids: Collection[str], flag: bool) -> Change:
+    """Set or clear the release-blocker flag."""
+    verb = "blocker set on" if flag else "blocker cleared on"
+    return _apply(plan, ids, lambda it: replace(it, blocker=flag), verb)
+
+
+def set_owner(plan: Plan, ids: Collection[str], owner: str | None) -> Change:
+    """Give items an owner (None: nobody)."""
+    verb = f"owner {owner} for" if owner else "owner cleared on"
+    return _apply(plan, ids, lambda it: replace(it, owner=owner), verb)
+
+
+def edit(plan: Plan, item_id: str, **fields: object) -> Change:
+    """Change fields of one item (title, kind, owner, url, fix commits ...)."""
+    return _apply(plan, {item_id}, lambda it: replace(it, **fields), "edited")  # type: ignore[arg-type]
+
+
+def add(plan: Plan, item: Item) -> Change:
+    """Add a new item; a Change that changes nothing when the id is taken."""
+    if plan.item(item.id) is not None:
+        return Change(plan, f"{item.id} exists already")
+    return Change(plan.with_items((*plan.items, item)), f"added {item.id}", (item.id,))
 
 
 def move(
@@ -147,27 +161,18 @@ def move(
     train: Sequence[Release],
     today: dt.date,
     step: int,
-    open_releases: OpenReleases | None = None,
 ) -> Change:
-    """Move items to the next (``step=1``) or previous (``-1``) release that can take them.
-
-    ``open_releases(item, train, today)`` (default
-    :func:`planner.laying.open_releases_for`) lists the releases that can take an
-    item, earliest first (features: point releases not frozen yet; fixes: any
-    unshipped release of their branch). Items with nowhere to go stay put.
-    """
-    if open_releases is None:
-        from planner.laying import open_releases_for as open_releases
-    by_version = {r.version: r for r in train}
+    """Move items to the next (``step=1``) or previous (``-1``) release that can take them
+    (:func:`planner.laying.step_target`: features go to point releases not frozen yet,
+    fixes to any unshipped release of their branch). Items with nowhere to go stay put."""
+    from planner.laying import step_target
 
     def edit(item: Item) -> Item:
-        assert open_releases is not None
-        options = sorted(open_releases(item, train, today), key=lambda r: r.day)
-        version = _adjacent(item, options, by_version, step)
-        if version is None or version == item.target:
+        release = step_target(item, train, today, step)
+        if release is None or release.version == item.target:
             return item
         why = f"moved from {item.target} by hand" if item.target else "scheduled by hand"
-        return replace(item, target=version, why=why)
+        return replace(item, target=release.version, why=why)
 
     change = _apply(plan, ids, edit, "moved")
     if len(change.changed) == 1:
@@ -180,6 +185,33 @@ def move(
         where = "later" if step > 0 else "earlier"
         return replace(change, description=f"no {where} release can take it")
     return change
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    """One field of one item that a change sets: ``{id, field, old, new}`` in JSON."""
+
+    id: str
+    field: str
+    old: object
+    new: object
+
+
+def field_changes(before: Plan, change: Change) -> list[FieldChange]:
+    """What a change does to each item it touches, field by field (a dry run's rows)."""
+    from planner.tables import item_to_json
+
+    out = []
+    for item_id in change.changed:
+        old_item, new_item = before.item(item_id), change.plan.item(item_id)
+        old = item_to_json(old_item) if old_item is not None else {}
+        new = item_to_json(new_item) if new_item is not None else {}
+        for key in new.keys() | old.keys():
+            if old_item is None and new.get(key) in (None, [], {}, False):
+                continue  # a new item: only the fields it has
+            if key != "id" and old.get(key) != new.get(key):
+                out.append(FieldChange(item_id, key, old.get(key), new.get(key)))
+    return sorted(out, key=lambda c: (change.changed.index(c.id), c.field))
 
 
 class History:

@@ -28,18 +28,18 @@ import tomli_w
 from planner.calendar import phase_on
 from planner.checking import Checker, Invalid, Locator, as_int, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
-from planner.model import Item, Plan, Release, ReleaseSpec
+from planner.model import Item, Plan, Release, ReleaseSpec, natural_key
 from planner.policyfile import policy_from_table, policy_to_json, policy_to_table
 from planner.tables import (
     item_from_table,
     item_label,
     item_to_json,
     item_to_table,
-    natural_key,
     release_to_json,
     release_to_table,
     spec_from_table,
 )
+from planner.version import version_key
 
 FORMAT = 1
 """The plan file format version this module reads and writes."""
@@ -202,7 +202,7 @@ def _release_rows(
             release.day if release else (spec.actual or spec.pins.get("release") if spec else None)
         )
         version = release.version if release else spec.version if spec else ""
-        return (day is None, day or dt.date.min, natural_key(version))
+        return (day is None, day or dt.date.min, version_key(version))
 
     return sorted(rows, key=order)
 

@@ -26,6 +26,7 @@ from planner.model import (
     ReleaseKind,
     State,
 )
+from planner.rules import is_open_blocker, maintained_series
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -58,19 +59,19 @@ class ReleaseStatus:
         return {s.value: total[s.value] for s in BackportState if total[s.value]}
 
 
-def _covered_series(release: Release, train: Sequence[Release], today: dt.date) -> list[str]:
+def covered_series(
+    release: Release, train: Sequence[Release], today: dt.date, maintained: Sequence[str]
+) -> list[str]:
     """Branches whose backports this release answers for.
 
     A maintenance release, or a shipped point release, answers for its own
-    branch while that branch is supported; an upcoming point release for
-    every branch still supported today.
+    branch while that branch is maintained; an upcoming point release for
+    every branch maintained today (``maintained``, from
+    :func:`planner.rules.maintained_series`).
     """
     if release.kind is ReleaseKind.MAINTENANCE or today >= release.day:
-        end = release.security_until or release.maintained_until
-        return [release.series] if end is None or today <= end else []
-    return sorted(
-        {r.series for r in train if r.kind is ReleaseKind.POINT and phase_on(r, today).is_supported}
-    )
+        return [release.series] if release.series in maintained else []
+    return list(maintained)  # newest first, as the dashboard lists branches
 
 
 def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:
@@ -148,18 +149,21 @@ class _Statuses:
                 self.by_target.setdefault(it.target, []).append(it)
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)
+        self.maintained = maintained_series(plan.policy, train, today)
 
     def of(self, release: Release) -> ReleaseStatus:
         today = self.today
         phase = phase_on(release, today)
         mine = self.by_target.get(release.version, [])
         still_open = [it for it in mine if not it.state.is_closed]
-        blockers = [it.id for it in still_open if it.blocker]
+        blockers = [it.id for it in mine if is_open_blocker(it)]
         frozen = release.freeze is not None and today >= release.freeze
         late = [
             it.id for it in still_open if it.kind is Kind.FEATURE and frozen and not release.shipped
         ]
-        backports = _backports(self.counts, _covered_series(release, self.train, today))
+        backports = _backports(
+            self.counts, covered_series(release, self.train, today, self.maintained)
+        )
         verdict, reasons = _verdict(release, today, blockers, late, backports)
         nxt = next_milestone(release, today)
         return ReleaseStatus(

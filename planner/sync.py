@@ -37,6 +37,7 @@ from planner.errors import Problem
 from planner.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
 from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
+from planner.version import Version, is_version, series_depth, version_key
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -234,7 +235,7 @@ def reconcile(
         elif value == getattr(theirs, name):
             agreed.append(name)
     backports = dict(ours.backports)
-    for series in sorted({*theirs.backports, *was.backports}):
+    for series in sorted({*theirs.backports, *was.backports}, key=version_key):
         b, o = was.backports.get(series), ours.backports.get(series)
         t = theirs.backports.get(series)
         value, clash = pick(b, o, t)
@@ -255,15 +256,16 @@ def _merge_releases(
 ) -> tuple[tuple[ReleaseSpec, ...], list[str]]:
     """Add specs for tracker versions the plan does not name yet (local specs win)."""
     known = {s.version for s in specs}
+    # A bare number (systemd's 253) opens a series whatever the scheme: it counts as a point.
+    points = [s.version for s in specs if s.kind is ReleaseKind.POINT]
+    depth = series_depth([*points, *(r.version for r in tracker if r.version)])
     added: list[ReleaseSpec] = []
     for r in tracker:
-        if r.version is None or r.version in known:
-            continue
+        if r.version is None or r.version in known or not is_version(r.version):
+            continue  # a name that is no version cannot be placed on the calendar
         known.add(r.version)
-        parts = r.version.split(".")
-        kind = (
-            ReleaseKind.MAINTENANCE if len(parts) > 2 and parts[2].strip("0") else ReleaseKind.POINT
-        )
+        opens = Version.parse(r.version).is_series_start(depth)
+        kind = ReleaseKind.POINT if opens else ReleaseKind.MAINTENANCE
         pins = {"release": r.due} if r.due and not r.closed else {}
         actual = r.due if r.closed else None
         added.append(
@@ -375,35 +377,91 @@ def sync_from_config(
     reporter: Reporter | None = None,
     create: bool = False,
 ) -> SyncResult:
-    """Sync the config's sources (or the one named) into ``plan``; what CLI and dashboard call.
-
-    ``save(plan)`` must write the plan atomically (raise to abort: the cache then
-    stays as it was); with ``create`` it is called even when nothing changed.
-    Blocking: from the dashboard run it in a thread worker and forward the
-    reporter's callbacks with ``app.call_from_thread``.
-    """
-    from planner.sources.base import parse_sources
-
-    sources = parse_sources(
-        config.source_tables,
-        lines=config.source_lines,
-        file=str(config.path) if config.path else None,
-    )
-    chosen = select_sources(sources, source)
-    with Cache.open(config.cache_dir) as cache:
-        return run_sync(
-            plan,
-            chosen,
-            cache,
-            save,
-            full=full,
-            reporter=reporter,
-            base_dir=config.path.parent if config.path else None,
-            always_save=create,
+    """Sync the config's sources (or the one named) into ``plan``: what ``relplan sync``
+    calls (blocking; it runs its own event loop). See :func:`sync_config_async`."""
+    return asyncio.run(
+        sync_config_async(
+            plan, config, save, source=source, full=full, reporter=reporter, create=create
         )
+    )
+
+
+async def sync_config_async(
+    plan: Plan,
+    config: Config,
+    save: Callable[[Plan], None] | None,
+    *,
+    source: str | None = None,
+    full: bool = False,
+    reporter: Reporter | None = None,
+    create: bool = False,
+    adopt: Callable[[Plan, str], None] | None = None,
+) -> SyncResult:
+    """Fetch the config's sources (or the one named), merge them into ``plan``, and write.
+
+    ``adopt(merged, description)`` is told the merged plan before anything is
+    written (the dashboard makes it one undoable change). ``save(plan)`` must write
+    the plan atomically (raise to abort: the cache then stays as it was); with
+    ``create`` it is called even when nothing changed; None merges in memory only
+    (the embedded demo) and records nothing in the cache.
+    """
+    from planner.sources.base import config_sources
+
+    chosen = select_sources(config_sources(config), source)
+    base_dir = config.path.parent if config.path else None
+    with Cache.open(config.cache_dir) as cache:
+        fetched = await fetch_sources(chosen, cache, full=full, reporter=reporter)
+        now = dt.datetime.now(dt.UTC)
+        files = [s for s in chosen if s.kind == "file"]
+        result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
+        if adopt is not None and result.plan_changed:
+            adopt(result.plan, f"synced: {summary(result)}")
+        if save is not None:
+            write_sync(result, cache, save, now=now, always_save=create)
+    return result
+
+
+def summary(result: SyncResult) -> str:
+    """One line per sync: items and changes per source, conflicts and warnings counted."""
+    parts = []
+    for o in result.outcomes:
+        text = f"{o.name} {o.items} items, {o.changed} changed"
+        if o.conflicts:
+            text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
+        if o.warnings:
+            text += f", {len(o.warnings)} warnings"
+        parts.append(text)
+    return "; ".join(parts)
 
 
 def last_syncs(config: Config) -> list[SourceStatus]:
     """When each source last synced, with counts and open conflicts (for a status line)."""
     with Cache.open(config.cache_dir) as cache:
         return cache.statuses()
+
+
+def last_sync_text(config: Config, now: dt.datetime | None = None) -> str:
+    """How old the tracker data is, per source, in one line (no network; reads the cache)."""
+    from planner.errors import RelplanError
+
+    try:
+        statuses = last_syncs(config)
+    except RelplanError as exc:
+        return f"cache: {exc.problems[0]}"
+    if not statuses:
+        return "never synced: press s"
+    now = now or dt.datetime.now(dt.UTC)
+    parts = []
+    for s in statuses:
+        age = s.age(now)
+        hours = age.total_seconds() / 3600 if age is not None else 0.0
+        when = (
+            f"{hours * 60:.0f} min"
+            if hours < 1
+            else (f"{hours:.0f} h" if hours < 48 else f"{hours / 24:.0f} days")
+        )
+        text = f"{s.name} {when} ago"
+        if s.conflicts:
+            text += f" ({s.conflicts} conflicts)"
+        parts.append(text)
+    return "last sync: " + ", ".join(parts)

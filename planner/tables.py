@@ -9,7 +9,6 @@ which is what :func:`planner.merge.merge_items` needs to keep local triage.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,9 +37,11 @@ from planner.model import (
     ReleaseKind,
     ReleaseSpec,
     State,
+    natural_key,
     series_of,
 )
 from planner.policy import Policy
+from planner.version import Version
 
 Convert = Callable[[object], Any]
 
@@ -94,19 +95,6 @@ RELEASE_KEYS = (
     "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
     "notes", "pins",
 )  # fmt: skip
-
-
-def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
-    """Sort key that orders digit runs by value: ``demo#2`` before ``demo#10``, 3.9 before 3.10.
-
-    Ties (``demo#01`` and ``demo#1``) are broken by the text itself, so the order is total.
-    """
-    runs = tuple(
-        (0, int(part)) if part.isascii() and part.isdigit() else (1, part)
-        for part in re.split(r"([0-9]+)", text)
-        if part
-    )
-    return runs, text
 
 
 def _convert(
@@ -210,8 +198,18 @@ def _pins(value: object) -> dict[str, dt.date]:
     return out
 
 
+def _version(value: object) -> str:
+    """A version as the plan writes it (kept as text), or Invalid saying what was expected."""
+    text = as_text(value)
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return text
+
+
 _SPEC_FIELDS: dict[str, Convert] = {
-    "version": as_text,
+    "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
     "codename": as_text,

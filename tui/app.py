@@ -1,35 +1,29 @@
-"""The relplan dashboard: views over one plan, edits as undoable planner operations.
+"""The relplan dashboard: views over one :class:`~planner.session.Session`.
 
-The app owns the plan's :class:`~planner.ops.History`; views render
-``app.plan`` and report what the cursor is on. Every triage key runs one pure
-operation from :mod:`planner.ops` on the view's selection and records it.
+The app holds the session; views render from it and report what the cursor is
+on. Every triage key asks the session for one undoable change on the view's
+selection. When the session's plan or git evidence changes the app bumps
+``revision``, which every view watches (see :mod:`tui.shell`).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from collections.abc import Callable, Sequence
+from typing import ClassVar
 
 from textual import work
-from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.reactive import reactive
 
 from planner import ops
-from planner.calendar import build_train, phase_on
-from planner.laying import at_risk
-from planner.model import BackportState, Item, Plan, Priority, Release, ReleaseKind
-from tui.keymap import binding_ids, keymap_warning
+from planner.model import BackportState, Item, Priority
+from planner.releases import DateMove
+from planner.session import Session
+from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
-
-if TYPE_CHECKING:
-    from planner.config import GitConfig
-    from planner.git.join import Evidence
-    from tui.widgets.backport_matrix import BackportCell
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -55,15 +49,11 @@ def _commands() -> type:
 
 
 class RelplanApp(SavingMixin):
-    """Timeline, items, release and backport views over one plan.
+    """Timeline, items, release and backport views over one session.
 
-    Tracker sync plugs in through ``sync_handler`` (run by the ``s`` key as an
-    exclusive worker), which reports progress with :meth:`set_sync_status` or by
-    posting :class:`~tui.messages.SyncStatus`, and hands the merged plan to
-    :meth:`apply_synced` (one undoable change).
+    ``s`` runs :meth:`planner.session.Session.sync` in an exclusive worker;
+    progress goes to the sync line, the merged plan becomes one undoable change.
     """
-
-    sync_handler: Callable[[RelplanApp], Awaitable[None]] | None = None
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
@@ -74,12 +64,16 @@ class RelplanApp(SavingMixin):
         "backports": lambda: _backports_screen(),
     }
     DEFAULT_MODE = "timeline"
-    COMMANDS = App.COMMANDS | {lambda: _commands()}
+    # relplan's own commands only: every action of the view, go to release, presets, sorts
+    COMMANDS = {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
+        # ? and q first: the footer keeps them when a narrow terminal cuts the rest
+        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
+        Binding("q", "quit", "Quit", id="quit",
+                tooltip="Quit (asks when there are unsaved changes)"),
         Binding("1", "view('timeline')", "Timeline", id="view_timeline"),
         Binding("2", "view('items')", "Items", id="view_items"),
         Binding("3", "view('backports')", "Backports", id="view_backports"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
         Binding("a", "accept", "Accept", id="accept", tooltip="Accept the item(s)"),
         Binding("d", "defer", "Defer", id="defer", tooltip="Defer: no target"),
         Binding("x", "reject", "Reject", show=False, id="reject"),
@@ -93,153 +87,94 @@ class RelplanApp(SavingMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("S", "ship", "Ship", show=False, id="ship",
+                tooltip="Record that the release under the cursor shipped (preview first)"),
+        Binding("L", "slip", "Slip", show=False, id="slip",
+                tooltip="Move the release's day: what-if preview of every date, then confirm"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("e", "export", "Export", show=False, id="export",
                 tooltip="Write the TOML release plan to a path"),
-        Binding("q", "quit", "Quit", id="quit",
-                tooltip="Quit (asks when there are unsaved changes)"),
     ]  # fmt: skip
+
+    revision: reactive[int] = reactive(0, init=False, always_update=True)
 
     def __init__(
         self,
-        plan: Plan,
+        session: Session,
         *,
-        today: dt.date,
-        path: Path | None = None,
-        fingerprint: str | None = None,
-        is_demo: bool = False,
-        keymap: Mapping[str, str] | None = None,
-        git: GitConfig | None = None,
+        keymap: dict[str, str] | None = None,
     ) -> None:
         super().__init__()
-        self.git_config = git
-        self.git_evidence: Evidence | None = None
-        self.history = ops.History(plan)
-        self.today = today
-        self.path = path
-        self.fingerprint = fingerprint
-        self.is_demo = is_demo
-        self.loaded_plan = plan
+        session.adopt_laid()  # shown and edited as export writes it: every item laid
+        self.session = session
         self.status_text = (
             "the embedded demo is never overwritten; ctrl+s saves a copy where you say"
-            if is_demo
+            if session.is_demo
             else ""
         )
         self.sync_text = ""
-        self._keymap_config = dict(keymap or {})
-        self._train_for: tuple[object, object] | None = None
-        self._train: list[Release] = []
-        self._risk_for: Plan | None = None
-        self._risk: frozenset[str] = frozenset()
+        self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
 
     def on_mount(self) -> None:
-        if self.git_config is not None and self.git_config.repo is not None:
+        if self.session.git_repo() is not None:
             self.scan_git()
+        if self.session.has_sources:
+            self.read_last_sync()
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
-            if unknown:
-                self.set_status(keymap_warning(unknown))
+            clashes = keymap_clashes(binding_owners(), self._keymap_config)
+            warnings = [keymap_warning(unknown, binding_ids())] if unknown else []
+            if clashes:
+                warnings.append("keymap: " + "; ".join(clashes))
+            if warnings:
+                self.set_status(" | ".join(warnings))
 
-    # -- git evidence --------------------------------------------------------------------
+    # -- background reads ----------------------------------------------------------------
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def scan_git(self) -> None:
         """Read the backport evidence of the configured repository (in a thread)."""
         from planner.errors import RelplanError
-        from planner.git.join import plan_evidence
 
-        git = self.git_config
-        assert git is not None and git.repo is not None
-        self.call_from_thread(self.set_sync_status, f"git: scanning {git.repo} …")
+        repo = self.session.git_repo()
+        self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
         try:
-            evidence = plan_evidence(
-                self.plan, self.train, self.today, str(git.repo),
-                upstream=git.upstream, pattern=git.branch_pattern,
-            )  # fmt: skip
+            evidence = self.session.scan_git()
         except RelplanError as exc:
             self.call_from_thread(self.set_sync_status, f"git: {exc.problems[0]}")
             return
-        self.call_from_thread(self._git_ready, evidence)
+        if evidence is not None:
+            conflicts, rows = len(evidence.conflicts), len(evidence.scan.rows)
+            text = f"git: {rows} fix/branch pairs read"
+            if conflicts:
+                text += f"; {conflicts} tracker-vs-git conflict(s)"
+            self.call_from_thread(self._git_ready, text)
 
-    def _git_ready(self, evidence: Evidence) -> None:
-        self.git_evidence = evidence
-        conflicts = len(evidence.conflicts)
-        rows = len(evidence.scan.rows)
-        text = f"git: {rows} fix/branch pairs read"
-        self.set_sync_status(
-            text + (f"; {conflicts} tracker-vs-git conflict(s)" if conflicts else "")
-        )
-        if self.view is not None:
-            self.view.show_plan()
+    def _git_ready(self, text: str) -> None:
+        self.set_sync_status(text)
+        self.revision += 1
 
-    def backport_cell_info(self) -> Callable[[Item, str], BackportCell] | None:
-        """Git's word per backport cell, once a repository has been scanned."""
-        return self.backport_cell if self.git_evidence is not None else None
+    @work(thread=True, exclusive=True, group="cache", exit_on_error=False)
+    def read_last_sync(self) -> None:
+        """How old the tracker data is, from the cache (no network; in a thread)."""
+        text = self.session.sources_line()
+        self.call_from_thread(self._sync_line_if_idle, text)
 
-    def backport_cell(self, item: Item, series: str) -> BackportCell:
-        """What the tracker and git say about one fix on one branch."""
-        from tui.widgets.backport_matrix import BackportCell
-
-        tracker = item.backports.get(series)
-        ev = self.git_evidence
-        if ev is None:
-            return BackportCell(tracker, None, "", None)
-        conflict = ev.conflict(item.id, series)
-        return BackportCell(
-            tracker,
-            ev.state(item.id, series),
-            ev.evidence(item.id, series),
-            conflict.message if conflict else None,
-        )
-
-    # -- derived data ------------------------------------------------------------------
-    @property
-    def plan(self) -> Plan:
-        """The current plan (after every edit, undo and redo)."""
-        return self.history.plan
-
-    @property
-    def train(self) -> list[Release]:
-        """The release train of the current plan (rebuilt when releases or policy change)."""
-        plan = self.plan
-        known = self._train_for
-        if known is None or known[0] is not plan.releases or known[1] is not plan.policy:
-            self._train = build_train(plan, self.today)
-            self._train_for = (plan.releases, plan.policy)
-        return self._train
-
-    @property
-    def release_order(self) -> dict[str, int]:
-        """Release versions in calendar order."""
-        return {r.version: i for i, r in enumerate(self.train)}
-
-    @property
-    def at_risk_ids(self) -> frozenset[str]:
-        """Open items their release can no longer take."""
-        if self._risk_for is not self.plan:
-            self._risk = frozenset(at_risk(self.plan, self.train, self.today))
-            self._risk_for = self.plan
-        return self._risk
-
-    def maintained_series(self) -> list[str]:
-        """Series of point releases still supported today, newest first."""
-        out = [
-            r.series
-            for r in self.train
-            if r.kind is ReleaseKind.POINT and phase_on(r, self.today).is_supported
-        ]
-        return sorted(set(out), key=lambda s: [int(p) for p in s.split(".")], reverse=True)
+    def _sync_line_if_idle(self, text: str) -> None:
+        if not self.sync_text:
+            self.set_sync_status(text)
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
         from rich.markup import escape
 
-        where = "DEMO (never written)" if self.is_demo else str(self.path or "unsaved plan")
-        dirty = "  [b]● unsaved changes[/b]" if self.history.dirty else ""
-        name, where = escape(self.plan.name), escape(where)
-        return f"[b]relplan[/b] · {name} · as of {self.today} · {view} · {where}{dirty}"
+        session = self.session
+        where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
+        dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
+        name, where = escape(session.plan.name), escape(where)
+        return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -258,7 +193,7 @@ class RelplanApp(SavingMixin):
         """Show the release view of a version."""
         from tui.screens.release import ReleaseScreen
 
-        if any(r.version == version for r in self.train):
+        if any(r.version == version for r in self.session.train()):
             self.push_screen(ReleaseScreen(version))
         else:
             self.set_status(f"{version} is not on the release train")
@@ -293,13 +228,16 @@ class RelplanApp(SavingMixin):
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("ship", "slip"):
+            view = self.view
+            return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
             view = self.view
             return bool(view is not None and getattr(view, "has_items", False))
         if action == "undo":
-            return True if self.history.can_undo else None
+            return True if self.session.history.can_undo else None
         if action == "redo":
-            return True if self.history.can_redo else None
+            return True if self.session.history.can_redo else None
         return True
 
     # -- status lines ----------------------------------------------------------------------
@@ -319,84 +257,128 @@ class RelplanApp(SavingMixin):
         self.set_sync_status(message.text)
 
     def action_sync(self) -> None:
-        handler = self.sync_handler
-        if handler is None:
-            self.set_sync_status("sync: not set up here; run `relplan sync` in a shell")
+        if not self.session.has_sources:
+            self.set_sync_status(
+                "sync: no [[sources]] in the config; add one (see config.example.toml) "
+                "and start relplan with --config"
+            )
             return
-        self.run_worker(handler(self), group="sync", exclusive=True, exit_on_error=False)
+        self.run_sync()
 
-    def apply_synced(self, plan: Plan, description: str = "synced from the trackers") -> None:
-        """Make a plan merged from the trackers current (undoable like any edit)."""
-        self.apply(ops.Change(plan, description, ("*",)))
+    @work(exclusive=True, group="sync", exit_on_error=False)
+    async def run_sync(self) -> None:
+        """Sync the config's sources (network in this event loop; progress on the sync line)."""
+        import datetime as dt
+
+        from planner.errors import RelplanError
+        from planner.sources.base import Reporter
+        from planner.sync import summary
+
+        def status(text: str) -> None:
+            self.set_sync_status(text)
+
+        def progress(done: int, total: int | None) -> None:
+            status(progress_text(done, total))
+
+        status(
+            "sync: "
+            + ", ".join(str(t.get("name", "?")) for t in self.session.config.source_tables)
+            + " …"
+        )
+        try:
+            result = await self.session.sync(Reporter(status=status, progress=progress))
+        except RelplanError as exc:
+            status(f"sync failed: {exc.problems[0]}")
+            self.plan_changed(self.status_text)
+            return
+        self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
+        status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
 
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
         """Record a change and redraw, or say why nothing changed."""
-        if self.history.record(change):
+        if self.session.apply(change):
             self.plan_changed(change.description)
         else:
             self.set_status(change.description)
 
     def plan_changed(self, description: str) -> None:
-        """The plan is different now: redraw the view and say what happened."""
+        """The session's plan is different now: every view redraws; say what happened."""
         self.status_text = description
-        view = self.view
-        if view is not None:
-            view.show_plan()
-            view.refresh_chrome()
+        self.revision += 1
         self.refresh_bindings()
 
     def _selected(self) -> set[str]:
         return self.view.selection() if self.view is not None else set()
 
-    def _run(self, op: Callable[[Plan, set[str]], ops.Change]) -> None:
+    def _run(self, op: Callable[[set[str]], ops.Change]) -> None:
         ids = self._selected()
         if not ids:
             self.set_status("no item selected")
             return
-        self.apply(op(self.plan, ids))
+        self._apply_to_selection(op(ids))
+
+    def _apply_to_selection(self, change: ops.Change) -> None:
+        """Apply a triage change made from the view's selection; the marks end with it."""
+        view = self.view
+        hidden = view.hidden_marks() if view is not None else 0
+        self.apply(change)
+        if view is not None:
+            view.selection_used()
+        if hidden:
+            left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
+            self.set_status(f"{self.status_text}; {left} left alone (marks cleared)")
 
     def action_accept(self) -> None:
-        self._run(ops.accept)
+        self._run(self.session.accept)
 
     def action_defer(self) -> None:
-        self._run(ops.defer)
+        self._run(self.session.defer)
 
     def action_reject(self) -> None:
-        self._run(ops.reject)
+        self._run(self.session.reject)
 
     def action_blocker(self) -> None:
-        self._run(ops.toggle_blocker)
+        self._run(self.session.toggle_blocker)
 
     def action_next(self) -> None:
-        self._run(lambda plan, ids: ops.move(plan, ids, self.train, self.today, 1))
+        self._run(lambda ids: self.session.move(ids, 1))
 
     def action_prev(self) -> None:
-        self._run(lambda plan, ids: ops.move(plan, ids, self.train, self.today, -1))
+        self._run(lambda ids: self.session.move(ids, -1))
+
+    def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
+        """The value the selected items share (the dialog opens on it), or None."""
+        found = {value(it) for it in self.session.plan.items if it.id in ids}
+        return found.pop() if len(found) == 1 else None
 
     def action_priority(self) -> None:
         choices = [(p.value, p.value) for p in Priority]
-        self._ask("Priority for the selected item(s)", choices, self._set_priority)
+        current = self._shared(self._selected(), lambda it: it.priority.value)
+        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
 
     def _set_priority(self, value: str, ids: set[str]) -> None:
-        self.apply(ops.set_priority(self.plan, ids, Priority(value)))
+        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
 
     def action_target(self) -> None:
         choices = [
             (r.version, f"{r.version:10} {r.kind.value:12} {r.day}")
-            for r in self.train
-            if not r.shipped and r.day >= self.today
+            for r in self.session.target_choices()
         ]
         choices.append(("-", "unscheduled (no target)"))
-        self._ask("Target release for the selected item(s)", choices, self._set_target)
+        current = self._shared(self._selected(), lambda it: it.target or "-")
+        self._ask(
+            "Target release for the selected item(s)", choices, self._set_target, current=current
+        )
 
     def _set_target(self, value: str, ids: set[str]) -> None:
-        self.apply(ops.set_target(self.plan, ids, None if value == "-" else value))
+        self._apply_to_selection(self.session.set_target(ids, None if value == "-" else value))
 
     def action_backport(self, series: str | None = None) -> None:
         if series is None:
-            policy = self.plan.policy
-            branches = [(s, f"{s} ({policy.branch_for(s)})") for s in self.maintained_series()]
+            branches = [
+                (b.series, f"{b.series} ({b.name})") for b in self.session.maintained_branches()
+            ]
             if not branches:
                 self.set_status("no maintained branch to backport to")
                 return
@@ -404,7 +386,7 @@ class RelplanApp(SavingMixin):
         else:
             self._ask_backport_state(series, self._selected())
 
-    def action_backport_cell(self, item_id: str, series: str) -> None:
+    def edit_backport(self, item_id: str, series: str) -> None:
         """Ask for the backport state of one fix on one branch."""
         self._ask_backport_state(series, {item_id})
 
@@ -412,9 +394,12 @@ class RelplanApp(SavingMixin):
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            self.apply(ops.set_backport(self.plan, ids, series, BackportState(value)))
+            self._apply_to_selection(self.session.set_backport(ids, series, BackportState(value)))
 
-        self._ask(f"Backport state on {series}", choices, done, ids)
+        current = self._shared(
+            ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
+        )
+        self._ask(f"Backport state on {series}", choices, done, ids, current=current)
 
     def _ask(
         self,
@@ -422,6 +407,7 @@ class RelplanApp(SavingMixin):
         choices: Sequence[tuple[str, str]],
         then: Callable[[str, set[str]], None],
         ids: set[str] | None = None,
+        current: str | None = None,
     ) -> None:
         chosen = self._selected() if ids is None else ids
         if not chosen:
@@ -434,18 +420,156 @@ class RelplanApp(SavingMixin):
             if value is not None:
                 then(value, chosen)
 
-        self.push_screen(ChoiceScreen(question, choices), answer)
+        self.push_screen(ChoiceScreen(question, choices, current), answer)
+
+    # -- release days ------------------------------------------------------------------------
+    def _release_under_cursor(self) -> str | None:
+        version = self.view.current_release() if self.view is not None else None
+        if version is None:
+            self.set_status("no release under the cursor")
+        return version
+
+    def action_ship(self) -> None:
+        version = self._release_under_cursor()
+        if version is None:
+            return
+        from tui.screens.dialogs import PathScreen
+
+        question = f"{version} shipped on (YYYY-MM-DD):"
+        today = self.session.today.isoformat()
+        self.push_screen(
+            PathScreen(question, today, "YYYY-MM-DD"), lambda text: self._ship(version, text)
+        )
+
+    def _ship(self, version: str, text: str | None) -> None:
+        from planner.errors import RelplanError
+        from planner.session import parse_day
+
+        if text is None:
+            self.set_status("not shipped")
+            return
+        try:
+            change = self.session.ship(version, parse_day(text, "day"))
+        except RelplanError as exc:
+            self.set_status(f"not shipped: {exc.problems[0]}")
+            return
+        self._preview(change, f"Record that {version} shipped on {text}?")
+
+    def action_slip(self) -> None:
+        version = self._release_under_cursor()
+        if version is None:
+            return
+        from tui.screens.dialogs import PathScreen
+
+        day = self.session.release(version).day
+        question = f"Slip {version} (now {day}) to a day, or by +N[d|w] / -N[d|w]:"
+        self.push_screen(
+            PathScreen(question, "+1w", "YYYY-MM-DD or +2w"), lambda text: self._slip(version, text)
+        )
+
+    def _slip(self, version: str, text: str | None) -> None:
+        from planner.errors import RelplanError
+        from planner.releases import parse_shift
+        from planner.session import parse_day
+
+        if not text:
+            self.set_status("not slipped")
+            return
+        try:
+            if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
+                change = self.session.slip(version, by=parse_shift(text.lstrip("+")))
+            else:
+                change = self.session.slip(version, to=parse_day(text.strip(), "day"))
+        except RelplanError as exc:
+            self.set_status(f"not slipped: {exc.problems[0]}")
+            return
+        new_day = change.plan.spec(version)
+        to = new_day.pins.get("release") if new_day is not None else None
+        self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
+
+    def _preview(self, change: ops.Change, question: str) -> None:
+        """What-if: every date the change moves, then y applies it (undoable), n does not."""
+        if change.is_noop:
+            self.set_status(change.description)
+            return
+        from tui.screens.dialogs import ConfirmScreen
+
+        moves = self.session.what_if(change)
+        by_release: dict[str, list[DateMove]] = {}
+        for m in moves:
+            by_release.setdefault(m.version, []).append(m)
+        lines = [f"{question}\n", f"{len(moves)} dates of {len(by_release)} releases move:"]
+        for version, mine in list(by_release.items())[:16]:
+            main = next((m for m in mine if m.field == "release_date"), mine[0])
+            more = f"  (+{len(mine) - 1} more)" if len(mine) > 1 else ""
+            field = "release" if main.field == "release_date" else main.field.replace("_", " ")
+            lines.append(
+                f"{version:9} {field:17} {_day_text(main.old)} -> {_day_text(main.new)}{more}"
+            )
+        if len(by_release) > 16:
+            lines.append(f"… and {len(by_release) - 16} more releases (relplan slip --dry-run)")
+        lines.append("\n[b]y[/b] apply (u undoes it)   [b]n[/b] cancel")
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                self.apply(change)
+            else:
+                self.set_status(f"not applied: {change.description}")
+
+        from rich.markup import escape
+
+        text = "\n".join(escape(line) if "[b]" not in line else line for line in lines)
+        self.push_screen(ConfirmScreen(text, ("y", "n")), answer)
 
     def action_undo(self) -> None:
-        description = self.history.undo()
+        description = self.session.undo()
         if description is None:
             self.set_status("nothing to undo")
         else:
             self.plan_changed(f"undone: {description}")
 
     def action_redo(self) -> None:
-        description = self.history.redo()
+        description = self.session.redo()
         if description is None:
             self.set_status("nothing to redo")
         else:
             self.plan_changed(f"redone: {description}")
+
+
+def _day_text(value: object) -> str:
+    """A date of a what-if row; a run of release candidates as its first..last day."""
+    if isinstance(value, list):
+        return f"{len(value)} RCs {value[0]}..{value[-1]}" if value else "no RCs"
+    return str(value) if value else "-"
+
+
+def binding_owners() -> list[type]:
+    """Every class whose bindings a ``[keymap]`` table may remap."""
+    from tui.screens.backports import BackportsScreen
+    from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
+    from tui.screens.help import HelpScreen
+    from tui.screens.items import ItemsScreen
+    from tui.screens.release import ReleaseScreen
+    from tui.widgets.backport_matrix import BackportMatrix
+    from tui.widgets.item_list import ItemList
+    from tui.widgets.timeline import Timeline
+
+    return [
+        RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
+        ChoiceScreen, ConfirmScreen, PathScreen, Timeline, ItemList, BackportMatrix,
+    ]  # fmt: skip
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a ``[keymap]`` table may remap."""
+    from tui.keymap import ids_of
+
+    return ids_of(binding_owners())
+
+
+def progress_text(done: int, total: int | None, width: int = 20) -> str:
+    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items``."""
+    if not total:
+        return f"sync: {done:,} items so far"
+    filled = min(width, round(width * done / total))
+    return f"sync {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"

@@ -16,15 +16,20 @@ class RelplanCommands(Provider):
         app: Any = self.app
         out: list[tuple[str, Callable[[], Any], str]] = []
         seen: set[str] = set()
-        for active in self.screen.active_bindings.values():
+        from tui.screens.help import binding_level
+
+        actives = sorted(self.screen.active_bindings.values(), key=binding_level)
+        for active in actives:
             binding = active.binding
-            if binding.system or not binding.description or binding.action in seen:
+            if binding.system or not binding.description or binding.id is None:
+                continue
+            if binding.action in seen:
                 continue
             seen.add(binding.action)
             namespace = active.node
             action = partial(app.run_action, binding.action, namespace)
             out.append((binding.description, action, binding.tooltip or f"key {binding.key}"))
-        for release in getattr(app, "train", []):
+        for release in app.session.train():
             out.append(
                 (
                     f"go to release {release.version}",
@@ -32,7 +37,8 @@ class RelplanCommands(Provider):
                     f"{release.kind.value} release on {release.day}",
                 )
             )
-        from tui.widgets.item_rows import COLUMNS, PRESETS
+        from planner.rules import PRESETS
+        from tui.widgets.item_rows import COLUMNS
 
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))

@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from textual.binding import Binding
 
 
-def binding_ids() -> set[str]:
-    """Every binding id a ``[keymap]`` table may remap."""
-    from tui.app import RelplanApp
-    from tui.screens.backports import BackportsScreen
-    from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
-    from tui.screens.help import HelpScreen
-    from tui.screens.items import ItemsScreen
-    from tui.screens.release import ReleaseScreen
-    from tui.screens.timeline import TimelineScreen
-    from tui.widgets.backport_matrix import BackportMatrix
-    from tui.widgets.item_list import ItemList
-    from tui.widgets.timeline import Timeline
-
-    owners: list[type] = [
-        RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
-        ChoiceScreen, ConfirmScreen, PathScreen, Timeline, ItemList, BackportMatrix,
-    ]  # fmt: skip
+def ids_of(owners: Iterable[type]) -> set[str]:
+    """The binding ids declared by these classes (screens, widgets, the app)."""
     ids = set()
     for owner in owners:
         for binding in getattr(owner, "BINDINGS", []):
@@ -32,13 +17,37 @@ def binding_ids() -> set[str]:
     return ids
 
 
-def keymap_warning(unknown: Sequence[str]) -> str:
+def _keys(owner: type, keymap: Mapping[str, str]) -> dict[str, list[str]]:
+    """Key -> binding ids of one class, after the keymap."""
+    out: dict[str, list[str]] = {}
+    for binding in getattr(owner, "BINDINGS", []):
+        if isinstance(binding, Binding) and binding.id:
+            for key in keymap.get(binding.id, binding.key).split(","):
+                out.setdefault(key.strip(), []).append(binding.id)
+    return out
+
+
+def keymap_clashes(owners: Sequence[type], keymap: Mapping[str, str]) -> list[str]:
+    """Keys that a ``[keymap]`` gives to two actions active together: two bindings of one
+    class, or a view's binding and one of the app's (``owners[0]``, active everywhere)."""
+    app_keys = _keys(owners[0], keymap)
+    out = set()
+    for owner in owners:
+        for key, ids in _keys(owner, keymap).items():
+            together = ids + (app_keys.get(key, []) if owner is not owners[0] else [])
+            distinct = list(dict.fromkeys(together))
+            if len(distinct) > 1 and any(i in keymap for i in distinct):
+                out.add(f"{key!r} is bound to both {distinct[0]} and {distinct[1]}")
+    return sorted(out)
+
+
+def keymap_warning(unknown: Sequence[str], known: Iterable[str]) -> str:
     """A status line naming keymap entries that match no binding, with a guess."""
     import difflib
 
-    known = sorted(binding_ids())
+    choices = sorted(known)
     parts = []
     for name in unknown:
-        close = difflib.get_close_matches(name, known, n=1)
+        close = difflib.get_close_matches(name, choices, n=1)
         parts.append(f"{name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
     return "keymap: no binding with id " + ", ".join(parts) + "; see ? for ids"

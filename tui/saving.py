@@ -1,6 +1,6 @@
-"""Saving, exporting and quitting: the app's file side.
+"""Saving, exporting and quitting: the app's file side, over the session's save path.
 
-Saves go through :func:`planner.planfile.save_plan` (atomic; refuses when the
+Saves go through :meth:`planner.session.Session.save` (atomic; refuses when the
 file changed on disk since it was loaded). On such a change the user picks:
 reload (drop the edits), merge (three-way: as loaded, ours, on disk) or
 cancel. The embedded demo is never written: saving it asks for a new path.
@@ -9,31 +9,22 @@ cancel. The embedded demo is never written: saving it asks for a new path.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from planner import ops
 from planner.errors import PlanChangedOnDisk, RelplanError
-from planner.model import Plan, Release
+
+if TYPE_CHECKING:
+    from planner.session import Session
 
 
 class SavingMixin(App[None]):
     """Save, save-as, export, reload/merge and quit for :class:`tui.app.RelplanApp`."""
 
-    history: ops.History
-    path: Path | None
-    fingerprint: str | None
-    is_demo: bool
-    loaded_plan: Plan
+    session: Session
 
     if TYPE_CHECKING:  # provided by RelplanApp
-
-        @property
-        def plan(self) -> Plan: ...
-
-        @property
-        def train(self) -> list[Release]: ...
 
         def set_status(self, text: str) -> None: ...
 
@@ -42,12 +33,12 @@ class SavingMixin(App[None]):
     def action_save(self) -> None:
         from tui.screens.dialogs import PathScreen
 
-        if self.is_demo or self.path is None:
+        if self.session.is_demo:
             self.push_screen(
                 PathScreen("The demo is never overwritten. Save the plan as:"), self._save_as
             )
             return
-        self.save_to(self.path, self.fingerprint)
+        self.save_to(None)
 
     def _save_as(self, answer: str | None) -> None:
         if answer is None:
@@ -57,25 +48,19 @@ class SavingMixin(App[None]):
         if path.exists():
             self.set_status(f"not saved: {path} exists; choose a new path")
             return
-        if self.save_to(path, None):
-            self.is_demo = False
+        self.save_to(path)
 
-    def save_to(self, path: Path, expected: str | None) -> bool:
-        """Write the plan to ``path``; True when written."""
-        from planner.planfile import save_plan
-
+    def save_to(self, path: Path | None) -> bool:
+        """Write the plan to its file (or to a new ``path``); True when written."""
         try:
-            self.fingerprint = save_plan(self.plan, self.train, path, expected)
+            written = self.session.save(path)
         except PlanChangedOnDisk:
-            self._changed_on_disk(path)
+            self._changed_on_disk(self.session.writable_path())
             return False
         except RelplanError as exc:
             self.set_status(f"not saved: {exc}")
             return False
-        self.path = path
-        self.loaded_plan = self.plan
-        self.history.mark_saved()
-        self.set_status(f"saved {path}")
+        self.plan_changed(f"saved {written}")
         return True
 
     def _changed_on_disk(self, path: Path) -> None:
@@ -96,45 +81,32 @@ class SavingMixin(App[None]):
         else:
             self.set_status("not saved: the file on disk changed")
 
-    def _load_disk(self) -> Any:
-        from planner.planfile import load_plan
-
-        assert self.path is not None
-        return load_plan(self.path)
-
     def reload(self) -> None:
         """Replace the plan by the file on disk, dropping edits and history."""
         try:
-            loaded = self._load_disk()
+            self.session.reload()
         except RelplanError as exc:
             self.set_status(f"cannot reload: {exc}")
             return
-        self.history.reset(loaded.plan)
-        self.loaded_plan, self.fingerprint = loaded.plan, loaded.fingerprint
-        self.plan_changed(f"reloaded {self.path}")
+        self.plan_changed(f"reloaded {self.session.path}")
 
     def merge_from_disk(self) -> None:
         """Three-way merge of our edits into the file on disk, then save (undoable)."""
-        from planner.merge import three_way
-
         try:
-            loaded = self._load_disk()
+            conflicts = self.session.merge_from_disk()
+        except PlanChangedOnDisk:
+            self.plan_changed("merged, but the file changed again on disk; not saved")
+            return
         except RelplanError as exc:
             self.set_status(f"cannot merge: {exc}")
             return
-        merged, conflicts = three_way(self.loaded_plan, self.plan, loaded.plan)
-        self.history.record(ops.Change(merged, "merged the file on disk", ("*",)))
-        self.loaded_plan, self.fingerprint = loaded.plan, loaded.fingerprint
-        self.plan_changed("merged the file on disk")
-        assert self.path is not None
-        if self.save_to(self.path, self.fingerprint):
-            shown = "; ".join(
-                f"{c.key or c.scope}.{c.field}: yours {c.ours!s}, theirs {c.theirs!s}"
-                for c in conflicts[:2]
-            )
-            more = f" (+{len(conflicts) - 2} more)" if len(conflicts) > 2 else ""
-            note = f"; {len(conflicts)} conflict(s), yours kept: {shown}{more}" if conflicts else ""
-            self.set_status(f"merged the file on disk and saved {self.path}{note}")
+        shown = "; ".join(
+            f"{c.key or c.scope}.{c.field}: yours {c.ours!s}, theirs {c.theirs!s}"
+            for c in conflicts[:2]
+        )
+        more = f" (+{len(conflicts) - 2} more)" if len(conflicts) > 2 else ""
+        note = f"; {len(conflicts)} conflict(s), yours kept: {shown}{more}" if conflicts else ""
+        self.plan_changed(f"merged the file on disk and saved {self.session.path}{note}")
 
     def action_export(self) -> None:
         from tui.screens.dialogs import PathScreen
@@ -144,21 +116,25 @@ class SavingMixin(App[None]):
     def _export(self, answer: str | None) -> None:
         if answer is None:
             return
-        from planner.planfile import dumps_toml, write_atomic
+        from planner.planfile import write_atomic
 
         path = Path(answer).expanduser()
-        if self.path is not None and path.resolve() == self.path.resolve():
+        own = self.session.path
+        if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
+        if path.exists():
+            self.set_status(f"not exported: {path} exists; choose a new path")
+            return
         try:
-            write_atomic(path, dumps_toml(self.plan, self.train).encode("utf-8"))
+            write_atomic(path, self.session.export_toml().encode("utf-8"))
         except RelplanError as exc:
             self.set_status(f"not exported: {exc}")
             return
         self.set_status(f"exported {path}")
 
     async def action_quit(self) -> None:
-        if not self.history.dirty:
+        if not self.session.dirty:
             self.exit()
             return
         from tui.screens.dialogs import ConfirmScreen

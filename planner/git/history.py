@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from planner.errors import Problem, SourceError
-from planner.git.markers import version_key
 from planner.git.repo import Repo
 from planner.model import Plan, ReleaseKind, ReleaseSpec, series_of
 from planner.policy import Policy
+from planner.version import Version, version_key
 
 DEFAULT_TAG_PATTERNS = ("RELEASE-{version}", "v{version}", "{version}")
 BRANCH_PATTERNS = (
@@ -151,7 +151,7 @@ def history_from_tags(
         day = dt.datetime.fromtimestamp(stamp, zone).date()
         version = m.group("version")
         if m.group("pre") == "rc":
-            rcs.setdefault(_point_key(version), []).append(day)
+            rcs.setdefault(series_of(version), []).append(day)
         elif not m.group("pre") and (version not in finals or day < finals[version][0]):
             finals[version] = (day, name)
     if not finals:
@@ -170,18 +170,13 @@ def history_from_tags(
     return _measure(releases, pattern)
 
 
-def _point_key(version: str) -> str:
-    parts = version.split(".")
-    return ".".join(parts[:2])
-
-
 def _release(
     version: str, day: dt.date, tag: str, pattern: str | None, rcs: dict[str, list[dt.date]]
 ) -> TaggedRelease:
-    parts = version.split(".")
-    point = len(parts) == 2 or parts[2] == "0"
+    parsed = Version.parse(version)
+    point = parsed.is_series_start()
     kind = ReleaseKind.POINT if point else ReleaseKind.MAINTENANCE
-    series = series_of(version)
+    series = parsed.series()
     branch = pattern.format(series=series) if pattern else None
     candidates = tuple(sorted(d for d in rcs.get(series, []) if d <= day)) if point else ()
     return TaggedRelease(version, kind, day, tag, branch, candidates)

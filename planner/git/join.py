@@ -14,9 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from planner.git.backports import BackportRow, BranchTarget, ScanResult, TrackerRequest, scan
 from planner.git.repo import Repo
-from planner.model import BackportState, Kind, Phase, Plan, Release, ReleaseKind
-
-_SUPPORTED = (Phase.MAINTAINED, Phase.SECURITY_ONLY, Phase.RELEASED)
+from planner.model import BackportState, Kind, Plan, Release
+from planner.rules import backport_conflict, maintained_branches
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +72,12 @@ class Evidence:
 def maintained_targets(
     plan: Plan, train: Sequence[Release], today: dt.date, pattern: str | None = None
 ) -> list[BranchTarget]:
-    """Branches of point releases still maintained on ``today`` (security-only ones marked),
-    named by ``pattern`` (default: the release's branch, else ``policy.branch_pattern``)."""
-    from planner.calendar import phase_on
-
-    targets: list[BranchTarget] = []
-    for r in train:
-        if r.kind is not ReleaseKind.POINT:
-            continue
-        phase = phase_on(r, today)
-        if phase not in _SUPPORTED or (phase is Phase.RELEASED and r.maintained_until is None):
-            continue
-        name = pattern.format(series=r.series) if pattern else r.branch
-        name = name or plan.policy.branch_for(r.series)
-        targets.append(BranchTarget(name, r.series, phase is Phase.SECURITY_ONLY))
-    return targets
+    """The branches maintained on ``today`` (:func:`planner.rules.maintained_branches`)
+    as scan targets, security-only ones marked."""
+    return [
+        BranchTarget(b.name, b.series, b.security_only)
+        for b in maintained_branches(plan.policy, train, today, pattern)
+    ]
 
 
 def tracker_requests(plan: Plan) -> list[TrackerRequest]:
@@ -167,14 +157,14 @@ def _conflict(
 ) -> None:
     assert t.series is not None
     git = cell[0] if cell else None
-    if tracker is BackportState.DONE and git is not BackportState.DONE:
-        msg = f"tracker says DONE for {t.series}, git finds no pick on {t.name}"
-    elif tracker in (BackportState.REQUIRED, BackportState.IN_PROGRESS, BackportState.UNKNOWN) and (
-        git is BackportState.DONE
-    ):
-        msg = f"git finds it done on {t.name} ({cell[1] if cell else ''}), tracker says {tracker}"
-    else:
+    kind = backport_conflict(tracker, git)
+    if kind is None:
         return
+    assert tracker is not None
+    if kind == "not-in-git":
+        msg = f"tracker says DONE for {t.series}, git finds no pick on {t.name}"
+    else:
+        msg = f"git finds it done on {t.name} ({cell[1] if cell else ''}), tracker says {tracker}"
     ev.conflicts.append(Conflict(item, t.series, t.name, tracker, git, msg))
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planner.version import Version
+
 _HEX = r"[0-9a-fA-F]{7,40}"
 
 #: (marker name, regex finding the upstream id, regex of a line that claims to be one)
@@ -82,9 +84,11 @@ class Request:
             return True
         if series is None:
             return False
-        if self.only:
-            return version_key(series) == version_key(self.floor)
-        return version_key(series) >= version_key(self.floor)
+        try:
+            have, floor = Version.parse(series), Version.parse(self.floor)
+        except ValueError:
+            return False  # a branch whose name carries no version
+        return have == floor if self.only else have >= floor
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +101,6 @@ class Markers:
     opt_out: bool = False
     security: bool = False
     problems: tuple[str, ...] = ()
-
-
-def version_key(version: str) -> tuple[int, ...]:
-    """``"5.10"`` -> ``(5, 10)``: versions compare numerically, not as text."""
-    return tuple(int(p) for p in re.findall(r"\d+", version))
 
 
 def parse_message(message: str) -> Markers:

@@ -23,10 +23,15 @@ import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from planner.checking import did_you_mean
 from planner.errors import PlanError, Problem
 from planner.model import BackportState, Item, Kind, Priority, State
+from planner.version import newest_first
+
+if TYPE_CHECKING:
+    from planner.config import Config
 
 TRACKER_KINDS = ("github", "gitlab", "jira", "redmine", "bugzilla")
 SOURCE_KINDS = (*TRACKER_KINDS, "file")
@@ -166,11 +171,7 @@ def parse_backport_field(text: str) -> tuple[dict[str, BackportState], list[str]
 
 def format_backport_field(states: Mapping[str, BackportState]) -> str:
     """The inverse of :func:`parse_backport_field` (newest series first)."""
-    def key(series: str) -> tuple[int, ...]:
-        return tuple(int(p) for p in series.split("."))
-
-    ordered = sorted(states, key=key, reverse=True)
-    return ", ".join(f"{s}: {states[s].value.upper()}" for s in ordered)
+    return ", ".join(f"{s}: {states[s].value.upper()}" for s in newest_first(states))
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,22 +205,24 @@ class SourceConfig:
     @classmethod
     def from_table(
         cls, table: Mapping[str, Any], *, file: str | None = None, line: int | None = None,
-        index: int | None = None,
+        index: int | None = None, key_lines: Mapping[str, int] | None = None,
     ) -> SourceConfig:
-        """Validate a raw ``[[sources]]`` table; every problem names its field.
+        """Validate a raw ``[[sources]]`` table; every problem names its field, and its
+        line where ``key_lines`` knows it (else the table's line).
 
         Raises :class:`PlanError` listing all problems found.
         """
-        return _Parser(table, file, line, index).parse()
+        return _Parser(table, file, line, index, key_lines or {}).parse()
 
 
 class _Parser:
     """Collects every problem of one table before raising."""
 
     def __init__(
-        self, table: Mapping[str, Any], file: str | None, line: int | None, index: int | None
+        self, table: Mapping[str, Any], file: str | None, line: int | None, index: int | None,
+        key_lines: Mapping[str, int],
     ) -> None:
-        self.t, self.file, self.line = table, file, line
+        self.t, self.file, self.line, self.key_lines = table, file, line, key_lines
         name = table.get("name")
         self.where = f"sources.{name}" if isinstance(name, str) and name else (
             f"sources[{index}]" if index is not None else "sources"
@@ -227,8 +230,9 @@ class _Parser:
         self.problems: list[Problem] = []
 
     def bad(self, key: str, message: str, hint: str | None = None) -> None:
+        line = self.key_lines.get(key.split(".", 1)[0], self.line)
         self.problems.append(
-            Problem(message, file=self.file, line=self.line, field=f"{self.where}.{key}", hint=hint)
+            Problem(message, file=self.file, line=line, field=f"{self.where}.{key}", hint=hint)
         )
 
     def string(self, key: str, required: bool = False) -> str | None:
@@ -245,8 +249,8 @@ class _Parser:
     def parse(self) -> SourceConfig:
         for key in self.t:
             if key not in KNOWN_KEYS:
-                known = "known: " + ", ".join(sorted(KNOWN_KEYS))
-                self.bad(key, "is not a known source field", known)
+                hint = did_you_mean(key, KNOWN_KEYS) or "known: " + ", ".join(sorted(KNOWN_KEYS))
+                self.bad(key, "is not a known source field", hint)
         name, kind = self.string("name", required=True), self.string("kind", required=True)
         if name and not _NAME.match(name):
             self.bad("name", f"{name!r} must be letters, digits, '.', '_' or '-'")
@@ -326,18 +330,31 @@ class _Parser:
         return tuple(raw)
 
 
+def config_sources(config: Config) -> list[SourceConfig]:
+    """The config's ``[[sources]]`` validated, each problem on its own line."""
+    return parse_sources(
+        config.source_tables,
+        file=str(config.path) if config.path else None,
+        lines=config.source_lines,
+        key_lines=[t.key_lines for t in config.sources],
+    )
+
+
 def parse_sources(
     tables: Iterable[Mapping[str, Any]], *, file: str | None = None,
     lines: Iterable[int | None] | None = None,
+    key_lines: Iterable[Mapping[str, int]] | None = None,
 ) -> list[SourceConfig]:
     """Validate every ``[[sources]]`` table; names must be unique. Raises PlanError."""
     line_list = list(lines) if lines is not None else []
+    key_line_list = list(key_lines) if key_lines is not None else []
     out: list[SourceConfig] = []
     problems: list[Problem] = []
     for i, table in enumerate(tables):
         line = line_list[i] if i < len(line_list) else None
+        keys = key_line_list[i] if i < len(key_line_list) else None
         try:
-            cfg = SourceConfig.from_table(table, file=file, line=line, index=i)
+            cfg = SourceConfig.from_table(table, file=file, line=line, index=i, key_lines=keys)
         except PlanError as exc:
             problems.extend(exc.problems)
             continue

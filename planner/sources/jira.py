@@ -54,6 +54,7 @@ from planner.sources.itemmap import (
     text,
     unexpected,
 )
+from planner.version import is_version, newest_first
 
 FIELDS = ("summary", "status", "issuetype", "priority", "labels", "fixVersions", "assignee",
           "updated", "resolution")
@@ -72,10 +73,6 @@ def jql_window(since: str) -> str | None:
     if when is None:
         return None
     return f'updated >= "{(when - WINDOW_MARGIN).strftime("%Y/%m/%d %H:%M")}"'
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(p) if p.isdigit() else -1 for p in version.split("."))
 
 
 class JiraAdapter:
@@ -187,9 +184,11 @@ class JiraAdapter:
         targets = self._targets(fields.get("fixVersions"))
         target = targets[0] if targets else None
         state = self._state(fields, labels, target)
-        backports = {series_of(v): (BackportState.DONE if state is State.DONE
-                                    else BackportState.REQUIRED)
-                     for v in targets[1:] if target and series_of(v) != series_of(target)}
+        # Fix versions on other branches are backports (names that are no version are not).
+        main = series_of(target) if target and is_version(target) else None
+        series = [series_of(v) for v in targets[1:] if main and is_version(v)]
+        backports = {s: (BackportState.DONE if state is State.DONE else BackportState.REQUIRED)
+                     for s in series if s != main}
         backports |= self._backport_field(fields) | label_backports(rules, labels)
         return Item(
             id=f"{self.config.name}#{key}",
@@ -206,10 +205,10 @@ class JiraAdapter:
         )
 
     def _targets(self, fix_versions: Any) -> list[str]:
-        """Mapped fix versions, highest first (the first is the target)."""
+        """Mapped fix versions, newest first (the first is the target); non-versions last."""
         names = [v.get("name") for v in fix_versions or () if isinstance(v, Mapping)]
         found = {self.config.rules.release_for(n) for n in names if isinstance(n, str)}
-        return sorted((v for v in found if v), key=_version_key, reverse=True)
+        return newest_first(v for v in found if v)
 
     def _state(self, fields: Mapping[str, Any], labels: tuple[str, ...],
                target: str | None) -> State:

@@ -7,9 +7,10 @@ from pathlib import Path
 
 from gitrepos import Stable
 
-from planner.config import GitConfig
+from planner.config import Config, GitConfig
 from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
 from planner.policy import Policy
+from planner.session import Session
 from tui.app import RelplanApp
 from tui.screens.backports import BackportsScreen
 from tui.widgets.backport_matrix import BackportMatrix
@@ -37,11 +38,11 @@ def plan_for(stable: Stable) -> Plan:
 
 async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -> None:
     git = GitConfig(repo=Path(stable.repo.path), upstream="master")
-    app = RelplanApp(plan_for(stable), today=TODAY, git=git)
+    app = RelplanApp(Session(plan_for(stable), today=TODAY, config=Config(git=git)))
     async with app.run_test(size=(120, 30)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert app.git_evidence is not None
+        assert app.session.evidence is not None
         assert "1 tracker-vs-git conflict(s)" in app.sync_text
         await pilot.press("3")
         await pilot.pause()
@@ -64,7 +65,7 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
 
 
 async def test_without_a_repository_the_view_says_so(stable: Stable) -> None:
-    app = RelplanApp(plan_for(stable), today=TODAY)
+    app = RelplanApp(Session(plan_for(stable), today=TODAY))
     async with app.run_test(size=(120, 30)) as pilot:
         await pilot.press("3")
         await pilot.pause()

@@ -16,7 +16,6 @@ from planner.calendar import (
     next_point_version,
     phase_on,
     today_in,
-    version_key,
 )
 from planner.demo import DEMO_TODAY, demo_plan
 from planner.errors import PlanError
@@ -29,6 +28,7 @@ from planner.policy import (
     Policy,
     Stabilization,
 )
+from planner.version import version_key
 
 D = dt.date
 ANCHOR = ReleaseSpec("1.0.0", actual=D(2021, 3, 2))

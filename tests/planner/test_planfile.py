@@ -357,7 +357,7 @@ def test_saved_plan_keeps_file_mode(tmp_path: Path) -> None:
 
 
 def test_natural_order_is_total_and_handles_unicode_digits() -> None:
-    from planner.tables import natural_key
+    from planner.model import natural_key
 
     ids = ["demo#10", "demo#¹", "demo#2", "demo#1", "demo#01", "3.10", "3.9"]
     assert sorted(ids, key=natural_key) == [

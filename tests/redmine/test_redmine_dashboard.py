@@ -24,24 +24,26 @@ async def test_s_syncs_into_the_open_plan_and_saves_it(
     plan_path = tmp_path / "plan.toml"
     save_plan(Plan("xen", Policy()), [], plan_path, None)
     args = build_parser().parse_args(
-        ["--config", str(config), "--plan", str(plan_path), "--today", "2009-08-31"])
+        ["--config", str(config), "--plan", str(plan_path), "--today", "2009-08-31"]
+    )
     app = build_app(args)
-    assert app.sync_text == "never synced: press s"
     async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        assert app.sync_text == "never synced: press s"
         await pilot.press("s")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert len(app.plan.items) == 130
+        assert len(app.session.plan.items) == 130
         assert app.sync_text.startswith("synced ") and "xen 130 items, 130 changed" in app.sync_text
         on_disk = load_plan(plan_path).plan
-        assert {it.id for it in on_disk.items} == {it.id for it in app.plan.items}
+        assert {it.id for it in on_disk.items} == {it.id for it in app.session.plan.items}
         await pilot.press("u")  # the sync is one undoable change
         await pilot.pause()
-        assert app.plan.items == ()
+        assert app.session.plan.items == ()
     with Cache.open(tmp_path / "cache" / "relplan") as cache:
         [status] = cache.statuses()
     assert (status.name, status.items) == ("xen", 130)
-    assert build_app(args).sync_text == "last sync: xen 0 min ago"  # offline: from the cache
+    assert build_app(args).session.sources_line() == "last sync: xen 0 min ago"  # offline
 
 
 async def test_a_refused_token_shows_on_the_sync_line_and_changes_nothing(
@@ -59,7 +61,7 @@ async def test_a_refused_token_shows_on_the_sync_line_and_changes_nothing(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.sync_text.startswith("sync failed:") and "401" in app.sync_text
-        assert TOKEN_ENV in app.sync_text and app.plan.items == ()
+        assert TOKEN_ENV in app.sync_text and app.session.plan.items == ()
     assert plan_path.read_bytes() == before
     with Cache.open(tmp_path / "cache" / "relplan") as cache:
         assert cache.statuses() == [] and cache.items() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -128,3 +130,20 @@ SERIES = st.lists(st.integers(0, 40), min_size=1, max_size=3).map(
 def test_backport_field_format_then_parse_is_identity(states: dict[str, BackportState]) -> None:
     text = format_backport_field(states)
     assert parse_backport_field(text) == (states, [])
+
+
+def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> None:
+    """[[sources]] typos are reported like [policy] ones: the key's line and a did-you-mean."""
+    from planner.config import load_config
+    from planner.sources.base import config_sources
+
+    path = tmp_path / "relplan.toml"
+    path.write_text(
+        '[[sources]]\nname = "ruby"\nkind = "redmine"\nurl = "https://bugs.ruby-lang.org"\n'
+        'project = "ruby-master"\n\ntokn_env = "RUBY_KEY"\n'
+    )
+    with pytest.raises(PlanError) as caught:
+        config_sources(load_config(path))
+    [problem] = caught.value.problems
+    assert problem.line == 7 and problem.field == "sources.ruby.tokn_env"
+    assert "did you mean 'token_env'" in str(problem)

@@ -39,7 +39,7 @@ def test_a_bad_source_table_names_file_line_and_field(
     config.write_text('plan = "p.toml"\n\n[[sources]]\nname = "xen"\nkind = "redmin"\n')
     code, err = run(capsys, "--config", str(config), "sync")
     assert code == 2
-    assert f"{config}:3: sources.xen.kind: 'redmin' is not a source kind" in err
+    assert f"{config}:5: sources.xen.kind: 'redmin' is not a source kind" in err  # its own line
 
 
 def test_a_token_over_plain_http_is_refused_before_any_request(

@@ -11,6 +11,7 @@ from planner.calendar import build_train
 from planner.demo import DEMO_TODAY, demo_plan
 from planner.laying import lay
 from planner.planfile import dumps_toml, load_plan
+from planner.session import Session
 from tui.app import RelplanApp
 
 
@@ -28,7 +29,7 @@ def screen_text() -> Callable[[RelplanApp], str]:
 @pytest.fixture
 def demo_app() -> RelplanApp:
     """The app on the embedded demo, as of 2009-08-31."""
-    return RelplanApp(demo_plan(), today=DEMO_TODAY, is_demo=True)
+    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
 
 
 @pytest.fixture
@@ -45,6 +46,5 @@ def plan_file(tmp_path: Path) -> Path:
 def file_app(plan_file: Path) -> RelplanApp:
     """The app on a plan file (a copy of the demo)."""
     loaded = load_plan(plan_file)
-    return RelplanApp(
-        loaded.plan, today=DEMO_TODAY, path=plan_file, fingerprint=loaded.fingerprint
-    )
+    session = Session(loaded.plan, today=DEMO_TODAY, path=plan_file, fingerprint=loaded.fingerprint)
+    return RelplanApp(session)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from planner.config import load_config
-from tui.keymap import binding_ids
+from tui.app import binding_ids
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 

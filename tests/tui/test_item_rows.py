@@ -7,10 +7,11 @@ from dataclasses import replace
 import pytest
 
 from planner.demo import DEMO_TODAY, demo_plan
-from planner.model import BackportState, Item, Kind, Priority, State
+from planner.model import BackportState, Item, Kind, Priority, State, natural_key
+from planner.session import Session
 from tui.app import RelplanApp
 from tui.screens.items import ItemsScreen
-from tui.widgets.item_list import ItemList, plain_row
+from tui.widgets.item_list import ItemList, column_widths, plain_row
 from tui.widgets.item_rows import ItemRows
 
 ITEMS = [
@@ -86,6 +87,28 @@ def test_set_items_reindexes_only_changed_items() -> None:
     assert ids(rows) == ["t#1"]
 
 
+def test_targets_off_the_train_follow_it_in_version_order() -> None:
+    targets = {"a": "4.10.0", "b": "4.9.0", "c": "4.1.0", "d": "4.0.0", "e": None, "f": "Backlog"}
+    items = [Item(f"t#{k}", k, target=v) for k, v in targets.items()]
+    rows = ItemRows(items, release_order=ORDER)
+    rows.sort_by("target")
+    assert ids(rows) == ["t#d", "t#c", "t#b", "t#a", "t#f", "t#e"]
+
+
+def test_ids_sort_as_the_plan_file_orders_them() -> None:
+    names = ["x#10", "x#9", "x#b", "x#aa", "ruby#4211", "ruby#99"]
+    rows = ItemRows([Item(n, n) for n in names])
+    rows.sort_by("id")
+    assert ids(rows) == sorted(names, key=natural_key)
+    assert ids(rows) == ["ruby#99", "ruby#4211", "x#9", "x#10", "x#aa", "x#b"]
+
+
+def test_backports_in_a_row_in_version_order() -> None:
+    item = replace(ITEMS[2], backports={"4.10": BackportState.REQUIRED, "4.9": BackportState.DONE})
+    row = plain_row(item, width=160, marked=False)
+    assert row.index("4.9:") < row.index("4.10:")
+
+
 def test_unknown_preset_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown preset"):
         ItemRows(ITEMS).set_preset("nope")
@@ -100,16 +123,31 @@ def test_a_row_shows_every_column() -> None:
 
 @pytest.mark.parametrize("width", [80, 100])
 def test_on_a_narrow_terminal_every_column_still_fits(width: int) -> None:
+    """At 80 columns kind, priority and state are abbreviated so the title keeps the room."""
     row = plain_row(ITEMS[2], width=width, marked=True)
     assert len(row) == width
-    for text in ("t#10", "Crash", "bug", "medium", "accepted", "4.0.0", "3.4:REQ"):
+    for text in ("t#10", "bug", "med", "acc", "4.0.0", "3.4:REQ"):
         assert text in row
+    title = dict(column_widths(width))["title"]
+    assert title >= 24 and ITEMS[2].title[: title - 2] in row
+
+
+def test_on_a_wide_terminal_words_are_whole() -> None:
+    row = plain_row(ITEMS[2], width=140)
+    for text in ("medium", "accepted", "3.4:REQ"):
+        assert text in row
+
+
+def test_a_long_id_loses_its_middle_not_its_end() -> None:
+    item = Item("roadmap-4-23#alpha-numa-placement", "NUMA")
+    row = plain_row(item, width=80)
+    assert "roadmap…cement" in row  # both ends kept, the middle cut
 
 
 async def test_only_visible_rows_are_rendered_with_many_items() -> None:
     plan = demo_plan()
     many = tuple(Item(f"bulk#{i}", f"item {i}") for i in range(20_000))
-    app = RelplanApp(replace(plan, items=many), today=DEMO_TODAY)
+    app = RelplanApp(Session(replace(plan, items=many), today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("2", "G")
         screen = app.screen

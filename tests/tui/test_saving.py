@@ -18,13 +18,13 @@ async def move_remus(pilot) -> None:  # type: ignore[no-untyped-def]
 async def test_save_writes_the_plan_atomically(file_app: RelplanApp, plan_file: Path) -> None:
     async with file_app.run_test(size=SIZE) as pilot:
         await move_remus(pilot)
-        assert file_app.history.dirty
+        assert file_app.session.history.dirty
         await pilot.press("ctrl+s")
-        assert not file_app.history.dirty
+        assert not file_app.session.history.dirty
         assert "saved" in file_app.status_text
     saved = load_plan(plan_file)
     assert saved.plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
-    assert saved.fingerprint == file_app.fingerprint
+    assert saved.fingerprint == file_app.session.fingerprint
     assert sorted(p.name for p in plan_file.parent.iterdir()) == ["xen.toml"]  # no temp left
 
 
@@ -32,9 +32,9 @@ async def test_undo_after_save_makes_the_plan_dirty_again(file_app: RelplanApp) 
     async with file_app.run_test(size=SIZE) as pilot:
         await move_remus(pilot)
         await pilot.press("ctrl+s", "u")
-        assert file_app.history.dirty
+        assert file_app.session.history.dirty
         await pilot.press("ctrl+r")
-        assert not file_app.history.dirty
+        assert not file_app.session.history.dirty
 
 
 async def test_the_demo_is_never_written_save_asks_for_a_path(
@@ -46,7 +46,7 @@ async def test_the_demo_is_never_written_save_asks_for_a_path(
         await pilot.press("ctrl+s")
         assert isinstance(demo_app.screen, PathScreen)
         await pilot.press(*str(target), "enter")
-        assert not demo_app.is_demo and demo_app.path == target
+        assert not demo_app.session.is_demo and demo_app.session.path == target
     assert load_plan(target).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
 
 
@@ -59,9 +59,9 @@ async def test_external_change_offers_reload(file_app: RelplanApp, plan_file: Pa
         assert isinstance(file_app.screen, ConfirmScreen)
         assert plan_file.read_text() == theirs  # nothing overwritten
         await pilot.press("r")
-        assert file_app.plan.item("demo#remus").target == "4.0.0"  # type: ignore[union-attr]
-        assert file_app.plan.item("demo#disk-io-limits").title == "Per-disk I/O caps"  # type: ignore[union-attr]
-        assert not file_app.history.dirty and not file_app.history.can_undo
+        assert file_app.session.plan.item("demo#remus").target == "4.0.0"  # type: ignore[union-attr]
+        assert file_app.session.plan.item("demo#disk-io-limits").title == "Per-disk I/O caps"  # type: ignore[union-attr]
+        assert not file_app.session.history.dirty and not file_app.session.history.can_undo
 
 
 async def test_external_change_offers_merge(file_app: RelplanApp, plan_file: Path) -> None:
@@ -82,8 +82,8 @@ async def test_external_change_cancel_keeps_edits(file_app: RelplanApp, plan_fil
         await move_remus(pilot)
         plan_file.write_text(plan_file.read_text() + "\n")
         await pilot.press("ctrl+s", "c")
-        assert file_app.history.dirty
-        assert file_app.plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+        assert file_app.session.history.dirty
+        assert file_app.session.plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
 
 
 async def test_quit_asks_when_there_are_unsaved_changes(demo_app: RelplanApp) -> None:

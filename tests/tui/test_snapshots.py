@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 
 from planner.demo import DEMO_TODAY, demo_plan
+from planner.session import Session
 from tui.app import RelplanApp
 
 SIZE = (120, 40)
 
 
 def app() -> RelplanApp:
-    return RelplanApp(demo_plan(), today=DEMO_TODAY, is_demo=True)
+    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.cli.sync_command import progress_text
+from tui.app import progress_text
 
 
 @pytest.mark.parametrize(

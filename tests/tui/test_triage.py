@@ -20,7 +20,7 @@ async def find(pilot: Pilot[None], text: str) -> None:
 
 
 def item(app: RelplanApp, item_id: str):  # type: ignore[no-untyped-def]
-    found = app.plan.item(item_id)
+    found = app.session.plan.item(item_id)
     assert found is not None
     return found
 
@@ -34,7 +34,7 @@ async def test_filter_selects_the_first_match(demo_app: RelplanApp) -> None:
         assert screen.item_list.has_focus
         assert screen.current_item() is not None and screen.current_item().id == "demo#remus"
         await pilot.press("escape")
-        assert len(screen.rows) == len(demo_app.plan.items)
+        assert len(screen.rows) == len(demo_app.session.plan.items)
 
 
 async def test_accept_defer_reject_blocker(demo_app: RelplanApp) -> None:
@@ -99,18 +99,18 @@ async def test_bulk_marks_apply_to_every_marked_item(demo_app: RelplanApp) -> No
 
 
 async def test_undo_redo_chain(demo_app: RelplanApp) -> None:
-    original = demo_app.plan
+    original = demo_app.session.plan
     async with demo_app.run_test(size=SIZE) as pilot:
         await find(pilot, "remus")
         await pilot.press("right_square_bracket", "b", "p", "end", "enter")
-        after = demo_app.plan
-        assert demo_app.history.depth == (3, 0)
+        after = demo_app.session.plan
+        assert demo_app.session.history.depth == (3, 0)
         await pilot.press("u", "u", "u")
-        assert demo_app.plan is original and not demo_app.history.dirty
+        assert demo_app.session.plan is original and not demo_app.session.history.dirty
         await pilot.press("u")  # nothing left: the key is disabled
-        assert demo_app.plan is original and not demo_app.history.can_undo
+        assert demo_app.session.plan is original and not demo_app.session.history.can_undo
         await pilot.press("ctrl+r", "ctrl+r", "ctrl+r")
-        assert demo_app.plan is after
+        assert demo_app.session.plan is after
         assert item(demo_app, "demo#remus").target == "4.1.0"
 
 

@@ -9,6 +9,7 @@ import pytest
 from textual.pilot import Pilot
 
 from planner.model import BackportState
+from planner.session import Session
 from tui.app import RelplanApp
 from tui.messages import SyncStatus
 from tui.screens.backports import BackportsScreen
@@ -69,7 +70,7 @@ async def test_enter_on_a_release_opens_the_release_view(
         # triage works on the release's items too
         await pilot.press("g", "b")
         first = demo_app.screen.current_item()
-        assert first is not None and demo_app.plan.item(first.id).blocker  # type: ignore[union-attr]
+        assert first is not None and demo_app.session.plan.item(first.id).blocker  # type: ignore[union-attr]
         await pilot.press("escape")
         assert isinstance(demo_app.screen, TimelineScreen)
 
@@ -81,10 +82,10 @@ async def test_backports_view_sets_a_cell(demo_app: RelplanApp, screen_text: Tex
         assert "3.4 (xen-3.4-testing)" in screen_text(demo_app)
         await pilot.press("j", "l", "B")  # second fix (ioreq-overflow), second branch (3.3)
         await pilot.press("home", "down", "down", "down", "enter")  # done
-        fix = demo_app.plan.item("demo#ioreq-overflow")
+        fix = demo_app.session.plan.item("demo#ioreq-overflow")
         assert fix is not None and fix.backports["3.3"] is BackportState.DONE
         await pilot.press("u")
-        fix = demo_app.plan.item("demo#ioreq-overflow")
+        fix = demo_app.session.plan.item("demo#ioreq-overflow")
         assert fix is not None and fix.backports["3.3"] is BackportState.REQUIRED
 
 
@@ -102,12 +103,12 @@ async def test_help_lists_the_keys_of_the_current_view(demo_app: RelplanApp) -> 
 async def test_keymap_remaps_by_binding_id(demo_app: RelplanApp) -> None:
     from planner.demo import DEMO_TODAY
 
-    app = RelplanApp(demo_app.plan, today=DEMO_TODAY, is_demo=True, keymap={"accept": "A"})
+    app = RelplanApp(Session(demo_app.session.plan, today=DEMO_TODAY), keymap={"accept": "A"})
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "slash", *"rdma", "enter", "a")
-        assert app.plan.item("demo#rdma-migration").state.value == "proposed"  # type: ignore[union-attr]
+        assert app.session.plan.item("demo#rdma-migration").state.value == "proposed"  # type: ignore[union-attr]
         await pilot.press("A")
-        assert app.plan.item("demo#rdma-migration").state.value == "accepted"  # type: ignore[union-attr]
+        assert app.session.plan.item("demo#rdma-migration").state.value == "accepted"  # type: ignore[union-attr]
 
 
 async def test_sync_status_line(demo_app: RelplanApp, screen_text: Text) -> None:
@@ -141,25 +142,13 @@ async def test_command_palette_goes_to_a_release(demo_app: RelplanApp) -> None:
         assert isinstance(demo_app.screen, ReleaseScreen) and demo_app.screen.version == "4.1.0"
 
 
-async def test_sync_key_runs_the_hook_and_applies_its_plan(demo_app: RelplanApp) -> None:
-    from dataclasses import replace
-
-    async def fake_tracker_sync(app: RelplanApp) -> None:
-        app.post_message(SyncStatus("sync demo: 1 item updated"))
-        remus = app.plan.item("demo#remus")
-        assert remus is not None
-        items = [replace(it, title="Remus HA") if it is remus else it for it in app.plan.items]
-        app.apply_synced(app.plan.with_items(items))
-
-    demo_app.sync_handler = fake_tracker_sync
+async def test_sync_key_without_sources_says_how_to_add_one(demo_app: RelplanApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("s")
-        await demo_app.workers.wait_for_complete()
         await pilot.pause()
-        assert demo_app.plan.item("demo#remus").title == "Remus HA"  # type: ignore[union-attr]
-        assert demo_app.sync_text == "sync demo: 1 item updated"
-        await pilot.press("u")
-        assert demo_app.plan.item("demo#remus").title.startswith("Fault")  # type: ignore[union-attr]
+        assert "no [[sources]] in the config" in demo_app.sync_text
+        assert "config.example.toml" in demo_app.sync_text
+        assert not demo_app.session.dirty
 
 
 async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None:
@@ -179,7 +168,7 @@ async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None
 async def test_keymap_with_an_unknown_id_says_so(demo_app: RelplanApp) -> None:
     from planner.demo import DEMO_TODAY
 
-    app = RelplanApp(demo_app.plan, today=DEMO_TODAY, keymap={"acept": "A"})
+    app = RelplanApp(Session(demo_app.session.plan, today=DEMO_TODAY), keymap={"acept": "A"})
     async with app.run_test(size=SIZE):
         assert "no binding with id 'acept' (did you mean 'accept'?)" in app.status_text
 
@@ -196,13 +185,13 @@ def test_dashboard_builds_the_app_from_the_command_line(
     config.write_text('[keymap]\naccept = "A"\n')
     args = argparse.Namespace(plan=str(plan_file), config=str(config), today="2009-09-15")
     app = build_app(args)
-    assert app.path == plan_file and not app.is_demo and app.fingerprint
-    assert app.today == dt.date(2009, 9, 15) and app._keymap_config == {"accept": "A"}
+    assert app.session.path == plan_file and not app.session.is_demo and app.session.fingerprint
+    assert app.session.today == dt.date(2009, 9, 15) and app._keymap_config == {"accept": "A"}
     empty = tmp_path / "empty"
     empty.mkdir()
     monkeypatch.chdir(empty)  # no ./relplan.toml here: the demo
     demo = build_app(argparse.Namespace(plan=None, config=None, today=None))
-    assert demo.is_demo and demo.today == dt.date(2009, 8, 31)
+    assert demo.session.is_demo and demo.session.today == dt.date(2009, 8, 31)
 
 
 def test_release_panel_summarises_long_rc_runs_and_does_not_repeat_reasons() -> None:

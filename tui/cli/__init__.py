@@ -1,7 +1,8 @@
 """The ``relplan`` command line: global options, subcommands, and clean error exits.
 
 Headless subcommands never import Textual or httpx; only the bare ``relplan``
-(the dashboard) and ``sync`` pull them in, lazily.
+(the dashboard) and ``sync`` pull them in, lazily. The bare ``relplan`` parses its
+global options alone: the subcommands' parsers are built only for a subcommand.
 
 Each subcommand module exposes ``register(subparsers, common)``: it adds its
 parser(s) with ``common`` as a parent and sets ``run=<function(args) -> int>``.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from planner.errors import RelplanError
 
@@ -43,7 +45,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    from tui.cli import git_commands, plan_commands, sync_command
+    from tui.cli import edit_commands, git_commands, plan_commands, sync_command
 
     parser = argparse.ArgumentParser(
         prog="relplan",
@@ -53,15 +55,42 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for module in (plan_commands, sync_command, git_commands):
+    for module in (plan_commands, edit_commands, sync_command, git_commands):
         module.register(sub, common)
     return parser
 
 
+class _NotBare(Exception):
+    """The command line holds more than global options: the full parser takes it."""
+
+
+class _GlobalOptionsParser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotBare(message)
+
+
+def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace | None:
+    """The options of a bare ``relplan`` (the dashboard), or None for anything else.
+
+    Parses the global options alone, so opening the dashboard neither imports nor builds
+    every subcommand's parser. A subcommand, ``--help`` or a mistake gives None: the full
+    parser then parses the line, with its usual help and error messages. The result equals
+    what the full parser gives for the same line.
+    """
+    quick = _GlobalOptionsParser(add_help=False, parents=[_common_options(suppress=False)])
+    try:
+        args, rest = quick.parse_known_args(argv)
+    except _NotBare:
+        return None
+    if rest:
+        return None
+    args.command = None
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relplan`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
     try:
         if args.command is None:
             from tui.cli.dashboard import run_dashboard

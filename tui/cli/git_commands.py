@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlanError, Problem
+from planner.version import version_key
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -249,8 +250,8 @@ def render_history(history: History) -> str:
     lines.append("")
     lines.append(f"point releases: {history.point_gaps or 'fewer than two'}")
     lines.append(f"maintenance releases: {history.all_maintenance_gaps or 'none'}")
-    for series, spread in sorted(history.maintenance_gaps.items()):
-        lines.append(f"  {series}: {spread}")
+    for series in sorted(history.maintenance_gaps, key=version_key):
+        lines.append(f"  {series}: {history.maintenance_gaps[series]}")
     policy = history.suggested_policy()
     c, m = policy.cadence, policy.maintenance
     lines.append(

@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.calendar import phase_on
-from planner.laying import lay
-from planner.model import Plan, Release, ReleaseKind
-from planner.status import ReleaseStatus, all_status, release_status
+from planner.model import Release, ReleaseKind
+from planner.status import ReleaseStatus
 from tui.cli.context import Context, load_context
 
 if TYPE_CHECKING:
-    from planner.git.join import Conflict
+    pass
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -80,16 +79,12 @@ def _calendar_row(r: Release, ctx: Context) -> list[object]:
 
 def run_calendar(args: argparse.Namespace) -> int:
     """Print the release train."""
-    from planner.tables import release_to_json
-
     ctx = load_context(args)
     train = ctx.train(args.count)
     if args.format == "json":
-        specs = {s.version: s for s in ctx.plan.releases}
-        out = [
-            release_to_json(r, specs.get(r.version), phase_on(r, ctx.today).value) for r in train
-        ]
-        _emit(json.dumps(out, indent=2))
+        from planner.contracts import calendar_json
+
+        _emit(json.dumps(calendar_json(ctx, args.count), indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
@@ -98,29 +93,6 @@ def run_calendar(args: argparse.Namespace) -> int:
 
 
 # status ---------------------------------------------------------------------
-
-
-def status_to_json(s: ReleaseStatus) -> dict[str, Any]:
-    """The JSON contract of ``relplan status``."""
-    return {
-        "version": s.version,
-        "kind": s.kind.value,
-        "phase": s.phase.value,
-        "next_milestone": s.next_milestone,
-        "next_date": s.next_date.isoformat() if s.next_date else None,
-        "days_to_next": s.days_to_next,
-        "items_total": s.items_total,
-        "items_done": s.items_done,
-        "open_by_kind": s.open_by_kind,
-        "blockers_open": len(s.blockers_open),
-        "blockers": s.blockers_open,
-        "features_open_after_freeze": s.features_open_after_freeze,
-        "at_risk": s.at_risk,
-        "backports": s.backport_totals(),
-        "backports_by_branch": s.backports,
-        "verdict": s.verdict,
-        "reasons": s.reasons,
-    }
 
 
 def _status_row(s: ReleaseStatus) -> list[object]:
@@ -138,47 +110,26 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     ]
 
 
-def _git_repo(args: argparse.Namespace, ctx: Context) -> str | None:
-    repo = getattr(args, "repo", None) or ctx.config.git.repo
-    return str(repo) if repo else None
-
-
-def _laid_plan(args: argparse.Namespace, ctx: Context) -> tuple[Plan, list[Conflict]]:
-    """The plan laid on ``--today``, with git's backport evidence joined in when a repo is set."""
-    train = ctx.train()
-    plan = lay(ctx.plan, train, ctx.today)
-    repo = _git_repo(args, ctx)
-    if repo is None:
-        return plan, []
-    from planner.git.join import plan_evidence
-
-    git = ctx.config.git
-    evidence = plan_evidence(
-        plan, train, ctx.today, repo, upstream=git.upstream, pattern=git.branch_pattern
-    )
-    for warning in evidence.scan.warnings:
-        print(f"relplan: {warning}", file=sys.stderr)
-    return evidence.apply(plan), evidence.conflicts
+def _session(args: argparse.Namespace) -> Context:
+    """The session for these options, with git's backport evidence joined in when a
+    repository is named (``--repo`` or ``[git] repo``)."""
+    ctx = load_context(args)
+    if ctx.scan_git(getattr(args, "repo", None)) is not None:
+        assert ctx.evidence is not None
+        for warning in ctx.evidence.scan.warnings:
+            print(f"relplan: {warning}", file=sys.stderr)
+    return ctx
 
 
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release or of every release."""
-    ctx = load_context(args)
-    train = ctx.train()
-    plan, conflicts = _laid_plan(args, ctx)
-    if args.version:
-        statuses = [release_status(plan, train, args.version, ctx.today)]
-    else:
-        statuses = all_status(plan, train, ctx.today)
+    ctx = _session(args)
+    statuses = [ctx.status(args.version)] if args.version else ctx.statuses()
+    conflicts = ctx.conflicts()
     if args.format == "json":
-        rows = []
-        for s in statuses:
-            row = status_to_json(s)
-            row["backport_conflicts"] = [
-                f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
-            ]
-            rows.append(row)
-        _emit(json.dumps(rows, indent=2))
+        from planner.contracts import status_json
+
+        _emit(json.dumps([status_json(s, conflicts) for s in statuses], indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
@@ -196,15 +147,15 @@ def run_status(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the whole plan (laid on --today) as TOML or JSON."""
-    from planner.planfile import dumps_toml, plan_to_json, write_atomic
+    from planner.planfile import dumps_toml, write_atomic
 
-    ctx = load_context(args)
-    train = ctx.train()
-    plan, _ = _laid_plan(args, ctx)
+    ctx = _session(args)
     if args.format == "json":
-        text = json.dumps(plan_to_json(plan, train, ctx.today), indent=2) + "\n"
+        from planner.contracts import export_json
+
+        text = json.dumps(export_json(ctx), indent=2) + "\n"
     else:
-        text = dumps_toml(plan, train)
+        text = dumps_toml(ctx.status_plan(), ctx.train())
     if args.output and args.output != "-":
         write_atomic(Path(args.output), text.encode("utf-8"))
     else:
@@ -235,10 +186,8 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_check(args: argparse.Namespace) -> int:
     """Exit 1 with reasons when the plan contradicts itself or a frozen release has blockers."""
-    from planner.consistency import check_plan
-
     ctx = load_context(args)
-    problems = check_plan(ctx.plan, ctx.train(), ctx.today)
+    problems = ctx.check()
     for problem in problems:
         _emit(problem)
     if problems:

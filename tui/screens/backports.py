@@ -8,8 +8,9 @@ from textual.app import ComposeResult
 from textual.widgets import Static
 
 from planner.model import Item
+from planner.rules import fixes_for
 from tui.screens.base import ViewScreen
-from tui.widgets.backport_matrix import BackportMatrix, fixes_for
+from tui.widgets.backport_matrix import BackportMatrix
 
 
 class MatrixScreen(ViewScreen):
@@ -18,11 +19,13 @@ class MatrixScreen(ViewScreen):
     def show_matrix(self, fixes: Sequence[Item], series: Sequence[str]) -> None:
         """Draw the matrix, with git's word per cell once a repository was scanned."""
         matrix = self.query_one(BackportMatrix)
-        matrix.show(fixes, series, self.relplan.backport_cell_info())
+        session = self.session
+        info = session.backport_cell if session.evidence is not None else None
+        matrix.show(fixes, series, info)
         self._describe(matrix)
 
     def on_backport_matrix_cell_chosen(self, event: BackportMatrix.CellChosen) -> None:
-        self.relplan.action_backport_cell(event.item_id, event.series)
+        self.shell.edit_backport(event.item_id, event.series)
 
     def on_backport_matrix_cell_highlighted(self, event: BackportMatrix.CellHighlighted) -> None:
         self._describe(self.query_one(BackportMatrix))
@@ -43,8 +46,9 @@ class BackportsScreen(MatrixScreen):
         yield Static(id="evidence", markup=False)
 
     def plan_shown(self) -> None:
-        app = self.relplan
-        series = app.maintained_series()
-        names = ", ".join(f"{s} ({app.plan.policy.branch_for(s)})" for s in series)
+        session = self.session
+        branches = session.maintained_branches()
+        names = ", ".join(f"{b.series} ({b.name})" for b in branches)
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
-        self.show_matrix(fixes_for(app.plan.items, series), series)
+        series = [b.series for b in branches]
+        self.show_matrix(fixes_for(session.plan.items, series), series)

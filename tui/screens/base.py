@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from planner.model import Item, Plan
-
-if TYPE_CHECKING:
-    from tui.app import RelplanApp
+from planner.model import Item
+from planner.session import Session
+from tui.shell import Shell, shell_of
+from tui.widgets.key_hints import KeyHints
 
 
 class TitleLine(Static):
@@ -32,51 +30,68 @@ class ViewScreen(Screen[None]):
     view_name = "view"
 
     @property
-    def relplan(self) -> RelplanApp:
-        """The app, typed."""
-        from tui.app import RelplanApp
+    def shell(self) -> Shell:
+        """The app, as views see it."""
+        return shell_of(self.app)
 
-        return cast(RelplanApp, self.app)
+    @property
+    def session(self) -> Session:
+        """The session this view shows."""
+        return self.shell.session
 
     def compose(self) -> ComposeResult:
         yield TitleLine(id="title")
         yield from self.compose_body()
         # status texts carry user data (paths, ids, tracker messages): no markup
         yield StatusLine(id="status", markup=False)
-        yield SyncLine(self.relplan.sync_text, id="sync", markup=False)
-        yield Footer()
+        yield SyncLine(self.shell.sync_text, id="sync", markup=False)
+        yield KeyHints()
 
     def compose_body(self) -> ComposeResult:
         """The view's own widgets."""
         yield from ()
 
     def on_mount(self) -> None:
-        self._shown: Plan | None = None
+        self._shown: int | None = None
+        self.watch(self.app, "revision", self._revised, init=False)
         self.refresh_chrome()
         self.show_plan()
 
+    def _revised(self, revision: int) -> None:
+        """The session changed: redraw now if on screen, else when shown again."""
+        if self.is_current:
+            self.refresh_chrome()
+            self.show_plan()
+
     def on_screen_resume(self) -> None:
         self.refresh_chrome()
-        if getattr(self, "_shown", None) is not self.relplan.plan:
+        if getattr(self, "_shown", None) != self.shell.revision:
             self.show_plan()
 
     def refresh_chrome(self) -> None:
         """Redraw the title and status lines from the app's state."""
-        self.query_one(TitleLine).update(self.relplan.title_text(self.view_name))
-        self.query_one(StatusLine).update(self.relplan.status_text)
-        self.query_one(SyncLine).update(self.relplan.sync_text)
+        self.query_one(TitleLine).update(self.shell.title_text(self.view_name))
+        self.query_one(StatusLine).update(self.shell.status_text)
+        self.query_one(SyncLine).update(self.shell.sync_text)
 
     def show_plan(self) -> None:
-        """Render the app's current plan."""
-        self._shown = self.relplan.plan
+        """Render the session's current plan."""
+        self._shown = self.shell.revision
         self.plan_shown()
 
     def plan_shown(self) -> None:
-        """Hook: the view redraws from ``self.relplan.plan``."""
+        """Hook: the view redraws from ``self.session``."""
 
     def selection(self) -> set[str]:
         """Item ids triage keys apply to in this view (none by default)."""
         return set()
+
+    def hidden_marks(self) -> int:
+        """Marked items the view's filter hides (triage leaves them alone)."""
+        return 0
+
+    def selection_used(self) -> None:
+        """An action used the selection: marks end with it."""
 
     def current_item(self) -> Item | None:
         """The item under the cursor, if the view has one."""

@@ -14,9 +14,17 @@ from textual.widgets.option_list import Option
 
 
 class ChoiceScreen(ModalScreen[str | None]):
-    """Pick one value from a list; escape cancels (returns None)."""
+    """Pick one value from a list; escape cancels (returns None).
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="dialog_cancel")]
+    Opens on the current value; ``j``/``k`` and the arrows move, a letter jumps to
+    the next choice starting with it, enter picks.
+    """
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Cancel", id="dialog_cancel"),
+        Binding("j", "move(1)", "Down", show=False, id="dialog_down"),
+        Binding("k", "move(-1)", "Up", show=False, id="dialog_up"),
+    ]
     DEFAULT_CSS = """
     ChoiceScreen { align: center middle; }
     ChoiceScreen > Vertical { width: 60; height: auto; max-height: 80%;
@@ -24,15 +32,43 @@ class ChoiceScreen(ModalScreen[str | None]):
     ChoiceScreen OptionList { height: auto; max-height: 20; }
     """
 
-    def __init__(self, question: str, choices: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self, question: str, choices: Sequence[tuple[str, str]], current: str | None = None
+    ) -> None:
         super().__init__()
         self.question = question
         self.choices = list(choices)
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
-            yield OptionList(*(Option(label, id=value) for value, label in self.choices))
+            yield Static(self.question, markup=False)
+            options = (Option(label, id=value) for value, label in self.choices)
+            yield OptionList(*options, markup=False)
+
+    def on_mount(self) -> None:
+        values = [value for value, _ in self.choices]
+        if self.current in values:
+            self.query_one(OptionList).highlighted = values.index(self.current)
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        options.action_cursor_down() if step > 0 else options.action_cursor_up()
+
+    def on_key(self, event: events.Key) -> None:
+        letter = event.character
+        if not letter or len(letter) != 1 or not letter.isalnum() or letter in "jk":
+            return
+        options = self.query_one(OptionList)
+        start = (options.highlighted if options.highlighted is not None else -1) + 1
+        labels = [label.lower() for _, label in self.choices]
+        count = len(labels)
+        for i in range(count):
+            row = (start + i) % count
+            if labels[row].startswith(letter.lower()):
+                options.highlighted = row
+                event.stop()
+                return
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
@@ -47,8 +83,8 @@ class ConfirmScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "answer('')", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
     ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: 64; height: auto; border: round $warning;
-        background: $surface; padding: 1 2; }
+    ConfirmScreen > Static { width: auto; min-width: 64; max-width: 90%; height: auto;
+        border: round $warning; background: $surface; padding: 1 2; }
     """
 
     def __init__(self, question: str, keys: Sequence[str] = ("y", "n")) -> None:
@@ -69,7 +105,7 @@ class ConfirmScreen(ModalScreen[str | None]):
 
 
 class PathScreen(ModalScreen[str | None]):
-    """Ask for a file path; enter accepts, escape cancels."""
+    """Ask for a line of text (a file path by default); enter accepts, escape cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog_cancel")]
     DEFAULT_CSS = """
@@ -78,15 +114,18 @@ class PathScreen(ModalScreen[str | None]):
         background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, question: str, value: str = "") -> None:
+    def __init__(
+        self, question: str, value: str = "", placeholder: str = "path/to/plan.toml"
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question)
-            yield Input(self.value, placeholder="path/to/plan.toml")
+            yield Static(self.question, markup=False)
+            yield Input(self.value, placeholder=self.placeholder)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)

@@ -7,9 +7,10 @@ from textual.binding import Binding
 from textual.widgets import Input, Static
 
 from planner.model import Item
+from planner.rules import PRESETS
 from tui.screens.base import ViewScreen
 from tui.widgets.item_list import ItemHeader, ItemList
-from tui.widgets.item_rows import COLUMNS, PRESETS, ItemRows
+from tui.widgets.item_rows import COLUMNS, ItemRows
 
 PRESET_NAMES = list(PRESETS)
 
@@ -60,10 +61,12 @@ class ItemsScreen(ViewScreen):
         return self.query_one(ItemList)
 
     def plan_shown(self) -> None:
-        app = self.relplan
+        session = self.session
         keep = self.item_list.current
         self.rows.set_items(
-            app.plan.items, at_risk=lambda: app.at_risk_ids, release_order=app.release_order
+            session.plan.items,
+            at_risk=lambda: session.at_risk(),
+            release_order=session.release_order(),
         )
         self.item_list.reload(keep.id if keep else None)
         self._redraw_labels()
@@ -109,7 +112,7 @@ class ItemsScreen(ViewScreen):
             self.item_list.action_jump(0)
             count = len(self.rows)
             plural = "" if count == 1 else "s"
-            self.relplan.set_status(f"{count} item{plural} match {event.value!r}")
+            self.shell.set_status(f"{count} item{plural} match {event.value!r}")
 
     def _filter(self, text: str) -> None:
         self.rows.set_filter(text)
@@ -123,7 +126,7 @@ class ItemsScreen(ViewScreen):
         self.set_preset(PRESET_NAMES[(i + step) % len(PRESET_NAMES)])
 
     def set_preset(self, name: str) -> None:
-        """Show one preset list (see :data:`tui.widgets.item_rows.PRESETS`)."""
+        """Show one preset list (see :data:`planner.rules.PRESETS`)."""
         keep = self.item_list.current
         self.rows.set_preset(name)
         self.item_list.reload(keep.id if keep else None)
@@ -148,6 +151,12 @@ class ItemsScreen(ViewScreen):
     def selection(self) -> set[str]:
         return self.item_list.selection()
 
+    def hidden_marks(self) -> int:
+        return self.item_list.hidden_marks()
+
+    def selection_used(self) -> None:
+        self.item_list.clear_marks()
+
     def current_item(self) -> Item | None:
         return self.item_list.current
 
@@ -160,10 +169,9 @@ class ItemsScreen(ViewScreen):
 
     def on_item_list_opened(self, event: ItemList.Opened) -> None:
         if event.item.target:
-            self.relplan.open_release(event.item.target)
+            self.shell.open_release(event.item.target)
 
     def clear_marks(self) -> None:
         """Forget the marked items."""
-        self.item_list.marked.clear()
-        self.item_list.refresh()
+        self.item_list.clear_marks()
         self._redraw_labels()

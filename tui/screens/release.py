@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from planner.model import Item, Release
-from planner.status import ReleaseStatus, release_status
+from planner.status import ReleaseStatus
 from tui.palette import PHASE_COLOURS
 from tui.screens.backports import MatrixScreen
 from tui.widgets.backport_matrix import BackportMatrix
@@ -86,22 +86,30 @@ class ReleaseScreen(MatrixScreen):
         yield Static(id="evidence", markup=False)
 
     def plan_shown(self) -> None:
-        app = self.relplan
-        release = next(r for r in app.train if r.version == self.version)
-        status = release_status(app.plan, app.train, self.version, app.today)
+        session = self.session
+        release = session.release(self.version)
+        status = session.status(self.version)
         self.query_one("#panel", Static).update(panel_text(release, status))
-        mine = [it for it in app.plan.items if it.target == self.version]
+        mine = [it for it in session.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current
-        self.rows.set_items(mine, at_risk=lambda: app.at_risk_ids, release_order=app.release_order)
+        self.rows.set_items(
+            mine, at_risk=lambda: session.at_risk(), release_order=session.release_order()
+        )
         items.reload(keep.id if keep else None)
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
-        series = list(status.backports) or app.maintained_series()
+        series = list(status.backports) or session.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
         self.show_matrix(fixes, series)
 
     def selection(self) -> set[str]:
         return self.query_one(ItemList).selection()
+
+    def hidden_marks(self) -> int:
+        return self.query_one(ItemList).hidden_marks()
+
+    def selection_used(self) -> None:
+        self.query_one(ItemList).clear_marks()
 
     def current_item(self) -> Item | None:
         return self.query_one(ItemList).current

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Sequence
-
 from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from planner.model import Plan, Release
-from planner.status import all_status, needs_attention
+from planner.session import Session
 from tui.screens.base import ViewScreen
 from tui.widgets.timeline import Timeline
 
 
-def attention_text(plan: Plan, train: Sequence[Release], today: dt.date, limit: int = 4) -> str:
+def attention_text(session: Session, limit: int = 4) -> str:
     """What needs me now: releases that are not a go while stabilizing or due soon."""
-    found = needs_attention(all_status(plan, train, today))
+    found = session.attention()
     if not found:
         return "[green]nothing needs you now:[/] every release ahead is a go"
     lines = [
@@ -43,19 +39,19 @@ class TimelineScreen(ViewScreen):
             "  │ today  ● supported branch",
             id="legend",
         )
-        yield Timeline(self.relplan.today, id="timeline")
+        yield Timeline(self.session.today, id="timeline")
 
     def plan_shown(self) -> None:
-        app = self.relplan
-        self.query_one(Timeline).show(app.train)
+        session = self.session
+        self.query_one(Timeline).show(session.train())
         # After the frame is painted: the worker would compete with it for the interpreter.
-        self.call_after_refresh(self._work_out_attention, app.plan, app.train, app.today)
+        self.call_after_refresh(self._work_out_attention, session)
 
     @work(thread=True, exclusive=True, group="attention")
-    def _work_out_attention(self, plan: Plan, train: Sequence[Release], today: dt.date) -> None:
+    def _work_out_attention(self, session: Session) -> None:
         # Status over every item takes a quarter second at 100,000 items: the timeline
         # paints first, what needs attention follows.
-        text = attention_text(plan, train, today)
+        text = attention_text(session)
         self.app.call_from_thread(self._show_attention, text)
 
     def _show_attention(self, text: str) -> None:
@@ -67,4 +63,4 @@ class TimelineScreen(ViewScreen):
         return release.version if release else None
 
     def on_timeline_opened(self, event: Timeline.Opened) -> None:
-        self.relplan.open_release(event.version)
+        self.shell.open_release(event.version)

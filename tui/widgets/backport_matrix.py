@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -15,39 +14,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from planner.model import BackportState, Item
+from planner.model import Item
+from planner.rules import BackportCell
 from tui.palette import BACKPORT_STYLES
 
 ID_WIDTH, TITLE_WIDTH, CELL = 24, 36, 13
 MUTED = Style(color="#6a6a6a")
-
-
-@dataclass(frozen=True, slots=True)
-class BackportCell:
-    """One fix on one branch: the tracker's state, git's state and why, any conflict."""
-
-    tracker: BackportState | None
-    git: BackportState | None
-    evidence: str
-    conflict: str | None
-
-    @property
-    def mark(self) -> str:
-        """``!`` git disagrees, ``✓`` git agrees, ``g`` only git knows, blank otherwise."""
-        if self.conflict or (self.git and self.tracker and self.git is not self.tracker):
-            return "!"
-        if self.git and self.tracker:
-            return "✓"
-        return "g" if self.git else ""
-
-    def describe(self) -> str:
-        """One line for the evidence bar under the matrix."""
-        tracker = self.tracker.value if self.tracker else "nothing"
-        if self.git is None:
-            return f"tracker: {tracker}; git: no evidence"
-        text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
-        # A conflict is what needs someone: it goes first, before the line is cut.
-        return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
 
 
 CellInfo = Callable[[Item, str], BackportCell]
@@ -167,14 +139,3 @@ class BackportMatrix(ScrollView, can_focus=True):
                 style = style + cursor
             segments.append(Segment(text, style))
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
-
-
-def fixes_for(items: Sequence[Item], series: Sequence[str]) -> list[Item]:
-    """Fixes that concern the branches: any backport state recorded, or not closed."""
-    wanted = set(series)
-    return [
-        it for it in items if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
-    ]
-
-
-__all__ = ["BackportCell", "BackportMatrix", "BackportState", "fixes_for"]

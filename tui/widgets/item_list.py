@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from planner.model import Item
+from planner.version import version_key
 from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
 from tui.widgets.item_rows import COLUMNS, ItemRows
 
@@ -35,23 +36,33 @@ FIXED_WIDTHS = {
     "blocker": 4,
     "backports": 18,
 }
+#: Below WIDE columns, kind, priority and state are abbreviated so the title keeps the room.
+COMPACT_WIDTHS = {
+    "id": 15,
+    "kind": 5,
+    "priority": 5,
+    "state": 6,
+    "target": 7,
+    "blocker": 3,
+    "backports": 10,
+}
+WIDE = 116
 HEADINGS = {"blocker": "blk", "backports": "backports"}
+COMPACT_HEADINGS = {"blocker": "!", "backports": "backport", "priority": "prio"}
+ABBREVIATIONS = {
+    "feature": "feat", "security": "sec", "critical": "crit", "medium": "med",
+    "proposed": "prop", "accepted": "acc", "in-progress": "wip", "deferred": "defer",
+    "rejected": "rej",
+}  # fmt: skip
 MARK = "● "
 
 
 TITLE_MIN = 10
-#: On narrow terminals these columns give up room first, down to these widths.
-SHRINK = (("id", 16), ("backports", 10))
 
 
 def column_widths(width: int) -> list[tuple[str, int]]:
     """Columns and their widths; the title takes whatever the others leave."""
-    widths = dict(FIXED_WIDTHS)
-    for column, smallest in SHRINK:
-        over = sum(widths.values()) + len(MARK) + TITLE_MIN - width
-        if over <= 0:
-            break
-        widths[column] = max(smallest, widths[column] - over)
+    widths = FIXED_WIDTHS if width >= WIDE else COMPACT_WIDTHS
     title = max(TITLE_MIN, width - sum(widths.values()) - len(MARK))
     return [(c, widths.get(c, title)) for c in COLUMNS]
 
@@ -63,9 +74,18 @@ def _fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
+def _fit_middle(text: str, width: int) -> str:
+    """Like :func:`_fit`, but a long text loses its middle (ids differ at both ends)."""
+    if cell_len(text) < width:
+        return set_cell_size(text, width)
+    keep = width - 2
+    head = (keep + 1) // 2
+    return text[:head] + "…" + text[len(text) - (keep - head) :] + " "
+
+
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
-    for series, state in sorted(item.backports.items()):
+    for series, state in sorted(item.backports.items(), key=lambda kv: version_key(kv[0])):
         out.append(Segment(f"{series}:{BACKPORT_ABBREV[state]} ", BACKPORT_STYLES[state]))
     return out
 
@@ -84,17 +104,19 @@ def row_segments(item: Item, widths: Sequence[tuple[str, int]], marked: bool) ->
             out.extend(segs)
             continue
         style = STATE_STYLES[item.state] if column == "state" else None
-        out.append(Segment(_fit(_cell(item, column), width), style))
+        text = _cell(item, column, compact=width == COMPACT_WIDTHS.get(column))
+        fit = _fit_middle if column == "id" else _fit
+        out.append(Segment(fit(text, width), style))
     return out
 
 
-def _cell(item: Item, column: str) -> str:
+def _cell(item: Item, column: str, compact: bool = False) -> str:
     if column == "blocker":
-        return "!!" if item.blocker else ""
+        return ("!" if compact else "!!") if item.blocker else ""
     if column == "target":
         return item.target or "-"
-    value = getattr(item, column)
-    return str(value)
+    value = str(getattr(item, column))
+    return ABBREVIATIONS.get(value, value) if compact else value
 
 
 class ItemHeader(Static):
@@ -105,9 +127,10 @@ class ItemHeader(Static):
     def show(self, width: int, sort_column: str | None, reverse: bool) -> None:
         """Redraw for a width and sort state."""
         text = "  "
+        names = HEADINGS if width >= WIDE else COMPACT_HEADINGS
         for column, w in column_widths(width):
             arrow = ("▼" if reverse else "▲") if column == sort_column else ""
-            text += _fit(HEADINGS.get(column, column) + arrow, w)
+            text += _fit(names.get(column, column) + arrow, w)
         self.update(text)
 
 
@@ -176,11 +199,24 @@ class ItemList(ScrollView, can_focus=True):
 
     # -- data ------------------------------------------------------------------
     def selection(self) -> set[str]:
-        """Marked item ids, or the item under the cursor when nothing is marked."""
-        if self.marked:
-            return set(self.marked)
+        """The marked items the list shows (marks hidden by a filter are left alone), or
+        the item under the cursor when no shown item is marked."""
+        shown = self.rows.shown_ids(self.marked)
+        if shown:
+            return shown
         item = self.current
         return {item.id} if item is not None else set()
+
+    def hidden_marks(self) -> int:
+        """How many marked items the preset or filter hides."""
+        return len(self.marked) - len(self.rows.shown_ids(self.marked))
+
+    def clear_marks(self) -> None:
+        """Forget every mark (an action used them)."""
+        if self.marked:
+            self.marked.clear()
+            self.refresh()
+            self.post_message(self.Marked())
 
     @property
     def current(self) -> Item | None:

@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from planner.model import Item, State
+from planner.model import Item, State, natural_key
+from planner.rules import PRESETS, in_preset
+from planner.version import version_key
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -23,15 +25,6 @@ COLUMNS: tuple[str, ...] = (
     "blocker",
     "backports",
 )
-
-PRESETS: dict[str, str] = {
-    "all": "every item",
-    "untriaged": "proposed, not yet accepted, deferred or rejected",
-    "unscheduled": "accepted work without a target release",
-    "at-risk": "features still open after their release's freeze",
-    "blockers": "open release blockers",
-    "needs-backport": "fixes with a backport still required or in progress",
-}
 
 AtRisk = Collection[str] | Callable[[], Collection[str]]
 
@@ -47,12 +40,13 @@ def haystack(item: Item) -> str:
     return " ".join(parts).lower()
 
 
-def _version_key(version: str | None, order: Mapping[str, int]) -> tuple[int, ...]:
+def _version_key(version: str | None, order: Mapping[str, int]) -> tuple[Any, ...]:
+    """Releases on the train in train order, then other targets by version, unscheduled last."""
     if version is None:
-        return (1 << 30,)  # unscheduled sorts last
+        return (2,)
     if version in order:
-        return (order[version],)
-    return tuple(int(p) if p.isdigit() else 0 for p in version.split("."))
+        return (0, order[version])
+    return (1, version_key(version))
 
 
 def _pending(item: Item) -> int:
@@ -60,9 +54,9 @@ def _pending(item: Item) -> int:
 
 
 def _target_key(order: Mapping[str, int]) -> Callable[[Item], Any]:
-    cache: dict[str | None, tuple[int, ...]] = {}
+    cache: dict[str | None, tuple[Any, ...]] = {}
 
-    def key(item: Item) -> tuple[int, ...]:
+    def key(item: Item) -> tuple[Any, ...]:
         found = cache.get(item.target)
         if found is None:
             found = cache[item.target] = _version_key(item.target, order)
@@ -76,7 +70,7 @@ def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
     if column == "target":
         return _target_key(order)
     keys: dict[str, Callable[[Item], Any]] = {
-        "id": lambda it: (it.source, len(it.key), it.key),
+        "id": lambda it: natural_key(it.id),
         "title": lambda it: it.title.lower(),
         "kind": lambda it: it.kind.value,
         "priority": lambda it: it.priority.rank,
@@ -85,21 +79,6 @@ def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
         "backports": lambda it: -_pending(it),
     }
     return keys[column]
-
-
-def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
-    """True when the item belongs to the preset list."""
-    if preset == "untriaged":
-        return item.state is State.PROPOSED
-    if preset == "unscheduled":
-        return item.state.is_open and item.target is None
-    if preset == "at-risk":
-        return item.id in at_risk
-    if preset == "blockers":
-        return item.blocker and not item.state.is_closed and item.state is not State.DEFERRED
-    if preset == "needs-backport":
-        return item.kind.is_fix and _pending(item) > 0
-    return True
 
 
 class ItemRows:
@@ -136,6 +115,13 @@ class ItemRows:
     def item_at(self, row: int) -> Item:
         """The item shown on a row."""
         return self._items[self.view[row]]
+
+    def shown_ids(self, ids: Collection[str]) -> set[str]:
+        """Those of ``ids`` the current preset and filter show."""
+        wanted = set(ids)
+        if not wanted:
+            return set()
+        return {self._items[i].id for i in self.view if self._items[i].id in wanted}
 
     def row_of(self, item_id: str) -> int | None:
         """The row showing an item, or None when it is filtered out."""
@@ -190,7 +176,7 @@ class ItemRows:
         self._rebuild_base()
 
     def set_preset(self, preset: str) -> None:
-        """Show only the items of a preset (see :data:`PRESETS`)."""
+        """Show only the items of a preset (see :data:`planner.rules.PRESETS`)."""
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         self.preset = preset

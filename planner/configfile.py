@@ -1,0 +1,112 @@
+"""Reading the config file (see :mod:`planner.config` for its keys): checks and problems.
+
+Kept apart from :mod:`planner.config` so that running without a config file never imports
+the TOML reader, the checker or the policy parser.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from planner.checking import Checker, Invalid, Locator, as_table, as_text
+from planner.config import Config, GitConfig, SourceTable
+from planner.planfile import read_toml
+from planner.policyfile import policy_from_table
+
+TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git")
+GIT_KEYS = ("repo", "upstream", "branch_pattern")
+
+
+def parse_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
+    """Parse and check config text; relative paths are resolved against ``base``."""
+    data = read_toml(text, filename)
+    locator = Locator(text)
+    check = Checker(filename, locator)
+    check.unknown_keys(data, TOP_KEYS, (), "")
+    folder = base if base is not None else Path.cwd()
+    plan = _path(data, ("plan",), check, folder)
+    policy = policy_from_table(data["policy"], check) if "policy" in data else None
+    keymap = _keymap(data.get("keymap", {}), check)
+    sources = _sources(data.get("sources", []), check, locator)
+    cache = _section(data, "cache", ("dir",), check)
+    git = _section(data, "git", GIT_KEYS, check)
+    check.raise_if_any()
+    return Config(
+        plan=plan,
+        policy=policy,
+        keymap=keymap,
+        sources=sources,
+        cache_dir=_path(cache, ("cache", "dir"), check, folder),
+        git=GitConfig(
+            repo=_path(git, ("git", "repo"), check, folder),
+            upstream=_text(git, ("git", "upstream"), check),
+            branch_pattern=_text(git, ("git", "branch_pattern"), check),
+        ),
+    )
+
+
+def _text(table: Mapping[str, Any], path: tuple[str, ...], check: Checker) -> str | None:
+    key = path[-1]
+    if key not in table:
+        return None
+    try:
+        return as_text(table[key])
+    except Invalid as exc:
+        check.add(str(exc), path, ".".join(path))
+        return None
+
+
+def _path(
+    table: Mapping[str, Any], path: tuple[str, ...], check: Checker, base: Path
+) -> Path | None:
+    text = _text(table, path, check)
+    if text is None:
+        return None
+    return base / Path(text).expanduser()
+
+
+def _section(
+    data: Mapping[str, Any], name: str, keys: tuple[str, ...], check: Checker
+) -> dict[str, Any]:
+    if name not in data:
+        return {}
+    try:
+        table = as_table(data[name])
+    except Invalid as exc:
+        check.add(str(exc), (name,), name)
+        return {}
+    check.unknown_keys(table, keys, (name,), name)
+    return table
+
+
+def _keymap(raw: object, check: Checker) -> dict[str, str]:
+    try:
+        table = as_table(raw)
+    except Invalid as exc:
+        check.add(str(exc), ("keymap",), "keymap")
+        return {}
+    out = {}
+    for binding, key in table.items():
+        try:
+            out[binding] = as_text(key)
+        except Invalid as exc:
+            check.add(
+                f'{exc} (expected a key such as "ctrl+s")', ("keymap", binding), f"keymap.{binding}"
+            )
+    return out
+
+
+def _sources(raw: object, check: Checker, locator: Locator) -> tuple[SourceTable, ...]:
+    if not isinstance(raw, list):
+        check.add("expected [[sources]] tables", ("sources",), "sources")
+        return ()
+    out = []
+    for i, table in enumerate(raw):
+        if not isinstance(table, dict):
+            check.add(f"expected a table, found {table!r:.40}", ("sources",), f"sources[{i}]")
+            continue
+        key_lines = {k: line for k in table if (line := locator.locate(("sources", i, k)))}
+        out.append(SourceTable(table, i, locator.locate(("sources", i)), key_lines))
+    return tuple(out)

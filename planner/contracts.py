@@ -1,0 +1,76 @@
+"""The JSON contracts of the command line, in one place.
+
+Scripts and CI pipelines read these shapes; the README documents them and
+tests pin them. Every ``--format json`` output is built here (the plan's own
+JSON export shares its field names with the TOML plan file, see
+:func:`planner.planfile.plan_to_json`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from planner.calendar import phase_on
+from planner.planfile import plan_to_json
+from planner.tables import release_to_json
+
+if TYPE_CHECKING:
+    from planner.git.join import Conflict
+    from planner.session import Session
+    from planner.status import ReleaseStatus
+
+__all__ = [
+    "calendar_json",
+    "conflict_json",
+    "export_json",
+    "status_json",
+]
+
+
+def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[str, Any]:
+    """One release of ``relplan status --format json``; ``conflicts`` are the tracker-vs-git
+    conflicts of the whole plan (those on the branches this release covers are listed)."""
+    return {
+        "version": s.version,
+        "kind": s.kind.value,
+        "phase": s.phase.value,
+        "next_milestone": s.next_milestone,
+        "next_date": s.next_date.isoformat() if s.next_date else None,
+        "days_to_next": s.days_to_next,
+        "items_total": s.items_total,
+        "items_done": s.items_done,
+        "open_by_kind": s.open_by_kind,
+        "blockers_open": len(s.blockers_open),
+        "blockers": s.blockers_open,
+        "features_open_after_freeze": s.features_open_after_freeze,
+        "at_risk": s.at_risk,
+        "backports": s.backport_totals(),
+        "backports_by_branch": s.backports,
+        "backport_conflicts": [
+            f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
+        ],
+        "verdict": s.verdict,
+        "reasons": s.reasons,
+    }
+
+
+def calendar_json(session: Session, upcoming: int | None = None) -> list[dict[str, Any]]:
+    """``relplan calendar --format json``: every release with every date and its phase."""
+    specs = {s.version: s for s in session.plan.releases}
+    return [
+        release_to_json(r, specs.get(r.version), phase_on(r, session.today).value)
+        for r in session.train(upcoming)
+    ]
+
+
+def conflict_json(c: Conflict) -> dict[str, str | None]:
+    """One row of ``relplan backports --conflicts --format json``."""
+    values = (c.item, c.series, c.branch, c.tracker, c.git, c.message)
+    keys = ("item", "series", "branch", "tracker", "git", "message")
+    return {k: (str(v) if v is not None else None) for k, v in zip(keys, values, strict=True)}
+
+
+def export_json(session: Session) -> dict[str, Any]:
+    """``relplan export --format json``: plan, policy, releases, items (laid, git joined)."""
+    return plan_to_json(session.status_plan(), session.train(), session.today)

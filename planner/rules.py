@@ -1,0 +1,182 @@
+"""The release manager's rules, each in exactly one place.
+
+Status, ``check``, the git join, the dashboard's presets and backport matrix
+and every CLI command ask these functions; none of them re-derives a rule.
+
+- :func:`is_open_blocker`: which items hold a release back;
+- :func:`branch_support` / :func:`maintained_branches`: which branches take
+  fixes on a day (and which only security fixes);
+- :func:`backport_conflict`: when the tracker and git disagree about a backport;
+- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard.
+
+Which release can take an item lives in :func:`planner.laying.open_releases_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
+from planner.policy import Policy
+from planner.version import version_key
+
+
+def is_open_blocker(item: Item) -> bool:
+    """A blocker not yet done or rejected: it holds its target release back, whatever its
+    triage state (a proposed or deferred blocker that still targets a release counts)."""
+    return item.blocker and not item.state.is_closed
+
+
+def open_blockers(items: Iterable[Item], version: str) -> list[str]:
+    """Ids of the open blockers that target ``version``."""
+    return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- branches -----------------------------------------------------------------------------
+
+
+def branch_support(release: Release, today: dt.date) -> Phase | None:
+    """How a point release's branch is supported on ``today``.
+
+    :attr:`Phase.MAINTAINED` from its release day (the day itself included) until
+    ``maintained_until``, then :attr:`Phase.SECURITY_ONLY` until ``security_until``;
+    None before the release, after support ends, for maintenance releases, and
+    for a point release whose support end is unknown.
+    """
+    if release.kind is not ReleaseKind.POINT or today < release.day:
+        return None
+    if release.maintained_until is None:
+        return None
+    if today <= release.maintained_until:
+        return Phase.MAINTAINED
+    if release.security_until is not None and today <= release.security_until:
+        return Phase.SECURITY_ONLY
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A maintained branch on a day: its series, its git branch name, security fixes only?"""
+
+    series: str
+    name: str
+    security_only: bool = False
+
+
+def maintained_branches(
+    policy: Policy, train: Sequence[Release], today: dt.date, pattern: str | None = None
+) -> list[Branch]:
+    """Branches taking fixes on ``today``, newest series first.
+
+    Named by ``pattern`` (``"stable-{series}"``) when given, else by the
+    release's own branch, else by ``policy.branch_pattern``.
+    """
+    out: dict[str, Branch] = {}
+    for r in train:
+        support = branch_support(r, today)
+        if support is None or r.series in out:
+            continue
+        name = pattern.format(series=r.series) if pattern else r.branch
+        name = name or policy.branch_for(r.series)
+        out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
+    return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
+
+
+def maintained_series(policy: Policy, train: Sequence[Release], today: dt.date) -> list[str]:
+    """The series of :func:`maintained_branches`, newest first."""
+    return [b.series for b in maintained_branches(policy, train, today)]
+
+
+def takes_fix(branch: Branch, item: Item) -> bool:
+    """Whether a fix belongs on the branch: security-only branches take security fixes."""
+    return item.kind.is_fix and (not branch.security_only or item.kind is Kind.SECURITY)
+
+
+# -- tracker vs git -------------------------------------------------------------------------
+
+
+def backport_conflict(tracker: BackportState | None, git: BackportState | None) -> str | None:
+    """How the tracker and git disagree about one fix on one branch, or None.
+
+    Two disagreements matter: the tracker says done and git finds no pick
+    (``"not-in-git"``), or git finds the pick while the tracker still says it is
+    to do or unknown (``"done-in-git"``). Git knowing more than the tracker
+    (tracker silent, git says required) or a decision git cannot see
+    (dontneed, wontfix) is not a conflict.
+    """
+    if tracker is BackportState.DONE and git is not BackportState.DONE:
+        return "not-in-git"
+    if git is BackportState.DONE and tracker in (
+        BackportState.REQUIRED,
+        BackportState.IN_PROGRESS,
+        BackportState.UNKNOWN,
+    ):
+        return "done-in-git"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BackportCell:
+    """One fix on one branch: the tracker's state, git's state and why, any conflict."""
+
+    tracker: BackportState | None
+    git: BackportState | None = None
+    evidence: str = ""
+    conflict: str | None = None
+
+    @property
+    def mark(self) -> str:
+        """``!`` a conflict (:func:`backport_conflict`), ``✓`` git says the same as the
+        tracker, ``g`` git knows something the tracker does not say, blank: no evidence."""
+        if self.conflict:
+            return "!"
+        if self.git is None:
+            return ""
+        return "✓" if self.git is self.tracker else "g"
+
+    def describe(self) -> str:
+        """One line for the evidence bar: a conflict first, then both sides."""
+        tracker = self.tracker.value if self.tracker else "nothing"
+        if self.git is None:
+            return f"tracker: {tracker}; git: no evidence"
+        text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
+        return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
+
+
+def fixes_for(items: Iterable[Item], series: Collection[str]) -> list[Item]:
+    """Fixes that concern these branches: a backport state recorded for one, or still open."""
+    wanted = set(series)
+    return [
+        it for it in items if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
+    ]
+
+
+# -- presets ----------------------------------------------------------------------------------
+
+PRESETS: dict[str, str] = {
+    "all": "every item",
+    "untriaged": "proposed, not yet accepted, deferred or rejected",
+    "unscheduled": "accepted work without a target release",
+    "at-risk": "open items their release can no longer take",
+    "blockers": "open release blockers (not done or rejected)",
+    "needs-backport": "fixes with a backport still required or in progress",
+}
+
+
+def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
+    """True when the item belongs to the preset list (``at_risk``: ids of at-risk items)."""
+    if preset == "untriaged":
+        return item.state is State.PROPOSED
+    if preset == "unscheduled":
+        return item.state.is_open and item.target is None
+    if preset == "at-risk":
+        return item.id in at_risk
+    if preset == "blockers":
+        return is_open_blocker(item)
+    if preset == "needs-backport":
+        return item.kind.is_fix and any(s.is_pending for s in item.backports.values())
+    if preset == "all":
+        return True
+    raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")

@@ -1,0 +1,499 @@
+"""A working session on one plan: what every command and the dashboard start from.
+
+A :class:`Session` loads the plan (a file or the embedded demo) and the config,
+knows the day it is evaluated on, and answers every question a face asks: the
+release train, the plan laid onto it, each release's status with git's
+backport evidence joined in, what needs attention, what ``check`` reports,
+which branches are maintained. Edits go through it as undoable
+:class:`~planner.ops.Change` values; it saves (atomically, never over a file
+that changed on disk), reloads, merges and syncs.
+
+The command line and the dashboard are thin faces over this class: each
+question has one answer, computed here once per plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner import ops
+from planner.calendar import build_train, today_in
+from planner.errors import PlanError, Problem
+from planner.laying import at_risk, lay
+from planner.model import BackportState, Item, Plan, Priority, Release, State
+from planner.policy import Policy
+from planner.rules import BackportCell, Branch, maintained_branches
+
+if TYPE_CHECKING:
+    from planner.config import Config
+    from planner.git.join import Conflict, Evidence
+    from planner.merge import Conflict as MergeConflict
+    from planner.releases import DateMove
+    from planner.sources.base import Reporter
+    from planner.status import Attention, ReleaseStatus
+    from planner.sync import SyncResult
+
+DEFAULT_PLAN = Path("relplan.toml")
+
+
+def parse_day(text: str, field_name: str = "--today") -> dt.date:
+    """A YYYY-MM-DD day, or a PlanError saying what was expected."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise PlanError(
+            Problem(f"{text!r} is not a date", field=field_name, hint="expected YYYY-MM-DD")
+        ) from None
+
+
+class Session:
+    """One plan, its config and its day; the current plan after every edit, undo and redo.
+
+    Derived values (train, laid plan, statuses) are computed on first use and
+    kept until the plan, the day or the git evidence changes.
+    """
+
+    def __init__(
+        self,
+        plan: Plan,
+        *,
+        today: dt.date,
+        config: Config | None = None,
+        path: Path | None = None,
+        fingerprint: str | None = None,
+    ) -> None:
+        from planner.config import Config
+
+        self.config = config if config is not None else Config()
+        self.today = today
+        self.path = path
+        self.fingerprint = fingerprint
+        self.history = ops.History(plan)
+        self.loaded = plan  # as on disk: the base of a three-way merge
+        self.evidence: Evidence | None = None
+        self._cache: dict[str, tuple[object, Any]] = {}
+
+    # -- opening --------------------------------------------------------------------------
+    @classmethod
+    def open(
+        cls,
+        *,
+        plan: str | Path | None = None,
+        config: str | Path | None = None,
+        today: str | None = None,
+        allow_missing_plan: bool = False,
+    ) -> Session:
+        """Load config and plan: ``plan``, else the config's ``plan`` key, else
+        ``./relplan.toml`` when present, else the embedded Xen 4.0 demo (never
+        written; evaluated as of 2009-08-31 unless ``today`` says otherwise).
+
+        With ``allow_missing_plan`` a plan path that does not exist yet gives an
+        empty plan (policy from the config) that the first save creates.
+        """
+        from planner.config import load_config
+
+        cfg = load_config(Path(config) if config else None)
+        path = Path(plan) if plan else cfg.plan
+        if path is None and DEFAULT_PLAN.exists():
+            path = DEFAULT_PLAN
+        fingerprint = None
+        default_today: dt.date | None = None
+        if path is None:
+            from planner.demo import DEMO_TODAY, demo_plan
+
+            loaded, default_today = demo_plan(), DEMO_TODAY
+        elif not path.exists() and allow_missing_plan:
+            loaded = Plan(name=path.stem, policy=cfg.policy or Policy())
+        elif not path.exists():
+            hint = "check the path, or create the plan with `relplan import` or `relplan sync`"
+            raise PlanError(Problem("no such plan file", str(path), hint=hint))
+        else:
+            from planner.planfile import load_plan  # the TOML reader: only for a plan file
+
+            disk = load_plan(path)
+            loaded, fingerprint = disk.plan, disk.fingerprint
+        day = parse_day(today) if today else (default_today or today_in(loaded.policy))
+        return cls(loaded, today=day, config=cfg, path=path, fingerprint=fingerprint)
+
+    @property
+    def is_demo(self) -> bool:
+        """True when showing the embedded demo, which is never written."""
+        return self.path is None
+
+    def writable_path(self) -> Path:
+        """The plan file to write; the demo has none, so this is a clear error there."""
+        if self.path is None:
+            raise PlanError(
+                Problem(
+                    "the embedded demo is never written",
+                    hint="pass --plan PATH (a new path creates a plan file there)",
+                )
+            )
+        return self.path
+
+    # -- derived values ---------------------------------------------------------------------
+    def _memo(self, name: str, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per ``key``: a tuple of plan, day, evidence... compared by
+        identity (plans are immutable; comparing them by value would cost more than
+        computing)."""
+        known = self._cache.get(name)
+        if known is not None:
+            old = known[0]
+            assert isinstance(old, tuple)
+            if len(old) == len(key) and all(a is b for a, b in zip(old, key, strict=True)):
+                return known[1]
+        value = compute()
+        self._cache[name] = (key, value)
+        return value
+
+    @property
+    def plan(self) -> Plan:
+        """The current plan (after every edit, undo and redo)."""
+        return self.history.plan
+
+    def train(self, upcoming: int | None = None) -> list[Release]:
+        """The release train on ``today``; ``upcoming`` overrides the policy's horizon."""
+        plan = self.plan
+        result: list[Release] = self._memo(
+            f"train{upcoming}",
+            (plan.releases, plan.policy, self.today),
+            lambda: build_train(plan, self.today, upcoming),
+        )
+        return result
+
+    def laid(self) -> Plan:
+        """The current plan laid onto the train: accepted unscheduled items get a target."""
+        plan = self.plan
+        result: Plan = self._memo(
+            "laid", (plan, self.today), lambda: lay(plan, self.train(), self.today)
+        )
+        return result
+
+    def adopt_laid(self) -> None:
+        """Start from the laid plan (the dashboard shows and edits it as export writes it);
+        not an edit: nothing to undo, nothing unsaved."""
+        laid = self.laid()
+        if laid is not self.plan:
+            self.history.reset(laid)
+
+    def status_plan(self) -> Plan:
+        """The laid plan with git's backport states written in where git knows them:
+        what every status, count and check is computed from."""
+        ev = self.evidence
+
+        def compute() -> Plan:
+            return ev.apply(self.laid()) if ev is not None else self.laid()
+
+        result: Plan = self._memo("status_plan", (self.plan, self.today, ev), compute)
+        return result
+
+    def statuses(self) -> list[ReleaseStatus]:
+        """The status of every release on the train, in calendar order."""
+        from planner.status import all_status
+
+        result: list[ReleaseStatus] = self._memo(
+            "statuses",
+            (self.plan, self.today, self.evidence),
+            lambda: all_status(self.status_plan(), self.train(), self.today),
+        )
+        return result
+
+    def status(self, version: str) -> ReleaseStatus:
+        """The status of one release; a PlanError with a did-you-mean for an unknown one."""
+        for s in self.statuses():
+            if s.version == version:
+                return s
+        raise PlanError(self.unknown_release(version))
+
+    def unknown_release(self, version: str) -> Problem:
+        """The problem of naming a release the train does not have, with the closest guess."""
+        import difflib
+
+        known = [r.version for r in self.train()]
+        close = difflib.get_close_matches(version, known, n=3, cutoff=0.5)
+        prefixed = [v for v in known if v.startswith(version + ".")]
+        guesses = prefixed[:1] + [c for c in close if c not in prefixed]
+        hint = (
+            f"did you mean {' or '.join(guesses[:2])}?"
+            if guesses
+            else f"releases on the calendar: {known[0]} .. {known[-1]}"
+            if known
+            else "the calendar is empty"
+        )
+        return Problem(f"no release {version!r} on the calendar", hint=hint)
+
+    def attention(self) -> list[Attention]:
+        """What needs the release manager now, most urgent first."""
+        from planner.status import needs_attention
+
+        result: list[Attention] = self._memo(
+            "attention",
+            (self.plan, self.today, self.evidence),
+            lambda: needs_attention(self.statuses()),
+        )
+        return result
+
+    def check(self) -> list[str]:
+        """What ``relplan check`` reports for the plan as the statuses see it."""
+        from planner.consistency import check_plan
+
+        return check_plan(self.status_plan(), self.train(), self.today)
+
+    def maintained_branches(self) -> list[Branch]:
+        """Branches taking fixes today, newest first (the git scan's own pattern, if set)."""
+        return maintained_branches(
+            self.plan.policy, self.train(), self.today, self.config.git.branch_pattern
+        )
+
+    def maintained_series(self) -> list[str]:
+        """The series of :meth:`maintained_branches`, newest first."""
+        return [b.series for b in self.maintained_branches()]
+
+    def at_risk(self) -> dict[str, str | None]:
+        """Open items their release can no longer take -> the release proposed instead."""
+        plan = self.plan
+        result: dict[str, str | None] = self._memo(
+            "at_risk", (plan, self.today), lambda: at_risk(plan, self.train(), self.today)
+        )
+        return result
+
+    def release_order(self) -> dict[str, int]:
+        """Release versions in calendar order."""
+        return {r.version: i for i, r in enumerate(self.train())}
+
+    def release(self, version: str) -> Release:
+        """The release with this version; a PlanError with a did-you-mean otherwise."""
+        for r in self.train():
+            if r.version == version:
+                return r
+        raise PlanError(self.unknown_release(version))
+
+    # -- git ----------------------------------------------------------------------------------
+    def git_repo(self, override: str | Path | None = None) -> str | None:
+        """The repository to read backports from: ``override``, else ``[git] repo``."""
+        repo = override or self.config.git.repo
+        return str(repo) if repo else None
+
+    def scan_git(self, repo: str | Path | None = None) -> Evidence | None:
+        """Read git's backport evidence for the maintained branches (blocking: seconds on a
+        large repository; the dashboard runs it in a thread) and join it into every status.
+        None when no repository is configured."""
+        path = self.git_repo(repo)
+        if path is None:
+            return None
+        from planner.git.join import plan_evidence
+
+        git = self.config.git
+        evidence = plan_evidence(
+            self.laid(), self.train(), self.today, path,
+            upstream=git.upstream, pattern=git.branch_pattern,
+        )  # fmt: skip
+        self.evidence = evidence
+        return evidence
+
+    def backport_cell(self, item: Item, series: str) -> BackportCell:
+        """What the tracker and git say about one fix on one branch."""
+        tracker = item.backports.get(series)
+        ev = self.evidence
+        if ev is None:
+            return BackportCell(tracker)
+        conflict = ev.conflict(item.id, series)
+        return BackportCell(
+            tracker,
+            ev.state(item.id, series),
+            ev.evidence(item.id, series),
+            conflict.message if conflict else None,
+        )
+
+    def conflicts(self) -> list[Conflict]:
+        """Where the tracker and git disagree (empty before a scan)."""
+        return list(self.evidence.conflicts) if self.evidence is not None else []
+
+    # -- edits ----------------------------------------------------------------------------------
+    def apply(self, change: ops.Change) -> bool:
+        """Make ``change`` current (undoable); False when it changed nothing."""
+        return self.history.record(change)
+
+    def undo(self) -> str | None:
+        """Undo the last change; its description, or None when there is none."""
+        return self.history.undo()
+
+    def redo(self) -> str | None:
+        """Redo the last undone change; its description, or None."""
+        return self.history.redo()
+
+    @property
+    def dirty(self) -> bool:
+        """True when the plan differs from what was last loaded or saved."""
+        return self.history.dirty
+
+    def accept(self, ids: Collection[str]) -> ops.Change:
+        """Accept items (see :func:`planner.ops.accept`)."""
+        return ops.accept(self.plan, ids)
+
+    def defer(self, ids: Collection[str]) -> ops.Change:
+        """Defer items: no target."""
+        return ops.defer(self.plan, ids)
+
+    def reject(self, ids: Collection[str]) -> ops.Change:
+        """Reject items: no target, in no release."""
+        return ops.reject(self.plan, ids)
+
+    def toggle_blocker(self, ids: Collection[str]) -> ops.Change:
+        """Set the blocker flag, or clear it when all of them are blockers already."""
+        return ops.toggle_blocker(self.plan, ids)
+
+    def set_priority(self, ids: Collection[str], priority: Priority) -> ops.Change:
+        """Give items a priority."""
+        return ops.set_priority(self.plan, ids, priority)
+
+    def set_target(self, ids: Collection[str], version: str | None) -> ops.Change:
+        """Schedule items for a release (None: unscheduled)."""
+        return ops.set_target(self.plan, ids, version)
+
+    def set_backport(self, ids: Collection[str], series: str, state: BackportState) -> ops.Change:
+        """Set the backport state of fixes on one branch."""
+        return ops.set_backport(self.plan, ids, series, state)
+
+    def move(self, ids: Collection[str], step: int) -> ops.Change:
+        """Move items to the next (1) or previous (-1) release that can take them."""
+        return ops.move(self.plan, ids, self.train(), self.today, step)
+
+    def set_state(self, ids: Collection[str], state: State) -> ops.Change:
+        """Put items in a triage state."""
+        return ops.set_state(self.plan, ids, state)
+
+    def set_blocker(self, ids: Collection[str], flag: bool) -> ops.Change:
+        """Set or clear the blocker flag."""
+        return ops.set_blocker(self.plan, ids, flag)
+
+    def set_owner(self, ids: Collection[str], owner: str | None) -> ops.Change:
+        """Give items an owner."""
+        return ops.set_owner(self.plan, ids, owner)
+
+    def items_named(self, ids: Collection[str]) -> list[str]:
+        """The ids as given, each checked: a PlanError with a did-you-mean for unknown ones."""
+        import difflib
+
+        known = {it.id for it in self.plan.items}
+        problems = []
+        for item_id in ids:
+            if item_id not in known:
+                close = difflib.get_close_matches(item_id, sorted(known), n=1)
+                hint = f"did you mean {close[0]}?" if close else "see `relplan export`"
+                problems.append(Problem(f"no item {item_id!r} in the plan", hint=hint))
+        if problems:
+            raise PlanError(problems)
+        return list(ids)
+
+    # -- release days ---------------------------------------------------------------------------
+    def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
+        """Record that a release shipped (default: today)."""
+        from planner.releases import ship
+
+        self.release(version)
+        return ship(self.plan, self.train(), version, on or self.today, self.today)
+
+    def slip(
+        self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
+    ) -> ops.Change:
+        """Move a release's day (pinned there); every later date follows."""
+        from planner.releases import slip
+
+        self.release(version)
+        return slip(self.plan, self.train(), version, self.today, to=to, by=by)
+
+    def pin(self, version: str, name: str, day: dt.date) -> ops.Change:
+        """Pin a release's release, freeze or last posting day."""
+        from planner.releases import pin
+
+        self.release(version)
+        return pin(self.plan, self.train(), version, name, day)
+
+    def what_if(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move on the train (the slip preview)."""
+        from planner.releases import date_moves
+
+        return date_moves(self.train(), build_train(change.plan, self.today))
+
+    def target_choices(self) -> list[Release]:
+        """Releases an item can be targeted at by hand: not shipped, not past."""
+        return [r for r in self.train() if not r.shipped and r.day >= self.today]
+
+    # -- files ------------------------------------------------------------------------------------
+    def save(self, path: Path | None = None) -> Path:
+        """Write the plan atomically to its file (or to ``path``, which must not exist);
+        raises PlanChangedOnDisk when the file changed since it was loaded."""
+        from planner.planfile import save_plan
+
+        target = path if path is not None else self.writable_path()
+        expected = self.fingerprint if path is None or path == self.path else None
+        self.fingerprint = save_plan(self.plan, self.train(), target, expected)
+        self.path = target
+        self.loaded = self.plan
+        self.history.mark_saved()
+        return target
+
+    def reload(self) -> None:
+        """Replace the plan by the file on disk, dropping edits and their history."""
+        from planner.planfile import load_plan
+
+        disk = load_plan(self.writable_path())
+        self.history.reset(disk.plan)
+        self.loaded, self.fingerprint = disk.plan, disk.fingerprint
+
+    def merge_from_disk(self) -> list[MergeConflict]:
+        """Three-way merge of the edits into the file on disk (undoable), then save.
+        Returns the fields changed on both sides (the edit was kept)."""
+        from planner.merge import three_way
+        from planner.planfile import load_plan
+
+        disk = load_plan(self.writable_path())
+        merged, conflicts = three_way(self.loaded, self.plan, disk.plan)
+        self.history.record(ops.Change(merged, "merged the file on disk", ("*",)))
+        self.loaded, self.fingerprint = disk.plan, disk.fingerprint
+        self.save()
+        return conflicts
+
+    def export_toml(self) -> str:
+        """The plan as a TOML release plan, laid onto the train."""
+        from planner.planfile import dumps_toml
+
+        return dumps_toml(self.plan, self.train())
+
+    # -- trackers ---------------------------------------------------------------------------------
+    @property
+    def has_sources(self) -> bool:
+        """True when the config names tracker or file sources."""
+        return bool(self.config.source_tables)
+
+    async def sync(self, reporter: Reporter | None = None) -> SyncResult:
+        """Fetch every source of the config, merge into the plan as one undoable change,
+        then save the plan and record the sync in the cache: both or neither. The demo
+        is merged in memory only."""
+        from planner.sync import sync_config_async
+
+        saved: list[bool] = []
+
+        def save(plan: Plan) -> None:
+            self.save()
+            saved.append(True)
+
+        def adopt(merged: Plan, description: str) -> None:
+            self.apply(ops.Change(merged, description, ("*",)))
+
+        return await sync_config_async(
+            self.plan, self.config, None if self.is_demo else save,
+            reporter=reporter, adopt=adopt,
+        )  # fmt: skip
+
+    def sources_line(self) -> str:
+        """How old the tracker data is, per source (empty without sources)."""
+        if not self.has_sources:
+            return ""
+        from planner.sync import last_sync_text
+
+        return last_sync_text(self.config)

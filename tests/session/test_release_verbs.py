@@ -1,0 +1,154 @@
+"""ship, slip, set, add and edit: the headless verbs over the session, on real plan files."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import io
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planner.demo import DEMO_TODAY, demo_plan
+from planner.planfile import dumps_toml, load_plan
+from planner.policy import Cadence, DayRange
+from planner.session import Session
+from tui.cli import main
+
+DAY = DEMO_TODAY.isoformat()
+
+
+def cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(argv))
+    return code, out.getvalue(), err.getvalue()
+
+
+def write_demo(folder: Path, plan=None) -> Path:  # type: ignore[no-untyped-def]
+    plan = plan or demo_plan()
+    path = folder / "xen.toml"
+    path.write_text(dumps_toml(plan, Session(plan, today=DEMO_TODAY).train()), encoding="utf-8")
+    return path
+
+
+def calendar(path: Path) -> dict[tuple[str, str], object]:
+    code, out, _ = cli("--plan", str(path), "--today", DAY, "calendar", "--format", "json")
+    assert code == 0
+    fields = ("development_start", "last_posting", "freeze_date", "rcs", "release_date",
+              "actual", "maintained_until", "security_until")  # fmt: skip
+    return {(r["version"], f): r[f] for r in json.loads(out) for f in fields}
+
+
+POLICIES = st.builds(
+    lambda weeks, weekday, catch_up, blackout: demo_plan().policy.__class__(
+        **{
+            **{f: getattr(demo_plan().policy, f) for f in demo_plan().policy.__slots__},
+            "cadence": Cadence(10, 12, weeks, weekday, catch_up),
+            "blackouts": (DayRange.parse(blackout),) if blackout else (),
+        }
+    ),
+    st.integers(10, 12),
+    st.one_of(st.none(), st.integers(0, 6)),
+    st.booleans(),
+    st.sampled_from([None, "12-18..12-31", "07-20..08-10", "02-01..02-14"]),
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(POLICIES, st.sampled_from(["4.0.0", "4.1.0", "4.2.0", "3.4.2"]), st.integers(-20, 60))
+def test_the_slip_preview_is_exactly_what_the_slip_moves(policy, version, days) -> None:  # type: ignore[no-untyped-def]
+    base = demo_plan()
+    plan = base.__class__(base.name, policy, base.releases, base.items)
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_demo(Path(folder), plan)
+        before = calendar(path)
+        common = ("--plan", str(path), "--today", DAY, "slip", version, f"--by={days}d")
+        code, out, err = cli(*common, "--dry-run", "--format", "json")
+        if code == 2:  # a slip before today is refused, with the reason
+            assert "before today" in err and calendar(path) == before
+            return
+        preview = {(r["version"], r["field"]): (r["old"], r["new"]) for r in json.loads(out)}
+        assert calendar(path) == before  # a dry run writes nothing
+        code, _, _ = cli(*common)
+        assert code == 0
+        after = calendar(path)
+    moved = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys()}
+    moved = {k: v for k, v in moved.items() if v[0] != v[1]}
+    assert moved == preview
+
+
+def test_a_slip_keeps_a_freeze_that_already_happened(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    code, out, _ = cli("--plan", str(path), "--today", DAY, "slip", "4.0.0", "--by", "2w",
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    fields = {r["field"] for r in json.loads(out) if r["version"] == "4.0.0"}
+    assert "release_date" in fields and "freeze_date" not in fields  # froze 2009-08-18
+    spec = load_plan(path).plan.spec("4.0.0")
+    assert spec is not None and spec.pins["release"] == dt.date(2009, 11, 24)
+    assert spec.pins["freeze"] == dt.date(2009, 8, 18)
+
+
+def test_ship_records_the_day_and_refuses_the_future(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    code, _, err = cli("--plan", str(path), "--today", DAY, "ship", "3.4.2", "--on", "2009-09-01")
+    assert code == 2 and "after today" in err
+    code, _, err = cli("--plan", str(path), "--today", DAY, "ship", "3.4.2")
+    assert code == 0 and "shipped 3.4.2 on 2009-08-31" in err
+    assert load_plan(path).plan.spec("3.4.2").actual == DEMO_TODAY  # type: ignore[union-attr]
+    code, out, _ = cli("--plan", str(path), "--today", DAY, "status", "3.4.2", "--format", "json")
+    assert json.loads(out)[0]["verdict"] == "shipped"
+
+
+def test_verbs_name_unknown_things_and_write_nothing(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    before = path.read_bytes()
+    code, _, err = cli("--plan", str(path), "--today", DAY, "slip", "4.0", "--by", "1w")
+    assert code == 2 and "did you mean 4.0.0" in err
+    code, _, err = cli("--plan", str(path), "set", "demo#rmus", "--state", "accepted")
+    assert code == 2 and "did you mean demo#remus" in err
+    code, _, err = cli("--plan", str(path), "set", "demo#remus", "--backport", "3.4")
+    assert code == 2 and "SERIES=STATE" in err
+    assert path.read_bytes() == before
+    code, _, err = cli("--today", DAY, "slip", "4.1.0", "--by", "1w")  # the embedded demo
+    assert code == 2 and "never written" in err
+
+
+def test_set_several_fields_is_one_change_with_rows(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    ids = ("demo#remus", "demo#pv-usb-pci")
+    options = ("--target", "4.1.0", "--blocker", "--owner", "Keir", "--format", "json")
+    code, out, _ = cli("--plan", str(path), "--today", DAY, "set", *ids, *options)
+    assert code == 0
+    rows = {(r["id"], r["field"]): r["new"] for r in json.loads(out)}
+    assert rows[("demo#remus", "target")] == "4.1.0" and rows[("demo#remus", "blocker")] is True
+    plan = load_plan(path).plan
+    assert {plan.item(i).owner for i in ("demo#remus", "demo#pv-usb-pci")} == {"Keir"}  # type: ignore[union-attr]
+
+
+def test_add_and_edit(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    code, _, _ = cli("--plan", str(path), "add", "NUMA placement", "--kind", "feature",
+                     "--target", "4.1.0", "--today", DAY)  # fmt: skip
+    assert code == 0
+    added = load_plan(path).plan.item("local#numa-placement")
+    assert added is not None and added.target == "4.1.0"
+    code, _, err = cli("--plan", str(path), "add", "again", "--id", "local#numa-placement")
+    assert code == 2 and "exists already" in err
+    code, _, _ = cli("--plan", str(path), "edit", "local#numa-placement", "--title", "NUMA",
+                     "--fix", "ABCDEF1234")  # fmt: skip
+    edited = load_plan(path).plan.item("local#numa-placement")
+    assert code == 0 and edited is not None
+    assert (edited.title, edited.fix_commits) == ("NUMA", ("abcdef1234",))
+
+
+@pytest.mark.parametrize("by", ["2x", "w", "1.5w"])
+def test_a_bad_shift_is_named(tmp_path: Path, by: str) -> None:
+    path = write_demo(tmp_path)
+    code, _, err = cli("--plan", str(path), "--today", DAY, "slip", "4.1.0", "--by", by)
+    assert code == 2 and "--by" in err

@@ -1,0 +1,87 @@
+"""Start-up of the bare ``relplan``: it parses and imports only what the dashboard needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tui.cli import bare_dashboard_args, build_parser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--plan", "x.toml"],
+        ["--plan=x.toml", "--today", "2009-08-31"],
+        ["--config", "c.toml", "--today", "2009-08-31", "--plan", "p.toml"],
+        ["--pl", "x.toml"],  # argparse's abbreviations work as in the full parser
+        ["--plan", "calendar"],  # a plan file named like a subcommand is still a plan file
+        ["--plan", "a.toml", "--plan", "b.toml"],
+    ],
+)
+def test_a_bare_relplan_parses_as_the_full_parser_does(argv: list[str]) -> None:
+    args = bare_dashboard_args(argv)
+    assert args is not None and args == build_parser().parse_args(argv)
+    assert args.command is None
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["calendar"],
+        ["--today", "2009-08-31", "status"],
+        ["--help"],
+        ["-h"],
+        ["--plan"],  # missing value: the full parser's error message
+        ["bogus"],
+        ["-x"],
+        ["--", "x"],
+    ],
+)
+def test_anything_else_goes_to_the_full_parser(argv: list[str]) -> None:
+    assert bare_dashboard_args(argv) is None
+
+
+def _modules_after(code: str) -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.splitlines()[-1])
+
+
+NOT_FOR_THE_FIRST_FRAME = (
+    "tui.cli.plan_commands",
+    "tui.cli.git_commands",
+    "tui.cli.sync_command",
+    "planner.configfile",
+    "planner.planfile",
+    "tomllib",
+    "httpx",
+)
+
+
+def test_opening_the_demo_imports_no_subcommand_nor_the_toml_reader() -> None:
+    # main() up to the built app, as the console script runs it (the app itself is not run)
+    code = (
+        "import json, sys\n"
+        "import tui.cli.dashboard as dashboard\n"
+        "dashboard.run_dashboard = lambda args: dashboard.build_app(args) and 0\n"
+        "from tui.cli import main\n"
+        "assert main(['--today', '2009-08-31']) == 0\n"
+        f"print(json.dumps(sorted(m for m in {NOT_FOR_THE_FIRST_FRAME!r} if m in sys.modules)))"
+    )
+    assert _modules_after(code) == []
+
+
+def test_a_subcommand_still_finds_its_parser(capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+
+    assert main(["--today", "2009-08-31", "calendar", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["version"]

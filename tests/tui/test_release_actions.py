@@ -1,0 +1,86 @@
+"""Ship and slip from the dashboard: a what-if preview of every date, then confirm or cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planner.releases import date_moves
+from planner.session import Session
+from tui.app import RelplanApp
+from tui.screens.dialogs import ConfirmScreen, PathScreen
+from tui.screens.timeline import TimelineScreen
+from tui.widgets.timeline import Timeline
+
+SIZE = (120, 40)
+
+
+async def to_release(pilot, app: RelplanApp, version: str) -> None:  # type: ignore[no-untyped-def]
+    screen = app.screen
+    assert isinstance(screen, TimelineScreen)
+    timeline = screen.query_one(Timeline)
+    await pilot.press("g")
+    while timeline.current is not None and timeline.current.version != version:
+        await pilot.press("j")
+    assert timeline.current is not None and timeline.current.version == version
+
+
+async def test_slip_previews_then_applies_exactly_the_preview(demo_app: RelplanApp) -> None:
+    before_train = demo_app.session.train()
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.1.0")
+        await pilot.press("L")
+        assert isinstance(demo_app.screen, PathScreen)
+        await pilot.press("ctrl+u", *"+2w", "enter")
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        assert not demo_app.session.dirty  # a preview changes nothing
+        question = demo_app.screen.question
+        assert "Slip 4.1.0 from 2010-02-02 to 2010-02-16?" in question
+        await pilot.press("y")
+        assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 16)
+        moved = date_moves(before_train, demo_app.session.train())
+        assert f"{len(moved)} dates of" in question
+        await pilot.press("u")  # one undoable change
+        assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 2)
+
+
+async def test_slip_cancelled_at_the_preview_changes_nothing(demo_app: RelplanApp) -> None:
+    plan = demo_app.session.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.1.0")
+        await pilot.press("L", "ctrl+u", *"2010-03-02", "enter", "n")
+        assert isinstance(demo_app.screen, TimelineScreen)
+        await pilot.press("L", "escape")
+        assert isinstance(demo_app.screen, TimelineScreen)
+        assert demo_app.session.plan is plan and not demo_app.session.dirty
+        assert "not" in demo_app.status_text
+
+
+async def test_ship_records_the_actual_day(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "3.4.2")
+        await pilot.press("S", "enter")  # today, 2009-08-31
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        await pilot.press("y")
+        assert demo_app.session.release("3.4.2").actual == dt.date(2009, 8, 31)
+        assert demo_app.session.dirty
+
+
+async def test_a_bad_day_is_said_and_nothing_changes(demo_app: RelplanApp) -> None:
+    plan = demo_app.session.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "3.4.2")
+        await pilot.press("S", "ctrl+u", *"2009-09-30", "enter")  # after today
+        assert "not shipped" in demo_app.status_text and "after today" in demo_app.status_text
+        await pilot.press("L", "ctrl+u", *"soon", "enter")
+        assert "not slipped" in demo_app.status_text
+    assert demo_app.session.plan is plan
+
+
+def test_the_preview_is_the_session_what_if() -> None:
+    from planner.demo import DEMO_TODAY, demo_plan
+
+    session = Session(demo_plan(), today=DEMO_TODAY)
+    change = session.slip("4.1.0", by=dt.timedelta(weeks=2))
+    assert session.what_if(change) == date_moves(
+        session.train(), Session(change.plan, today=DEMO_TODAY).train()
+    )

@@ -1,0 +1,282 @@
+"""Headless verbs that mirror the dashboard's actions: ship, slip, set, add, edit.
+
+Each runs one session operation, prints what it changes (dates as rows
+``{version, field, old, new}``, items as ``{id, field, old, new}``) and saves
+the plan, or with ``--dry-run`` only prints. Bad input (an unknown release or
+item, a bad date or value) is exit 2 with the problem named; nothing is written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from planner import ops
+from planner.model import BackportState, Item, Kind, Priority, State
+from planner.session import Session, parse_day
+from tui.cli.context import load_context
+
+EXIT_OK = 0
+
+
+def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[str, Any]]) -> None:
+    from tui.cli.plan_commands import render_table
+
+    if args.format == "json":
+        json.dump(rows, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    if not rows:
+        print("nothing would change" if args.dry_run else "nothing changed")
+        return
+    table = [[_cell(r[h]) for h in headers] for r in rows]
+    print(render_table(headers, table))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "-"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={v}" for k, v in value.items()) or "-"
+    return str(value)
+
+
+def _commit(session: Session, change: ops.Change, dry_run: bool) -> None:
+    """Save the session's plan after ``change`` (already applied), unless a dry run."""
+    if change.is_noop:
+        print(f"relplan: {change.description}", file=sys.stderr)
+        return
+    if dry_run:
+        return
+    path = session.writable_path()
+    session.save()
+    print(f"relplan: {change.description}; wrote {path}", file=sys.stderr)
+
+
+# ship / slip ----------------------------------------------------------------------------
+
+
+def run_ship(args: argparse.Namespace) -> int:
+    """``relplan ship VERSION [--on DATE]``."""
+    session = load_context(args)
+    on = parse_day(args.on, "--on") if args.on else None
+    return _dates(args, session, session.ship(args.version, on))
+
+
+def run_slip(args: argparse.Namespace) -> int:
+    """``relplan slip VERSION (--to DATE | --by N[d|w])``."""
+    from planner.releases import parse_shift
+
+    session = load_context(args)
+    to = parse_day(args.to, "--to") if args.to else None
+    by = parse_shift(args.by) if args.by else None
+    return _dates(args, session, session.slip(args.version, to=to, by=by))
+
+
+def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
+    if not args.dry_run:
+        session.writable_path()  # the demo: say so before printing anything
+    moves = session.what_if(change)
+    _rows_out(args, ("version", "field", "old", "new"), [m.to_json() for m in moves])
+    session.apply(change)
+    _commit(session, change, args.dry_run)
+    return EXIT_OK
+
+
+# set / add / edit -----------------------------------------------------------------------
+
+
+def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
+    from planner.errors import PlanError, Problem
+
+    out = []
+    for text in values:
+        series, _, state = (part.strip() for part in text.partition("="))
+        try:
+            out.append((series, BackportState(state.lower())))
+        except ValueError:
+            states = ", ".join(s.value for s in BackportState)
+            raise PlanError(
+                Problem(f"{text!r} is not SERIES=STATE", field="--backport", hint=states)
+            ) from None
+        if not series:
+            raise PlanError(Problem(f"{text!r} names no series", field="--backport"))
+    return out
+
+
+def run_set(args: argparse.Namespace) -> int:
+    """``relplan set ID... [--target V] [--state S] ...``: several fields, one change."""
+    session = load_context(args)
+    ids = session.items_named(args.ids)
+    pairs = _backport_pairs(args.backport or ())
+    target = args.target
+    if target in ("", "-", "none"):
+        target = ""
+    elif target is not None:
+        session.release(target)  # a did-you-mean for an unknown version
+    before = session.plan
+    steps: list[Callable[[], ops.Change]] = []
+    if target is not None:
+        steps.append(lambda: session.set_target(ids, target or None))
+    if args.state:
+        steps.append(lambda: session.set_state(ids, State(args.state)))
+    if args.priority:
+        steps.append(lambda: session.set_priority(ids, Priority(args.priority)))
+    if args.blocker is not None:
+        steps.append(lambda: session.set_blocker(ids, args.blocker))
+    if args.owner is not None:
+        steps.append(lambda: session.set_owner(ids, args.owner or None))
+    for series, state in pairs:
+        steps.append(lambda s=series, st=state: session.set_backport(ids, s, st))  # type: ignore[misc]
+    words: list[str] = []
+    for step in steps:  # each on the plan the previous one left
+        change = step()
+        if session.apply(change):
+            words.append(change.description)
+    changed = tuple(i for i in ids if session.plan.item(i) != before.item(i))
+    change = ops.Change(
+        session.plan if changed else before, "; ".join(words) or "nothing changed", changed
+    )
+    return _items(args, session, before, change)
+
+
+def _items(args: argparse.Namespace, session: Session, before: Any, change: ops.Change) -> int:
+    """Print an item change's rows, then save (the change is applied here if it is not yet)."""
+    if not args.dry_run:
+        session.writable_path()
+    rows = [vars_of(c) for c in ops.field_changes(before, change)]
+    _rows_out(args, ("id", "field", "old", "new"), rows)
+    if session.plan is not change.plan:
+        session.apply(change)
+    _commit(session, change, args.dry_run)
+    return EXIT_OK
+
+
+def vars_of(c: ops.FieldChange) -> dict[str, Any]:
+    """A field change as a JSON row."""
+    return {"id": c.id, "field": c.field, "old": c.old, "new": c.new}
+
+
+def run_add(args: argparse.Namespace) -> int:
+    """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
+    import re
+
+    session = load_context(args)
+    item_id = args.id or _new_id(session, re.sub(r"[^a-z0-9]+", "-", args.title.lower()).strip("-"))
+    if args.target:
+        session.release(args.target)
+    item = Item(
+        id=item_id,
+        title=args.title,
+        kind=Kind(args.kind),
+        priority=Priority(args.priority),
+        state=State(args.state),
+        owner=args.owner,
+        target=args.target,
+        blocker=args.blocker,
+        url=args.url,
+    )
+    change = ops.add(session.plan, item)
+    if change.is_noop:
+        from planner.errors import PlanError, Problem
+
+        raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
+    return _items(args, session, session.plan, change)
+
+
+def _new_id(session: Session, slug: str) -> str:
+    base = f"local#{slug[:40] or 'item'}"
+    taken = {it.id for it in session.plan.items}
+    n, found = 2, base
+    while found in taken:
+        found, n = f"{base}-{n}", n + 1
+    return found
+
+
+def run_edit(args: argparse.Namespace) -> int:
+    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--fix SHA]...``."""
+    session = load_context(args)
+    [item_id] = session.items_named([args.id])
+    fields: dict[str, Any] = {}
+    if args.title:
+        fields["title"] = args.title
+    if args.kind:
+        fields["kind"] = Kind(args.kind)
+    if args.owner is not None:
+        fields["owner"] = args.owner or None
+    if args.url is not None:
+        fields["url"] = args.url or None
+    if args.fix is not None:
+        fields["fix_commits"] = tuple(sha.strip().lower() for sha in args.fix if sha.strip())
+    before = session.plan
+    return _items(args, session, before, ops.edit(before, item_id, **fields))
+
+
+# registration -----------------------------------------------------------------------------
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ship, slip, set, add and edit to the command line."""
+    p = sub.add_parser("ship", parents=[common], help="record that a release shipped")
+    p.add_argument("version")
+    p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it shipped (default: today)")
+    _common(p)
+    p.set_defaults(run=run_ship)
+
+    p = sub.add_parser(
+        "slip",
+        parents=[common],
+        help="move a release's day; every later date follows (--dry-run previews them)",
+    )
+    p.add_argument("version")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--to", metavar="YYYY-MM-DD", help="the new release day")
+    g.add_argument("--by", metavar="N[d|w]", help="move by days or weeks (e.g. 2w, -3d)")
+    _common(p)
+    p.set_defaults(run=run_slip)
+
+    p = sub.add_parser("set", parents=[common], help="triage items: target, state, priority ...")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--target", metavar="VERSION", help="target release ('-' for none)")
+    p.add_argument("--state", choices=[s.value for s in State])
+    p.add_argument("--priority", choices=[p.value for p in Priority])
+    b = p.add_mutually_exclusive_group()
+    b.add_argument("--blocker", dest="blocker", action="store_true", default=None)
+    b.add_argument("--no-blocker", dest="blocker", action="store_false")
+    p.add_argument("--owner", metavar="NAME", help="owner ('' for none)")
+    p.add_argument("--backport", action="append", metavar="SERIES=STATE", help="e.g. 4.17=required")
+    _common(p)
+    p.set_defaults(run=run_set)
+
+    p = sub.add_parser("add", parents=[common], help="add an item to the plan")
+    p.add_argument("title")
+    p.add_argument("--id", help="the item's id (default: local#<title words>)")
+    p.add_argument("--kind", choices=[k.value for k in Kind], default="feature")
+    p.add_argument("--priority", choices=[p.value for p in Priority], default="medium")
+    p.add_argument("--state", choices=[s.value for s in State], default="proposed")
+    p.add_argument("--owner")
+    p.add_argument("--target", metavar="VERSION")
+    p.add_argument("--blocker", action="store_true")
+    p.add_argument("--url")
+    _common(p)
+    p.set_defaults(run=run_add)
+
+    p = sub.add_parser("edit", parents=[common], help="edit an item's title, kind, owner ...")
+    p.add_argument("id")
+    p.add_argument("--title")
+    p.add_argument("--kind", choices=[k.value for k in Kind])
+    p.add_argument("--owner", help="owner ('' for none)")
+    p.add_argument("--url", help="tracker link ('' for none)")
+    p.add_argument("--fix", action="append", metavar="SHA", help="fix commit (repeatable)")
+    _common(p)
+    p.set_defaults(run=run_edit)
