@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from tui.app import RelplanApp
 from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
+from tui.widgets.timeline import Timeline
 
 SIZE = (120, 40)
 
@@ -60,20 +61,20 @@ async def test_escape_closes_a_choice_and_changes_nothing(
     keys: list[str],
     question: str,
 ) -> None:
-    plan = demo_app.plan
+    plan = demo_app.session.plan
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press(*before)
         await escape_from(pilot, keys, ChoiceScreen, question, inside=["down"])
-        assert demo_app.plan is plan and not demo_app.history.dirty
+        assert demo_app.session.plan is plan and not demo_app.session.dirty
 
 
 async def test_escape_on_the_quit_question_stays_with_the_edits(demo_app: RelplanApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "slash", *"Remus", "enter", "right_square_bracket")
-        edited = demo_app.plan
-        assert demo_app.history.dirty
+        edited = demo_app.session.plan
+        assert demo_app.session.dirty
         await escape_from(pilot, ["q"], ConfirmScreen, "Quit without saving?")
-        assert demo_app.plan is edited and demo_app.history.dirty
+        assert demo_app.session.plan is edited and demo_app.session.dirty
 
 
 async def test_escape_on_changed_on_disk_writes_nothing(
@@ -81,11 +82,11 @@ async def test_escape_on_changed_on_disk_writes_nothing(
 ) -> None:
     async with file_app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "slash", *"Remus", "enter", "right_square_bracket")
-        edited = file_app.plan
+        edited = file_app.session.plan
         theirs = plan_file.read_text().replace("Per-disk I/O limits", "Per-disk I/O caps")
         plan_file.write_text(theirs)
         await escape_from(pilot, ["ctrl+s"], ConfirmScreen, "changed on disk")
-        assert file_app.plan is edited and file_app.history.dirty
+        assert file_app.session.plan is edited and file_app.session.dirty
     assert plan_file.read_text() == theirs
 
 
@@ -102,10 +103,48 @@ async def test_escape_on_a_path_writes_nothing(
     question: str,
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    plan = demo_app.plan
+    plan = demo_app.session.plan
     async with demo_app.run_test(size=SIZE) as pilot:
         # a path typed, then cancelled: escape is not an answer
         await escape_from(pilot, [key], PathScreen, question, inside=list("x.toml"))
-        assert demo_app.plan is plan and demo_app.is_demo and demo_app.path is None
-        assert not demo_app.history.dirty
+        assert (
+            demo_app.session.plan is plan
+            and demo_app.session.is_demo
+            and demo_app.session.path is None
+        )
+        assert not demo_app.session.dirty
     assert list(tmp_path.iterdir()) == []
+
+
+async def on_release(pilot: Pilot[None], version: str) -> None:
+    """The timeline's cursor on a release."""
+    timeline = pilot.app.screen.query_one(Timeline)
+    await pilot.press("g")
+    while timeline.current is not None and timeline.current.version != version:
+        await pilot.press("j")
+    assert timeline.current is not None and timeline.current.version == version
+
+
+@pytest.mark.parametrize(
+    "key, question",
+    [("S", "4.1.0 shipped on"), ("L", "Slip 4.1.0 (now 2010-02-02)")],
+    ids=["ship", "slip"],
+)
+async def test_escape_on_a_release_day_changes_nothing(
+    demo_app: RelplanApp, key: str, question: str
+) -> None:
+    plan = demo_app.session.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await on_release(pilot, "4.1.0")
+        # the dialog opens on a valid answer (today, +1w): escape must not take it
+        await escape_from(pilot, [key], PathScreen, question)
+        assert demo_app.session.plan is plan and not demo_app.session.dirty
+
+
+async def test_escape_on_the_what_if_preview_changes_nothing(demo_app: RelplanApp) -> None:
+    plan = demo_app.session.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await on_release(pilot, "4.1.0")
+        slip = ["L", "ctrl+u", *"+2w", "enter"]
+        await escape_from(pilot, slip, ConfirmScreen, "Slip 4.1.0 from 2010-02-02 to 2010-02-16")
+        assert demo_app.session.plan is plan and not demo_app.session.dirty
