@@ -2,9 +2,11 @@
 
 It lives in ``$XDG_CACHE_HOME/relplan/cache.sqlite3`` (else
 ``~/.cache/relplan/``, or the config's ``[cache] dir``) and holds, per source:
-the items and releases as the tracker last gave them (the *base* a sync
-compares local triage against), the incremental :class:`Cursor`, when it last
-synced and how that went, and tracker-vs-local conflicts still open.
+the items and releases as the tracker last gave them, the few versions of
+each item it gave before (``history``: the *base* a sync compares a plan's
+local triage against is the tracker's version that plan last took, whichever
+plan it is), the incremental :class:`Cursor`, when it last synced and how
+that went, and tracker-vs-local conflicts still open.
 
 Writes are transactional: :meth:`Cache.stage` opens a transaction, records a
 whole sync, and either commits (:meth:`Staged.commit`) or rolls back; an
@@ -44,6 +46,14 @@ CREATE TABLE IF NOT EXISTS conflicts (
     source TEXT NOT NULL, item TEXT NOT NULL, field TEXT NOT NULL, local TEXT NOT NULL,
     tracker TEXT NOT NULL, found_at TEXT NOT NULL, PRIMARY KEY (source, item, field));
 """
+_HISTORY = """
+CREATE TABLE IF NOT EXISTS history (
+    source TEXT NOT NULL, id TEXT NOT NULL, updated TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (source, id, updated));
+"""
+KEEP_VERSIONS = 8
+"""Superseded versions kept per item: enough for a plan that missed a few syncs."""
+_CHUNK = 500  # ids per "IN (...)" query, well under sqlite's variable limit
 
 
 def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
@@ -99,7 +109,7 @@ class Cache:
             known = self.db.execute(
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
             if not known:  # opening to read never writes
-                self.db.executescript(_TABLES)
+                self.db.executescript(_TABLES + _HISTORY)
                 self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
                                 (str(SCHEMA),))
         except (OSError, sqlite3.Error) as exc:
@@ -158,6 +168,26 @@ class Cache:
         """The source's cached items by id."""
         return {it.id: it for it in self.items(source)}
 
+    def versions(
+        self, source: str, wanted: Iterable[tuple[str, dt.datetime | None]]
+    ) -> dict[str, Item]:
+        """Earlier tracker versions of items, by id: for each (id, updated) wanted, the
+        version the tracker gave with that ``updated``, where the cache still has it."""
+        if not self.db.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'history'"
+        ).fetchone():
+            return {}  # a cache from before history was kept
+        keys = {(ident, _stamp(when)) for ident, when in wanted}
+        ids = sorted({ident for ident, _ in keys})
+        out: dict[str, Item] = {}
+        for i in range(0, len(ids), _CHUNK):
+            chunk = ids[i : i + _CHUNK]
+            rows = self.db.execute(
+                f"SELECT id, updated, data FROM history WHERE source = ? AND id IN "
+                f"({','.join('?' * len(chunk))})", (source, *chunk))
+            out.update((r[0], item_from_row(r[2])) for r in rows if (r[0], r[1]) in keys)
+        return out
+
     def releases(self, source: str) -> list[TrackerRelease]:
         """The source's milestones/versions as last fetched."""
         rows = self.db.execute("SELECT data FROM releases WHERE source = ?", (source,))
@@ -183,6 +213,7 @@ class Cache:
     def stage(self) -> Staged:
         """Begin a write transaction; nothing is visible until :meth:`Staged.commit`."""
         self.db.execute("BEGIN IMMEDIATE")
+        self.db.execute(_HISTORY)  # caches made before history was kept get it here
         return Staged(self)
 
 
@@ -214,11 +245,42 @@ class Staged:
         )
 
     def put_items(self, source: str, items: Iterable[Item], *, replace_all: bool) -> None:
-        """Store tracker items; ``replace_all`` first forgets the source's other items."""
+        """Store tracker items; ``replace_all`` first forgets the source's other items.
+
+        A version an item replaces goes to ``history`` (the last
+        :data:`KEEP_VERSIONS` per item are kept), so a plan that still holds it
+        can be merged against it later.
+        """
+        rows = [(it.id, item_to_row(it), _stamp(it.updated)) for it in items]
+        self._keep_superseded(source, rows)
         if replace_all:
             self.db.execute("DELETE FROM items WHERE source = ?", (source,))
         self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
-                            ((source, it.id, item_to_row(it)) for it in items))
+                            ((source, ident, data) for ident, data, _ in rows))
+
+    def _keep_superseded(self, source: str, rows: list[tuple[str, str, str]]) -> None:
+        old: dict[str, str] = {}
+        ids = [ident for ident, _, _ in rows]
+        if len(ids) > _CHUNK:
+            old = dict(self.db.execute("SELECT id, data FROM items WHERE source = ?", (source,)))
+        else:
+            old = dict(self.db.execute(
+                f"SELECT id, data FROM items WHERE source = ? AND id IN "
+                f"({','.join('?' * len(ids))})", (source, *ids))) if ids else {}
+        moved = []
+        for ident, data, when in rows:
+            was = old.get(ident)
+            if was is not None and was != data:
+                was_when = _stamp(item_from_row(was).updated)
+                if was_when != when:
+                    moved.append((source, ident, was_when, was))
+        if not moved:
+            return
+        self.db.executemany("INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?)", moved)
+        self.db.execute(
+            "DELETE FROM history WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
+            "OVER (PARTITION BY id ORDER BY updated DESC) AS n FROM history WHERE source = ?) "
+            "WHERE n > ?)", (source, KEEP_VERSIONS))
 
     def put_releases(self, source: str, releases: Iterable[TrackerRelease]) -> None:
         """Replace the source's releases."""
@@ -238,7 +300,7 @@ class Staged:
 
     def forget(self, source: str) -> None:
         """Drop everything cached for a source (before a full re-sync of another identity)."""
-        for table, key in (("items", "source"), ("releases", "source"),
+        for table, key in (("items", "source"), ("history", "source"), ("releases", "source"),
                            ("conflicts", "source"), ("sources", "name")):
             self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (source,))
 
@@ -308,6 +370,11 @@ def release_from_row(text: str) -> TrackerRelease:
         due=dt.date.fromisoformat(d["due"]) if d["due"] else None,
         start=dt.date.fromisoformat(d["start"]) if d["start"] else None,
     )
+
+
+def _stamp(when: dt.datetime | None) -> str:
+    """How a tracker version is keyed in ``history``: its ``updated`` in ISO 8601 ('' if none)."""
+    return when.isoformat() if when else ""
 
 
 def _when(text: str | None) -> dt.datetime | None:

@@ -1,12 +1,20 @@
 """The point-release calendar: from a cadence policy and recorded facts to every milestone date.
 
-The train is a chain. The first point release in the plan is the anchor (it
-must carry an actual or pinned release day); every later point release is
+The train is a chain. The first point release that has a day of its own (an
+actual or pinned release day) is the anchor; every later point release is
 planned from the day the previous one shipped (or is planned to ship), so a
 recorded slip moves everything after it. Each release's freeze, last posting
 date and release candidates are counted back and forth from its release day.
 Support windows come from the maintenance model, and maintained branches get
 their bug-fix (maintenance) releases on a cadence of their own.
+
+A release the calendar cannot give a day is *unscheduled* (:func:`unscheduled`),
+never an error: a point release before the anchor (or in a plan with no day
+at all) without a day of its own, a maintenance release without a day when no
+maintenance cadence is set, one whose series has no point release on the
+train, and every release marked ``unscheduled`` that has no day of its own.
+Items may target it; it joins the train once it gets a day. A maintenance
+release with a day whose series has no point release is on the train by itself.
 
 All dates are calendar days in the policy's time zone; only ``today_in`` looks
 at the clock.
@@ -23,6 +31,9 @@ from planner.errors import PlanError, Problem
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import MaintenanceModel, Policy
 from planner.version import SERIES_DEPTH, Version, version_key
+
+UNSCHEDULED = "unscheduled"
+"""What calendar, status and export say in place of a phase for an unscheduled release."""
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
@@ -153,14 +164,7 @@ def _point_days(
         major = is_new_major(spec.version, prev.version if prev else None)
         if prev is None or prev_planned is None:
             anchor = spec.pins.get("release") or spec.actual
-            if anchor is None:
-                raise PlanError(
-                    Problem(
-                        f"the first point release {spec.version} needs an actual or pinned day",
-                        field=f"releases[{spec.version}]",
-                        hint="add `actual = YYYY-MM-DD` or a [releases.pins] release date",
-                    )
-                )
+            assert anchor is not None, "the chain starts at a release with a day (_chain_specs)"
             placed, start = _Placed(anchor, ()), None
         else:
             start = prev.actual or prev_planned
@@ -251,8 +255,13 @@ def _maintenance_releases(
     horizon_end: dt.date,
     today: dt.date,
     depth: int,
+    taken: frozenset[str],
 ) -> list[Release]:
-    """Listed bug-fix releases of a branch, then generated ones while it is maintained."""
+    """Listed bug-fix releases of a branch, then generated ones while it is maintained.
+
+    A listed release without a day is left out (unscheduled) unless the
+    maintenance cadence may plan it; generated versions skip ``taken`` ones.
+    """
     m = policy.maintenance
     every = WEEK * m.release_every_weeks if m.release_every_weeks else None
     out: list[Release] = []
@@ -260,14 +269,8 @@ def _maintenance_releases(
     for spec in specs:
         day = spec.pins.get("release") or spec.actual
         if day is None:
-            if every is None:
-                raise PlanError(
-                    Problem(
-                        f"maintenance release {spec.version} has no date",
-                        field=f"releases[{spec.version}]",
-                        hint="pin a release day or set policy.maintenance.release_every_weeks",
-                    )
-                )
+            if every is None or spec.unscheduled:
+                continue  # unscheduled: no day of its own and none the cadence may give
             day = _next_free(policy, prev_day + every)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = out[-1].day, spec.version
@@ -277,7 +280,7 @@ def _maintenance_releases(
     # Generated bug-fix releases are plans: the past is what the plan records.
     day = _next_free(policy, max(prev_day + every, today))
     while day < stop:
-        version = next_maintenance_version(prev_version, depth)
+        version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
@@ -318,28 +321,12 @@ def _maintenance(
     )
 
 
-def _check_specs(plan: Plan) -> None:
-    """Problems the chain cannot be computed with: a version that is not one, and
-    maintenance releases without a branch."""
+def _check_versions(plan: Plan) -> None:
+    """Every release's version must read as one (the chain orders and bumps them)."""
     problems = [
         Problem(str(exc), field=f"releases[{s.version}].version", hint="e.g. 4.0, 3.4.1 or 253")
         for s in plan.releases
         if (exc := _not_a_version(s.version))
-    ]
-    if problems:
-        raise PlanError(problems)
-    depth = plan.series_depth
-    of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
-    series = {of[s.version] for s in plan.releases if s.kind is ReleaseKind.POINT}
-    problems = [
-        Problem(
-            f"maintenance release {s.version} belongs to series {of[s.version]}, "
-            "which has no point release in the plan",
-            field=f"releases[{s.version}]",
-            hint="add the point release (with its actual day) or drop the maintenance release",
-        )
-        for s in plan.releases
-        if s.kind is ReleaseKind.MAINTENANCE and of[s.version] not in series
     ]
     if problems:
         raise PlanError(problems)
@@ -353,43 +340,133 @@ def _not_a_version(text: str) -> ValueError | None:
     return None
 
 
+def _untaken(bump: Callable[[str], str], version: str, taken: frozenset[str]) -> str:
+    """The next version after ``version`` by ``bump`` that the plan does not name already.
+
+    The plan names it when it is unscheduled (shipped on an unknown day, say):
+    the calendar then plans the one after it instead of a second release of that name.
+    """
+    nxt = bump(version)
+    while nxt in taken:
+        nxt = bump(nxt)
+    return nxt
+
+
+def _orphan(policy: Policy, spec: ReleaseSpec, series: str, day: dt.date) -> Release:
+    """A maintenance release with a day whose series has no point release on the train."""
+    return Release(
+        version=spec.version,
+        kind=ReleaseKind.MAINTENANCE,
+        series=series,
+        branch=spec.branch or policy.branch_for(series),
+        development_start=None,
+        last_posting=None,
+        freeze=None,
+        rcs=(),
+        release=day,
+        actual=spec.actual,
+        notes=(f"series {series} has no point release on the calendar",),
+    )
+
+
+def _chain_specs(plan: Plan) -> list[ReleaseSpec]:
+    """The point releases the chain is computed from: from the anchor on, in version order.
+
+    Before the anchor (the first point release with a day of its own) nothing
+    can be planned; after it, releases without a day are planned by the
+    cadence unless marked unscheduled.
+    """
+    points = sorted(
+        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
+        key=lambda s: version_key(s.version),
+    )
+    anchor = next((i for i, s in enumerate(points) if s.has_day), None)
+    if anchor is None:
+        return []
+    return [s for s in points[anchor:] if s.has_day or not s.unscheduled]
+
+
 def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list[Release]:
     """Every release of the plan with all dates, extended to ``upcoming`` unshipped point releases.
 
     ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
+    Releases that cannot be given a day are left out: see :func:`unscheduled`.
     """
-    _check_specs(plan)
+    _check_versions(plan)
     policy, depth = plan.policy, plan.series_depth
     want = policy.horizon if upcoming is None else upcoming
-    specs = sorted(
-        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
-        key=lambda s: version_key(s.version),
-    )
-    if not specs:
-        return []
-    while sum(1 for s in specs if s.actual is None) < want:
-        specs.append(ReleaseSpec(next_point_version(specs[-1].version, depth)))
-    # A few hidden releases past the last one give the newest branches an end of support.
-    hidden = [ReleaseSpec(next_point_version(specs[-1].version, depth))]
-    for _ in range(max(policy.maintenance.newest, 1) - 1):
-        hidden.append(ReleaseSpec(next_point_version(hidden[-1].version, depth)))
-    chain = _point_releases(policy, specs + hidden, depth)
-    points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
+    taken = frozenset(s.version for s in plan.releases)
+
+    def bump(version: str) -> str:
+        return _untaken(lambda v: next_point_version(v, depth), version, taken)
+
+    specs = _chain_specs(plan)
+    points: list[Release] = []
+    if specs:
+        while sum(1 for s in specs if s.actual is None) < want:
+            specs.append(ReleaseSpec(bump(specs[-1].version)))
+        # A few hidden releases past the last one give the newest branches an end of support.
+        hidden = [ReleaseSpec(bump(specs[-1].version))]
+        for _ in range(max(policy.maintenance.newest, 1) - 1):
+            hidden.append(ReleaseSpec(bump(hidden[-1].version)))
+        chain = _point_releases(policy, specs + hidden, depth)
+        points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
     horizon_end = max((r.day for r in points), default=today)
     train: list[Release] = list(points)
+    series_of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
     for point in points:
         listed = sorted(
             (
                 s
                 for s in plan.releases
-                if s.kind is ReleaseKind.MAINTENANCE
-                and Version.parse(s.version).series(depth) == point.series
+                if s.kind is ReleaseKind.MAINTENANCE and series_of[s.version] == point.series
             ),
             key=lambda s: version_key(s.version),
         )
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, depth))
+        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, depth, taken))
+    on_train = {p.series for p in points}
+    for spec in plan.releases:
+        day = spec.pins.get("release") or spec.actual
+        series = series_of[spec.version]
+        if spec.kind is ReleaseKind.MAINTENANCE and series not in on_train and day is not None:
+            train.append(_orphan(policy, spec, series, day))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
+
+
+def unscheduled(plan: Plan, train: Sequence[Release]) -> list[ReleaseSpec]:
+    """The plan's releases that are not on ``train`` (no day, and none the cadence may give).
+
+    In version order. Items may target them; status, calendar and export list
+    them without dates.
+    """
+    placed = {r.version for r in train}
+    return sorted(
+        (s for s in plan.releases if s.version not in placed), key=lambda s: version_key(s.version)
+    )
+
+
+def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
+    """Why an unscheduled release has no day, and what gives it one (one line)."""
+    if spec.unscheduled:
+        return "closed without a recorded day: set `actual = YYYY-MM-DD` in the plan to place it"
+    if spec.kind is ReleaseKind.MAINTENANCE:
+        depth = plan.series_depth
+        series = Version.parse(spec.version).series(depth)
+        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
+        if series not in points:
+            return (
+                f"series {series} has no point release on the calendar: pin a release day "
+                "([releases.pins] release = YYYY-MM-DD) or record `actual`"
+            )
+        return (
+            "no release day: pin one ([releases.pins] release = YYYY-MM-DD) or set "
+            "policy.maintenance.release_every_weeks"
+        )
+    return (
+        "no release day, and no earlier point release with one to plan it from: record "
+        "`actual` or pin a release day ([releases.pins] release = YYYY-MM-DD)"
+    )
 
 
 def phase_on(release: Release, today: dt.date) -> Phase:

@@ -8,6 +8,7 @@
     [[sources]]                  # tracker and file sources (checked by planner.sources)
     [cache]                      # dir = "~/.cache/relplan"
     [git]                        # repo, upstream, branch_pattern
+    [git.conventions]            # presets = [...]; [git.conventions.culprit] name = 'regex', ...
 
 Every problem is reported at once, with its line; unknown keys get a
 did-you-mean hint. Paths are relative to the config file's folder.
@@ -18,9 +19,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.policy import Policy
+
+if TYPE_CHECKING:
+    from planner.git.conventions import Conventions
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,11 +39,13 @@ class SourceTable:
 
 @dataclass(frozen=True, slots=True)
 class GitConfig:
-    """The ``[git]`` table: the repository to scan for backports and how branches are named."""
+    """The ``[git]`` table: the repository to scan for backports, how branches are named,
+    and the backport conventions to read (None: every built-in preset)."""
 
     repo: Path | None = None
     upstream: str | None = None
     branch_pattern: str | None = None
+    conventions: Conventions | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,13 +10,15 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from planner.checking import Checker, Invalid, Locator, as_table, as_text
+from planner.checking import Checker, Invalid, Locator, as_table, as_text, did_you_mean, key_label
 from planner.config import Config, GitConfig, SourceTable
+from planner.git.conventions import PRESETS, Conventions, Pattern, PatternKind, compile_pattern
 from planner.planfile import read_toml
 from planner.policyfile import policy_from_table
 
 TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git")
-GIT_KEYS = ("repo", "upstream", "branch_pattern")
+GIT_KEYS = ("repo", "upstream", "branch_pattern", "conventions")
+CONVENTION_KEYS = ("presets", *(k.value for k in PatternKind))
 
 
 def parse_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
@@ -32,6 +34,7 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
     sources = _sources(data.get("sources", []), check, locator)
     cache = _section(data, "cache", ("dir",), check)
     git = _section(data, "git", GIT_KEYS, check)
+    conventions = _conventions(git, check)
     check.raise_if_any()
     return Config(
         plan=plan,
@@ -43,6 +46,7 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
             repo=_path(git, ("git", "repo"), check, folder),
             upstream=_text(git, ("git", "upstream"), check),
             branch_pattern=_text(git, ("git", "branch_pattern"), check),
+            conventions=conventions,
         ),
     )
 
@@ -68,16 +72,21 @@ def _path(
 
 
 def _section(
-    data: Mapping[str, Any], name: str, keys: tuple[str, ...], check: Checker
+    data: Mapping[str, Any],
+    name: str,
+    keys: tuple[str, ...],
+    check: Checker,
+    parent: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     if name not in data:
         return {}
+    path, label = (*parent, name), ".".join((*parent, name))
     try:
         table = as_table(data[name])
     except Invalid as exc:
-        check.add(str(exc), (name,), name)
+        check.add(str(exc), path, label)
         return {}
-    check.unknown_keys(table, keys, (name,), name)
+    check.unknown_keys(table, keys, path, label)
     return table
 
 
@@ -110,3 +119,56 @@ def _sources(raw: object, check: Checker, locator: Locator) -> tuple[SourceTable
         key_lines = {k: line for k in table if (line := locator.locate(("sources", i, k)))}
         out.append(SourceTable(table, i, locator.locate(("sources", i)), key_lines))
     return tuple(out)
+
+
+def _conventions(git: Mapping[str, Any], check: Checker) -> Conventions | None:
+    """``[git.conventions]``: ``presets`` to apply, and per kind, patterns by name that add
+    to, replace or (an empty regex) turn off the presets' patterns."""
+    if "conventions" not in git:
+        return None
+    table = _section(git, "conventions", CONVENTION_KEYS, check, ("git",))
+    presets = _preset_names(table, check)
+    overrides: list[Pattern | tuple[PatternKind, str]] = []
+    for kind in PatternKind:
+        if kind.value not in table:
+            continue
+        path = ("git", "conventions", kind.value)
+        try:
+            patterns = as_table(table[kind.value])
+        except Invalid as exc:
+            check.add(str(exc), path, ".".join(path))
+            continue
+        built_in = {
+            p.name for preset in PRESETS.values() for p in preset.patterns if p.kind is kind
+        }
+        for name, raw in patterns.items():
+            label = f"git.conventions.{kind.value}.{key_label(name)}"
+            if not isinstance(raw, str):
+                check.add(f"{raw!r:.40} is not a regex string", (*path, name), label)
+            elif not raw:
+                if name not in built_in:
+                    hint = did_you_mean(name, built_in) or "an empty regex turns a built-in one off"
+                    check.add(
+                        f"no built-in {kind.value} pattern {name!r}", (*path, name), label, hint
+                    )
+                overrides.append((kind, name))
+            else:
+                try:
+                    overrides.append(compile_pattern(kind, name, raw))
+                except ValueError as exc:
+                    check.add(str(exc), (*path, name), label)
+    return Conventions(presets, overrides)
+
+
+def _preset_names(table: Mapping[str, Any], check: Checker) -> list[str] | None:
+    if "presets" not in table:
+        return None
+    raw, path = table["presets"], ("git", "conventions", "presets")
+    if not isinstance(raw, list) or not all(isinstance(x, str) for x in raw):
+        check.add("expected a list of preset names", path, "git.conventions.presets")
+        return []
+    for name in raw:
+        if name not in PRESETS:
+            hint = did_you_mean(name, PRESETS) or f"expected one of {', '.join(PRESETS)}"
+            check.add(f"unknown preset {name!r}", path, "git.conventions.presets", hint)
+    return [name for name in raw if name in PRESETS]

@@ -19,8 +19,9 @@ from planner.rules import open_blockers
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:
     ids = {it.id for it in plan.items}
     series = {r.series for r in by_version.values()}
+    named = {s.version for s in plan.releases}  # unscheduled releases may be targeted too
     for it in plan.items:
-        if it.target and it.target not in by_version:
+        if it.target and it.target not in by_version and it.target not in named:
             yield f"{it.id}: targets release {it.target}, which is not on the calendar"
         for dep in it.depends_on:
             if dep not in ids:

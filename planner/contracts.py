@@ -11,20 +11,21 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.planfile import plan_to_json
 from planner.tables import release_to_json
 
 if TYPE_CHECKING:
     from planner.git.join import Conflict
     from planner.session import Session
-    from planner.status import ReleaseStatus
+    from planner.status import ReleaseStatus, UnscheduledStatus
 
 __all__ = [
     "calendar_json",
     "conflict_json",
     "export_json",
     "status_json",
+    "unscheduled_json",
 ]
 
 
@@ -55,13 +56,39 @@ def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[st
     }
 
 
+def unscheduled_json(u: UnscheduledStatus) -> dict[str, Any]:
+    """An unscheduled release in ``relplan status --format json``: the keys of
+    :func:`status_json`, phase and verdict ``unscheduled``, why in ``reasons``."""
+    return {
+        "version": u.version,
+        "kind": u.kind.value,
+        "phase": UNSCHEDULED,
+        "next_milestone": None,
+        "next_date": None,
+        "days_to_next": None,
+        "items_total": u.items_total,
+        "items_done": u.items_done,
+        "open_by_kind": u.open_by_kind,
+        "blockers_open": len(u.blockers_open),
+        "blockers": u.blockers_open,
+        "features_open_after_freeze": [],
+        "at_risk": {},
+        "backports": {},
+        "backports_by_branch": {},
+        "backport_conflicts": [],
+        "verdict": UNSCHEDULED,
+        "reasons": [u.reason],
+    }
+
+
 def calendar_json(session: Session, upcoming: int | None = None) -> list[dict[str, Any]]:
-    """``relplan calendar --format json``: every release with every date and its phase."""
+    """``relplan calendar --format json``: every release with every date and its phase,
+    then the unscheduled ones (phase ``unscheduled``, no dates)."""
     specs = {s.version: s for s in session.plan.releases}
     return [
         release_to_json(r, specs.get(r.version), phase_on(r, session.today).value)
         for r in session.train(upcoming)
-    ]
+    ] + [release_to_json(None, s, UNSCHEDULED) for s in unscheduled(session.plan, session.train())]
 
 
 def conflict_json(c: Conflict) -> dict[str, str | None]:

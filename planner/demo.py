@@ -15,7 +15,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.model import BackportState, Item, Kind, Plan, Priority, ReleaseKind, ReleaseSpec, State
+from planner.model import (
+    BackportState,
+    Item,
+    Kind,
+    Plan,
+    Priority,
+    Prognosis,
+    ReleaseKind,
+    ReleaseSpec,
+    State,
+)
 from planner.policy import Cadence, DayRange, Maintenance, Policy, Stabilization
 
 DEMO_TODAY = dt.date(2009, 8, 31)
@@ -63,7 +73,8 @@ def _feature(key: str, title: str, **kw: object) -> Item:
 
 
 def _roadmap() -> tuple[Item, ...]:
-    """The fifteen items of the 4.0 roadmap, as triaged by the end of August 2009."""
+    """The fifteen items of the 4.0 roadmap, as triaged by the end of August 2009 (those
+    targeting 4.0 with the prognosis and area of a development update)."""
     acc, prog, done, prop = State.ACCEPTED, State.IN_PROGRESS, State.DONE, State.PROPOSED
     hi, med, lo = Priority.HIGH, Priority.MEDIUM, Priority.LOW
     return (
@@ -78,6 +89,8 @@ def _roadmap() -> tuple[Item, ...]:
             target="4.0.0",
             owner="Konrad",
             labels=("passthrough",),
+            prognosis=Prognosis.OK,
+            area="Linux",
         ),
         _feature(
             "remus",
@@ -88,6 +101,8 @@ def _roadmap() -> tuple[Item, ...]:
             owner="Brendan",
             labels=("ha",),
             estimate_days=40,
+            prognosis=Prognosis.FAIR,
+            area="Toolstack",
         ),
         _feature(
             "bridge-switch",
@@ -103,6 +118,8 @@ def _roadmap() -> tuple[Item, ...]:
             state=done,
             target="4.0.0",
             labels=("network", "toolstack"),
+            prognosis=Prognosis.DONE,
+            area="Toolstack",
         ),
         _feature(
             "vswitch-per-client",
@@ -128,6 +145,8 @@ def _roadmap() -> tuple[Item, ...]:
             owner="Dan",
             labels=("memory",),
             estimate_days=30,
+            prognosis=Prognosis.GOOD,
+            area="Hypervisor",
         ),
         _feature(
             "vga-passthrough",
@@ -136,6 +155,8 @@ def _roadmap() -> tuple[Item, ...]:
             state=prog,
             target="4.0.0",
             labels=("passthrough",),
+            prognosis=Prognosis.FAIR,
+            area="Hypervisor",
         ),
         _feature(
             "online-resize",

@@ -7,7 +7,7 @@ column present and non-empty, a TOML/JSON key present, a Markdown hint such as
 
 - data fields (:data:`DATA_FIELDS`: title, kind, labels, url, owner, updated,
   fix_commits, depends_on, estimate_days) and triage fields
-  (:data:`TRIAGE_FIELDS`: target, why, state, priority, blocker) that the
+  (:data:`TRIAGE_FIELDS`: target, why, state, priority, blocker, prognosis, area) that the
   record sets replace the local value; fields it does not set keep the local one;
 - ``backports`` merges per series: the record's series replace local ones,
   other local series stay.
@@ -42,8 +42,12 @@ DATA_FIELDS = frozenset(
 )  # fmt: skip
 """Fields that describe the work; the source of the item knows them best."""
 
-TRIAGE_FIELDS = frozenset({"target", "why", "state", "priority", "blocker", "backports"})
-"""Fields decided by triage in relplan; taken from a record only when it sets them."""
+TRIAGE_FIELDS = frozenset(
+    {"target", "why", "state", "priority", "blocker", "backports", "prognosis", "area"}
+)
+"""Fields decided by triage in relplan (or by the people answering a development update);
+taken from a record only when it sets them, so a tracker that knows nothing of them
+never clears them."""
 
 _ITEM_DEFAULTS = Item(id="", title="")
 _MISSING: Any = object()

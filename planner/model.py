@@ -105,6 +105,21 @@ class BackportState(StrEnum):
         return self in (BackportState.REQUIRED, BackportState.IN_PROGRESS)
 
 
+class Prognosis(StrEnum):
+    """How likely an item is to make its release, in the words of Xen's development updates.
+
+    none: nothing yet; fair: still working on it, patches are prototypes or RFC;
+    ok: patches posted, acting on review; good: some last-minute pieces; done: all
+    done, might have bugs.
+    """
+
+    NONE = "none"
+    FAIR = "fair"
+    OK = "ok"
+    GOOD = "good"
+    DONE = "done"
+
+
 class ReleaseKind(StrEnum):
     """``point``: a new x.y release on the train; ``maintenance``: an x.y.z bug-fix release."""
 
@@ -119,7 +134,10 @@ class Item:
     ``id`` is ``<source>#<key>`` (``demo#remus``, ``ruby#4211``) and never changes.
     ``target`` is a release version or None (unscheduled); ``why`` says how the
     item came to be there. ``backports`` maps a series ("3.4") to the state of
-    this fix on that branch.
+    this fix on that branch. ``prognosis`` is what the people working on it expect
+    (see :class:`Prognosis`); ``area`` groups items in a development update
+    ("x86", "toolstack"). ``owner`` may name several people, separated by ``;``
+    (see :func:`owners_of`).
     """
 
     id: str
@@ -138,6 +156,8 @@ class Item:
     fix_commits: tuple[str, ...] = ()
     backports: Mapping[str, BackportState] = field(default_factory=dict)
     updated: dt.datetime | None = None
+    prognosis: Prognosis | None = None
+    area: str | None = None
 
     @property
     def source(self) -> str:
@@ -157,6 +177,9 @@ class ReleaseSpec:
     ``actual`` is the day it shipped (a recorded fact that shifts later dates).
     ``pins`` overrides computed dates by name (``release``, ``freeze``,
     ``last_posting``); ``rc_count`` overrides how many release candidates it has.
+    ``unscheduled`` keeps a release without a day off the calendar: the cadence
+    never plans it (a tracker closed it without saying when, so any computed day
+    would be made up). A day of its own (``actual`` or a pinned release) wins.
     """
 
     version: str
@@ -165,6 +188,12 @@ class ReleaseSpec:
     pins: Mapping[str, dt.date] = field(default_factory=dict)
     branch: str | None = None
     codename: str | None = None
+    unscheduled: bool = False
+
+    @property
+    def has_day(self) -> bool:
+        """True when the plan itself says the release day: shipped, or its day pinned."""
+        return self.actual is not None or "release" in self.pins
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +301,24 @@ def natural_key(text: str) -> tuple[tuple[tuple[int, int | str], ...], str]:
         if part
     )
     return runs, text
+
+
+OWNER_SEPARATOR = "; "
+"""Between the people of :attr:`Item.owner` when several work on an item (a semicolon,
+because names such as "Jiang, Xiao" carry commas)."""
+
+
+def owners_of(owner: str | None) -> list[str]:
+    """The people named by an item's ``owner`` field, in order (empty for None)."""
+    if not owner:
+        return []
+    return [name.strip() for name in owner.split(";") if name.strip()]
+
+
+def owner_field(names: Iterable[str]) -> str | None:
+    """The ``owner`` field for these people (None for nobody); inverse of :func:`owners_of`."""
+    kept = [n.strip() for n in names if n.strip()]
+    return OWNER_SEPARATOR.join(kept) if kept else None
 
 
 def iter_open(items: Iterable[Item]) -> Iterator[Item]:

@@ -13,7 +13,7 @@ undo and redo O(1) and unbounded: plans share their unchanged items.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from planner.model import BackportState, Item, Plan, Priority, Release, State
@@ -146,6 +146,94 @@ def set_owner(plan: Plan, ids: Collection[str], owner: str | None) -> Change:
 def edit(plan: Plan, item_id: str, **fields: object) -> Change:
     """Change fields of one item (title, kind, owner, url, fix commits ...)."""
     return _apply(plan, {item_id}, lambda it: replace(it, **fields), "edited")  # type: ignore[arg-type]
+
+
+#: Item fields a person edits as text (the dashboard's form, ``relplan add``/``edit``).
+EDITABLE = (
+    "title", "kind", "priority", "state", "target", "owner", "prognosis", "area", "url",
+    "fix_commits",
+)  # fmt: skip
+
+
+def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str, object]:
+    """Typed item fields from their text; ``versions`` are the releases a target may name.
+
+    Empty text clears an optional field. Raises PlanError naming every bad field.
+    """
+    from planner.errors import PlanError, Problem
+    from planner.model import Kind, Prognosis
+
+    out: dict[str, object] = {}
+    problems = []
+    for name, raw in texts.items():
+        text = raw.strip()
+        try:
+            if name == "title":
+                if not text:
+                    raise ValueError("an item needs a title")
+                out[name] = text
+            elif name == "kind":
+                out[name] = Kind(text.lower())
+            elif name == "priority":
+                out[name] = Priority(text.lower())
+            elif name == "state":
+                out[name] = State(text.lower())
+            elif name == "target":
+                if text and text not in versions:
+                    raise ValueError(f"{text!r} is not a release on the calendar")
+                out[name] = text or None
+            elif name == "prognosis":
+                out[name] = Prognosis(text.lower()) if text else None
+            elif name in ("owner", "url", "area"):
+                out[name] = text or None
+            elif name == "fix_commits":
+                shas = tuple(s.strip().lower() for s in text.replace(",", " ").split())
+                bad = [s for s in shas if not all(c in "0123456789abcdef" for c in s) or len(s) < 7]
+                if bad:
+                    raise ValueError(f"not commit ids: {', '.join(bad)} (7 to 40 hex digits)")
+                out[name] = shas
+            else:
+                raise ValueError(f"not an editable field; one of {', '.join(EDITABLE)}")
+        except ValueError as exc:
+            message = str(exc)
+            if "is not a valid" in message:  # an enum: say which values are
+                enum = {"kind": Kind, "priority": Priority, "state": State, "prognosis": Prognosis}[
+                    name
+                ]
+                message = f"{text!r} is not one of {', '.join(e.value for e in enum)}"
+            problems.append(Problem(message, field=name))
+    if problems:
+        raise PlanError(problems)
+    return out
+
+
+def item_texts(item: Item) -> dict[str, str]:
+    """The editable fields of an item as text (the inverse of :func:`item_fields`)."""
+    return {
+        "title": item.title,
+        "kind": item.kind.value,
+        "priority": item.priority.value,
+        "state": item.state.value,
+        "target": item.target or "",
+        "owner": item.owner or "",
+        "prognosis": item.prognosis.value if item.prognosis else "",
+        "area": item.area or "",
+        "url": item.url or "",
+        "fix_commits": " ".join(item.fix_commits),
+    }
+
+
+def new_item_id(plan: Plan, title: str) -> str:
+    """``local#<title words>`` not taken yet in the plan (``-2``, ``-3`` ... when it is)."""
+    import re
+
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
+    base = f"local#{slug or 'item'}"
+    taken = {it.id for it in plan.items}
+    found, n = base, 2
+    while found in taken:
+        found, n = f"{base}-{n}", n + 1
+    return found
 
 
 def add(plan: Plan, item: Item) -> Change:

@@ -4,7 +4,7 @@ Format (``format = 1``): a ``[plan]`` table (``name``, ``format``), the
 ``[policy]`` table (see :mod:`planner.policyfile`), one ``[[releases]]`` table
 per release sorted by release day then version, one ``[[items]]`` table per
 item sorted by id (natural order). Release tables carry the inputs of a
-:class:`~planner.model.ReleaseSpec` (version, kind, actual, codename, branch,
+:class:`~planner.model.ReleaseSpec` (version, kind, actual, unscheduled, codename, branch,
 pins) and the calendar's computed dates, which are written for humans and
 diffs and ignored on read. Reading an exported plan and exporting it again
 gives the same bytes.
@@ -25,7 +25,7 @@ from typing import Any
 
 import tomli_w
 
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on
 from planner.checking import Checker, Invalid, Locator, as_int, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
 from planner.model import Item, Plan, Release, ReleaseSpec, natural_key
@@ -230,7 +230,7 @@ def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dic
     """The plan as JSON-ready data: plan, policy, releases (with phase on ``today``), items."""
     out_releases = []
     for release, spec in _release_rows(plan, releases):
-        phase = phase_on(release, today).value if release is not None else None
+        phase = phase_on(release, today).value if release is not None else UNSCHEDULED
         out_releases.append(release_to_json(release, spec, phase))
     return {
         "plan": {"name": plan.name, "format": FORMAT},

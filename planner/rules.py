@@ -7,7 +7,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`branch_support` / :func:`maintained_branches`: which branches take
   fixes on a day (and which only security fixes);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
-- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard.
+- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
+- :func:`report_release`: the release a report is about unless told otherwise.
 
 Which release can take an item lives in :func:`planner.laying.open_releases_for`.
 """
@@ -27,6 +28,12 @@ def is_open_blocker(item: Item) -> bool:
     """A blocker not yet done or rejected: it holds its target release back, whatever its
     triage state (a proposed or deferred blocker that still targets a release counts)."""
     return item.blocker and not item.state.is_closed
+
+
+def counts_for_release(item: Item, version: str) -> bool:
+    """Whether an item is part of release ``version``'s work: it targets it and was not
+    rejected (status counts, reports and updates list exactly these)."""
+    return item.target == version and item.state is not State.REJECTED
 
 
 def open_blockers(items: Iterable[Item], version: str) -> list[str]:
@@ -94,6 +101,25 @@ def takes_fix(branch: Branch, item: Item) -> bool:
     return item.kind.is_fix and (not branch.security_only or item.kind is Kind.SECURITY)
 
 
+def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
+    """The release a schedule mail or development update is about by default.
+
+    The first point release being stabilized (frozen or in RCs) on ``today``, else
+    the next point release not yet shipped: those are what schedule mails and
+    development updates announce (maintenance releases have no last posting date or
+    freeze). A train with no point release ahead falls back to the same rule over
+    releases of any kind; None when nothing is ahead.
+    """
+    from planner.calendar import phase_on
+
+    ahead = [r for r in train if not r.shipped and r.day >= today]
+    for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
+        stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
+        if stabilizing or pool:
+            return (stabilizing or pool)[0]
+    return None
+
+
 # -- tracker vs git -------------------------------------------------------------------------
 
 
@@ -143,6 +169,17 @@ class BackportCell:
             return f"tracker: {tracker}; git: no evidence"
         text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
         return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
+
+
+def missing_backports(items: Iterable[Item], branch: Branch) -> list[Item]:
+    """Fixes that still have to reach ``branch``: its backport state is pending (required or
+    in progress) and the branch takes the fix (:func:`takes_fix`)."""
+    out = []
+    for it in items:
+        state = it.backports.get(branch.series)
+        if state is not None and state.is_pending and takes_fix(branch, it):
+            out.append(it)
+    return out
 
 
 def fixes_for(items: Iterable[Item], series: Collection[str]) -> list[Item]:

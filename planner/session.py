@@ -25,15 +25,16 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches
+from planner.rules import BackportCell, Branch, maintained_branches, report_release
 
 if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
     from planner.releases import DateMove
+    from planner.schedule import Milestone
     from planner.sources.base import Reporter
-    from planner.status import Attention, ReleaseStatus
+    from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
 
 DEFAULT_PLAN = Path("relplan.toml")
@@ -180,15 +181,41 @@ class Session:
             self.history.reset(laid)
 
     def status_plan(self) -> Plan:
-        """The laid plan with git's backport states written in where git knows them:
-        what every status, count and check is computed from."""
+        """The laid plan with git's backport states written in where git knows them, plus
+        the fixes git finds that no item names (:meth:`git_items`): what every status,
+        count and check is computed from."""
         ev = self.evidence
 
         def compute() -> Plan:
-            return ev.apply(self.laid()) if ev is not None else self.laid()
+            laid = self.laid()
+            if ev is None:
+                return laid
+            applied = ev.apply(laid)
+            return applied.with_items((*applied.items, *self.git_items()))
 
         result: Plan = self._memo("status_plan", (self.plan, self.today, ev), compute)
         return result
+
+    def git_items(self) -> tuple[Item, ...]:
+        """Fixes git finds on the maintained branches that no plan item names (empty
+        before a scan); ids ``git#<sha12>``. :meth:`adopt_git_fix` makes one an item."""
+        ev = self.evidence
+        if ev is None:
+            return ()
+        result: tuple[Item, ...] = self._memo(
+            "git_items", (self.plan, ev), lambda: ev.git_only_items(self.laid())
+        )
+        return result
+
+    def adopt_git_fix(self, item_id: str) -> ops.Change:
+        """Make a git-only fix a plan item (tracked from now on, state accepted)."""
+        from dataclasses import replace
+
+        found = next((it for it in self.git_items() if it.id == item_id), None)
+        if found is None:
+            return ops.Change(self.plan, f"{item_id} is not a git-only fix")
+        item = replace(found, state=State.ACCEPTED, why="added from git history")
+        return ops.add(self.plan, item)
 
     def statuses(self) -> list[ReleaseStatus]:
         """The status of every release on the train, in calendar order."""
@@ -198,6 +225,17 @@ class Session:
             "statuses",
             (self.plan, self.today, self.evidence),
             lambda: all_status(self.status_plan(), self.train(), self.today),
+        )
+        return result
+
+    def unscheduled(self) -> list[UnscheduledStatus]:
+        """Releases without a day (not on the train), with the items that target them."""
+        from planner.status import unscheduled_status
+
+        result: list[UnscheduledStatus] = self._memo(
+            "unscheduled",
+            (self.plan, self.today, self.evidence),
+            lambda: unscheduled_status(self.status_plan(), self.train()),
         )
         return result
 
@@ -271,6 +309,26 @@ class Session:
                 return r
         raise PlanError(self.unknown_release(version))
 
+    def report_release(self) -> Release:
+        """The release reports are about by default (:func:`planner.rules.report_release`);
+        a PlanError when nothing is ahead on the calendar."""
+        found = report_release(self.train(), self.today)
+        if found is None:
+            raise PlanError(
+                Problem(
+                    f"no release ahead of {self.today} on the calendar",
+                    hint="name the release: relplan report VERSION",
+                )
+            )
+        return found
+
+    def schedule(self, version: str, *, support: bool = False) -> list[Milestone]:
+        """The milestones of one release in order, each with its day and whether it is
+        tentative (see :mod:`planner.schedule`); ``support`` adds the branch's support ends."""
+        from planner.schedule import release_schedule
+
+        return release_schedule(self.release(version), self.plan.spec(version), support=support)
+
     # -- git ----------------------------------------------------------------------------------
     def git_repo(self, override: str | Path | None = None) -> str | None:
         """The repository to read backports from: ``override``, else ``[git] repo``."""
@@ -289,15 +347,18 @@ class Session:
         git = self.config.git
         evidence = plan_evidence(
             self.laid(), self.train(), self.today, path,
-            upstream=git.upstream, pattern=git.branch_pattern,
+            upstream=git.upstream, pattern=git.branch_pattern, conventions=git.conventions,
         )  # fmt: skip
         self.evidence = evidence
         return evidence
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch."""
-        tracker = item.backports.get(series)
         ev = self.evidence
+        if ev is not None and item.id.startswith("git#") and item.fix_commits:
+            row = ev.row(item.fix_commits[0], series)  # a git-only fix: git's word alone
+            return BackportCell(None, row.state, row.evidence) if row else BackportCell(None)
+        tracker = item.backports.get(series)
         if ev is None:
             return BackportCell(tracker)
         conflict = ev.conflict(item.id, series)

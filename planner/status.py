@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from planner.calendar import next_milestone, phase_on
+from planner.calendar import next_milestone, phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -26,7 +26,7 @@ from planner.model import (
     ReleaseKind,
     State,
 )
-from planner.rules import is_open_blocker, maintained_series
+from planner.rules import counts_for_release, is_open_blocker, maintained_series
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -145,7 +145,7 @@ class _Statuses:
         self.train, self.today = train, today
         self.by_target: dict[str, list[Item]] = {}
         for it in plan.items:
-            if it.target is not None and it.state is not State.REJECTED:
+            if it.target is not None and counts_for_release(it, it.target):
                 self.by_target.setdefault(it.target, []).append(it)
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)
@@ -183,6 +183,42 @@ class _Statuses:
             verdict=verdict,
             reasons=reasons,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class UnscheduledStatus:
+    """A release the calendar has no day for (see :func:`planner.calendar.unscheduled`):
+    the items that target it, and why it has no day."""
+
+    version: str
+    kind: ReleaseKind
+    items_total: int
+    items_done: int
+    open_by_kind: dict[str, int]
+    blockers_open: list[str]
+    reason: str
+
+
+def unscheduled_status(plan: Plan, train: Sequence[Release]) -> list[UnscheduledStatus]:
+    """Every unscheduled release with the items targeting it, in version order."""
+    out = []
+    for spec in unscheduled(plan, train):
+        mine = [
+            it for it in plan.items if it.target == spec.version and it.state is not State.REJECTED
+        ]
+        still_open = [it for it in mine if not it.state.is_closed]
+        out.append(
+            UnscheduledStatus(
+                version=spec.version,
+                kind=spec.kind,
+                items_total=len(mine),
+                items_done=sum(1 for it in mine if it.state is State.DONE),
+                open_by_kind=dict(Counter(it.kind.value for it in still_open)),
+                blockers_open=[it.id for it in mine if is_open_blocker(it)],
+                reason=why_unscheduled(plan, spec),
+            )
+        )
+    return out
 
 
 @dataclass(frozen=True, slots=True)

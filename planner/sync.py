@@ -6,15 +6,29 @@ incrementally from the cursors in the :class:`~planner.cache.Cache` unless
 ``full``. Nothing is written while fetching: any failure (401, network, ctrl+c)
 leaves cache and plan as they were.
 
+The cache is shared by every plan synced from the same config, so the
+incremental window is the cache's, not a plan's: an incremental fetch brings
+what changed since the *cache* last synced, and every item the cache knows
+that the plan lacks, or holds in an older version (its tracker ``updated``
+is older), comes from the cache. Any plan file (a second plan, a plan deleted
+and synced again, an older copy) thus ends up exactly where a full fetch
+would bring it, at the cost of an incremental one.
+
 :func:`merge_fetched` folds the answers into the plan, per item and field:
 
 - data fields (title, url, owner, ...) follow the tracker;
 - triage fields (target, state, priority, blocker, backports per series) follow
-  the tracker only where the plan still holds what the tracker said last time
-  (the cached *base*); where both moved, differently, the plan keeps its value
-  and a :class:`~planner.cache.CachedConflict` is recorded and shown;
+  the tracker only where the plan still holds what the tracker said in the
+  version the plan last took (the *base*: the cache keeps a few earlier
+  versions of each item, so this holds for each plan file); where both moved,
+  differently, the plan keeps its value and a
+  :class:`~planner.cache.CachedConflict` is recorded and shown;
 - new tracker milestones/versions with a known version become release specs
-  (due date pinned as the release day; closed ones as shipped).
+  (due date pinned as the release day; closed ones as shipped). One without a
+  date is added without a day: the calendar plans it by the cadence where it
+  can and lists it as unscheduled otherwise; a closed one without a date is
+  marked ``unscheduled`` (it shipped on a day nobody recorded). Each such
+  release is named in a note saying what to do.
 
 :func:`write_sync` then saves the plan (atomically, by the caller's ``save``)
 inside an open cache transaction, and commits the cache only after the plan
@@ -36,7 +50,14 @@ from planner.cache import Cache, CachedConflict, SourceStatus
 from planner.errors import Problem
 from planner.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from planner.model import Item, Plan, ReleaseKind, ReleaseSpec
-from planner.sources.base import Cursor, FetchResult, Reporter, SourceConfig, TrackerRelease
+from planner.sources.base import (
+    RELEASE_WORDS,
+    Cursor,
+    FetchResult,
+    Reporter,
+    SourceConfig,
+    TrackerRelease,
+)
 from planner.version import Version, is_version, series_depth, version_key
 
 if TYPE_CHECKING:
@@ -48,12 +69,18 @@ _DEFAULT = Item(id="", title="")
 
 @dataclass(frozen=True, slots=True)
 class Fetched:
-    """One source's answer, with the cached base it is compared against."""
+    """One source's answer, with what the cache held before it.
+
+    ``base`` maps an item id to the tracker's version the plan's item came
+    from (what local triage is compared against); ``cached`` is every item the
+    cache held for the source (an incremental answer lacks the unchanged ones).
+    """
 
     config: SourceConfig
     result: FetchResult
     base: Mapping[str, Item]
     identity: str
+    cached: Mapping[str, Item] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -70,6 +97,8 @@ class SourceOutcome:
     warnings: tuple[Problem, ...] = ()
     requests: int = 0
     complete: bool = True
+    from_cache: list[str] = field(default_factory=list)
+    notes: tuple[Problem, ...] = ()
 
     @property
     def changed(self) -> int:
@@ -124,8 +153,13 @@ async def fetch_sources(
     transport: Any = None,
     reporter: Reporter | None = None,
     http_options: Mapping[str, Any] | None = None,
+    plan: Plan | None = None,
 ) -> list[Fetched]:
-    """Fetch every tracker source concurrently; raises the first SourceError, writes nothing."""
+    """Fetch every tracker source concurrently; raises the first SourceError, writes nothing.
+
+    With ``plan``, each item's base is the tracker version that plan holds
+    (from the cache's history); without, the cache's latest.
+    """
     from planner.sources.base import adapter_for
     from planner.sources.http import HostLimiter, HttpClient, gather_all, read_token
 
@@ -138,7 +172,8 @@ async def fetch_sources(
         ident = identity(config)
         same = cache.identity(config.name) == ident
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
-        base = cache.item_map(config.name) if same else {}
+        cached = cache.item_map(config.name) if same else {}
+        base = _bases(cache, config.name, cached, plan) if plan is not None and same else cached
         auth = adapter.auth_headers(token) if token else None
         async with HttpClient(
             config,
@@ -150,10 +185,29 @@ async def fetch_sources(
         ) as http:
             reporter.status(f"{config.name}: syncing")
             result = await adapter.fetch(http, cursor, full=cursor.since is None, reporter=reporter)
-        return Fetched(config, result, base, ident)
+            if http.notes:
+                result = dataclasses.replace(result, warnings=(*result.warnings, *http.notes))
+        return Fetched(config, result, base, ident, cached)
 
     trackers = [s for s in sources if s.kind != "file"]
     return list(await gather_all(*(one(s) for s in trackers)))
+
+
+def _bases(cache: Cache, source: str, cached: Mapping[str, Item], plan: Plan) -> dict[str, Item]:
+    """Per item of ``plan`` from ``source``: the tracker version it holds, where known."""
+    mine = f"{source}#"
+    out: dict[str, Item] = {}
+    older: list[tuple[str, dt.datetime | None]] = []
+    for it in plan.items:
+        if not it.id.startswith(mine):
+            continue
+        latest = cached.get(it.id)
+        if latest is not None and latest.updated == it.updated:
+            out[it.id] = latest
+        else:
+            older.append((it.id, it.updated))
+    out.update(cache.versions(source, older))
+    return out
 
 
 def merge_fetched(
@@ -176,6 +230,15 @@ def merge_fetched(
     return SyncResult(plan, tuple(outcomes), tuple(fetched), changed)
 
 
+def _behind(ours: Item | None, cached: Item) -> bool:
+    """True when the plan lacks the cached item or holds an older tracker version of it."""
+    if ours is None:
+        return True
+    if cached.updated is None or ours.updated is None:
+        return cached.updated is not None
+    return ours.updated < cached.updated
+
+
 def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, SourceOutcome]:
     res = f.result
     out = SourceOutcome(
@@ -183,13 +246,22 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
     )
     local = {it.id: it for it in plan.items}
     merged: dict[str, Item] = dict(local)
-    for theirs in res.items:
+    incoming = list(res.items)
+    if not res.complete:  # what changed before the cache's window: from the cache
+        fetched = {it.id for it in res.items}
+        behind = [c for i, c in f.cached.items() if i not in fetched and _behind(local.get(i), c)]
+        incoming += behind
+        out.from_cache = [c.id for c in behind]
+    for theirs in incoming:
         ours = local.get(theirs.id)
         if ours is None:
             merged[theirs.id] = theirs
             out.added.append(theirs.id)
             continue
-        item, conflicts, resolved = reconcile(ours, f.base.get(theirs.id), theirs)
+        base = f.base.get(theirs.id)
+        if base is None and ours.updated is not None and ours.updated == theirs.updated:
+            base = theirs  # the plan holds exactly this tracker version
+        item, conflicts, resolved = reconcile(ours, base, theirs)
         merged[theirs.id] = item
         if item != ours:
             out.updated.append(theirs.id)
@@ -199,7 +271,7 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
         )
         out.resolved.extend((theirs.id, name) for name in resolved)
     fetched_ids = {it.id for it in res.items}
-    out.items = len(fetched_ids if res.complete else set(f.base) | fetched_ids)
+    out.items = len(fetched_ids if res.complete else {*f.cached, *f.base, *fetched_ids})
     if res.complete:
         mine = f"{f.config.name}#"
         gone = sorted(i for i in local if i.startswith(mine) and i not in fetched_ids)
@@ -212,6 +284,7 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
                 ),
             )
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
+    out.notes = release_notes(f.config, res.releases, set(out.releases_added), res.complete)
     return Plan(plan.name, plan.policy, specs, tuple(merged.values())), out
 
 
@@ -275,9 +348,70 @@ def _merge_releases(
                 actual=actual,
                 pins=pins,
                 codename=r.name if r.name != r.version else None,
+                unscheduled=r.closed and r.due is None,
             )
         )
     return specs + tuple(added), [s.version for s in added]
+
+
+def release_notes(
+    config: SourceConfig, tracker: Sequence[TrackerRelease], added: set[str], complete: bool
+) -> tuple[Problem, ...]:
+    """What a sync says about tracker releases it could not give a day or a version.
+
+    One note per kind of case, naming the tracker's milestones/versions and
+    what to do; nothing is ever an error. Releases without a day are named
+    when added; names that map to no version on full fetches only.
+    """
+    word = RELEASE_WORDS.get(config.kind, "milestone")
+    first: dict[str, TrackerRelease] = {}  # the tracker name that made each release
+    for r in tracker:
+        if r.version in added and r.due is None:
+            first.setdefault(r.version, r)
+    open_ = [r for r in first.values() if not r.closed]
+    closed = [r for r in first.values() if r.closed]
+    nameless = [r for r in tracker if not (r.version and is_version(r.version))]
+    nameless = nameless if complete else []
+    cases = (
+        (
+            open_,
+            "without a date: added as a release without a day",
+            "without a date: added as releases without a day",
+            "the cadence plans a release without a day after the first point release that has "
+            "one; before it, it stays unscheduled and items may still target it; to fix its day, "
+            "add [releases.pins] release = YYYY-MM-DD to it in the plan",
+        ),
+        (
+            closed,
+            "closed without a date: added as an unscheduled release",
+            "closed without a date: added as unscheduled releases",
+            "shipped on a day the tracker does not say; items may still target it; set "
+            "actual = YYYY-MM-DD on it in the plan to put it on the calendar",
+        ),
+        (
+            nameless,
+            "without a version in its name: not a release, items on it get no target",
+            "without a version in their names: not releases, items on them get no target",
+            "map names to versions with release_pattern or a [sources.releases] table "
+            "(see config.example.toml)",
+        ),
+    )
+    return tuple(
+        config.problem(f"{_named(found, word)} {one if len(found) == 1 else many}", hint=hint)
+        for found, one, many, hint in cases
+        if found
+    )
+
+
+def _named(releases: Sequence[TrackerRelease], word: str, shown: int = 5) -> str:
+    """``milestone 'Firefox 63' (63)`` or ``3 milestones ('4.0', '4.1', '5.0')``."""
+    parts = [
+        repr(r.name) + (f" ({r.version})" if r.version and r.version != r.name else "")
+        for r in releases[:shown]
+    ]
+    more = len(releases) - shown
+    listed = ", ".join(parts) + (f" and {more} more" if more > 0 else "")
+    return f"{word} {listed}" if len(releases) == 1 else f"{len(releases)} {word}s ({listed})"
 
 
 def _merge_file(
@@ -358,6 +492,7 @@ def run_sync(
             transport=transport,
             reporter=reporter,
             http_options=http_options,
+            plan=plan,
         )
     )
     now = now or dt.datetime.now(dt.UTC)
@@ -376,12 +511,20 @@ def sync_from_config(
     full: bool = False,
     reporter: Reporter | None = None,
     create: bool = False,
+    transport: Any = None,
 ) -> SyncResult:
     """Sync the config's sources (or the one named) into ``plan``: what ``relplan sync``
     calls (blocking; it runs its own event loop). See :func:`sync_config_async`."""
     return asyncio.run(
         sync_config_async(
-            plan, config, save, source=source, full=full, reporter=reporter, create=create
+            plan,
+            config,
+            save,
+            source=source,
+            full=full,
+            reporter=reporter,
+            create=create,
+            transport=transport,
         )
     )
 
@@ -396,6 +539,7 @@ async def sync_config_async(
     reporter: Reporter | None = None,
     create: bool = False,
     adopt: Callable[[Plan, str], None] | None = None,
+    transport: Any = None,
 ) -> SyncResult:
     """Fetch the config's sources (or the one named), merge them into ``plan``, and write.
 
@@ -403,14 +547,17 @@ async def sync_config_async(
     written (the dashboard makes it one undoable change). ``save(plan)`` must write
     the plan atomically (raise to abort: the cache then stays as it was); with
     ``create`` it is called even when nothing changed; None merges in memory only
-    (the embedded demo) and records nothing in the cache.
+    (the embedded demo) and records nothing in the cache. ``transport`` replaces
+    the network (tests pass an ``httpx.MockTransport``).
     """
     from planner.sources.base import config_sources
 
     chosen = select_sources(config_sources(config), source)
     base_dir = config.path.parent if config.path else None
     with Cache.open(config.cache_dir) as cache:
-        fetched = await fetch_sources(chosen, cache, full=full, reporter=reporter)
+        fetched = await fetch_sources(
+            chosen, cache, full=full, reporter=reporter, transport=transport, plan=plan
+        )
         now = dt.datetime.now(dt.UTC)
         files = [s for s in chosen if s.kind == "file"]
         result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)

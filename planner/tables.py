@@ -33,6 +33,7 @@ from planner.model import (
     Item,
     Kind,
     Priority,
+    Prognosis,
     Release,
     ReleaseKind,
     ReleaseSpec,
@@ -63,6 +64,8 @@ ITEM_FIELDS: dict[str, Convert] = {
     "kind": lambda v: as_enum(v, Kind),
     "priority": lambda v: as_enum(v, Priority),
     "state": lambda v: as_enum(v, State),
+    "prognosis": lambda v: as_enum(v, Prognosis),
+    "area": as_text,
     "target": as_text,
     "why": as_str,
     "blocker": as_bool,
@@ -78,7 +81,7 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = ("version", "kind", "actual", "codename", "branch", "pins")
+RELEASE_INPUTS = ("version", "kind", "actual", "unscheduled", "codename", "branch", "pins")
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -91,7 +94,7 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "codename", "series", "branch", "development_start",
+    "version", "kind", "actual", "unscheduled", "codename", "series", "branch", "development_start",
     "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
     "notes", "pins",
 )  # fmt: skip
@@ -147,7 +150,7 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC)
-    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind):
+    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind | Prognosis):
         return value.value
     return value
 
@@ -212,6 +215,7 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
+    "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
     "pins": _pins,
@@ -245,6 +249,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": release.version,
             "kind": release.kind,
             "actual": spec.actual if spec else release.actual,
+            "unscheduled": True if spec and spec.unscheduled else None,
             "codename": spec.codename if spec else None,
             "series": release.series,
             "branch": release.branch if release.branch is not None else (spec and spec.branch),
@@ -256,6 +261,7 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": spec.version,
             "kind": spec.kind,
             "actual": spec.actual,
+            "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
         }

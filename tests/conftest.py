@@ -3,8 +3,8 @@
 - ``redmine``: everything under tests/redmine/ (a real Redmine server, started once per
   session). Under xdist all of them go to one worker (``xdist_group``), so one server runs.
 - ``app``: tests that run the Textual app: coroutine tests under tests/tui/ and tests/git/
-  (``App.run_test`` is async), snapshot tests (``snap_compare``) and the real terminal
-  (``terminal``, tmux).
+  (``App.run_test`` is async), snapshot tests (``snap_compare``), the real terminal
+  (``terminal``, tmux), and the few tests elsewhere named in :data:`APP_TESTS`.
 - ``fast``: the rest: planner, sources against ``httpx.MockTransport``, git, CLI subprocesses.
 
 ``python -m pytest`` runs every tier on all cores (see ``addopts`` in pyproject.toml);
@@ -22,6 +22,8 @@ import pytest
 TESTS = Path(__file__).resolve().parent
 APP_DIRS = ("tui", "git")  # where coroutine tests drive the app (tests/sources' are httpx)
 APP_FIXTURES = frozenset({"snap_compare", "terminal"})
+# Tests elsewhere that run the app through a command (the guard below names any missing)
+APP_TESTS = frozenset({"tests/reports/test_exports.py::test_svg_timeline_is_deterministic"})
 REDMINE_GROUP = "redmine"
 TIER_ORDER = {"redmine": 0, "app": 1, "fast": 2}  # under xdist: the longest work first
 
@@ -32,6 +34,8 @@ def tier_of(item: pytest.Item) -> str:
     if parts[0] == "redmine":
         return "redmine"
     if APP_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return "app"
+    if item.nodeid.split("[")[0] in APP_TESTS:
         return "app"
     function = getattr(item, "function", None)
     is_coroutine = function is not None and _is_coroutine(function)
@@ -87,7 +91,8 @@ def _only_app_tests_run_the_app(
         def refuse(*args: object, **kwargs: object) -> None:
             raise AssertionError(
                 f"{node.nodeid} runs the Textual app but is in the fast tier: make it an async "
-                f"test under {' or '.join(f'tests/{d}/' for d in APP_DIRS)} (tests/conftest.py)"
+                f"test under {' or '.join(f'tests/{d}/' for d in APP_DIRS)}, or name it in "
+                "APP_TESTS in tests/conftest.py"
             )
 
         monkeypatch.setattr(App, "run_test", refuse)

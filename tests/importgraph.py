@@ -153,15 +153,16 @@ def strongly_connected(graph: dict[str, dict[str, list[Import]]]) -> list[set[st
     return sorted(out, key=min)
 
 
+def cyclic_components(graph: Graph) -> list[set[str]]:
+    """The strongly connected components that hold a cycle (a self-import counts)."""
+    return [c for c in strongly_connected(graph) if len(c) > 1 or min(c) in graph.get(min(c), {})]
+
+
 def cycles(graph: Graph) -> list[list[str]]:
-    """Shortest cycles through every module that is on one: per strongly connected
-    component, the shortest cycle from its first module, then from each module not yet
-    shown on one."""
+    """Shortest cycles through every module that is on one: per cyclic component, the
+    shortest cycle from its first module, then from each module not yet shown on one."""
     found = []
-    for component in strongly_connected(graph):
-        first = min(component)
-        if len(component) == 1 and first not in graph.get(first, {}):
-            continue
+    for component in cyclic_components(graph):
         shown: set[str] = set()
         for start in sorted(component):
             if start not in shown:

@@ -9,6 +9,7 @@ selection. When the session's plan or git evidence changes the app bumps
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import work
@@ -27,6 +28,7 @@ from tui.screens.timeline import TimelineScreen
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "details", "open_link", "edit_item",
 }  # fmt: skip
 
 
@@ -87,6 +89,12 @@ class RelplanApp(SavingMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("i", "details", "Details", show=False, id="item_details",
+                tooltip="Everything about the item: fields, why, backports with git's evidence"),
+        Binding("o", "open_link", "Open link", show=False, id="open_link",
+                tooltip="Open the item's tracker page in the browser"),
+        Binding("n", "new_item", "New item", show=False, id="new_item"),
+        Binding("E", "edit_item", "Edit item", show=False, id="edit_item"),
         Binding("S", "ship", "Ship", show=False, id="ship",
                 tooltip="Record that the release under the cursor shipped (preview first)"),
         Binding("L", "slip", "Slip", show=False, id="slip",
@@ -422,6 +430,73 @@ class RelplanApp(SavingMixin):
 
         self.push_screen(ChoiceScreen(question, choices, current), answer)
 
+    # -- one item ------------------------------------------------------------------------------
+    def _current_item(self) -> Item | None:
+        item = self.view.current_item() if self.view is not None else None
+        if item is None:
+            self.set_status("no item under the cursor")
+        return item
+
+    def action_details(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        from tui.screens.item import ItemScreen
+
+        def then(what: str | None) -> None:
+            if what == "open":
+                self._open_link(item)
+            elif what == "edit":
+                self._edit(item)
+
+        self.push_screen(ItemScreen(self.session, item), then)
+
+    def action_open_link(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._open_link(item)
+
+    def _open_link(self, item: Item) -> None:
+        if not item.url:
+            self.set_status(f"{item.id} has no tracker link (E edits it)")
+            return
+        self.open_url(item.url)
+        self.set_status(f"opened {item.url}")
+
+    def action_new_item(self) -> None:
+        from tui.screens.item import ItemForm
+
+        defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.set_status("no item added")
+                return
+            title = str(fields["title"])
+            item = Item(ops.new_item_id(self.session.plan, title), title)
+            self.apply(ops.add(self.session.plan, replace(item, **fields)))  # type: ignore[arg-type]
+
+        self.push_screen(ItemForm("New item", defaults, versions), then)
+
+    def action_edit_item(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._edit(item)
+
+    def _edit(self, item: Item) -> None:
+        from tui.screens.item import ItemForm
+
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.set_status(f"{item.id} not changed")
+                return
+            self.apply(ops.edit(self.session.plan, item.id, **fields))
+
+        self.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
+
     # -- release days ------------------------------------------------------------------------
     def _release_under_cursor(self) -> str | None:
         version = self.view.current_release() if self.view is not None else None
@@ -548,6 +623,7 @@ def binding_owners() -> list[type]:
     from tui.screens.backports import BackportsScreen
     from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
     from tui.screens.help import HelpScreen
+    from tui.screens.item import ItemForm, ItemScreen
     from tui.screens.items import ItemsScreen
     from tui.screens.release import ReleaseScreen
     from tui.widgets.backport_matrix import BackportMatrix
@@ -556,7 +632,8 @@ def binding_owners() -> list[type]:
 
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
-        ChoiceScreen, ConfirmScreen, PathScreen, Timeline, ItemList, BackportMatrix,
+        ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
+        BackportMatrix,
     ]  # fmt: skip
 
 

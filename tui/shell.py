@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 if TYPE_CHECKING:
     from textual.app import App
 
+    from planner.ops import Change
     from planner.session import Session
 
 
@@ -34,6 +35,10 @@ class Shell(Protocol):
 
     def open_release(self, version: str) -> None:
         """Show the release view of a version."""
+        ...
+
+    def apply(self, change: Change) -> None:
+        """Record an undoable change and redraw (or say why nothing changed)."""
         ...
 
     def edit_backport(self, item_id: str, series: str) -> None:

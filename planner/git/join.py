@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from planner.git.backports import BackportRow, BranchTarget, ScanResult, TrackerRequest, scan
+from planner.git.conventions import Conventions
 from planner.git.repo import Repo
-from planner.model import BackportState, Kind, Plan, Release
+from planner.git.upstream import find_upstream
+from planner.model import BackportState, Item, Kind, Plan, Release, State
 from planner.rules import backport_conflict, maintained_branches
 
 
@@ -41,6 +43,7 @@ class Evidence:
     scan: ScanResult
     cells: dict[tuple[str, str], tuple[BackportState, str]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
+    _rows: dict[tuple[str, str], BackportRow] | None = field(default=None, repr=False)
 
     def state(self, item_id: str, series: str) -> BackportState | None:
         """The backport state git finds for the item on the series, or None (no evidence)."""
@@ -55,6 +58,41 @@ class Evidence:
     def conflict(self, item_id: str, series: str) -> Conflict | None:
         """The disagreement between tracker and git on this cell, if any."""
         return next((c for c in self.conflicts if (c.item, c.series) == (item_id, series)), None)
+
+    def row(self, fix: str, series: str) -> BackportRow | None:
+        """The scan's row for one fix on the branch of ``series``, if any."""
+        if self._rows is None:
+            self._rows = {(r.fix, r.series): r for r in self.scan.rows if r.series is not None}
+        return self._rows.get((fix, series))
+
+    def git_only_items(self, plan: Plan) -> tuple[Item, ...]:
+        """Fixes git finds for the maintained branches that no plan item names, as items
+        (``git#<sha12>``, the commit's subject, its state per series) so that statuses,
+        counts and views count them like any tracked fix. Never written to the plan."""
+        names = {self.scan.resolved.get(sha) or sha for sha in tracker_commits(plan)}
+        by_prefix: dict[str, list[str]] = {}  # items may name a fix by an abbreviated id
+        for name in names:
+            by_prefix.setdefault(name[:7], []).append(name)
+
+        def named(fix: str) -> bool:
+            return any(fix.startswith(n) for n in by_prefix.get(fix[:7], ()))
+
+        by_fix: dict[str, list[BackportRow]] = {}
+        for row in self.scan.rows:
+            if row.series is not None and not named(row.fix):
+                by_fix.setdefault(row.fix, []).append(row)
+        items = []
+        for fix, rows in by_fix.items():
+            kind = Kind.SECURITY if any(r.security for r in rows) else Kind.BUG
+            states = {r.series: r.state for r in rows if r.series is not None}
+            items.append(
+                Item(
+                    id=f"git#{fix[:12]}", title=rows[0].subject, kind=kind,
+                    state=State.DONE, fix_commits=(fix,), backports=states,
+                    why="found in git history; no plan item names this fix",
+                )
+            )  # fmt: skip
+        return tuple(items)
 
     def apply(self, plan: Plan) -> Plan:
         """The plan with git's states written into ``Item.backports`` where git knows them."""
@@ -80,6 +118,11 @@ def maintained_targets(
     ]
 
 
+def tracker_commits(plan: Plan) -> set[str]:
+    """Every fix commit the plan's items name (lower case)."""
+    return {sha.lower() for it in plan.items for sha in it.fix_commits}
+
+
 def tracker_requests(plan: Plan) -> list[TrackerRequest]:
     """One request per fix commit of every item that names fix commits."""
     return [
@@ -97,20 +140,31 @@ def git_evidence(
     upstream: str | None = None,
     strict: bool = False,
     patch_id: bool = True,
+    conventions: Conventions | None = None,
+    pattern: str | None = None,
 ) -> Evidence:
     """Scan ``targets`` of ``repo`` and join the result into the plan's items.
 
     ``targets`` usually come from :func:`maintained_targets`; ``upstream``
-    defaults to the repository's default branch.
+    defaults to the repository's main line, never a branch named like a stable one
+    (``pattern`` or the targets; :func:`planner.git.upstream.find_upstream`), and
+    the result says which it took and why.
     """
+    found = None
+    if upstream is None:
+        found = find_upstream(
+            repo, [t.name for t in targets], pattern or plan.policy.branch_pattern
+        )
     result = scan(
         repo,
-        upstream or repo.default_branch(),
+        upstream or (found.name if found else ""),
         targets,
         strict=strict,
         patch_id=patch_id,
         tracker=tracker_requests(plan),
+        conventions=conventions,
     )
+    result.upstream_reason = found.reason if found else ""
     ev = Evidence(result)
     rows: dict[tuple[str, str], BackportRow] = {(r.fix, r.branch): r for r in result.rows}
     for it in plan.items:
@@ -176,12 +230,14 @@ def plan_evidence(
     *,
     upstream: str | None = None,
     pattern: str | None = None,
+    conventions: Conventions | None = None,
 ) -> Evidence:
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
     Raises SourceError for a bad repository and PlanError when no branch is found.
+    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
     """
     repo = Repo(repo_path)
     found, missing = present_targets(
@@ -192,7 +248,9 @@ def plan_evidence(
         pattern,
         "set [git] branch_pattern, or name branches with --branch",
     )
-    ev = git_evidence(plan, repo, found, upstream=upstream)
+    ev = git_evidence(
+        plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern
+    )
     ev.scan.warnings.extend(missing)
     return ev
 

@@ -1,10 +1,12 @@
-"""Backport marks in commit messages, in each project's own words.
+"""Backport marks in commit messages, read with a project's conventions.
 
-Done (on a stable branch): ``(cherry picked from commit X)`` (git, CPython),
-``master commit: X`` (Xen), ``commit X upstream.`` / ``[ Upstream commit X ]``
-(Linux stable). Requested (upstream): ``Cc: stable@vger.kernel.org # 5.10+``
-(Linux; the comment may give a floor), ``Backport: 4.9+`` (Xen). Affected:
-``Fixes: <hash> ("subject")`` names the commit that introduced the bug.
+The patterns live in :mod:`planner.git.conventions`; this module reads one message
+with them. On an upstream commit: the culprits it repairs (``Fixes: <sha>``,
+``Follow-up for <sha>``, a revert's target), the commits it fully reverts, and a
+backport request (``Cc: stable@vger.kernel.org # 5.10+``, ``Backport: 4.9+``;
+the comment may give a floor) or opt-out. On a stable commit: the commits it was
+picked from (``(cherry picked from commit X)``, ``master commit: X``, ...) and the
+commits it reverts.
 """
 
 from __future__ import annotations
@@ -12,48 +14,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from planner.git.conventions import Conventions, Pattern, PatternKind, culprit_shas
 from planner.version import Version
 
-_HEX = r"[0-9a-fA-F]{7,40}"
-
-#: (marker name, regex finding the upstream id, regex of a line that claims to be one)
-PICK_MARKERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
-    (
-        "cherry picked from commit",
-        re.compile(rf"\(cherry picked from commit ({_HEX})\)"),
-        re.compile(r"\(cherry picked from commit\b", re.I),
-    ),
-    (
-        "master commit",
-        re.compile(rf"^master commit:\s*({_HEX})\s*$", re.M),
-        re.compile(r"^master commit:", re.M | re.I),
-    ),
-    (
-        "commit upstream",
-        re.compile(rf"^commit ({_HEX}) upstream\.?\s*$", re.M),
-        re.compile(r"^commit \S+ upstream\.?\s*$", re.M),
-    ),
-    (
-        "Upstream commit",
-        re.compile(rf"^\[\s*Upstream commit ({_HEX})\s*\]\s*$", re.M),
-        re.compile(r"^\[\s*Upstream commit\b", re.M | re.I),
-    ),
-)
-
-_FIXES = re.compile(r"^Fixes:[ \t]*([0-9a-fA-F]{4,40})\b(?:[ \t]*\((.*)\))?", re.M | re.I)
-_CC_STABLE = re.compile(
-    r"^Cc:[ \t]*(?:[^<\n]*<)?stable(\+noautosel)?@(?:vger\.)?kernel\.org>?[ \t]*(?:#[ \t]*(.*))?$",
-    re.M | re.I,
-)
-_BACKPORT = re.compile(r"^Backport:[ \t]*(.*)$", re.M | re.I)
 _FLOOR = re.compile(r"^v?(\d+\.\d+)(?:\.[xy])?(\+)?(?:[\s,;]|$)", re.I)
 _XEN_FLOOR = re.compile(r"^v?(\d+\.\d+)(\+)?(?:\s*(?:#.*)?)$")
 _SECURITY = re.compile(r"\b(?:XSA-\d+|CVE-\d{4}-\d{4,})\b", re.I)
 
+_DEFAULT: Conventions | None = None
+
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A stable commit naming the upstream commit it was picked from."""
+    """A stable commit naming the commit it was picked from, and the marker that says so."""
 
     upstream: str
     marker: str
@@ -61,10 +34,11 @@ class Pick:
 
 @dataclass(frozen=True, slots=True)
 class FixRef:
-    """A ``Fixes:`` trailer: the (possibly abbreviated) culprit and its quoted subject."""
+    """A named culprit (possibly abbreviated), its quoted subject, and the phrase naming it."""
 
     culprit: str
     subject: str
+    phrase: str = "Fixes:"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,67 +67,137 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Markers:
-    """Everything a commit message says about backports; ``problems`` lists bad lines."""
+    """Everything a commit message says about backports; ``problems`` lists bad lines.
+
+    ``reverts`` are the commits it reverts whole (each is also a culprit in
+    ``fixes``); ``matched`` names the patterns that matched, as (preset, name).
+    """
 
     picks: tuple[Pick, ...] = ()
     fixes: tuple[FixRef, ...] = ()
+    reverts: tuple[str, ...] = ()
     request: Request | None = None
     opt_out: bool = False
     security: bool = False
     problems: tuple[str, ...] = ()
+    matched: tuple[tuple[str, str], ...] = ()
 
 
-def parse_message(message: str) -> Markers:
-    """Read the backport marks of one commit message."""
-    picks, problems = _picks(message)
-    fixes = tuple(
-        FixRef(m.group(1).lower(), (m.group(2) or "").strip().strip('"'))
-        for m in _FIXES.finditer(message)
-    )
-    request, opt_out, req_problems = _request(message)
+def default_conventions() -> Conventions:
+    """Every built-in preset, nothing changed (built once)."""
+    global _DEFAULT
+    if _DEFAULT is None:
+        _DEFAULT = Conventions()
+    return _DEFAULT
+
+
+_EMPTY = Markers()
+
+
+def parse_message(message: str, conventions: Conventions | None = None) -> Markers:
+    """Read what an upstream commit says: culprits, reverts, a request or opt-out."""
+    conv = conventions or default_conventions()
+    hits = conv.hits(message.lower(), upstream=True)
+    matched: list[tuple[str, str]] = []
+    fixes: dict[str, FixRef] = {}
+    reverts: dict[str, None] = {}
+    for p in conv.by_kind[PatternKind.REVERT] + conv.by_kind[PatternKind.CULPRIT]:
+        if not p.wanted(hits):
+            continue
+        found = culprit_shas(p, message)
+        if found:
+            matched.append((p.preset, p.name))
+        for sha, subject in found:
+            fixes.setdefault(sha, FixRef(sha, subject, p.name))
+            if p.kind is PatternKind.REVERT:
+                reverts[sha] = None
+    request, opt_out, problems = _request(conv, message, hits, matched)
+    security = bool(_SECURITY.search(message))
+    if not (matched or problems or security):
+        return _EMPTY
     return Markers(
-        picks=picks,
-        fixes=fixes,
+        fixes=tuple(fixes.values()),
+        reverts=tuple(reverts),
         request=request,
         opt_out=opt_out,
-        security=bool(_SECURITY.search(message)),
-        problems=problems + req_problems,
+        security=security,
+        problems=problems,
+        matched=tuple(matched),
     )
 
 
-def _picks(message: str) -> tuple[tuple[Pick, ...], tuple[str, ...]]:
-    picks: list[Pick] = []
+def parse_stable(subject: str, message: str, conventions: Conventions | None = None) -> Markers:
+    """Read what a stable commit says: the commits it was picked from, those it reverts."""
+    conv = conventions or default_conventions()
+    hits = conv.hits(message.lower(), upstream=False)
+    matched: list[tuple[str, str]] = []
+    picks: dict[Pick, None] = {}
     problems: list[str] = []
-    for name, good, claim in PICK_MARKERS:
-        found = [m.group(1).lower() for m in good.finditer(message)]
-        picks.extend(Pick(sha, name) for sha in found)
-        if len(claim.findall(message)) > len(found):
-            line = _line_of(claim, message)
-            problems.append(f"{name!r} line without a commit id: {line!r}")
-    return tuple(dict.fromkeys(picks)), tuple(problems)
-
-
-def _request(message: str) -> tuple[Request | None, bool, tuple[str, ...]]:
-    problems: list[str] = []
-    opt_out = False
-    for m in _CC_STABLE.finditer(message):
-        if m.group(1):
-            opt_out = True
+    for p in conv.by_kind[PatternKind.DONE]:
+        if not p.wanted(hits):
             continue
-        comment = (m.group(2) or "").strip()
-        floor = _FLOOR.match(comment)
-        # "# 3.3.x: a1f84a3: subject" names a prerequisite, not a floor
-        if floor and not comment[floor.end() - 1 :].lstrip().startswith(":"):
-            return Request(f"Cc: stable # {comment}", floor.group(1)), opt_out, ()
-        return Request("Cc: stable" + (f" # {comment}" if comment else "")), opt_out, ()
-    for m in _BACKPORT.finditer(message):
-        text = m.group(1).strip()
+        found = [m.group("sha").lower() for m in p.regex.finditer(message)]
+        if found:
+            matched.append((p.preset, p.name))
+        picks.update((Pick(sha, p.name), None) for sha in found)
+        if p.claim is not None and len(p.claim.findall(message)) > len(found):
+            line = _line_of(p.claim, message)
+            problems.append(f"{p.name!r} line without a commit id: {line!r}")
+    reverts: list[str] = []
+    for p in conv.by_kind[PatternKind.REVERT]:
+        if p.wanted(hits) and (named := culprit_shas(p, message)):
+            matched.append((p.preset, p.name))
+            reverts.extend(sha for sha, _ in named)
+    for p in conv.by_kind[PatternKind.SUBJECT]:
+        if p.wanted(hits) and p.regex.search(subject):
+            matched.append((p.preset, p.name))
+    if not (matched or problems):
+        return _EMPTY
+    return Markers(
+        picks=tuple(picks),
+        reverts=tuple(dict.fromkeys(reverts)),
+        problems=tuple(problems),
+        matched=tuple(matched),
+    )
+
+
+def _request(
+    conv: Conventions, message: str, hits: frozenset[str], matched: list[tuple[str, str]]
+) -> tuple[Request | None, bool, tuple[str, ...]]:
+    opt_out = False
+    for p in conv.by_kind[PatternKind.OPT_OUT]:
+        if p.wanted(hits) and p.regex.search(message):
+            opt_out = True
+            matched.append((p.preset, p.name))
+    problems: list[str] = []
+    for p in conv.by_kind[PatternKind.REQUEST]:
+        if not p.wanted(hits):
+            continue
+        for m in p.regex.finditer(message):
+            text = (m.groupdict().get("floor") or "").strip()
+            request = _read_request(p, text)
+            if request is not None:
+                matched.append((p.preset, p.name))
+                return request, opt_out, ()
+            problems.append(f"'{p.label}' needs a version such as 4.9+, got {text!r}")
+    return None, opt_out, tuple(problems)
+
+
+def _read_request(p: Pattern, text: str) -> Request | None:
+    """The request a matched line makes; None when its floor cannot be read but must be."""
+    label = p.label or p.name
+    if p.exact:
         xen = _XEN_FLOOR.match(text)
         if xen:
-            only = not xen.group(2)
-            return Request(f"Backport: {text}", xen.group(1), only), opt_out, ()
-        problems.append(f"'Backport:' needs a version such as 4.9+, got {text!r}")
-    return None, opt_out, tuple(problems)
+            return Request(f"{label} {text}", xen.group(1), not xen.group(2))
+        return None if p.floor_required else Request(label)
+    floor = _FLOOR.match(text)
+    # "# 3.3.x: a1f84a3: subject" names a prerequisite, not a floor
+    if floor and not text[floor.end() - 1 :].lstrip().startswith(":"):
+        return Request(f"{label} # {text}", floor.group(1))
+    if p.floor_required and not floor:
+        return None
+    return Request(label + (f" # {text}" if text else ""))
 
 
 def _line_of(pattern: re.Pattern[str], message: str) -> str:

@@ -22,6 +22,7 @@ US, RS = "\x1f", "\x1e"
 
 _GIT_ENV = {
     "GIT_OPTIONAL_LOCKS": "0",  # never refresh the index or take optional locks
+    "GIT_NO_LAZY_FETCH": "1",  # a partial clone must not fetch missing objects (git >= 2.44)
     "GIT_TERMINAL_PROMPT": "0",
     "GIT_PAGER": "cat",
     "LC_ALL": "C",
@@ -38,6 +39,13 @@ _READ_ONLY_CONFIG = (
     "-c",
     "core.quotePath=false",
 )
+
+
+_BISECT_BUDGET = 64  # failed diffs spent finding unreadable commits, per batch
+
+
+class _DiffFailed(Exception):
+    """``git diff-tree`` could not produce a diff (an object it needs is unreadable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,26 +149,14 @@ class Repo:
             return False
         return True
 
-    def default_branch(self) -> str:
-        """The repository's default branch: HEAD of a bare repo, origin's HEAD, main or master."""
-        if self.bare:
-            proc = self._proc(["symbolic-ref", "--quiet", "--short", "HEAD"], check=False)
-            if proc.returncode == 0 and self.has_ref(proc.stdout.strip()):
-                return proc.stdout.strip()
-        proc = self._proc(["symbolic-ref", "--quiet", "refs/remotes/origin/HEAD"], check=False)
-        if proc.returncode == 0 and proc.stdout.strip():
-            return proc.stdout.strip().removeprefix("refs/remotes/")
-        for name in ("main", "master"):
-            if (
-                self._proc(
-                    ["rev-parse", "--verify", "--quiet", f"refs/heads/{name}"], check=False
-                ).returncode
-                == 0
-            ):
-                return name
-        raise SourceError(
-            Problem("cannot tell the default branch", file=str(self.path), hint="pass --upstream")
-        )
+    def try_git(self, args: Sequence[str], *, stdin: str | None = None) -> str | None:
+        """Standard output of a git command, or None when it fails."""
+        proc = self._proc(args, stdin=stdin, check=False)
+        return proc.stdout if proc.returncode == 0 else None
+
+    def count(self, rev: str) -> int:
+        """How many commits ``rev`` reaches."""
+        return int(self.try_git(["rev-list", "--count", rev, "--"]) or 0)
 
     def merge_bases(self, a: str, b: str) -> list[str]:
         """All best common ancestors of two commits (empty when histories are unrelated)."""
@@ -177,14 +173,20 @@ class Repo:
 
     # -- batched queries --------------------------------------------------
     def commits(
-        self, revs: Sequence[str], *, grep: Sequence[str] = (), extra: Sequence[str] = ()
+        self,
+        revs: Sequence[str],
+        *,
+        grep: Sequence[str] = (),
+        fixed: bool = False,
+        extra: Sequence[str] = (),
     ) -> Iterator[Commit]:
         """Commits reachable from ``revs`` (``^X`` excludes), optionally filtered by
-        extended regular expressions on the message (any matches), in one process."""
+        extended regular expressions (or ``fixed`` strings) on the message, any of
+        them matching, ignoring case; in one process."""
         fmt = f"%H{US}%P{US}%ct{US}%s{US}%B{RS}"
         args = ["log", "--no-color", "--no-mailmap", f"--format={fmt}", *extra]
         if grep:
-            args += ["-E", "-i", *(f"--grep={g}" for g in grep)]
+            args += ["-F" if fixed else "-E", "-i", *(f"--grep={g}" for g in grep)]
         out = self.git([*args, *revs, "--"])
         for rec in out.split(RS):
             rec = rec.lstrip("\n")
@@ -219,12 +221,13 @@ class Repo:
             result[name] = parts[0] if ok else None
         return result
 
-    def changed_paths(self, shas: Iterable[str]) -> dict[str, frozenset[str]]:
-        """The paths each commit changes against its first parent, in one ``diff-tree``."""
+    def changed_paths(self, shas: Iterable[str]) -> dict[str, frozenset[str]] | None:
+        """The paths each commit changes against its first parent, in one ``diff-tree``;
+        None when a tree cannot be read."""
         todo = list(dict.fromkeys(shas))
         if not todo:
             return {}
-        out = self.git(
+        out = self.try_git(
             [
                 "diff-tree",
                 "--stdin",
@@ -237,6 +240,8 @@ class Repo:
             ],
             stdin="".join(f"{s}\n" for s in todo),
         )
+        if out is None:
+            return None
         result: dict[str, frozenset[str]] = {}
         upcoming = iter(todo)  # commits come out in input order
         expected, sha = next(upcoming, None), ""
@@ -253,28 +258,98 @@ class Repo:
             result[sha] = frozenset(current)
         return result
 
-    def patch_ids(self, shas: Iterable[str], *, jobs: int = 2) -> dict[str, str]:
-        """``git patch-id --stable`` of many commits: commit id -> patch id.
+    def patch_ids(self, shas: Iterable[str], *, jobs: int = 2) -> tuple[dict[str, str], set[str]]:
+        """``git patch-id --stable`` of many commits: commit id -> patch id, and the
+        commits whose objects cannot be read (a damaged or partial clone), left out.
 
         The commits are split into ``jobs`` batches diffed concurrently, each by one
-        ``git diff-tree --stdin -p`` piped into one ``git patch-id``.
+        ``git diff-tree --stdin -p`` piped into one ``git patch-id``. A batch that hits
+        an unreadable object is sorted out with a few more processes (see
+        :meth:`_readable_patch_ids`), never one per commit.
         """
         todo = list(dict.fromkeys(shas))
         if not todo:
-            return {}
+            return {}, set()
         size = -(-len(todo) // max(1, jobs))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)]
         result: dict[str, str] = {}
+        unreadable: set[str] = set()
         with ThreadPoolExecutor(max_workers=len(batches)) as pool:
-            for part in pool.map(self._patch_ids, batches):
+            for part, bad in pool.map(self._readable_patch_ids, batches):
                 result.update(part)
-        return result
+                unreadable |= bad
+        return result, unreadable
+
+    def _readable_patch_ids(self, shas: list[str]) -> tuple[dict[str, str], set[str]]:
+        """Patch ids of a batch; on a failure, first the commits whose blobs are missing
+        are found (one ``--raw`` diff and one ``cat-file``), then the rest is bisected."""
+        try:
+            return self._patch_ids(shas), set()
+        except _DiffFailed:
+            pass
+        bad = self._missing_blobs(shas) or set()
+        found: dict[str, str] = {}
+        budget = [_BISECT_BUDGET]
+        self._bisect([s for s in shas if s not in bad], found, bad, budget)
+        return found, bad
+
+    def _bisect(
+        self, shas: list[str], found: dict[str, str], bad: set[str], budget: list[int]
+    ) -> None:
+        if not shas:
+            return
+        if budget[0] <= 0:
+            bad.update(shas)  # a badly damaged clone: stop spending processes
+            return
+        try:
+            found.update(self._patch_ids(shas))
+            return
+        except _DiffFailed:
+            budget[0] -= 1
+        if len(shas) == 1:
+            bad.add(shas[0])
+            return
+        half = len(shas) // 2
+        self._bisect(shas[:half], found, bad, budget)
+        self._bisect(shas[half:], found, bad, budget)
+
+    def _missing_blobs(self, shas: list[str]) -> set[str] | None:
+        """Commits whose changed files include a blob the repository lacks; None when
+        even the trees cannot be read."""
+        proc = self._proc(
+            ["diff-tree", "--stdin", "--root", "-r", "--raw", "--no-abbrev", "--no-renames"]
+            + ["-z", "--always"],
+            stdin="".join(f"{s}\n" for s in shas),
+            check=False,
+        )
+        if proc.returncode != 0:
+            return None
+        blobs: dict[str, set[str]] = {}
+        asked, commit = set(shas), ""
+        for token in proc.stdout.split("\0"):
+            token = token.strip("\n")
+            if token.startswith(":"):
+                modes_ids = token[1:].split()
+                if len(modes_ids) >= 4:
+                    for mode, oid in ((modes_ids[0], modes_ids[2]), (modes_ids[1], modes_ids[3])):
+                        if mode != "160000" and oid.strip("0"):
+                            blobs.setdefault(oid, set()).add(commit)
+            elif token in asked:
+                commit = token
+        if not blobs:
+            return set()
+        out = self._proc(["cat-file", "--batch-check"], stdin="".join(f"{b}\n" for b in blobs))
+        missing = {line.split()[0] for line in out.stdout.splitlines() if line.endswith(" missing")}
+        return {c for b in missing for c in blobs.get(b, ())}
 
     def _patch_ids(self, shas: list[str]) -> dict[str, str]:
         diff = self._proc(
             ["diff-tree", "--stdin", "--root", "-p", "--no-color", "--no-renames", "--no-ext-diff"],
             stdin="".join(f"{s}\n" for s in shas),
+            check=False,
         )
+        if diff.returncode != 0:
+            raise _DiffFailed(diff.stderr.strip())
         out = self._proc(["patch-id", "--stable"], stdin=diff.stdout).stdout
         result: dict[str, str] = {}
         for line in out.splitlines():

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from planner.git.conventions import ConventionUse
 from planner.model import BackportState
 
 _SERIES = re.compile(r"(\d+\.\d+)(?!.*\d+\.\d+)")
@@ -64,6 +65,9 @@ class ScanResult:
 
     ``resolved`` maps tracker-named commits to full ids; ``native`` lists, per such
     commit, the branches that have it in their own history (no backport needed).
+    ``upstream_reason`` says why that branch is upstream when the user did not name
+    it; ``conventions`` counts the commits each convention's patterns matched;
+    ``unreadable`` counts commits whose patch could not be read (patch-id skipped).
     """
 
     upstream: str
@@ -72,6 +76,9 @@ class ScanResult:
     warnings: list[str] = field(default_factory=list)
     resolved: dict[str, str | None] = field(default_factory=dict)
     native: dict[str, set[str]] = field(default_factory=dict)
+    upstream_reason: str = ""
+    conventions: ConventionUse = field(default_factory=ConventionUse)
+    unreadable: int = 0
 
     def missing(self, branch: str) -> list[BackportRow]:
         """Rows of ``branch`` whose fix still has to reach it."""

@@ -42,7 +42,7 @@ _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _STR_KEYS: tuple[str, ...] = ("name", "kind", "url", "project", "token_env", "user", "path")
 _STR_KEYS += ("format", "backport_field", "release_pattern", "query", "status_flag_prefix")
 _TABLE_KEYS = ("releases", "kinds", "priorities", "states")
-_LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels")
+_LIST_KEYS = ("blocker", "backport_labels", "backport_done_labels", "status_flags")
 KNOWN_KEYS = frozenset((*_STR_KEYS, *_TABLE_KEYS, *_LIST_KEYS, "page_size"))
 
 DEFAULT_RELEASE_PATTERN = r"(?<![\w.])v?(\d+(?:\.\d+)*)(?![\w.])"
@@ -67,8 +67,10 @@ class Rules:
     ``backport_field`` names a field in Ruby's ``3.3: REQUIRED, 3.2: DONE``
     format; ``backport_labels`` are label patterns with ``{series}``.
     ``backport_done_labels`` are label patterns meaning the backport is done
-    (``backported to {series}``); ``status_flag_prefix`` turns Bugzilla's
-    per-release flags ``cf_status_<prefix><series>`` into backport states.
+    (``backported to {series}``); ``status_flags`` are Bugzilla field-name
+    patterns of per-release flags (``cf_status_firefox_esr{series}``,
+    ``cf_tracking_firefox{series}``) read as backport states
+    (``status_flag_prefix = "firefox"`` is short for ``cf_status_firefox{series}``).
     """
 
     releases: Mapping[str, str] = field(default_factory=dict)
@@ -80,7 +82,7 @@ class Rules:
     backport_field: str | None = None
     backport_labels: tuple[str, ...] = ()
     backport_done_labels: tuple[str, ...] = ()
-    status_flag_prefix: str | None = None
+    status_flags: tuple[str, ...] = ()
 
     def release_for(self, name: str) -> str | None:
         """The release version a tracker milestone/version name stands for, or None."""
@@ -299,8 +301,13 @@ class _Parser:
             backport_field=self.string("backport_field"),
             backport_labels=self.strings("backport_labels", need="{series}"),
             backport_done_labels=self.strings("backport_done_labels", need="{series}"),
-            status_flag_prefix=self.string("status_flag_prefix"),
+            status_flags=self.status_flags(),
         )
+
+    def status_flags(self) -> tuple[str, ...]:
+        flags = self.strings("status_flags", "{series}", "cf_status_firefox_esr{series}")
+        prefix = self.string("status_flag_prefix")
+        return flags + ((f"cf_status_{prefix}{{series}}",) if prefix else ())
 
     def table(self, key: str, convert: Callable[[str], T]) -> dict[str, T]:
         raw = self.t.get(key, {})
@@ -317,7 +324,9 @@ class _Parser:
                          ("one of " + ", ".join(allowed)) if allowed else "expected a string")
         return out
 
-    def strings(self, key: str, need: str | None = None) -> tuple[str, ...]:
+    def strings(
+        self, key: str, need: str | None = None, example: str = "needs backport to {series}"
+    ) -> tuple[str, ...]:
         raw = self.t.get(key, [])
         if isinstance(raw, str):
             raw = [raw]
@@ -326,7 +335,7 @@ class _Parser:
             return ()
         for s in raw:
             if need and need not in s:
-                self.bad(key, f"pattern {s!r} lacks {need}", f"e.g. \"needs backport to {need}\"")
+                self.bad(key, f"pattern {s!r} lacks {need}", f"e.g. {example!r}")
         return tuple(raw)
 
 
@@ -516,3 +525,33 @@ def adapter_for(config: SourceConfig) -> Adapter:
 def skipped(config: SourceConfig, record: str, why: str) -> Problem:
     """A warning for a record that was skipped or partly read, naming it."""
     return config.problem(f"{record}: {why}", hint="the rest of the source was synced")
+
+
+def record_warnings(
+    config: SourceConfig, notes: Iterable[tuple[str, str]], shown: int = 3
+) -> tuple[Problem, ...]:
+    """One warning per distinct reason from ``(record, why)`` notes, in first-seen order.
+
+    A reason shared by several records is counted, not repeated: ``skipped:
+    field 'title' is missing (200 items: issue 105, issue 106, issue 107 and
+    197 more)``; a reason of one record names it as :func:`skipped` does.
+    """
+    groups: dict[str, list[str]] = {}
+    for record, why in notes:
+        groups.setdefault(why, []).append(record)
+    out = []
+    for why, records in groups.items():
+        if len(records) == 1:
+            out.append(skipped(config, records[0], why))
+            continue
+        names = ", ".join(records[:shown])
+        if len(records) > shown:
+            names += f" and {len(records) - shown} more"
+        out.append(config.problem(f"{why} ({len(records)} items: {names})",
+                                  hint="the rest of the source was synced"))
+    return tuple(out)
+
+
+RELEASE_WORDS = {"github": "milestone", "gitlab": "milestone", "bugzilla": "milestone",
+                 "jira": "version", "redmine": "version"}
+"""What each tracker calls the thing relplan makes a release of (for messages)."""

@@ -8,13 +8,21 @@ order, ``limit`` at a time by ``offset``; the search answers no total, so pages
 are read one after another until a short page. Incremental fetches add
 ``last_change_time=<newest change seen>``. The product (``/rest/product``) is
 read first: a misspelt product is an error, not an empty sync. Milestones have
-no dates in Bugzilla; they map onto the calendar's releases by name.
+no dates in Bugzilla; they become releases without a day (see
+:mod:`planner.sync`) or map onto the calendar's releases by name.
+
+The kind comes from the bug's ``type`` (``defect``, ``enhancement``, ``task``:
+the field bugzilla.mozilla.org has used since 2019), else from the older
+severity ``enhancement``; the rules may override either.
 
 Backports come from ``backport_field`` (a ``cf_*`` field in Ruby's
-``3.3: REQUIRED, 3.2: DONE`` format) and, with ``status_flag_prefix``, from
-Mozilla-style per-release flags ``cf_status_<prefix><series>``: ``affected`` is
-required, ``fixed``/``verified`` done, ``wontfix`` wontfix, ``unaffected``
-dontneed (``---``, ``?`` and ``fix-optional`` say nothing).
+``3.3: REQUIRED, 3.2: DONE`` format) and from Mozilla-style per-release flags
+named by ``status_flags`` patterns (``cf_status_firefox_esr{series}``):
+status flags say ``affected`` required, ``fixed``/``verified`` done,
+``wontfix`` wontfix, ``unaffected``/``disabled`` dontneed (``---``, ``?`` and
+``fix-optional`` say nothing); tracking flags (``cf_tracking_...``) say ``+``
+required, where no status flag of that series says more. The backport field
+wins over the flags.
 """
 
 from __future__ import annotations
@@ -47,8 +55,8 @@ from planner.sources.itemmap import (
     unexpected,
 )
 
-FIELDS = ("id", "summary", "status", "resolution", "severity", "priority", "target_milestone",
-          "keywords", "assigned_to", "last_change_time")
+FIELDS = ("id", "summary", "status", "resolution", "type", "severity", "priority",
+          "target_milestone", "keywords", "assigned_to", "last_change_time")
 NO_MILESTONE = frozenset({"---", ""})
 # Bugzilla's stock severities (and Mozilla's S1-S4) when the rules name no priority.
 SEVERITY_PRIORITY = {
@@ -59,9 +67,11 @@ SEVERITY_PRIORITY = {
 FLAG_STATES = {
     "affected": BackportState.REQUIRED, "fixed": BackportState.DONE,
     "verified": BackportState.DONE, "wontfix": BackportState.WONTFIX,
-    "unaffected": BackportState.DONTNEED,
+    "unaffected": BackportState.DONTNEED, "disabled": BackportState.DONTNEED,
+    "verified disabled": BackportState.DONTNEED,
 }
-_SERIES = re.compile(r"^\d+(?:[._]\d+)*$")
+TRACKING_STATES = {"+": BackportState.REQUIRED}
+TYPE_KINDS = {"defect": Kind.BUG, "enhancement": Kind.FEATURE, "task": Kind.TASK}
 WORKING = frozenset({"assigned", "in_progress", "in progress"})
 
 
@@ -75,6 +85,15 @@ class BugzillaAdapter:
             raise PlanError(config.problem(
                 f"backport_field {field!r} is not a Bugzilla custom field", "backport_field",
                 hint='custom fields are named cf_..., e.g. backport_field = "cf_backport"'))
+        for pattern in config.rules.status_flags:
+            if not pattern.startswith("cf_"):
+                raise PlanError(config.problem(
+                    f"status_flags pattern {pattern!r} is not a Bugzilla custom field",
+                    "status_flags",
+                    hint='flags are custom fields, e.g. "cf_status_firefox_esr{series}"'))
+        self.flags = [(re.compile("^" + re.escape(p).replace(r"\{series\}", r"(\d+(?:_\d+)*)")
+                                  + "$"), p.startswith("cf_tracking_"))
+                      for p in config.rules.status_flags]
 
     def auth_headers(self, token: str) -> dict[str, str]:
         """Bugzilla 5 takes API keys in ``X-BUGZILLA-API-KEY``."""
@@ -130,7 +149,7 @@ class BugzillaAdapter:
         fields = list(FIELDS)
         if self.config.rules.backport_field:
             fields.append(self.config.rules.backport_field)
-        if self.config.rules.status_flag_prefix:
+        if self.config.rules.status_flags:
             fields.append("_custom")  # every cf_* field: the status flags are many
         return fields
 
@@ -170,11 +189,14 @@ class BugzillaAdapter:
         target = rules.release_for(milestone) if milestone and milestone not in NO_MILESTONE \
             else None
         words = [w for w in (severity, priority, *keywords) if w]
-        default_kind = Kind.FEATURE if severity.casefold() == "enhancement" else Kind.BUG
+        kind_type = text(raw, "type") or ""
+        default_kind = TYPE_KINDS.get(kind_type.casefold()) or (
+            Kind.FEATURE if severity.casefold() == "enhancement" else Kind.BUG)
         return Item(
             id=f"{self.config.name}#{bug}",
             title=need(raw, "summary").strip(),
-            kind=rules.kind_for(words, default_kind) or default_kind,
+            kind=rules.kind_for([*words, kind_type] if kind_type else words, default_kind)
+            or default_kind,
             priority=rules.priority_for([priority, severity]) or SEVERITY_PRIORITY.get(
                 severity.casefold(), Priority.MEDIUM),
             state=self._state(raw, keywords, target),
@@ -200,14 +222,19 @@ class BugzillaAdapter:
 
     def _backports(self, raw: Mapping[str, Any]) -> dict[str, BackportState]:
         states: dict[str, BackportState] = {}
-        prefix = self.config.rules.status_flag_prefix
-        if prefix:
-            head = f"cf_status_{prefix}"
-            for name, value in raw.items():
-                series = name[len(head):] if name.startswith(head) else ""
-                state = FLAG_STATES.get(str(value).strip().casefold())
-                if _SERIES.match(series) and state:
-                    states[series.replace("_", ".")] = state
+        tracked: dict[str, BackportState] = {}
+        for name, value in raw.items() if self.flags else ():
+            for rx, tracking in self.flags:
+                m = rx.match(name)
+                if not m or not isinstance(value, str):
+                    continue
+                series = m.group(1).replace("_", ".")
+                word = value.strip().casefold()
+                if tracking and word in TRACKING_STATES:
+                    tracked[series] = TRACKING_STATES[word]
+                elif not tracking and word in FLAG_STATES:
+                    states[series] = FLAG_STATES[word]
+        states = tracked | states  # a status flag says more than a tracking flag
         field = self.config.rules.backport_field
         value = raw.get(field) if field else None
         if value not in (None, "", "---"):

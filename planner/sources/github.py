@@ -4,11 +4,12 @@
 ``https://api.github.com``) or a GitHub Enterprise API root such as
 ``https://ghe.example.com/api/v3``. The token goes in ``Authorization: Bearer``.
 
-Pull requests share the issues list (they carry a ``pull_request`` key). A pull
-request is an item only when it is roadmap work: it has a milestone or a
-backport label (CPython asks for backports with ``needs backport to 3.12``
-labels on pull requests). Other pull requests are the fixes of issues, not
-roadmap entries, and are left out.
+Pull requests share the issues list (they carry a ``pull_request`` object with
+its URLs; older answers carry that key on plain issues too, with every URL
+null: those are issues). A pull request is an item only when it is roadmap
+work: it has a milestone or a backport label (CPython asks for backports with
+``needs backport to 3.12`` labels on pull requests). Other pull requests are
+the fixes of issues, not roadmap entries, and are left out.
 
 Pages come in ``created`` order, oldest first, so an issue updated during a
 sync does not shift the pages after it; when the ``Link`` header names the
@@ -104,7 +105,7 @@ class GitHubAdapter:
 
         def take(page: Any) -> None:
             for raw in self._records(page, "issues"):
-                if isinstance(raw, Mapping) and "pull_request" in raw and not self._on_roadmap(raw):
+                if is_pull_request(raw) and not self._on_roadmap(raw):
                     col.left_out()
                     continue
                 col.add(raw, record_name("issue", _get(raw, "number")), self._item)
@@ -196,6 +197,19 @@ class GitHubAdapter:
             due=parse_day(raw.get("due_on")), closed=raw.get("state") == "closed",
             description=text(raw, "description"),
         )
+
+
+def is_pull_request(raw: Any) -> bool:
+    """True for a pull request in the issues list: a ``pull_request`` object naming a URL.
+
+    GitHub's answers of 2012 (recorded in PyGithub's tests/ReplayData) carry
+    ``"pull_request": {"html_url": null, "diff_url": null, "patch_url": null}``
+    on every plain issue.
+    """
+    pr = raw.get("pull_request") if isinstance(raw, Mapping) else None
+    return isinstance(pr, Mapping) and any(
+        pr.get(k) for k in ("url", "html_url", "diff_url", "patch_url")
+    )
 
 
 def _get(raw: Any, key: str) -> Any:

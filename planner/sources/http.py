@@ -7,9 +7,16 @@
   one sync share a :class:`HostLimiter`, so two sources on one forge share it;
 - retries 5xx answers, timeouts and connection errors with exponential backoff
   plus jitter, a bounded number of times;
-- waits out rate limits (429, and GitHub's 403 with ``x-ratelimit-remaining: 0``
-  or a "secondary rate limit" body) as long as ``Retry-After`` or
-  ``x-ratelimit-reset`` says, up to ``max_wait`` seconds, telling the reporter;
+- waits out rate limits (429, and GitHub's 403 with ``Retry-After``,
+  ``x-ratelimit-remaining: 0`` or a "secondary rate limit" / "abuse detection"
+  / "rate limit exceeded" message) as long as ``Retry-After`` or
+  ``x-ratelimit-reset`` says (without either: relplan's own
+  :data:`DEFAULT_LIMIT_WAIT`, and it says so), up to ``max_wait`` seconds and
+  ``retries`` times, telling the reporter;
+- follows a redirect of a GET to the same scheme and host (a renamed GitHub
+  repository answers 301), telling the reporter and keeping a note in
+  :attr:`HttpClient.notes` that names the new location; a redirect elsewhere is
+  an error naming it (the token never follows);
 - sends ``If-None-Match`` for a :class:`~planner.sources.base.Conditional`
   and turns a 304 into the cached body;
 - turns 401/403/404 and other refusals into a :class:`SourceError` that names
@@ -44,6 +51,12 @@ if TYPE_CHECKING:
 
 USER_AGENT = "relplan/0.1 (+release planning dashboard)"
 RETRY_STATUS = frozenset({500, 502, 503, 504})
+REDIRECT_STATUS = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+DEFAULT_LIMIT_WAIT = 60.0
+"""Seconds relplan waits on a rate limit that names no time (GitHub's advice for its
+secondary limit: at least a minute)."""
+_LIMIT_WORDS = ("secondary rate limit", "abuse detection", "rate limit exceeded")
 T = TypeVar("T")
 
 
@@ -138,6 +151,26 @@ class JsonResponse:
 Sleep = Callable[[float], Awaitable[None]]
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A rate-limit answer: how long to wait, who said so (None: relplan's default), which."""
+
+    seconds: float
+    said_by: str | None
+    kind: str
+
+    def why(self) -> str:
+        """Where the wait comes from, for messages."""
+        if self.said_by is None:
+            return "relplan's default wait; the tracker named no time"
+        return self.said_by
+
+    @property
+    def which(self) -> str:
+        """`` (secondary rate limit)`` for GitHub's secondary limit, else nothing."""
+        return f" ({self.kind})" if self.kind != "rate limit" else ""
+
+
 class HttpClient:
     """HTTP for one source; see the module docstring for what it guarantees.
 
@@ -171,6 +204,7 @@ class HttpClient:
         self.retries, self.backoff, self.max_backoff = retries, backoff, max_backoff
         self.max_wait, self._sleep, self._clock = max_wait, sleep, clock
         self.requests = 0
+        self.notes: list[Problem] = []
         check_transport_security(config, config.api_url, bool(self._auth))
         self._client = httpx.AsyncClient(
             transport=transport,
@@ -264,7 +298,7 @@ class HttpClient:
     ) -> httpx.Response:
         import httpx
 
-        failures = waits = 0
+        failures = waits = hops = 0
         while True:
             error = None
             try:
@@ -282,13 +316,20 @@ class HttpClient:
                     raise self._unreachable(url, error)
                 await self._pause(self._backoff(failures), f"{error}; retrying")
                 continue
-            wait = self._rate_limit_wait(response)
-            if wait is not None:
+            limit = self._rate_limit_wait(response)
+            if limit is not None:
                 waits += 1
-                if wait > self.max_wait or waits > self.retries:
-                    raise self._rate_limited(wait)
-                await self._pause(wait, f"rate limited by {host}; waiting {wait:.0f} s")
+                if limit.seconds > self.max_wait or waits > self.retries:
+                    raise self._rate_limited(limit, waits)
+                await self._pause(limit.seconds, f"rate limited by {host}{limit.which}; "
+                                  f"waiting {limit.seconds:.0f} s ({limit.why()})")
                 continue
+            if response.status_code in REDIRECT_STATUS and body is None and hops < MAX_REDIRECTS:
+                moved = self._redirect(response)
+                if moved is not None:
+                    hops += 1
+                    url = moved
+                    continue
             if response.status_code in RETRY_STATUS:
                 failures += 1
                 if failures > self.retries:
@@ -305,36 +346,64 @@ class HttpClient:
         self.reporter.status(f"{self.config.name}: {why}")
         await self._sleep(seconds)
 
-    def _rate_limit_wait(self, response: httpx.Response) -> float | None:
-        """Seconds to wait when the answer is a rate limit, else None."""
+    def _redirect(self, response: httpx.Response) -> str | None:
+        """The URL to follow for a redirect to the same scheme and host (noted), else None."""
+        location = response.headers.get("location")
+        if not location:
+            return None
+        old, new = response.url, response.url.join(location)
+        if (new.scheme, new.host, new.port) != (old.scheme, old.host, old.port):
+            return None
+        status = response.status_code
+        text = f"{_public(old)} moved to {_public(new)} (HTTP {status})"
+        self.reporter.status(f"{self.config.name}: {text}; following")
+        if status in (301, 308) and not self.notes:  # one move, said once per source
+            self.notes.append(self.config.problem(
+                f"{text}; relplan followed it", "project",
+                hint=f"the project moved: update project = {self.config.project!r} (or url) "
+                "in the config to its new name",
+            ))
+        return str(new)
+
+    def _rate_limit_wait(self, response: httpx.Response) -> RateLimit | None:
+        """How long to wait when the answer is a rate limit, else None."""
         status, h = response.status_code, response.headers
+        said = response.text[:2000].lower() if status in (403, 429) else ""
+        kind = ("secondary rate limit" if "secondary" in said or "abuse" in said
+                else "rate limit")
         if status == 403:
-            secondary = "secondary rate limit" in response.text.lower()
-            if not (secondary or h.get("x-ratelimit-remaining") == "0"):
+            limited = (h.get("retry-after") or h.get("x-ratelimit-remaining") == "0"
+                       or any(w in said for w in _LIMIT_WORDS))
+            if not limited:
                 return None
         elif status != 429:
             return None
-        retry_after = h.get("retry-after")
+        retry_after = (h.get("retry-after") or "").strip()
+        if retry_after.isdigit():
+            return RateLimit(float(retry_after), f"Retry-After: {retry_after}", kind)
         if retry_after:
-            if retry_after.strip().isdigit():
-                return float(retry_after)
             try:
                 when = email.utils.parsedate_to_datetime(retry_after).timestamp()
-                return max(0.0, float(when - self._clock()))
+                return RateLimit(max(0.0, float(when - self._clock())), "Retry-After", kind)
             except (TypeError, ValueError):
                 pass
         reset = h.get("x-ratelimit-reset")
         if reset and reset.strip().isdigit():
-            return max(1.0, float(reset) - self._clock())
-        return 60.0  # GitHub's advice for a secondary limit without headers
+            return RateLimit(max(1.0, float(reset) - self._clock()), "until x-ratelimit-reset",
+                             kind)
+        return RateLimit(DEFAULT_LIMIT_WAIT, None, kind)
 
-    def _rate_limited(self, wait: float) -> SourceError:
+    def _rate_limited(self, limit: RateLimit, waits: int) -> SourceError:
+        token = "" if self.config.token_env else "; a token raises the limit (token_env)"
+        if limit.seconds > self.max_wait:
+            message = (f"rate limited{limit.which}: the tracker asks to wait "
+                       f"{limit.seconds:.0f} s ({limit.said_by or 'its default'}), longer than "
+                       f"relplan waits ({self.max_wait:.0f} s)")
+        else:
+            message = (f"rate limited{limit.which}: still limited after {waits - 1} wait(s) of "
+                       f"{limit.seconds:.0f} s ({limit.why()})")
         return SourceError(self.config.problem(
-            f"rate limited; the tracker asks to wait {wait:.0f} s", "token_env",
-            hint="sync again later" + (
-                "" if self.config.token_env else "; a token raises the limit (token_env)"
-            ),
-        ))
+            message, "token_env", hint="sync again later; nothing was changed" + token))
 
     def _unreachable(self, url: str, error: str) -> SourceError:
         return SourceError(self.config.problem(
@@ -360,6 +429,15 @@ class HttpClient:
                 f"not found (HTTP 404): {url}", "project",
                 hint=f"check project = {cfg.project!r} and url = {cfg.url!r}"
                 + (f" (and that ${var} may see it)" if var else ""),
+            ))
+        if status in REDIRECT_STATUS:
+            where = response.headers.get("location")
+            moved = _public(response.url.join(where)) if where else "an unnamed place"
+            return TrackerRefused(status, cfg.problem(
+                f"{url} moved to {moved} (HTTP {status}); not followed", "url",
+                hint="relplan follows redirects only to the same host and only for reads (the "
+                "token never goes elsewhere): update url/project in the config if the move is "
+                "right; nothing was changed",
             ))
         return TrackerRefused(status, cfg.problem(
             f"the tracker answered HTTP {status} at {url}", "url",

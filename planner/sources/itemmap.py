@@ -17,7 +17,14 @@ from urllib.parse import urlencode
 
 from planner.errors import Problem, SourceError
 from planner.model import BackportState, Item, State
-from planner.sources.base import Conditional, Cursor, Reporter, Rules, SourceConfig, skipped
+from planner.sources.base import (
+    Conditional,
+    Cursor,
+    Reporter,
+    Rules,
+    SourceConfig,
+    record_warnings,
+)
 
 
 class Malformed(ValueError):
@@ -120,14 +127,15 @@ class Collector:
     """Gathers the items of one fetch: skips malformed records, tracks the newest update.
 
     ``since`` is the newest ``updated`` value seen, in ISO 8601 (the next
-    incremental fetch starts there).
+    incremental fetch starts there). ``notes`` are (record, why) for records
+    skipped; :attr:`warnings` counts those that share a reason.
     """
 
     config: SourceConfig
     reporter: Reporter
     total: int | None = None
     items: dict[str, Item] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
     since: str | None = None
     read: int = 0
     _since_at: dt.datetime | None = None
@@ -139,13 +147,18 @@ class Collector:
             item = build(record)
         except (Malformed, KeyError, TypeError, ValueError, AttributeError) as exc:
             why = str(exc) if isinstance(exc, Malformed) else f"unreadable ({type(exc).__name__})"
-            self.warnings.append(skipped(self.config, name, f"skipped: {why}"))
+            self.notes.append((name, f"skipped: {why}"))
             return
         self.items[item.id] = item
         when = item.updated
         if when is not None and (self._since_at is None or when > self._since_at):
             self._since_at = when
             self.since = when.isoformat().replace("+00:00", "Z")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        """The skipped records as warnings, one per distinct reason."""
+        return record_warnings(self.config, self.notes)
 
     def left_out(self) -> None:
         """Count a record the adapter read but does not make an item of."""

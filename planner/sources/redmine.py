@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from planner.errors import Problem, SourceError
+from planner.errors import SourceError
 from planner.model import BackportState, Item, Kind, Priority, State
 from planner.sources.base import (
     Cursor,
@@ -35,7 +35,7 @@ from planner.sources.base import (
     SourceConfig,
     TrackerRelease,
     parse_backport_field,
-    skipped,
+    record_warnings,
 )
 from planner.sources.http import HttpClient, JsonResponse, gather_all
 
@@ -44,6 +44,7 @@ DEFAULT_KINDS = {"bug": Kind.BUG, "feature": Kind.FEATURE, "support": Kind.TASK,
 DEFAULT_PRIORITIES = {"low": Priority.LOW, "normal": Priority.MEDIUM, "high": Priority.HIGH,
                       "urgent": Priority.CRITICAL, "immediate": Priority.CRITICAL}
 _VERSIONS = "versions"
+Note = tuple[str, str]  # (record, why) of a record skipped or partly read
 
 
 def make_adapter(config: SourceConfig) -> RedmineAdapter:
@@ -78,16 +79,17 @@ class RedmineAdapter:
         answers = await gather_all(*jobs)
         versions, first = answers[0], answers[1]
         pages = [first] + await self._other_pages(http, since, first, reporter)
-        items, warnings, newest = self._items(pages)
+        items, notes, newest = self._items(pages)
+        releases = self._releases(versions, notes)
         conditional = {_VERSIONS: versions.conditional} if versions.conditional else {}
         return FetchResult(
             source=self.config.name,
             items=tuple(items),
-            releases=self._releases(versions, warnings),
+            releases=releases,
             cursor=Cursor(since=max(filter(None, (since, newest)), default=None),
                           conditional=conditional),
             complete=since is None,
-            warnings=tuple(warnings),
+            warnings=record_warnings(self.config, notes),
             requests=http.requests - start,
         )
 
@@ -124,9 +126,9 @@ class RedmineAdapter:
 
         return await gather_all(*(page(off) for off in range(limit, total, limit)))
 
-    def _items(self, pages: list[JsonResponse]) -> tuple[list[Item], list[Problem], str | None]:
+    def _items(self, pages: list[JsonResponse]) -> tuple[list[Item], list[Note], str | None]:
         items: dict[str, Item] = {}
-        warnings: list[Problem] = []
+        notes: list[Note] = []
         newest: str | None = None
         for page in pages:
             for raw in page.data.get("issues") or []:
@@ -134,16 +136,16 @@ class RedmineAdapter:
                     item, problems = self._item(raw)
                 except (KeyError, TypeError, ValueError, AttributeError) as exc:
                     ident = raw.get("id", "?") if isinstance(raw, Mapping) else "?"
-                    warnings.append(skipped(self.config, f"issue {ident}", f"malformed ({exc})"))
+                    notes.append((f"issue {ident}", f"malformed ({exc})"))
                     continue
                 items[item.id] = item
-                warnings.extend(problems)
+                notes.extend(problems)
                 stamp = raw.get("updated_on")
                 if isinstance(stamp, str) and (newest is None or stamp > newest):
                     newest = stamp
-        return sorted(items.values(), key=lambda i: int(i.key)), warnings, newest
+        return sorted(items.values(), key=lambda i: int(i.key)), notes, newest
 
-    def _item(self, raw: Mapping[str, Any]) -> tuple[Item, list[Problem]]:
+    def _item(self, raw: Mapping[str, Any]) -> tuple[Item, list[Note]]:
         ident = raw["id"]
         if not isinstance(ident, int) or not isinstance(raw["subject"], str):
             raise ValueError("id or subject missing")
@@ -188,7 +190,7 @@ class RedmineAdapter:
 
     def _backports(
         self, ident: int, fields: Any
-    ) -> tuple[dict[str, BackportState], list[Problem]]:
+    ) -> tuple[dict[str, BackportState], list[Note]]:
         wanted = self.config.rules.backport_field
         if not wanted or not isinstance(fields, list):
             return {}, []
@@ -197,14 +199,13 @@ class RedmineAdapter:
                 value = f.get("value")
                 text = ", ".join(map(str, value)) if isinstance(value, list) else str(value or "")
                 states, bad = parse_backport_field(text)
-                problems = [skipped(self.config, f"issue {ident}",
-                                    f"{wanted} field part {b!r} is not SERIES: STATE")
+                problems = [(f"issue {ident}", f"{wanted} field part {b!r} is not SERIES: STATE")
                             for b in bad]
                 return states, problems
         return {}, []
 
     def _releases(
-        self, answer: JsonResponse, warnings: list[Problem]
+        self, answer: JsonResponse, notes: list[Note]
     ) -> tuple[TrackerRelease, ...]:
         data = answer.data if isinstance(answer.data, Mapping) else {}
         out: list[TrackerRelease] = []
@@ -215,7 +216,7 @@ class RedmineAdapter:
                     raise ValueError("no name")
                 due = dt.date.fromisoformat(raw["due_date"]) if raw.get("due_date") else None
             except (KeyError, TypeError, ValueError) as exc:
-                warnings.append(skipped(self.config, f"version {raw!r:.60}", f"malformed ({exc})"))
+                notes.append((f"version {raw!r:.60}", f"malformed ({exc})"))
                 continue
             out.append(TrackerRelease(
                 name=name, version=self.config.rules.release_for(name), due=due,

@@ -70,10 +70,12 @@ class GitRepo:
         else:
             self.git("checkout", "-q", branch)
 
-    def pick(self, sha: str, style: str | None) -> str:
+    def pick(self, sha: str, style: str | None, series: str = "") -> str:
         """Cherry-pick ``sha`` onto the current branch with a marker in ``style``:
-        ``x`` (cherry picked from), ``xen`` (master commit:), ``linux`` (commit X upstream.),
-        ``linux-bracket`` ([ Upstream commit X ]) or None (no marker)."""
+        ``x`` (cherry picked from, appended as ``git cherry-pick -x`` does), ``xen``
+        (master commit:), ``linux`` (commit X upstream.), ``linux-bracket``
+        ([ Upstream commit X ]), ``cpython`` ([series] subject + cherry picked from),
+        ``django`` ([series.x] subject + Backport of X from main) or None (no marker)."""
         self.tick()
         self.git("cherry-pick", "--no-commit", sha)
         original = self.git("log", "-1", "--format=%B", sha)
@@ -83,10 +85,24 @@ class GitRepo:
             "xen": f"{original}\nmaster commit: {sha}\nmaster date: 2010-01-01 00:00:00 +0000",
             "linux": f"{subject}\n\ncommit {sha} upstream.\n\n{body.strip()}",
             "linux-bracket": f"{subject}\n\n[ Upstream commit {sha} ]\n\n{body.strip()}",
+            "cpython": f"[{series}] {original}\n\n(cherry picked from commit {sha})",
+            "django": f"[{series}.x] {original}\n\nBackport of {sha} from main",
             None: original,
         }[style]
         self.git("commit", "-q", "-m", marker)
         return self.head()
+
+    def revert(self, sha: str) -> str:
+        """``git revert`` of ``sha`` on the current branch (``This reverts commit <sha>.``)."""
+        self.tick()
+        self.git("revert", "--no-edit", sha)
+        return self.head()
+
+    def drop_object(self, rev: str) -> str:
+        """Delete the loose object ``rev`` names (a damaged clone); returns its id."""
+        oid = self.git("rev-parse", rev)
+        (self.path / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+        return oid
 
     def tag(self, name: str, at: str = "HEAD", *, annotated: bool = True) -> None:
         if annotated:

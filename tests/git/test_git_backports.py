@@ -11,6 +11,7 @@ from gitrepos import GitRepo, Stable, snapshot
 from planner.errors import SourceError
 from planner.git.backports import BranchTarget, ScanResult, scan, series_from_branch
 from planner.git.repo import Repo
+from planner.git.upstream import find_upstream
 from planner.model import BackportState
 
 DONE, REQUIRED = BackportState.DONE, BackportState.REQUIRED
@@ -97,9 +98,9 @@ def test_bare_repository_and_scan_writes_nothing(stable: Stable, tmp_path) -> No
     bare = tmp_path / "xen.git"
     stable.repo.git("clone", "-q", "--bare", str(stable.repo.path), str(bare))
     repo = Repo(bare)
-    assert repo.bare and repo.default_branch() == "master"
+    assert repo.bare and find_upstream(repo).name == "master"
     before, before_work = snapshot(bare), snapshot(stable.repo.path)
-    res = scan(repo, repo.default_branch(), TARGETS)
+    res = scan(repo, "master", TARGETS)
     scan(Repo(stable.repo.path), "master", TARGETS)
     assert snapshot(bare) == before and snapshot(stable.repo.path) == before_work
     assert states(res, "stable-4.2")[stable.silent] is DONE

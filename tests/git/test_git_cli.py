@@ -64,8 +64,13 @@ def test_backports_table_lists_missing_first(stable: Stable, tmp_path: Path) -> 
     proc = relplan(tmp_path, "backports", "--repo", str(stable.repo.path), "--branch", "stable-4.2")
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0] == "stable-4.2 (4.2): 2 missing, 4 done"
-    states = [line.split()[0] for line in lines[1:] if line.startswith("  ")]
+    assert lines[0] == "upstream: master (the main line)"
+    assert lines[1] == (
+        "conventions: linux (Fixes: 4, Cc: stable 1, Upstream commit 1, commit upstream 1), "
+        "xen (Backport: 1), git (cherry picked from commit 1)"
+    )
+    assert lines[3] == "stable-4.2 (4.2): 2 missing, 4 done"
+    states = [line.split()[0] for line in lines[4:] if line.startswith("  ")]
     assert states == ["required"] * 2 + ["done"] * 4
 
 

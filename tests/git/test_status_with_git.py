@@ -45,8 +45,18 @@ def test_status_counts_git_states_and_names_the_conflict(
 
     assert main([*argv, "--repo", str(stable.repo.path)]) == 0
     row = json.loads(capsys.readouterr().out)[0]
-    # git: the fix of the fix is required (its culprit was picked), fix B was picked (done)
-    assert row["backports"] == {"required": 1, "done": 1}
+    # git: the fix of the fix is required (its culprit was picked), fix B was picked (done),
+    # and the fixes no plan item names count too, as `relplan backports` lists them
+    repo = ["--repo", str(stable.repo.path), "--upstream", "master"]
+    assert (
+        main(["--plan", str(plan), "--today", str(TODAY), "backports", *repo, "--format", "json"])
+        == 0
+    )
+    rows = [r for r in json.loads(capsys.readouterr().out) if r["series"] == "4.2"]
+    counted: dict[str, int] = {}
+    for r in rows:
+        counted[r["state"]] = counted.get(r["state"], 0) + 1
+    assert row["backports"] == counted and counted["required"] >= 1 and counted["done"] >= 1
     assert len(row["backport_conflicts"]) == 1
     assert "xen#fixfix" in row["backport_conflicts"][0]
     assert "git finds no pick on stable-4.2" in row["backport_conflicts"][0]
@@ -60,3 +70,83 @@ def test_status_with_a_path_that_is_not_a_repository_exits_2(
     code = main(["--plan", str(plan), "--today", str(TODAY), "status", "--repo", str(tmp_path)])
     assert code == 2
     assert "git" in capsys.readouterr().err.lower()
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    assert main(list(argv)) == 0
+    return capsys.readouterr().out
+
+
+def test_status_counts_every_fix_git_finds_not_only_plan_items(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A plan with no items (made by init --from-git): each maintained series' next release
+    counts exactly what `relplan backports --missing` lists for its branch."""
+    plan_path = tmp_path / "plan.toml"
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+    )
+    plan = Plan("xen", Policy(), releases, ())
+    plan_path.write_text(dumps_toml(plan, build_train(plan, TODAY)))
+    common = ("--plan", str(plan_path), "--today", str(TODAY))
+    repo = ("--repo", str(stable.repo.path))
+    missing = json.loads(
+        _cli(
+            capsys,
+            *common,
+            "backports",
+            *repo,
+            "--upstream",
+            "master",
+            "--missing",
+            "--format",
+            "json",
+        )  # fmt: skip
+    )
+    assert missing, "the fixture has fixes still missing on a stable branch"
+    statuses = json.loads(_cli(capsys, *common, "status", *repo, "--format", "json"))
+    by_series: dict[str, int] = {}
+    for row in missing:
+        by_series[row["series"]] = by_series.get(row["series"], 0) + 1
+    for series, count in by_series.items():
+        nxt = next(  # the next release that answers for the branch
+            s for s in statuses if s["verdict"] != "shipped" and series in s["backports_by_branch"]
+        )
+        pending = sum(
+            n for state, n in nxt["backports_by_branch"][series].items()
+            if state in ("required", "in-progress")
+        )  # fmt: skip
+        assert pending == count, (series, nxt["backports_by_branch"])
+        if nxt["kind"] == "maintenance":  # a bug-fix release waits for its backports
+            assert nxt["verdict"] == "no-go"
+
+
+async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> None:
+    from planner.config import Config, GitConfig
+    from planner.session import Session
+    from tui.app import RelplanApp
+    from tui.screens.backports import BackportsScreen
+    from tui.widgets.backport_matrix import BackportMatrix
+
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+    )
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    session = Session(Plan("xen", Policy(), releases, ()), today=TODAY, config=Config(git=git))
+    app = RelplanApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, BackportsScreen)
+        matrix = app.screen.query_one(BackportMatrix)
+        ids = [it.id for it in matrix.fixes]
+        assert ids and all(i.startswith("git#") for i in ids)
+        assert {it.id for it in session.git_items()} == set(ids)
+        assert session.backport_cell(matrix.fixes[0], "4.2").mark == "g"
+        first = matrix.fixes[0].id
+        await pilot.press("plus_sign")  # one key: the git fix becomes a plan item
+        assert session.plan.item(first) is not None
+        assert first not in {it.id for it in session.git_items()}

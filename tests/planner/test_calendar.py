@@ -16,9 +16,9 @@ from planner.calendar import (
     next_point_version,
     phase_on,
     today_in,
+    unscheduled,
 )
 from planner.demo import DEMO_TODAY, demo_plan
-from planner.errors import PlanError
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from planner.policy import (
     Cadence,
@@ -228,17 +228,72 @@ def test_maintenance_releases_are_listed_then_generated_only_ahead() -> None:
     assert all(r.rcs == (r.release - dt.timedelta(days=7),) for r in generated)
 
 
-def test_maintenance_release_without_date_or_cadence_is_an_error() -> None:
+def test_maintenance_release_without_a_day_is_unscheduled_unless_a_cadence_plans_it() -> None:
     plan = plan_with(Policy(), ANCHOR, ReleaseSpec("1.0.1", MAINT))
-    with pytest.raises(PlanError, match="1.0.1 has no date"):
-        build_train(plan, D(2021, 4, 1))
+    train = build_train(plan, D(2021, 4, 1))
+    assert "1.0.1" not in [r.version for r in train]
+    assert [s.version for s in unscheduled(plan, train)] == ["1.0.1"]
+    every = Policy(maintenance=Maintenance(release_every_weeks=4))
+    planned = build_train(Plan("t", every, plan.releases), D(2021, 4, 1))
+    assert "1.0.1" in [r.version for r in planned]
+    assert unscheduled(plan, planned) == []
 
 
-def test_first_point_release_needs_a_day_and_orphans_are_named() -> None:
-    with pytest.raises(PlanError, match="needs an actual or pinned day"):
-        build_train(plan_with(Policy(), ReleaseSpec("1.0.0")), D(2021, 1, 1))
-    with pytest.raises(PlanError, match="series 7.1, which has no point release"):
-        build_train(plan_with(Policy(), ANCHOR, ReleaseSpec("7.1.3", MAINT)), D(2021, 1, 1))
+def test_a_plan_without_any_day_has_an_empty_train_and_every_release_unscheduled() -> None:
+    plan = plan_with(Policy(), ReleaseSpec("1.0.0"), ReleaseSpec("1.1.0"))
+    train = build_train(plan, D(2021, 1, 1))
+    assert train == []
+    assert [s.version for s in unscheduled(plan, train)] == ["1.0.0", "1.1.0"]
+
+
+def test_point_releases_before_the_anchor_are_unscheduled_and_after_it_planned() -> None:
+    early, later = ReleaseSpec("0.9.0"), ReleaseSpec("1.1.0")
+    plan = plan_with(Policy(cadence=Cadence(min_weeks=10, max_weeks=12)), early, ANCHOR, later)
+    train = build_train(plan, D(2021, 3, 2), 1)
+    versions = [r.version for r in points(train)]
+    assert versions[:2] == ["1.0.0", "1.1.0"] and "0.9.0" not in versions
+    assert [s.version for s in unscheduled(plan, train)] == ["0.9.0"]
+    assert D(2021, 5, 11) <= train[1].release <= D(2021, 5, 25)  # 10-12 weeks after 1.0.0
+
+
+def test_a_release_marked_unscheduled_is_never_planned_and_its_version_is_skipped() -> None:
+    shipped_unknown_day = ReleaseSpec("1.1.0", unscheduled=True)
+    plan = plan_with(Policy(), ANCHOR, shipped_unknown_day)
+    train = build_train(plan, D(2021, 3, 2), 2)
+    assert [r.version for r in points(train)] == ["1.0.0", "1.2.0", "1.3.0"]
+    assert [s.version for s in unscheduled(plan, train)] == ["1.1.0"]
+    pinned = ReleaseSpec("1.1.0", unscheduled=True, pins={"release": D(2021, 6, 1)})
+    train = build_train(plan_with(Policy(), ANCHOR, pinned), D(2021, 3, 2), 1)
+    assert [r.version for r in points(train)][:2] == ["1.0.0", "1.1.0"]  # a day of its own wins
+
+
+def test_a_real_apache_jira_version_list_builds_without_errors() -> None:
+    """Mirrors the version list issues.apache.org answered for ABDERA (recorded in go-jira's
+    testing/mock-data/project.json): it starts at 0.2.2, whose series has no point release,
+    and ends with unreleased versions without a releaseDate."""
+    released = {
+        "0.2.2": D(2007, 2, 19),
+        "0.3.0": D(2007, 10, 5),
+        "0.4.0": D(2008, 4, 11),
+        "1.0": D(2010, 5, 2),
+        "1.1": D(2010, 7, 11),
+        "1.1.1": D(2010, 12, 6),
+        "1.1.2": D(2011, 1, 15),
+    }
+    specs = [
+        ReleaseSpec(v, MAINT if v.count(".") == 2 and not v.endswith(".0") else POINT, actual=day)
+        for v, day in released.items()
+    ]
+    specs += [ReleaseSpec("1.1.3", MAINT), ReleaseSpec("1.2")]
+    plan = plan_with(Policy(), *specs)
+    train = build_train(plan, D(2011, 2, 1))
+    by_version = {r.version: r for r in train}
+    orphan = by_version["0.2.2"]
+    assert (orphan.kind, orphan.series, orphan.day) == (MAINT, "0.2", D(2007, 2, 19))
+    assert orphan.notes == ("series 0.2 has no point release on the calendar",)
+    assert phase_on(orphan, D(2011, 2, 1)) is Phase.RELEASED
+    assert by_version["1.2"].actual is None and by_version["1.2"].release > D(2010, 7, 11)
+    assert [s.version for s in unscheduled(plan, train)] == ["1.1.3"]
 
 
 def test_weekday_survives_dst_and_today_follows_the_policy_time_zone() -> None:

@@ -163,3 +163,26 @@ def test_needs_attention_puts_stabilizing_no_go_releases_first(
         for it in plan.items
     )
     assert all(not a.urgent for a in needs_attention(all_status(calm, train, TODAY)))
+
+
+def test_unscheduled_releases_count_their_items_and_may_be_targeted() -> None:
+    from planner.model import ReleaseSpec
+    from planner.policy import Policy
+    from planner.status import unscheduled_status
+
+    anchor = ReleaseSpec("1.0.0", actual=dt.date(2021, 3, 2))
+    shipped = ReleaseSpec("0.9.0", unscheduled=True)
+    items = [
+        Item("t#1", "done", state=State.DONE, target="0.9.0"),
+        Item("t#2", "open blocker", state=State.ACCEPTED, target="0.9.0", blocker=True),
+        Item("t#3", "nowhere", state=State.ACCEPTED, target="7.7.7"),
+    ]
+    plan = Plan("t", Policy(), (anchor, shipped), tuple(items))
+    train = build_train(plan, dt.date(2021, 4, 1))
+    [u] = unscheduled_status(plan, train)
+    assert (u.version, u.items_total, u.items_done, u.blockers_open) == ("0.9.0", 2, 1, ["t#2"])
+    assert "set `actual = YYYY-MM-DD`" in u.reason
+    problems = check_plan(plan, train, dt.date(2021, 4, 1))
+    assert problems == ["t#3: targets release 7.7.7, which is not on the calendar"]
+    laid = lay(plan, train, dt.date(2021, 4, 1))
+    assert laid.item("t#2").target == "0.9.0"  # an explicit target is kept

@@ -132,7 +132,7 @@ def test_plan_to_json_carries_the_same_content() -> None:
     assert first["freeze_date"] == "2009-04-14" and first["release_date"] == "2009-05-12"
     assert first["actual"] == "2009-05-18" and first["maintained_until"] == "2009-09-01"
     assert first["rcs"] == ["2009-04-21", "2009-04-28"]
-    assert second["phase"] is None and second["release_date"] is None
+    assert second["phase"] == "unscheduled" and second["release_date"] is None
     assert second["branch"] == "main-4.0" and second["pins"] == {"release": "2009-12-01"}
     two = data["items"][0]
     assert two["id"] == "demo#2" and two["target"] is None and two["blocker"] is True
@@ -391,3 +391,15 @@ def test_lines_of_quoted_unicode_keys() -> None:
     assert locator.locate(("items", 0, "backports", "aé")) == 5
     assert locator.locate(("items", 0, "backports", "other")) == 3
     assert locator.locate(("items",)) == 1 and locator.locate(("nothing",)) is None
+
+
+def test_an_unscheduled_release_is_written_without_dates_and_read_back() -> None:
+    anchor = ReleaseSpec("1.0.0", actual=dt.date(2021, 3, 2))
+    closed = ReleaseSpec("0.9.0", unscheduled=True, codename="Milestone 0.9")
+    plan = Plan("p", Policy(), (anchor, closed))
+    text = dumps_toml(plan, build_train(plan, dt.date(2021, 3, 2)))
+    table = text[text.index('version = "0.9.0"') :].split("\n\n")[0]
+    assert "unscheduled = true" in table and "release" not in table and "series" not in table
+    again = loads_plan(text)
+    assert again.spec("0.9.0") == closed and again.spec("1.0.0") == anchor
+    assert dumps_toml(again, build_train(again, dt.date(2021, 3, 2))) == text

@@ -13,6 +13,7 @@ from planner.model import (
     Kind,
     Plan,
     Priority,
+    Prognosis,
     Release,
     ReleaseKind,
     ReleaseSpec,
@@ -132,6 +133,8 @@ def items(draw: st.DrawFn, item_id: str) -> Item:
         depends_on=tuple(draw(st.lists(NONBLANK, max_size=3))),
         fix_commits=tuple(draw(st.lists(st.text("0123456789abcdef", min_size=7, max_size=40)))),
         backports=draw(st.dictionaries(SERIES, st.sampled_from(BackportState), max_size=3)),
+        prognosis=draw(st.none() | st.sampled_from(Prognosis)),
+        area=draw(st.none() | NONBLANK),
         updated=draw(st.none() | st.datetimes(timezones=OFFSETS)),
     )
 

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from redmine_server import TOKEN_ENV, Redmine, run_cli, write_config
 
+from planner.planfile import load_plan
+
 BACKPORTS = {
     None: {},
     "4.0: REQUIRED, 3.4: DONE": {"4.0": "required", "3.4": "done"},
@@ -91,3 +93,45 @@ def test_a_wrong_project_or_url_says_what_to_check(redmine: Redmine, tmp_path: P
     assert done.returncode == 2 and "404" in done.stderr
     assert "check project = 'no-such-project'" in done.stderr
     assert not (tmp_path / "p.toml").exists()
+
+
+def test_a_second_plan_and_a_deleted_plan_get_every_issue(
+    redmine: Redmine, tmp_path: Path
+) -> None:
+    """Issue 14's repro: the cursor was the cache's, so a second plan from the same config
+    (or a plan deleted and synced again) got only the issues changed since (43 of 150)."""
+    config = tmp_path / "two.config.toml"
+    config.write_text("".join(
+        f'[[sources]]\nname = "{name}"\nkind = "redmine"\nurl = "{redmine.url}"\n'
+        f'project = "{project}"\ntoken_env = "{TOKEN_ENV}"\nbackport_field = "Backport"\n\n'
+        for name, project in (("xen", "relplan"), ("ed", "edits"))))
+    env = _env(tmp_path, redmine.api_key)
+    seeded = {f"xen#{i['id']}" for i in redmine.issues("relplan")}
+    seeded |= {f"ed#{i['id']}" for i in redmine.issues("edits")}
+    assert len(seeded) == 150
+
+    def sync(plan: Path) -> tuple[str, set[str]]:
+        done = run_cli("--config", str(config), "--plan", str(plan), "sync", env=env)
+        assert done.returncode == 0, done.stderr
+        exported = run_cli("--config", str(config), "--plan", str(plan), "export", "--format",
+                           "json", env=env)
+        return done.stdout, {it["id"] for it in json.loads(exported.stdout)["items"]}
+
+    first, second = tmp_path / "first.toml", tmp_path / "second.toml"
+    out, ids = sync(first)
+    assert ids == seeded and "xen: 130 items; 130 added" in out
+    changed = redmine.issues("edits")[0]["id"]
+    redmine.put_issue(changed, {"subject": "Renamed for the second plan"})
+
+    out, ids = sync(second)
+    assert ids == seeded, f"{len(ids)} of 150"
+    assert "xen (incremental): 130 items; 130 added" in out
+    assert "ed (incremental): 20 items; 20 added" in out and "from the cache" in out
+    titles = {it.id: it.title for it in load_plan(second).plan.items}
+    assert titles[f"ed#{changed}"] == "Renamed for the second plan"
+
+    first.unlink()
+    out, ids = sync(first)
+    assert ids == seeded and "(incremental)" in out
+    assert {it.id: it.title for it in load_plan(first).plan.items}[f"ed#{changed}"] == (
+        "Renamed for the second plan")

@@ -100,7 +100,7 @@ async def test_429_honours_retry_after_and_says_so() -> None:
     async with client(lambda r: next(answers), rec) as http:
         await http.get_json("x.json")
     assert rec.sleeps == [7.0]
-    assert rec.status == ["xen: rate limited by tracker.example.org; waiting 7 s"]
+    assert rec.status == ["xen: rate limited by tracker.example.org; waiting 7 s (Retry-After: 7)"]
 
 
 async def test_github_403_rate_limit_waits_until_reset() -> None:

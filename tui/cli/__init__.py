@@ -45,7 +45,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    from tui.cli import edit_commands, git_commands, plan_commands, sync_command
+    from tui.cli import edit_commands, git_commands, plan_commands, report_commands, sync_command
 
     parser = argparse.ArgumentParser(
         prog="relplan",
@@ -55,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for module in (plan_commands, edit_commands, sync_command, git_commands):
+    for module in (plan_commands, edit_commands, report_commands, sync_command, git_commands):
         module.register(sub, common)
     return parser
 

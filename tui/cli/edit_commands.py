@@ -12,10 +12,11 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from planner import ops
-from planner.model import BackportState, Item, Kind, Priority, State
+from planner.model import BackportState, Item, Kind, Priority, Prognosis, State
 from planner.session import Session, parse_day
 from tui.cli.context import load_context
 
@@ -164,55 +165,42 @@ def vars_of(c: ops.FieldChange) -> dict[str, Any]:
 
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
-    import re
+    from planner.errors import PlanError, Problem
 
     session = load_context(args)
-    item_id = args.id or _new_id(session, re.sub(r"[^a-z0-9]+", "-", args.title.lower()).strip("-"))
-    if args.target:
-        session.release(args.target)
-    item = Item(
-        id=item_id,
-        title=args.title,
-        kind=Kind(args.kind),
-        priority=Priority(args.priority),
-        state=State(args.state),
-        owner=args.owner,
-        target=args.target,
-        blocker=args.blocker,
-        url=args.url,
-    )
-    change = ops.add(session.plan, item)
+    texts = {
+        name: value
+        for name, value in (
+            ("title", args.title), ("kind", args.kind), ("priority", args.priority),
+            ("state", args.state), ("target", args.target), ("owner", args.owner),
+            ("url", args.url),
+        )
+        if value is not None
+    }  # fmt: skip
+    fields = ops.item_fields(texts, [r.version for r in session.train()])
+    item_id = args.id or ops.new_item_id(session.plan, args.title)
+    item = Item(id=item_id, title=args.title, blocker=args.blocker)
+    change = ops.add(session.plan, replace(item, **fields))  # type: ignore[arg-type]
     if change.is_noop:
-        from planner.errors import PlanError, Problem
-
         raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
     return _items(args, session, session.plan, change)
 
 
-def _new_id(session: Session, slug: str) -> str:
-    base = f"local#{slug[:40] or 'item'}"
-    taken = {it.id for it in session.plan.items}
-    n, found = 2, base
-    while found in taken:
-        found, n = f"{base}-{n}", n + 1
-    return found
-
-
 def run_edit(args: argparse.Namespace) -> int:
-    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--fix SHA]...``."""
+    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--prognosis P]
+    [--area A] [--fix SHA]...``."""
     session = load_context(args)
     [item_id] = session.items_named([args.id])
-    fields: dict[str, Any] = {}
-    if args.title:
-        fields["title"] = args.title
-    if args.kind:
-        fields["kind"] = Kind(args.kind)
-    if args.owner is not None:
-        fields["owner"] = args.owner or None
-    if args.url is not None:
-        fields["url"] = args.url or None
-    if args.fix is not None:
-        fields["fix_commits"] = tuple(sha.strip().lower() for sha in args.fix if sha.strip())
+    texts = {
+        name: value
+        for name, value in (
+            ("title", args.title), ("kind", args.kind), ("owner", args.owner), ("url", args.url),
+            ("prognosis", args.prognosis), ("area", args.area),
+            ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
+        )
+        if value is not None
+    }  # fmt: skip
+    fields = ops.item_fields(texts, [r.version for r in session.train()])
     before = session.plan
     return _items(args, session, before, ops.edit(before, item_id, **fields))
 
@@ -277,6 +265,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--kind", choices=[k.value for k in Kind])
     p.add_argument("--owner", help="owner ('' for none)")
     p.add_argument("--url", help="tracker link ('' for none)")
+    p.add_argument(
+        "--prognosis", choices=["", *(g.value for g in Prognosis)],
+        help="how likely it makes its release ('' for none)",
+    )  # fmt: skip
+    p.add_argument("--area", help="area in the development update ('' for none)")
     p.add_argument("--fix", action="append", metavar="SHA", help="fix commit (repeatable)")
     _common(p)
     p.set_defaults(run=run_edit)

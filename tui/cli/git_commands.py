@@ -35,11 +35,18 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="which upstream fixes still have to reach which stable branch (from git history)",
         description="Scan stable branches for picks of upstream fixes (cherry-pick markers, "
-        "'master commit:', 'commit X upstream.', patch-id), Fixes: culprits and backport "
-        "requests. Read-only on the repository.",
+        "'master commit:', 'commit X upstream.', 'Backport of X', patch-id, along pick chains), "
+        "culprits (Fixes:, Follow-up for, Regression in, reverts, ...) and backport requests, "
+        "in every built-in convention (see [git.conventions] in the config). Says which "
+        "conventions the history uses and which branch is upstream. Read-only on the repository.",
     )
     p.add_argument("--repo", metavar="PATH", help="repository (default: [git] repo, else .)")
-    p.add_argument("--upstream", metavar="BRANCH", help="upstream branch (default: HEAD/main)")
+    p.add_argument(
+        "--upstream",
+        metavar="BRANCH",
+        help="upstream branch (default: [git] upstream, else the main line: main, master, "
+        "origin/HEAD; never a stable branch)",
+    )
     p.add_argument(
         "--branch",
         metavar="NAME",
@@ -107,7 +114,7 @@ def run_backports(args: argparse.Namespace) -> int:
     config = _config(args)
     repo = Repo(args.repo or config.git.repo or ".")
     pattern = args.branch_pattern or config.git.branch_pattern
-    upstream = args.upstream or config.git.upstream or repo.default_branch()
+    upstream = args.upstream or config.git.upstream
     ctx = _context(args) if args.conflicts or not args.branch else None
     targets = _targets(args, repo, pattern, ctx)
     plan = ctx.plan if ctx is not None and not ctx.is_demo else _empty_plan()
@@ -118,9 +125,16 @@ def run_backports(args: argparse.Namespace) -> int:
         upstream=upstream,
         strict=not args.lenient,
         patch_id=not args.no_patch_id,
+        conventions=config.git.conventions,
+        pattern=pattern,
     )
+    if not ev.scan.upstream_reason:
+        ev.scan.upstream_reason = "--upstream" if args.upstream else "[git] upstream"
     for warning in ev.scan.warnings:
         print(f"relplan: warning: {warning}", file=sys.stderr)
+    table = args.format == "table" and not args.conflicts
+    for line in scan_header(ev.scan):
+        print(line if table else f"relplan: {line}", file=sys.stdout if table else sys.stderr)
     if args.conflicts:
         _emit(ev.conflicts, args.format)
         return EXIT_OK
@@ -129,8 +143,17 @@ def run_backports(args: argparse.Namespace) -> int:
         json.dump([r.to_json() for r in rows], sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
+        print()
         sys.stdout.write(render_backports(ev.scan, rows))
     return EXIT_OK
+
+
+def scan_header(result: ScanResult) -> list[str]:
+    """Which branch was upstream and why, and which conventions the history uses."""
+    return [
+        f"upstream: {result.upstream} ({result.upstream_reason})",
+        f"conventions: {result.conventions.summary()}",
+    ]
 
 
 def _context(args: argparse.Namespace) -> Context:

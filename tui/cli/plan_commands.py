@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import phase_on
+from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.model import Release, ReleaseKind
 from planner.status import ReleaseStatus
 from tui.cli.context import Context, load_context
@@ -88,7 +88,12 @@ def run_calendar(args: argparse.Namespace) -> int:
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
-    _emit(render_table(headers, [_calendar_row(r, ctx) for r in train]))
+    rows = [_calendar_row(r, ctx) for r in train]
+    rows += [
+        [s.version, s.kind.value, UNSCHEDULED, "", "", "", "no day", "", ""]
+        for s in unscheduled(ctx.plan, ctx.train())
+    ]
+    _emit(render_table(headers, rows))
     return EXIT_OK
 
 
@@ -124,19 +129,42 @@ def _session(args: argparse.Namespace) -> Context:
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release or of every release."""
     ctx = _session(args)
-    statuses = [ctx.status(args.version)] if args.version else ctx.statuses()
+    undated = ctx.unscheduled()
+    if args.version:
+        undated = [u for u in undated if u.version == args.version]
+        statuses = [] if undated else [ctx.status(args.version)]
+    else:
+        statuses = ctx.statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
-        from planner.contracts import status_json
+        from planner.contracts import status_json, unscheduled_json
 
-        _emit(json.dumps([status_json(s, conflicts) for s in statuses], indent=2))
+        rows = [status_json(s, conflicts) for s in statuses]
+        rows += [unscheduled_json(u) for u in undated]
+        _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
-    _emit(render_table(headers, [_status_row(s) for s in statuses]))
+    table = [_status_row(s) for s in statuses]
+    table += [
+        [
+            u.version,
+            UNSCHEDULED,
+            "",
+            f"{u.items_done}/{u.items_total}",
+            len(u.blockers_open) or "",
+            "",
+            "",
+            UNSCHEDULED,
+        ]
+        for u in undated
+    ]
+    _emit(render_table(headers, table))
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
+    for u in undated:
+        _emit(f"{u.version}: {u.reason}")
     for c in conflicts:
         _emit(f"tracker vs git: {c.item}: {c.message}")
     return EXIT_OK
@@ -145,33 +173,89 @@ def run_status(args: argparse.Namespace) -> int:
 # export / import / check ----------------------------------------------------
 
 
-def run_export(args: argparse.Namespace) -> int:
-    """Write the whole plan (laid on --today) as TOML or JSON."""
-    from planner.planfile import dumps_toml, write_atomic
+def _size(text: str) -> tuple[int, int]:
+    cols, _, rows = text.partition("x")
+    if not (cols.isdigit() and rows.isdigit()) or int(cols) < 40 or int(rows) < 12:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected COLSxROWS, at least 40x12")
+    return int(cols), int(rows)
 
-    ctx = _session(args)
-    if args.format == "json":
+
+def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
+    """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
+    if fmt == "json":
         from planner.contracts import export_json
 
-        text = json.dumps(export_json(ctx), indent=2) + "\n"
+        return (json.dumps(export_json(ctx), indent=2) + "\n").encode("utf-8")
+    if fmt == "ics":
+        from planner.ics import calendar_ics
+        from planner.planhistory import read_history
+
+        return calendar_ics(ctx, read_history(ctx.path, items=False))
+    if fmt == "svg":
+        from tui.screenshot import timeline_svg
+
+        return timeline_svg(ctx, size).encode("utf-8")
+    from planner.planfile import dumps_toml
+
+    return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
+
+
+def emit_output(data: bytes, output: str | None, force: bool) -> None:
+    """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
+    if output and output != "-":
+        from planner.output import write_output
+
+        write_output(Path(output), data, force=force)
     else:
-        text = dumps_toml(ctx.status_plan(), ctx.train())
-    if args.output and args.output != "-":
-        write_atomic(Path(args.output), text.encode("utf-8"))
-    else:
-        sys.stdout.write(text)
+        sys.stdout.write(data.decode("utf-8"))
+
+
+def run_export(args: argparse.Namespace) -> int:
+    """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
+    feed, or the timeline as an SVG picture."""
+    ctx = _session(args)
+    emit_output(export_bytes(ctx, args.format, args.size), args.output, args.force)
     return EXIT_OK
 
 
+def force_arg(parser: argparse.ArgumentParser) -> None:
+    """``-o FILE`` and ``--force`` (replace an existing FILE)."""
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="write to FILE (atomically; never over an "
+        "existing file unless --force)",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _update_text(path: Path) -> str | None:
+    """The file's text when it is a development update (or a reply to one), else None."""
+    from planner.devupdate import looks_like_update
+
+    if path.suffix.lower() not in ("", ".txt", ".md", ".markdown", ".eml", ".mbox"):
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None  # read_items says what is wrong with it
+    return text if looks_like_update(text) else None
+
+
 def run_import(args: argparse.Namespace) -> int:
-    """Merge roadmap items from a file into the plan file."""
+    """Merge roadmap items from a file into the plan file; a development update (or a reply
+    to one) applies its prognosis and people to the matching items instead."""
     from planner.merge import merge_items
     from planner.planfile import save_plan
     from planner.sources.files import read_items
 
+    source = Path(args.file)
+    text = _update_text(source)
+    if text is not None:
+        from tui.cli.report_commands import import_update
+
+        return import_update(args, text)
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
-    incoming = read_items(Path(args.file), args.source)
+    incoming = read_items(source, args.source)
     result = merge_items(ctx.plan, incoming)
     if result.added or result.updated:
         save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
@@ -210,16 +294,25 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)
 
-    p = sub.add_parser("export", parents=[common], help="write the release plan as TOML or JSON")
-    _format_arg(p, ("toml", "json"))
-    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    p = sub.add_parser(
+        "export",
+        parents=[common],
+        help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
+    )
+    _format_arg(p, ("toml", "json", "ics", "svg"))
+    force_arg(p)
+    p.add_argument(
+        "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
+        help="terminal size of the SVG timeline (default 120x40)",
+    )  # fmt: skip
     _repo_arg(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser(
         "import",
         parents=[common],
-        help="merge roadmap items from TOML, CSV, JSON or a Markdown bullet list",
+        help="merge roadmap items from TOML, CSV, JSON or a Markdown bullet list, or apply "
+        "a development update's edited lines",
     )
     p.add_argument("file", help="the file to read")
     p.add_argument("--source", help="source name for item ids (default: the file name)")

@@ -114,12 +114,16 @@ def _report(outcome: Any, quiet: bool) -> None:
             f"{len(outcome.added)} added",
             f"{len(outcome.updated)} updated",
         ]
+        if outcome.from_cache:
+            parts.append(f"{len(outcome.from_cache)} from the cache")
         if outcome.releases_added:
             parts.append("releases added: " + ", ".join(outcome.releases_added))
         if outcome.requests:
             parts.append(f"{outcome.requests} requests")
         kind = "" if outcome.complete else " (incremental)"
         print(f"{outcome.name}{kind}: " + "; ".join(parts))
+    for note in () if quiet else outcome.notes:
+        print(f"  note: {note}")
     for warning in outcome.warnings:
         print(f"  warning: {warning}")
     for conflict in outcome.conflicts:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import Static
 
 from planner.model import Item
@@ -35,10 +36,21 @@ class MatrixScreen(ViewScreen):
 
 
 class BackportsScreen(MatrixScreen):
-    """The backport matrix of all maintained branches."""
+    """The backport matrix of all maintained branches, with the fixes only git knows."""
 
     AUTO_FOCUS = "BackportMatrix"
     view_name = "backports"
+    BINDINGS = [
+        Binding("plus_sign", "adopt", "Track fix", id="backports_adopt",
+                tooltip="Make the git-only fix under the cursor a plan item"),
+    ]  # fmt: skip
+
+    def action_adopt(self) -> None:
+        current = self.query_one(BackportMatrix).current
+        if current is None or not current[0].id.startswith("git#"):
+            self.shell.set_status("+ adds a fix only git knows (marked g) to the plan")
+            return
+        self.shell.apply(self.session.adopt_git_fix(current[0].id))
 
     def compose_body(self) -> ComposeResult:
         yield Static(id="branches")
@@ -51,4 +63,6 @@ class BackportsScreen(MatrixScreen):
         names = ", ".join(f"{b.series} ({b.name})" for b in branches)
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
         series = [b.series for b in branches]
-        self.show_matrix(fixes_for(session.plan.items, series), series)
+        # the plan's fixes, then those only git knows (marked g; + makes one an item)
+        fixes = fixes_for((*session.plan.items, *session.git_items()), series)
+        self.show_matrix(fixes, series)

@@ -41,8 +41,9 @@ class ItemsScreen(ViewScreen):
         ),
         Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
         Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
-        Binding("o", "sort(1)", "Sort", id="items_sort_next", tooltip="Sort by the next column"),
-        Binding("O", "flip_sort", "Flip sort", show=False, id="items_sort_flip"),
+        Binding("greater_than_sign", "sort(1)", "Sort", id="items_sort_next",
+                tooltip="Sort by the next column"),
+        Binding("less_than_sign", "flip_sort", "Flip sort", show=False, id="items_sort_flip"),
     ]
 
     def __init__(self, rows: ItemRows | None = None) -> None:

@@ -100,6 +100,8 @@ class ReleaseScreen(MatrixScreen):
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
         series = list(status.backports) or session.maintained_series()
         fixes = [it for it in mine if it.kind.is_fix]
+        # what git says this release's branches still need, whether or not an item names it
+        fixes += [g for g in session.git_items() if set(g.backports) & set(status.backports)]
         self.show_matrix(fixes, series)
 
     def selection(self) -> set[str]:

@@ -1,0 +1,72 @@
+"""One item from the dashboard: details, its tracker page, add and edit forms."""
+
+from __future__ import annotations
+
+from planner.model import Kind
+from tui.app import RelplanApp
+from tui.screens.item import ItemForm, ItemScreen
+from tui.screens.items import ItemsScreen
+
+SIZE = (120, 40)
+
+
+async def test_details_show_why_and_backports_with_evidence(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"ioreq", "enter", "i")
+        screen = demo_app.screen
+        assert isinstance(screen, ItemScreen)
+        from tui.screens.item import item_text
+
+        text = item_text(demo_app.session, screen.item).plain
+        assert "demo#ioreq-overflow" in text and "backports" in text
+        assert "3.4  tracker:" in text  # every maintained branch, tracker and git
+        await pilot.press("escape")
+        assert isinstance(demo_app.screen, ItemsScreen)
+
+
+async def test_o_opens_the_tracker_page_or_says_there_is_none(demo_app: RelplanApp) -> None:
+    opened: list[str] = []
+    demo_app.open_url = lambda url, new_tab=True: opened.append(url)  # type: ignore[method-assign]
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"remus", "enter", "o")
+        assert opened == [] and "has no tracker link" in demo_app.status_text
+        await pilot.press("E")
+        assert isinstance(demo_app.screen, ItemForm)
+        url = demo_app.screen.query_one("#field-url")
+        url.focus()  # type: ignore[attr-defined]
+        await pilot.press(*"https://lists.xen.org/remus", "enter")
+        await pilot.press("o")
+        assert opened == ["https://lists.xen.org/remus"]
+
+
+async def test_new_item_form_checks_fields_and_adds_one_undoable_item(
+    demo_app: RelplanApp,
+) -> None:
+    count = len(demo_app.session.plan.items)
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "n")
+        form = demo_app.screen
+        assert isinstance(form, ItemForm)
+        await pilot.press(*"NUMA placement", "tab", "ctrl+u", *"featur", "enter")
+        assert isinstance(demo_app.screen, ItemForm)  # a bad kind keeps the form open
+        assert "is not one of feature" in str(form.query_one("#problems").render())
+        await pilot.press(
+            "backspace", "backspace", "backspace", "backspace", "backspace", "backspace"
+        )
+        await pilot.press(*"bug", "enter")
+        assert isinstance(demo_app.screen, ItemsScreen)
+        added = demo_app.session.plan.item("local#numa-placement")
+        assert added is not None and added.kind is Kind.BUG
+        assert len(demo_app.session.plan.items) == count + 1
+        await pilot.press("u")
+        assert len(demo_app.session.plan.items) == count
+
+
+async def test_escape_in_a_form_changes_nothing(demo_app: RelplanApp) -> None:
+    plan = demo_app.session.plan
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"remus", "enter", "E", *" HA", "escape")
+        assert isinstance(demo_app.screen, ItemsScreen)
+        await pilot.press("n", *"x", "escape")
+        assert isinstance(demo_app.screen, ItemsScreen)
+    assert demo_app.session.plan is plan and not demo_app.session.dirty

@@ -1,0 +1,127 @@
+"""Telling everyone: ``relplan report`` (schedule mail, development update, status page) and
+reading a development update back (``relplan import`` hands such a file here).
+
+Thin faces over :mod:`planner.report` and :mod:`planner.devupdate`: every fact comes
+from the session, so a report says what ``relplan status`` and the dashboard say.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from tui.cli.context import Context, load_context
+from tui.cli.plan_commands import _repo_arg, _session, emit_output, force_arg
+
+EXIT_OK = 0
+
+
+def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str | None]:
+    """What changed in the plan since ``since`` (from its git history), or why unknown."""
+    from planner.calendar import build_train
+    from planner.planhistory import plan_changes, read_history, start_of
+
+    history = read_history(ctx.path)
+    if history.missing:
+        return None, history.missing
+    base = history.as_of(start_of(since, ctx.plan.policy.timezone))
+    if base is None:
+        first = history.versions[0]
+        return None, f"the plan file was first committed on {first.when:%Y-%m-%d}, after {since}"
+    old_train = build_train(base.plan, ctx.today)
+    return plan_changes(base.plan, old_train, ctx.plan, ctx.train()), None
+
+
+def report_text(ctx: Context, args: argparse.Namespace) -> str:
+    """The report the options ask for."""
+    from planner import report
+
+    fmt = args.format or report.DEFAULT_FORMAT[args.kind]
+    if args.kind == "status":
+        return report.status_report(ctx, fmt, args.version)
+    version = args.version or ctx.report_release().version
+    ctx.release(version)  # an unknown release: a clear error with a did-you-mean
+    if args.kind == "schedule":
+        return report.schedule_report(ctx, version, fmt)
+    changes, missing = _changes_since(ctx, args.since) if args.since else (None, None)
+    return report.update_report(ctx, version, fmt, changes, args.since, missing)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print or write a schedule mail, a development update or the status page."""
+    ctx = _session(args)
+    emit_output(report_text(ctx, args).encode("utf-8"), args.output, args.force)
+    return EXIT_OK
+
+
+def import_update(args: argparse.Namespace, text: str) -> int:
+    """Apply a development update (a reply with edited lines) to the plan file."""
+    from planner.devupdate import apply_update, parse_update
+    from planner.planfile import save_plan
+    from planner.planhistory import read_history, start_of
+
+    ctx = load_context(args)
+    path = ctx.writable_path()
+    update = parse_update(text)
+    base = None
+    if update.day is not None:
+        end = start_of(update.day + dt.timedelta(days=1), ctx.plan.policy.timezone)
+        found = read_history(ctx.path).as_of(end)
+        base = found.plan if found is not None else None
+    result = apply_update(ctx.plan, update, base)
+    if result.changed:
+        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+    about = f" of {update.release}" if update.release else ""
+    about += f" ({update.day})" if update.day else ""
+    written = f" -> {path}" if result.changed else " (nothing to write)"
+    print(
+        f"development update{about}: {len(update.entries)} entries, {result.matched} matched, "
+        f"{len(result.changes)} changes, {len(result.conflicts)} conflicts{written}"
+    )
+    print(f"  base (what the update said): quoted lines, else {result.base}")
+    for c in result.changes:
+        print(f"  changed {c.item} {c.field}: {c.before or 'unset'} -> {c.after or 'unset'}")
+    for c in result.conflicts:
+        print(
+            f"  conflict {c.item} {c.field}: the plan changed it to {c.before or 'unset'} "
+            f"and the reply to {c.after or 'unset'}; kept the plan's"
+        )
+    for e in result.unmatched:
+        print(f"  no item matches line {e.line}: {e.title}")
+    for e, ids in result.ambiguous:
+        print(f"  line {e.line} fits several items ({', '.join(ids)}): {e.title}; add [id]")
+    return EXIT_OK
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    """Add ``report`` to the command line."""
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="the schedule mail, the development update or the status page of a release",
+    )
+    p.add_argument(
+        "version", nargs="?",
+        help="the release (default: the point release being stabilized, else the next one; "
+        "status: every release)",
+    )  # fmt: skip
+    p.add_argument("--kind", choices=("schedule", "update", "status"), default="status")
+    p.add_argument(
+        "--format", choices=("text", "markdown"),
+        help="default: text for schedule and update (mails), markdown for status",
+    )  # fmt: skip
+    p.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD",
+        help="update: what changed in the plan since that day (from the plan file's git history)",
+    )  # fmt: skip
+    force_arg(p)
+    _repo_arg(p)
+    p.set_defaults(run=run_report)

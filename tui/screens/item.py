@@ -1,0 +1,154 @@
+"""One item: everything the plan and git know about it; edit it, open its tracker page.
+
+:class:`ItemScreen` shows an item's fields, why it targets its release, what it
+depends on, and per maintained branch the tracker's backport state beside git's
+evidence. :class:`ItemForm` adds or edits an item; the values are checked by
+:func:`planner.ops.item_fields` (the rule ``relplan add``/``edit`` use too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from planner.errors import PlanError
+from planner.model import Item
+from planner.ops import item_fields
+from planner.session import Session
+
+
+def item_text(session: Session, item: Item) -> Text:
+    """The detail view's text: fields, target and why, dependencies, backports with git."""
+    text = Text()
+
+    def row(name: str, value: object, style: str = "") -> None:
+        text.append(f"{name:>12}  ", style="dim")
+        text.append(f"{value}\n", style=style)
+
+    text.append(f"{item.id}\n", style="bold")
+    text.append(f"{item.title}\n\n")
+    row("kind", item.kind.value)
+    row("priority", item.priority.value)
+    row("state", item.state.value)
+    row("owner", item.owner or "nobody")
+    if item.prognosis or item.area:
+        row("prognosis", item.prognosis.value if item.prognosis else "-")
+        row("area", item.area or "-")
+    row("target", item.target or "unscheduled")
+    if item.why:
+        row("why", item.why)
+    risky = session.at_risk().get(item.id, "")
+    if item.id in session.at_risk():
+        row("at risk", f"its release can no longer take it; proposed: {risky or 'none'}", "yellow")
+    row("blocker", "yes" if item.blocker else "no", "bold red" if item.blocker else "")
+    if item.labels:
+        row("labels", ", ".join(item.labels))
+    if item.depends_on:
+        row("depends on", ", ".join(item.depends_on))
+    if item.fix_commits:
+        row("fix commits", ", ".join(sha[:12] for sha in item.fix_commits))
+    row("tracker", item.url or "no link (o opens it when there is one)")
+    if item.kind.is_fix:
+        text.append("\nbackports\n", style="bold")
+        series = list(dict.fromkeys([*session.maintained_series(), *item.backports]))
+        for s in series:
+            cell = session.backport_cell(item, s)
+            text.append(f"{s:>12}  ", style="dim")
+            text.append(f"{cell.describe()}\n", style="bold red" if cell.conflict else "")
+    return text
+
+
+class ItemScreen(ModalScreen[str | None]):
+    """An item's details; ``o`` opens its tracker page, ``E`` edits it, escape closes."""
+
+    BINDINGS = [
+        Binding("escape,q", "dismiss_none", "Close", id="item_close"),
+        Binding("o", "dismiss_with('open')", "Open link", id="item_open_link",
+                tooltip="Open the item's tracker page in the browser"),
+        Binding("E", "dismiss_with('edit')", "Edit", id="item_edit"),
+    ]  # fmt: skip
+    DEFAULT_CSS = """
+    ItemScreen { align: center middle; }
+    ItemScreen > VerticalScroll { width: 100; max-width: 95%; height: auto; max-height: 90%;
+        border: round $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, session: Session, item: Item) -> None:
+        super().__init__()
+        self.session, self.item = session, item
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(item_text(self.session, self.item), markup=False)
+            yield Static("[dim]o open link  E edit  esc close[/dim]")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    def action_dismiss_with(self, what: str) -> None:
+        self.dismiss(what)
+
+
+FORM_FIELDS = (
+    ("title", "title"),
+    ("kind", "kind: feature, bug, security, task"),
+    ("priority", "priority: critical, high, medium, low"),
+    ("state", "state: proposed, accepted, in-progress, done, deferred, rejected"),
+    ("target", "target release (empty: unscheduled)"),
+    ("owner", "owner(s), separated by '; '"),
+    ("prognosis", "prognosis: none, fair, ok, good, done (empty: not set)"),
+    ("area", "area (groups the development update)"),
+    ("url", "tracker link"),
+    ("fix_commits", "fix commits (space separated)"),
+)
+
+
+class ItemForm(ModalScreen[dict[str, object] | None]):
+    """Add or edit an item: one line per field; enter saves when every field is valid,
+    escape cancels. Returns the typed fields."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form_cancel")]
+    DEFAULT_CSS = """
+    ItemForm { align: center middle; }
+    ItemForm > Vertical { width: 90; max-width: 95%; height: auto; border: round $primary;
+        background: $surface; padding: 0 1; }
+    ItemForm Input { height: 1; border: none; padding: 0 1; }
+    ItemForm Label { color: $text-muted; }
+    ItemForm #problems { color: $error; }
+    """
+
+    def __init__(self, title: str, values: Mapping[str, str], versions: list[str]) -> None:
+        super().__init__()
+        self.heading, self.values, self.versions = title, dict(values), versions
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.heading, markup=False)
+            for name, label in FORM_FIELDS:
+                yield Label(label)
+                yield Input(self.values.get(name, ""), id=f"field-{name}")
+            yield Static("", id="problems", markup=False)
+            yield Static("[dim]tab next field  enter save  esc cancel[/dim]")
+
+    def texts(self) -> dict[str, str]:
+        """The text of every field, by field name."""
+        return {name: self.query_one(f"#field-{name}", Input).value for name, _ in FORM_FIELDS}
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        try:
+            fields = item_fields(self.texts(), self.versions)
+        except PlanError as exc:
+            shown = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
+            self.query_one("#problems", Static).update(shown)
+            return
+        self.dismiss(fields)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
