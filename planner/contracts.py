@@ -53,6 +53,8 @@ def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[st
         ],
         "verdict": s.verdict,
         "reasons": s.reasons,
+        "owners": s.owners,
+        "over_capacity": s.over_capacity,
     }
 
 

@@ -114,3 +114,46 @@ def step_target(
         return next((r for r in candidates if (r.day, r.version) > key), None)
     earlier = [r for r in candidates if (r.day, r.version) < key]
     return earlier[-1] if earlier else None
+
+
+def schedule(plan: Plan, train: Sequence[Release], today: dt.date) -> dict[str, str]:
+    """Targets for accepted, unscheduled items within the policy's capacity: item -> version.
+
+    Most urgent first (priority, then id); each item goes to the first release open
+    to it (:func:`open_releases_for`) that still has room for its kind and for each
+    of its owners. Items no release has room for are left out. Without capacity
+    limits this is what :func:`lay` does.
+    """
+    from planner.model import natural_key
+    from planner.rules import owners
+
+    cap = plan.policy.capacity
+    load: dict[tuple[str, str], int] = {}  # (version, "features"|"fixes"|"owner:NAME")
+
+    def slots(item: Item) -> list[str]:
+        return ["fixes" if item.kind.is_fix else "features"] + [f"owner:{o}" for o in owners(item)]
+
+    def limit(slot: str) -> int | None:
+        if slot.startswith("owner:"):
+            return cap.per_owner
+        return cap.fixes if slot == "fixes" else cap.features
+
+    for it in plan.items:
+        if it.target is not None and not it.state.is_closed:
+            for slot in slots(it):
+                load[(it.target, slot)] = load.get((it.target, slot), 0) + 1
+    waiting = [it for it in plan.items if it.target is None and it.state.is_open]
+    waiting.sort(key=lambda it: (it.priority.rank, natural_key(it.id)))
+    out: dict[str, str] = {}
+    for item in waiting:
+        for release in open_releases_for(item, train, today):
+            needed = [(release.version, s) for s in slots(item)]
+            full = [
+                k for k in needed if (cap_ := limit(k[1])) is not None and load.get(k, 0) >= cap_
+            ]
+            if not full:
+                for k in needed:
+                    load[k] = load.get(k, 0) + 1
+                out[item.id] = release.version
+                break
+    return out

@@ -143,6 +143,19 @@ class Maintenance:
 
 
 @dataclass(frozen=True, slots=True)
+class Capacity:
+    """How much a release can hold, as a planning aid (None: no limit).
+
+    ``features`` and ``fixes`` count open items per release (fixes: bugs and
+    security fixes); ``per_owner`` counts one person's open items per release.
+    """
+
+    features: int | None = None
+    fixes: int | None = None
+    per_owner: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """Everything the calendar needs to compute a release train."""
 
@@ -152,6 +165,7 @@ class Policy:
     cadence: Cadence = field(default_factory=Cadence)
     stabilization: Stabilization = field(default_factory=Stabilization)
     maintenance: Maintenance = field(default_factory=Maintenance)
+    capacity: Capacity = field(default_factory=Capacity)
     blackouts: tuple[DayRange, ...] = ()
     holidays: tuple[DayRange, ...] = ()
 

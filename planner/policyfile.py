@@ -27,6 +27,7 @@ from planner.checking import (
 from planner.policy import (
     WEEKDAYS,
     Cadence,
+    Capacity,
     DayRange,
     Maintenance,
     MaintenanceModel,
@@ -103,6 +104,11 @@ _MAINTENANCE: dict[str, Convert] = {
     "release_every_weeks": _at_least(1),
     "rc_days": _at_least(0),
 }
+_CAPACITY: dict[str, Convert] = {
+    "features": _at_least(0),
+    "fixes": _at_least(0),
+    "per_owner": _at_least(0),
+}
 _TOP: dict[str, Convert] = {
     "timezone": _timezone,
     "branch_pattern": _branch_pattern,
@@ -114,6 +120,7 @@ _SUBTABLES: dict[str, tuple[type[Any], dict[str, Convert]]] = {
     "cadence": (Cadence, _CADENCE),
     "stabilization": (Stabilization, _STABILIZATION),
     "maintenance": (Maintenance, _MAINTENANCE),
+    "capacity": (Capacity, _CAPACITY),
 }
 POLICY_KEYS = (*_TOP, *_SUBTABLES)
 
@@ -200,7 +207,9 @@ def policy_to_table(policy: Policy) -> dict[str, Any]:
     """The ``[policy]`` table for a policy: every field except unset ones, in a fixed order."""
     out = {k: v for k, v in _fields_table(policy).items() if k not in _SUBTABLES}
     for name in _SUBTABLES:
-        out[name] = _fields_table(getattr(policy, name))
+        table = _fields_table(getattr(policy, name))
+        if table:  # a table with nothing set (no capacity limits) is not written
+            out[name] = table
     return out
 
 

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
-from planner.policy import Policy
+from planner.policy import Capacity, Policy
 from planner.version import version_key
 
 
@@ -39,6 +39,42 @@ def counts_for_release(item: Item, version: str) -> bool:
 def open_blockers(items: Iterable[Item], version: str) -> list[str]:
     """Ids of the open blockers that target ``version``."""
     return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- owners and capacity ------------------------------------------------------------------
+
+
+def owners(item: Item) -> list[str]:
+    """The people who carry an item (``owner`` may name several, separated by ``;``)."""
+    return [o.strip() for o in (item.owner or "").split(";") if o.strip()]
+
+
+def owner_load(items: Iterable[Item]) -> dict[str, int]:
+    """Open work per person among ``items`` (one release's), most loaded first."""
+    load: dict[str, int] = {}
+    for it in items:
+        if not it.state.is_closed:
+            for name in owners(it):
+                load[name] = load.get(name, 0) + 1
+    return dict(sorted(load.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
+    """What one release's open ``items`` hold beyond the policy's capacity, as sentences
+    (empty within capacity or without limits)."""
+    still_open = [it for it in items if not it.state.is_closed]
+    out = []
+    features = sum(1 for it in still_open if it.kind is Kind.FEATURE)
+    fixes = sum(1 for it in still_open if it.kind.is_fix)
+    if capacity.features is not None and features > capacity.features:
+        out.append(f"{features} open features, capacity {capacity.features}")
+    if capacity.fixes is not None and fixes > capacity.fixes:
+        out.append(f"{fixes} open fixes, capacity {capacity.fixes}")
+    if capacity.per_owner is not None:
+        for name, count in owner_load(still_open).items():
+            if count > capacity.per_owner:
+                out.append(f"{name} carries {count} open items, capacity {capacity.per_owner}")
+    return out
 
 
 # -- branches -----------------------------------------------------------------------------

@@ -450,6 +450,23 @@ class Session:
             raise PlanError(problems)
         return list(ids)
 
+    def schedule_targets(self) -> ops.Change:
+        """Targets for accepted, unscheduled items within capacity, as one change."""
+        from dataclasses import replace
+
+        from planner.laying import schedule
+
+        proposals = schedule(self.plan, self.train(), self.today)
+        why = f"scheduled {self.today} within capacity, by priority"
+        items = [
+            replace(it, target=proposals[it.id], why=why) if it.id in proposals else it
+            for it in self.plan.items
+        ]
+        if not proposals:
+            return ops.Change(self.plan, "nothing to schedule: no accepted item without a target")
+        changed = tuple(proposals)
+        return ops.Change(self.plan.with_items(items), f"scheduled {len(changed)} items", changed)
+
     # -- release days ---------------------------------------------------------------------------
     def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
         """Record that a release shipped (default: today)."""
@@ -518,6 +535,24 @@ class Session:
         self.loaded, self.fingerprint = disk.plan, disk.fingerprint
         self.save()
         return conflicts
+
+    def write_recovery(self, folder: Path | None = None) -> Path:
+        """Write the current plan beside the plan file (or into ``folder``) as
+        ``<name>.recovered-<time>.toml``, never over a file: what the dashboard keeps of
+        unsaved edits when it must stop. Returns the path written."""
+        import datetime as dt_
+
+        from planner.planfile import write_atomic
+
+        stamp = dt_.datetime.now().strftime("%Y%m%d-%H%M%S")
+        base = self.path if self.path is not None else Path("relplan-demo.toml")
+        where = folder if folder is not None else base.parent
+        target = where / f"{base.stem}.recovered-{stamp}.toml"
+        n = 2
+        while target.exists():
+            target, n = where / f"{base.stem}.recovered-{stamp}-{n}.toml", n + 1
+        write_atomic(target, self.export_toml().encode("utf-8"))
+        return target
 
     def export_toml(self) -> str:
         """The plan as a TOML release plan, laid onto the train."""

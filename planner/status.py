@@ -26,7 +26,13 @@ from planner.model import (
     ReleaseKind,
     State,
 )
-from planner.rules import counts_for_release, is_open_blocker, maintained_series
+from planner.rules import (
+    counts_for_release,
+    is_open_blocker,
+    maintained_series,
+    over_capacity,
+    owner_load,
+)
 
 GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
 
@@ -50,6 +56,8 @@ class ReleaseStatus:
     backports: dict[str, dict[str, int]]
     verdict: str
     reasons: list[str] = field(default_factory=list)
+    owners: dict[str, int] = field(default_factory=dict)
+    over_capacity: list[str] = field(default_factory=list)
 
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
@@ -150,6 +158,7 @@ class _Statuses:
         self.counts = _backport_counts(plan.items)
         self.risky = at_risk(plan, train, today)
         self.maintained = maintained_series(plan.policy, train, today)
+        self.capacity = plan.policy.capacity
 
     def of(self, release: Release) -> ReleaseStatus:
         today = self.today
@@ -182,6 +191,8 @@ class _Statuses:
             backports=backports,
             verdict=verdict,
             reasons=reasons,
+            owners=owner_load(mine),
+            over_capacity=[] if release.shipped else over_capacity(mine, self.capacity),
         )
 
 
@@ -243,5 +254,8 @@ def needs_attention(statuses: Sequence[ReleaseStatus], within_days: int = 30) ->
             out.append((days, Attention(s.version, s.phase.is_stabilizing, text)))
         elif s.phase.is_supported and s.next_milestone and days <= within_days * 3:
             text = f"{s.version}: {s.next_milestone} in {days}d ({s.next_date})"
+            out.append((days, Attention(s.version, False, text)))
+        if s.over_capacity:  # a planning aid: after what is due, soonest first
+            text = f"{s.version} over capacity: " + "; ".join(s.over_capacity)
             out.append((days, Attention(s.version, False, text)))
     return [a for _, a in sorted(out, key=lambda pair: (not pair[1].urgent, pair[0]))]

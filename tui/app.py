@@ -15,6 +15,7 @@ from typing import ClassVar
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.worker import Worker, WorkerState
 
 from planner import ops
 from planner.model import BackportState, Item, Priority
@@ -234,6 +235,34 @@ class RelplanApp(SavingMixin):
         view = getattr(self.screen, "view_name", type(self.screen).__name__)
         bindings = self.screen.active_bindings
         self.push_screen(HelpScreen(bindings, f"the {view} view", self.get_key_display))
+
+    # -- errors: shown, never a traceback; unsaved edits kept ------------------------------
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background job failed: say so where its result would have shown."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
+        if event.worker.group == "sync":
+            self.set_sync_status(f"sync failed: {text}")
+        elif event.worker.group == "git":
+            self.set_sync_status(f"git: scan failed: {text}")
+        else:
+            self.set_status(f"{event.worker.group or 'a background job'} failed: {text}")
+
+    def _handle_exception(self, error: Exception) -> None:
+        """An error no view caught: keep the unsaved edits in a recovery file, keep the
+        traceback in a log, and leave with a short message and exit code 1."""
+        self._crash_note = crash_note(self.session, error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        from rich.segment import Segments
+
+        self.bell()
+        note = getattr(self, "_crash_note", "relplan stopped on an unexpected error")
+        self._exit_renderables.append(Segments(self.console.render(note)))
+        self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("ship", "slip"):
@@ -609,6 +638,31 @@ class RelplanApp(SavingMixin):
             self.set_status("nothing to redo")
         else:
             self.plan_changed(f"redone: {description}")
+
+
+def crash_note(session: Session, error: BaseException) -> str:
+    """What the user reads when the dashboard must stop: the error, where the unsaved
+    edits went, where the traceback is (in the cache folder, never on screen)."""
+    import traceback
+
+    from planner.cache import default_cache_dir
+
+    lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
+    if session.dirty:
+        try:
+            lines.append(f"your unsaved edits are in {session.write_recovery()}")
+        except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
+            lines.append(f"your unsaved edits could not be written ({exc})")
+    try:
+        folder = session.config.cache_dir or default_cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "crash.log"
+        with log.open("a", encoding="utf-8") as out:
+            out.write("".join(traceback.format_exception(error)) + "\n")
+        lines.append(f"the details are in {log}; please report them")
+    except OSError:
+        pass
+    return "\n".join(lines)
 
 
 def _day_text(value: object) -> str:

@@ -13,7 +13,7 @@ def run_dashboard(args: argparse.Namespace) -> int:
     """Load the plan (or the demo) and run the app until the user quits."""
     app = build_app(args)
     app.run()
-    return 0
+    return app.return_code or 0  # 1 after a crash (its note says where the edits went)
 
 
 def build_app(args: argparse.Namespace) -> RelplanApp:

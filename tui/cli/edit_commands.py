@@ -205,6 +205,14 @@ def run_edit(args: argparse.Namespace) -> int:
     return _items(args, session, before, ops.edit(before, item_id, **fields))
 
 
+def run_schedule(args: argparse.Namespace) -> int:
+    """``relplan schedule [--dry-run]``: targets for accepted, unscheduled items within
+    capacity, most urgent first; a preview with --dry-run, applied otherwise."""
+    session = load_context(args)
+    before = session.plan
+    return _items(args, session, before, session.schedule_targets())
+
+
 # registration -----------------------------------------------------------------------------
 
 
@@ -232,6 +240,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     g.add_argument("--by", metavar="N[d|w]", help="move by days or weeks (e.g. 2w, -3d)")
     _common(p)
     p.set_defaults(run=run_slip)
+
+    p = sub.add_parser(
+        "schedule",
+        parents=[common],
+        help="propose targets for accepted, unscheduled items within capacity (--dry-run)",
+    )
+    _common(p)
+    p.set_defaults(run=run_schedule)
 
     p = sub.add_parser("set", parents=[common], help="triage items: target, state, priority ...")
     p.add_argument("ids", nargs="+", metavar="ID")

@@ -54,6 +54,10 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
     lines.append(f"features open after freeze: {late}")
+    if status.owners:
+        load = ", ".join(f"{escape(name)} {n}" for name, n in list(status.owners.items())[:6])
+        lines.append(f"open work by owner: {load}")
+    lines.extend(f"  [yellow]· over capacity: {escape(c)}[/]" for c in status.over_capacity)
     # Blockers and late features have their own lines above; the other reasons follow.
     shown = ("open blocker(s):", "still open after the freeze:")
     lines.extend(

@@ -47,7 +47,7 @@ class TimelineScreen(ViewScreen):
         # After the frame is painted: the worker would compete with it for the interpreter.
         self.call_after_refresh(self._work_out_attention, session)
 
-    @work(thread=True, exclusive=True, group="attention")
+    @work(thread=True, exclusive=True, group="attention", exit_on_error=False)
     def _work_out_attention(self, session: Session) -> None:
         # Status over every item takes a quarter second at 100,000 items: the timeline
         # paints first, what needs attention follows.

@@ -33,6 +33,7 @@ FIXED_WIDTHS = {
     "priority": 9,
     "state": 12,
     "target": 8,
+    "owner": 14,
     "blocker": 4,
     "backports": 18,
 }
@@ -47,6 +48,7 @@ COMPACT_WIDTHS = {
     "backports": 10,
 }
 WIDE = 116
+WITH_OWNER = 140
 HEADINGS = {"blocker": "blk", "backports": "backports"}
 COMPACT_HEADINGS = {"blocker": "!", "backports": "backport", "priority": "prio"}
 ABBREVIATIONS = {
@@ -60,11 +62,22 @@ MARK = "● "
 TITLE_MIN = 10
 
 
+def compact(width: int) -> bool:
+    """Whether a list this wide abbreviates kind, priority and state and hides owners."""
+    return width < WIDE
+
+
 def column_widths(width: int) -> list[tuple[str, int]]:
-    """Columns and their widths; the title takes whatever the others leave."""
-    widths = FIXED_WIDTHS if width >= WIDE else COMPACT_WIDTHS
+    """Columns and their widths; the title takes whatever the others leave. Owners show
+    from WITH_OWNER columns on (a filter finds them at any width)."""
+    widths = dict(COMPACT_WIDTHS if compact(width) else FIXED_WIDTHS)
+    if width < WITH_OWNER:
+        widths.pop("owner", None)
+    spare = width - sum(widths.values()) - len(MARK) - 50  # room beyond a 50-cell title
+    if spare > 0:  # whole ids read better than a longer title
+        widths["id"] = min(FIXED_WIDTHS["id"], widths["id"] + spare)
     title = max(TITLE_MIN, width - sum(widths.values()) - len(MARK))
-    return [(c, widths.get(c, title)) for c in COLUMNS]
+    return [(c, widths.get(c, title)) for c in COLUMNS if c in widths or c == "title"]
 
 
 def _fit(text: str, width: int) -> str:
@@ -115,6 +128,8 @@ def _cell(item: Item, column: str, compact: bool = False) -> str:
         return ("!" if compact else "!!") if item.blocker else ""
     if column == "target":
         return item.target or "-"
+    if column == "owner":
+        return item.owner or ""
     value = str(getattr(item, column))
     return ABBREVIATIONS.get(value, value) if compact else value
 
@@ -127,7 +142,7 @@ class ItemHeader(Static):
     def show(self, width: int, sort_column: str | None, reverse: bool) -> None:
         """Redraw for a width and sort state."""
         text = "  "
-        names = HEADINGS if width >= WIDE else COMPACT_HEADINGS
+        names = COMPACT_HEADINGS if compact(width) else HEADINGS
         for column, w in column_widths(width):
             arrow = ("▼" if reverse else "▲") if column == sort_column else ""
             text += _fit(names.get(column, column) + arrow, w)

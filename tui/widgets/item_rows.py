@@ -22,6 +22,7 @@ COLUMNS: tuple[str, ...] = (
     "priority",
     "state",
     "target",
+    "owner",
     "blocker",
     "backports",
 )
@@ -75,6 +76,7 @@ def sort_key(column: str, order: Mapping[str, int]) -> Callable[[Item], Any]:
         "kind": lambda it: it.kind.value,
         "priority": lambda it: it.priority.rank,
         "state": lambda it: _STATE_ORDER[it.state],
+        "owner": lambda it: (it.owner is None, (it.owner or "").lower()),
         "blocker": lambda it: not it.blocker,
         "backports": lambda it: -_pending(it),
     }
