@@ -368,6 +368,7 @@ INVOCATIONS: dict[str, list[tuple[list[str], int]]] = {
     "set": [([*ON_PLAN, "set", "demo#remus", "--priority", "low", "--format", "json"], 0)],
     "add": [([*ON_PLAN, "add", "Per-disk I/O caps", "--kind", "feature"], 0)],
     "edit": [([*ON_PLAN, "edit", "demo#remus", "--title", "Remus"], 0)],
+    "schedule": [([*ON_PLAN, "schedule", "--dry-run"], 0), ([*ON_PLAN, "schedule"], 0)],
 }  # fmt: skip
 
 
