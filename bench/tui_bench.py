@@ -6,6 +6,10 @@ Prints, with 100,000 items in memory:
 - text filter over 100k items (the row model alone, and keypress -> frame in the filter box);
 - first frame of the app on the demo vs a minimal Textual app, each in a fresh process
   (in-process headless, from ``build_app``: no console script, no CLI, no terminal);
+- Backports view, 2,000 fixes x 8 maintained branches with git's evidence joined in (a
+  synthetic scan: a quarter of the fixes only git knows, ~800 tracker-vs-git conflicts):
+  key 3 -> frame, then keypress -> painted frame p50/p95 for every moving key, the
+  presets, the sorts and typing in the filter box (``--only backports``);
 - the user's path: the installed ``relplan`` console script in a real pseudo-terminal
   (120x40, TERM=xterm-256color), from launch until the timeline is in the terminal's output
   stream, against a minimal Textual app launched the same way; on the demo and on a
@@ -465,7 +469,131 @@ def user_path_bench(runs: int, sizes: list[int]) -> None:
         )
 
 
-PARTS = ("items", "first-frame", "user")
+BRANCH_SERIES = ("4.8", "4.7", "4.6", "4.5", "4.4", "4.3", "4.2", "4.1")
+
+
+def backports_session(n_fixes: int = 2000):  # type: ignore[no-untyped-def]
+    """A session on 8 maintained branches with a synthetic git scan joined in: 3/4 of the
+    fixes are plan items (tracker states, git's word per cell, conflicts where they
+    disagree), 1/4 only git knows (``git#`` rows)."""
+    import datetime as dt
+
+    from planner.git.join import Conflict, Evidence
+    from planner.git.rows import BackportRow, BranchTarget, ScanResult
+    from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
+    from planner.policy import Maintenance, MaintenanceModel, Policy
+    from planner.rules import backport_conflict
+    from planner.session import Session
+
+    rnd = random.Random(9)
+    policy = Policy(maintenance=Maintenance(model=MaintenanceModel.NEWEST, newest=8))
+    releases = tuple(
+        ReleaseSpec(s, actual=dt.date(2020, 1, 7) + dt.timedelta(weeks=12 * i))
+        for i, s in enumerate(reversed(BRANCH_SERIES))
+    )
+    today = dt.date(2021, 9, 1)  # after 4.8 shipped, before 4.9
+    states = [BackportState.REQUIRED, BackportState.DONE, BackportState.DONE, None, None]
+    scan = ScanResult("master", [BranchTarget(f"stable-{s}", s) for s in BRANCH_SERIES])
+    items, cells, conflicts = [], {}, []
+    for i in range(n_fixes):
+        sha = f"{rnd.getrandbits(160):040x}"
+        title = " ".join(rnd.choice(WORDS) for _ in range(rnd.randint(3, 9))).capitalize()
+        kind = Kind.SECURITY if rnd.random() < 0.1 else Kind.BUG
+        if i % 4 == 3:  # only git knows this one (on one branch at least)
+            for n, s in enumerate(BRANCH_SERIES):
+                state = rnd.choice(states) if n else BackportState.REQUIRED
+                if state is not None:
+                    pick = f"{rnd.getrandbits(160):040x}" if state is BackportState.DONE else None
+                    why = f"Fixes: {sha[5:17]} ships in stable-{s}"
+                    ev = (
+                        f"picked as {pick[:12]} ('cherry picked from commit'); {why}"
+                        if pick
+                        else why
+                    )
+                    scan.rows.append(BackportRow(sha, title, f"stable-{s}", s, state, ev, pick,
+                                                 "cherry picked from commit" if pick else None,
+                                                 kind is Kind.SECURITY))  # fmt: skip
+            continue
+        item_id = f"xen#{i}" if i % 3 else f"bugzilla#{900000 + i}-{'-'.join(title.split()[:3])}"
+        tracker = {s: st for s in BRANCH_SERIES if (st := rnd.choice(states)) is not None}
+        scan.resolved[sha] = sha
+        for s in BRANCH_SERIES:
+            git = rnd.choice(states) if rnd.random() < 0.2 else tracker.get(s)
+            if git is not None:
+                cells[(item_id, s)] = (git, f"{sha[:12]}: Fixes: {sha[7:19]} ships in stable-{s}")
+            if backport_conflict(tracker.get(s), git) is not None:
+                message = f"tracker says {tracker[s]} for {s}, git says {git or 'nothing'}"
+                conflicts.append(Conflict(item_id, s, f"stable-{s}", tracker[s], git, message))
+        items.append(Item(item_id, title, kind, fix_commits=(sha,), backports=tracker))
+    session = Session(Plan("bench", policy, releases, tuple(items)), today=today)
+    session.evidence = Evidence(scan, cells, conflicts)
+    return session
+
+
+async def backports_bench() -> None:
+    from planner.session import Session
+    from tui.app import RelplanApp
+    from tui.screens.backports import BackportsScreen
+
+    t = time.perf_counter()
+    session: Session = backports_session()
+    built = (time.perf_counter() - t) * 1000
+    app = RelplanApp(session)
+    async with app.run_test(size=(160, 50)) as pilot:
+        probe = FrameProbe(app)
+        await settle(pilot)
+        t0 = send_key(app, "3")
+        while not isinstance(app.screen, BackportsScreen):
+            await asyncio.sleep(0)
+        t1 = await probe.next_frame(t0)
+        await settle(pilot)
+        matrix = app.screen.query_one("#matrix")
+        fixes, branches = len(matrix.fixes), len(matrix.series)
+        conflicts = len(session.conflicts())
+        print(
+            f"Backports view, {fixes:,} fixes x {branches} branches, {conflicts} conflicts "
+            f"(built in {built:.0f} ms), 160x50: key 3 -> frame {(t1 - t0) * 1000:.0f} ms"
+        )
+
+        async def keys(label: str, *pairs: tuple[str, int]) -> None:
+            CPU.clear()
+            times: list[float] = []
+            for key, count in pairs:
+                times += await press_series(app, probe, key, count)
+            print(
+                f"  {label:34} p50 {pct(times, 0.5):5.1f} ms  p95 {pct(times, 0.95):5.1f} ms "
+                f"(target p95 <= 16); CPU p95 {pct(CPU, 0.95):4.1f} ms"
+            )
+
+        await keys("j/k at the top", ("j", 60), ("k", 60))
+        matrix.move_to(len(matrix.shown) // 2)
+        await settle(pilot)
+        await keys("j/k in the middle", ("j", 60), ("k", 60))
+        await keys("l/h (branch columns)", ("l", 20), ("h", 20))
+        await keys("pagedown/pageup", ("pagedown", 30), ("pageup", 30))
+        await keys("ctrl+d/ctrl+u", ("ctrl+d", 30), ("ctrl+u", 30))
+        await keys("G/g (jump to the ends)", *[("G", 1), ("g", 1)] * 20)
+        await keys("f/F (presets)", ("f", 24), ("F", 24))
+        await keys("> / < (sorts)", ("greater_than_sign", 15), ("less_than_sign", 15))
+        send_key(app, "slash")
+        await settle(pilot)
+        stamps = []
+        for ch in "memory":
+            t0 = send_key(app, ch)
+            stamps.append((await probe.next_frame(t0) - t0) * 1000)
+            await settle(pilot)
+        shown = len(matrix.shown)
+        print(
+            "  typing 'memory' in the filter box, keypress -> frame: "
+            + ", ".join(f"{s:.0f}" for s in stamps)
+            + f" ms ({shown} of {fixes:,} fixes match)"
+        )
+        send_key(app, "enter")
+        await settle(pilot)
+        await keys("j/k, filtered", ("j", 30), ("k", 30))
+
+
+PARTS = ("items", "backports", "first-frame", "user")
 
 
 def main() -> None:
@@ -490,6 +618,8 @@ def main() -> None:
         elapsed = (time.perf_counter() - t) * 1000
         print(f"built {len(plan.items):,} synthetic items in {elapsed:.0f} ms")
         asyncio.run(items_bench(plan))
+    if "backports" in parts:
+        asyncio.run(backports_bench())
     if "first-frame" in parts:
         first_frame_bench(args.runs)
     if "user" in parts:

@@ -12,25 +12,39 @@ Writes are transactional: :meth:`Cache.stage` opens a transaction, records a
 whole sync, and either commits (:meth:`Staged.commit`) or rolls back; an
 interrupted sync leaves the file as it was. Tokens are never stored (the
 cursor keeps ETags and response bodies, never request headers).
+
+Plan and cache are one unit for the user: a sync writes the plan while its
+cache transaction is open and commits after. Around that window
+:meth:`Cache.pending` keeps a journal (``sync-pending.json`` beside the cache)
+naming the plan, its fingerprint before the write, and every staged cache
+write. A process killed after the plan's rename but before the commit leaves
+the journal; the next :class:`Cache` opened on the folder finishes the commit
+from it (or drops it when the plan was never written) and says so in
+:attr:`Cache.notes`. Opening a cache that does not exist yet creates nothing:
+the file appears with the first write.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from planner.errors import PlanError, Problem
+from planner.atomic import replace_file
+from planner.errors import PlanError, Problem, RelplanError
 from planner.model import BackportState, Item, Kind, Priority, State
 from planner.sources.base import Cursor, TrackerRelease
 
 FILENAME = "cache.sqlite3"
+JOURNAL = "sync-pending.json"
 SCHEMA = 1
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,8 +74,17 @@ def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
     """``$XDG_CACHE_HOME/relplan``, else ``~/.cache/relplan``."""
     env = os.environ if env is None else env
     base = env.get("XDG_CACHE_HOME") or ""
-    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
-    return root / "relplan"
+    if base and Path(base).is_absolute():
+        return Path(base) / "relplan"
+    try:
+        return Path.home() / ".cache" / "relplan"
+    except RuntimeError:  # no HOME and no passwd entry
+        raise PlanError(
+            Problem(
+                "cannot find the home folder for the tracker cache",
+                hint="set XDG_CACHE_HOME or [cache] dir in the config",
+            )
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,18 +126,41 @@ class Cache:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.journal = path.with_name(JOURNAL)
+        self.notes: list[str] = []
+        """What opening the cache repaired (an interrupted sync), for the user."""
+        # Nothing to read yet: an empty in-memory cache; the file appears on the first write.
+        self.created = path.exists()
+        self.db = self._connect() if self.created else _memory()
+        if self.journal.exists():
+            self.notes = finish_interrupted(self)
+
+    def _connect(self) -> sqlite3.Connection:
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=10.0)
-            known = self.db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
-            if not known:  # opening to read never writes
-                self.db.executescript(_TABLES + _HISTORY)
-                self.db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)",
-                                (str(SCHEMA),))
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
+            known = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+            ).fetchone()
+            if not known:
+                db.executescript(_TABLES + _HISTORY)
+                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            return db
         except (OSError, sqlite3.Error) as exc:
-            raise PlanError(Problem(f"cannot open the cache: {exc}", str(path),
-                                    hint="check [cache] dir or XDG_CACHE_HOME")) from None
+            raise PlanError(
+                Problem(
+                    f"cannot open the cache: {exc}",
+                    str(self.path),
+                    hint="check [cache] dir or XDG_CACHE_HOME",
+                )
+            ) from None
+
+    def writable(self) -> None:
+        """Make sure the cache file exists (it is created on the first write)."""
+        if not self.created:
+            self.db.close()
+            self.db = self._connect()
+            self.created = True
 
     @classmethod
     def open(cls, folder: Path | None = None) -> Cache:
@@ -212,9 +258,49 @@ class Cache:
 
     def stage(self) -> Staged:
         """Begin a write transaction; nothing is visible until :meth:`Staged.commit`."""
-        self.db.execute("BEGIN IMMEDIATE")
-        self.db.execute(_HISTORY)  # caches made before history was kept get it here
+        self.writable()
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            self.db.execute(_HISTORY)  # caches made before history was kept get it here
+        except sqlite3.Error as exc:
+            raise cache_error(self, exc) from None
         return Staged(self)
+
+    @contextmanager
+    def pending(self, staged: Staged, plan: Path | None) -> Iterator[None]:
+        """Around a plan write inside ``staged``: the journal that makes plan and cache one unit.
+
+        Written before the plan's rename, removed once ``staged`` is committed.
+        On an error with the plan already written the journal stays (the next
+        open finishes the commit) and the error says so; with the plan not
+        written it is removed. ``plan`` None (no plan file): no journal.
+        """
+        if plan is None:
+            yield
+            return
+        before = _fingerprint(plan)
+        record = {"plan": str(plan), "plan_before": before, "writes": staged.log}
+        try:
+            replace_file(self.journal, json.dumps(record).encode("utf-8"))
+        except OSError as exc:
+            raise cache_error(self, exc) from None
+        try:
+            yield
+        except BaseException as exc:
+            if _fingerprint(plan) == before:
+                self.journal.unlink(missing_ok=True)
+                raise
+            interrupted.append(self.journal)
+            if isinstance(exc, Exception) and not isinstance(exc, RelplanError):
+                raise PlanError(
+                    Problem(
+                        f"{plan} was written, but recording the sync in the cache failed: {exc}",
+                        str(self.path),
+                        hint="the cache is completed from its journal on the next run",
+                    )
+                ) from None
+            raise
+        self.journal.unlink(missing_ok=True)
 
 
 class Staged:
@@ -222,15 +308,25 @@ class Staged:
     unless committed."""
 
     def __init__(self, cache: Cache) -> None:
+        self.cache = cache
         self.db = cache.db
         self.done = False
+        self.log: list[tuple[str, list[tuple[Any, ...]]]] = []
+        """Every write staged, as (SQL, rows of parameters): what a journal replays."""
 
     def __enter__(self) -> Staged:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, exc: BaseException | None, tb: object) -> None:
         if not self.done:
             self.rollback()
+        if isinstance(exc, sqlite3.Error):  # a full disk, a locked or broken file
+            raise cache_error(self.cache, exc) from None
+
+    def _write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        batch = list(rows)
+        self.log.append((sql, batch))
+        self.db.executemany(sql, batch)
 
     def put_source(
         self, name: str, identity: str, cursor: Cursor, *, synced_at: dt.datetime,
@@ -238,10 +334,10 @@ class Staged:
     ) -> None:
         """Record a successful sync of ``name`` (item count taken from the items table)."""
         count = self.db.execute("SELECT count(*) FROM items WHERE source = ?", (name,)).fetchone()
-        self.db.execute(
+        self._write(
             "INSERT OR REPLACE INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)",
-            (name, identity, json.dumps(cursor.to_json()), synced_at.isoformat(), count[0],
-             changed, requests, warnings),
+            [(name, identity, json.dumps(cursor.to_json()), synced_at.isoformat(), count[0],
+              changed, requests, warnings)],
         )
 
     def put_items(self, source: str, items: Iterable[Item], *, replace_all: bool) -> None:
@@ -254,9 +350,9 @@ class Staged:
         rows = [(it.id, item_to_row(it), _stamp(it.updated)) for it in items]
         self._keep_superseded(source, rows)
         if replace_all:
-            self.db.execute("DELETE FROM items WHERE source = ?", (source,))
-        self.db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
-                            ((source, ident, data) for ident, data, _ in rows))
+            self._write("DELETE FROM items WHERE source = ?", [(source,)])
+        self._write("INSERT OR REPLACE INTO items VALUES (?, ?, ?)",
+                    ((source, ident, data) for ident, data, _ in rows))
 
     def _keep_superseded(self, source: str, rows: list[tuple[str, str, str]]) -> None:
         old: dict[str, str] = {}
@@ -276,24 +372,24 @@ class Staged:
                     moved.append((source, ident, was_when, was))
         if not moved:
             return
-        self.db.executemany("INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?)", moved)
-        self.db.execute(
+        self._write("INSERT OR IGNORE INTO history VALUES (?, ?, ?, ?)", moved)
+        self._write(
             "DELETE FROM history WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
             "OVER (PARTITION BY id ORDER BY updated DESC) AS n FROM history WHERE source = ?) "
-            "WHERE n > ?)", (source, KEEP_VERSIONS))
+            "WHERE n > ?)", [(source, KEEP_VERSIONS)])
 
     def put_releases(self, source: str, releases: Iterable[TrackerRelease]) -> None:
         """Replace the source's releases."""
-        self.db.execute("DELETE FROM releases WHERE source = ?", (source,))
-        self.db.executemany("INSERT OR REPLACE INTO releases VALUES (?, ?, ?)",
-                            ((source, r.name, release_to_row(r)) for r in releases))
+        self._write("DELETE FROM releases WHERE source = ?", [(source,)])
+        self._write("INSERT OR REPLACE INTO releases VALUES (?, ?, ?)",
+                    ((source, r.name, release_to_row(r)) for r in releases))
 
     def put_conflicts(self, source: str, found: Iterable[CachedConflict],
                       resolved: Iterable[tuple[str, str]]) -> None:
         """Add conflicts found by this sync and drop those now resolved (item, field)."""
-        self.db.executemany("DELETE FROM conflicts WHERE source = ? AND item = ? AND field = ?",
-                            ((source, i, f) for i, f in resolved))
-        self.db.executemany(
+        self._write("DELETE FROM conflicts WHERE source = ? AND item = ? AND field = ?",
+                    ((source, i, f) for i, f in resolved))
+        self._write(
             "INSERT OR REPLACE INTO conflicts VALUES (?, ?, ?, ?, ?, ?)",
             ((source, c.item, c.field, json.dumps(c.local, default=str),
               json.dumps(c.tracker, default=str), c.found_at.isoformat()) for c in found))
@@ -302,7 +398,7 @@ class Staged:
         """Drop everything cached for a source (before a full re-sync of another identity)."""
         for table, key in (("items", "source"), ("history", "source"), ("releases", "source"),
                            ("conflicts", "source"), ("sources", "name")):
-            self.db.execute(f"DELETE FROM {table} WHERE {key} = ?", (source,))
+            self._write(f"DELETE FROM {table} WHERE {key} = ?", [(source,)])
 
     def commit(self) -> None:
         """Make the whole sync visible at once."""
@@ -314,6 +410,78 @@ class Staged:
         if self.db.in_transaction:
             self.db.execute("ROLLBACK")
         self.done = True
+
+
+interrupted: list[Path] = []
+"""Journals this process left because a sync stopped between plan write and cache commit."""
+
+
+def _memory() -> sqlite3.Connection:
+    db = sqlite3.connect(":memory:", isolation_level=None)
+    db.executescript(_TABLES + _HISTORY)
+    return db
+
+
+def _fingerprint(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def cache_error(cache: Cache, exc: BaseException) -> PlanError:
+    """A failed cache write (disk full, read-only, locked) as a PlanError naming the file."""
+    return PlanError(
+        Problem(
+            f"cannot write the cache: {exc}",
+            str(cache.path),
+            hint="free some space, or set [cache] dir in the config",
+        )
+    )
+
+
+def finish_interrupted(cache: Cache) -> list[str]:
+    """Finish or drop the journal of a sync that stopped between plan write and cache commit.
+
+    The plan changed since the journal was written: the plan was written, so
+    the staged cache writes are replayed and committed. The plan is as it was:
+    nothing of that sync reached the disk, the journal is dropped. Returns what
+    happened, for the user.
+    """
+    try:
+        record = json.loads(cache.journal.read_text(encoding="utf-8"))
+        plan, before, writes = Path(record["plan"]), record["plan_before"], record["writes"]
+    except (OSError, ValueError, KeyError, TypeError):
+        cache.journal.unlink(missing_ok=True)
+        return [f"{cache.journal}: an unreadable sync journal was removed; "
+                "`relplan sync --full` refreshes the cache"]
+    if _fingerprint(plan) == before:
+        cache.journal.unlink(missing_ok=True)
+        return [f"the last sync into {plan} was interrupted before it wrote the plan; "
+                "nothing of it was kept"]
+    try:
+        cache.writable()
+        cache.db.execute("BEGIN IMMEDIATE")
+        cache.db.execute(_HISTORY)
+        for sql, rows in writes:
+            cache.db.executemany(sql, [tuple(r) for r in rows])
+        cache.db.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if cache.db.in_transaction:
+            cache.db.execute("ROLLBACK")
+        raise cache_error(cache, exc) from None
+    cache.journal.unlink(missing_ok=True)
+    return [f"the last sync was interrupted after it wrote {plan}; "
+            "its record in the tracker cache is now complete"]
+
+
+def repair_interrupted(folder: Path | None) -> list[str]:
+    """Finish an interrupted sync in the cache folder, if there is one (cheap when not)."""
+    path = (folder or default_cache_dir()) / FILENAME
+    if not path.with_name(JOURNAL).exists():
+        return []
+    with Cache(path) as cache:
+        return cache.notes
 
 
 def record_error(cache: Cache, name: str, error: str) -> None:

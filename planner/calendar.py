@@ -29,7 +29,8 @@ from dataclasses import dataclass, replace
 
 from planner.errors import PlanError, Problem
 from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
-from planner.policy import MaintenanceModel, Policy
+from planner.policy import MAX_HORIZON, MaintenanceModel, Policy
+from planner.stages import ladder_milestones
 from planner.version import SERIES_DEPTH, Version, version_key
 
 UNSCHEDULED = "unscheduled"
@@ -37,6 +38,9 @@ UNSCHEDULED = "unscheduled"
 
 WEEK = dt.timedelta(weeks=1)
 DAY = dt.timedelta(days=1)
+MAX_RELEASES = 5000
+"""The most releases one calendar holds: beyond it the policy asks for something absurd
+(bug-fix releases every week for centuries) and computing it would take minutes."""
 
 
 def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
@@ -136,17 +140,30 @@ def _unblock_back(policy: Policy, day: dt.date) -> dt.date:
 
 def _stabilization(
     policy: Policy, spec: ReleaseSpec, day: dt.date, major: bool
-) -> tuple[dt.date, dt.date | None, tuple[dt.date, ...]]:
-    """Freeze, last posting date and release candidates before a point release day."""
+) -> tuple[dt.date | None, dt.date | None, tuple[dt.date, ...]]:
+    """Freeze, last posting date and release candidates before a point release day.
+
+    A shipped release keeps what was recorded (pins, tagged betas and RCs) and nothing
+    else: the first beta is its freeze when no freeze was recorded (a beta is a
+    feature-frozen build), and a milestone nobody recorded stays unknown (None). An
+    unshipped one is planned: its recorded RCs, then computed ones up to release day.
+    """
+    recorded_freeze = spec.pins.get("freeze") or next(iter(spec.actual_betas), None)
+    if spec.actual is not None:
+        return recorded_freeze, spec.pins.get("last_posting"), spec.actual_rcs
     st = policy.stabilization
-    freeze = spec.pins.get("freeze") or _unblock_back(
-        policy, day - WEEK * st.freeze_weeks_for(major)
-    )
+    freeze = recorded_freeze or _unblock_back(policy, day - WEEK * st.freeze_weeks_for(major))
+    if spec.actual_rcs and recorded_freeze is None:
+        freeze = min(freeze, spec.actual_rcs[0])  # a tagged RC means the freeze is behind it
     last_posting = spec.pins.get("last_posting")
     if last_posting is None and st.last_posting_weeks > 0:
         last_posting = freeze - WEEK * st.last_posting_weeks
-    rcs: list[dt.date] = []
-    rc = freeze + dt.timedelta(days=st.rc1_after_days)
+    rcs = list(spec.actual_rcs)
+    rc = (
+        rcs[-1] + dt.timedelta(days=st.rc_every_days)
+        if rcs
+        else freeze + dt.timedelta(days=st.rc1_after_days)
+    )
     while rc < day and st.rc_every_days > 0:
         rcs.append(rc)
         rc += dt.timedelta(days=st.rc_every_days)
@@ -176,16 +193,16 @@ def _point_days(
             else:
                 weeks_td = WEEK * weeks
             pinned = spec.pins.get("release")
+            earliest = start + WEEK * (cad.min_weeks + extra)
+            aim, latest = start + weeks_td, start + WEEK * (cad.max_weeks + extra)
+            if spec.actual_rcs and spec.actual is None:
+                # It comes after the RCs tagged for it, however late they are.
+                after = spec.actual_rcs[-1] + dt.timedelta(days=max(st.rc_every_days, 1))
+                earliest, aim, latest = max(earliest, after), max(aim, after), max(latest, after)
             if pinned is not None:
                 placed = _Placed(pinned, ("release day pinned",))
             else:
-                placed = _place_release(
-                    policy,
-                    start + WEEK * (cad.min_weeks + extra),
-                    start + weeks_td,
-                    start + WEEK * (cad.max_weeks + extra),
-                    st.freeze_weeks_for(major),
-                )
+                placed = _place_release(policy, earliest, aim, latest, st.freeze_weeks_for(major))
         yield spec, placed, major, start
         prev, prev_planned = spec, placed.day
 
@@ -195,9 +212,14 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) ->
     out: list[Release] = []
     for spec, placed, major, _ in _point_days(policy, specs):
         # A shipped release stabilized before the day it actually shipped.
-        freeze, last_posting, rcs = _stabilization(policy, spec, spec.actual or placed.day, major)
-        # Work for a release starts when the one before it freezes and branches off.
-        start = out[-1].freeze if out else None
+        day = spec.actual or placed.day
+        # The freeze ladder (planner.stages) has the last word on freeze, posting and RCs.
+        freeze, last_posting, rcs = ladder_milestones(
+            policy, spec, day, _stabilization(policy, spec, day, major)
+        )
+        # Work for a release starts when the one before it freezes and branches off;
+        # when that freeze is unknown (not recorded), at the latest when it shipped.
+        start = (out[-1].freeze or out[-1].day) if out else None
         series = Version.parse(spec.version).series(depth)
         notes = placed.notes + (("first release of a new major train",) if major else ())
         out.append(
@@ -256,11 +278,13 @@ def _maintenance_releases(
     today: dt.date,
     depth: int,
     taken: frozenset[str],
+    room: int = MAX_RELEASES,
 ) -> list[Release]:
     """Listed bug-fix releases of a branch, then generated ones while it is maintained.
 
     A listed release without a day is left out (unscheduled) unless the
-    maintenance cadence may plan it; generated versions skip ``taken`` ones.
+    maintenance cadence may plan it; generated versions skip ``taken`` ones. At
+    most ``room`` releases in all: more is a PlanError (see MAX_RELEASES).
     """
     m = policy.maintenance
     every = WEEK * m.release_every_weeks if m.release_every_weeks else None
@@ -271,7 +295,9 @@ def _maintenance_releases(
         if day is None:
             if every is None or spec.unscheduled:
                 continue  # unscheduled: no day of its own and none the cadence may give
-            day = _next_free(policy, prev_day + every)
+            # Planned like the generated ones (from today on), so a plan file written with
+            # them reads back to the same days.
+            day = _next_free(policy, max(prev_day + every, today))
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = out[-1].day, spec.version
     if every is None or point.maintained_until is None:
@@ -280,12 +306,25 @@ def _maintenance_releases(
     # Generated bug-fix releases are plans: the past is what the plan records.
     day = _next_free(policy, max(prev_day + every, today))
     while day < stop:
+        if len(out) >= room:
+            raise _too_many()
         version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = day, version
         day = _next_free(policy, day + every)
     return out
+
+
+def _too_many() -> PlanError:
+    return PlanError(
+        Problem(
+            f"the policy puts more than {MAX_RELEASES:,} releases on the calendar",
+            field="policy",
+            hint="lower horizon or maintenance.general_months, or raise "
+            "maintenance.release_every_weeks",
+        )
+    )
 
 
 def _next_free(policy: Policy, day: dt.date) -> dt.date:
@@ -299,12 +338,13 @@ def _next_free(policy: Policy, day: dt.date) -> dt.date:
 def _maintenance(
     policy: Policy, point: Release, spec: ReleaseSpec, day: dt.date, start: dt.date
 ) -> Release:
+    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it."""
     rc_days = policy.maintenance.rc_days
-    rcs = (
-        (day - dt.timedelta(days=rc_days),)
-        if rc_days and day - dt.timedelta(days=rc_days) > start
-        else ()
-    )
+    rc = day - dt.timedelta(days=rc_days)
+    if spec.actual_rcs or spec.actual is not None:
+        rcs = spec.actual_rcs
+    else:
+        rcs = (rc,) if rc_days and rc > start else ()
     return Release(
         version=spec.version,
         kind=ReleaseKind.MAINTENANCE,
@@ -395,6 +435,14 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
     _check_versions(plan)
     policy, depth = plan.policy, plan.series_depth
     want = policy.horizon if upcoming is None else upcoming
+    if want > MAX_HORIZON:
+        raise PlanError(
+            Problem(
+                f"{want:,} upcoming point releases asked for",
+                field="count",
+                hint=f"relplan computes at most {MAX_HORIZON} ahead",
+            )
+        )
     taken = frozenset(s.version for s in plan.releases)
 
     def bump(version: str) -> str:
@@ -423,7 +471,10 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
             ),
             key=lambda s: version_key(s.version),
         )
-        train.extend(_maintenance_releases(policy, point, listed, horizon_end, today, depth, taken))
+        room = MAX_RELEASES - len(train)
+        train.extend(
+            _maintenance_releases(policy, point, listed, horizon_end, today, depth, taken, room)
+        )
     on_train = {p.series for p in points}
     for spec in plan.releases:
         day = spec.pins.get("release") or spec.actual

@@ -15,7 +15,8 @@ import re
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar, cast
 
 from planner.errors import PlanError, Problem
 
@@ -188,10 +189,26 @@ def _show(value: object) -> str:
 
 
 def as_str(value: object) -> str:
-    """A string, or Invalid."""
+    """A string (that can be written back as UTF-8: no lone surrogates), or Invalid."""
     if not isinstance(value, str):
         raise Invalid(f"{_show(value)} is not a string")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            bad = f"\\u{ord(value[exc.start]):04x}"
+            raise Invalid(f"holds {bad}, half of a surrogate pair: not text") from None
     return value
+
+
+def as_path(value: object) -> Path:
+    """A path from a file, with ``~`` and ``~user`` expanded; Invalid when the user is unknown."""
+    text = as_text(value)
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        user = text.split("/", 1)[0]
+        raise Invalid(f'"{text}": cannot expand {user} (no such user, or no home folder)') from None
 
 
 def as_text(value: object) -> str:
@@ -209,36 +226,58 @@ def as_bool(value: object) -> bool:
     return value
 
 
-def as_int(value: object, minimum: int | None = None) -> int:
-    """An integer of at least ``minimum``, or Invalid."""
+def as_int(value: object, minimum: int | None = None, maximum: int | None = None) -> int:
+    """An integer within ``minimum``..``maximum`` (either may be None), or Invalid."""
     if isinstance(value, bool) or not isinstance(value, int):
         raise Invalid(f"{_show(value)} is not a whole number")
     if minimum is not None and value < minimum:
-        raise Invalid(f"{value} is less than {minimum}")
+        raise Invalid(f"{_number(value)} is less than {minimum}")
+    if maximum is not None and value > maximum:
+        raise Invalid(f"{_number(value)} is more than {maximum:,}, the most relplan takes here")
     return value
+
+
+def _number(value: int) -> str:
+    if value.bit_length() <= 64:
+        return str(value)
+    return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
 
 
 def as_enum(value: object, enum: type[E]) -> E:
     """A member of ``enum`` given by its value, or Invalid listing the choices."""
     if isinstance(value, str):
-        try:
-            return enum(value)
-        except ValueError:
-            pass
+        member = enum._value2member_map_.get(value)  # enum(value) costs 20x more
+        if member is not None:
+            return cast(E, member)
     choices = [m.value for m in enum]
     raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
 
 
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2999, 12, 31)
+"""The days relplan plans with: every date read (and ``--today``) lies between them, so
+calendar arithmetic (up to 100 releases of up to 10 years, support windows of up to a
+century) stays inside what a date can hold."""
+
+
+def in_range(day: dt.date) -> dt.date:
+    """``day`` when it lies within FIRST_DAY..LAST_DAY, else Invalid saying the range."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise Invalid(f"{day.isoformat()} is outside the days relplan plans with "
+                      f"({FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()})")  # fmt: skip
+    return day
+
+
 def as_date(value: object) -> dt.date:
-    """A calendar date (TOML date or ISO string), or Invalid."""
+    """A calendar date (TOML date or ISO string) within FIRST_DAY..LAST_DAY, or Invalid."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
         raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
     if isinstance(value, str):
         try:
-            return dt.date.fromisoformat(value.strip())
+            value = dt.date.fromisoformat(value.strip())
         except ValueError:
             raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
-    return value
+    return in_range(value)
 
 
 def as_datetime(value: object) -> dt.datetime:
@@ -253,7 +292,10 @@ def as_datetime(value: object) -> dt.datetime:
     if isinstance(value, dt.datetime):
         if value.tzinfo is None:
             return value.replace(tzinfo=dt.UTC)
-        return value.astimezone(dt.UTC)
+        try:  # a time stamp, not a planning day: any year, as long as it is one in UTC too
+            return value.astimezone(dt.UTC)
+        except OverflowError:
+            raise Invalid(f"{value.isoformat()} is out of range in UTC") from None
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day, tzinfo=dt.UTC)
     raise Invalid(f"{_show(value)} is not a date-time (expected e.g. 2009-08-31T12:00:00Z)")

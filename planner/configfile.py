@@ -9,8 +9,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from planner.checking import Checker, Invalid, Locator, as_table, as_text, did_you_mean, key_label
+from planner.checking import (
+    Checker,
+    Invalid,
+    Locator,
+    as_path,
+    as_table,
+    as_text,
+    did_you_mean,
+    key_label,
+)
 from planner.config import Config, GitConfig, SourceTable
 from planner.git.conventions import PRESETS, Conventions, Pattern, PatternKind, compile_pattern
 from planner.planfile import read_toml
@@ -35,19 +45,21 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
     cache = _section(data, "cache", ("dir",), check)
     git = _section(data, "git", GIT_KEYS, check)
     conventions = _conventions(git, check)
-    check.raise_if_any()
+    cache_dir = _path(cache, ("cache", "dir"), check, folder)
+    git_config = GitConfig(
+        repo=_path(git, ("git", "repo"), check, folder),
+        upstream=_text(git, ("git", "upstream"), check),
+        branch_pattern=_text(git, ("git", "branch_pattern"), check),
+        conventions=conventions,
+    )
+    check.raise_if_any()  # after every check: [cache] and [git] problems were lost before
     return Config(
         plan=plan,
         policy=policy,
         keymap=keymap,
         sources=sources,
-        cache_dir=_path(cache, ("cache", "dir"), check, folder),
-        git=GitConfig(
-            repo=_path(git, ("git", "repo"), check, folder),
-            upstream=_text(git, ("git", "upstream"), check),
-            branch_pattern=_text(git, ("git", "branch_pattern"), check),
-            conventions=conventions,
-        ),
+        cache_dir=cache_dir,
+        git=git_config,
     )
 
 
@@ -65,10 +77,14 @@ def _text(table: Mapping[str, Any], path: tuple[str, ...], check: Checker) -> st
 def _path(
     table: Mapping[str, Any], path: tuple[str, ...], check: Checker, base: Path
 ) -> Path | None:
-    text = _text(table, path, check)
-    if text is None:
+    key = path[-1]
+    if key not in table:
         return None
-    return base / Path(text).expanduser()
+    try:
+        return base / as_path(table[key])
+    except Invalid as exc:
+        check.add(str(exc), path, ".".join(path))
+        return None
 
 
 def _section(
@@ -117,8 +133,33 @@ def _sources(raw: object, check: Checker, locator: Locator) -> tuple[SourceTable
             check.add(f"expected a table, found {table!r:.40}", ("sources",), f"sources[{i}]")
             continue
         key_lines = {k: line for k in table if (line := locator.locate(("sources", i, k)))}
+        _check_no_credentials(table, i, check)
         out.append(SourceTable(table, i, locator.locate(("sources", i)), key_lines))
     return tuple(out)
+
+
+def _check_no_credentials(table: Mapping[str, Any], index: int, check: Checker) -> None:
+    """A user or password inside a source URL is refused: it would travel in every request
+    (over plain http too) and be copied wherever the URL is kept. Tokens come from
+    ``token_env`` only."""
+    url = table.get("url")
+    if not isinstance(url, str):
+        return
+    try:
+        parts = urlsplit(url.strip())
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:
+        return  # not a URL at all: the source checks say so when it is used
+    if userinfo:
+        name = table.get("name")
+        where = f"sources.{name}" if isinstance(name, str) and name else f"sources[{index}]"
+        check.add(
+            "the URL carries a user name or password; credentials never go into the config",
+            ("sources", index, "url"),
+            f"{where}.url",
+            "remove 'user:password@' and put the token in an environment variable named by "
+            'token_env (e.g. token_env = "REDMINE_API_KEY"; Jira: user = "you@example.org")',
+        )
 
 
 def _conventions(git: Mapping[str, Any], check: Checker) -> Conventions | None:

@@ -2,8 +2,9 @@
 
 The loader already refuses files it cannot read; these are the problems of a
 well-formed plan: items pointing at releases or items that do not exist,
-dependency cycles, work scheduled before what it depends on, and releases
-past their freeze that still have open blockers.
+dependency cycles, work scheduled before what it depends on, releases
+past their freeze that still have open blockers, and open items that the
+current stage of their release no longer accepts (:func:`planner.stages.breaches`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from planner.calendar import phase_on
 from planner.model import Item, Plan, Release
 from planner.rules import open_blockers
+from planner.stages import breaches
 
 
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:
@@ -88,11 +90,13 @@ def _release_problems(plan: Plan, train: Sequence[Release], today: dt.date) -> I
 
 
 def check_plan(plan: Plan, train: Sequence[Release], today: dt.date) -> list[str]:
-    """Every inconsistency of the plan and every release past its freeze with open blockers."""
+    """Every inconsistency of the plan, every release past its freeze with open blockers,
+    every open item its release's current stage does not accept."""
     by_version = {r.version: r for r in train}
     return [
         *_reference_problems(plan, by_version),
         *_cycles(plan.items),
         *_order_problems(plan, by_version),
         *_release_problems(plan, train, today),
+        *breaches(plan, train, today),
     ]

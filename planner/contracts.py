@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.planfile import plan_to_json
+from planner.stages import ladder
 from planner.tables import release_to_json
 
 if TYPE_CHECKING:
@@ -51,10 +52,12 @@ def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[st
         "backport_conflicts": [
             f"{c.item}: {c.message}" for c in conflicts if c.series in s.backports
         ],
-        "verdict": s.verdict,
+        "verdict": s.verdict.value,
         "reasons": s.reasons,
         "owners": s.owners,
         "over_capacity": s.over_capacity,
+        "stage": s.stage,
+        "accepts": s.accepts.value if s.accepts else None,
     }
 
 
@@ -80,17 +83,27 @@ def unscheduled_json(u: UnscheduledStatus) -> dict[str, Any]:
         "backport_conflicts": [],
         "verdict": UNSCHEDULED,
         "reasons": [u.reason],
+        "stage": None,
+        "accepts": None,
     }
 
 
 def calendar_json(session: Session, upcoming: int | None = None) -> list[dict[str, Any]]:
-    """``relplan calendar --format json``: every release with every date and its phase,
-    then the unscheduled ones (phase ``unscheduled``, no dates)."""
+    """``relplan calendar --format json``: every release with every date, its phase and
+    its ``stages`` (``[{name, date, accepts, tentative}]``, the release last), then the
+    unscheduled ones (phase ``unscheduled``, no dates, no stages)."""
     specs = {s.version: s for s in session.plan.releases}
+    policy = session.plan.policy
     return [
-        release_to_json(r, specs.get(r.version), phase_on(r, session.today).value)
+        {
+            **release_to_json(r, specs.get(r.version), phase_on(r, session.today).value),
+            "stages": [s.to_json() for s in ladder(policy, r, specs.get(r.version))],
+        }
         for r in session.train(upcoming)
-    ] + [release_to_json(None, s, UNSCHEDULED) for s in unscheduled(session.plan, session.train())]
+    ] + [
+        {**release_to_json(None, s, UNSCHEDULED), "stages": []}
+        for s in unscheduled(session.plan, session.train())
+    ]
 
 
 def conflict_json(c: Conflict) -> dict[str, str | None]:

@@ -54,13 +54,24 @@ def demo_policy() -> Policy:
     )
 
 
+def _days(*ymd: tuple[int, int, int]) -> tuple[dt.date, ...]:
+    return tuple(_D(*d) for d in ymd)
+
+
 def _releases() -> tuple[ReleaseSpec, ...]:
     point, maint = ReleaseKind.POINT, ReleaseKind.MAINTENANCE
+    # The release candidates of 3.2.0, 3.3.0 and 3.4.0 are the days xen.git tagged them;
+    # their freezes were not recorded, so the calendar shows none.
+    rcs_32 = _days((2007, 12, 8), (2007, 12, 19), (2007, 12, 20), (2007, 12, 29), (2008, 1, 9),
+                   (2008, 1, 13))  # fmt: skip
+    rcs_33 = _days((2008, 7, 25), (2008, 7, 31), (2008, 8, 7), (2008, 8, 12), (2008, 8, 15),
+                   (2008, 8, 20), (2008, 8, 20))  # fmt: skip
+    rcs_34 = _days((2009, 4, 10), (2009, 4, 16), (2009, 4, 30))
     return (
-        ReleaseSpec("3.2.0", point, actual=_D(2008, 1, 17)),
-        ReleaseSpec("3.3.0", point, actual=_D(2008, 8, 24)),
+        ReleaseSpec("3.2.0", point, actual=_D(2008, 1, 17), actual_rcs=rcs_32),
+        ReleaseSpec("3.3.0", point, actual=_D(2008, 8, 24), actual_rcs=rcs_33),
         ReleaseSpec("3.3.1", maint, actual=_D(2009, 1, 12)),
-        ReleaseSpec("3.4.0", point, actual=_D(2009, 5, 18)),
+        ReleaseSpec("3.4.0", point, actual=_D(2009, 5, 18), actual_rcs=rcs_34),
         ReleaseSpec("3.4.1", maint, actual=_D(2009, 8, 5)),
         ReleaseSpec("3.4.2", maint, pins={"release": _D(2009, 9, 8)}),
         # "After a stabilization phase": 4.0 is planned for November with a 12-week freeze.

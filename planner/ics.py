@@ -58,7 +58,7 @@ def milestone_days(plan: Plan, train: Sequence[Release]) -> dict[Key, dt.date]:
     """Every milestone's day by (version, key), as the calendar feed lists them."""
     out: dict[Key, dt.date] = {}
     for r in train:
-        for m in release_schedule(r, plan.spec(r.version), support=True):
+        for m in release_schedule(r, plan.spec(r.version), support=True, policy=plan.policy):
             out[(r.version, m.key)] = m.day
     return out
 

@@ -60,6 +60,7 @@ class ImportedItem:
 
     item: Item
     fields: frozenset[str]
+    derived_id: bool = False  # the id was made up from the title (no id in the record)
 
     @classmethod
     def from_item(cls, item: Item) -> ImportedItem:
@@ -104,6 +105,78 @@ def merge_items(plan: Plan, incoming: Sequence[ImportedItem | Item]) -> MergeRes
     updated = [i for i in seen if i in before and by_id[i] != before[i]]
     unchanged = [i for i in seen if i in before and by_id[i] == before[i]]
     return MergeResult(plan.with_items(by_id.values()), added, updated, unchanged)
+
+
+def keep_ids(plan: Plan, incoming: Sequence[ImportedItem], source: str) -> list[ImportedItem]:
+    """Re-imported items keep their ids when their title changed slightly: an item whose
+    id was made up from its title and is not in the plan takes the id of the plan item of
+    the same source with the closest title (at least 80% alike) that nothing else claims."""
+    import difflib
+
+    known = {it.id for it in plan.items}
+    claimed = {r.item.id for r in incoming if r.item.id in known}
+    prefix = f"{source}#"
+    spare = {it.id: it.title for it in plan.items if it.id.startswith(prefix)}
+    out = []
+    for record in incoming:
+        item = record.item
+        if record.derived_id and item.id not in known:
+            titles = {i: t for i, t in spare.items() if i not in claimed}
+            best = max(
+                titles,
+                key=lambda i: difflib.SequenceMatcher(None, titles[i], item.title).ratio(),
+                default=None,
+            )
+            ratio = (
+                difflib.SequenceMatcher(None, titles[best], item.title).ratio() if best else 0.0
+            )
+            if best is not None and ratio >= 0.8:
+                claimed.add(best)
+                record = dataclasses.replace(record, item=dataclasses.replace(item, id=best))
+        out.append(record)
+    return out
+
+
+def merge_imported(
+    plan: Plan, incoming: Sequence[ImportedItem], base: Mapping[str, Item]
+) -> tuple[MergeResult, list[Conflict]]:
+    """A re-import by the rule of sync: data fields follow the file; a triage field follows
+    it only where the plan still holds what the previous import said (``base``); where
+    both changed, the plan keeps its value and a conflict is listed. Without a base (the
+    first import of an item) the plan's own triage is never overwritten either."""
+    before = {it.id: it for it in plan.items}
+    by_id = dict(before)
+    seen: dict[str, None] = {}
+    conflicts: list[Conflict] = []
+    for record in incoming:
+        item_id = record.item.id
+        local = by_id.get(item_id)
+        seen[item_id] = None
+        if local is None:
+            by_id[item_id] = record.item
+            continue
+        was = base.get(item_id)
+        changes: dict[str, Any] = {}
+        for name in record.fields & (DATA_FIELDS | TRIAGE_FIELDS):
+            theirs = getattr(record.item, name)
+            if name in DATA_FIELDS:
+                changes[name] = theirs
+                continue
+            if name == "backports":
+                theirs = {**local.backports, **theirs}
+            ours = getattr(local, name)
+            if was is None:  # no previous import: the plan's value stands
+                value, clash = ours, ours != theirs
+            else:
+                value, clash = pick(getattr(was, name), ours, theirs)
+            changes[name] = value
+            if clash:
+                conflicts.append(Conflict("item", item_id, name, getattr(local, name), theirs))
+        by_id[item_id] = dataclasses.replace(local, **changes)
+    added = [i for i in seen if i not in before]
+    updated = [i for i in seen if i in before and by_id[i] != before[i]]
+    unchanged = [i for i in seen if i in before and by_id[i] == before[i]]
+    return MergeResult(plan.with_items(by_id.values()), added, updated, unchanged), conflicts
 
 
 @dataclass(frozen=True, slots=True)

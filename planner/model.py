@@ -175,8 +175,11 @@ class ReleaseSpec:
     """What the plan says about a release; the calendar derives every date from it.
 
     ``actual`` is the day it shipped (a recorded fact that shifts later dates).
-    ``pins`` overrides computed dates by name (``release``, ``freeze``,
-    ``last_posting``); ``rc_count`` overrides how many release candidates it has.
+    ``actual_rcs`` and ``actual_betas`` are the days its release candidates and
+    betas were tagged (recorded facts, oldest first): the calendar shows them
+    instead of computed ones. ``pins`` overrides computed dates by name
+    (``release``, ``freeze``, ``last_posting``). A shipped release has only the
+    milestones recorded or pinned: nothing is computed into its past.
     ``unscheduled`` keeps a release without a day off the calendar: the cadence
     never plans it (a tracker closed it without saying when, so any computed day
     would be made up). A day of its own (``actual`` or a pinned release) wins.
@@ -188,6 +191,8 @@ class ReleaseSpec:
     pins: Mapping[str, dt.date] = field(default_factory=dict)
     branch: str | None = None
     codename: str | None = None
+    actual_rcs: tuple[dt.date, ...] = ()
+    actual_betas: tuple[dt.date, ...] = ()
     unscheduled: bool = False
 
     @property

@@ -16,18 +16,21 @@ import datetime as dt
 import hashlib
 import os
 import re
-import tempfile
+import stat
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import tomli_w
 
+from planner.atomic import LOCK_WAIT, file_kind, plan_lock, write_locked, write_target
+from planner.atomic import write_atomic as write_atomic  # where every writer imports it from
 from planner.calendar import UNSCHEDULED, phase_on
-from planner.checking import Checker, Invalid, Locator, as_int, as_table, as_text
+from planner.checking import Checker, Invalid, Locator, as_int, as_path, as_table, as_text
 from planner.errors import PlanChangedOnDisk, PlanError, Problem
+from planner.merge import Conflict, three_way
 from planner.model import Item, Plan, Release, ReleaseSpec, natural_key
 from planner.policyfile import policy_from_table, policy_to_json, policy_to_table
 from planner.tables import (
@@ -63,9 +66,15 @@ def fingerprint(data: bytes) -> str:
 
 
 def read_toml(text: str, filename: str) -> dict[str, Any]:
-    """Parse TOML text; a syntax error becomes a PlanError with its line and column."""
+    """Parse TOML text; a syntax error becomes a PlanError with its line and column.
+
+    So do what the parser cannot take: nesting thousands of levels deep, and
+    numbers of more than 4,300 digits (Python's limit for reading integers).
+    """
     try:
         return tomllib.loads(text)
+    except RecursionError:
+        raise too_deep(text, filename) from None
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
         line = column = None
@@ -77,12 +86,52 @@ def read_toml(text: str, filename: str) -> dict[str, Any]:
             line = text.count("\n") + 1
             message = message.split(" (at", 1)[0]
         raise PlanError(Problem(f"not valid TOML: {message}", filename, line, column)) from None
+    except ValueError as exc:  # not a TOMLDecodeError: an integer too long to read
+        raise too_long(text, filename, exc) from None
+
+
+MAX_NESTING = 100
+_LONG_NUMBER = re.compile(r"[0-9_]{4000,}")
+
+
+def too_deep(text: str, filename: str) -> PlanError:
+    """A PlanError for nesting too deep to read, at the line where it gets too deep."""
+    depth, line = 0, 1
+    for char in text:
+        if char == "\n":
+            line += 1
+        elif char in "[{":
+            depth += 1
+            if depth > MAX_NESTING:
+                break
+        elif char in "]}":
+            depth -= 1
+    return PlanError(
+        Problem(
+            f"nested more than {MAX_NESTING} levels deep",
+            filename,
+            line,
+            hint="relplan's files are flat tables and lists",
+        )
+    )
+
+
+def too_long(text: str, filename: str, exc: ValueError) -> PlanError:
+    """A PlanError for a number too long to read (or another value the parser refused)."""
+    found = _LONG_NUMBER.search(text)
+    if found is None:
+        return PlanError(Problem(f"cannot be read: {exc}", filename))
+    line = text.count("\n", 0, found.start()) + 1
+    return PlanError(
+        Problem("a number with thousands of digits", filename, line, hint="expected a small number")
+    )
 
 
 def decode(data: bytes, filename: str) -> str:
-    """Bytes of a text file as UTF-8; a bad byte becomes a PlanError with its line."""
+    """Bytes of a text file as UTF-8 (a leading byte-order mark is dropped, as Windows
+    editors and Trac's CSV write one); a bad byte becomes a PlanError with its line."""
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise PlanError(
@@ -91,11 +140,34 @@ def decode(data: bytes, filename: str) -> str:
 
 
 def read_bytes(path: Path) -> bytes:
-    """A file's bytes; a missing or unreadable file becomes a PlanError."""
+    """A file's bytes; a missing, unreadable or non-regular file becomes a PlanError.
+
+    Only regular files are read: a fifo would block forever, a device has no end.
+    """
     try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise PlanError(Problem(f"cannot read: {exc.strerror or exc}", str(path))) from None
+        # O_NONBLOCK: opening a fifo must not wait for a writer (regular files ignore it)
+        with os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as file:
+            mode = os.fstat(file.fileno()).st_mode
+            if not stat.S_ISREG(mode):
+                raise PlanError(
+                    Problem(
+                        f"cannot read: not a regular file ({file_kind(mode)})",
+                        str(path),
+                        hint="relplan reads plans, configs and imports from regular files",
+                    )
+                )
+            return file.read()
+    except (OSError, ValueError) as exc:
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+        raise PlanError(Problem(f"cannot read: {reason}", str(path))) from None
+
+
+def user_path(text: str) -> Path:
+    """A path typed by the user (``~`` and ``~user`` expanded); PlanError when it cannot be."""
+    try:
+        return as_path(text)
+    except Invalid as exc:
+        raise PlanError(Problem(str(exc), hint="type a path that exists")) from None
 
 
 def load_plan(path: Path) -> LoadedPlan:
@@ -250,65 +322,82 @@ def _disk_fingerprint(path: Path) -> str | None:
 
 
 def save_plan(
-    plan: Plan, releases: Sequence[Release], path: Path, expected_fingerprint: str | None
+    plan: Plan,
+    releases: Sequence[Release],
+    path: Path,
+    expected_fingerprint: str | None,
+    *,
+    wait: float = LOCK_WAIT,
 ) -> str:
     """Write the plan atomically and return the new fingerprint.
 
     ``expected_fingerprint`` is the fingerprint of the file as loaded (None: the
     file must not exist yet); if the file on disk differs, nothing is written and
-    PlanChangedOnDisk is raised. The text is built before anything touches the
+    PlanChangedOnDisk is raised. The check and the rename happen under the
+    plan's lock (see :func:`plan_lock`), so two writers can never both pass the
+    check with the same file: the second waits up to ``wait`` seconds, then
+    sees the first one's file. The text is built before anything touches the
     disk, and a crash at any moment leaves either the old or the new file.
+    A symlinked plan is written through to its target.
     """
     data = dumps_toml(plan, releases).encode("utf-8")
-    current = _disk_fingerprint(path)
-    if current != expected_fingerprint:
-        what = (
-            "was created"
-            if expected_fingerprint is None
-            else ("was deleted" if current is None else "changed")
-        )
-        raise PlanChangedOnDisk(
-            Problem(
-                f"the plan file {what} since it was loaded; not overwriting it",
-                str(path),
-                hint="reload it and apply your edits again",
+    target = write_target(path)
+    with plan_lock(target, wait, shown=path):
+        current = _disk_fingerprint(target)
+        if current != expected_fingerprint:
+            what = (
+                "was created"
+                if expected_fingerprint is None
+                else ("was deleted" if current is None else "changed")
             )
-        )
-    write_atomic(path, data)
+            raise PlanChangedOnDisk(
+                Problem(
+                    f"the plan file {what} since it was loaded; not overwriting it",
+                    str(path),
+                    hint="reload it and apply your edits again",
+                )
+            )
+        write_locked(target, data, path)
     return fingerprint(data)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data``: temp file in the same folder, fsync, rename, fsync folder.
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What :func:`save_merged` wrote: the plan (merged with the file on disk when that
+    had changed), its fingerprint, and the fields both sides changed (ours kept)."""
 
-    A failure (no such folder, no permission, disk full) is a PlanError naming
-    the file; the old file is then untouched and no temp file is left behind.
+    plan: Plan
+    fingerprint: str
+    merged: bool = False
+    conflicts: tuple[Conflict, ...] = ()
+
+
+def save_merged(
+    base: Plan,
+    plan: Plan,
+    path: Path,
+    expected_fingerprint: str | None,
+    releases: Callable[[Plan], Sequence[Release]],
+    *,
+    wait: float = LOCK_WAIT,
+) -> Saved:
+    """Save ``plan``; when the file changed since ``base`` was loaded from it, merge first.
+
+    What import and sync use: another writer's additions (a second import, a
+    git pull) are kept by a three-way merge (:func:`planner.merge.three_way`:
+    base = the plan as loaded, ours = ``plan``, theirs = the file now), all under
+    the plan's lock, so nothing either writer added is lost. ``releases``
+    computes the calendar of the plan to write. A plan deleted since it was
+    loaded is not recreated (PlanChangedOnDisk).
     """
-    try:
-        _write_atomic(path, data)
-    except OSError as exc:
-        raise PlanError(Problem(f"cannot write: {exc.strerror or exc}", str(path))) from None
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    folder = path.parent
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = 0o644
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    dir_fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
+    target = write_target(path)
+    with plan_lock(target, wait, shown=path):
+        try:
+            return Saved(plan, save_plan(plan, releases(plan), path, expected_fingerprint))
+        except PlanChangedOnDisk:
+            if not target.exists():
+                raise
+        disk = load_plan(path)
+        merged, conflicts = three_way(base, plan, disk.plan)
+        saved = save_plan(merged, releases(merged), path, disk.fingerprint)
+        return Saved(merged, saved, True, tuple(conflicts))

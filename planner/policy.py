@@ -13,6 +13,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MAX_HORIZON = 100
+"""The most upcoming point releases a calendar is computed for (``horizon``, ``--count``)."""
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+"""Years a day range may name (as every other date relplan reads)."""
 
 _DAY = re.compile(r"^(?:(\d{4})-)?(\d{2})-(\d{2})$")
 
@@ -45,6 +49,9 @@ class DayRange:
             (int(a.group(1)) if a.group(1) else None),
             (int(b.group(1)) if b.group(1) else None),
         )
+        for year in (ya, yb):
+            if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
+                raise ValueError(f"{text!r}: year {year} is outside {FIRST_YEAR}..{LAST_YEAR}")
         rng = cls((int(a.group(2)), int(a.group(3))), (int(b.group(2)), int(b.group(3))), ya, yb)
         try:
             if ya is not None and yb is not None:
@@ -155,9 +162,59 @@ class Capacity:
     per_owner: int | None = None
 
 
+class Accepts(StrEnum):
+    """What may still land in a release from a stage's day on, loosest first.
+
+    ``features``: anything (development); ``fixes``: bug fixes, no new features
+    (feature freeze); ``approved-fixes``: bug fixes the release manager approved
+    (code freeze); ``blockers``: fixes for release blockers only (hard code
+    freeze, late RCs); ``docs``: documentation and release preparation only
+    (final commits); ``nothing``: the release is cut.
+    """
+
+    FEATURES = "features"
+    FIXES = "fixes"
+    APPROVED_FIXES = "approved-fixes"
+    BLOCKERS = "blockers"
+    DOCS = "docs"
+    NOTHING = "nothing"
+
+    @property
+    def rank(self) -> int:
+        """0 for features up to 5 for nothing: how tight the stage is."""
+        return list(Accepts).index(self)
+
+
+@dataclass(frozen=True, slots=True)
+class StageRule:
+    """One rung of the freeze ladder as the policy writes it (``[[policy.stages]]``).
+
+    Its day is counted back from the release day (``weeks_before_release`` or
+    ``days_before_release``) or forward from the previous rung
+    (``after_previous_days``); ``weekday`` then moves it to that weekday of the
+    same Monday-to-Sunday week (Xen's "Friday of the week", OpenStack's
+    "Thursday of R-5"). ``tentative`` rungs are marked so until confirmed.
+    ``accepts`` is what may land from that day on. :mod:`planner.stages` computes
+    the days.
+    """
+
+    name: str
+    weeks_before_release: int | None = None
+    days_before_release: int | None = None
+    after_previous_days: int | None = None
+    weekday: int | None = None
+    tentative: bool = True
+    accepts: Accepts = Accepts.FIXES
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
-    """Everything the calendar needs to compute a release train."""
+    """Everything the calendar needs to compute a release train.
+
+    ``stages`` is the freeze ladder when the policy writes one out (else the
+    implicit ladder of ``stabilization``); ``stages_preset`` names the preset it
+    came from (``xen``, ``cpython``...), which is what the plan file then writes.
+    """
 
     timezone: str = "UTC"
     branch_pattern: str = "stable-{series}"
@@ -168,6 +225,32 @@ class Policy:
     capacity: Capacity = field(default_factory=Capacity)
     blackouts: tuple[DayRange, ...] = ()
     holidays: tuple[DayRange, ...] = ()
+    stages: tuple[StageRule, ...] = ()
+    stages_preset: str | None = None
+
+    @property
+    def explicit_ladder(self) -> bool:
+        """True when the policy lists its stages; else the ladder is the implicit one of
+        :class:`Stabilization` (last posting, feature freeze, RCs, release)."""
+        return bool(self.stages)
+
+    def blocks_every_day(self) -> bool:
+        """True when the yearly blackouts and holidays cover every day of a leap year,
+        or one dated range spans a whole year: no release could ever be placed."""
+        ranges = (*self.blackouts, *self.holidays)
+        for r in ranges:
+            if r.start_year is not None and r.end_year is not None:
+                if (dt.date(r.end_year, *r.end) - dt.date(r.start_year, *r.start)).days >= 365:
+                    return True
+        yearly = [r for r in ranges if r.start_year is None]
+        if not yearly:
+            return False
+        day = dt.date(2000, 1, 1)  # a leap year: 02-29 too
+        while day.year == 2000:
+            if not any(r.contains(day) for r in yearly):
+                return False
+            day += dt.timedelta(days=1)
+        return True
 
     def blocked(self, day: dt.date) -> bool:
         """True when no release or freeze may land on ``day``."""

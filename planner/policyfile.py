@@ -25,7 +25,9 @@ from planner.checking import (
     did_you_mean,
 )
 from planner.policy import (
+    MAX_HORIZON,
     WEEKDAYS,
+    Accepts,
     Cadence,
     Capacity,
     DayRange,
@@ -33,13 +35,22 @@ from planner.policy import (
     MaintenanceModel,
     Policy,
     Stabilization,
+    StageRule,
 )
 
 Convert = Callable[[object], Any]
 
 
-def _at_least(minimum: int) -> Convert:
-    return lambda value: as_int(value, minimum)
+def _between(minimum: int, maximum: int) -> Convert:
+    return lambda value: as_int(value, minimum, maximum)
+
+
+# Sane limits: what real trains use, with a wide margin; beyond them the calendar would
+# run for minutes (horizon = 10000) or leave the range of dates.
+WEEKS = 520  # ten years
+DAYS = 3650
+MONTHS = 1200  # a century
+COUNT = 100_000  # items per release
 
 
 def _weekday(value: object) -> int:
@@ -83,36 +94,36 @@ def _day_ranges(value: object) -> tuple[DayRange, ...]:
 
 
 _CADENCE: dict[str, Convert] = {
-    "min_weeks": _at_least(1),
-    "max_weeks": _at_least(1),
-    "target_weeks": _at_least(1),
+    "min_weeks": _between(1, WEEKS),
+    "max_weeks": _between(1, WEEKS),
+    "target_weeks": _between(1, WEEKS),
     "weekday": _weekday,
     "catch_up": as_bool,
 }
 _STABILIZATION: dict[str, Convert] = {
-    "freeze_weeks": _at_least(0),
-    "last_posting_weeks": _at_least(0),
-    "rc1_after_days": _at_least(0),
-    "rc_every_days": _at_least(1),
-    "major_freeze_weeks": _at_least(0),
+    "freeze_weeks": _between(0, WEEKS),
+    "last_posting_weeks": _between(0, WEEKS),
+    "rc1_after_days": _between(0, DAYS),
+    "rc_every_days": _between(1, DAYS),
+    "major_freeze_weeks": _between(0, WEEKS),
 }
 _MAINTENANCE: dict[str, Convert] = {
     "model": lambda v: as_enum(v, MaintenanceModel),
-    "general_months": _at_least(0),
-    "security_months": _at_least(0),
-    "newest": _at_least(1),
-    "release_every_weeks": _at_least(1),
-    "rc_days": _at_least(0),
+    "general_months": _between(0, MONTHS),
+    "security_months": _between(0, MONTHS),
+    "newest": _between(1, MAX_HORIZON),
+    "release_every_weeks": _between(1, WEEKS),
+    "rc_days": _between(0, DAYS),
 }
 _CAPACITY: dict[str, Convert] = {
-    "features": _at_least(0),
-    "fixes": _at_least(0),
-    "per_owner": _at_least(0),
+    "features": _between(0, COUNT),
+    "fixes": _between(0, COUNT),
+    "per_owner": _between(0, COUNT),
 }
 _TOP: dict[str, Convert] = {
     "timezone": _timezone,
     "branch_pattern": _branch_pattern,
-    "horizon": _at_least(0),
+    "horizon": _between(0, MAX_HORIZON),
     "blackouts": _day_ranges,
     "holidays": _day_ranges,
 }
@@ -122,13 +133,29 @@ _SUBTABLES: dict[str, tuple[type[Any], dict[str, Convert]]] = {
     "maintenance": (Maintenance, _MAINTENANCE),
     "capacity": (Capacity, _CAPACITY),
 }
-POLICY_KEYS = (*_TOP, *_SUBTABLES)
+_STAGE: dict[str, Convert] = {
+    "name": as_str,
+    "weeks_before_release": _between(0, WEEKS),
+    "days_before_release": _between(0, DAYS),
+    "after_previous_days": _between(0, DAYS),
+    "weekday": _weekday,
+    "tentative": as_bool,
+    "accepts": lambda v: as_enum(v, Accepts),
+}
+_DAY_KEYS = ("weeks_before_release", "days_before_release", "after_previous_days")
+POLICY_KEYS = (*_TOP, *_SUBTABLES, "stages")
 
 
 def _convert_fields(
-    table: dict[str, Any], spec: dict[str, Convert], check: Checker, path: Path_, label: str
+    table: dict[str, Any],
+    spec: dict[str, Convert],
+    check: Checker,
+    path: Path_,
+    label: str,
+    known: tuple[str, ...] | None = None,
 ) -> dict[str, Any]:
-    check.unknown_keys(table, spec, path, label)
+    if known is None:  # else the caller checked the keys against ``known``
+        check.unknown_keys(table, spec, path, label)
     values: dict[str, Any] = {}
     for key, convert in spec.items():
         if key not in table:
@@ -149,8 +176,13 @@ def policy_from_table(
     except Invalid as exc:
         check.add(str(exc), path, label)
         return Policy()
-    top = {k: v for k, v in table.items() if k not in _SUBTABLES}
-    values = _convert_fields(top, _TOP, check, path, label)
+    top = {k: v for k, v in table.items() if k not in _SUBTABLES and k != "stages"}
+    check.unknown_keys(top, POLICY_KEYS, path, label)
+    values = _convert_fields(top, _TOP, check, path, label, known=POLICY_KEYS)
+    if "stages" in table:
+        values["stages"], values["stages_preset"] = _stages(
+            table["stages"], check, (*path, "stages"), f"{label}.stages"
+        )
     for name, (cls, spec) in _SUBTABLES.items():
         if name not in table:
             continue
@@ -163,7 +195,97 @@ def policy_from_table(
         values[name] = cls(**_convert_fields(sub, spec, check, sub_path, sub_label))
     policy = Policy(**values)
     _check_cadence(policy.cadence, check, (*path, "cadence"), f"{label}.cadence")
+    if policy.blocks_every_day():
+        alone = dataclasses.replace(policy, blackouts=()).blocks_every_day()
+        key = "holidays" if alone or "blackouts" not in table else "blackouts"
+        check.add(
+            "blackouts and holidays leave no day free for a whole year",
+            (*path, key),
+            f"{label}.{key}",
+            "no release or freeze could ever be placed; free at least some days",
+        )
     return policy
+
+
+def _stages(
+    raw: object, check: Checker, path: Path_, label: str
+) -> tuple[tuple[StageRule, ...], str | None]:
+    """``stages = "xen"`` (a preset) or ``[[policy.stages]]`` tables, checked."""
+    from planner.stages import PRESETS
+
+    if isinstance(raw, str):
+        if raw in PRESETS:
+            return PRESETS[raw], raw
+        hint = did_you_mean(raw, PRESETS) or f"presets: {', '.join(PRESETS)}"
+        check.add(f'"{raw}" is not a preset', path, label, hint + ", or [[policy.stages]] tables")
+        return (), None
+    if not isinstance(raw, list) or not all(isinstance(t, dict) for t in raw):
+        check.add(
+            "expected a preset name or [[policy.stages]] tables",
+            path,
+            label,
+            f"presets: {', '.join(PRESETS)}",
+        )
+        return (), None
+    rules: list[StageRule] = []
+    for i, table in enumerate(raw):
+        rule = _stage(table, check, (*path, i), f"{label}[{i}]", first=not rules)
+        if rule is not None:
+            rules.append(rule)
+    _check_stage_names(rules, check, path, label)
+    return tuple(rules), None
+
+
+def _stage(
+    table: dict[str, Any], check: Checker, path: Path_, label: str, first: bool
+) -> StageRule | None:
+    name = table.get("name")
+    if isinstance(name, str) and name.strip():
+        label = f"{label} ({name})"
+    before = len(check.problems)
+    values = _convert_fields(table, _STAGE, check, path, label)
+    if not str(values.get("name", "")).strip():
+        check.add("every stage needs a name", (*path, "name"), f"{label}.name")
+    days = [k for k in _DAY_KEYS if k in table]
+    if len(days) != 1:
+        found = f" (found {', '.join(days)})" if days else ""
+        check.add(
+            f"needs exactly one of {', '.join(_DAY_KEYS)}{found}",
+            path,
+            label,
+            "e.g. weeks_before_release = 4",
+        )
+    elif first and days[0] == "after_previous_days":
+        check.add(
+            "the first stage has no previous one",
+            (*path, days[0]),
+            f"{label}.{days[0]}",
+            "count it back from the release: weeks_before_release or days_before_release",
+        )
+    if len(check.problems) > before:
+        return None
+    values["name"] = values["name"].strip()
+    return StageRule(**values)
+
+
+def _check_stage_names(rules: list[StageRule], check: Checker, path: Path_, label: str) -> None:
+    from planner.stages import slug
+
+    seen: dict[str, int] = {}
+    for i, rule in enumerate(rules):
+        key = slug(rule.name)
+        where, at = (*path, i, "name"), f"{label}[{i}].name"
+        if key in ("release", "development", ""):
+            check.add(
+                f'"{rule.name}" cannot name a stage',
+                where,
+                at,
+                "the ladder starts in development and ends with the release by itself",
+            )
+        elif key in seen:
+            check.add(f'"{rule.name}" names stage {seen[key]} already', where, at,
+                      "each stage needs its own name")  # fmt: skip
+        seen.setdefault(key, i)
 
 
 def _check_cadence(cadence: Cadence, check: Checker, path: Path_, label: str) -> None:
@@ -203,13 +325,42 @@ def _fields_table(obj: Any) -> dict[str, Any]:
     return out
 
 
+_NOT_PLAIN = ("stages", "stages_preset")
+
+
+def _stage_table(rule: StageRule) -> dict[str, Any]:
+    out = _fields_table(rule)
+    out["accepts"] = rule.accepts.value
+    return out
+
+
+def stages_to_table(policy: Policy) -> str | list[dict[str, Any]] | None:
+    """``stages`` as the plan file writes it: the preset's name while the ladder is that
+    preset's, else the tables written out; None for the implicit ladder."""
+    from planner.stages import PRESETS
+
+    preset = policy.stages_preset
+    if preset is not None and PRESETS.get(preset) == policy.stages:
+        return preset
+    return [_stage_table(r) for r in policy.stages] or None
+
+
 def policy_to_table(policy: Policy) -> dict[str, Any]:
     """The ``[policy]`` table for a policy: every field except unset ones, in a fixed order."""
-    out = {k: v for k, v in _fields_table(policy).items() if k not in _SUBTABLES}
+    out = {
+        k: v
+        for k, v in _fields_table(policy).items()
+        if k not in _SUBTABLES and k not in _NOT_PLAIN
+    }
+    stages = stages_to_table(policy)
+    if isinstance(stages, str):
+        out["stages"] = stages
     for name in _SUBTABLES:
         table = _fields_table(getattr(policy, name))
         if table:  # a table with nothing set (no capacity limits) is not written
             out[name] = table
+    if isinstance(stages, list):
+        out["stages"] = stages
     return out
 
 
@@ -218,7 +369,9 @@ def policy_to_json(policy: Policy) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(policy):
         value = getattr(policy, f.name)
-        if f.name in _SUBTABLES:
+        if f.name == "stages":
+            out[f.name] = [_stage_table(r) for r in value]
+        elif f.name in _SUBTABLES:
             out[f.name] = {
                 g.name: _plain(getattr(value, g.name), g.name) for g in dataclasses.fields(value)
             }

@@ -20,6 +20,7 @@ from typing import Any
 from planner.errors import PlanError, Problem
 from planner.model import Plan, Release, ReleaseSpec
 from planner.ops import Change
+from planner.stages import find_stage, is_stage_pin, ladder
 from planner.tables import PIN_NAMES, release_to_json
 
 #: The dated fields of ``relplan calendar --format json`` a change can move.
@@ -95,7 +96,7 @@ def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today:
         )
     if release.actual == on:
         return Change(plan, f"{version} already shipped on {on}")
-    moved = _with_spec(plan, release, actual=on)
+    moved = _with_spec(plan, release, actual=on, **_passed_milestones(plan, release, on))
     what = (
         f"moved {version}'s release from {release.actual} to {on}"
         if release.shipped
@@ -104,9 +105,28 @@ def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today:
     return Change(moved, what, (f"release:{version}",))
 
 
+def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, Any]:
+    """The planned milestones a release went through before shipping on ``on``, as records.
+
+    Once shipped, the calendar computes nothing into a release's past, so the freeze,
+    last posting day and RCs it was planned with are kept as pins and recorded RCs.
+    """
+    if release.shipped:
+        return {}
+    spec = plan.spec(release.version)
+    pins = dict(spec.pins) if spec is not None else {}
+    for name, day in (("freeze", release.freeze), ("last_posting", release.last_posting)):
+        if day is not None and day <= on:
+            pins.setdefault(name, day)
+    recorded = spec.actual_rcs if spec is not None and spec.actual_rcs else ()
+    rcs = recorded or tuple(d for d in release.rcs if d <= on)
+    return {"pins": pins, "actual_rcs": rcs}
+
+
 def pin(plan: Plan, train: Sequence[Release], version: str, name: str, day: dt.date) -> Change:
-    """Pin a computed date of a release (``release``, ``freeze`` or ``last_posting``)."""
-    if name not in PIN_NAMES:
+    """Pin a computed date of a release (``release``, ``freeze``, ``last_posting`` or a
+    stage of the freeze ladder, by its pin name)."""
+    if name not in PIN_NAMES and not is_stage_pin(name, plan.policy):
         raise PlanError(
             Problem(f"{name!r} cannot be pinned", hint="one of " + ", ".join(PIN_NAMES))
         )
@@ -172,9 +192,43 @@ def slip(
     if change.is_noop:
         return change
     passed = {"freeze": release.freeze, "last_posting": release.last_posting}
+    if plan.policy.explicit_ladder:  # every stage behind us stays where it was
+        rungs = ladder(plan.policy, release, plan.spec(version))
+        passed.update((s.pin, s.day) for s in rungs if s.key != "release")
     for name, when in passed.items():
         if when is not None and when <= today:
             change = pin(change.plan, train, version, name, when)
     return Change(
         change.plan, f"slipped {version} from {release.day} to {day}", (f"release:{version}",)
     )
+
+
+def confirm(plan: Plan, train: Sequence[Release], version: str, stage_name: str) -> Change:
+    """Confirm a tentative stage of a release: its day is pinned where it is now, so it is
+    decided (no longer tentative) and stays there when the release moves."""
+    release = _release(train, version)
+    rungs = ladder(plan.policy, release, plan.spec(version))
+    stage = find_stage(rungs, stage_name)
+    if stage is None:
+        import difflib
+
+        keys = [s.key for s in rungs]
+        close = difflib.get_close_matches(stage_name.lower(), keys, n=1, cutoff=0.5)
+        raise PlanError(
+            Problem(
+                f"{version} has no stage {stage_name!r}",
+                field="STAGE",
+                hint=(f"did you mean {close[0]}? " if close else "") + "stages: " + ", ".join(keys),
+            )
+        )
+    if stage.day is None:
+        raise PlanError(
+            Problem(f"{version} {stage.name} has no day to confirm", field="STAGE",
+                    hint="nobody recorded it; pin its day in [releases.pins]")
+        )  # fmt: skip
+    if not stage.tentative:
+        return Change(plan, f"{version} {stage.name} on {stage.day} is decided already")
+    if stage.key == "release" and release.shipped:
+        return Change(plan, f"{version} shipped on {release.actual}")
+    change = pin(plan, train, version, stage.pin, stage.day)
+    return Change(change.plan, f"confirmed {version} {stage.name} on {stage.day}", change.changed)

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from planner.model import Item, Kind, Prognosis, natural_key, owners_of
+from planner.model import Item, Kind, Phase, Prognosis, natural_key, owners_of
+from planner.policy import Accepts
 from planner.rules import counts_for_release, missing_backports
 from planner.schedule import Milestone
 
@@ -55,6 +56,17 @@ _ABOUT = {
     "freeze": "New features must be committed by this day. Bug fixes only after it.",
     "release": "The release is tagged and announced.",
 }
+_ACCEPTS_ABOUT = {
+    Accepts.FEATURES: "New features may still land.",
+    Accepts.FIXES: "New features must be committed by this day. Bug fixes only after it.",
+    Accepts.APPROVED_FIXES: "Bug fixes only, each approved by the release manager on the "
+    "basis of a risk assessment.",
+    Accepts.BLOCKERS: "Fixes for release blockers only: serious bugs, regressions, and "
+    "low-risk fixes.",
+    Accepts.DOCS: "Documentation and release preparation only.",
+    Accepts.NOTHING: "Nothing more lands in this release.",
+}
+"""What a stage means in a schedule mail, by what it accepts (when that changes)."""
 WIDTH = 72
 
 
@@ -213,10 +225,10 @@ def schedule_lines(milestones: Sequence[Milestone], today: dt.date, rc_every: in
     width = max((len(d) for d in days), default=0) + 2
     lines: list[str] = []
     for i, (m, day) in enumerate(zip(milestones, days, strict=True)):
-        if lines and lines[-1] != "" and _about(m, rc_every):
+        about = _about(m, rc_every, milestones[i - 1] if i else None)
+        if lines and lines[-1] != "" and about:
             lines.append("")
         lines.append(f"  {day.ljust(width)}{_mark(m, today).ljust(15)}{m.title}".rstrip())
-        about = _about(m, rc_every)
         if not about:
             continue
         lines.append("")
@@ -233,15 +245,29 @@ def _wrap(text: str, indent: str = "") -> list[str]:
     )
 
 
-def _about(m: Milestone, rc_every: int) -> str:
+def _about(m: Milestone, rc_every: int, previous: Milestone | None) -> str:
+    """What a milestone means: its own words (last posting, freeze, RC1, release), else
+    what its stage accepts when that changes from the stage before."""
     if m.key == "rc1" and rc_every:
         return (
             f"The first release candidate; the next ones follow every {rc_every} days "
             "until the release."
         )
-    if m.key == "rc1":
+    if m.key == "rc1" and (previous is None or previous.accepts is m.accepts):
         return "The release candidate: please test it and report what breaks."
-    return _ABOUT.get(m.key, "")
+    key = "last-posting" if m.key.startswith("last-posting") else m.key
+    if key in _ABOUT:
+        return _ABOUT[key]
+    if m.accepts is not None and (previous is None or previous.accepts is not m.accepts):
+        return _ACCEPTS_ABOUT[m.accepts]
+    return ""
+
+
+def regular_rcs(milestones: Sequence[Milestone]) -> int:
+    """Days between release candidates when there are several at one interval, else 0."""
+    rcs = [m.day for m in milestones if m.phase is Phase.RC]
+    gaps = {(b - a).days for a, b in zip(rcs, rcs[1:], strict=False)}
+    return gaps.pop() if len(gaps) == 1 else 0
 
 
 def schedule_report(session: Session, version: str, fmt: str) -> str:
@@ -254,8 +280,7 @@ def schedule_report(session: Session, version: str, fmt: str) -> str:
     if fmt == "markdown":
         doc.blocks.append(_timeline(milestones, today, fmt))
     else:
-        more = any(m.key == "rc2" for m in milestones)
-        rc_every = session.plan.policy.stabilization.rc_every_days if more else 0
+        rc_every = regular_rcs(milestones)
         doc.blocks.append(Verbatim(tuple(schedule_lines(milestones, today, rc_every))))
     doc.blocks.append(
         Para(

@@ -6,9 +6,14 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`is_open_blocker`: which items hold a release back;
 - :func:`branch_support` / :func:`maintained_branches`: which branches take
   fixes on a day (and which only security fixes);
+- :func:`current_window`: the releases that matter on a day (what ``status`` and
+  the timeline open on);
 - :func:`backport_conflict`: when the tracker and git disagree about a backport;
 - :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
-- :func:`report_release`: the release a report is about unless told otherwise.
+- :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
+  backport matrix (missing, conflicts, security, missing on one branch);
+- :func:`report_release`: the release a report is about unless told otherwise;
+- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
 
 Which release can take an item lives in :func:`planner.laying.open_releases_for`.
 """
@@ -19,8 +24,9 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
+from planner.calendar import phase_on
 from planner.model import BackportState, Item, Kind, Phase, Release, ReleaseKind, State
-from planner.policy import Capacity, Policy
+from planner.policy import Accepts, Capacity, Policy
 from planner.version import version_key
 
 
@@ -39,6 +45,47 @@ def counts_for_release(item: Item, version: str) -> bool:
 def open_blockers(items: Iterable[Item], version: str) -> list[str]:
     """Ids of the open blockers that target ``version``."""
     return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- stages ----------------------------------------------------------------------------------
+
+APPROVAL_LABELS = ("release-acked", "release-ack", "approved")
+"""Labels that say the release manager approved a fix (Xen's ``Release-Acked-by:``)."""
+DOCS_WORDS = ("docs", "documentation", "release-prep")
+"""Labels or areas of documentation and release preparation work."""
+
+
+def is_docs(item: Item) -> bool:
+    """Documentation or release preparation: labelled or filed under an area so."""
+    words = {w.lower() for w in item.labels} | {(item.area or "").lower()}
+    return any(w in words for w in DOCS_WORDS)
+
+
+def stage_refuses(accepts: Accepts, item: Item) -> str | None:
+    """Why an open item may not land in a stage that accepts ``accepts``; None if it may.
+
+    Looser to tighter: features (anything), fixes (no features), approved-fixes
+    (fixes that are blockers or labelled approved), blockers (blocker fixes),
+    docs (documentation and release preparation), nothing. Docs work lands in
+    every stage but the last; a feature lands only in a features stage.
+    """
+    if accepts is Accepts.FEATURES:
+        return None
+    if accepts is Accepts.NOTHING:
+        return "the release is cut"
+    if is_docs(item):
+        return None
+    if accepts is Accepts.DOCS:
+        return "not documentation or release preparation"
+    if item.kind is Kind.FEATURE:
+        return "a new feature; move it to the next release"
+    if accepts is Accepts.APPROVED_FIXES and not (
+        item.blocker or any(label.lower() in APPROVAL_LABELS for label in item.labels)
+    ):
+        return "not approved by the release manager (a blocker, or labelled release-acked)"
+    if accepts is Accepts.BLOCKERS and not item.blocker:
+        return "not a release blocker"
+    return None
 
 
 # -- owners and capacity ------------------------------------------------------------------
@@ -127,6 +174,37 @@ def maintained_branches(
     return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
 
 
+def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
+    """The releases that matter on ``today``, in calendar order: the present, not history.
+
+    - the point release of every supported branch (maintained or security-only);
+    - every release stabilizing (frozen or in its RCs), and any not shipped although
+      its day has passed;
+    - the next point release, and any other already in development;
+    - the next maintenance release of each supported branch.
+    """
+    supported = {r.series for r in train if branch_support(r, today) is not None}
+    out: list[Release] = []
+    next_point = True
+    next_maintenance: set[str] = set()
+    for r in train:
+        if r.shipped or r.day < today:
+            keep = branch_support(r, today) is not None or not r.shipped
+        else:
+            phase = phase_on(r, today)
+            if r.kind is ReleaseKind.POINT:
+                keep = next_point or phase is not Phase.PLANNING
+                next_point = False
+            else:
+                keep = phase.is_stabilizing or (
+                    r.series in supported and r.series not in next_maintenance
+                )
+                next_maintenance.add(r.series)
+        if keep:
+            out.append(r)
+    return out
+
+
 def maintained_series(policy: Policy, train: Sequence[Release], today: dt.date) -> list[str]:
     """The series of :func:`maintained_branches`, newest first."""
     return [b.series for b in maintained_branches(policy, train, today)]
@@ -198,6 +276,22 @@ class BackportCell:
             return ""
         return "✓" if self.git is self.tracker else "g"
 
+    @property
+    def state(self) -> BackportState | None:
+        """The state statuses count: git's where git has evidence, else the tracker's (as
+        :meth:`planner.git.join.Evidence.apply` writes it into the status plan)."""
+        return self.git if self.git is not None else self.tracker
+
+    @property
+    def is_missing(self) -> bool:
+        """The fix still has to reach the branch: the counted :attr:`state` is pending."""
+        return self.state is not None and self.state.is_pending
+
+    def reasons(self) -> list[str]:
+        """Git's evidence one reason a line (pick and its marker, patch-id, culprit,
+        request, revert), in the order the scan gave them."""
+        return [part for part in self.evidence.split("; ") if part]
+
     def describe(self) -> str:
         """One line for the evidence bar: a conflict first, then both sides."""
         tracker = self.tracker.value if self.tracker else "nothing"
@@ -236,6 +330,41 @@ PRESETS: dict[str, str] = {
     "blockers": "open release blockers (not done or rejected)",
     "needs-backport": "fixes with a backport still required or in progress",
 }
+
+
+BACKPORT_PRESETS: dict[str, str] = {
+    "all": "every fix on the maintained branches",
+    "missing": "fixes still required or in progress on a shown branch",
+    "conflicts": "fixes the tracker and git disagree about on a shown branch",
+    "security": "security fixes",
+}
+MISSING_ON = "missing on "
+
+
+def backport_presets(series: Iterable[str]) -> list[str]:
+    """The backport matrix's preset lists: :data:`BACKPORT_PRESETS`, then one
+    ``missing on <series>`` per branch shown."""
+    return [*BACKPORT_PRESETS, *(MISSING_ON + s for s in series)]
+
+
+def in_backport_preset(
+    preset: str, item: Item, cells: Sequence[BackportCell], series: Sequence[str]
+) -> bool:
+    """True when a fix belongs to a backport preset list; ``cells`` are its cells on the
+    branches ``series`` shown (same order). Missing means the state statuses count is
+    pending (:attr:`BackportCell.is_missing`), so the lists agree with ``status``."""
+    if preset == "all":
+        return True
+    if preset == "missing":
+        return any(c.is_missing for c in cells)
+    if preset == "conflicts":
+        return any(c.conflict for c in cells)
+    if preset == "security":
+        return item.kind is Kind.SECURITY
+    if preset.startswith(MISSING_ON) and preset[len(MISSING_ON) :] in series:
+        return cells[series.index(preset[len(MISSING_ON) :])].is_missing
+    known = ", ".join(backport_presets(series))
+    raise ValueError(f"unknown backport preset {preset!r}; expected one of {known}")
 
 
 def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:

@@ -1,11 +1,10 @@
 """A release's schedule as a list of milestones: name, day, and whether the day is tentative.
 
 The schedule mail, the development update's timeline and the calendar feed all
-read this one list. Today a release's milestones are those of
-:meth:`planner.model.Release.milestones` (last posting, freeze, each RC, release)
-plus, for the calendar, its branch's support ends; richer freeze ladders
-(code freeze, hard code freeze, branch-off...) slot in as more entries of the
-same shape.
+read this one list: the stages of the release's freeze ladder
+(:mod:`planner.stages`: last posting, freeze, each RC, release for a policy
+without stages; code freeze, hard code freeze, branch-off... for one with them)
+plus, for the calendar, its branch's support ends.
 
 A day is *tentative* when the calendar computed it from the cadence: nothing in
 the plan fixes it. A pinned day (``[releases.pins]``) or a recorded ``actual``
@@ -20,10 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from planner.model import Phase, Release, ReleaseKind, ReleaseSpec
-
-_PIN_OF = {"last posting": "last_posting", "freeze": "freeze", "release": "release"}
-_TITLES = {"last posting": "Last posting date", "freeze": "Feature freeze", "release": "Release"}
-_PHASES = {"last posting": Phase.DEVELOPMENT, "freeze": Phase.FROZEN, "release": Phase.RELEASED}
+from planner.policy import Accepts, Policy
+from planner.stages import Stage, ladder
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +28,10 @@ class Milestone:
     """One dated step of a release.
 
     ``key`` is stable across edits (``last-posting``, ``freeze``, ``rc3``, ``release``,
-    ``end-of-maintenance``, ``end-of-security-support``): calendar UIDs are made of it.
-    ``title`` is how a mail names it; ``phase`` the phase it opens (or, for the
-    support ends, the phase it closes).
+    a stage's key such as ``code-freeze``, ``end-of-maintenance``,
+    ``end-of-security-support``): calendar UIDs are made of it. ``title`` is how a
+    mail names it; ``phase`` the phase it opens (or, for the support ends, the phase
+    it closes); ``accepts`` what may land from its day (None for the support ends).
     """
 
     key: str
@@ -41,27 +39,38 @@ class Milestone:
     day: dt.date
     tentative: bool
     phase: Phase
+    accepts: Accepts | None = None
 
     def passed(self, today: dt.date) -> bool:
         """True for a milestone strictly before ``today``."""
         return self.day < today
 
 
+def _phase(stage: Stage, rcs: tuple[dt.date, ...]) -> Phase:
+    if stage.key == "release":
+        return Phase.RELEASED
+    if stage.day in rcs and stage.key.startswith("rc"):
+        return Phase.RC
+    return Phase.DEVELOPMENT if stage.accepts is Accepts.FEATURES else Phase.FROZEN
+
+
 def release_schedule(
-    release: Release, spec: ReleaseSpec | None, *, support: bool = False
+    release: Release,
+    spec: ReleaseSpec | None,
+    *,
+    support: bool = False,
+    policy: Policy | None = None,
 ) -> list[Milestone]:
-    """The milestones of ``release`` in order; with ``support``, a point release's end of
-    maintenance and end of security support follow (maintenance releases repeat their
-    branch's ends, so they get none of their own)."""
-    pins = spec.pins if spec is not None else {}
-    out: list[Milestone] = []
-    for name, day in release.milestones():
-        if name.startswith("rc") and name[2:].isdigit():
-            out.append(Milestone(name, name.upper(), day, True, Phase.RC))
-            continue
-        fixed = _PIN_OF[name] in pins or (name == "release" and release.actual is not None)
-        key = name.replace(" ", "-")
-        out.append(Milestone(key, _TITLES[name], day, not fixed, _PHASES[name]))
+    """The milestones of ``release`` in order: the stages of its freeze ladder
+    (:func:`planner.stages.ladder`; ``policy`` None: the implicit ladder) that have a
+    day; with ``support``, a point release's end of maintenance and end of security
+    support follow (maintenance releases repeat their branch's ends, so they get none
+    of their own)."""
+    out = [
+        Milestone(s.key, s.name, s.day, s.tentative, _phase(s, release.rcs), s.accepts)
+        for s in ladder(policy or Policy(), release, spec)
+        if s.day is not None
+    ]
     if support and release.kind is ReleaseKind.POINT:
         ends = (
             ("end-of-maintenance", "End of maintenance", release.maintained_until,

@@ -15,7 +15,8 @@ question has one answer, computed here once per plan.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,29 +26,56 @@ from planner.errors import PlanError, Problem
 from planner.laying import at_risk, lay
 from planner.model import BackportState, Item, Plan, Priority, Release, State
 from planner.policy import Policy
-from planner.rules import BackportCell, Branch, maintained_branches, report_release
+from planner.rules import (
+    BackportCell,
+    Branch,
+    current_window,
+    maintained_branches,
+    report_release,
+)
 
 if TYPE_CHECKING:
     from planner.config import Config
     from planner.git.join import Conflict, Evidence
     from planner.merge import Conflict as MergeConflict
+    from planner.push import PushResult, Write
+    from planner.pushing import Pusher
+    from planner.pushplan import SourceBases
     from planner.releases import DateMove
     from planner.schedule import Milestone
     from planner.sources.base import Reporter
+    from planner.stages import Stage
     from planner.status import Attention, ReleaseStatus, UnscheduledStatus
     from planner.sync import SyncResult
 
 DEFAULT_PLAN = Path("relplan.toml")
 
 
+def _finish_interrupted_sync(config: Config) -> list[str]:
+    """A sync killed between the plan's rename and the cache commit is finished first
+    (cheap when there is none: one stat of the journal)."""
+    if not config.source_tables:
+        return []
+    from planner.cache import repair_interrupted
+
+    return repair_interrupted(config.cache_dir)
+
+
 def parse_day(text: str, field_name: str = "--today") -> dt.date:
-    """A YYYY-MM-DD day, or a PlanError saying what was expected."""
+    """A YYYY-MM-DD day within the days relplan plans with, or a PlanError saying what
+    was expected."""
+    from planner.checking import Invalid, in_range
+
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise PlanError(
             Problem(f"{text!r} is not a date", field=field_name, hint="expected YYYY-MM-DD")
         ) from None
+    try:
+        return in_range(day)
+    except Invalid as exc:
+        raise PlanError(Problem(str(exc), field=field_name)) from None
 
 
 class Session:
@@ -76,6 +104,9 @@ class Session:
         self.loaded = plan  # as on disk: the base of a three-way merge
         self.evidence: Evidence | None = None
         self._cache: dict[str, tuple[object, Any]] = {}
+        self.notes: list[str] = []
+        """What opening repaired on the way in (a sync interrupted between plan and cache)."""
+        self._push_bases: list[SourceBases] | None = None  # read by pending_pushes
 
     # -- opening --------------------------------------------------------------------------
     @classmethod
@@ -97,6 +128,7 @@ class Session:
         from planner.config import load_config
 
         cfg = load_config(Path(config) if config else None)
+        notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():
             path = DEFAULT_PLAN
@@ -117,7 +149,9 @@ class Session:
             disk = load_plan(path)
             loaded, fingerprint = disk.plan, disk.fingerprint
         day = parse_day(today) if today else (default_today or today_in(loaded.policy))
-        return cls(loaded, today=day, config=cfg, path=path, fingerprint=fingerprint)
+        session = cls(loaded, today=day, config=cfg, path=path, fingerprint=fingerprint)
+        session.notes = notes
+        return session
 
     @property
     def is_demo(self) -> bool:
@@ -161,9 +195,16 @@ class Session:
         result: list[Release] = self._memo(
             f"train{upcoming}",
             (plan.releases, plan.policy, self.today),
-            lambda: build_train(plan, self.today, upcoming),
+            lambda: self._build_train(plan, upcoming),
         )
         return result
+
+    def _build_train(self, plan: Plan, upcoming: int | None) -> list[Release]:
+        try:
+            return build_train(plan, self.today, upcoming)
+        except PlanError as exc:  # the calendar's problems belong to the plan file
+            where = str(self.path) if self.path else None
+            raise PlanError([replace(p, file=p.file or where) for p in exc.problems]) from None
 
     def laid(self) -> Plan:
         """The current plan laid onto the train: accepted unscheduled items get a target."""
@@ -209,8 +250,6 @@ class Session:
 
     def adopt_git_fix(self, item_id: str) -> ops.Change:
         """Make a git-only fix a plan item (tracked from now on, state accepted)."""
-        from dataclasses import replace
-
         found = next((it for it in self.git_items() if it.id == item_id), None)
         if found is None:
             return ops.Change(self.plan, f"{item_id} is not a git-only fix")
@@ -290,6 +329,16 @@ class Session:
         """The series of :meth:`maintained_branches`, newest first."""
         return [b.series for b in self.maintained_branches()]
 
+    def window(self) -> list[Release]:
+        """The releases that matter today, in calendar order (see
+        :func:`planner.rules.current_window`): what status and the timeline open on."""
+        return current_window(self.train(), self.today)
+
+    def window_statuses(self) -> list[ReleaseStatus]:
+        """The status of each release in :meth:`window`, in calendar order."""
+        shown = {r.version for r in self.window()}
+        return [s for s in self.statuses() if s.version in shown]
+
     def at_risk(self) -> dict[str, str | None]:
         """Open items their release can no longer take -> the release proposed instead."""
         plan = self.plan
@@ -327,7 +376,51 @@ class Session:
         tentative (see :mod:`planner.schedule`); ``support`` adds the branch's support ends."""
         from planner.schedule import release_schedule
 
-        return release_schedule(self.release(version), self.plan.spec(version), support=support)
+        return release_schedule(
+            self.release(version), self.plan.spec(version), support=support, policy=self.plan.policy
+        )
+
+    # -- the freeze ladder ------------------------------------------------------------------
+    def ladders(self) -> dict[str, list[Stage]]:
+        """Every release's stages on the train (:func:`planner.stages.ladder`), by version."""
+        plan = self.plan
+
+        def compute() -> dict[str, list[Stage]]:
+            from planner.stages import ladder
+
+            specs = {s.version: s for s in plan.releases}
+            return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
+
+        result: dict[str, list[Stage]] = self._memo(
+            "ladders", (plan.releases, plan.policy, self.today), compute
+        )
+        return result
+
+    def stages(self, version: str) -> list[Stage]:
+        """The stages of one release in order, the release last; PlanError if unknown."""
+        self.release(version)
+        return self.ladders()[version]
+
+    def stage(self, version: str) -> Stage:
+        """The stage a release is in on ``today`` (:func:`planner.stages.stage_on`)."""
+        from planner.stages import stage_on
+
+        return stage_on(self.stages(version), self.today)
+
+    def confirm(self, version: str, stage: str) -> ops.Change:
+        """Confirm a tentative stage's day (pinned where it is; undoable)."""
+        from planner.releases import confirm
+
+        self.release(version)
+        return confirm(self.plan, self.train(), version, stage)
+
+    def next_tentative(self, version: str) -> Stage | None:
+        """The first stage of a release still tentative and not behind us (what the
+        dashboard's confirm key confirms), or None."""
+        return next(
+            (s for s in self.stages(version) if s.tentative and s.day and s.day >= self.today),
+            None,
+        )
 
     # -- git ----------------------------------------------------------------------------------
     def git_repo(self, override: str | Path | None = None) -> str | None:
@@ -368,6 +461,12 @@ class Session:
             ev.evidence(item.id, series),
             conflict.message if conflict else None,
         )
+
+    def fix_subject(self, item: Item) -> str:
+        """The subject of the item's first fix commit as git reads it ("" before a scan,
+        or when the scan has no row for it)."""
+        ev = self.evidence
+        return ev.subject(item.fix_commits[0]) if ev is not None and item.fix_commits else ""
 
     def conflicts(self) -> list[Conflict]:
         """Where the tracker and git disagree (empty before a scan)."""
@@ -502,14 +601,18 @@ class Session:
         return [r for r in self.train() if not r.shipped and r.day >= self.today]
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, path: Path | None = None) -> Path:
+    def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:
         """Write the plan atomically to its file (or to ``path``, which must not exist);
-        raises PlanChangedOnDisk when the file changed since it was loaded."""
+        raises PlanChangedOnDisk when the file changed since it was loaded. ``wait``:
+        seconds to wait for another writer of the file (default: the CLI's 10 s)."""
+        from planner.atomic import LOCK_WAIT
         from planner.planfile import save_plan
 
         target = path if path is not None else self.writable_path()
         expected = self.fingerprint if path is None or path == self.path else None
-        self.fingerprint = save_plan(self.plan, self.train(), target, expected)
+        self.fingerprint = save_plan(
+            self.plan, self.train(), target, expected, wait=LOCK_WAIT if wait is None else wait
+        )
         self.path = target
         self.loaded = self.plan
         self.history.mark_saved()
@@ -575,16 +678,72 @@ class Session:
         saved: list[bool] = []
 
         def save(plan: Plan) -> None:
-            self.save()
+            from planner.atomic import SHORT_WAIT
+
+            self.save(wait=SHORT_WAIT)  # the dashboard's sync: never freeze behind a writer
             saved.append(True)
 
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))
 
-        return await sync_config_async(
-            self.plan, self.config, None if self.is_demo else save,
-            reporter=reporter, adopt=adopt,
-        )  # fmt: skip
+        try:
+            return await sync_config_async(
+                self.plan, self.config, None if self.is_demo else save,
+                reporter=reporter, adopt=adopt, plan_path=None if self.is_demo else self.path,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache holds new versions now
+
+    async def push(
+        self,
+        *,
+        sources: Sequence[str] = (),
+        dry_run: bool = False,
+        create_versions: bool = False,
+        reporter: Reporter | None = None,
+        transport: Any = None,
+        started: Callable[[Pusher], None] | None = None,
+    ) -> PushResult:
+        """Write local triage back to the trackers (see :mod:`planner.pushing`); then save
+        the plan with the update stamps of the items written, as one undoable change, and
+        record the push in the cache: both or neither. A dry run writes nothing anywhere."""
+        from planner.pushing import push_config_async
+
+        if not dry_run:
+            self.writable_path()
+        before = {it.id: it.updated for it in self.plan.items}
+
+        def save(pushed: Plan) -> None:
+            stamps = {it.id: it.updated for it in pushed.items if before.get(it.id) != it.updated}
+            items = [replace(it, updated=stamps[it.id]) if it.id in stamps else it
+                     for it in self.plan.items]
+            self.apply(ops.Change(self.plan.with_items(items), "recorded the push", ("*",)))
+            self.save()
+
+        try:
+            return await push_config_async(
+                self.plan, self.config, None if dry_run else save, sources=sources,
+                dry_run=dry_run, create_versions=create_versions, reporter=reporter,
+                transport=transport, started=started,
+            )  # fmt: skip
+        finally:
+            self._push_bases = None  # the cache may hold new versions now
+
+    def pending_pushes(self) -> list[Write]:
+        """Every local change a push would write or skip, from the plan and the bases in
+        the cache (no network). The first call reads the cache (the dashboard asks in a
+        thread); later ones reuse what it read until the next sync or push."""
+        from planner.pushplan import pending_from, source_bases
+        from planner.sources.base import config_sources
+
+        if not self.has_sources:
+            return []
+        if self._push_bases is None:
+            from planner.cache import Cache
+
+            with Cache.open(self.config.cache_dir) as cache:
+                self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
+        return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
 
     def sources_line(self) -> str:
         """How old the tracker data is, per source (empty without sources)."""

@@ -12,8 +12,9 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-from planner.calendar import next_milestone, phase_on, unscheduled, why_unscheduled
+from planner.calendar import phase_on, unscheduled, why_unscheduled
 from planner.errors import PlanError, Problem
 from planner.laying import at_risk
 from planner.model import (
@@ -26,6 +27,7 @@ from planner.model import (
     ReleaseKind,
     State,
 )
+from planner.policy import Accepts
 from planner.rules import (
     counts_for_release,
     is_open_blocker,
@@ -33,13 +35,27 @@ from planner.rules import (
     over_capacity,
     owner_load,
 )
+from planner.stages import ladder, next_step, stage_on
 
-GO, NO_GO, SHIPPED = "go", "no-go", "shipped"
+
+class Verdict(StrEnum):
+    """Can the release ship? ``go``, ``no-go`` (with reasons), or ``shipped`` already."""
+
+    GO = "go"
+    NO_GO = "no-go"
+    SHIPPED = "shipped"
+
+
+GO, NO_GO, SHIPPED = Verdict.GO, Verdict.NO_GO, Verdict.SHIPPED
 
 
 @dataclass(frozen=True, slots=True)
 class ReleaseStatus:
-    """Everything a release manager asks about one release on one day."""
+    """Everything a release manager asks about one release on one day.
+
+    ``stage`` is the rung of the freeze ladder it is on (:mod:`planner.stages`), since
+    ``stage_since``, and ``accepts`` what may still land in it.
+    """
 
     version: str
     kind: ReleaseKind
@@ -54,10 +70,19 @@ class ReleaseStatus:
     features_open_after_freeze: list[str]
     at_risk: dict[str, str | None]
     backports: dict[str, dict[str, int]]
-    verdict: str
+    verdict: Verdict
     reasons: list[str] = field(default_factory=list)
     owners: dict[str, int] = field(default_factory=dict)
     over_capacity: list[str] = field(default_factory=list)
+    stage: str | None = None
+    accepts: Accepts | None = None
+    stage_since: dt.date | None = None
+
+    def backports_pending(self) -> int:
+        """Fixes still to reach the branches this release covers (required or in progress)."""
+        return sum(
+            n for state, n in self.backport_totals().items() if BackportState(state).is_pending
+        )
 
     def backport_totals(self) -> dict[str, int]:
         """Backport counts per state, summed over the branches this release covers."""
@@ -105,7 +130,7 @@ def _verdict(
     blockers: list[str],
     late_features: list[str],
     backports: dict[str, dict[str, int]],
-) -> tuple[str, list[str]]:
+) -> tuple[Verdict, list[str]]:
     if release.shipped:
         return SHIPPED, [f"shipped {release.actual}"]
     reasons = []
@@ -159,6 +184,8 @@ class _Statuses:
         self.risky = at_risk(plan, train, today)
         self.maintained = maintained_series(plan.policy, train, today)
         self.capacity = plan.policy.capacity
+        self.policy = plan.policy
+        self.specs = {s.version: s for s in plan.releases}
 
     def of(self, release: Release) -> ReleaseStatus:
         today = self.today
@@ -174,7 +201,8 @@ class _Statuses:
             self.counts, covered_series(release, self.train, today, self.maintained)
         )
         verdict, reasons = _verdict(release, today, blockers, late, backports)
-        nxt = next_milestone(release, today)
+        stages = ladder(self.policy, release, self.specs.get(release.version))
+        nxt, stage = next_step(release, stages, today), stage_on(stages, today)
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,
@@ -193,6 +221,9 @@ class _Statuses:
             reasons=reasons,
             owners=owner_load(mine),
             over_capacity=[] if release.shipped else over_capacity(mine, self.capacity),
+            stage=stage.name,
+            accepts=stage.accepts,
+            stage_since=stage.day,
         )
 
 

@@ -173,7 +173,9 @@ async def fetch_sources(
         same = cache.identity(config.name) == ident
         cursor = cache.cursor(config.name, ident) if same and not full else Cursor()
         cached = cache.item_map(config.name) if same else {}
-        base = _bases(cache, config.name, cached, plan) if plan is not None and same else cached
+        base = (
+            plan_bases(cache, config.name, cached, plan) if plan is not None and same else cached
+        )
         auth = adapter.auth_headers(token) if token else None
         async with HttpClient(
             config,
@@ -193,8 +195,11 @@ async def fetch_sources(
     return list(await gather_all(*(one(s) for s in trackers)))
 
 
-def _bases(cache: Cache, source: str, cached: Mapping[str, Item], plan: Plan) -> dict[str, Item]:
-    """Per item of ``plan`` from ``source``: the tracker version it holds, where known."""
+def plan_bases(
+    cache: Cache, source: str, cached: Mapping[str, Item], plan: Plan
+) -> dict[str, Item]:
+    """Per item of ``plan`` from ``source``: the tracker version it holds, where known
+    (what local triage is compared against, by sync and by push)."""
     mine = f"{source}#"
     out: dict[str, Item] = {}
     older: list[tuple[str, dt.datetime | None]] = []
@@ -435,11 +440,15 @@ def write_sync(
     *,
     now: dt.datetime,
     always_save: bool = False,
+    plan_path: Path | None = None,
 ) -> None:
     """Record the sync in the cache and save the plan: both, or (on any failure) neither.
 
     The cache transaction stays open while ``save`` writes the plan, and is
-    committed only after it returned.
+    committed only after it returned. With ``plan_path`` (the file ``save``
+    writes), a journal covers the window between the plan's rename and the
+    commit: a process killed there is finished by the next run
+    (:meth:`Cache.pending`).
     """
     with cache.stage() as staged:
         for f, outcome in zip(result.fetched, result.outcomes, strict=False):
@@ -457,8 +466,11 @@ def write_sync(
                 warnings=len(res.warnings),
             )
         if result.plan_changed or always_save:
-            save(result.plan)
-        staged.commit()
+            with cache.pending(staged, plan_path):
+                save(result.plan)
+                staged.commit()
+        else:
+            staged.commit()
 
 
 def run_sync(
@@ -475,13 +487,15 @@ def run_sync(
     base_dir: Path | None = None,
     http_options: Mapping[str, Any] | None = None,
     always_save: bool = False,
+    plan_path: Path | None = None,
 ) -> SyncResult:
     """Fetch, merge and write in one call (what ``relplan sync`` and the dashboard run).
 
     Runs its own event loop; from async code (a Textual worker) call
     :func:`fetch_sources`, :func:`merge_fetched` and :func:`write_sync` instead.
     ``http_options`` go to every HttpClient (e.g. ``retries``, ``timeout``);
-    ``always_save`` saves even an unchanged plan (a plan file that does not exist yet).
+    ``always_save`` saves even an unchanged plan (a plan file that does not exist yet);
+    ``plan_path`` names the file ``save`` writes (for the journal, see :func:`write_sync`).
     """
     fetched = asyncio.run(
         fetch_sources(
@@ -498,7 +512,7 @@ def run_sync(
     now = now or dt.datetime.now(dt.UTC)
     files = [s for s in sources if s.kind == "file"]
     result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
-    write_sync(result, cache, save, now=now, always_save=always_save)
+    write_sync(result, cache, save, now=now, always_save=always_save, plan_path=plan_path)
     return result
 
 
@@ -512,6 +526,7 @@ def sync_from_config(
     reporter: Reporter | None = None,
     create: bool = False,
     transport: Any = None,
+    plan_path: Path | None = None,
 ) -> SyncResult:
     """Sync the config's sources (or the one named) into ``plan``: what ``relplan sync``
     calls (blocking; it runs its own event loop). See :func:`sync_config_async`."""
@@ -525,6 +540,7 @@ def sync_from_config(
             reporter=reporter,
             create=create,
             transport=transport,
+            plan_path=plan_path,
         )
     )
 
@@ -540,6 +556,7 @@ async def sync_config_async(
     create: bool = False,
     adopt: Callable[[Plan, str], None] | None = None,
     transport: Any = None,
+    plan_path: Path | None = None,
 ) -> SyncResult:
     """Fetch the config's sources (or the one named), merge them into ``plan``, and write.
 
@@ -548,13 +565,18 @@ async def sync_config_async(
     the plan atomically (raise to abort: the cache then stays as it was); with
     ``create`` it is called even when nothing changed; None merges in memory only
     (the embedded demo) and records nothing in the cache. ``transport`` replaces
-    the network (tests pass an ``httpx.MockTransport``).
+    the network (tests pass an ``httpx.MockTransport``). ``plan_path`` names the file
+    ``save`` writes: a journal then covers the window between its rename and the cache
+    commit (:func:`write_sync`); what opening the cache repaired goes to the reporter.
     """
     from planner.sources.base import config_sources
 
     chosen = select_sources(config_sources(config), source)
     base_dir = config.path.parent if config.path else None
     with Cache.open(config.cache_dir) as cache:
+        if reporter is not None:
+            for note in cache.notes:
+                reporter.status(note)
         fetched = await fetch_sources(
             chosen, cache, full=full, reporter=reporter, transport=transport, plan=plan
         )
@@ -564,7 +586,7 @@ async def sync_config_async(
         if adopt is not None and result.plan_changed:
             adopt(result.plan, f"synced: {summary(result)}")
         if save is not None:
-            write_sync(result, cache, save, now=now, always_save=create)
+            write_sync(result, cache, save, now=now, always_save=create, plan_path=plan_path)
     return result
 
 

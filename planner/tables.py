@@ -72,7 +72,7 @@ ITEM_FIELDS: dict[str, Convert] = {
     "labels": as_str_list,
     "url": as_text,
     "owner": as_text,
-    "estimate_days": lambda v: as_int(v, 0),
+    "estimate_days": lambda v: as_int(v, 0, 100_000),
     "depends_on": as_str_list,
     "fix_commits": as_str_list,
     "updated": as_datetime,
@@ -81,7 +81,10 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = ("version", "kind", "actual", "unscheduled", "codename", "branch", "pins")
+RELEASE_INPUTS = (
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "branch", "pins",
+)  # fmt: skip
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -94,9 +97,9 @@ RELEASE_COMPUTED = (
     "notes",
 )
 RELEASE_KEYS = (
-    "version", "kind", "actual", "unscheduled", "codename", "series", "branch", "development_start",
-    "last_posting", "freeze", "rcs", "release", "maintained_until", "security_until",
-    "notes", "pins",
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "series", "branch", "development_start", "last_posting", "freeze", "rcs", "release",
+    "maintained_until", "security_until", "notes", "pins",
 )  # fmt: skip
 
 
@@ -183,14 +186,20 @@ def item_to_json(item: Item) -> dict[str, Any]:
     return out
 
 
-def _pins(value: object) -> dict[str, dt.date]:
+def _pins(value: object, policy: Policy | None = None) -> dict[str, dt.date]:
+    """Pinned days by name: the calendar's own (:data:`PIN_NAMES`) and the stages of the
+    policy's freeze ladder (:func:`planner.stages.is_stage_pin`)."""
+    from planner.stages import is_stage_pin, stage_pin_names
+
     table = as_table(value)
     out = {}
     for name, day in table.items():
-        if name not in PIN_NAMES:
-            hint = did_you_mean(name, PIN_NAMES)
+        if name not in PIN_NAMES and not (policy is not None and is_stage_pin(name, policy)):
+            known = (*PIN_NAMES, *((policy and stage_pin_names(policy)) or ("rc1", "rc2")))
+            hint = did_you_mean(name, known)
             raise Invalid(
-                f'"{name}" cannot be pinned; expected one of {", ".join(PIN_NAMES)}'
+                f'"{name}" cannot be pinned; expected one of {", ".join(known)}'
+                + (", ..." if policy is None or stage_pin_names(policy) is None else "")
                 + (f" ({hint})" if hint else ""),
                 key=name,
             )
@@ -199,6 +208,13 @@ def _pins(value: object) -> dict[str, dt.date]:
         except Invalid as exc:
             raise Invalid(str(exc), key=name) from None
     return out
+
+
+def _days(value: object) -> tuple[dt.date, ...]:
+    """A list of days (recorded betas or release candidates), oldest first, or Invalid."""
+    if not isinstance(value, list):
+        raise Invalid(f"{value!r} is not a list of dates (expected [YYYY-MM-DD, ...])")
+    return tuple(sorted(as_date(day) for day in value))
 
 
 def _version(value: object) -> str:
@@ -215,6 +231,8 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "version": _version,
     "kind": lambda v: as_enum(v, ReleaseKind),
     "actual": as_date,
+    "actual_betas": _days,
+    "actual_rcs": _days,
     "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
@@ -231,6 +249,8 @@ def spec_from_table(
     values: dict[str, Any] = {}
     for key, convert in _SPEC_FIELDS.items():
         if key in table:
+            if key == "pins":  # stage pins depend on the policy's ladder
+                convert = lambda v: _pins(v, policy)  # noqa: E731
             values[key] = _convert(table, key, convert, check, path, label)
     if "version" not in table:
         check.add("missing (every release needs a version)", path, f"{label}.version")
@@ -249,6 +269,8 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": release.version,
             "kind": release.kind,
             "actual": spec.actual if spec else release.actual,
+            "actual_betas": spec.actual_betas if spec else (),
+            "actual_rcs": spec.actual_rcs if spec else (),
             "unscheduled": True if spec and spec.unscheduled else None,
             "codename": spec.codename if spec else None,
             "series": release.series,
@@ -261,12 +283,17 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "version": spec.version,
             "kind": spec.kind,
             "actual": spec.actual,
+            "actual_betas": spec.actual_betas,
+            "actual_rcs": spec.actual_rcs,
             "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
         }
     if spec is not None and spec.pins:
+        # the calendar's own pins, then confirmed stages by day
+        stages = sorted((d, n) for n, d in spec.pins.items() if n not in PIN_NAMES)
         out["pins"] = {name: spec.pins[name] for name in PIN_NAMES if name in spec.pins}
+        out["pins"].update((n, d) for d, n in stages)
     return {
         key: _plain(out[key])
         for key in RELEASE_KEYS
@@ -282,9 +309,10 @@ def release_to_json(
 ) -> dict[str, Any]:
     """A release as JSON-ready data with every calendar key (null when unknown), ISO dates.
 
-    Key order: version, kind, series, branch, phase, codename, actual, development_start,
-    last_posting, freeze_date, rcs, release_date, maintained_until, security_until,
-    notes, pins.
+    Key order: version, kind, series, branch, phase, codename, actual, actual_betas,
+    actual_rcs, development_start, last_posting, freeze_date, rcs, release_date,
+    maintained_until, security_until, notes, pins. Recorded betas and RCs are lists
+    (empty when none were recorded); dates nobody recorded or computed are null.
     """
     table = release_to_table(release, spec)
     out: dict[str, Any] = {
@@ -295,6 +323,8 @@ def release_to_json(
         "phase": phase,
         "codename": table.get("codename"),
         "actual": table.get("actual"),
+        "actual_betas": table.get("actual_betas", []),
+        "actual_rcs": table.get("actual_rcs", []),
     }
     for key in RELEASE_COMPUTED[1:]:
         empty: Any = [] if key in ("rcs", "notes") else None

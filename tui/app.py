@@ -9,8 +9,7 @@ selection. When the session's plan or git evidence changes the app bumps
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.binding import Binding, BindingType
@@ -19,13 +18,17 @@ from textual.worker import Worker, WorkerState
 
 from planner import ops
 from planner.model import BackportState, Item, Priority
-from planner.releases import DateMove
 from planner.session import Session
+from tui.item_actions import ItemActionsMixin
 from tui.keymap import keymap_clashes, keymap_warning
 from tui.messages import SyncStatus
+from tui.release_days import ReleaseDaysMixin
 from tui.saving import SavingMixin
 from tui.screens.base import ViewScreen
 from tui.screens.timeline import TimelineScreen
+
+if TYPE_CHECKING:
+    from planner.push import Write
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -51,7 +54,7 @@ def _commands() -> type:
     return RelplanCommands
 
 
-class RelplanApp(SavingMixin):
+class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     """Timeline, items, release and backport views over one session.
 
     ``s`` runs :meth:`planner.session.Session.sync` in an exclusive worker;
@@ -90,6 +93,8 @@ class RelplanApp(SavingMixin):
         Binding("t", "target", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
+        Binding("P", "push", "Push", show=False, id="push",
+                tooltip="Write local triage back to the trackers: the list first, then confirm"),
         Binding("i", "details", "Details", show=False, id="item_details",
                 tooltip="Everything about the item: fields, why, backports with git's evidence"),
         Binding("o", "open_link", "Open link", show=False, id="open_link",
@@ -100,11 +105,15 @@ class RelplanApp(SavingMixin):
                 tooltip="Record that the release under the cursor shipped (preview first)"),
         Binding("L", "slip", "Slip", show=False, id="slip",
                 tooltip="Move the release's day: what-if preview of every date, then confirm"),
+        Binding("C", "confirm_stage", "Confirm", show=False, id="confirm_stage",
+                tooltip="Confirm the next tentative stage of the release under the cursor"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
         Binding("ctrl+s", "save", "Save", id="save"),
         Binding("e", "export", "Export", show=False, id="export",
                 tooltip="Write the TOML release plan to a path"),
+        Binding("w", "screenshot", "Screenshot", show=False, id="screenshot",
+                tooltip="Write this screen as an SVG picture (for wikis and slides)"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)
@@ -124,6 +133,8 @@ class RelplanApp(SavingMixin):
             else ""
         )
         self.sync_text = ""
+        self._sync_said = ""  # the sync line without the pending-pushes count
+        self.pending = 0  # local decisions a push would write (P)
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
 
     def on_mount(self) -> None:
@@ -167,22 +178,41 @@ class RelplanApp(SavingMixin):
 
     @work(thread=True, exclusive=True, group="cache", exit_on_error=False)
     def read_last_sync(self) -> None:
-        """How old the tracker data is, from the cache (no network; in a thread)."""
+        """How old the tracker data is, and how many local decisions wait for a push,
+        from the cache (no network; in a thread)."""
         text = self.session.sources_line()
         self.call_from_thread(self._sync_line_if_idle, text)
+        self.count_pushes()
 
     def _sync_line_if_idle(self, text: str) -> None:
-        if not self.sync_text:
+        if not self._sync_said:
             self.set_sync_status(text)
+
+    @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
+    def count_pushes(self) -> None:
+        """Count what a push would write (the first count reads the cache: a thread)."""
+        from planner.errors import RelplanError
+        from planner.push import Outcome
+
+        try:
+            writes = self.session.pending_pushes()
+        except RelplanError:
+            return  # the sync line says what is wrong with the cache or config
+        count = sum(w.outcome is Outcome.PENDING for w in writes)
+        self.call_from_thread(self._show_pending, count)
+
+    def _show_pending(self, count: int) -> None:
+        self.pending = count
+        self.set_sync_status(self._sync_said)
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
-        from rich.markup import escape
+        from tui.widgets.safe import markup_safe
 
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
-        name, where = escape(session.plan.name), escape(where)
+        name, where = markup_safe(session.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 
     # -- views ---------------------------------------------------------------------------
@@ -243,8 +273,10 @@ class RelplanApp(SavingMixin):
             return
         error = event.worker.error
         text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
-        if event.worker.group == "sync":
-            self.set_sync_status(f"sync failed: {text}")
+        if event.worker.group in ("sync", "push"):
+            self.set_sync_status(f"{event.worker.group} failed: {text}")
+        elif event.worker.group == "pending":
+            self.set_sync_status(f"push: cannot count pending pushes: {text}")
         elif event.worker.group == "git":
             self.set_sync_status(f"git: scan failed: {text}")
         else:
@@ -265,7 +297,7 @@ class RelplanApp(SavingMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("ship", "slip"):
+        if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
         if action in TRIAGE_ACTIONS:
@@ -285,8 +317,11 @@ class RelplanApp(SavingMixin):
             self.view.refresh_chrome()
 
     def set_sync_status(self, text: str) -> None:
-        """Show tracker-sync progress on the sync line (call from the UI thread)."""
-        self.sync_text = text
+        """Show tracker-sync progress on the sync line (call from the UI thread), with the
+        count of pending pushes after it."""
+        self._sync_said = text
+        waiting = f"{self.pending} pending push{'es' if self.pending > 1 else ''} (P)"
+        self.sync_text = " · ".join(t for t in (text, waiting if self.pending else "") if t)
         if self.view is not None:
             self.view.refresh_chrome()
 
@@ -294,6 +329,9 @@ class RelplanApp(SavingMixin):
         self.set_sync_status(message.text)
 
     def action_sync(self) -> None:
+        if self._busy("push"):
+            self.set_sync_status("sync: wait for the running push to end")
+            return
         if not self.session.has_sources:
             self.set_sync_status(
                 "sync: no [[sources]] in the config; add one (see config.example.toml) "
@@ -330,6 +368,84 @@ class RelplanApp(SavingMixin):
             return
         self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
         status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
+        self.count_pushes()  # the bases moved
+
+    def _busy(self, group: str) -> bool:
+        return any(w.group == group and w.is_running for w in self.workers)
+
+    def action_push(self) -> None:
+        if not self.session.has_sources or self.session.is_demo:
+            self.set_sync_status("push: no tracker sources, or the embedded demo (never pushed "
+                                 "from); start relplan with --config and --plan")
+            return
+        if self._busy("sync") or self._busy("push"):
+            self.set_sync_status("push: wait for the running sync or push to end")
+            return
+        self.list_pushes()
+
+    @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
+    def list_pushes(self) -> None:
+        """The dry-run list (the plan against the cache, in a thread), then confirm."""
+        from planner.errors import RelplanError
+
+        try:
+            writes = self.session.pending_pushes()
+        except RelplanError as exc:
+            self.call_from_thread(self.set_sync_status, f"push: {exc.problems[0]}")
+            return
+        self.call_from_thread(self._confirm_push, writes)
+
+    def _confirm_push(self, writes: Sequence[Write]) -> None:
+        from rich.markup import escape
+
+        from planner.push import Outcome
+        from tui.screens.dialogs import ConfirmScreen
+
+        pending = [w for w in writes if w.outcome is Outcome.PENDING]
+        skipped = [w for w in writes if w.outcome is Outcome.SKIPPED]
+        self._show_pending(len(pending))
+        if not pending:
+            self.set_status("nothing to push: the trackers hold every local decision"
+                            + (f" ({len(skipped)} change(s) stay local)" if skipped else ""))
+            return
+        lines = [f"Push {len(pending)} local decision(s) to the trackers?", ""]
+        lines += [escape(w.change_text()) for w in pending[:15]]
+        if len(pending) > 15:
+            lines.append(f"… and {len(pending) - 15} more (relplan push --dry-run lists all)")
+        if skipped:
+            lines.append(f"({len(skipped)} change(s) stay local: relplan push --dry-run says why)")
+        lines += ["", "Each field is read from the tracker first: one someone changed since "
+                  "the last sync is not written over.", "",
+                  "[b]y[/b] push (in the background)   [b]n[/b] cancel"]
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                self.run_push()
+            else:
+                self.set_status("nothing pushed")
+
+        self.push_screen(ConfirmScreen("\n".join(lines), ("y", "n")), answer)
+
+    @work(exclusive=True, group="push", exit_on_error=False)
+    async def run_push(self) -> None:
+        """Push (network in this event loop; progress on the sync line), then recount."""
+        from planner.errors import RelplanError
+        from planner.push import summary
+        from planner.sources.base import Reporter
+
+        def progress(done: int, total: int | None) -> None:
+            self.set_sync_status(progress_text(done, total, what="push"))
+
+        self.set_sync_status("push: reading the trackers …")
+        try:
+            result = await self.session.push(
+                reporter=Reporter(status=self.set_sync_status, progress=progress))
+        except RelplanError as exc:
+            self.set_sync_status(f"push failed: {exc.problems[0]}")
+            return
+        text = summary(result)
+        self.plan_changed(text)
+        self.set_sync_status(text)
 
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
@@ -344,6 +460,8 @@ class RelplanApp(SavingMixin):
         self.status_text = description
         self.revision += 1
         self.refresh_bindings()
+        if self.session.has_sources and not self.session.is_demo:
+            self.count_pushes()
 
     def _selected(self) -> set[str]:
         return self.view.selection() if self.view is not None else set()
@@ -459,172 +577,6 @@ class RelplanApp(SavingMixin):
 
         self.push_screen(ChoiceScreen(question, choices, current), answer)
 
-    # -- one item ------------------------------------------------------------------------------
-    def _current_item(self) -> Item | None:
-        item = self.view.current_item() if self.view is not None else None
-        if item is None:
-            self.set_status("no item under the cursor")
-        return item
-
-    def action_details(self) -> None:
-        item = self._current_item()
-        if item is None:
-            return
-        from tui.screens.item import ItemScreen
-
-        def then(what: str | None) -> None:
-            if what == "open":
-                self._open_link(item)
-            elif what == "edit":
-                self._edit(item)
-
-        self.push_screen(ItemScreen(self.session, item), then)
-
-    def action_open_link(self) -> None:
-        item = self._current_item()
-        if item is not None:
-            self._open_link(item)
-
-    def _open_link(self, item: Item) -> None:
-        if not item.url:
-            self.set_status(f"{item.id} has no tracker link (E edits it)")
-            return
-        self.open_url(item.url)
-        self.set_status(f"opened {item.url}")
-
-    def action_new_item(self) -> None:
-        from tui.screens.item import ItemForm
-
-        defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
-        versions = [r.version for r in self.session.train()]
-
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
-                self.set_status("no item added")
-                return
-            title = str(fields["title"])
-            item = Item(ops.new_item_id(self.session.plan, title), title)
-            self.apply(ops.add(self.session.plan, replace(item, **fields)))  # type: ignore[arg-type]
-
-        self.push_screen(ItemForm("New item", defaults, versions), then)
-
-    def action_edit_item(self) -> None:
-        item = self._current_item()
-        if item is not None:
-            self._edit(item)
-
-    def _edit(self, item: Item) -> None:
-        from tui.screens.item import ItemForm
-
-        versions = [r.version for r in self.session.train()]
-
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
-                self.set_status(f"{item.id} not changed")
-                return
-            self.apply(ops.edit(self.session.plan, item.id, **fields))
-
-        self.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
-
-    # -- release days ------------------------------------------------------------------------
-    def _release_under_cursor(self) -> str | None:
-        version = self.view.current_release() if self.view is not None else None
-        if version is None:
-            self.set_status("no release under the cursor")
-        return version
-
-    def action_ship(self) -> None:
-        version = self._release_under_cursor()
-        if version is None:
-            return
-        from tui.screens.dialogs import PathScreen
-
-        question = f"{version} shipped on (YYYY-MM-DD):"
-        today = self.session.today.isoformat()
-        self.push_screen(
-            PathScreen(question, today, "YYYY-MM-DD"), lambda text: self._ship(version, text)
-        )
-
-    def _ship(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.session import parse_day
-
-        if text is None:
-            self.set_status("not shipped")
-            return
-        try:
-            change = self.session.ship(version, parse_day(text, "day"))
-        except RelplanError as exc:
-            self.set_status(f"not shipped: {exc.problems[0]}")
-            return
-        self._preview(change, f"Record that {version} shipped on {text}?")
-
-    def action_slip(self) -> None:
-        version = self._release_under_cursor()
-        if version is None:
-            return
-        from tui.screens.dialogs import PathScreen
-
-        day = self.session.release(version).day
-        question = f"Slip {version} (now {day}) to a day, or by +N[d|w] / -N[d|w]:"
-        self.push_screen(
-            PathScreen(question, "+1w", "YYYY-MM-DD or +2w"), lambda text: self._slip(version, text)
-        )
-
-    def _slip(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.releases import parse_shift
-        from planner.session import parse_day
-
-        if not text:
-            self.set_status("not slipped")
-            return
-        try:
-            if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
-                change = self.session.slip(version, by=parse_shift(text.lstrip("+")))
-            else:
-                change = self.session.slip(version, to=parse_day(text.strip(), "day"))
-        except RelplanError as exc:
-            self.set_status(f"not slipped: {exc.problems[0]}")
-            return
-        new_day = change.plan.spec(version)
-        to = new_day.pins.get("release") if new_day is not None else None
-        self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
-
-    def _preview(self, change: ops.Change, question: str) -> None:
-        """What-if: every date the change moves, then y applies it (undoable), n does not."""
-        if change.is_noop:
-            self.set_status(change.description)
-            return
-        from tui.screens.dialogs import ConfirmScreen
-
-        moves = self.session.what_if(change)
-        by_release: dict[str, list[DateMove]] = {}
-        for m in moves:
-            by_release.setdefault(m.version, []).append(m)
-        lines = [f"{question}\n", f"{len(moves)} dates of {len(by_release)} releases move:"]
-        for version, mine in list(by_release.items())[:16]:
-            main = next((m for m in mine if m.field == "release_date"), mine[0])
-            more = f"  (+{len(mine) - 1} more)" if len(mine) > 1 else ""
-            field = "release" if main.field == "release_date" else main.field.replace("_", " ")
-            lines.append(
-                f"{version:9} {field:17} {_day_text(main.old)} -> {_day_text(main.new)}{more}"
-            )
-        if len(by_release) > 16:
-            lines.append(f"… and {len(by_release) - 16} more releases (relplan slip --dry-run)")
-        lines.append("\n[b]y[/b] apply (u undoes it)   [b]n[/b] cancel")
-
-        def answer(key: str | None) -> None:
-            if key == "y":
-                self.apply(change)
-            else:
-                self.set_status(f"not applied: {change.description}")
-
-        from rich.markup import escape
-
-        text = "\n".join(escape(line) if "[b]" not in line else line for line in lines)
-        self.push_screen(ConfirmScreen(text, ("y", "n")), answer)
-
     def action_undo(self) -> None:
         description = self.session.undo()
         if description is None:
@@ -665,16 +617,9 @@ def crash_note(session: Session, error: BaseException) -> str:
     return "\n".join(lines)
 
 
-def _day_text(value: object) -> str:
-    """A date of a what-if row; a run of release candidates as its first..last day."""
-    if isinstance(value, list):
-        return f"{len(value)} RCs {value[0]}..{value[-1]}" if value else "no RCs"
-    return str(value) if value else "-"
-
-
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
-    from tui.screens.backports import BackportsScreen
+    from tui.screens.backports import BackportsScreen, ConflictsScreen
     from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
     from tui.screens.help import HelpScreen
     from tui.screens.item import ItemForm, ItemScreen
@@ -687,7 +632,7 @@ def binding_owners() -> list[type]:
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
         ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
-        BackportMatrix,
+        BackportMatrix, ConflictsScreen,
     ]  # fmt: skip
 
 
@@ -698,9 +643,9 @@ def binding_ids() -> set[str]:
     return ids_of(binding_owners())
 
 
-def progress_text(done: int, total: int | None, width: int = 20) -> str:
-    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items``."""
+def progress_text(done: int, total: int | None, width: int = 20, what: str = "sync") -> str:
+    """The sync line's progress bar: ``sync ▰▰▰▱▱▱ 300/1,000 items`` (or ``push ...``)."""
     if not total:
-        return f"sync: {done:,} items so far"
+        return f"{what}: {done:,} items so far"
     filled = min(width, round(width * done / total))
-    return f"sync {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"
+    return f"{what} {'▰' * filled}{'▱' * (width - filled)} {done:,}/{total:,} items"

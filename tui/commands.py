@@ -8,6 +8,8 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from planner.text import printable
+
 
 class RelplanCommands(Provider):
     """Offers each binding's action by its description, plus one entry per release."""
@@ -32,7 +34,7 @@ class RelplanCommands(Provider):
         for release in app.session.train():
             out.append(
                 (
-                    f"go to release {release.version}",
+                    f"go to release {printable(release.version)}",
                     partial(app.open_release, release.version),
                     f"{release.kind.value} release on {release.day}",
                 )

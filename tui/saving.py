@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
+from planner.atomic import SHORT_WAIT
 from planner.errors import PlanChangedOnDisk, RelplanError
 
 if TYPE_CHECKING:
@@ -44,7 +45,13 @@ class SavingMixin(App[None]):
         if answer is None:
             self.set_status("not saved")
             return
-        path = Path(answer).expanduser()
+        from planner.planfile import user_path
+
+        try:
+            path = user_path(answer)
+        except RelplanError as exc:
+            self.set_status(f"not saved: {exc}")
+            return
         if path.exists():
             self.set_status(f"not saved: {path} exists; choose a new path")
             return
@@ -53,7 +60,8 @@ class SavingMixin(App[None]):
     def save_to(self, path: Path | None) -> bool:
         """Write the plan to its file (or to a new ``path``); True when written."""
         try:
-            written = self.session.save(path)
+            # A short wait for another writer: the UI must not freeze behind it.
+            written = self.session.save(path, wait=SHORT_WAIT)
         except PlanChangedOnDisk:
             self._changed_on_disk(self.session.writable_path())
             return False
@@ -65,9 +73,10 @@ class SavingMixin(App[None]):
 
     def _changed_on_disk(self, path: Path) -> None:
         from tui.screens.dialogs import ConfirmScreen
+        from tui.widgets.safe import markup_safe
 
         question = (
-            f"{path} changed on disk since it was loaded (a git pull?).\n\n"
+            f"{markup_safe(path)} changed on disk since it was loaded (a git pull?).\n\n"
             "[b]r[/b] reload it (drop your edits)   [b]m[/b] merge your edits into it   "
             "[b]c[/b] cancel"
         )
@@ -116,22 +125,39 @@ class SavingMixin(App[None]):
     def _export(self, answer: str | None) -> None:
         if answer is None:
             return
-        from planner.planfile import write_atomic
-
         path = Path(answer).expanduser()
         own = self.session.path
         if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
-        if path.exists():
-            self.set_status(f"not exported: {path} exists; choose a new path")
+        self._write_new(path, self.session.export_toml().encode("utf-8"), "exported")
+
+    def action_screenshot(self) -> None:
+        from tui.screens.dialogs import PathScreen
+
+        view = getattr(self.screen, "view_name", "screen").split()[0]
+        self.push_screen(
+            PathScreen("Write this screen as an SVG picture to:", f"relplan-{view}.svg"),
+            self._write_screenshot,
+        )
+
+    def _write_screenshot(self, answer: str | None) -> None:
+        if answer is None:
             return
+        title = f"{self.session.plan.name} as of {self.session.today}"
+        svg = self.export_screenshot(title=title)
+        self._write_new(Path(answer).expanduser(), svg.encode("utf-8"), "wrote")
+
+    def _write_new(self, path: Path, data: bytes, verb: str) -> None:
+        """Write a new file; an existing one is never replaced from the dashboard."""
+        from planner.output import write_output
+
         try:
-            write_atomic(path, self.session.export_toml().encode("utf-8"))
+            write_output(path, data)
         except RelplanError as exc:
-            self.set_status(f"not exported: {exc}")
+            self.set_status(f"not written: {exc}")
             return
-        self.set_status(f"exported {path}")
+        self.set_status(f"{verb} {path}")
 
     async def action_quit(self) -> None:
         if not self.session.dirty:

@@ -44,6 +44,9 @@ class Evidence:
     cells: dict[tuple[str, str], tuple[BackportState, str]] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
     _rows: dict[tuple[str, str], BackportRow] | None = field(default=None, repr=False)
+    _conflict_at: dict[tuple[str, str], Conflict] = field(default_factory=dict, repr=False)
+    _indexed: int = field(default=-1, repr=False)
+    _subjects: dict[str, str] | None = field(default=None, repr=False)
 
     def state(self, item_id: str, series: str) -> BackportState | None:
         """The backport state git finds for the item on the series, or None (no evidence)."""
@@ -57,13 +60,25 @@ class Evidence:
 
     def conflict(self, item_id: str, series: str) -> Conflict | None:
         """The disagreement between tracker and git on this cell, if any."""
-        return next((c for c in self.conflicts if (c.item, c.series) == (item_id, series)), None)
+        if self._indexed != len(self.conflicts):  # indexed once: views ask for every cell
+            self._conflict_at, self._indexed = {}, len(self.conflicts)
+            for c in self.conflicts:
+                self._conflict_at.setdefault((c.item, c.series), c)
+        return self._conflict_at.get((item_id, series))
 
     def row(self, fix: str, series: str) -> BackportRow | None:
         """The scan's row for one fix on the branch of ``series``, if any."""
         if self._rows is None:
             self._rows = {(r.fix, r.series): r for r in self.scan.rows if r.series is not None}
         return self._rows.get((fix, series))
+
+    def subject(self, commit: str) -> str:
+        """The subject of a fix commit (full or abbreviated id) as the scan read it, or
+        ``""`` when the scan has no row for it."""
+        if self._subjects is None:
+            self._subjects = {r.fix: r.subject for r in self.scan.rows}
+        sha = commit.lower()
+        return self._subjects.get(self.scan.resolved.get(sha) or sha, "")
 
     def git_only_items(self, plan: Plan) -> tuple[Item, ...]:
         """Fixes git finds for the maintained branches that no plan item names, as items

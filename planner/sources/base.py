@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from planner.checking import did_you_mean
 from planner.errors import PlanError, Problem
 from planner.model import BackportState, Item, Kind, Priority, State
-from planner.version import newest_first
+from planner.version import newest_first, version_key
 
 if TYPE_CHECKING:
     from planner.config import Config
@@ -114,6 +114,10 @@ class Rules:
         wanted = {b.casefold() for b in self.blocker}
         return any(v.casefold() in wanted for v in values)
 
+    def state_word(self, state: State) -> str | None:
+        """The first tracker word the ``states`` table maps onto ``state`` (for a push)."""
+        return next((word for word, mapped in self.states.items() if mapped is state), None)
+
     def backports_from_labels(self, labels: Iterable[str]) -> dict[str, BackportState]:
         """Series requested by labels matching ``backport_labels`` (state REQUIRED)."""
         out: dict[str, BackportState] = {}
@@ -174,6 +178,44 @@ def parse_backport_field(text: str) -> tuple[dict[str, BackportState], list[str]
 def format_backport_field(states: Mapping[str, BackportState]) -> str:
     """The inverse of :func:`parse_backport_field` (newest series first)."""
     return ", ".join(f"{s}: {states[s].value.upper()}" for s in newest_first(states))
+
+
+def edit_backport_field(text: str | None, changes: Mapping[str, BackportState | None]) -> str:
+    """``text`` in Ruby's format with each series of ``changes`` set (None: removed).
+
+    Every other part, readable or not, stays as it was written and where it was; a
+    series new to the field goes before the first older one (newest first, as Ruby's
+    maintainers write it).
+    """
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    out: list[str] = []
+    seen: set[str] = set()
+    for part in parts:
+        m = _BACKPORT_PAIR.match(part)
+        series = m.group(1) if m else None
+        if series is None or series not in changes:
+            out.append(part)
+            continue
+        state = changes[series]
+        if series not in seen and state is not None:
+            out.append(_backport_part(series, state))
+        seen.add(series)
+    for series in newest_first(s for s in changes if s not in seen):
+        state = changes[series]
+        if state is None:
+            continue
+        at = next((i for i, part in enumerate(out) if _older(part, series)), len(out))
+        out.insert(at, _backport_part(series, state))
+    return ", ".join(out)
+
+
+def _backport_part(series: str, state: BackportState) -> str:
+    return f"{series}: {state.value.upper()}"
+
+
+def _older(part: str, series: str) -> bool:
+    m = _BACKPORT_PAIR.match(part)
+    return m is not None and version_key(m.group(1)) < version_key(series)
 
 
 @dataclass(frozen=True, slots=True)
@@ -504,6 +546,92 @@ class Adapter(Protocol):
     ) -> FetchResult:
         """Fetch items and releases; ``full`` ignores the cursor's update window."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A tracker milestone/version as a push needs it: its name and the tracker's own
+    reference to it (GitHub's number, GitLab's, Redmine's and Jira's id; Bugzilla's name)."""
+
+    name: str
+    ref: str | int
+    closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Remote:
+    """One tracker record read just before a push: the item relplan makes of it (the
+    adapter's own mapping, as in a fetch), the raw record, and the tracker's guard
+    (GitHub's ETag, sent back as ``If-Match``)."""
+
+    item: Item
+    raw: Mapping[str, Any]
+    guard: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FieldWrite:
+    """One field of one tracker record to change, in relplan's terms.
+
+    ``field`` is ``target``, ``blocker``, ``state`` or ``backports.<series>``; ``old``
+    is what the tracker says now (the value at the last sync: the push checked it),
+    ``new`` the plan's value. A target write carries the ``milestone`` to set (None:
+    clear it).
+    """
+
+    field: str
+    old: Any
+    new: Any
+    milestone: Milestone | None = None
+
+    @property
+    def series(self) -> str | None:
+        """The series of a ``backports.<series>`` write, else None."""
+        return self.field.split(".", 1)[1] if self.field.startswith("backports.") else None
+
+
+class Writer(Protocol):
+    """The write half of an adapter (``relplan push``), beside :meth:`Adapter.fetch`."""
+
+    config: SourceConfig
+
+    def auth_headers(self, token: str) -> dict[str, str]:
+        """The request headers that carry ``token`` for this tracker."""
+        ...
+
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """Why this tracker (with this config) cannot hold ``value`` in ``field``, or None.
+
+        Known without the network, so a dry run and the dashboard's count say it too.
+        ``field`` ``create_milestone`` asks whether milestones can be created at all.
+        """
+        ...
+
+    async def read(self, http: Any, key: str) -> Remote:
+        """The record of ``key`` as the tracker has it now."""
+        ...
+
+    async def milestones(self, http: Any) -> list[Milestone]:
+        """Every milestone/version an item of the project may be put on."""
+        ...
+
+    async def create_milestone(self, http: Any, name: str) -> Milestone:
+        """Create a milestone/version named ``name`` (``--create-versions``)."""
+        ...
+
+    async def write(
+        self, http: Any, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """Change the record in one request (guarded where the tracker can); returns the
+        fields it left out, each with the reason (the rest were sent)."""
+        ...
+
+
+def writer_for(config: SourceConfig) -> Writer:
+    """The adapter of a tracker source, as a :class:`Writer`."""
+    adapter: Any = adapter_for(config)
+    writer: Writer = adapter
+    return writer
 
 
 def adapter_for(config: SourceConfig) -> Adapter:

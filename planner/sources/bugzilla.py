@@ -37,9 +37,13 @@ from planner.sources.base import (
     Conditional,
     Cursor,
     FetchResult,
+    FieldWrite,
+    Milestone,
+    Remote,
     Reporter,
     SourceConfig,
     TrackerRelease,
+    edit_backport_field,
     parse_backport_field,
 )
 from planner.sources.http import HttpClient, TrackerRefused
@@ -245,6 +249,124 @@ class BugzillaAdapter:
                 raise Malformed(f"field {field!r} has unreadable parts: {', '.join(bad)}")
             states |= parsed
         return states
+
+    # -- push ------------------------------------------------------------------------------
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """Milestones cannot be created over REST; states move through Bugzilla's status
+        workflow (not pushed); backports need ``backport_field`` or status flags."""
+        rules = self.config.rules
+        if field == "create_milestone":
+            return ("Bugzilla's REST API cannot create milestones: add it to the product in "
+                    "Bugzilla's administration")
+        if field == "state":
+            return "Bugzilla changes states through its status workflow, which relplan does not"
+        if field == "blocker" and not rules.blocker:
+            return "the source's config names no blocker word"
+        if field.startswith("backports.") and not rules.backport_field:
+            if not self._status_flag(field.split(".", 1)[1]):
+                return "the source's config names no backport_field or status_flags"
+            if value not in FLAG_WORDS:
+                return f"status flags say no {value}"
+        return None
+
+    async def read(self, http: HttpClient, key: str) -> Remote:
+        """``GET /rest/bug/N`` with the fields a fetch asks for."""
+        answer = await http.get_json(f"rest/bug/{key}",
+                                     {"include_fields": ",".join(self._fields())})
+        bugs = answer.data.get("bugs") if isinstance(answer.data, Mapping) else None
+        if not isinstance(bugs, list) or not bugs or not isinstance(bugs[0], Mapping):
+            raise unexpected(self.config, f"bug {key}")
+        try:
+            item = self._item(bugs[0])
+        except Malformed as exc:
+            raise unexpected(self.config, f"bug {key} ({exc})") from None
+        return Remote(item, bugs[0])
+
+    async def milestones(self, http: HttpClient) -> list[Milestone]:
+        """The product's milestones (Bugzilla names them; the name is the reference)."""
+        return [Milestone(r.name, r.name, r.closed)
+                for r in await self._milestones(http, Cursor(), {})]
+
+    async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
+        """Never called: :meth:`unsupported` says why."""
+        raise SourceError(self.config.problem(self.unsupported("create_milestone", name) or ""))
+
+    async def write(
+        self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """One ``PUT /rest/bug/N``: ``target_milestone`` (``---`` clears it), the blocker
+        as severity, priority or keyword (whichever the blocker word is), the backport
+        field edited in place, or the per-release status flag."""
+        body: dict[str, Any] = {}
+        left: dict[str, str] = {}
+        backports: dict[str, BackportState | None] = {}
+        for c in changes:
+            if c.field == "target":
+                body["target_milestone"] = c.milestone.ref if c.milestone else "---"
+            elif c.field == "blocker":
+                why = await self._blocker(http, bool(c.new), remote.raw, body)
+                if why:
+                    left[c.field] = why
+            elif c.series is not None and self.config.rules.backport_field:
+                backports[c.series] = c.new
+            elif c.series is not None:
+                body[self._status_flag(c.series)] = FLAG_WORDS[c.new]
+        if backports:
+            name = self.config.rules.backport_field or ""
+            value = remote.raw.get(name)
+            old = value if isinstance(value, str) and value != "---" else ""
+            body[name] = edit_backport_field(old, backports)
+        if body:
+            await http.write_json("PUT", f"rest/bug/{remote.raw['id']}", body)
+        return left
+
+    def _status_flag(self, series: str) -> str:
+        """The status flag field of a series (the first status, not tracking, pattern)."""
+        pattern = next((p for p in self.config.rules.status_flags
+                        if not p.startswith("cf_tracking_")), None)
+        return pattern.replace("{series}", series.replace(".", "_")) if pattern else ""
+
+    async def _blocker(
+        self, http: HttpClient, flag: bool, raw: Mapping[str, Any], body: dict[str, Any]
+    ) -> str | None:
+        """Put the blocker into ``body``; the reason when it cannot be."""
+        words = [b.casefold() for b in self.config.rules.blocker]
+        keywords = [k for k in raw.get("keywords") or () if isinstance(k, str)]
+        if not flag:
+            gone = [k for k in keywords if k.casefold() in words]
+            if gone:
+                body["keywords"] = {"remove": gone}
+            for name, plain in (("severity", "normal"), ("priority", "--")):
+                if (text(raw, name) or "").casefold() in words:
+                    values = await self._values(http, "bug_severity" if name == "severity"
+                                                else name)
+                    if plain not in values:
+                        return f"Bugzilla has no {name} {plain!r} to clear the blocker with"
+                    body[name] = plain
+            return None
+        for name in ("bug_severity", "priority"):
+            values = await self._values(http, name)
+            found = next((v for w in words for v in values if v.casefold() == w), None)
+            if found:
+                body["severity" if name == "bug_severity" else name] = found
+                return None
+        body["keywords"] = {"add": [self.config.rules.blocker[0]]}
+        return None
+
+    async def _values(self, http: HttpClient, field: str) -> list[str]:
+        """The legal values of a bug field (``/rest/field/bug/NAME``)."""
+        answer = await http.get_json(f"rest/field/bug/{field}")
+        fields = answer.data.get("fields") if isinstance(answer.data, Mapping) else None
+        values = fields[0].get("values") if fields and isinstance(fields[0], Mapping) else None
+        return [v["name"] for v in values or ()
+                if isinstance(v, Mapping) and isinstance(v.get("name"), str)]
+
+
+FLAG_WORDS: dict[BackportState | None, str] = {
+    BackportState.REQUIRED: "affected", BackportState.DONE: "fixed",
+    BackportState.WONTFIX: "wontfix", BackportState.DONTNEED: "unaffected", None: "---",
+}
+"""What a status flag says for a backport state (the inverse of :data:`FLAG_STATES`)."""
 
 
 def _owner(value: object) -> str | None:

@@ -28,15 +28,14 @@ import json
 import re
 import unicodedata
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from planner.checking import Checker, Locator, Path_
 from planner.errors import PlanError, Problem
 from planner.merge import ImportedItem
-from planner.model import Kind, Priority
-from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml
+from planner.model import Kind, Priority, State
+from planner.planfile import TOP_KEYS, decode, read_bytes, read_toml, too_deep, too_long
 from planner.tables import ITEM_FIELDS, item_from_table, item_label
 
 Record = tuple[dict[str, Any], Path_]
@@ -46,7 +45,10 @@ SUFFIXES = (".toml", ".json", ".csv", ".md", ".markdown", ".txt")
 
 def slug(text: str, limit: int = 40) -> str:
     """A short ASCII id from a title: ``"Remus: fault tolerance"`` -> ``remus-fault-tolerance``."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    if text.isascii():
+        ascii_text = text.lower()
+    else:
+        ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     out = ""
     for word in re.findall(r"[a-z0-9]+", ascii_text):
         if out and len(out) + 1 + len(word) > limit:
@@ -66,7 +68,7 @@ def read_items(path: Path, source: str | None = None) -> list[ImportedItem]:
                 hint=f"expected one of {', '.join(SUFFIXES)}",
             )
         )
-    text = decode(read_bytes(path), str(path)).removeprefix("\ufeff")
+    text = decode(read_bytes(path), str(path))
     return reads_items(text, str(path), source or slug(path.stem), suffix)
 
 
@@ -91,9 +93,16 @@ def _full_id(raw: str, source: str) -> str:
 
 
 def _build(records: list[Record], source: str, check: Checker) -> list[ImportedItem]:
+    """Items from records, in order; ids made up from titles never take a given one.
+
+    Linear in the number of records: one set of taken ids, grown as ids are
+    made up, and a per-slug counter for repeated titles (200,000 bullets in a
+    second or two; rebuilding the set per record took minutes).
+    """
     out: list[ImportedItem] = []
     ids: dict[str, int] = {}
-    given = {_full_id(t["id"], source) for t, _ in records if isinstance(t.get("id"), str)}
+    taken = set(_full_id(t["id"], source) for t, _ in records if isinstance(t.get("id"), str))
+    suffixes: dict[str, int] = {}
     for table, path in records:
         index = int(path[1])
         label = item_label(index, table)
@@ -105,21 +114,33 @@ def _build(records: list[Record], source: str, check: Checker) -> list[ImportedI
                       f"first in items[{ids[str(item_id)]}]; ids must be unique")  # fmt: skip
         elif item_id is not None:
             ids[item_id] = index
-        item, fields = item_from_table(table, check, path, label, require_id=False)
+        title = table.get("title")
+        if item_id is None and isinstance(title, str) and title.strip():
+            item_id = _unique(f"{source}#{slug(title)}", taken, suffixes)
+            ids[item_id] = index
+        # The full id goes in before the item is built (dataclasses.replace after it
+        # cost more than the rest of the record).
+        whole = {**table, "id": item_id} if item_id is not None else table
+        item, fields = item_from_table(whole, check, path, label, require_id=False)
         if item is None or twice:
             continue
-        if item_id is None:
-            item_id = _unique(f"{source}#{slug(item.title)}", given | set(ids))
-            ids[item_id] = index
-        out.append(ImportedItem(replace(item, id=item_id), fields | {"id"}))
+        taken.add(item.id)
+        derived = not (isinstance(raw_id, str) and raw_id)
+        out.append(ImportedItem(item, fields | {"id"}, derived_id=derived))
     return out
 
 
-def _unique(item_id: str, taken: set[str]) -> str:
-    candidate, n = item_id, 1
+def _unique(item_id: str, taken: set[str], suffixes: dict[str, int]) -> str:
+    """``item_id``, else ``item_id-2``, ``-3``...: the first one not taken (``suffixes``
+    remembers where each base id got to, so a title repeated k times costs k, not k²)."""
+    if item_id not in taken:
+        return item_id
+    n = suffixes.get(item_id, 1)
+    candidate = item_id
     while candidate in taken:
         n += 1
         candidate = f"{item_id}-{n}"
+    suffixes[item_id] = n
     return candidate
 
 
@@ -152,6 +173,10 @@ def _json_records(text: str, check: Checker) -> list[Record]:
         raise PlanError(
             Problem(f"not valid JSON: {exc.msg}", check.file, exc.lineno, exc.colno)
         ) from None
+    except RecursionError:
+        raise too_deep(text, check.file) from None
+    except ValueError as exc:  # an integer too long to read
+        raise too_long(text, check.file, exc) from None
     if isinstance(data, dict) and "items" in data:
         data = data["items"]
     if not isinstance(data, list):
@@ -214,7 +239,8 @@ def _header_name(raw: str) -> str:
 
 
 def _csv_records(text: str, check: Checker) -> list[Record]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: an unbalanced quote is an error, not the rest of the file in one cell
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = [_header_name(h) for h in next(reader)]
     except StopIteration:
@@ -236,7 +262,14 @@ def _csv_records(text: str, check: Checker) -> list[Record]:
                 out.append((_csv_row(header, cells, check, ("items", index)), ("items", index)))
             start = reader.line_num + 1
     except csv.Error as exc:
-        check.add(f"not valid CSV: {exc}", line=reader.line_num)
+        if "unexpected end of data" in str(exc):
+            check.add(
+                "not valid CSV: a quoted cell opened in this row is never closed",
+                line=start,
+                hint='check the quotes; a quote inside a quoted cell is written ""',
+            )
+        else:
+            check.add(f"not valid CSV: {exc}", line=reader.line_num)
     return out
 
 
@@ -294,10 +327,18 @@ _CELL: dict[str, Callable[[str], Any]] = {
     "estimate_days": _cell_int,
 }
 
-_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[[ xX]\]\s+)?(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
 _HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
 _KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
 _PRIORITIES = {p.value for p in Priority}
+_STATES = {s.value for s in State}
+#: Inline hints of a Markdown roadmap line (README "Importing a roadmap"):
+#: ``[4.23]`` target, ``@name`` owner, ``!blocker`` / ``!high`` blocker or priority,
+#: ``#bug`` kind or ``#accepted`` state, ``{#id}`` the item's own id.
+_TOKEN = re.compile(
+    r"(?<!\S)(?:\[(?P<target>v?\d+(?:\.\d+)*(?:[-.]?(?:rc|a|b|alpha|beta)\.?\d+)?)\]"
+    r"|@(?P<owner>[\w.-]+)|!(?P<bang>[A-Za-z-]+)|\{#(?P<id>[^}\s]+)\}|#(?P<tag>[A-Za-z-]+))(?!\S)"
+)
 
 
 def _bullet_records(text: str, check: Checker) -> list[Record]:
@@ -313,10 +354,11 @@ def _bullet_records(text: str, check: Checker) -> list[Record]:
             blank = True
             continue
         if bullet and (not open_item or indent <= base_indent):
-            bullets.append((lineno, [bullet.group(2)]))
+            checked = ["[x]"] if (bullet.group(2) or " ").lower() == "x" else []
+            bullets.append((lineno, [*checked, bullet.group(3)]))
             base_indent, open_item = indent, True
         elif open_item and (indent > base_indent or (not blank and line.lstrip()[0] != "#")):
-            bullets[-1][1].append(bullet.group(2) if bullet else line.strip())
+            bullets[-1][1].append(bullet.group(3) if bullet else line.strip())
         else:
             open_item = False
         blank = False
@@ -328,11 +370,20 @@ def _bullet_records(text: str, check: Checker) -> list[Record]:
 
 
 def _bullet_table(parts: list[str]) -> dict[str, Any]:
-    """Title and hints of one bullet; a hint may end any of its lines."""
+    """Title and hints of one bullet: ``[x]`` done, inline hints (:data:`_TOKEN`) anywhere,
+    and the older ``(feature)`` / ``[high]`` hints at the end of a line."""
     table: dict[str, Any] = {}
+    if parts and parts[0] == "[x]":
+        table["state"] = "done"
+        parts = parts[1:]
+    owners: list[str] = []
     words = []
     for part in parts:
         part = " ".join(part.split())
+        for m in _TOKEN.finditer(part):
+            if _known(m):
+                _inline_hint(m, table, owners)
+        part = " ".join(_TOKEN.sub(lambda m: "" if _known(m) else m.group(0), part).split())
         while hint := _HINT.search(part):
             word = hint.group(1).lower()
             if word in _KINDS and "kind" not in table:
@@ -343,5 +394,36 @@ def _bullet_table(parts: list[str]) -> dict[str, Any]:
                 break
             part = part[: hint.start()].rstrip()
         words.append(part)
+    if owners:
+        table["owner"] = "; ".join(owners)
     table["title"] = " ".join(w for w in words if w)
     return table
+
+
+def _known(m: re.Match[str]) -> bool:
+    """Whether an inline hint means something (unknown ``#word``s stay in the title)."""
+    if m.group("tag"):
+        return m.group("tag").lower() in _KINDS or m.group("tag").lower() in _STATES
+    if m.group("bang"):
+        return m.group("bang").lower() in ("blocker", *_PRIORITIES)
+    return True
+
+
+def _inline_hint(m: re.Match[str], table: dict[str, Any], owners: list[str]) -> None:
+    """Record one inline hint in the item's table (the first of each kind wins)."""
+    if m.group("target"):
+        table.setdefault("target", m.group("target").removeprefix("v"))
+    elif m.group("owner"):
+        owners.append(m.group("owner"))
+    elif m.group("id"):
+        table.setdefault("id", m.group("id"))
+    elif bang := (m.group("bang") or "").lower():
+        if bang == "blocker":
+            table["blocker"] = True
+        else:
+            table.setdefault("priority", bang)
+    elif tag := (m.group("tag") or "").lower():
+        if tag in _KINDS:
+            table.setdefault("kind", _KINDS[tag])
+        else:
+            table.setdefault("state", tag)

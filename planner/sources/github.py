@@ -32,6 +32,9 @@ from planner.sources.base import (
     Conditional,
     Cursor,
     FetchResult,
+    FieldWrite,
+    Milestone,
+    Remote,
     Reporter,
     SourceConfig,
     TrackerRelease,
@@ -39,8 +42,11 @@ from planner.sources.base import (
 from planner.sources.http import HttpClient, gather_all
 from planner.sources.itemmap import (
     Collector,
+    Malformed,
     default_state,
+    forge_labels,
     label_backports,
+    label_unsupported,
     need,
     parse_day,
     parse_timestamp,
@@ -197,6 +203,69 @@ class GitHubAdapter:
             due=parse_day(raw.get("due_on")), closed=raw.get("state") == "closed",
             description=text(raw, "description"),
         )
+
+    # -- push ------------------------------------------------------------------------------
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """Blocker, state and backports live in labels: what the config's patterns say."""
+        return None if field == "create_milestone" else label_unsupported(
+            self.config.rules, field, value)
+
+    async def read(self, http: HttpClient, key: str) -> Remote:
+        """``GET /repos/O/R/issues/N``; a strong ETag guards the write (``If-Match``).
+
+        ``If-Match`` compares strongly (RFC 9110, 13.1.1): a weak ``W/"..."`` validator
+        never matches, and api.github.com answers an issue PATCH carrying one with 400.
+        Issues there come with weak ETags, so the guard is the read itself: each field
+        is compared just before the write (and read back after it).
+        """
+        answer = await http.get_json(f"{self.repo}/issues/{key}")
+        if not isinstance(answer.data, Mapping):
+            raise unexpected(self.config, f"issue {key}")
+        try:
+            item = self._item(answer.data)
+        except Malformed as exc:
+            raise unexpected(self.config, f"issue {key} ({exc})") from None
+        etag = answer.headers.get("etag")
+        return Remote(item, answer.data, etag if etag and not etag.startswith("W/") else None)
+
+    async def milestones(self, http: HttpClient) -> list[Milestone]:
+        """Every milestone, open and closed (a closed one may still take issues)."""
+        found: list[Milestone] = []
+        await self.paged(
+            http, f"{self.repo}/milestones", {"state": "all", "per_page": 100}, Cursor(), {},
+            lambda page: found.extend(
+                Milestone(m["title"], m["number"], m.get("state") == "closed")
+                for m in self._records(page, "milestones")
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
+                and isinstance(m.get("number"), int)),
+        )
+        return found
+
+    async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
+        """``POST /repos/O/R/milestones`` with the title."""
+        answer = await http.write_json("POST", f"{self.repo}/milestones", {"title": name})
+        made = answer.data if isinstance(answer.data, Mapping) else {}
+        if not isinstance(made.get("number"), int):
+            raise unexpected(self.config, "the new milestone")
+        return Milestone(str(made.get("title") or name), made["number"])
+
+    async def write(
+        self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """One ``PATCH /repos/O/R/issues/N`` (milestone number, the whole label list),
+        sent with ``If-Match: <strong ETag of the read>`` where there is one, so a change
+        in between is a 412."""
+        body: dict[str, Any] = {}
+        for c in changes:
+            if c.field == "target":
+                body["milestone"] = c.milestone.ref if c.milestone else None
+        labelled = [c for c in changes if c.field != "target"]
+        if labelled:
+            body["labels"] = forge_labels(self.config.rules, _labels(remote.raw), labelled)
+        headers = {"If-Match": remote.guard} if remote.guard else None
+        await http.write_json("PATCH", f"{self.repo}/issues/{remote.raw['number']}", body,
+                              headers)
+        return {}
 
 
 def is_pull_request(raw: Any) -> bool:

@@ -24,6 +24,9 @@ from planner.sources.base import (
     Conditional,
     Cursor,
     FetchResult,
+    FieldWrite,
+    Milestone,
+    Remote,
     Reporter,
     SourceConfig,
     TrackerRelease,
@@ -31,8 +34,11 @@ from planner.sources.base import (
 from planner.sources.http import HttpClient, gather_all
 from planner.sources.itemmap import (
     Collector,
+    Malformed,
     default_state,
+    forge_labels,
     label_backports,
+    label_unsupported,
     need,
     parse_day,
     parse_timestamp,
@@ -172,6 +178,68 @@ class GitLabAdapter:
             due=parse_day(raw.get("due_date")), start=parse_day(raw.get("start_date")),
             closed=raw.get("state") == "closed", description=text(raw, "description"),
         )
+
+    # -- push ------------------------------------------------------------------------------
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """Blocker, state and backports live in labels: what the config's patterns say."""
+        return None if field == "create_milestone" else label_unsupported(
+            self.config.rules, field, value)
+
+    async def read(self, http: HttpClient, key: str) -> Remote:
+        """``GET /projects/P/issues/IID``."""
+        answer = await http.get_json(f"{self.root}/issues/{key}")
+        if not isinstance(answer.data, Mapping):
+            raise unexpected(self.config, f"issue {key}")
+        try:
+            item = self._item(answer.data)
+        except Malformed as exc:
+            raise unexpected(self.config, f"issue {key} ({exc})") from None
+        return Remote(item, answer.data)
+
+    async def milestones(self, http: HttpClient) -> list[Milestone]:
+        """The project's milestones (ids, titles, active or closed)."""
+        found: list[Milestone] = []
+        await self.paged(
+            http, f"{self.root}/milestones", {"per_page": 100}, Cursor(), {},
+            lambda page: found.extend(
+                Milestone(m["title"], m["id"], m.get("state") == "closed")
+                for m in self._records(page, "milestones")
+                if isinstance(m, Mapping) and isinstance(m.get("title"), str)
+                and isinstance(m.get("id"), int)),
+        )
+        return found
+
+    async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
+        """``POST /projects/P/milestones`` with the title."""
+        answer = await http.write_json("POST", f"{self.root}/milestones", {"title": name})
+        made = answer.data if isinstance(answer.data, Mapping) else {}
+        if not isinstance(made.get("id"), int):
+            raise unexpected(self.config, "the new milestone")
+        return Milestone(str(made.get("title") or name), made["id"])
+
+    async def write(
+        self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """One ``PUT /projects/P/issues/IID``: ``milestone_id`` (0 clears it) and only the
+        labels that change (``add_labels``/``remove_labels``), so labels someone added in
+        between stay."""
+        body: dict[str, Any] = {}
+        for c in changes:
+            if c.field == "target":
+                body["milestone_id"] = c.milestone.ref if c.milestone else 0
+        labelled = [c for c in changes if c.field != "target"]
+        if labelled:
+            old = [str(x) for x in remote.raw.get("labels") or () if isinstance(x, str)]
+            new = forge_labels(self.config.rules, old, labelled)
+            added = [x for x in new if x not in old]
+            removed = [x for x in old if x not in new]
+            if added:
+                body["add_labels"] = ",".join(added)
+            if removed:
+                body["remove_labels"] = ",".join(removed)
+        if body:
+            await http.write_json("PUT", f"{self.root}/issues/{remote.raw['iid']}", body)
+        return {}
 
 
 def _number(header: str | None) -> int | None:

@@ -21,6 +21,11 @@
   and turns a 304 into the cached body;
 - turns 401/403/404 and other refusals into a :class:`SourceError` that names
   the source and what to check;
+- writes (:meth:`HttpClient.write_json`: PUT, PATCH, POST of tracker changes) are
+  never retried after a timeout or a 5xx (the tracker may have taken them) and
+  never follow redirects; a 401/403 on a write says the token lacks write access,
+  naming its variable; a 412 (``If-Match`` no longer matches) raises
+  :class:`Precondition`;
 - reads the token only from the environment variable named by ``token_env``,
   refuses to send it over plain ``http://`` except to loopback, and keeps it
   out of every message and exception (httpx errors are never chained).
@@ -134,6 +139,10 @@ class TrackerRefused(SourceError):
     def __init__(self, status: int, problem: Problem) -> None:
         super().__init__(problem)
         self.status = status
+
+
+class Precondition(SourceError):
+    """A conditional write refused with HTTP 412: the record changed since it was read."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +290,66 @@ class HttpClient:
         data = self._decode(response)
         return JsonResponse(str(response.url), 200, data, response.headers, None)
 
+    async def write_json(
+        self,
+        method: str,
+        url: str,
+        body: Mapping[str, Any],
+        headers: Mapping[str, str] | None = None,
+    ) -> JsonResponse:
+        """Send a change (``PUT``, ``PATCH``, ``POST``) as JSON; decode the answer if any.
+
+        Rate limits are waited out like reads; timeouts, connection errors and 5xx
+        answers are not retried (the tracker may have applied the change) but raised
+        as a SourceError. 401/403 say the token in ``token_env`` may not write; 412
+        raises :class:`Precondition`; other refusals carry the tracker's own message.
+        """
+        full = self.url(url)
+        check_transport_security(self.config, full, bool(self._auth))
+        response = await self._send(full, urlsplit(full).hostname or "", None,
+                                    {**self._auth, **dict(headers or {})}, body=body,
+                                    method=method, retry=False)
+        if response.status_code not in (200, 201, 204):
+            raise self._write_refusal(method, response)
+        data = self._decode(response) if response.content.strip() else None
+        return JsonResponse(str(response.url), response.status_code, data, response.headers,
+                            None)
+
+    def _write_refusal(self, method: str, response: httpx.Response) -> SourceError:
+        status, url, cfg = response.status_code, _public(response.url), self.config
+        var = cfg.token_env
+        said = self._tracker_says(response)
+        if status in (401, 403):
+            hint = (f"the token in ${var} needs write access (scope/permission to edit issues "
+                    f"of {cfg.project!r})" if var
+                    else "pushing needs a token with write access: set token_env")
+            what = "refused the credentials" if status == 401 else "refused the change"
+            return SourceError(cfg.problem(
+                f"the tracker {what} (HTTP {status} on {method} {url}){said}", "token_env",
+                hint))
+        if status == 412:
+            return Precondition(cfg.problem(
+                f"{url} changed since relplan read it (HTTP 412 on {method})", hint="push again"))
+        if status in RETRY_STATUS or status in REDIRECT_STATUS:
+            return TrackerRefused(status, cfg.problem(
+                f"the tracker answered HTTP {status} to {method} {url}{said}", "url",
+                hint="the change may or may not have been made; the next sync shows it"))
+        return TrackerRefused(status, cfg.problem(
+            f"the tracker refused {method} {url} (HTTP {status}){said}", hint=None))
+
+    def _tracker_says(self, response: httpx.Response) -> str:
+        """The tracker's own error text, shortened and without anything token-like."""
+        try:
+            data = json.loads(response.text)
+        except ValueError:
+            return ""
+        texts: list[str] = []
+        _error_texts(data, texts)
+        text = "; ".join(dict.fromkeys(t.strip() for t in texts if t.strip()))[:300]
+        if not text or any(v and v in text for v in self._auth.values()):
+            return ""
+        return f": {text}"
+
     def _decode(self, response: httpx.Response) -> Any:
         """The JSON body, or a SourceError saying the URL is not the tracker's API."""
         try:
@@ -295,23 +364,25 @@ class HttpClient:
     async def _send(
         self, url: str, host: str, params: Mapping[str, str | int] | None,
         headers: Mapping[str, str], body: Mapping[str, Any] | None = None,
+        method: str | None = None, retry: bool = True,
     ) -> httpx.Response:
         import httpx
 
+        method = method or ("GET" if body is None else "POST")
         failures = waits = hops = 0
         while True:
             error = None
             try:
                 async with self.limiter.slot(host):
                     self.requests += 1
-                    if body is None:
-                        response = await self._client.get(url, params=params, headers=headers)
-                    else:
-                        response = await self._client.post(url, json=body, headers=headers)
+                    response = await self._client.request(
+                        method, url, params=params, headers=headers, json=body)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 error = type(exc).__name__  # the exception holds the request and its headers
             if error is not None:  # raised outside the except: no __context__ to leak
                 failures += 1
+                if not retry:
+                    raise self._unanswered(url, method, error)
                 if failures > self.retries:
                     raise self._unreachable(url, error)
                 await self._pause(self._backoff(failures), f"{error}; retrying")
@@ -332,7 +403,7 @@ class HttpClient:
                     continue
             if response.status_code in RETRY_STATUS:
                 failures += 1
-                if failures > self.retries:
+                if failures > self.retries or not retry:
                     return response
                 await self._pause(self._backoff(failures), f"HTTP {response.status_code}; retrying")
                 continue
@@ -405,6 +476,12 @@ class HttpClient:
         return SourceError(self.config.problem(
             message, "token_env", hint="sync again later; nothing was changed" + token))
 
+    def _unanswered(self, url: str, method: str, error: str) -> SourceError:
+        return SourceError(self.config.problem(
+            f"no answer to {method} {_public(url)} ({error})", "url",
+            hint="the change may or may not have been made; the next sync shows it",
+        ))
+
     def _unreachable(self, url: str, error: str) -> SourceError:
         return SourceError(self.config.problem(
             f"cannot reach {_public(url)} ({error})", "url",
@@ -443,6 +520,26 @@ class HttpClient:
             f"the tracker answered HTTP {status} at {url}", "url",
             hint="try again later; nothing was changed",
         ))
+
+
+def _error_texts(data: Any, out: list[str]) -> None:
+    """Collect error strings from the trackers' error bodies: GitHub/GitLab ``message``
+    and ``errors``, Redmine ``errors``, Jira ``errorMessages`` and ``errors``, Bugzilla
+    ``message``."""
+    if isinstance(data, str):
+        out.append(data)
+    elif isinstance(data, list):
+        for value in data[:5]:
+            _error_texts(value, out)
+    elif isinstance(data, Mapping):
+        for key in ("message", "errorMessages", "errors", "error", "error_description", "code"):
+            value = data.get(key)
+            if key == "code" and isinstance(data.get("field"), str):
+                out.append(f"{data['field']} {value}")  # GitHub: {"field": ..., "code": ...}
+            elif key == "errors" and isinstance(value, Mapping):
+                out.extend(f"{k}: {v}" for k, v in list(value.items())[:5])
+            elif key != "code" and value is not None and not isinstance(value, bool):
+                _error_texts(value, out)
 
 
 async def gather_all(*aws: Awaitable[T]) -> list[T]:

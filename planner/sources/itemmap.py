@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +20,7 @@ from planner.model import BackportState, Item, State
 from planner.sources.base import (
     Conditional,
     Cursor,
+    FieldWrite,
     Reporter,
     Rules,
     SourceConfig,
@@ -185,3 +186,62 @@ def unexpected(config: SourceConfig, what: str) -> SourceError:
         f"the tracker answered {what} in an unexpected shape", "url",
         hint="check that url points at the tracker's API root; nothing was changed",
     ))
+
+
+# -- push: the same mapping the other way -----------------------------------------------
+
+
+def label_unsupported(rules: Rules, field: str, value: Any) -> str | None:
+    """Why labels (the forges' only triage words) cannot say ``value`` in ``field``."""
+    if field == "blocker" and not rules.blocker:
+        return "the source's config names no blocker label"
+    if field.startswith("backports."):
+        if value is BackportState.REQUIRED and not rules.backport_labels:
+            return "the source's config names no backport_labels"
+        if value is BackportState.DONE and not rules.backport_done_labels:
+            return "the source's config names no backport_done_labels"
+        if value not in (None, BackportState.REQUIRED, BackportState.DONE):
+            return f"labels say only required and done, not {value}"
+    return None
+
+
+def blocker_labels(rules: Rules, labels: Sequence[str], flag: bool) -> list[str]:
+    """``labels`` with the first blocker word added (``flag``) or every one removed."""
+    words = {b.casefold() for b in rules.blocker}
+    kept = [label for label in labels if label.casefold() not in words]
+    return [*kept, rules.blocker[0]] if flag and rules.blocker else kept
+
+
+def backport_labels(
+    rules: Rules, labels: Sequence[str], series: str, state: BackportState | None
+) -> list[str]:
+    """``labels`` saying ``state`` for one series: that series' request and done labels
+    removed, then the first pattern of the state's kind added."""
+    patterns = [*rules.backport_labels, *rules.backport_done_labels]
+    mine = {p.replace("{series}", series).casefold() for p in patterns}
+    kept = [label for label in labels if label.strip().casefold() not in mine]
+    wanted = {BackportState.REQUIRED: rules.backport_labels,
+              BackportState.DONE: rules.backport_done_labels}.get(state or BackportState.UNKNOWN)
+    return [*kept, wanted[0].replace("{series}", series)] if wanted else kept
+
+
+def state_labels(rules: Rules, labels: Sequence[str], state: State) -> list[str]:
+    """``labels`` saying ``state``: every label the ``states`` table maps removed, the
+    table's word for ``state`` added."""
+    words = {w.casefold() for w in rules.states}
+    kept = [label for label in labels if label.casefold() not in words]
+    word = rules.state_word(state)
+    return [*kept, word] if word else kept
+
+
+def forge_labels(rules: Rules, labels: Sequence[str], changes: Sequence[FieldWrite]) -> list[str]:
+    """The labels after every label-borne change (blocker, state, backports) of a push."""
+    out = list(labels)
+    for c in changes:
+        if c.field == "blocker":
+            out = blocker_labels(rules, out, bool(c.new))
+        elif c.field == "state":
+            out = state_labels(rules, out, c.new)
+        elif c.series is not None:
+            out = backport_labels(rules, out, c.series, c.new)
+    return out

@@ -35,9 +35,13 @@ from planner.sources.base import (
     Conditional,
     Cursor,
     FetchResult,
+    FieldWrite,
+    Milestone,
+    Remote,
     Reporter,
     SourceConfig,
     TrackerRelease,
+    edit_backport_field,
     parse_backport_field,
 )
 from planner.sources.http import HttpClient, TrackerRefused
@@ -45,7 +49,9 @@ from planner.sources.itemmap import (
     Collector,
     Malformed,
     default_state,
+    forge_labels,
     label_backports,
+    label_unsupported,
     need,
     parse_day,
     parse_timestamp,
@@ -239,6 +245,142 @@ class JiraAdapter:
         if bad:
             raise Malformed(f"field {name!r} has unreadable parts: {', '.join(bad)}")
         return states
+
+    # -- push ------------------------------------------------------------------------------
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """States move through Jira's workflow transitions, which relplan does not drive;
+        backports go to ``backport_field`` (else labels)."""
+        rules = self.config.rules
+        if field == "state":
+            return "Jira changes states through workflow transitions, which relplan does not make"
+        if field == "blocker" and not rules.blocker:
+            return "the source's config names no blocker word"
+        if field.startswith("backports.") and not rules.backport_field:
+            if not (rules.backport_labels or rules.backport_done_labels):
+                return "the source's config names no backport_field or backport_labels"
+            return label_unsupported(rules, field, value)
+        return None
+
+    async def read(self, http: HttpClient, key: str) -> Remote:
+        """``GET /rest/api/3/issue/KEY`` with the fields a fetch asks for."""
+        answer = await http.get_json(f"rest/api/3/issue/{quote(key, safe='')}",
+                                     {"fields": ",".join(self._fields())})
+        if not isinstance(answer.data, Mapping):
+            raise unexpected(self.config, f"issue {key}")
+        try:
+            item = self._item(answer.data)
+        except Malformed as exc:
+            raise unexpected(self.config, f"issue {key} ({exc})") from None
+        return Remote(item, answer.data)
+
+    async def milestones(self, http: HttpClient) -> list[Milestone]:
+        """The project's versions (released and archived ones count as closed)."""
+        path = f"rest/api/3/project/{quote(self.config.project or '', safe='')}/versions"
+        answer = await http.get_json(path)
+        if not isinstance(answer.data, list):
+            raise unexpected(self.config, "the project versions")
+        return [Milestone(v["name"], str(v["id"]), bool(v.get("released") or v.get("archived")))
+                for v in answer.data if isinstance(v, Mapping)
+                and isinstance(v.get("name"), str) and v.get("id") is not None]
+
+    async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
+        """``POST /rest/api/3/version`` (the project's numeric id read first)."""
+        project = await http.get_json(
+            f"rest/api/3/project/{quote(self.config.project or '', safe='')}")
+        ident = project.data.get("id") if isinstance(project.data, Mapping) else None
+        if ident is None:
+            raise unexpected(self.config, "the project")
+        answer = await http.write_json("POST", "rest/api/3/version",
+                                       {"name": name, "projectId": int(ident)})
+        made = answer.data if isinstance(answer.data, Mapping) else {}
+        if made.get("id") is None:
+            raise unexpected(self.config, "the new version")
+        return Milestone(str(made.get("name") or name), str(made["id"]))
+
+    async def write(
+        self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """One ``PUT /rest/api/3/issue/KEY``: fix versions and labels through ``update``
+        (the target's version swapped, other versions and labels left alone), the
+        priority and the backport field through ``fields``."""
+        raw = remote.raw.get("fields") if isinstance(remote.raw.get("fields"), Mapping) else {}
+        assert isinstance(raw, Mapping)
+        update: dict[str, list[dict[str, Any]]] = {}
+        fields: dict[str, Any] = {}
+        left: dict[str, str] = {}
+        labelled: list[FieldWrite] = []
+        backports: dict[str, BackportState | None] = {}
+        for c in changes:
+            if c.field == "target":
+                update["fixVersions"] = self._swap_version(raw, c)
+            elif c.field == "blocker":
+                priority, why = await self._blocker_priority(http, bool(c.new), raw)
+                if why:
+                    left[c.field] = why
+                    continue
+                if priority is not None:
+                    fields["priority"] = {"id": priority}
+                if not c.new or priority is None:
+                    labelled.append(c)  # set by label; cleared: blocker labels go too
+            elif c.series is not None and self.config.rules.backport_field:
+                backports[c.series] = c.new
+            else:
+                labelled.append(c)
+        if backports:
+            name = self.config.rules.backport_field or ""
+            fields[name] = _backport_value(raw.get(name), backports)
+        if labelled:
+            old = [x for x in raw.get("labels") or () if isinstance(x, str)]
+            new = forge_labels(self.config.rules, old, labelled)
+            update["labels"] = ([{"add": x} for x in new if x not in old]
+                                + [{"remove": x} for x in old if x not in new])
+        body = {k: v for k, v in (("update", update), ("fields", fields)) if v}
+        if body:
+            await http.write_json("PUT", f"rest/api/3/issue/{quote(remote.item.key, safe='')}",
+                                  body)
+        return left
+
+    def _swap_version(self, raw: Mapping[str, Any], c: FieldWrite) -> list[dict[str, Any]]:
+        """Remove the fix versions that stand for the old target, add the new one's."""
+        ops: list[dict[str, Any]] = [
+            {"remove": {"id": str(v["id"])}} for v in raw.get("fixVersions") or ()
+            if isinstance(v, Mapping) and v.get("id") is not None and c.old is not None
+            and self.config.rules.release_for(str(v.get("name", ""))) == c.old
+        ]
+        if c.milestone is not None:
+            ops.append({"add": {"id": str(c.milestone.ref)}})
+        return ops
+
+    async def _blocker_priority(
+        self, http: HttpClient, flag: bool, raw: Mapping[str, Any]
+    ) -> tuple[str | None, str | None]:
+        """(priority id to set or None, why not): a blocker word that is a Jira priority
+        makes the blocker; clearing one sets Jira's default priority. None, None: labels."""
+        words = [b.casefold() for b in self.config.rules.blocker]
+        current = (text(raw, "priority", "name") or "").casefold()
+        if not flag and current not in words:
+            return None, None
+        answer = await http.get_json("rest/api/3/priority/search", {"maxResults": 100})
+        values = answer.data.get("values") if isinstance(answer.data, Mapping) else None
+        listed = [p for p in values or () if isinstance(p, Mapping) and isinstance(
+            p.get("name"), str) and p.get("id") is not None]
+        if flag:
+            found = next((str(p["id"]) for w in words for p in listed
+                          if p["name"].casefold() == w), None)
+            return found, None
+        default = next((str(p["id"]) for p in listed if p.get("isDefault")
+                        and p["name"].casefold() not in words), None)
+        return (default, None) if default else (None, "Jira has no default priority to clear "
+                                                      "the blocker priority with")
+
+
+def _backport_value(value: Any, changes: Mapping[str, BackportState | None]) -> Any:
+    """The backport field edited: text stays text; a multi-select stays a list of options."""
+    if isinstance(value, list):
+        old = ", ".join(str(o.get("value") if isinstance(o, Mapping) else o) for o in value)
+        edited = edit_backport_field(old, changes)
+        return [{"value": part.strip()} for part in edited.split(",") if part.strip()]
+    return edit_backport_field(value if isinstance(value, str) else "", changes)
 
 
 def make_adapter(config: SourceConfig) -> JiraAdapter:

@@ -31,13 +31,18 @@ from planner.model import BackportState, Item, Kind, Priority, State
 from planner.sources.base import (
     Cursor,
     FetchResult,
+    FieldWrite,
+    Milestone,
+    Remote,
     Reporter,
     SourceConfig,
     TrackerRelease,
+    edit_backport_field,
     parse_backport_field,
     record_warnings,
 )
 from planner.sources.http import HttpClient, JsonResponse, gather_all
+from planner.sources.itemmap import unexpected
 
 DEFAULT_KINDS = {"bug": Kind.BUG, "feature": Kind.FEATURE, "support": Kind.TASK,
                  "security": Kind.SECURITY}
@@ -57,6 +62,7 @@ class RedmineAdapter:
 
     def __init__(self, config: SourceConfig) -> None:
         self.config = config
+        self._lists: dict[str, list[Mapping[str, Any]]] = {}  # enumerations read by a push
 
     def auth_headers(self, token: str) -> dict[str, str]:
         """Redmine takes the API key in ``X-Redmine-API-Key``."""
@@ -223,6 +229,126 @@ class RedmineAdapter:
                 closed=raw.get("status") == "closed", description=raw.get("description") or None,
             ))
         return tuple(out)
+
+    # -- push ------------------------------------------------------------------------------
+    def unsupported(self, field: str, value: Any) -> str | None:
+        """Backports need ``backport_field``; a blocker needs ``blocker`` words."""
+        rules = self.config.rules
+        if field.startswith("backports.") and not rules.backport_field:
+            return "the source's config names no backport_field"
+        if field == "blocker" and not rules.blocker:
+            return "the source's config names no blocker priority"
+        return None
+
+    async def read(self, http: HttpClient, key: str) -> Remote:
+        """``GET /issues/N.json``, mapped as a fetch maps it."""
+        answer = await http.get_json(f"issues/{key}.json")
+        raw = answer.data.get("issue") if isinstance(answer.data, Mapping) else None
+        if not isinstance(raw, Mapping):
+            raise unexpected(self.config, f"issue {key}")
+        item, _ = self._item(raw)
+        return Remote(item, raw)
+
+    async def milestones(self, http: HttpClient) -> list[Milestone]:
+        """The project's versions (shared ones included); locked and closed ones take no
+        issues, so they count as closed."""
+        answer = await http.get_json(f"projects/{self.config.project}/versions.json")
+        data = answer.data if isinstance(answer.data, Mapping) else {}
+        return [Milestone(v["name"], v["id"], v.get("status") != "open")
+                for v in data.get("versions") or ()
+                if isinstance(v, Mapping) and isinstance(v.get("name"), str)
+                and isinstance(v.get("id"), int)]
+
+    async def create_milestone(self, http: HttpClient, name: str) -> Milestone:
+        """``POST /projects/P/versions.json``: an open version without a date."""
+        answer = await http.write_json("POST", f"projects/{self.config.project}/versions.json",
+                                       {"version": {"name": name}})
+        made = answer.data.get("version") if isinstance(answer.data, Mapping) else None
+        if not isinstance(made, Mapping) or not isinstance(made.get("id"), int):
+            raise unexpected(self.config, "the new version")
+        return Milestone(str(made.get("name") or name), made["id"])
+
+    async def write(
+        self, http: HttpClient, remote: Remote, changes: list[FieldWrite]
+    ) -> dict[str, str]:
+        """One ``PUT /issues/N.json``: target version, status, priority (blocker), the
+        Backport field edited in place (other series and unreadable parts kept)."""
+        fields: dict[str, Any] = {}
+        left: dict[str, str] = {}
+        backports: dict[str, BackportState | None] = {}
+        for c in changes:
+            if c.field == "target":
+                fields["fixed_version_id"] = c.milestone.ref if c.milestone else ""
+            elif c.field == "state":
+                word = self.config.rules.state_word(c.new) or ""
+                found = await self._lookup(http, "issue_statuses.json", "issue_statuses", word)
+                if found is None:
+                    left[c.field] = f"Redmine has no status named {word!r}"
+                else:
+                    fields["status_id"] = found
+            elif c.field == "blocker":
+                found, why = await self._blocker_priority(http, bool(c.new), remote.raw)
+                if found is None:
+                    left[c.field] = why
+                else:
+                    fields["priority_id"] = found
+            elif c.series is not None:
+                backports[c.series] = c.new
+        if backports:
+            field = self._backport_custom_field(remote.raw)
+            if field is None:
+                why = f"the issue has no {self.config.rules.backport_field!r} field"
+                left.update({f"backports.{s}": why for s in backports})
+            else:
+                value = field.get("value")
+                text = ", ".join(map(str, value)) if isinstance(value, list) else str(value or "")
+                fields["custom_fields"] = [{"id": field["id"],
+                                            "value": edit_backport_field(text, backports)}]
+        if fields:
+            await http.write_json("PUT", f"issues/{remote.raw['id']}.json", {"issue": fields})
+        return left
+
+    def _backport_custom_field(self, raw: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        wanted = (self.config.rules.backport_field or "").casefold()
+        for f in raw.get("custom_fields") or ():
+            if isinstance(f, Mapping) and str(f.get("name", "")).casefold() == wanted:
+                return f
+        return None
+
+    async def _blocker_priority(
+        self, http: HttpClient, flag: bool, raw: Mapping[str, Any]
+    ) -> tuple[int | None, str]:
+        """The priority that makes an issue a blocker (the first blocker word Redmine
+        knows as a priority), or that clears it (Redmine's default priority)."""
+        words = [b.casefold() for b in self.config.rules.blocker]
+        if not flag and _name(raw.get("priority")).casefold() not in words:
+            return None, "its category makes it a blocker; relplan does not change categories"
+        listed = await self._listed(http, "enumerations/issue_priorities.json",
+                                    "issue_priorities")
+        if flag:
+            for word in words:
+                found = next((p["id"] for p in listed if p["name"].casefold() == word), None)
+                if found is not None:
+                    return found, ""
+            return None, "no blocker word of the config is a Redmine priority"
+        default = next((p["id"] for p in listed if p.get("is_default")
+                        and p["name"].casefold() not in words), None)
+        return default, "Redmine has no default priority that is not a blocker word"
+
+    async def _lookup(self, http: HttpClient, path: str, key: str, name: str) -> int | None:
+        listed = await self._listed(http, path, key)
+        return next((e["id"] for e in listed if e["name"].casefold() == name.casefold()), None)
+
+    async def _listed(self, http: HttpClient, path: str, key: str) -> list[Mapping[str, Any]]:
+        """A Redmine enumeration (statuses, priorities), read once per push."""
+        if path not in self._lists:
+            answer = await http.get_json(path)
+            data = answer.data.get(key) if isinstance(answer.data, Mapping) else None
+            self._lists[path] = [
+                e for e in data or () if isinstance(e, Mapping)
+                and isinstance(e.get("id"), int) and isinstance(e.get("name"), str)
+            ]
+        return self._lists[path]
 
 
 def _name(ref: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 from gitrepos import Stable
@@ -57,10 +58,15 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
         if matrix.row != rows["xen#fixfix"]:
             await pilot.press("j" if matrix.row < rows["xen#fixfix"] else "k")
         await pilot.pause()
-        text = text_of(app)
-        assert (
-            "xen#fixfix on 4.2: CONFLICT tracker says DONE for 4.2, git finds no pick on "
-            "stable-4.2; tracker: done; git: required" in text
+        pane = str(app.screen.query_one("#evidence").render()).splitlines()
+        assert pane[:3] == [
+            "xen#fixfix  fix the fix",
+            "on 4.2 (stable-4.2): tracker says done; git says required",
+            "CONFLICT: tracker says DONE for 4.2, git finds no pick on stable-4.2",
+        ]
+        # git's reasons, one a line: the culprit it fixes ships in the branch (as a pick)
+        assert f"· {stable.fix_fix[:12]}: Fixes: {stable.fix_a[:12]} ships in stable-4.2" in (
+            "\n".join(pane)
         )
 
 
@@ -70,3 +76,36 @@ async def test_without_a_repository_the_view_says_so(stable: Stable) -> None:
         await pilot.press("3")
         await pilot.pause()
         assert "git: no repository scanned" in text_of(app)
+
+
+async def test_marks_appear_when_a_scan_finishes_after_the_view_is_shown(
+    stable: Stable,
+) -> None:
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    session = Session(plan_for(stable), today=TODAY, config=Config(git=git))
+    go = threading.Event()
+    scan = session.scan_git
+
+    def slow_scan(repo: str | Path | None = None) -> object:
+        assert go.wait(30), "the test never let the scan finish"
+        return scan(repo)
+
+    session.scan_git = slow_scan  # type: ignore[method-assign]
+    app = RelplanApp(session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, BackportsScreen)
+        matrix = app.screen.query_one(BackportMatrix)
+        assert [it.id for it in matrix.fixes] == ["xen#fixfix", "xen#b"]
+        row = next(line for line in text_of(app).splitlines() if line.startswith("xen#b "))
+        assert "done" in row and "✓" not in row  # no git evidence yet
+        assert "git: no evidence yet" in str(app.screen.query_one("#evidence").render())
+        go.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = text_of(app).splitlines()
+        assert "done ✓" in next(line for line in lines if line.startswith("xen#b "))
+        assert "done !" in next(line for line in lines if line.startswith("xen#fixfix"))
+        assert any(line.startswith("git#") for line in lines)  # fixes only git knows
+        assert "1 tracker-vs-git conflict(s) (c lists them)" in text_of(app)

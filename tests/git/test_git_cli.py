@@ -109,7 +109,7 @@ def test_init_from_git_then_backports_from_the_plan(
     out = tmp_path / "xen.toml"
     proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out))
     assert proc.returncode == 0, proc.stderr
-    assert "point releases: median 11.0 weeks" in proc.stdout
+    assert "point releases (newest): median 11.0 weeks" in proc.stdout
     plan = load_plan(out).plan
     assert [s.version for s in plan.releases][:3] == ["4.0.0", "4.0.1", "4.1.0"]
     assert plan.policy.branch_pattern == "stable-{series}"
@@ -139,7 +139,58 @@ def test_init_json_report_dry_run(make_repo: Callable[[str], GitRepo], tmp_path:
     report = json.loads(proc.stdout)
     assert report["point_gaps"]["median_weeks"] == 11.0
     assert report["suggested_policy"]["release_every_weeks"] == 6
+    assert report["scheme"]["release_patterns"] == ["RELEASE-{version}"]
+    four = next(x for x in report["releases"] if x["version"] == "4.0.0")
+    assert four["rcs"] == ["2010-01-22", "2010-01-29"]
+    assert report["proposed_stages"] == "xen"  # 4.0.0-rc1 style tags: Xen's freeze ladder
     assert report["plan"] is None and not (tmp_path / "relplan.toml").exists()
+
+
+def test_init_dry_run_shows_everything_and_writes_nothing(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    r = xen_history(make_repo("xen"))
+    work = tmp_path / "work"
+    work.mkdir()
+    before_repo, before_work = snapshot(r.path), snapshot(work)
+    proc = relplan(work, "init", "--from-git", str(r.path), "--dry-run", "--today", "2010-09-01")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    for words in (
+        "tags: 10 read; releases RELEASE-{version} (6 tags), pre-releases {version} (3)",
+        "  4.0     2010-02-05  2 rc 2010-01-22 .. 2010-01-29",  # the RCs as tagged
+        "point releases (newest): median 11.0 weeks",
+        "release candidates: the first",
+        "support: ",
+        "branches: stable-{series}",
+        "suggested policy: a point release every 11-11 weeks",
+        "on 2010-09-01: maintained 4.2",
+        "(dry run: nothing written)",
+        'the tags look like xen\'s; to use its stages, set [policy] stages = "xen"',
+    ):
+        assert words in out, words
+    assert snapshot(work) == before_work and snapshot(r.path) == before_repo
+
+
+def test_init_never_overwrites_a_plan_unless_forced(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    r = xen_history(make_repo("xen"))
+    plan = tmp_path / "relplan.toml"
+    plan.write_text("# mine\n")
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path))
+    assert proc.returncode == 2 and "not overwriting" in proc.stderr and "--force" in proc.stderr
+    assert plan.read_text() == "# mine\n" and "Traceback" not in proc.stderr
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--force", "--today", "2010-09-01")
+    assert proc.returncode == 0, proc.stderr
+    text = plan.read_text()
+    assert text.startswith("[plan]") and 'version = "4.0.0"' in text
+    # The first save invents no past date: shipped releases without RC tags have none.
+    table = text[text.index('version = "4.0.1"') :].split("[[releases]]")[0]
+    assert "actual = 2010-03-19" in table
+    assert not any(k in table for k in ("freeze", "last_posting", "rcs"))
+    export = relplan(tmp_path, "export", "--today", "2010-09-01")
+    assert export.returncode == 0 and export.stdout == text  # byte-identical round trip
 
 
 def test_conflicts_between_plan_and_git(stable: Stable, tmp_path: Path) -> None:

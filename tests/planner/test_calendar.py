@@ -332,7 +332,9 @@ def test_demo_calendar_upcoming_point_releases_are_10_to_12_weeks_apart() -> Non
     for a, b in zip(upcoming[1:], upcoming[2:], strict=False):  # 4.0's pinned major cycle aside
         assert 70 <= (b.release - a.release).days <= 84
     for i, r in enumerate(shipped_or_next[:-1]):
-        assert r.freeze is not None and r.freeze < r.day
+        # Shipped releases show what was recorded (their RC tags), never a computed freeze.
+        assert (r.freeze is None) if r.shipped else (r.freeze is not None and r.freeze < r.day)
+        assert r.rcs and all(rc <= r.day for rc in r.rcs)
         assert r.maintained_until == shipped_or_next[i + 1].day
 
 
@@ -359,3 +361,49 @@ def test_month_arithmetic_matches_pendulum(day: dt.date, months: int) -> None:
 
     expected = pendulum.date(day.year, day.month, day.day).add(months=months)
     assert _add_months(day, months) == dt.date(expected.year, expected.month, expected.day)
+
+
+# Recorded milestones: a shipped release gets no invented dates -------------------------
+
+
+def test_a_shipped_release_shows_only_recorded_milestones() -> None:
+    policy = Policy(
+        cadence=Cadence(10, 12), stabilization=Stabilization(4, 2, 7, 7),
+        maintenance=Maintenance(MaintenanceModel.WINDOWS, 12, release_every_weeks=6, rc_days=14),
+    )  # fmt: skip
+    rcs = (D(2021, 2, 10), D(2021, 2, 20))
+    plan = plan_with(
+        policy,
+        ReleaseSpec("1.0.0", actual=D(2021, 3, 2), actual_rcs=rcs),
+        ReleaseSpec("1.1.0", actual=D(2021, 5, 20)),
+        ReleaseSpec("1.1.1", MAINT, actual=D(2021, 6, 20)),
+        ReleaseSpec("1.1.2", MAINT, actual=D(2021, 7, 20), actual_rcs=(D(2021, 7, 10),)),
+    )
+    train = {r.version: r for r in build_train(plan, D(2021, 8, 1), 3)}
+    first, second = train["1.0.0"], train["1.1.0"]
+    assert (first.freeze, first.last_posting, first.rcs) == (None, None, rcs)
+    assert (second.freeze, second.last_posting, second.rcs) == (None, None, ())
+    assert second.development_start == first.day  # first's freeze is unknown: it shipped then
+    assert train["1.1.1"].rcs == () and train["1.1.2"].rcs == (D(2021, 7, 10),)
+    upcoming = next(r for r in train.values() if not r.shipped and r.kind is POINT)
+    assert upcoming.freeze is not None and upcoming.rcs  # the future is still planned
+    generated = next(r for r in train.values() if not r.shipped and r.kind is MAINT)
+    assert generated.rcs == (generated.release - dt.timedelta(days=14),)
+
+
+def test_recorded_betas_and_rcs_of_an_unshipped_release() -> None:
+    policy = Policy(cadence=Cadence(10, 12), stabilization=Stabilization(4, 0, 7, 7))
+    beta, rc1 = D(2021, 4, 20), D(2021, 5, 1)
+    plan = plan_with(
+        policy,
+        ANCHOR,
+        ReleaseSpec("1.1.0", pins={"release": D(2021, 5, 25)}, actual_rcs=(rc1,),
+                    actual_betas=(beta,)),
+    )  # fmt: skip
+    nxt = points(build_train(plan, D(2021, 5, 3), 1))[1]
+    assert nxt.freeze == beta  # the first beta is the feature freeze
+    assert nxt.rcs == (rc1, D(2021, 5, 8), D(2021, 5, 15), D(2021, 5, 22))  # then weekly
+    assert phase_on(nxt, D(2021, 5, 3)) is Phase.RC
+    shipped = plan_with(policy, ANCHOR, ReleaseSpec("1.1.0", actual=D(2021, 5, 25),
+                                                    actual_betas=(beta,)))  # fmt: skip
+    assert points(build_train(shipped, D(2021, 6, 1), 1))[1].freeze == beta

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from planner.model import (
@@ -37,6 +37,8 @@ SMALL = st.integers(0, 60)
 DATES = st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31))
 OFFSETS = st.sampled_from([dt.UTC, dt.timezone(dt.timedelta(hours=5, minutes=30)),
                            dt.timezone(-dt.timedelta(hours=8))])  # fmt: skip
+# Time stamps that exist in UTC too (0001-01-01T00:00+05:30 does not; loaders refuse it).
+STAMPS = st.datetimes(dt.datetime(1, 1, 2), dt.datetime(9999, 12, 30), timezones=OFFSETS)
 
 
 @st.composite
@@ -79,7 +81,7 @@ def policies(draw: st.DrawFn) -> Policy:
         release_every_weeks=draw(st.none() | st.integers(1, 52)),
         rc_days=draw(SMALL),
     )
-    return Policy(
+    policy = Policy(
         timezone=draw(st.sampled_from(["UTC", "Europe/London", "America/New_York", "Asia/Tokyo"])),
         branch_pattern=draw(
             st.sampled_from(["stable-{series}", "xen-{series}-testing", "{series}"])
@@ -91,6 +93,8 @@ def policies(draw: st.DrawFn) -> Policy:
         blackouts=tuple(draw(st.lists(day_ranges(), max_size=3))),
         holidays=tuple(draw(st.lists(day_ranges(), max_size=3))),
     )
+    assume(not policy.blocks_every_day())  # such a policy is refused on load: no train
+    return policy
 
 
 VERSIONS = st.builds(
@@ -112,6 +116,8 @@ def specs(draw: st.DrawFn, policy: Policy, version: str) -> ReleaseSpec:
         pins=pins,
         branch=branch,
         codename=draw(st.none() | NONBLANK),
+        actual_rcs=tuple(sorted(draw(st.lists(DATES, max_size=4)))),
+        actual_betas=tuple(sorted(draw(st.lists(DATES, max_size=2)))),
     )
 
 
@@ -135,7 +141,7 @@ def items(draw: st.DrawFn, item_id: str) -> Item:
         backports=draw(st.dictionaries(SERIES, st.sampled_from(BackportState), max_size=3)),
         prognosis=draw(st.none() | st.sampled_from(Prognosis)),
         area=draw(st.none() | NONBLANK),
-        updated=draw(st.none() | st.datetimes(timezones=OFFSETS)),
+        updated=draw(st.none() | STAMPS),
     )
 
 

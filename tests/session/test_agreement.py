@@ -75,7 +75,7 @@ def test_status_check_and_dashboard_agree(plan_items: tuple[Item, ...], day: dt.
         session = Session(plan, today=day)
         path.write_text(dumps_toml(plan, session.train()), encoding="utf-8")
         common = ("--plan", str(path), "--today", day.isoformat())
-        code, out = cli(*common, "status", "--format", "json")
+        code, out = cli(*common, "status", "--all", "--format", "json")
         assert code == 0
         cli_status = {row["version"]: row for row in json.loads(out)}
         check_code, check_out = cli(*common, "check")
@@ -94,7 +94,7 @@ def test_status_check_and_dashboard_agree(plan_items: tuple[Item, ...], day: dt.
         assert row["verdict"] == s.verdict
         assert row["backports_by_branch"] == s.backports
         assert row["items_total"] == s.items_total and row["items_done"] == s.items_done
-        panel = panel_text(shown.release(s.version), s)
+        panel = panel_text(shown.release(s.version), s, shown.stages(s.version), shown.today)
         assert f"{s.items_done}/{s.items_total} done" in panel
         for blocker in s.blockers_open:
             assert blocker in panel

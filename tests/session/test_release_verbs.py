@@ -105,6 +105,17 @@ def test_ship_records_the_day_and_refuses_the_future(tmp_path: Path) -> None:
     assert json.loads(out)[0]["verdict"] == "shipped"
 
 
+def test_shipping_keeps_the_milestones_the_release_went_through(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    before = calendar(path)
+    code, _, _ = cli("--plan", str(path), "--today", DAY, "ship", "3.4.2")
+    assert code == 0
+    # Once shipped, nothing is computed into its past: the RC it had is recorded.
+    spec = load_plan(path).plan.spec("3.4.2")
+    assert spec is not None and spec.actual_rcs == (dt.date(2009, 8, 25),)
+    assert calendar(path)[("3.4.2", "rcs")] == before[("3.4.2", "rcs")] == ["2009-08-25"]
+
+
 def test_verbs_name_unknown_things_and_write_nothing(tmp_path: Path) -> None:
     path = write_demo(tmp_path)
     before = path.read_bytes()

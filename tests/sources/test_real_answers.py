@@ -337,8 +337,8 @@ def test_the_cache_keeps_superseded_versions_for_older_plans(tmp_path: Path) -> 
 def test_a_cache_from_before_history_still_reads_and_writes(tmp_path: Path) -> None:
     import sqlite3
 
-    with Cache.open(tmp_path):
-        pass
+    with Cache.open(tmp_path) as cache:
+        cache.writable()  # opening alone creates no file
     db = sqlite3.connect(tmp_path / "cache.sqlite3")
     db.execute("DROP TABLE history")
     db.close()

@@ -9,7 +9,9 @@ from typing import Any
 
 import httpx
 
-from planner.sources.base import Adapter, Reporter
+from planner.cache import Cache
+from planner.model import Item, Plan
+from planner.sources.base import Adapter, Cursor, Reporter, SourceConfig
 from planner.sources.http import HttpClient
 
 PAYLOADS = Path(__file__).parent / "payloads"
@@ -56,3 +58,35 @@ def http_for(adapter: Adapter, handler: Callable[[httpx.Request], httpx.Response
 def leaks(token: str, *texts: object) -> bool:
     """True when the token shows up in any of the texts."""
     return any(token in str(t) for t in texts)
+
+
+def synced_cache(folder: Path, config: SourceConfig, items: list[Item]) -> Cache:
+    """A cache in ``folder`` as a sync of ``config`` that brought ``items`` leaves it."""
+    import datetime as dt
+
+    from planner.sync import identity
+
+    cache = Cache.open(folder)
+    with cache.stage() as staged:
+        staged.put_items(config.name, items, replace_all=True)
+        staged.put_source(config.name, identity(config), Cursor(),
+                          synced_at=dt.datetime(2024, 5, 5, tzinfo=dt.UTC), changed=0,
+                          requests=1, warnings=0)
+        staged.commit()
+    return cache
+
+
+class Saved:
+    """A ``save`` callback that keeps what it was given."""
+
+    def __init__(self) -> None:
+        self.plans: list[Plan] = []
+
+    def __call__(self, plan: Plan) -> None:
+        self.plans.append(plan)
+
+
+def sent(request: httpx.Request) -> tuple[str, str, Any]:
+    """(method, path as sent (percent-encoding kept), JSON body or None) of a request."""
+    return (request.method, request.url.raw_path.decode().split("?")[0],
+            json.loads(request.content) if request.content else None)

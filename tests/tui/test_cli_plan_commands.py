@@ -57,7 +57,8 @@ def test_calendar_json_done_means(capsys: pytest.CaptureFixture[str]) -> None:
     gaps = [(b - a).days for a, b in zip(days[1:], days[2:], strict=False)]
     assert gaps and all(70 <= g <= 84 for g in gaps)
     for a, b in zip(points, points[1:], strict=False):
-        assert a["freeze_date"] < (a["actual"] or a["release_date"])
+        # A shipped release has no freeze nobody recorded (null); a planned one has one.
+        assert (a["freeze_date"] is None) if a["actual"] else a["freeze_date"] < a["release_date"]
         assert a["maintained_until"] == (b["actual"] or b["release_date"])
 
 
@@ -89,6 +90,20 @@ def test_status_json_contract(capsys: pytest.CaptureFixture[str]) -> None:
             "backports",
             "verdict",
         } <= set(r)
+
+
+def test_status_opens_on_the_present_and_all_shows_everything(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "status", "--format", "json")
+    # 2009-08-31: 3.3 security-only, 3.4 maintained, 3.4.2 in its RCs, 4.0 frozen, 4.1 in
+    # development; not 3.2 (end of life), 3.4.1 (shipped), 4.2 (still planning).
+    assert [r["version"] for r in json.loads(out)] == ["3.3.0", "3.4.0", "3.4.2", "4.0.0", "4.1.0"]
+    code, out, _ = run(capsys, "status", "--all", "--format", "json")
+    every = [r["version"] for r in json.loads(out)]
+    assert {"3.2.0", "3.4.1", "4.2.0"} <= set(every) and len(every) > 5
+    code, out, _ = run(capsys, "status")
+    assert code == 0 and "3.2.0" not in out and "status --all" in out
 
 
 def test_status_of_one_release_and_of_an_unknown_one(capsys: pytest.CaptureFixture[str]) -> None:
@@ -140,6 +155,12 @@ def test_check_fails_on_a_frozen_release_with_blockers_and_passes_when_fixed(
     plan = tmp_path / "plan.toml"
     run(capsys, "export", "-o", str(plan))
     plan.write_text(_set_state(plan.read_text(), "demo#pvhvm-migrate-hang", "done"))
+    code, out, _ = run(capsys, "--plan", str(plan), "--today", DEMO_DAY, "check")
+    # 4.0.0's feature freeze accepts no more features: its four open ones are named
+    late = ("demo#memory-overcommit", "demo#pv-usb-pci", "demo#remus", "demo#vga-passthrough")
+    assert code == 1 and [line.split(":")[0] for line in out.splitlines()] == list(late)
+    for item_id in late:
+        plan.write_text(_set_state(plan.read_text(), item_id, "deferred"))
     code, out, _ = run(capsys, "--plan", str(plan), "--today", DEMO_DAY, "check")
     assert code == 0, out
 

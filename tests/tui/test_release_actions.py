@@ -84,3 +84,50 @@ def test_the_preview_is_the_session_what_if() -> None:
     assert session.what_if(change) == date_moves(
         session.train(), Session(change.plan, today=DEMO_TODAY).train()
     )
+
+
+async def test_c_confirms_the_next_tentative_stage_in_one_undoable_key(
+    demo_app: RelplanApp, screen_text
+) -> None:  # type: ignore[no-untyped-def]
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.0.0")
+        await pilot.press("C")
+        assert demo_app.status_text == "confirmed 4.0.0 RC1 on 2009-09-01 (u undoes it)"
+        assert demo_app.session.plan.spec("4.0.0").pins["rc1"] == dt.date(2009, 9, 1)  # type: ignore[union-attr]
+        await pilot.press("C")
+        assert "RC2 on 2009-09-08" in demo_app.status_text
+        await pilot.press("u", "u")
+        assert "rc1" not in demo_app.session.plan.spec("4.0.0").pins  # type: ignore[union-attr]
+        await pilot.press("enter")  # the Release view lists the rungs, passed ones marked
+        await pilot.pause()
+        text = screen_text(demo_app)
+        assert "✓ Feature freeze 2009-08-18" in text and "RC1..RC10 ~2009-09-01" in text
+        await pilot.press("C")
+        assert "confirmed 4.0.0 RC1" in demo_app.status_text
+        await pilot.pause()
+        assert "RC1 2009-09-01  RC2..RC10 ~2009-09-08..2009-11-03" in screen_text(demo_app)
+
+
+def test_the_timeline_shades_stabilization_by_what_the_stage_accepts() -> None:
+    from dataclasses import replace
+
+    from planner.demo import DEMO_TODAY, demo_plan
+    from planner.model import Plan
+    from planner.stages import PRESETS
+    from tui.widgets.timeline import legend, week_cell
+
+    base = demo_plan()
+    plan = Plan(base.name, replace(base.policy, stages=PRESETS["xen"]), base.releases)
+    session = Session(plan, today=DEMO_TODAY)
+    four = session.release("4.0.0")  # Xen ladder before 2009-11-10
+    stages = session.stages("4.0.0")
+    shades = {
+        week_cell(four, start, stages)[0]
+        for start in (dt.date(2009, 9, 21), dt.date(2009, 10, 12), dt.date(2009, 10, 19),
+                      dt.date(2009, 11, 2))
+    }  # fmt: skip
+    assert shades == {"█", "▓", "▒", "░"}  # fixes, approved fixes, blockers, docs only
+    assert week_cell(four, dt.date(2009, 8, 31), stages)[0] == "━"  # still development
+    text = legend(session.ladders().values())
+    assert "█ fixes  ▓ approved fixes  ▒ blockers  ░ docs only" in text
+    assert "█ freeze/RC" in legend(Session(base, today=DEMO_TODAY).ladders().values())

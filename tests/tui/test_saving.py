@@ -117,7 +117,7 @@ async def test_export_to_an_impossible_path_says_so(demo_app: RelplanApp, tmp_pa
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("e", *str(target), "enter")
         await pilot.pause()
-        assert demo_app.status_text.startswith("not exported:")
+        assert demo_app.status_text.startswith("not written:")
         assert demo_app.is_running
     assert not target.exists()
 
@@ -134,3 +134,20 @@ async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_
             in file_app.status_text
         )
     assert load_plan(plan_file).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
+
+
+async def test_w_writes_the_screen_as_svg_and_never_over_a_file(
+    demo_app: RelplanApp, tmp_path: Path
+) -> None:
+    target = tmp_path / "timeline.svg"
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await demo_app.workers.wait_for_complete()
+        await pilot.press("w", "ctrl+u", *str(target), "enter")
+        await pilot.pause()
+        assert demo_app.status_text == f"wrote {target}"
+        first = target.read_text()
+        assert first.startswith("<svg") and "Xen" in first
+        await pilot.press("w", "ctrl+u", *str(target), "enter")
+        await pilot.pause()
+        assert "not written" in demo_app.status_text and "exists" in demo_app.status_text
+    assert target.read_text() == first

@@ -1,4 +1,4 @@
-"""Snapshots of the main views at 120x40 on the demo as of 2009-08-31.
+"""Snapshots of the main views on the demo as of 2009-08-31: at 120x40, and at 80x24 and 160x50.
 
 Update after an intended change: .venv/bin/pytest tests/tui/test_snapshots.py --snapshot-update
 """
@@ -37,3 +37,24 @@ def test_view(snap_compare: Any, name: str, keys: list[str]) -> None:
         await pilot.pause()
 
     assert snap_compare(app(), press=keys, terminal_size=SIZE, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+@pytest.mark.parametrize(
+    "name, keys",
+    [
+        ("timeline", []),
+        ("items", ["2"]),
+        ("release", ["2", "slash", *"remus", "enter", "enter"]),
+        ("backports", ["3"]),
+    ],
+)
+def test_view_at_size(snap_compare: Any, name: str, keys: list[str], size: tuple[int, int]) -> None:
+    """The main views at the smallest size relplan is built for and at a large one: at 80x24
+    ids lose their middle, titles keep the room, the footer keeps ? Help and q Quit."""
+
+    async def settle(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(app(), press=keys, terminal_size=size, run_before=settle)

@@ -194,21 +194,32 @@ def test_dashboard_builds_the_app_from_the_command_line(
     assert demo.session.is_demo and demo.session.today == dt.date(2009, 8, 31)
 
 
-def test_release_panel_summarises_long_rc_runs_and_does_not_repeat_reasons() -> None:
+def test_release_panel_lists_the_ladder_and_does_not_repeat_reasons() -> None:
     from planner.calendar import build_train
     from planner.demo import DEMO_TODAY, demo_plan
+    from planner.stages import ladder
     from planner.status import release_status
     from tui.screens.release import panel_text
 
     plan = demo_plan()
     train = build_train(plan, DEMO_TODAY)
-    four = next(r for r in train if r.version == "4.0.0")
-    text = panel_text(four, release_status(plan, train, "4.0.0", DEMO_TODAY))
-    assert "rc1..rc10 2009-09-01..2009-11-03  release 2009-11-10" in text
+
+    def panel(version: str) -> str:
+        release = next(r for r in train if r.version == version)
+        stages = ladder(plan.policy, release, plan.spec(version))
+        return panel_text(release, release_status(plan, train, version, DEMO_TODAY), stages,
+                          DEMO_TODAY)  # fmt: skip
+
+    text = panel("4.0.0")
+    # passed rungs marked, tentative days with ~, a long run of RCs summarised
+    assert (
+        "ladder: ✓ Last posting date 2009-08-04  ✓ Feature freeze 2009-08-18  "
+        "RC1..RC10 ~2009-09-01..2009-11-03  Release 2009-11-10"
+    ) in text
+    assert "stage: [b]Feature freeze[/b] since 2009-08-18: bug fixes, no new features" in text
     assert "(in 1 day)" in text
     assert text.count("demo#remus") == 1  # the late-features line only, not again as a reason
-    maint = next(r for r in train if r.version == "3.4.2")
-    text = panel_text(maint, release_status(plan, train, "3.4.2", DEMO_TODAY))
+    text = panel("3.4.2")
     assert "open blockers: demo#pvhvm-migrate-hang" in text
     assert "· 3 fix(es) still to backport to 3.4" in text
-    assert "rc1 2009-08-25  release 2009-09-08" in text
+    assert "ladder: ✓ RC1 2009-08-25  Release 2009-09-08" in text  # no ~ once passed

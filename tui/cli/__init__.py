@@ -1,7 +1,7 @@
 """The ``relplan`` command line: global options, subcommands, and clean error exits.
 
 Headless subcommands never import Textual or httpx; only the bare ``relplan``
-(the dashboard) and ``sync`` pull them in, lazily. The bare ``relplan`` parses its
+(the dashboard), ``sync`` and ``push`` pull them in, lazily. The bare ``relplan`` parses its
 global options alone: the subcommands' parsers are built only for a subcommand.
 
 Each subcommand module exposes ``register(subparsers, common)``: it adds its
@@ -11,11 +11,14 @@ parser(s) with ``common`` as a parent and sets ``run=<function(args) -> int>``.
 from __future__ import annotations
 
 import argparse
+import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from planner.errors import RelplanError
+from tui.cli.output import say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -45,7 +48,14 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    from tui.cli import edit_commands, git_commands, plan_commands, report_commands, sync_command
+    from tui.cli import (
+        edit_commands,
+        git_commands,
+        plan_commands,
+        push_command,
+        report_commands,
+        sync_command,
+    )
 
     parser = argparse.ArgumentParser(
         prog="relplan",
@@ -55,7 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
-    for module in (plan_commands, edit_commands, report_commands, sync_command, git_commands):
+    for module in (
+        plan_commands, edit_commands, report_commands, sync_command, push_command, git_commands
+    ):
         module.register(sub, common)
     return parser
 
@@ -91,22 +103,56 @@ def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relplan`` console script."""
     args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
+    atomic = sys.modules.get("planner.atomic")  # imported by whatever writes files
+    if atomic is not None:
+        atomic.written.clear()  # what this command writes, for the ctrl+c message
     try:
         if args.command is None:
             from tui.cli.dashboard import run_dashboard
 
             return run_dashboard(args)
         result: int = args.run(args)
+        sys.stdout.flush()  # a full disk under stdout shows here, not at exit
         return result
     except RelplanError as exc:
         for problem in exc.problems:
-            print(f"relplan: {problem}", file=sys.stderr)
+            say(f"relplan: {problem}", err=True)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("relplan: interrupted; nothing was written", file=sys.stderr)
+        say(f"relplan: interrupted; {_what_was_written()}", err=True)
         return 130
     except BrokenPipeError:
+        _drop_stdout()
         return EXIT_OK
+    except OSError as exc:  # files are PlanErrors already: this is stdout (full, gone)
+        _drop_stdout()
+        reason = exc.strerror or str(exc)
+        say(f"relplan: {exc.filename or 'cannot write the output'}: {reason}", err=True)
+        return EXIT_USAGE
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null so the exit does not fail again flushing what is left."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout is not a file (tests): nothing will flush it at exit
+
+
+def _what_was_written() -> str:
+    """What an interrupted command had written, exactly (files renamed into place)."""
+    atomic = sys.modules.get("planner.atomic")
+    written = atomic.written if atomic is not None else []
+    if not written:
+        return "nothing was written"
+    names = ", ".join(dict.fromkeys(str(p) for p in written))
+    text = f"wrote {names} before it stopped"
+    cache = sys.modules.get("planner.cache")
+    if cache is not None and getattr(cache, "interrupted", None):
+        text += "; the sync is not in the tracker cache yet (the next run completes it)"
+    return text
 
 
 if __name__ == "__main__":

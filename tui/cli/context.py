@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from planner.session import Session, parse_day
+from tui.cli.output import say
 
 Context = Session
 
@@ -22,9 +23,12 @@ def load_context(args: argparse.Namespace, *, allow_missing_plan: bool = False) 
     With ``allow_missing_plan``, a ``--plan`` path that does not exist yet gives
     an empty plan (policy from the config) that will be created on first save.
     """
-    return Session.open(
+    session = Session.open(
         plan=getattr(args, "plan", None),
         config=getattr(args, "config", None),
         today=getattr(args, "today", None),
         allow_missing_plan=allow_missing_plan,
     )
+    for note in session.notes:  # an interrupted sync was finished on the way in
+        say(f"relplan: {note}", err=True)
+    return session

@@ -25,4 +25,8 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
     from tui.app import RelplanApp
     from tui.cli.context import load_context
 
-    return RelplanApp(load_context(args))
+    ctx = load_context(args)
+    app = RelplanApp(ctx)
+    if ctx.notes:  # an interrupted sync finished on the way in: say so where syncs are shown
+        app.sync_text = "; ".join(ctx.notes)
+    return app

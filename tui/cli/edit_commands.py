@@ -1,4 +1,4 @@
-"""Headless verbs that mirror the dashboard's actions: ship, slip, set, add, edit.
+"""Headless verbs that mirror the dashboard's actions: ship, slip, confirm, set, add, edit.
 
 Each runs one session operation, prints what it changes (dates as rows
 ``{version, field, old, new}``, items as ``{id, field, old, new}``) and saves
@@ -19,6 +19,7 @@ from planner import ops
 from planner.model import BackportState, Item, Kind, Priority, Prognosis, State
 from planner.session import Session, parse_day
 from tui.cli.context import load_context
+from tui.cli.output import say
 
 EXIT_OK = 0
 
@@ -31,10 +32,10 @@ def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[
         sys.stdout.write("\n")
         return
     if not rows:
-        print("nothing would change" if args.dry_run else "nothing changed")
+        say("nothing would change" if args.dry_run else "nothing changed")
         return
     table = [[_cell(r[h]) for h in headers] for r in rows]
-    print(render_table(headers, table))
+    say(render_table(headers, table))
 
 
 def _cell(value: Any) -> str:
@@ -50,13 +51,13 @@ def _cell(value: Any) -> str:
 def _commit(session: Session, change: ops.Change, dry_run: bool) -> None:
     """Save the session's plan after ``change`` (already applied), unless a dry run."""
     if change.is_noop:
-        print(f"relplan: {change.description}", file=sys.stderr)
+        say(f"relplan: {change.description}", err=True)
         return
     if dry_run:
         return
     path = session.writable_path()
     session.save()
-    print(f"relplan: {change.description}; wrote {path}", file=sys.stderr)
+    say(f"relplan: {change.description}; wrote {path}", err=True)
 
 
 # ship / slip ----------------------------------------------------------------------------
@@ -77,6 +78,33 @@ def run_slip(args: argparse.Namespace) -> int:
     to = parse_day(args.to, "--to") if args.to else None
     by = parse_shift(args.by) if args.by else None
     return _dates(args, session, session.slip(args.version, to=to, by=by))
+
+
+def run_confirm(args: argparse.Namespace) -> int:
+    """``relplan confirm VERSION STAGE``: a tentative stage's day becomes decided (pinned
+    where it is). Prints ``{version, field, old, new}`` for the pin it writes."""
+    session = load_context(args)
+    change = session.confirm(args.version, args.stage)
+    if not args.dry_run:
+        session.writable_path()
+    before = session.plan.spec(args.version)
+    after = change.plan.spec(args.version)
+    old_pins = dict(before.pins) if before is not None else {}
+    new_pins = dict(after.pins) if after is not None else {}
+    rows = [
+        {"version": args.version, "field": f"pins.{name}",
+         "old": _iso(old_pins.get(name)), "new": _iso(day)}
+        for name, day in new_pins.items()
+        if old_pins.get(name) != day
+    ]  # fmt: skip
+    _rows_out(args, ("version", "field", "old", "new"), rows)
+    session.apply(change)
+    _commit(session, change, args.dry_run)
+    return EXIT_OK
+
+
+def _iso(day: object) -> str | None:
+    return day.isoformat() if hasattr(day, "isoformat") else None
 
 
 def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
@@ -222,7 +250,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
-    """Add ship, slip, set, add and edit to the command line."""
+    """Add ship, slip, confirm, schedule, set, add and edit to the command line."""
     p = sub.add_parser("ship", parents=[common], help="record that a release shipped")
     p.add_argument("version")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it shipped (default: today)")
@@ -240,6 +268,16 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     g.add_argument("--by", metavar="N[d|w]", help="move by days or weeks (e.g. 2w, -3d)")
     _common(p)
     p.set_defaults(run=run_slip)
+
+    p = sub.add_parser(
+        "confirm",
+        parents=[common],
+        help="confirm a tentative stage of a release (its day is pinned where it is)",
+    )
+    p.add_argument("version")
+    p.add_argument("stage", help="the stage's name or key (e.g. 'code freeze', rc2)")
+    _common(p)
+    p.set_defaults(run=run_confirm)
 
     p = sub.add_parser(
         "schedule",

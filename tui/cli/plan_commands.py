@@ -17,6 +17,7 @@ from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.model import Release, ReleaseKind
 from planner.status import ReleaseStatus
 from tui.cli.context import Context, load_context
+from tui.cli.output import say
 
 if TYPE_CHECKING:
     pass
@@ -35,8 +36,8 @@ def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> st
     return "\n".join(lines)
 
 
-def _emit(text: str) -> None:
-    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+def _emit(text: object) -> None:
+    say(text)
 
 
 def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
@@ -54,9 +55,7 @@ def _repo_arg(parser: argparse.ArgumentParser) -> None:
 
 def _demo_banner(ctx: Context) -> None:
     if ctx.is_demo:
-        print(
-            f"(embedded Xen 4.0 demo, as of {ctx.today}; --plan PATH for your own)", file=sys.stderr
-        )
+        say(f"(embedded Xen 4.0 demo, as of {ctx.today}; --plan PATH for your own)", err=True)
 
 
 # calendar -------------------------------------------------------------------
@@ -102,10 +101,12 @@ def run_calendar(args: argparse.Namespace) -> int:
 
 def _status_row(s: ReleaseStatus) -> list[object]:
     nxt = f"{s.next_milestone} in {s.days_to_next}d" if s.next_milestone else ""
-    pending = sum(n for st, n in s.backport_totals().items() if st in ("required", "in-progress"))
+    pending = s.backports_pending()
+    stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
         s.phase.value,
+        stage,
         nxt,
         f"{s.items_done}/{s.items_total}",
         len(s.blockers_open) or "",
@@ -122,19 +123,19 @@ def _session(args: argparse.Namespace) -> Context:
     if ctx.scan_git(getattr(args, "repo", None)) is not None:
         assert ctx.evidence is not None
         for warning in ctx.evidence.scan.warnings:
-            print(f"relplan: {warning}", file=sys.stderr)
+            say(f"relplan: {warning}", err=True)
     return ctx
 
 
 def run_status(args: argparse.Namespace) -> int:
-    """Print the status of one release or of every release."""
+    """Print the status of one release, of the releases that matter today, or of all."""
     ctx = _session(args)
     undated = ctx.unscheduled()
     if args.version:
         undated = [u for u in undated if u.version == args.version]
         statuses = [] if undated else [ctx.status(args.version)]
     else:
-        statuses = ctx.statuses()
+        statuses = ctx.statuses() if args.all else ctx.window_statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
         from planner.contracts import status_json, unscheduled_json
@@ -144,12 +145,16 @@ def run_status(args: argparse.Namespace) -> int:
         _emit(json.dumps(rows, indent=2))
         return EXIT_OK
     _demo_banner(ctx)
-    headers = ["release", "phase", "next", "done", "blockers", "late", "backports", "verdict"]
+    headers = [
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
+        "verdict",
+    ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [
         [
             u.version,
             UNSCHEDULED,
+            "",
             "",
             f"{u.items_done}/{u.items_total}",
             len(u.blockers_open) or "",
@@ -160,6 +165,9 @@ def run_status(args: argparse.Namespace) -> int:
         for u in undated
     ]
     _emit(render_table(headers, table))
+    hidden = 0 if args.version or args.all else len(ctx.statuses()) - len(statuses)
+    if hidden:
+        _emit(f"({hidden} more releases, end-of-life or further ahead: status --all)")
     for s in statuses:
         for reason in s.reasons if s.verdict == "no-go" else ():
             _emit(f"{s.version}: {reason}")
@@ -243,9 +251,11 @@ def _update_text(path: Path) -> str | None:
 def run_import(args: argparse.Namespace) -> int:
     """Merge roadmap items from a file into the plan file; a development update (or a reply
     to one) applies its prognosis and people to the matching items instead."""
-    from planner.merge import merge_items
-    from planner.planfile import save_plan
-    from planner.sources.files import read_items
+    from planner.cache import Cache
+    from planner.calendar import build_train
+    from planner.merge import keep_ids, merge_imported
+    from planner.planfile import save_merged
+    from planner.sources.files import read_items, slug
 
     source = Path(args.file)
     text = _update_text(source)
@@ -255,13 +265,29 @@ def run_import(args: argparse.Namespace) -> int:
         return import_update(args, text)
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
-    incoming = read_items(source, args.source)
-    result = merge_items(ctx.plan, incoming)
+    name = args.source or slug(source.stem)
+    incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
+    # The previous import of this source is the base: the file's changes are taken,
+    # the plan's own triage since then is kept (the rule of sync).
+    with Cache.open(ctx.config.cache_dir) as cache:
+        base = cache.item_map(f"import:{name}")
+    result, conflicts = merge_imported(ctx.plan, incoming, base)
+    for conflict in conflicts:
+        say(f"relplan: kept the plan's value: {conflict}", err=True)
+    note = " (nothing to write)"
     if result.added or result.updated:
-        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+        # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
+        saved = save_merged(
+            ctx.plan, result.plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
+        )
+        note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
+        for conflict in saved.conflicts:
+            say(f"relplan: conflict: {conflict}", err=True)
+    with Cache.open(ctx.config.cache_dir) as cache, cache.stage() as staged:
+        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
+        staged.commit()
     counts = (len(result.added), len(result.updated), len(result.unchanged))
-    written = f" -> {path}" if result.added or result.updated else " (nothing to write)"
-    _emit("added {}, updated {}, unchanged {}".format(*counts) + written)
+    _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
@@ -275,7 +301,7 @@ def run_check(args: argparse.Namespace) -> int:
     for problem in problems:
         _emit(problem)
     if problems:
-        print(f"relplan check: {len(problems)} problem(s)", file=sys.stderr)
+        say(f"relplan check: {len(problems)} problem(s)", err=True)
         return EXIT_FAIL
     _emit(f"ok: {ctx.plan.name} is consistent as of {ctx.today}")
     return EXIT_OK
@@ -289,7 +315,13 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(run=run_calendar)
 
     p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
-    p.add_argument("version", nargs="?", help="one release (default: all)")
+    p.add_argument(
+        "version",
+        nargs="?",
+        help="one release (default: the releases that matter today: supported branches, "
+        "releases stabilizing, the next releases)",
+    )
+    p.add_argument("--all", action="store_true", help="every release on the calendar")
     _repo_arg(p)
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)

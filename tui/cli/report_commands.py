@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from tui.cli.context import Context, load_context
+from tui.cli.output import say
 from tui.cli.plan_commands import _repo_arg, _session, emit_output, force_arg
 
 EXIT_OK = 0
@@ -75,22 +76,22 @@ def import_update(args: argparse.Namespace, text: str) -> int:
     about = f" of {update.release}" if update.release else ""
     about += f" ({update.day})" if update.day else ""
     written = f" -> {path}" if result.changed else " (nothing to write)"
-    print(
+    say(
         f"development update{about}: {len(update.entries)} entries, {result.matched} matched, "
         f"{len(result.changes)} changes, {len(result.conflicts)} conflicts{written}"
     )
-    print(f"  base (what the update said): quoted lines, else {result.base}")
+    say(f"  base (what the update said): quoted lines, else {result.base}")
     for c in result.changes:
-        print(f"  changed {c.item} {c.field}: {c.before or 'unset'} -> {c.after or 'unset'}")
+        say(f"  changed {c.item} {c.field}: {c.before or 'unset'} -> {c.after or 'unset'}")
     for c in result.conflicts:
-        print(
+        say(
             f"  conflict {c.item} {c.field}: the plan changed it to {c.before or 'unset'} "
             f"and the reply to {c.after or 'unset'}; kept the plan's"
         )
     for e in result.unmatched:
-        print(f"  no item matches line {e.line}: {e.title}")
+        say(f"  no item matches line {e.line}: {e.title}")
     for e, ids in result.ambiguous:
-        print(f"  line {e.line} fits several items ({', '.join(ids)}): {e.title}; add [id]")
+        say(f"  line {e.line} fits several items ({', '.join(ids)}): {e.title}; add [id]")
     return EXIT_OK
 
 

@@ -10,8 +10,9 @@ nothing and exits 2 (130 for ctrl+c) with a message naming the source.
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
+
+from tui.cli.output import say
 
 EXIT_OK = 0
 
@@ -45,7 +46,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
     from planner.calendar import build_train
     from planner.model import Plan
-    from planner.planfile import save_plan
+    from planner.planfile import save_merged
     from planner.sources.base import Reporter
     from planner.sync import sync_from_config
     from tui.cli.context import load_context
@@ -56,7 +57,12 @@ def run_sync_command(args: argparse.Namespace) -> int:
     path = ctx.writable_path()
 
     def save(plan: Plan) -> None:
-        save_plan(plan, build_train(plan, ctx.today), path, ctx.fingerprint)
+        # Another writer may have saved meanwhile (an import, an editor): merge with it.
+        saved = save_merged(
+            ctx.plan, plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
+        )
+        for conflict in saved.conflicts:
+            say(f"relplan: conflict with the file on disk: {conflict}", err=True)
 
     reporter = Reporter(status=_status_printer(args.quiet))
     create = not path.exists()
@@ -68,11 +74,12 @@ def run_sync_command(args: argparse.Namespace) -> int:
         full=args.full,
         reporter=reporter,
         create=create,
+        plan_path=path,
     )
     for outcome in result.outcomes:
         _report(outcome, args.quiet)
     if not args.quiet:
-        print(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
+        say(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
     return EXIT_OK
 
 
@@ -84,25 +91,25 @@ def _print_status(config: Any) -> int:
     with Cache.open(config.cache_dir) as cache:
         statuses, conflicts = cache.statuses(), cache.conflicts()
     if not statuses:
-        print("never synced")
+        say("never synced")
     now = dt.datetime.now(dt.UTC)
     for s in statuses:
         age = s.age(now)
         ago = f"{age.total_seconds() / 3600:.1f} h ago" if age is not None else "never"
-        print(
+        say(
             f"{s.name}: synced {ago} ({s.synced_at:%Y-%m-%d %H:%M} UTC); {s.items} items, "
             f"{s.changed} changed, {s.requests} requests, {s.warnings} warnings, "
             f"{s.conflicts} open conflicts"
         )
     for c in conflicts:
-        print(f"  conflict: {c}")
+        say(f"  conflict: {c}")
     return EXIT_OK
 
 
 def _status_printer(quiet: bool) -> Any:
     def status(message: str) -> None:
         if not quiet and not message.endswith(": syncing"):
-            print(f"relplan: {message}", file=sys.stderr)
+            say(f"relplan: {message}", err=True)
 
     return status
 
@@ -121,10 +128,10 @@ def _report(outcome: Any, quiet: bool) -> None:
         if outcome.requests:
             parts.append(f"{outcome.requests} requests")
         kind = "" if outcome.complete else " (incremental)"
-        print(f"{outcome.name}{kind}: " + "; ".join(parts))
+        say(f"{outcome.name}{kind}: " + "; ".join(parts))
     for note in () if quiet else outcome.notes:
-        print(f"  note: {note}")
+        say(f"  note: {note}")
     for warning in outcome.warnings:
-        print(f"  warning: {warning}")
+        say(f"  warning: {warning}")
     for conflict in outcome.conflicts:
-        print(f"  conflict: {conflict}")
+        say(f"  conflict: {conflict}")

@@ -12,6 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from planner.text import printable
+from tui.widgets.safe import OutsideText
+
 
 class ChoiceScreen(ModalScreen[str | None]):
     """Pick one value from a list; escape cancels (returns None).
@@ -42,8 +45,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False)
-            options = (Option(label, id=value) for value, label in self.choices)
+            yield OutsideText(self.question)
+            options = (Option(printable(label), id=value) for value, label in self.choices)
             yield OptionList(*options, markup=False)
 
     def on_mount(self) -> None:
@@ -124,7 +127,7 @@ class PathScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, markup=False)
+            yield OutsideText(self.question)
             yield Input(self.value, placeholder=self.placeholder)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -21,6 +21,8 @@ from planner.errors import PlanError
 from planner.model import Item
 from planner.ops import item_fields
 from planner.session import Session
+from planner.text import printable
+from tui.widgets.safe import OutsideText
 
 
 def item_text(session: Session, item: Item) -> Text:
@@ -29,10 +31,10 @@ def item_text(session: Session, item: Item) -> Text:
 
     def row(name: str, value: object, style: str = "") -> None:
         text.append(f"{name:>12}  ", style="dim")
-        text.append(f"{value}\n", style=style)
+        text.append(f"{printable(str(value))}\n", style=style)  # outside text: escaped
 
-    text.append(f"{item.id}\n", style="bold")
-    text.append(f"{item.title}\n\n")
+    text.append(f"{printable(item.id)}\n", style="bold")
+    text.append(f"{printable(item.title)}\n\n")
     row("kind", item.kind.value)
     row("priority", item.priority.value)
     row("state", item.state.value)
@@ -59,8 +61,9 @@ def item_text(session: Session, item: Item) -> Text:
         series = list(dict.fromkeys([*session.maintained_series(), *item.backports]))
         for s in series:
             cell = session.backport_cell(item, s)
-            text.append(f"{s:>12}  ", style="dim")
-            text.append(f"{cell.describe()}\n", style="bold red" if cell.conflict else "")
+            text.append(f"{printable(s):>12}  ", style="dim")
+            shown = printable(cell.describe())
+            text.append(f"{shown}\n", style="bold red" if cell.conflict else "")
     return text
 
 
@@ -129,11 +132,11 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.heading, markup=False)
+            yield OutsideText(self.heading)
             for name, label in FORM_FIELDS:
                 yield Label(label)
                 yield Input(self.values.get(name, ""), id=f"field-{name}")
-            yield Static("", id="problems", markup=False)
+            yield OutsideText("", id="problems")
             yield Static("[dim]tab next field  enter save  esc cancel[/dim]")
 
     def texts(self) -> dict[str, str]:

@@ -2,43 +2,68 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
+import datetime as dt
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
 from planner.model import Item, Release
+from planner.stages import ACCEPTS_TEXT, Stage, is_rc
 from planner.status import ReleaseStatus
 from tui.palette import PHASE_COLOURS
 from tui.screens.backports import MatrixScreen
 from tui.widgets.backport_matrix import BackportMatrix
 from tui.widgets.item_list import ItemHeader, ItemList
 from tui.widgets.item_rows import ItemRows
+from tui.widgets.safe import markup_safe
 
 
-def _milestones(release: Release) -> str:
-    """Milestone dates on one line; a long run of release candidates is summarised."""
-    named = [(n, d) for n, d in release.milestones() if not n.startswith("rc")]
-    rcs = release.rcs
-    if len(rcs) > 3:
-        rc_text = f"rc1..rc{len(rcs)} {rcs[0]}..{rcs[-1]}"
-    else:
-        rc_text = "  ".join(f"rc{i} {d}" for i, d in enumerate(rcs, start=1))
-    parts = [f"{n} {d}" for n, d in named if n != "release"]
-    if rc_text:
-        parts.append(rc_text)
-    parts.append(f"release {release.day}")
+def _rung(stage: Stage, today: dt.date, first: Stage | None = None) -> str:
+    """One rung (or a run from ``first`` to ``stage``): ``✓`` passed, ``~`` a tentative day."""
+    mark = "✓ " if stage.passed(today) else ""
+    tilde = "~" if stage.tentative and not stage.passed(today) else ""
+    if first is None:
+        return f"{mark}{stage.name} {tilde}{stage.day}"
+    return f"{mark}{first.name}..{stage.name} {tilde}{first.day}..{stage.day}"
+
+
+def ladder_text(stages: Sequence[Stage], today: dt.date) -> str:
+    """The rungs of a release's ladder on one line, passed ones marked ``✓``, tentative
+    days ``~``; a run of more than three release candidates alike is summarised."""
+    dated = [s for s in stages if s.day is not None]
+    parts: list[str] = []
+    i = 0
+    while i < len(dated):
+        j = i
+        alike = (dated[i].passed(today), dated[i].tentative)
+        while (
+            j + 1 < len(dated)
+            and is_rc(dated[i].key)
+            and is_rc(dated[j + 1].key)
+            and (dated[j + 1].passed(today), dated[j + 1].tentative) == alike
+        ):
+            j += 1
+        parts.append(_rung(dated[j], today, dated[i] if j - i >= 3 else None))
+        if 0 < j - i < 3:
+            parts[-1:] = [_rung(s, today) for s in dated[i : j + 1]]
+        i = j + 1
     return "  ".join(parts)
 
 
-def panel_text(release: Release, status: ReleaseStatus) -> str:
-    """The stabilization panel as console markup."""
+def panel_text(
+    release: Release, status: ReleaseStatus, stages: Sequence[Stage], today: dt.date
+) -> str:
+    """The stabilization panel as console markup: ``stages`` are the release's ladder
+    (:meth:`planner.session.Session.stages`), passed ones marked as of ``today``."""
     colour = PHASE_COLOURS[status.phase]
     verdict = {"go": "[b green]GO[/]", "no-go": "[b red]NO-GO[/]"}.get(
         status.verdict, f"[b]{status.verdict.upper()}[/]"
     )
     lines = [
-        f"[b]{release.version}[/b] ({release.kind.value}, branch {release.branch or '-'})  "
+        f"[b]{markup_safe(release.version)}[/b] ({release.kind.value}, "
+        f"branch {markup_safe(release.branch or '-')})  "
         f"phase [{colour}]{status.phase.value}[/]   verdict {verdict}",
     ]
     if status.next_milestone:
@@ -47,21 +72,26 @@ def panel_text(release: Release, status: ReleaseStatus) -> str:
             f"next: {status.next_milestone} on {status.next_date} "
             f"(in {days} day{'' if days == 1 else 's'})"
         )
-    lines.append("milestones: " + _milestones(release))
-    blockers = escape(", ".join(status.blockers_open)) or "none"
-    late = escape(", ".join(status.features_open_after_freeze)) or "none"
+    if status.stage and status.accepts:
+        since = f" since {status.stage_since}" if status.stage_since else ""
+        lines.append(
+            f"stage: [b]{markup_safe(status.stage)}[/b]{since}: {ACCEPTS_TEXT[status.accepts]}"
+        )
+    lines.append("ladder: " + markup_safe(ladder_text(stages, today)))
+    blockers = markup_safe(", ".join(status.blockers_open)) or "none"
+    late = markup_safe(", ".join(status.features_open_after_freeze)) or "none"
     lines.append(
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
     lines.append(f"features open after freeze: {late}")
     if status.owners:
-        load = ", ".join(f"{escape(name)} {n}" for name, n in list(status.owners.items())[:6])
+        load = ", ".join(f"{markup_safe(name)} {n}" for name, n in list(status.owners.items())[:6])
         lines.append(f"open work by owner: {load}")
-    lines.extend(f"  [yellow]· over capacity: {escape(c)}[/]" for c in status.over_capacity)
+    lines.extend(f"  [yellow]· over capacity: {markup_safe(c)}[/]" for c in status.over_capacity)
     # Blockers and late features have their own lines above; the other reasons follow.
     shown = ("open blocker(s):", "still open after the freeze:")
     lines.extend(
-        f"  · {escape(reason)}"
+        f"  · {markup_safe(reason)}"
         for reason in status.reasons
         if not any(mark in reason for mark in shown)
     )
@@ -93,7 +123,8 @@ class ReleaseScreen(MatrixScreen):
         session = self.session
         release = session.release(self.version)
         status = session.status(self.version)
-        self.query_one("#panel", Static).update(panel_text(release, status))
+        stages = session.stages(self.version)
+        self.query_one("#panel", Static).update(panel_text(release, status, stages, session.today))
         mine = [it for it in session.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current

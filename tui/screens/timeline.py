@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
 from planner.session import Session
 from tui.screens.base import ViewScreen
-from tui.widgets.timeline import Timeline
+from tui.widgets.safe import markup_safe
+from tui.widgets.timeline import Timeline, legend
 
 
 def attention_text(session: Session, limit: int = 4) -> str:
@@ -18,7 +18,7 @@ def attention_text(session: Session, limit: int = 4) -> str:
     if not found:
         return "[green]nothing needs you now:[/] every release ahead is a go"
     lines = [
-        f"[b red]▲[/] {escape(a.text)}" if a.urgent else f"[yellow]•[/] {escape(a.text)}"
+        f"[b red]▲[/] {markup_safe(a.text)}" if a.urgent else f"[yellow]•[/] {markup_safe(a.text)}"
         for a in found[:limit]
     ]
     if len(found) > limit:
@@ -34,16 +34,14 @@ class TimelineScreen(ViewScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("working out what needs you now…", id="attention")
-        yield Static(
-            "━ development  █ freeze/RC  ◆ release  ─ maintained  ┄ security only"
-            "  │ today  ● supported branch",
-            id="legend",
-        )
+        yield Static(legend(self.session.ladders().values()), id="legend")
         yield Timeline(self.session.today, id="timeline")
 
     def plan_shown(self) -> None:
         session = self.session
-        self.query_one(Timeline).show(session.train())
+        ladders = session.ladders()
+        self.query_one(Timeline).show(session.train(), ladders)
+        self.query_one("#legend", Static).update(legend(ladders.values()))
         # After the frame is painted: the worker would compete with it for the interpreter.
         self.call_after_refresh(self._work_out_attention, session)
 

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from planner.model import Item
+from planner.text import printable
 from planner.version import version_key
 from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
 from tui.widgets.item_rows import COLUMNS, ItemRows
@@ -80,17 +81,21 @@ def column_widths(width: int) -> list[tuple[str, int]]:
     return [(c, widths.get(c, title)) for c in COLUMNS if c in widths or c == "title"]
 
 
-def _fit(text: str, width: int) -> str:
+def fit(text: str, width: int) -> str:
     """Pad or cut to ``width`` cells, always leaving one blank cell as a gutter."""
+    if width < 2:
+        return " " * max(0, width)
     if cell_len(text) >= width:
         text = set_cell_size(text, width - 2) + "…"
     return set_cell_size(text, width)
 
 
-def _fit_middle(text: str, width: int) -> str:
-    """Like :func:`_fit`, but a long text loses its middle (ids differ at both ends)."""
+def fit_middle(text: str, width: int) -> str:
+    """Like :func:`fit`, but a long text loses its middle (ids differ at both ends)."""
     if cell_len(text) < width:
         return set_cell_size(text, width)
+    if width < 2:
+        return " " * max(0, width)
     keep = width - 2
     head = (keep + 1) // 2
     return text[:head] + "…" + text[len(text) - (keep - head) :] + " "
@@ -99,7 +104,8 @@ def _fit_middle(text: str, width: int) -> str:
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
     for series, state in sorted(item.backports.items(), key=lambda kv: version_key(kv[0])):
-        out.append(Segment(f"{series}:{BACKPORT_ABBREV[state]} ", BACKPORT_STYLES[state]))
+        text = f"{printable(series)}:{BACKPORT_ABBREV[state]} "
+        out.append(Segment(text, BACKPORT_STYLES[state]))
     return out
 
 
@@ -111,27 +117,28 @@ def row_segments(item: Item, widths: Sequence[tuple[str, int]], marked: bool) ->
             segs = _backports(item)
             used = sum(cell_len(s.text) for s in segs)
             if used > width:
-                segs = [Segment(_fit(" ".join(s.text for s in segs), width))]
+                segs = [Segment(fit(" ".join(s.text for s in segs), width))]
             elif used < width:
                 segs.append(Segment(" " * (width - used)))
             out.extend(segs)
             continue
         style = STATE_STYLES[item.state] if column == "state" else None
         text = _cell(item, column, compact=width == COMPACT_WIDTHS.get(column))
-        fit = _fit_middle if column == "id" else _fit
-        out.append(Segment(fit(text, width), style))
+        fitter = fit_middle if column == "id" else fit
+        out.append(Segment(fitter(text, width), style))
     return out
 
 
 def _cell(item: Item, column: str, compact: bool = False) -> str:
+    """The text of a cell; ids, titles, targets and owners come from outside: shown escaped."""
     if column == "blocker":
         return ("!" if compact else "!!") if item.blocker else ""
     if column == "target":
-        return item.target or "-"
+        return printable(item.target or "-")
     if column == "owner":
-        return item.owner or ""
+        return printable(item.owner or "")
     value = str(getattr(item, column))
-    return ABBREVIATIONS.get(value, value) if compact else value
+    return ABBREVIATIONS.get(value, value) if compact else printable(value)
 
 
 class ItemHeader(Static):
@@ -145,7 +152,7 @@ class ItemHeader(Static):
         names = COMPACT_HEADINGS if compact(width) else HEADINGS
         for column, w in column_widths(width):
             arrow = ("▼" if reverse else "▲") if column == sort_column else ""
-            text += _fit(names.get(column, column) + arrow, w)
+            text += fit(names.get(column, column) + arrow, w)
         self.update(text)
 
 

@@ -37,7 +37,13 @@ class KeyHints(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         seen: set[str] = set()
         palette = None
-        for key, (_, binding, enabled, _) in self.screen.active_bindings.items():
+        # ? Help and q Quit first: a narrow terminal cuts the line's end, never them
+        first = ("help", "quit")
+        actives = sorted(
+            self.screen.active_bindings.items(),
+            key=lambda kv: first.index(kv[1].binding.id) if kv[1].binding.id in first else 2,
+        )
+        for key, (_, binding, enabled, _) in actives:
             if key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE:
                 palette = (binding, enabled)
                 continue

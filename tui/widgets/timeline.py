@@ -1,15 +1,17 @@
 """The release timeline: one row per release on a week scale, bars in phase colours.
 
 Each row: version, phase, countdown to the next milestone, then one cell per
-week. Development is a thin bar, freeze and RCs are solid, the release day a
-diamond, maintenance and security support thin lines after it. A column marks
-today. Supported branches (point releases still maintained) are in bold.
+week. Development is a thin bar, the weeks of stabilization are shaded by the
+stage of the freeze ladder in force (solid for fixes, lighter as it tightens:
+approved fixes, blockers, docs only), the release day a diamond, maintenance
+and security support thin lines after it. A column marks today. Supported
+branches (point releases still maintained) are in bold.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -23,6 +25,10 @@ from textual.strip import Strip
 
 from planner.calendar import next_milestone, phase_on
 from planner.model import Phase, Release, ReleaseKind
+from planner.policy import Accepts
+from planner.rules import current_window
+from planner.stages import Stage, next_step, stage_on
+from planner.text import printable
 from tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
@@ -46,9 +52,10 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def countdown(release: Release, today: dt.date) -> str:
-    """``rc2 in 8d``, ``release today``, or empty when nothing is ahead."""
-    nxt = next_milestone(release, today)
+def countdown(release: Release, today: dt.date, stages: Sequence[Stage] = ()) -> str:
+    """``rc2 in 8d``, ``release today``, or empty when nothing is ahead (the next stage of
+    ``stages`` when given, :func:`planner.stages.next_step`)."""
+    nxt = next_step(release, stages, today) if stages else next_milestone(release, today)
     if nxt is None:
         return ""
     name, day = nxt
@@ -61,8 +68,44 @@ def countdown(release: Release, today: dt.date) -> str:
     return f"{short} today" if days == 0 else f"{short} in {days}d"
 
 
-def week_cell(release: Release, start: dt.date) -> tuple[str, Phase | None]:
-    """What to draw for one release in the week starting ``start``."""
+STAGE_SHADES: dict[Accepts, str] = {
+    Accepts.FEATURES: "━",
+    Accepts.FIXES: "█",
+    Accepts.APPROVED_FIXES: "▓",
+    Accepts.BLOCKERS: "▒",
+    Accepts.DOCS: "░",
+    Accepts.NOTHING: "░",
+}
+"""The shade of a stabilization week by what its stage accepts: the tighter, the lighter."""
+SHADE_WORDS: dict[Accepts, str] = {
+    Accepts.FIXES: "fixes",
+    Accepts.APPROVED_FIXES: "approved fixes",
+    Accepts.BLOCKERS: "blockers",
+    Accepts.DOCS: "docs only",
+}
+
+
+def legend(ladders: Iterable[Sequence[Stage]]) -> str:
+    """The timeline's key: the stage shades the ladders use (the implicit ladder's freeze
+    and RCs are one shade, ``freeze/RC``), the release and support marks."""
+    used = {s.accepts for stages in ladders for s in stages if s.key != "release"}
+    shades = [a for a in SHADE_WORDS if a in used]
+    stages = (
+        "█ freeze/RC"
+        if shades in ([], [Accepts.FIXES])
+        else "  ".join(f"{STAGE_SHADES[a]} {SHADE_WORDS[a]}" for a in shades)
+    )
+    return (
+        f"━ development  {stages}  ◆ release  ─ maintained  ┄ security only"
+        "  │ today  ● supported branch"
+    )
+
+
+def week_cell(
+    release: Release, start: dt.date, stages: Sequence[Stage] = ()
+) -> tuple[str, Phase | None]:
+    """What to draw for one release in the week starting ``start``; a stabilization week
+    is shaded by what the stage in force at its end accepts (:data:`STAGE_SHADES`)."""
     end = start + WEEK
     if start <= release.day < end:
         return "◆", Phase.RELEASED
@@ -77,7 +120,8 @@ def week_cell(release: Release, start: dt.date) -> tuple[str, Phase | None]:
     if phase is Phase.DEVELOPMENT:
         return "━", phase
     if phase in (Phase.FROZEN, Phase.RC):
-        return "█", phase
+        stage = stage_on(stages, end - dt.timedelta(days=1)) if stages else None
+        return (STAGE_SHADES[stage.accepts] if stage else "█"), phase
     return " ", None
 
 
@@ -117,12 +161,16 @@ class Timeline(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.today = today
         self.releases: list[Release] = []
+        self.ladders: dict[str, Sequence[Stage]] = {}
         self.maintained: set[str] = set()
         self.set_reactive(Timeline.start, monday(today) - 12 * WEEK)
 
-    def show(self, releases: Sequence[Release]) -> None:
-        """Draw these releases (calendar order)."""
+    def show(
+        self, releases: Sequence[Release], ladders: Mapping[str, Sequence[Stage]] | None = None
+    ) -> None:
+        """Draw these releases (calendar order), stabilization shaded by their ``ladders``."""
         self.releases = list(releases)
+        self.ladders = dict(ladders or {})
         self.maintained = {
             r.series
             for r in self.releases
@@ -131,7 +179,19 @@ class Timeline(ScrollView, can_focus=True):
         self.virtual_size = Size(self.size.width, len(self.releases) + 1)
         if self.cursor == 0 and self.releases:
             self.cursor = self._first_unshipped()
+            self.call_after_refresh(self._scroll_to_present)
         self.refresh()
+
+    def _scroll_to_present(self) -> None:
+        """Open on the present: the releases that matter today (planner.rules.current_window)
+        from the top when they fit, else today's row in the middle; not years of history."""
+        window = {r.version for r in current_window(self.releases, self.today)}
+        first = next((i for i, r in enumerate(self.releases) if r.version in window), None)
+        rows = max(1, self.scrollable_content_region.height - 1)  # below the ruler
+        top = self.cursor - rows // 2
+        if first is not None and self.cursor - first < rows:
+            top = first
+        self.scroll_to(y=max(0, top), animate=False, immediate=True)
 
     def _first_unshipped(self) -> int:
         for i, r in enumerate(self.releases):
@@ -200,20 +260,22 @@ class Timeline(ScrollView, can_focus=True):
 
     def _label(self, release: Release) -> list[Segment]:
         phase = phase_on(release, self.today)
+        stages = self.ladders.get(release.version, ())
         supported = release.kind is ReleaseKind.POINT and release.series in self.maintained
         mark = "●" if supported and phase.is_supported else " "
         version = Style(bold=supported or release.kind is ReleaseKind.POINT)
         return [
-            Segment(f"{mark}{release.version:<8}", version),
+            Segment(f"{mark}{printable(release.version):<8}", version),
             Segment(f"{phase.value:<14}", Style(color=PHASE_COLOURS[phase])),
-            Segment(f"{countdown(release, self.today):<16}"[:16] + " "),
+            Segment(f"{printable(countdown(release, self.today, stages)):<16}"[:16] + " "),
         ]
 
     def _bars(self, release: Release, weeks: int) -> list[Segment]:
         today_col = (monday(self.today) - self.start).days // 7
+        stages = self.ladders.get(release.version, ())
         out: list[Segment] = []
         for w in range(weeks):
-            ch, phase = week_cell(release, self.start + w * WEEK)
+            ch, phase = week_cell(release, self.start + w * WEEK, stages)
             if w == today_col and phase is None:
                 out.append(Segment("│", TODAY_STYLE))
             elif phase is None:

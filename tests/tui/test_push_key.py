@@ -1,0 +1,71 @@
+"""The dashboard's push: a pending count on the sync line, ``P`` lists, ``n`` cancels.
+(The push itself against a real tracker: tests/redmine/test_redmine_push.py.)"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from planner.cache import Cache
+from planner.model import Item, Plan
+from planner.planfile import save_plan
+from planner.policy import Policy
+from planner.sources.base import Cursor, SourceConfig
+from planner.sync import identity
+from tui.cli import build_parser
+from tui.cli.dashboard import build_app
+from tui.screens.dialogs import ConfirmScreen
+
+TABLE = {"name": "xen", "kind": "redmine", "url": "https://r.example", "project": "xen"}
+
+
+async def test_pending_pushes_are_counted_listed_on_p_and_n_sends_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    config = tmp_path / "c.toml"
+    config.write_text(
+        "[[sources]]\n"
+        + "".join(f'{k} = "{v}"\n' for k, v in TABLE.items())
+        + 'blocker = ["Immediate"]\n'
+    )
+    base = [Item("xen#1", "a", target="4.0"), Item("xen#2", "b", target="4.0")]
+    source = SourceConfig.from_table({**TABLE, "blocker": ["Immediate"]})
+    with Cache.open(tmp_path / "xdg" / "relplan") as cache, cache.stage() as staged:
+        staged.put_items("xen", base, replace_all=True)
+        staged.put_source(
+            "xen",
+            identity(source),
+            Cursor(),
+            synced_at=dt.datetime.now(dt.UTC),
+            changed=0,
+            requests=1,
+            warnings=0,
+        )
+        staged.commit()
+    plan = Plan("p", Policy(), (), (dataclasses.replace(base[0], target="4.1"), base[1]))
+    save_plan(plan, [], tmp_path / "plan.toml", None)
+    args = build_parser().parse_args(
+        ["--config", str(config), "--plan", str(tmp_path / "plan.toml")]
+    )
+    app = build_app(args)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.sync_text.endswith(" · 1 pending push (P)")
+        await pilot.press("P")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "xen#1: target 4.0 -> 4.1" in app.screen.question
+        assert "xen#2" not in app.screen.question
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.status_text == "nothing pushed" and app.pending == 1
+        app.apply(app.session.set_blocker({"xen#2"}, True))  # triage: one more decision
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.sync_text.endswith(" · 2 pending pushes (P)"), app.status_text

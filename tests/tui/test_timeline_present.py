@@ -1,0 +1,56 @@
+"""The timeline opens on the present: today's releases on screen, not years of history."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planner.model import Plan, ReleaseKind, ReleaseSpec
+from planner.policy import Cadence, Maintenance, MaintenanceModel, Policy
+from planner.rules import current_window
+from planner.session import Session
+from tui.app import RelplanApp
+from tui.widgets.timeline import Timeline
+
+TODAY = dt.date(2026, 11, 29)
+
+
+def long_history() -> Plan:
+    """Twenty years of point releases 8 months apart (the last in July 2026), each with two
+    maintenance releases."""
+    specs = []
+    for n in range(30):
+        day = dt.date(2026, 7, 29) - dt.timedelta(days=240 * (29 - n))
+        specs.append(ReleaseSpec(f"4.{n}.0", actual=day))
+        for k in (1, 2):
+            specs.append(
+                ReleaseSpec(
+                    f"4.{n}.{k}", ReleaseKind.MAINTENANCE, actual=day + dt.timedelta(90 * k)
+                )
+            )
+    policy = Policy(
+        cadence=Cadence(33, 37),
+        maintenance=Maintenance(MaintenanceModel.WINDOWS, 20, 18, release_every_weeks=12),
+    )
+    return Plan("long", policy, tuple(specs))
+
+
+async def test_the_timeline_opens_scrolled_to_today() -> None:
+    session = Session(long_history(), today=TODAY)
+    app = RelplanApp(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        timeline = app.screen.query_one(Timeline)
+        top = timeline.scroll_offset.y
+        rows = timeline.scrollable_content_region.height - 1
+        visible = [r.version for r in timeline.releases[top : top + rows]]
+        assert top > 0 and "4.0.0" not in visible  # not 2006
+        assert timeline.current is not None and timeline.current.version in visible
+        window = [r.version for r in current_window(session.train(), TODAY)]
+        assert window[0] in visible  # the oldest supported branch opens the view
+        assert timeline.current.day >= TODAY  # the cursor is on the first release ahead
+
+
+async def test_a_short_plan_opens_at_its_first_row(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert demo_app.screen.query_one(Timeline).scroll_offset.y == 0

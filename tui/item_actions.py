@@ -1,0 +1,97 @@
+"""Actions on one item from any view that has one under the cursor: its details, its
+tracker page, a form to add or edit it. Part of :class:`tui.app.RelplanApp`."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from textual.app import App
+
+from planner import ops
+from planner.model import Item
+
+if TYPE_CHECKING:
+    from planner.session import Session
+    from tui.screens.base import ViewScreen
+
+
+class ItemActionsMixin(App[None]):
+    """``i`` details, ``o`` open the tracker page, ``n`` new item, ``E`` edit item."""
+
+    session: Session
+
+    if TYPE_CHECKING:  # provided by RelplanApp
+
+        @property
+        def view(self) -> ViewScreen | None: ...
+
+        def set_status(self, text: str) -> None: ...
+
+        def apply(self, change: ops.Change) -> None: ...
+
+    def _current_item(self) -> Item | None:
+        item = self.view.current_item() if self.view is not None else None
+        if item is None:
+            self.set_status("no item under the cursor")
+        return item
+
+    def action_details(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        from tui.screens.item import ItemScreen
+
+        def then(what: str | None) -> None:
+            if what == "open":
+                self._open_link(item)
+            elif what == "edit":
+                self._edit(item)
+
+        self.push_screen(ItemScreen(self.session, item), then)
+
+    def action_open_link(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._open_link(item)
+
+    def _open_link(self, item: Item) -> None:
+        if not item.url:
+            self.set_status(f"{item.id} has no tracker link (E edits it)")
+            return
+        self.open_url(item.url)
+        self.set_status(f"opened {item.url}")
+
+    def action_new_item(self) -> None:
+        from tui.screens.item import ItemForm
+
+        defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.set_status("no item added")
+                return
+            title = str(fields["title"])
+            item = Item(ops.new_item_id(self.session.plan, title), title)
+            self.apply(ops.add(self.session.plan, replace(item, **fields)))  # type: ignore[arg-type]
+
+        self.push_screen(ItemForm("New item", defaults, versions), then)
+
+    def action_edit_item(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._edit(item)
+
+    def _edit(self, item: Item) -> None:
+        from tui.screens.item import ItemForm
+
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.set_status(f"{item.id} not changed")
+                return
+            self.apply(ops.edit(self.session.plan, item.id, **fields))
+
+        self.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
