@@ -7,7 +7,8 @@
   modules is known and xfail, any other fails). Imports under ``if TYPE_CHECKING``
   never run, so they are exempt, and listed on their own.
 - every subcommand the parser knows runs ``--help`` and a real invocation in a fresh
-  interpreter without loading textual, rich or httpx (``sync`` may load httpx).
+  interpreter without loading textual, rich or httpx (``sync`` and ``push`` may load
+  httpx).
 
 The contracts read the source with :mod:`ast` (see tests/importgraph.py) rather than
 through import-linter: the checks need the depth of each import (function,
@@ -275,7 +276,8 @@ def test_importing_any_planner_module_loads_no_ui_and_no_httpx() -> None:
 
 
 HEAVY = ("textual", "rich", "httpx")
-ALLOWED = {"sync": {"httpx"}}  # the dashboard (no subcommand) is the only one that loads textual
+# the trackers' verbs may load httpx; the dashboard (no subcommand) alone loads textual
+ALLOWED = {"sync": {"httpx"}, "push": {"httpx"}}
 
 RUNNER = """
 import contextlib, io, json, sys
@@ -369,6 +371,10 @@ INVOCATIONS: dict[str, list[tuple[list[str], int]]] = {
     "add": [([*ON_PLAN, "add", "Per-disk I/O caps", "--kind", "feature"], 0)],
     "edit": [([*ON_PLAN, "edit", "demo#remus", "--title", "Remus"], 0)],
     "schedule": [([*ON_PLAN, "schedule", "--dry-run"], 0), ([*ON_PLAN, "schedule"], 0)],
+    "confirm": [([*ON_PLAN, "confirm", "4.0.0", "rc1", "--dry-run"], 0),
+                ([*ON_PLAN, "confirm", "4.0.0", "rc1"], 0)],
+    "push": [(["--config", "{tmp}/c.toml", *ON_PLAN, "push", "--dry-run"], 0),
+             (["--config", "{tmp}/c.toml", *ON_PLAN, "push"], 0)],  # nothing to push: no HTTP
 }  # fmt: skip
 
 
