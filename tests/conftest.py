@@ -2,9 +2,10 @@
 
 - ``redmine``: everything under tests/redmine/ (a real Redmine server, started once per
   session). Under xdist all of them go to one worker (``xdist_group``), so one server runs.
-- ``app``: tests that run the Textual app: coroutine tests under tests/tui/ and tests/git/
-  (``App.run_test`` is async), snapshot tests (``snap_compare``), the real terminal
-  (``terminal``, tmux), and the few tests elsewhere named in :data:`APP_TESTS`.
+- ``app``: tests that run the Textual app: coroutine tests (``App.run_test`` is async)
+  anywhere but tests/sources/ (whose coroutines talk to ``httpx.MockTransport``),
+  snapshot tests (``snap_compare``), the real terminal (``terminal``, tmux), and the few
+  sync tests that run the app through a command, named in :data:`APP_TESTS`.
 - ``fast``: the rest: planner, sources against ``httpx.MockTransport``, git, CLI subprocesses.
 
 ``python -m pytest`` runs every tier on all cores (see ``addopts`` in pyproject.toml);
@@ -22,9 +23,9 @@ from pathlib import Path
 import pytest
 
 TESTS = Path(__file__).resolve().parent
-APP_DIRS = ("tui", "git")  # where coroutine tests drive the app (tests/sources' are httpx)
+HTTP_DIRS = ("sources",)  # coroutine tests here are httpx; anywhere else they drive the app
 APP_FIXTURES = frozenset({"snap_compare", "terminal"})
-# Tests elsewhere that run the app through a command (the guard below names any missing)
+# Sync tests that run the app through a command (the guard below names any missing)
 APP_TESTS = frozenset({"tests/reports/test_exports.py::test_svg_timeline_is_deterministic"})
 REDMINE_GROUP = "redmine"
 TIER_ORDER = {"redmine": 0, "app": 1, "fast": 2}  # under xdist: the longest work first
@@ -41,7 +42,7 @@ def tier_of(item: pytest.Item) -> str:
     if item.nodeid.split("[")[0] in APP_TESTS:
         return "app"
     coroutine = inspect.iscoroutinefunction(getattr(item, "function", None))
-    if coroutine and len(parts) > 1 and parts[0] in APP_DIRS:
+    if coroutine and parts[0] not in HTTP_DIRS:
         return "app"
     return "fast"
 
@@ -97,9 +98,9 @@ def _only_app_tests_run_the_app(
 
         def refuse(*args: object, **kwargs: object) -> None:
             raise AssertionError(
-                f"{node.nodeid} runs the Textual app but is in the fast tier: make it an async "
-                f"test under {' or '.join(f'tests/{d}/' for d in APP_DIRS)}, or name it in "
-                "APP_TESTS in tests/conftest.py"
+                f"{node.nodeid} runs the Textual app but is in the fast tier: make it an "
+                "async test (outside tests/sources/) or name it in APP_TESTS in "
+                "tests/conftest.py"
             )
 
         monkeypatch.setattr(App, "run_test", refuse)
