@@ -7,15 +7,24 @@ projects in bulk: ``relplan`` (130 issues: more than one page, open and closed,
 versions with due dates, Backport values) and ``edits`` (20 issues, for the
 tests that change issues). When Redmine is not installed the tests fail under
 CI=true and skip locally, saying how to install it.
+
+Migrating, setting up and seeding take six Rails boots (about 20 s of CPU); the
+database they produce is kept as a template in the user's cache, keyed by the
+Redmine package version and the scripts that made it, and later sessions start
+from a copy of it (one Rails boot: the server).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import shutil
 import socket
+import sqlite3
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +36,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".ci" / "redmine.sh"
 TOKEN_ENV = "RELPLAN_TEST_REDMINE_KEY"
+SEEDS = (("relplan", 130), ("edits", 20))
+DATABASE = Path("instance/db/redmine.sqlite3")
+KEPT = (DATABASE, Path("api_key"), *(Path(f"manifest-{project}.json") for project, _ in SEEDS))
 
 
 @dataclass(frozen=True)
@@ -79,21 +91,72 @@ def _script(*args: str) -> str:
     return done.stdout
 
 
+def _template() -> Path:
+    """Where a seeded instance is kept between sessions (only ever copied from)."""
+    version = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Version}", "redmine"], capture_output=True, text=True
+    ).stdout
+    digest = hashlib.sha1(f"{version} {SEEDS}".encode())
+    for script in (SCRIPT, ROOT / "tests/redmine/setup.rb", ROOT / "tests/redmine/seed.rb"):
+        digest.update(script.read_bytes())
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return cache / "relplan-tests" / f"redmine-{digest.hexdigest()[:12]}"
+
+
+def _restore(template: Path, folder: Path) -> bool:
+    """Copy the template into a new instance folder; False when there is none yet."""
+    if not all((template / f).is_file() for f in KEPT):
+        return False
+    for f in KEPT:
+        (folder / f).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(template / f, folder / f)
+    return True
+
+
+def _keep(folder: Path, template: Path) -> None:
+    """Save a freshly seeded instance as the template (atomically; first one wins)."""
+    template.parent.mkdir(parents=True, exist_ok=True)
+    partial = Path(tempfile.mkdtemp(prefix=template.name + ".", dir=template.parent))
+    try:
+        for f in KEPT:
+            (partial / f).parent.mkdir(parents=True, exist_ok=True)
+            if f == DATABASE:  # a consistent copy of the live database
+                src, dst = sqlite3.connect(folder / f), sqlite3.connect(partial / f)
+                try:
+                    src.backup(dst)
+                finally:
+                    src.close()
+                    dst.close()
+            else:
+                shutil.copy2(folder / f, partial / f)
+        partial.rename(template)
+    except OSError:
+        pass  # another session saved it first
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
-    """Start, seed and (at the end) stop the server."""
+    """Start (from the template when there is one), seed and (at the end) stop the server."""
     why = _why_unavailable()
     if why:
         if os.environ.get("CI", "").lower() in ("true", "1"):
             pytest.fail(f"CI needs the Redmine suite: {why}")
         pytest.skip(why)
     folder = tmp_path_factory.mktemp("redmine")
+    template = _template()
+    seeded = _restore(template, folder)
     try:
         url = _script("start", str(folder), str(_free_port())).strip().splitlines()[-1]
-        manifests = {}
-        for project, count in (("relplan", "130"), ("edits", "20")):
-            _script("seed", str(folder), count, project)
-            manifests[project] = json.loads((folder / f"manifest-{project}.json").read_text())
+        if not seeded:
+            for project, count in SEEDS:
+                _script("seed", str(folder), str(count), project)
+            _keep(folder, template)
+        manifests = {
+            project: json.loads((folder / f"manifest-{project}.json").read_text())
+            for project, _ in SEEDS
+        }
         key = (folder / "api_key").read_text().strip()
         yield Redmine(url, key, folder, manifests)
     finally:

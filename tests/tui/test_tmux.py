@@ -63,7 +63,9 @@ def terminal(plan_file: Path) -> Iterator[Terminal]:
         f"unset COLUMNS LINES; {RELPLAN} --plan {plan_file} --today 2009-08-31"
     )
     try:
-        term.wait_for("▲ 3.4.2 rc")  # the attention list is worked out after the first frame
+        # the attention list is worked out after the first frame; a start-up beside a
+        # parallel test run on a busy 2-core box has taken over 20 s (a condition: no cost)
+        term.wait_for("▲ 3.4.2 rc", timeout=90)
         term.wait_for("4.0.0   frozen")
         yield term
     finally:
