@@ -172,7 +172,7 @@ def test_httpx_only_in_the_modules_that_talk_http(imports: list[Import]) -> None
 
 
 # Cycles known today: each is on the xfail below; the test after it fails on any other.
-KNOWN_CYCLES = [{"tui.cli.plan_commands", "tui.cli.report_commands"}]
+KNOWN_CYCLES: list[set[str]] = []
 
 
 def _tui_cycles(imports: list[Import]) -> tuple[list[set[str]], str]:
@@ -189,11 +189,6 @@ def _tui_cycles(imports: list[Import]) -> tuple[list[set[str]], str]:
     ), "import cycles in tui (imports inside functions count):\n" + message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tui import cycle: tui.cli.report_commands takes its helpers from "
-    "tui.cli.plan_commands, whose run_import calls back into report_commands",
-)
 def test_tui_has_no_import_cycle(imports: list[Import]) -> None:
     found, message = _tui_cycles(imports)
     assert not found, message

@@ -25,7 +25,7 @@ EXIT_OK = 0
 
 
 def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    from tui.cli.plan_commands import render_table
+    from tui.cli.common import render_table
 
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)

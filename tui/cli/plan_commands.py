@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from planner.calendar import UNSCHEDULED, phase_on, unscheduled
 from planner.model import Release, ReleaseKind
 from planner.status import ReleaseStatus
+from tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
 from tui.cli.context import Context, load_context
 from tui.cli.output import say
 
@@ -25,32 +25,12 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_FAIL = 0, 1
 
 
-def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Plain aligned columns, for terminals and pipes alike."""
-    cells = [[str(h) for h in headers]] + [["" if c is None else str(c) for c in r] for r in rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = [
-        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells
-    ]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
 def _emit(text: object) -> None:
     say(text)
 
 
 def _format_arg(parser: argparse.ArgumentParser, choices: Sequence[str]) -> None:
     parser.add_argument("--format", choices=choices, default=choices[0], help="output format")
-
-
-def _repo_arg(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--repo",
-        metavar="PATH",
-        help="join backport states found in this git repository's history "
-        "(default: [git] repo of the config)",
-    )
 
 
 def _demo_banner(ctx: Context) -> None:
@@ -116,20 +96,9 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     ]
 
 
-def _session(args: argparse.Namespace) -> Context:
-    """The session for these options, with git's backport evidence joined in when a
-    repository is named (``--repo`` or ``[git] repo``)."""
-    ctx = load_context(args)
-    if ctx.scan_git(getattr(args, "repo", None)) is not None:
-        assert ctx.evidence is not None
-        for warning in ctx.evidence.scan.warnings:
-            say(f"relplan: {warning}", err=True)
-    return ctx
-
-
 def run_status(args: argparse.Namespace) -> int:
     """Print the status of one release, of the releases that matter today, or of all."""
-    ctx = _session(args)
+    ctx = git_session(args)
     undated = ctx.unscheduled()
     if args.version:
         undated = [u for u in undated if u.version == args.version]
@@ -208,31 +177,12 @@ def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
     return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
 
 
-def emit_output(data: bytes, output: str | None, force: bool) -> None:
-    """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
-    if output and output != "-":
-        from planner.output import write_output
-
-        write_output(Path(output), data, force=force)
-    else:
-        sys.stdout.write(data.decode("utf-8"))
-
-
 def run_export(args: argparse.Namespace) -> int:
     """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
     feed, or the timeline as an SVG picture."""
-    ctx = _session(args)
+    ctx = git_session(args)
     emit_output(export_bytes(ctx, args.format, args.size), args.output, args.force)
     return EXIT_OK
-
-
-def force_arg(parser: argparse.ArgumentParser) -> None:
-    """``-o FILE`` and ``--force`` (replace an existing FILE)."""
-    parser.add_argument(
-        "-o", "--output", metavar="FILE", help="write to FILE (atomically; never over an "
-        "existing file unless --force)",
-    )  # fmt: skip
-    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 
 
 def _update_text(path: Path) -> str | None:
@@ -322,7 +272,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "releases stabilizing, the next releases)",
     )
     p.add_argument("--all", action="store_true", help="every release on the calendar")
-    _repo_arg(p)
+    repo_arg(p)
     _format_arg(p, ("table", "json"))
     p.set_defaults(run=run_status)
 
@@ -337,7 +287,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
         help="terminal size of the SVG timeline (default 120x40)",
     )  # fmt: skip
-    _repo_arg(p)
+    repo_arg(p)
     p.set_defaults(run=run_export)
 
     p = sub.add_parser(

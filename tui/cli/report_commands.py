@@ -11,9 +11,9 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from tui.cli.common import emit_output, force_arg, git_session, repo_arg
 from tui.cli.context import Context, load_context
 from tui.cli.output import say
-from tui.cli.plan_commands import _repo_arg, _session, emit_output, force_arg
 
 EXIT_OK = 0
 
@@ -51,7 +51,7 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print or write a schedule mail, a development update or the status page."""
-    ctx = _session(args)
+    ctx = git_session(args)
     emit_output(report_text(ctx, args).encode("utf-8"), args.output, args.force)
     return EXIT_OK
 
@@ -124,5 +124,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="update: what changed in the plan since that day (from the plan file's git history)",
     )  # fmt: skip
     force_arg(p)
-    _repo_arg(p)
+    repo_arg(p)
     p.set_defaults(run=run_report)
