@@ -139,12 +139,15 @@ class Cache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path, isolation_level=None, timeout=10.0)
-            known = db.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
-            ).fetchone()
-            if not known:
-                db.executescript(_TABLES + _HISTORY)
-                db.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA),))
+            # One immediate transaction: a second process opening the cache at the same
+            # moment waits for the whole schema instead of seeing half of it.
+            db.executescript(
+                "BEGIN IMMEDIATE;"
+                + _TABLES
+                + _HISTORY
+                + f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA}');"
+                + "COMMIT;"
+            )
             return db
         except (OSError, sqlite3.Error) as exc:
             raise PlanError(
