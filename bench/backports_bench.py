@@ -7,7 +7,7 @@ cut at different points, each carrying picks of the fixes whose culprit it ships
 (marker styles mixed, some unmarked, some missing) plus version-bump commits.
 
 Then times, in the same run:
-- relplan's full scan of all 8 branches (``planner.git.backports.scan``), and
+- relplan's full scan of all 8 branches (``relplan.planner.git.backports.scan``), and
 - the naive approach: one ``git log --grep=<fix id>`` per fix over all stable branches
   (measured on a sample of fixes and extrapolated, unless ``--naive-all``).
 
@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from planner.git.backports import BranchTarget, scan  # noqa: E402
-from planner.git.repo import Repo  # noqa: E402
+from relplan.planner.git.backports import BranchTarget, scan  # noqa: E402
+from relplan.planner.git.repo import Repo  # noqa: E402
 
 CACHE = Path("/tmp/relplan-bench")
 BRANCHES = 8

@@ -22,10 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.calendar import build_train  # noqa: E402
-from planner.demo import DEMO_TODAY, demo_plan  # noqa: E402
-from planner.model import BackportState, Item, Kind, Priority, State  # noqa: E402
-from planner.planfile import dumps_toml  # noqa: E402
+from relplan.planner.domain.calendar import build_train  # noqa: E402
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State  # noqa: E402
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan  # noqa: E402
+from relplan.planner.store.planfile import dumps_toml  # noqa: E402
 
 
 def timed(argv: list[str], runs: int) -> float:
@@ -70,7 +70,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
     py = sys.executable
-    relplan = [py, "-m", "tui.cli"]
+    relplan = [py, "-m", "relplan.tui.cli"]
 
     base = timed([py, "-c", "import pendulum"], args.runs)
     cal = timed([*relplan, "calendar", "--format", "json"], args.runs)

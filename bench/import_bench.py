@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from planner.sources.files import reads_items  # noqa: E402
+from relplan.planner.trackers.files import reads_items  # noqa: E402
 
 
 def roadmap(lines: int) -> str:
@@ -57,7 +57,7 @@ def main() -> None:
         source = Path(folder) / "roadmap.md"
         source.write_text(text, encoding="utf-8")
         plan = Path(folder) / "plan.toml"
-        argv = [sys.executable, "-m", "tui.cli", "--plan", str(plan), "import", str(source)]
+        argv = [sys.executable, "-m", "relplan.tui.cli", "--plan", str(plan), "import", str(source)]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)

@@ -40,12 +40,24 @@ CPU: dict[str, float] = {}  # client CPU seconds of the last run of each
 def start_server(folder: Path, issues: int, workers: int) -> tuple[str, str]:
     """Start (or reuse) the server in ``folder`` and seed the bench project once."""
     env = {**os.environ, "REDMINE_WORKERS": str(workers)}
-    url = subprocess.run(["bash", str(SCRIPT), "start", str(folder)], check=True, env=env,
-                         capture_output=True, text=True).stdout.strip().splitlines()[-1]
+    url = (
+        subprocess.run(
+            ["bash", str(SCRIPT), "start", str(folder)],
+            check=True,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     if not (folder / f"manifest-{PROJECT}.json").exists():
         t = time.perf_counter()
-        subprocess.run(["bash", str(SCRIPT), "seed", str(folder), str(issues), PROJECT],
-                       check=True, capture_output=True)
+        subprocess.run(
+            ["bash", str(SCRIPT), "seed", str(folder), str(issues), PROJECT],
+            check=True,
+            capture_output=True,
+        )
         print(f"seeded {issues:,} issues in {time.perf_counter() - t:.1f} s (rails runner, bulk)")
     return url, (folder / "api_key").read_text().strip()
 
@@ -72,20 +84,34 @@ class Counting:
 
 def relplan_sync(url: str, key: str, cache_dir: Path, full: bool) -> tuple[float, int, int]:
     """One sync into an empty plan: (seconds, requests, items)."""
-    from planner.cache import Cache
-    from planner.model import Plan
-    from planner.policy import Policy
-    from planner.sources.base import SourceConfig
-    from planner.sync import run_sync
+    from relplan.planner.domain.model import Plan
+    from relplan.planner.domain.policy import Policy
+    from relplan.planner.store.cache import Cache
+    from relplan.planner.trackers.base import SourceConfig
+    from relplan.planner.trackers.sync import run_sync
 
-    config = SourceConfig.from_table({"name": "bench", "kind": "redmine", "url": url,
-                                      "project": PROJECT, "token_env": TOKEN_ENV,
-                                      "backport_field": "Backport"})
+    config = SourceConfig.from_table(
+        {
+            "name": "bench",
+            "kind": "redmine",
+            "url": url,
+            "project": PROJECT,
+            "token_env": TOKEN_ENV,
+            "backport_field": "Backport",
+        }
+    )
     counting = Counting()
     t, cpu = time.perf_counter(), time.process_time()
     with Cache.open(cache_dir) as cache:
-        result = run_sync(Plan("bench", Policy()), [config], cache, lambda plan: None,
-                          full=full, env={TOKEN_ENV: key}, transport=counting.transport)
+        result = run_sync(
+            Plan("bench", Policy()),
+            [config],
+            cache,
+            lambda plan: None,
+            full=full,
+            env={TOKEN_ENV: key},
+            transport=counting.transport,
+        )
     CPU["relplan"] = time.process_time() - cpu
     return time.perf_counter() - t, counting.count, len(result.plan.items)
 
@@ -96,8 +122,9 @@ def python_redmine(url: str, key: str) -> tuple[float, int, int]:
 
     redmine = Redmine(url, key=key)
     calls = [0]
-    redmine.engine.session.hooks["response"].append(lambda r, *a, **k: calls.__setitem__(
-        0, calls[0] + 1))
+    redmine.engine.session.hooks["response"].append(
+        lambda r, *a, **k: calls.__setitem__(0, calls[0] + 1)
+    )
     t, cpu = time.perf_counter(), time.process_time()
     n = 0
     for issue in redmine.issue.filter(project_id=PROJECT, status_id="*"):
@@ -115,14 +142,18 @@ def sync_figures(url: str, key: str, issues: int, rounds: int, work: Path) -> No
         ours.append(seconds)
         p_seconds, p_requests, p_items = python_redmine(url, key)
         theirs.append(p_seconds)
-        print(f"  round {r + 1}: relplan {seconds:.2f} s ({requests} requests, {items:,} items, "
-              f"client CPU {CPU['relplan']:.1f} s) | python-redmine {p_seconds:.2f} s "
-              f"({p_requests} requests, {p_items:,} issues, client CPU "
-              f"{CPU['python-redmine']:.1f} s)")
+        print(
+            f"  round {r + 1}: relplan {seconds:.2f} s ({requests} requests, {items:,} items, "
+            f"client CPU {CPU['relplan']:.1f} s) | python-redmine {p_seconds:.2f} s "
+            f"({p_requests} requests, {p_items:,} issues, client CPU "
+            f"{CPU['python-redmine']:.1f} s)"
+        )
     goal = math.ceil(issues / 100) + 5
     a, b = statistics.median(ours), statistics.median(theirs)
-    print(f"full sync: {requests} requests (goal <= {goal}); "
-          f"{a:.2f} s vs python-redmine {b:.2f} s = {a / b:.2f}x (goal <= 0.5x)")
+    print(
+        f"full sync: {requests} requests (goal <= {goal}); "
+        f"{a:.2f} s vs python-redmine {b:.2f} s = {a / b:.2f}x (goal <= 0.5x)"
+    )
     seconds, requests, items = relplan_sync(url, key, work / "cache-0", full=False)
     print(f"no-change re-sync: {requests} requests (goal <= 3), {seconds * 1000:.0f} ms")
 
@@ -132,15 +163,15 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {root!r})
 from pathlib import Path
-from planner.cache import Cache
-from planner.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 with Cache.open(Path({cache!r})) as cache:
     items = cache.items()
 plan = demo_plan().with_items(items)
 t1 = time.perf_counter()
 print("loaded", len(items), t1 - t0, flush=True)
 try:
-    from tui.app import RelplanApp
+    from relplan.tui.app import RelplanApp
 except ImportError:
     sys.exit(0)
 from textual.app import App
@@ -153,14 +184,14 @@ def display(self, screen, renderable):
         print("frame", time.perf_counter() - t0, flush=True)
         self.exit()
 App._display = display
-from planner.session import Session
+from relplan.planner.usecases.session import Session
 RelplanApp(Session(plan, today=DEMO_TODAY)).run(headless=True, size=(120, 40))
 """
 
 
 def cache_figures(work: Path, n: int = 100_000) -> None:
     from bench.tui_bench import synthetic_plan  # the dashboard bench's 100k items
-    from planner.cache import Cache
+    from relplan.planner.store.cache import Cache
 
     folder = work / "cache-100k"
     t = time.perf_counter()
@@ -171,8 +202,12 @@ def cache_figures(work: Path, n: int = 100_000) -> None:
     size = (folder / "cache.sqlite3").stat().st_size / 1e6
     print(f"cache of {n:,} items written in {time.perf_counter() - t:.1f} s ({size:.0f} MB)")
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-c", OPEN.format(root=str(ROOT), cache=str(folder))],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", OPEN.format(root=str(ROOT), cache=str(folder))],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     figures: dict[str, Any] = {}
     assert proc.stdout is not None
     for line in proc.stdout:
@@ -183,12 +218,16 @@ def cache_figures(work: Path, n: int = 100_000) -> None:
     if "loaded" not in figures:
         print("cache open failed:", stderr[-2000:])
         return
-    print(f"open from cache: {int(figures['loaded'][0]):,} items loaded in "
-          f"{figures['loaded'][1]:.2f} s (imports included)")
+    print(
+        f"open from cache: {int(figures['loaded'][0]):,} items loaded in "
+        f"{figures['loaded'][1]:.2f} s (imports included)"
+    )
     if "frame" in figures:
-        print(f"  first painted frame of the dashboard: {figures['frame'][1]:.2f} s after "
-              f"launching the process (goal <= 1 s); {figures['frame'][0]:.2f} s after its "
-              "first line ran")
+        print(
+            f"  first painted frame of the dashboard: {figures['frame'][1]:.2f} s after "
+            f"launching the process (goal <= 1 s); {figures['frame'][0]:.2f} s after its "
+            "first line ran"
+        )
     else:
         print("  (no dashboard app to time)", stderr[-500:])
 
@@ -199,8 +238,9 @@ def main() -> None:
     parser.add_argument("--issues", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="leave the server running")
-    parser.add_argument("--workers", type=int, default=2,
-                        help="puma worker processes (0: single-process WEBrick)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="puma worker processes (0: single-process WEBrick)"
+    )
     parser.add_argument("--skip-cache", action="store_true", help="skip the 100k cache figures")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="relplan-bench-") as tmp:
@@ -210,8 +250,10 @@ def main() -> None:
         url, key = start_server(folder, args.issues, args.workers)
         try:
             server = f"puma, {args.workers} workers" if args.workers else "WEBrick"
-            print(f"Redmine at {url} ({server}), project {PROJECT!r}, {os.cpu_count()} CPUs, "
-                  f"load average {os.getloadavg()[0]:.1f}")
+            print(
+                f"Redmine at {url} ({server}), project {PROJECT!r}, {os.cpu_count()} CPUs, "
+                f"load average {os.getloadavg()[0]:.1f}"
+            )
             sync_figures(url, key, args.issues, args.rounds, work)
         finally:
             if not args.keep:

@@ -57,8 +57,8 @@ WORDS = (
 
 def synthetic_plan(n: int = N_ITEMS):  # type: ignore[no-untyped-def]
     """The demo's policy and releases with ``n`` generated items."""
-    from planner.demo import demo_plan
-    from planner.model import BackportState, Item, Kind, Priority, State
+    from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+    from relplan.planner.store.demo import demo_plan
 
     rnd = random.Random(42)
     base = demo_plan()
@@ -150,10 +150,10 @@ async def press_series(app, probe, key: str, count: int) -> list[float]:  # type
 
 
 async def items_bench(plan) -> None:  # type: ignore[no-untyped-def]
-    from planner.demo import DEMO_TODAY
-    from planner.session import Session
-    from tui.app import RelplanApp
-    from tui.screens.items import ItemsScreen
+    from relplan.planner.store.demo import DEMO_TODAY
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.app import RelplanApp
+    from relplan.tui.screens.items import ItemsScreen
 
     app = RelplanApp(Session(plan, today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -163,7 +163,7 @@ async def items_bench(plan) -> None:  # type: ignore[no-untyped-def]
 
         # the frame that drew the list: its rows are rendered and displayed in one call
         def drawn() -> bool:
-            from tui.widgets.item_list import ItemList
+            from relplan.tui.widgets.item_list import ItemList
 
             screen = app.screen
             lists = screen.query(ItemList) if isinstance(screen, ItemsScreen) else []
@@ -230,7 +230,7 @@ async def items_bench(plan) -> None:  # type: ignore[no-untyped-def]
         t0 = send_key(app, "escape")
         await probe.next_frame(t0)
 
-        from tui.screens.backports import BackportsScreen
+        from relplan.tui.screens.backports import BackportsScreen
 
         t0 = send_key(app, "3")
         while not isinstance(app.screen, BackportsScreen):
@@ -271,7 +271,7 @@ app = Minimal()
 """
 RELPLAN = """
 import argparse
-from tui.cli.dashboard import build_app
+from relplan.tui.cli.dashboard import build_app
 app = build_app(argparse.Namespace(plan=None, config=None, today="2009-08-31"))
 """
 
@@ -417,9 +417,9 @@ def until_drawn(
 
 def write_plan_file(n: int, path: Path) -> None:
     """The demo's policy and releases with ``n`` synthetic items, as a TOML plan file."""
-    from planner.calendar import build_train
-    from planner.demo import DEMO_TODAY
-    from planner.planfile import dumps_toml
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.store.demo import DEMO_TODAY
+    from relplan.planner.store.planfile import dumps_toml
 
     plan = synthetic_plan(n)
     path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)))
@@ -478,12 +478,12 @@ def backports_session(n_fixes: int = 2000):  # type: ignore[no-untyped-def]
     disagree), 1/4 only git knows (``git#`` rows)."""
     import datetime as dt
 
-    from planner.git.join import Conflict, Evidence
-    from planner.git.rows import BackportRow, BranchTarget, ScanResult
-    from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
-    from planner.policy import Maintenance, MaintenanceModel, Policy
-    from planner.rules import backport_conflict
-    from planner.session import Session
+    from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
+    from relplan.planner.domain.policy import Maintenance, MaintenanceModel, Policy
+    from relplan.planner.domain.rules import backport_conflict
+    from relplan.planner.git.join import Conflict, Evidence
+    from relplan.planner.git.rows import BackportRow, BranchTarget, ScanResult
+    from relplan.planner.usecases.session import Session
 
     rnd = random.Random(9)
     policy = Policy(maintenance=Maintenance(model=MaintenanceModel.NEWEST, newest=8))
@@ -531,9 +531,9 @@ def backports_session(n_fixes: int = 2000):  # type: ignore[no-untyped-def]
 
 
 async def backports_bench() -> None:
-    from planner.session import Session
-    from tui.app import RelplanApp
-    from tui.screens.backports import BackportsScreen
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.app import RelplanApp
+    from relplan.tui.screens.backports import BackportsScreen
 
     t = time.perf_counter()
     session: Session = backports_session()

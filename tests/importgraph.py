@@ -38,11 +38,12 @@ class Import:
 
 
 def module_name(root: Path, path: Path) -> str:
-    """``planner/sources/http.py`` -> ``planner.sources.http``; a package is its ``__init__``."""
+    """``planner/trackers/http.py`` -> ``relplan.planner.trackers.http`` (the folders are
+    installed under the one import name ``relplan``); a package is its ``__init__``."""
     parts = list(path.relative_to(root).with_suffix("").parts)
     if parts[-1] == "__init__":
         parts.pop()
-    return ".".join(parts)
+    return ".".join(["relplan", *parts])
 
 
 def collect(root: Path, packages: Sequence[str]) -> list[Import]:

@@ -3,7 +3,8 @@
 - planner never imports tui, textual or rich, at any depth (inside functions and
   ``if TYPE_CHECKING`` blocks too); httpx is imported only by :data:`HTTP_MODULES`.
 - tui has no import cycle, counting imports inside functions (the session refactor of
-  issue 8 broke the one through tui.app, tui.keymap and the screens; one between two CLI
+  issue 8 broke the one through relplan.tui.app, relplan.tui.keymap and the screens; one between
+  two CLI
   modules is known and xfail, any other fails). Imports under ``if TYPE_CHECKING``
   never run, so they are exempt, and listed on their own.
 - every subcommand the parser knows runs ``--help`` and a real invocation in a fresh
@@ -42,20 +43,27 @@ from importgraph import (
     strongly_connected,
 )
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.laying import lay
-from planner.planfile import dumps_toml
-from tui.cli import build_parser
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.laying import lay
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml
+from relplan.tui.cli import build_parser
 
 ROOT = Path(__file__).resolve().parents[1]
 UI = ("tui", "textual", "rich")
-HTTP_MODULES = frozenset({"planner.sources.http"})  # the adapters fetch through it
+HTTP_MODULES = frozenset({"relplan.planner.trackers.http"})  # the adapters fetch through it
 
 
 @pytest.fixture(scope="module")
 def imports() -> list[Import]:
     return collect(ROOT, ("planner", "tui"))
+
+
+def top(module: str) -> str:
+    """The package an import belongs to: ``planner`` or ``tui`` for relplan's own
+    (``relplan.planner.x`` -> ``planner``), the top-level name for anything else."""
+    parts = module.split(".")
+    return parts[1] if parts[0] == "relplan" and len(parts) > 1 else parts[0]
 
 
 def subcommands() -> list[str]:
@@ -151,15 +159,16 @@ def test_cycles_are_found_and_printed() -> None:
 
 def test_every_module_is_read(imports: list[Import]) -> None:
     modules = {imp.module for imp in imports}
-    assert {"planner.calendar", "planner.sources.http", "tui.app", "tui.cli.dashboard"} <= modules
+    assert {
+        "relplan.planner.domain.calendar",
+        "relplan.planner.trackers.http",
+        "relplan.tui.app",
+        "relplan.tui.cli.dashboard",
+    } <= modules
 
 
 def test_planner_never_imports_the_ui_at_any_depth(imports: list[Import]) -> None:
-    bad = [
-        imp
-        for imp in imports
-        if imp.module.split(".")[0] == "planner" and imp.target.split(".")[0] in UI
-    ]
+    bad = [imp for imp in imports if top(imp.module) == "planner" and top(imp.target) in UI]
     assert not bad, "planner must not import tui, textual or rich:\n" + _listing(bad)
 
 
@@ -178,7 +187,7 @@ KNOWN_CYCLES: list[set[str]] = []
 def _tui_cycles(imports: list[Import]) -> tuple[list[set[str]], str]:
     """Modules on run-time import cycles among tui modules (per strongly connected
     component), and the cycles listed with file:line."""
-    tui = [imp for imp in imports if imp.module.split(".")[0] == imp.target.split(".")[0] == "tui"]
+    tui = [imp for imp in imports if top(imp.module) == top(imp.target) == "tui"]
     graph = module_graph(imp for imp in tui if not imp.type_checking)
     message = "\n".join(f"  {format_cycle(c, graph)}" for c in cycles(graph))
     type_only = _type_checking_only_cycles(tui)
@@ -222,14 +231,13 @@ def test_type_checking_imports_resolve_and_their_cycles_are_reported(
         if imp.type_checking
         and (
             imp.target not in known
-            if imp.target.split(".")[0] in ("planner", "tui")
+            if top(imp.target) in ("planner", "tui")
             else importlib.util.find_spec(imp.target) is None
         )
     ]
     assert not stale, "TYPE_CHECKING imports of modules that do not exist:\n" + _listing(stale)
     for package in ("planner", "tui"):
-        mine = [imp for imp in imports if imp.module.split(".")[0] == package]
-        mine = [imp for imp in mine if imp.target.split(".")[0] == package]
+        mine = [imp for imp in imports if top(imp.module) == top(imp.target) == package]
         text = _type_checking_only_cycles(mine)
         if text:
             warnings.warn(f"{package}: import cycles through TYPE_CHECKING only:\n{text}",
@@ -256,13 +264,16 @@ def test_importing_any_planner_module_loads_no_ui_and_no_httpx() -> None:
     # one interpreter; each module's new arrivals are attributed to it
     code = (
         "import importlib, json, pkgutil, sys\n"
-        "names = ['planner'] + [i.name for i in pkgutil.walk_packages(['planner'], 'planner.')]\n"
+        "import relplan.planner as p\n"
+        "names = ['relplan.planner']"
+        " + [i.name for i in pkgutil.walk_packages(p.__path__, 'relplan.planner.')]\n"
         "blame = {}\n"
         "for name in names:\n"
         "    importlib.import_module(name)\n"
         "    for m in sys.modules:\n"
-        "        if m.split('.')[0] in ('tui', 'textual', 'rich', 'httpx'):\n"
-        "            blame.setdefault(m.split('.')[0], name)\n"
+        "        t = m.removeprefix('relplan.').split('.')[0]\n"
+        "        if t in ('tui', 'textual', 'rich', 'httpx'):\n"
+        "            blame.setdefault(t, name)\n"
         "print(json.dumps({'modules': len(names), 'blame': blame}))\n"
     )
     got = _run_python(code, cwd=ROOT)
@@ -276,7 +287,7 @@ ALLOWED = {"sync": {"httpx"}, "push": {"httpx"}}
 
 RUNNER = """
 import contextlib, io, json, sys
-from tui.cli import main
+from relplan.tui.cli import main
 runs = json.loads(sys.argv[1])
 report = []
 for argv in runs:

@@ -1,9 +1,9 @@
-"""The relplan dashboard: views over one :class:`~planner.session.Session`.
+"""The relplan dashboard: views over one :class:`~relplan.planner.usecases.session.Session`.
 
 The app holds the session; views render from it and report what the cursor is
 on. Every triage key asks the session for one undoable change on the view's
 selection. When the session's plan or git evidence changes the app bumps
-``revision``, which every view watches (see :mod:`tui.shell`).
+``revision``, which every view watches (see :mod:`relplan.tui.shell`).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
-from planner import ops
-from planner.model import BackportState, Item, Priority
-from planner.session import Session
-from tui.item_actions import ItemActionsMixin
-from tui.keymap import keymap_clashes, keymap_warning
-from tui.messages import SyncStatus
-from tui.release_days import ReleaseDaysMixin
-from tui.saving import SavingMixin
-from tui.screens.base import ViewScreen
-from tui.screens.timeline import TimelineScreen
+from relplan.planner.domain import ops
+from relplan.planner.domain.model import BackportState, Item, Priority
+from relplan.planner.usecases.session import Session
+from relplan.tui.item_actions import ItemActionsMixin
+from relplan.tui.keymap import keymap_clashes, keymap_warning
+from relplan.tui.messages import SyncStatus
+from relplan.tui.release_days import ReleaseDaysMixin
+from relplan.tui.saving import SavingMixin
+from relplan.tui.screens.base import ViewScreen
+from relplan.tui.screens.timeline import TimelineScreen
 
 if TYPE_CHECKING:
-    from planner.push import Write
+    from relplan.planner.trackers.push import Write
 
 TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -37,19 +37,19 @@ TRIAGE_ACTIONS = {
 
 
 def _items_screen() -> ViewScreen:
-    from tui.screens.items import ItemsScreen
+    from relplan.tui.screens.items import ItemsScreen
 
     return ItemsScreen()
 
 
 def _backports_screen() -> ViewScreen:
-    from tui.screens.backports import BackportsScreen
+    from relplan.tui.screens.backports import BackportsScreen
 
     return BackportsScreen()
 
 
 def _commands() -> type:
-    from tui.commands import RelplanCommands
+    from relplan.tui.commands import RelplanCommands
 
     return RelplanCommands
 
@@ -57,7 +57,7 @@ def _commands() -> type:
 class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     """Timeline, items, release and backport views over one session.
 
-    ``s`` runs :meth:`planner.session.Session.sync` in an exclusive worker;
+    ``s`` runs :meth:`relplan.planner.usecases.session.Session.sync` in an exclusive worker;
     progress goes to the sync line, the merged plan becomes one undoable change.
     """
 
@@ -156,7 +156,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def scan_git(self) -> None:
         """Read the backport evidence of the configured repository (in a thread)."""
-        from planner.errors import RelplanError
+        from relplan.planner.domain.errors import RelplanError
 
         repo = self.session.git_repo()
         self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
@@ -191,8 +191,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
     def count_pushes(self) -> None:
         """Count what a push would write (the first count reads the cache: a thread)."""
-        from planner.errors import RelplanError
-        from planner.push import Outcome
+        from relplan.planner.domain.errors import RelplanError
+        from relplan.planner.trackers.push import Outcome
 
         try:
             writes = self.session.pending_pushes()
@@ -207,7 +207,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     def title_text(self, view: str) -> str:
         """The title line of a view."""
-        from tui.widgets.safe import markup_safe
+        from relplan.tui.widgets.safe import markup_safe
 
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
@@ -222,7 +222,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         return self.screen if isinstance(self.screen, ViewScreen) else None
 
     def action_view(self, mode: str) -> None:
-        from tui.screens.release import ReleaseScreen
+        from relplan.tui.screens.release import ReleaseScreen
 
         while isinstance(self.screen, ReleaseScreen):
             self.pop_screen()
@@ -230,7 +230,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     def open_release(self, version: str) -> None:
         """Show the release view of a version."""
-        from tui.screens.release import ReleaseScreen
+        from relplan.tui.screens.release import ReleaseScreen
 
         if any(r.version == version for r in self.session.train()):
             self.push_screen(ReleaseScreen(version))
@@ -248,19 +248,19 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.call_after_refresh(self._apply_sort, column)
 
     def _apply_sort(self, column: str) -> None:
-        from tui.screens.items import ItemsScreen
+        from relplan.tui.screens.items import ItemsScreen
 
         if isinstance(self.screen, ItemsScreen):
             self.screen.sort_by(column)
 
     def _apply_preset(self, name: str) -> None:
-        from tui.screens.items import ItemsScreen
+        from relplan.tui.screens.items import ItemsScreen
 
         if isinstance(self.screen, ItemsScreen):
             self.screen.set_preset(name)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from relplan.tui.screens.help import HelpScreen
 
         view = getattr(self.screen, "view_name", type(self.screen).__name__)
         bindings = self.screen.active_bindings
@@ -345,9 +345,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         """Sync the config's sources (network in this event loop; progress on the sync line)."""
         import datetime as dt
 
-        from planner.errors import RelplanError
-        from planner.sources.base import Reporter
-        from planner.sync import summary
+        from relplan.planner.domain.errors import RelplanError
+        from relplan.planner.trackers.base import Reporter
+        from relplan.planner.trackers.sync import summary
 
         def status(text: str) -> None:
             self.set_sync_status(text)
@@ -375,8 +375,10 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     def action_push(self) -> None:
         if not self.session.has_sources or self.session.is_demo:
-            self.set_sync_status("push: no tracker sources, or the embedded demo (never pushed "
-                                 "from); start relplan with --config and --plan")
+            self.set_sync_status(
+                "push: no tracker sources, or the embedded demo (never pushed "
+                "from); start relplan with --config and --plan"
+            )
             return
         if self._busy("sync") or self._busy("push"):
             self.set_sync_status("push: wait for the running sync or push to end")
@@ -386,7 +388,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
     def list_pushes(self) -> None:
         """The dry-run list (the plan against the cache, in a thread), then confirm."""
-        from planner.errors import RelplanError
+        from relplan.planner.domain.errors import RelplanError
 
         try:
             writes = self.session.pending_pushes()
@@ -398,15 +400,17 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     def _confirm_push(self, writes: Sequence[Write]) -> None:
         from rich.markup import escape
 
-        from planner.push import Outcome
-        from tui.screens.dialogs import ConfirmScreen
+        from relplan.planner.trackers.push import Outcome
+        from relplan.tui.screens.dialogs import ConfirmScreen
 
         pending = [w for w in writes if w.outcome is Outcome.PENDING]
         skipped = [w for w in writes if w.outcome is Outcome.SKIPPED]
         self._show_pending(len(pending))
         if not pending:
-            self.set_status("nothing to push: the trackers hold every local decision"
-                            + (f" ({len(skipped)} change(s) stay local)" if skipped else ""))
+            self.set_status(
+                "nothing to push: the trackers hold every local decision"
+                + (f" ({len(skipped)} change(s) stay local)" if skipped else "")
+            )
             return
         lines = [f"Push {len(pending)} local decision(s) to the trackers?", ""]
         lines += [escape(w.change_text()) for w in pending[:15]]
@@ -414,9 +418,13 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             lines.append(f"… and {len(pending) - 15} more (relplan push --dry-run lists all)")
         if skipped:
             lines.append(f"({len(skipped)} change(s) stay local: relplan push --dry-run says why)")
-        lines += ["", "Each field is read from the tracker first: one someone changed since "
-                  "the last sync is not written over.", "",
-                  "[b]y[/b] push (in the background)   [b]n[/b] cancel"]
+        lines += [
+            "",
+            "Each field is read from the tracker first: one someone changed since "
+            "the last sync is not written over.",
+            "",
+            "[b]y[/b] push (in the background)   [b]n[/b] cancel",
+        ]
 
         def answer(key: str | None) -> None:
             if key == "y":
@@ -429,9 +437,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     @work(exclusive=True, group="push", exit_on_error=False)
     async def run_push(self) -> None:
         """Push (network in this event loop; progress on the sync line), then recount."""
-        from planner.errors import RelplanError
-        from planner.push import summary
-        from planner.sources.base import Reporter
+        from relplan.planner.domain.errors import RelplanError
+        from relplan.planner.trackers.base import Reporter
+        from relplan.planner.trackers.push import summary
 
         def progress(done: int, total: int | None) -> None:
             self.set_sync_status(progress_text(done, total, what="push"))
@@ -439,7 +447,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.set_sync_status("push: reading the trackers …")
         try:
             result = await self.session.push(
-                reporter=Reporter(status=self.set_sync_status, progress=progress))
+                reporter=Reporter(status=self.set_sync_status, progress=progress)
+            )
         except RelplanError as exc:
             self.set_sync_status(f"push failed: {exc.problems[0]}")
             return
@@ -569,7 +578,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             self.set_status("no item selected")
             return
 
-        from tui.screens.dialogs import ChoiceScreen
+        from relplan.tui.screens.dialogs import ChoiceScreen
 
         def answer(value: str | None) -> None:
             if value is not None:
@@ -597,7 +606,7 @@ def crash_note(session: Session, error: BaseException) -> str:
     edits went, where the traceback is (in the cache folder, never on screen)."""
     import traceback
 
-    from planner.cache import default_cache_dir
+    from relplan.planner.store.cache import default_cache_dir
 
     lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
     if session.dirty:
@@ -619,15 +628,15 @@ def crash_note(session: Session, error: BaseException) -> str:
 
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
-    from tui.screens.backports import BackportsScreen, ConflictsScreen
-    from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
-    from tui.screens.help import HelpScreen
-    from tui.screens.item import ItemForm, ItemScreen
-    from tui.screens.items import ItemsScreen
-    from tui.screens.release import ReleaseScreen
-    from tui.widgets.backport_matrix import BackportMatrix
-    from tui.widgets.item_list import ItemList
-    from tui.widgets.timeline import Timeline
+    from relplan.tui.screens.backports import BackportsScreen, ConflictsScreen
+    from relplan.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
+    from relplan.tui.screens.help import HelpScreen
+    from relplan.tui.screens.item import ItemForm, ItemScreen
+    from relplan.tui.screens.items import ItemsScreen
+    from relplan.tui.screens.release import ReleaseScreen
+    from relplan.tui.widgets.backport_matrix import BackportMatrix
+    from relplan.tui.widgets.item_list import ItemList
+    from relplan.tui.widgets.timeline import Timeline
 
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
@@ -638,7 +647,7 @@ def binding_owners() -> list[type]:
 
 def binding_ids() -> set[str]:
     """Every binding id a ``[keymap]`` table may remap."""
-    from tui.keymap import ids_of
+    from relplan.tui.keymap import ids_of
 
     return ids_of(binding_owners())
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from planner.text import printable
+from relplan.planner.domain.text import printable
 
 
 class RelplanCommands(Provider):
@@ -18,7 +18,7 @@ class RelplanCommands(Provider):
         app: Any = self.app
         out: list[tuple[str, Callable[[], Any], str]] = []
         seen: set[str] = set()
-        from tui.screens.help import binding_level
+        from relplan.tui.screens.help import binding_level
 
         actives = sorted(self.screen.active_bindings.values(), key=binding_level)
         for active in actives:
@@ -39,8 +39,8 @@ class RelplanCommands(Provider):
                     f"{release.kind.value} release on {release.day}",
                 )
             )
-        from planner.rules import PRESETS
-        from tui.widgets.item_rows import COLUMNS
+        from relplan.planner.domain.rules import PRESETS
+        from relplan.tui.widgets.item_rows import COLUMNS
 
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))

@@ -1,5 +1,5 @@
 """Actions on one item from any view that has one under the cursor: its details, its
-tracker page, a form to add or edit it. Part of :class:`tui.app.RelplanApp`."""
+tracker page, a form to add or edit it. Part of :class:`relplan.tui.app.RelplanApp`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from planner import ops
-from planner.model import Item
+from relplan.planner.domain import ops
+from relplan.planner.domain.model import Item
 
 if TYPE_CHECKING:
-    from planner.session import Session
-    from tui.screens.base import ViewScreen
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.screens.base import ViewScreen
 
 
 class ItemActionsMixin(App[None]):
@@ -40,7 +40,7 @@ class ItemActionsMixin(App[None]):
         item = self._current_item()
         if item is None:
             return
-        from tui.screens.item import ItemScreen
+        from relplan.tui.screens.item import ItemScreen
 
         def then(what: str | None) -> None:
             if what == "open":
@@ -63,7 +63,7 @@ class ItemActionsMixin(App[None]):
         self.set_status(f"opened {item.url}")
 
     def action_new_item(self) -> None:
-        from tui.screens.item import ItemForm
+        from relplan.tui.screens.item import ItemForm
 
         defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
         versions = [r.version for r in self.session.train()]
@@ -84,7 +84,7 @@ class ItemActionsMixin(App[None]):
             self._edit(item)
 
     def _edit(self, item: Item) -> None:
-        from tui.screens.item import ItemForm
+        from relplan.tui.screens.item import ItemForm
 
         versions = [r.version for r in self.session.train()]
 

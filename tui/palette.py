@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
-from planner.model import BackportState, Phase, State
+from relplan.planner.domain.model import BackportState, Phase, State
 
 PHASE_COLOURS: dict[Phase, str] = {
     Phase.PLANNING: "#5f6f7f",

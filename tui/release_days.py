@@ -1,7 +1,7 @@
 """Release days from the dashboard: record that a release shipped, slip it, with a
 what-if preview of every date that moves before anything changes; confirm a
 tentative stage of its freeze ladder in one key. Part of
-:class:`tui.app.RelplanApp`."""
+:class:`relplan.tui.app.RelplanApp`."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from planner import ops
+from relplan.planner.domain import ops
 
 if TYPE_CHECKING:
-    from planner.releases import DateMove
-    from planner.session import Session
-    from tui.screens.base import ViewScreen
+    from relplan.planner.domain.releases import DateMove
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.screens.base import ViewScreen
 
 
 class ReleaseDaysMixin(App[None]):
@@ -44,7 +44,7 @@ class ReleaseDaysMixin(App[None]):
         version = self._release_under_cursor()
         if version is None:
             return
-        from tui.screens.dialogs import PathScreen
+        from relplan.tui.screens.dialogs import PathScreen
 
         question = f"{version} shipped on (YYYY-MM-DD):"
         today = self.session.today.isoformat()
@@ -53,8 +53,8 @@ class ReleaseDaysMixin(App[None]):
         )
 
     def _ship(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.session import parse_day
+        from relplan.planner.domain.errors import RelplanError
+        from relplan.planner.usecases.session import parse_day
 
         if text is None:
             self.set_status("not shipped")
@@ -70,7 +70,7 @@ class ReleaseDaysMixin(App[None]):
         version = self._release_under_cursor()
         if version is None:
             return
-        from tui.screens.dialogs import PathScreen
+        from relplan.tui.screens.dialogs import PathScreen
 
         day = self.session.release(version).day
         question = f"Slip {version} (now {day}) to a day, or by +N[d|w] / -N[d|w]:"
@@ -79,9 +79,9 @@ class ReleaseDaysMixin(App[None]):
         )
 
     def _slip(self, version: str, text: str | None) -> None:
-        from planner.errors import RelplanError
-        from planner.releases import parse_shift
-        from planner.session import parse_day
+        from relplan.planner.domain.errors import RelplanError
+        from relplan.planner.domain.releases import parse_shift
+        from relplan.planner.usecases.session import parse_day
 
         if not text:
             self.set_status("not slipped")
@@ -119,7 +119,7 @@ class ReleaseDaysMixin(App[None]):
         if change.is_noop:
             self.set_status(change.description)
             return
-        from tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.screens.dialogs import ConfirmScreen
 
         moves = self.session.what_if(change)
         by_release: dict[str, list[DateMove]] = {}
@@ -143,7 +143,7 @@ class ReleaseDaysMixin(App[None]):
             else:
                 self.set_status(f"not applied: {change.description}")
 
-        from tui.widgets.safe import markup_safe
+        from relplan.tui.widgets.safe import markup_safe
 
         text = "\n".join(markup_safe(line) if "[b]" not in line else line for line in lines)
         self.push_screen(ConfirmScreen(text, ("y", "n")), answer)

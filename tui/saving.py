@@ -1,6 +1,6 @@
 """Saving, exporting and quitting: the app's file side, over the session's save path.
 
-Saves go through :meth:`planner.session.Session.save` (atomic; refuses when the
+Saves go through :meth:`relplan.planner.usecases.session.Session.save` (atomic; refuses when the
 file changed on disk since it was loaded). On such a change the user picks:
 reload (drop the edits), merge (three-way: as loaded, ours, on disk) or
 cancel. The embedded demo is never written: saving it asks for a new path.
@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING
 
 from textual.app import App
 
-from planner.atomic import SHORT_WAIT
-from planner.errors import PlanChangedOnDisk, RelplanError
+from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
+from relplan.planner.store.atomic import SHORT_WAIT
 
 if TYPE_CHECKING:
-    from planner.session import Session
+    from relplan.planner.usecases.session import Session
 
 
 class SavingMixin(App[None]):
-    """Save, save-as, export, reload/merge and quit for :class:`tui.app.RelplanApp`."""
+    """Save, save-as, export, reload/merge and quit for :class:`relplan.tui.app.RelplanApp`."""
 
     session: Session
 
@@ -32,7 +32,7 @@ class SavingMixin(App[None]):
         def plan_changed(self, description: str) -> None: ...
 
     def action_save(self) -> None:
-        from tui.screens.dialogs import PathScreen
+        from relplan.tui.screens.dialogs import PathScreen
 
         if self.session.is_demo:
             self.push_screen(
@@ -45,7 +45,7 @@ class SavingMixin(App[None]):
         if answer is None:
             self.set_status("not saved")
             return
-        from planner.planfile import user_path
+        from relplan.planner.store.planfile import user_path
 
         try:
             path = user_path(answer)
@@ -72,8 +72,8 @@ class SavingMixin(App[None]):
         return True
 
     def _changed_on_disk(self, path: Path) -> None:
-        from tui.screens.dialogs import ConfirmScreen
-        from tui.widgets.safe import markup_safe
+        from relplan.tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.widgets.safe import markup_safe
 
         question = (
             f"{markup_safe(path)} changed on disk since it was loaded (a git pull?).\n\n"
@@ -118,7 +118,7 @@ class SavingMixin(App[None]):
         self.plan_changed(f"merged the file on disk and saved {self.session.path}{note}")
 
     def action_export(self) -> None:
-        from tui.screens.dialogs import PathScreen
+        from relplan.tui.screens.dialogs import PathScreen
 
         self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
 
@@ -134,7 +134,7 @@ class SavingMixin(App[None]):
         self._write_new(path, data, "exported", "not exported")
 
     def action_screenshot(self) -> None:
-        from tui.screens.dialogs import PathScreen
+        from relplan.tui.screens.dialogs import PathScreen
 
         view = getattr(self.screen, "view_name", "screen").split()[0]
         self.push_screen(
@@ -154,7 +154,7 @@ class SavingMixin(App[None]):
         """The path typed (``~user`` expanded), or None with the reason on the status line."""
         if answer is None:
             return None
-        from planner.planfile import user_path
+        from relplan.planner.store.planfile import user_path
 
         try:
             return user_path(answer)
@@ -164,7 +164,7 @@ class SavingMixin(App[None]):
 
     def _write_new(self, path: Path, data: bytes, verb: str, failed: str) -> None:
         """Write a new file; an existing one is never replaced from the dashboard."""
-        from planner.output import write_output
+        from relplan.planner.store.output import write_output
 
         try:
             write_output(path, data)
@@ -177,7 +177,7 @@ class SavingMixin(App[None]):
         if not self.session.dirty:
             self.exit()
             return
-        from tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.screens.dialogs import ConfirmScreen
 
         question = "There are unsaved changes. Quit without saving? [b]y[/b] quit  [b]n[/b] stay"
         self.push_screen(ConfirmScreen(question), self._quit_answer)

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 
-from planner.session import Session
+from relplan.planner.usecases.session import Session
 
 DEFAULT_SIZE = (120, 40)
 
 
 async def _capture(session: Session, size: tuple[int, int], title: str) -> str:
-    from tui.app import RelplanApp
+    from relplan.tui.app import RelplanApp
 
     app = RelplanApp(session)
     async with app.run_test(size=size, headless=True) as pilot:

@@ -1,8 +1,8 @@
 """What a view may ask of the app it runs in: the session, and a few UI services.
 
-Screens and widgets import this protocol, never :mod:`tui.app`, so the app
+Screens and widgets import this protocol, never :mod:`relplan.tui.app`, so the app
 can import every screen without an import cycle. Data comes from
-``shell.session`` (a :class:`planner.session.Session`); the app bumps
+``shell.session`` (a :class:`relplan.planner.usecases.session.Session`); the app bumps
 ``revision`` whenever the session's plan or evidence changes, and views watch it.
 """
 
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Protocol, cast
 if TYPE_CHECKING:
     from textual.app import App
 
-    from planner.ops import Change
-    from planner.session import Session
+    from relplan.planner.domain.ops import Change
+    from relplan.planner.usecases.session import Session
 
 
 class Shell(Protocol):

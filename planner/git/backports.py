@@ -5,11 +5,11 @@ is reported when it was picked there (**done**: by marker, followed along pick
 chains to the upstream commit, or by an identical ``git patch-id --stable``
 without a marker), when a culprit it names ships in the branch (**required**
 unless done: ``Fixes:``, ``Follow-up for``, a revert's target, ... as the
-project's conventions say, see :mod:`planner.git.conventions`), or when it
+project's conventions say, see :mod:`relplan.planner.git.conventions`), or when it
 carries a backport request covering the branch's series (**required**). A fix
 reverted upstream is not required; a pick reverted on the branch is not done.
 A whole scan costs a fixed handful of git processes, whatever the number of
-commits (see :mod:`planner.git.repo`).
+commits (see :mod:`relplan.planner.git.repo`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
-from planner.errors import Problem, SourceError
-from planner.git.conventions import Conventions
-from planner.git.markers import (
+from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.domain.model import BackportState
+from relplan.planner.git.conventions import Conventions
+from relplan.planner.git.markers import (
     FixRef,
     Markers,
     Pick,
@@ -28,17 +29,16 @@ from planner.git.markers import (
     parse_message,
     parse_stable,
 )
-from planner.git.patchid import match_patch_ids
-from planner.git.picks import Branch, index_picks, pick_names
-from planner.git.repo import Commit, Repo
-from planner.git.rows import (
+from relplan.planner.git.patchid import match_patch_ids
+from relplan.planner.git.picks import Branch, index_picks, pick_names
+from relplan.planner.git.repo import Commit, Repo
+from relplan.planner.git.rows import (
     BackportRow,
     BranchTarget,
     ScanResult,
     TrackerRequest,
     series_from_branch,
 )
-from planner.model import BackportState
 
 __all__ = [
     "BackportRow",

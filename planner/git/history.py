@@ -9,7 +9,7 @@ under any of the patterns. RC and beta tags become the recorded milestones of th
 release they precede; RCs of a release not tagged yet make it an upcoming one.
 The gaps between point releases, between maintenance releases of each branch
 and between RCs give a measured cadence; how long branches kept releasing gives
-the support policy (:mod:`planner.git.lifetimes`); the branches that exist give
+the support policy (:mod:`relplan.planner.git.lifetimes`); the branches that exist give
 the branch naming pattern.
 """
 
@@ -23,12 +23,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
-from planner.errors import Problem, SourceError
-from planner.git.lifetimes import BranchLife, SupportFit, branch_lives, fit_support
-from planner.git.repo import Repo
-from planner.model import Phase, Plan, ReleaseKind, ReleaseSpec
-from planner.policy import Policy
-from planner.version import SERIES_DEPTH, Version, is_version, version_key
+from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.domain.model import Phase, Plan, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.version import SERIES_DEPTH, Version, is_version, version_key
+from relplan.planner.git.lifetimes import BranchLife, SupportFit, branch_lives, fit_support
+from relplan.planner.git.repo import Repo
 
 DEFAULT_TAG_PATTERNS = (
     "RELEASE-{version}", "release-{version}", "v{version}", "{version}", "release/{version}",
@@ -329,8 +329,8 @@ def history_from_tags(
 def branch_states(plan: Plan, today: dt.date) -> dict[str, Phase | None]:
     """How each series' branch is supported on ``today`` under the plan's policy
     (maintained, security-only, or None: end of life or not released yet)."""
-    from planner.calendar import build_train
-    from planner.rules import branch_support
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.domain.rules import branch_support
 
     return {
         r.series: branch_support(r, today)

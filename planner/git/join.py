@@ -12,12 +12,18 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from planner.git.backports import BackportRow, BranchTarget, ScanResult, TrackerRequest, scan
-from planner.git.conventions import Conventions
-from planner.git.repo import Repo
-from planner.git.upstream import find_upstream
-from planner.model import BackportState, Item, Kind, Plan, Release, State
-from planner.rules import backport_conflict, maintained_branches
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Release, State
+from relplan.planner.domain.rules import backport_conflict, maintained_branches
+from relplan.planner.git.backports import (
+    BackportRow,
+    BranchTarget,
+    ScanResult,
+    TrackerRequest,
+    scan,
+)
+from relplan.planner.git.conventions import Conventions
+from relplan.planner.git.repo import Repo
+from relplan.planner.git.upstream import find_upstream
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +131,8 @@ class Evidence:
 def maintained_targets(
     plan: Plan, train: Sequence[Release], today: dt.date, pattern: str | None = None
 ) -> list[BranchTarget]:
-    """The branches maintained on ``today`` (:func:`planner.rules.maintained_branches`)
+    """The branches maintained on ``today``
+    (:func:`relplan.planner.domain.rules.maintained_branches`)
     as scan targets, security-only ones marked."""
     return [
         BranchTarget(b.name, b.series, b.security_only)
@@ -162,7 +169,7 @@ def git_evidence(
 
     ``targets`` usually come from :func:`maintained_targets`; ``upstream``
     defaults to the repository's main line, never a branch named like a stable one
-    (``pattern`` or the targets; :func:`planner.git.upstream.find_upstream`), and
+    (``pattern`` or the targets; :func:`relplan.planner.git.upstream.find_upstream`), and
     the result says which it took and why.
     """
     found = None
@@ -280,7 +287,7 @@ def present_targets(
 ) -> tuple[list[BranchTarget], list[str]]:
     """The plan's maintained branches that exist in the repository, and a warning for each
     that does not; PlanError (with ``hint``) when none does."""
-    from planner.errors import PlanError, Problem
+    from relplan.planner.domain.errors import PlanError, Problem
 
     wanted = maintained_targets(plan, train, today, pattern)
     found = [t for t in wanted if repo.has_ref(t.name)]

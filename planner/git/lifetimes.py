@@ -28,8 +28,8 @@ import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from planner.policy import Maintenance, MaintenanceModel
-from planner.version import version_key
+from relplan.planner.domain.policy import Maintenance, MaintenanceModel
+from relplan.planner.domain.version import version_key
 
 DAYS_PER_MONTH = 365.25 / 12
 SPARSE_FACTOR = 1.5

@@ -1,6 +1,6 @@
 """Backport marks in commit messages, read with a project's conventions.
 
-The patterns live in :mod:`planner.git.conventions`; this module reads one message
+The patterns live in :mod:`relplan.planner.git.conventions`; this module reads one message
 with them. On an upstream commit: the culprits it repairs (``Fixes: <sha>``,
 ``Follow-up for <sha>``, a revert's target), the commits it fully reverts, and a
 backport request (``Cc: stable@vger.kernel.org # 5.10+``, ``Backport: 4.9+``;
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from planner.git.conventions import Conventions, Pattern, PatternKind, culprit_shas
-from planner.version import Version
+from relplan.planner.domain.version import Version
+from relplan.planner.git.conventions import Conventions, Pattern, PatternKind, culprit_shas
 
 _FLOOR = re.compile(r"^v?(\d+\.\d+)(?:\.[xy])?(\+)?(?:[\s,;]|$)", re.I)
 _XEN_FLOOR = re.compile(r"^v?(\d+\.\d+)(\+)?(?:\s*(?:#.*)?)$")

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from planner.git.repo import Repo
-from planner.git.rows import BackportRow
-from planner.model import BackportState
+from relplan.planner.domain.model import BackportState
+from relplan.planner.git.repo import Repo
+from relplan.planner.git.rows import BackportRow
 
 
 def match_patch_ids(

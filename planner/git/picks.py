@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from planner.git.conventions import Conventions
-from planner.git.markers import Markers, Pick, parse_stable
-from planner.git.repo import Commit, Repo
-from planner.git.rows import BranchTarget
+from relplan.planner.git.conventions import Conventions
+from relplan.planner.git.markers import Markers, Pick, parse_stable
+from relplan.planner.git.repo import Commit, Repo
+from relplan.planner.git.rows import BranchTarget
 
 _HOPS = 8  # a chain longer than this is a cycle
 

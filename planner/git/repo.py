@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from planner.errors import Problem, SourceError
+from relplan.planner.domain.errors import Problem, SourceError
 
 #: Separators for ``--format`` output: unit (field) and record separators.
 US, RS = "\x1f", "\x1e"

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from planner.git.conventions import ConventionUse
-from planner.model import BackportState
+from relplan.planner.domain.model import BackportState
+from relplan.planner.git.conventions import ConventionUse
 
 _SERIES = re.compile(r"(\d+\.\d+)(?!.*\d+\.\d+)")
 

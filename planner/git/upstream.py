@@ -14,8 +14,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from planner.errors import Problem, SourceError
-from planner.git.repo import Repo
+from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.git.repo import Repo
 
 _VERSION = re.compile(r"\d+\.\d+")
 _SERIES = r"v?\d+(?:\.\d+)*(?:\.[xy])?"

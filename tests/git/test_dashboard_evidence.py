@@ -8,13 +8,13 @@ from pathlib import Path
 
 from gitrepos import Stable
 
-from planner.config import Config, GitConfig
-from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from planner.policy import Policy
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.backports import BackportsScreen
-from tui.widgets.backport_matrix import BackportMatrix
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.config import Config, GitConfig
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.backports import BackportsScreen
+from relplan.tui.widgets.backport_matrix import BackportMatrix
 
 TODAY = dt.date(2010, 5, 1)
 

@@ -8,11 +8,11 @@ from collections.abc import Callable
 import pytest
 from gitrepos import GitRepo, Stable, snapshot
 
-from planner.errors import SourceError
-from planner.git.backports import BranchTarget, ScanResult, scan, series_from_branch
-from planner.git.repo import Repo
-from planner.git.upstream import find_upstream
-from planner.model import BackportState
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.model import BackportState
+from relplan.planner.git.backports import BranchTarget, ScanResult, scan, series_from_branch
+from relplan.planner.git.repo import Repo
+from relplan.planner.git.upstream import find_upstream
 
 DONE, REQUIRED = BackportState.DONE, BackportState.REQUIRED
 TARGETS = [BranchTarget("stable-4.1", "4.1"), BranchTarget("stable-4.2", "4.2")]

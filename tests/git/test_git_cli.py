@@ -12,9 +12,9 @@ from pathlib import Path
 from gitrepos import GitRepo, Stable, snapshot
 from test_git_history import xen_history
 
-from planner.model import BackportState, Item, Kind, Plan
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.planfile import load_plan, save_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def relplan(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(cwd), "GIT_CONFIG_NOSYSTEM": "1"}
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *args],
+        [sys.executable, "-m", "relplan.tui.cli", *args],
         cwd=cwd,
         env=env,
         capture_output=True,

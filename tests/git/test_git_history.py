@@ -8,21 +8,21 @@ from collections.abc import Callable
 import pytest
 from gitrepos import EPOCH, GitRepo
 
-from planner.calendar import build_train
-from planner.errors import SourceError
-from planner.git.history import (
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.model import Phase, ReleaseKind
+from relplan.planner.domain.policy import MaintenanceModel
+from relplan.planner.domain.rules import current_window
+from relplan.planner.git.history import (
     Spread,
     branch_states,
     detect_branch_pattern,
     history_from_tags,
     tag_regex,
 )
-from planner.git.lifetimes import branch_lives, fit_support
-from planner.git.repo import Repo
-from planner.model import Phase, ReleaseKind
-from planner.planfile import dumps_toml, loads_plan
-from planner.policy import MaintenanceModel
-from planner.rules import current_window
+from relplan.planner.git.lifetimes import branch_lives, fit_support
+from relplan.planner.git.repo import Repo
+from relplan.planner.store.planfile import dumps_toml, loads_plan
 
 POINT, MAINT = ReleaseKind.POINT, ReleaseKind.MAINTENANCE
 D = dt.date
@@ -237,7 +237,7 @@ def test_rc_tags_of_a_release_not_tagged_yet_make_it_upcoming(
 
 
 def phase_is(release: object, day: dt.date, phase: Phase) -> bool:
-    from planner.calendar import phase_on
+    from relplan.planner.domain.calendar import phase_on
 
     return phase_on(release, day) is phase  # type: ignore[arg-type]
 

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from gitrepos import Stable
 
-from planner.calendar import build_train
-from planner.errors import PlanError
-from planner.git.backports import BranchTarget
-from planner.git.join import git_evidence, maintained_targets, plan_evidence
-from planner.git.repo import Repo
-from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from planner.policy import Policy
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
+from relplan.planner.domain.policy import Policy
+from relplan.planner.git.backports import BranchTarget
+from relplan.planner.git.join import git_evidence, maintained_targets, plan_evidence
+from relplan.planner.git.repo import Repo
 
 DONE, REQUIRED = BackportState.DONE, BackportState.REQUIRED
 TARGETS = [BranchTarget("stable-4.1", "4.1"), BranchTarget("stable-4.2", "4.2")]

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from gitrepos import GitRepo
 
-from planner.git.backports import BranchTarget, ScanResult, scan
-from planner.git.repo import Repo
-from planner.model import BackportState
+from relplan.planner.domain.model import BackportState
+from relplan.planner.git.backports import BranchTarget, ScanResult, scan
+from relplan.planner.git.repo import Repo
 
 DONE, REQUIRED, DONTNEED = BackportState.DONE, BackportState.REQUIRED, BackportState.DONTNEED
 MakeRepo = Callable[[str], GitRepo]

@@ -11,13 +11,13 @@ import pytest
 from gitrepos import GitRepo, Stable
 from test_git_cli import relplan
 
-from planner.errors import SourceError
-from planner.git.backports import BranchTarget, scan
-from planner.git.join import git_evidence
-from planner.git.repo import Repo
-from planner.git.upstream import Upstream, find_upstream, looks_stable
-from planner.model import BackportState, Plan
-from planner.policy import Policy
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.model import BackportState, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.git.backports import BranchTarget, scan
+from relplan.planner.git.join import git_evidence
+from relplan.planner.git.repo import Repo
+from relplan.planner.git.upstream import Upstream, find_upstream, looks_stable
 
 DONE, REQUIRED = BackportState.DONE, BackportState.REQUIRED
 TARGETS = [BranchTarget("stable-4.1", "4.1"), BranchTarget("stable-4.2", "4.2")]

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from gitrepos import Stable
 
-from planner.calendar import build_train
-from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from planner.planfile import dumps_toml
-from planner.policy import Policy
-from tui.cli import main
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.planfile import dumps_toml
+from relplan.tui.cli import main
 
 TODAY = dt.date(2010, 5, 1)
 
@@ -123,11 +123,11 @@ def test_status_counts_every_fix_git_finds_not_only_plan_items(
 
 
 async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> None:
-    from planner.config import Config, GitConfig
-    from planner.session import Session
-    from tui.app import RelplanApp
-    from tui.screens.backports import BackportsScreen
-    from tui.widgets.backport_matrix import BackportMatrix
+    from relplan.planner.store.config import Config, GitConfig
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.app import RelplanApp
+    from relplan.tui.screens.backports import BackportsScreen
+    from relplan.tui.widgets.backport_matrix import BackportMatrix
 
     releases = (
         ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.calendar import (
+from relplan.planner.domain.calendar import (
     build_train,
     next_maintenance_version,
     next_milestone,
@@ -18,9 +18,8 @@ from planner.calendar import (
     today_in,
     unscheduled,
 )
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
-from planner.policy import (
+from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import (
     Cadence,
     DayRange,
     Maintenance,
@@ -28,7 +27,8 @@ from planner.policy import (
     Policy,
     Stabilization,
 )
-from planner.version import version_key
+from relplan.planner.domain.version import version_key
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 
 D = dt.date
 ANCHOR = ReleaseSpec("1.0.0", actual=D(2021, 3, 2))
@@ -357,7 +357,7 @@ def test_demo_shows_every_phase_on_2009_08_31() -> None:
 
 @given(day=st.dates(D(1990, 1, 1), D(2090, 12, 31)), months=st.integers(0, 400))
 def test_month_arithmetic_matches_pendulum(day: dt.date, months: int) -> None:
-    from planner.calendar import _add_months
+    from relplan.planner.domain.calendar import _add_months
 
     expected = pendulum.date(day.year, day.month, day.day).add(months=months)
     assert _add_months(day, months) == dt.date(expected.year, expected.month, expected.day)

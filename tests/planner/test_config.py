@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.config import Config, load_config, loads_config
-from planner.demo import demo_policy
-from planner.errors import PlanError
-from planner.policy import Policy
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.config import Config, load_config, loads_config
+from relplan.planner.store.demo import demo_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.demo import demo_plan
-from planner.errors import PlanError
-from planner.merge import merge_items
-from planner.model import BackportState, Item, Kind, Priority, State
-from planner.planfile import dumps_toml
-from planner.sources.files import read_items, slug
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.merge import merge_items
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+from relplan.planner.store.demo import demo_plan
+from relplan.planner.store.planfile import dumps_toml
+from relplan.planner.trackers.files import read_items, slug
 
 XEN_POST = """\
 Hi all,

@@ -7,13 +7,13 @@ from dataclasses import replace
 
 import pytest
 
-from planner.calendar import build_train
-from planner.consistency import check_plan
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.errors import PlanError
-from planner.laying import at_risk, lay, open_releases_for, step_target
-from planner.model import BackportState, Item, Kind, Plan, Release, State
-from planner.status import all_status, needs_attention, release_status
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.consistency import check_plan
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.laying import at_risk, lay, open_releases_for, step_target
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Release, State
+from relplan.planner.domain.status import all_status, needs_attention, release_status
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 
 TODAY = DEMO_TODAY
 
@@ -166,9 +166,9 @@ def test_needs_attention_puts_stabilizing_no_go_releases_first(
 
 
 def test_unscheduled_releases_count_their_items_and_may_be_targeted() -> None:
-    from planner.model import ReleaseSpec
-    from planner.policy import Policy
-    from planner.status import unscheduled_status
+    from relplan.planner.domain.model import ReleaseSpec
+    from relplan.planner.domain.policy import Policy
+    from relplan.planner.domain.status import unscheduled_status
 
     anchor = ReleaseSpec("1.0.0", actual=dt.date(2021, 3, 2))
     shipped = ReleaseSpec("0.9.0", unscheduled=True)

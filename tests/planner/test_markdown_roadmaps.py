@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.planfile import load_plan
-from planner.sources.files import reads_items
-from tui.cli import main
+from relplan.planner.store.planfile import load_plan
+from relplan.planner.trackers.files import reads_items
+from relplan.tui.cli import main
 
 ROADMAP = """# Roadmap 4.23
 

@@ -5,9 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
-from planner.merge import Conflict, ImportedItem, merge_items, three_way
-from planner.model import BackportState, Item, Kind, Plan, Priority, ReleaseSpec, State
-from planner.policy import Cadence, Policy
+from relplan.planner.domain.merge import Conflict, ImportedItem, merge_items, three_way
+from relplan.planner.domain.model import (
+    BackportState,
+    Item,
+    Kind,
+    Plan,
+    Priority,
+    ReleaseSpec,
+    State,
+)
+from relplan.planner.domain.policy import Cadence, Policy
 
 REQ, DONE = BackportState.REQUIRED, BackportState.DONE
 

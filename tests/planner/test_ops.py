@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner import ops
-from planner.model import (
+from relplan.planner.domain import ops
+from relplan.planner.domain.model import (
     BackportState,
     Item,
     Kind,
@@ -21,7 +21,7 @@ from planner.model import (
     State,
     series_of,
 )
-from planner.policy import Policy
+from relplan.planner.domain.policy import Policy
 
 TODAY = dt.date(2009, 8, 31)
 
@@ -80,9 +80,7 @@ def test_defer_and_reject_clear_target(op: Callable[..., ops.Change], state: Sta
 def test_bulk_priority_and_unknown_ids_are_ignored() -> None:
     change = ops.set_priority(PLAN, {"demo#remus", "demo#fix", "nope#1"}, Priority.CRITICAL)
     assert set(change.changed) == {"demo#remus", "demo#fix"}
-    assert all(
-        it.priority is Priority.CRITICAL for it in change.plan.items if it.id != "demo#usb"
-    )
+    assert all(it.priority is Priority.CRITICAL for it in change.plan.items if it.id != "demo#usb")
 
 
 def test_noop_keeps_the_same_plan_object() -> None:
@@ -125,7 +123,7 @@ def test_set_target_and_unschedule() -> None:
         ("demo#remus", -1, None),  # 4.0 is the earliest point release not frozen yet
         ("demo#usb", 1, "4.0"),  # unscheduled -> first release that can take it
         ("demo#usb", -1, None),
-        # a fix that targets a maintenance release rides its branch (planner.laying's
+        # a fix that targets a maintenance release rides its branch (relplan.planner.domain.laying's
         # one rule): the train has no later 3.4.x, so it stays
         ("demo#fix", 1, None),
         ("demo#fix", -1, None),
@@ -228,8 +226,8 @@ def test_undo_everything_returns_the_original_plan(steps: list[tuple[str, set[st
 
 
 def test_move_with_the_real_calendar_moves_remus_past_the_frozen_release() -> None:
-    from planner.calendar import build_train
-    from planner.demo import DEMO_TODAY, demo_plan
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 
     plan = demo_plan()
     train = build_train(plan, DEMO_TODAY)

@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.errors import PlanChangedOnDisk, PlanError
-from planner.model import (
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import PlanChangedOnDisk, PlanError
+from relplan.planner.domain.model import (
     BackportState,
     Item,
     Kind,
@@ -26,7 +25,9 @@ from planner.model import (
     ReleaseKind,
     ReleaseSpec,
 )
-from planner.planfile import (
+from relplan.planner.domain.policy import Cadence, DayRange, Policy
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import (
     dumps_toml,
     fingerprint,
     load_plan,
@@ -34,7 +35,6 @@ from planner.planfile import (
     plan_to_json,
     save_plan,
 )
-from planner.policy import Cadence, DayRange, Policy
 
 ROOT = Path(__file__).resolve().parents[2]
 UTC = dt.UTC
@@ -296,8 +296,8 @@ CHILD = textwrap.dedent(
     """
     import os, sys
     from pathlib import Path
-    from planner import planfile
-    from planner.model import Item
+    from relplan.planner.store import planfile
+    from relplan.planner.domain.model import Item
 
     path, stage, fp = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     real_replace = os.replace
@@ -361,7 +361,7 @@ def test_saved_plan_keeps_file_mode(tmp_path: Path) -> None:
 
 
 def test_natural_order_is_total_and_handles_unicode_digits() -> None:
-    from planner.model import natural_key
+    from relplan.planner.domain.model import natural_key
 
     ids = ["demo#10", "demo#¹", "demo#2", "demo#1", "demo#01", "3.10", "3.9"]
     assert sorted(ids, key=natural_key) == [
@@ -387,7 +387,7 @@ backports = { "3.4" = "maybe" }
 
 
 def test_lines_of_quoted_unicode_keys() -> None:
-    from planner.checking import Locator
+    from relplan.planner.store.checking import Locator
 
     text = '[[items]]\nid = "a"\n[items.backports]\n"Ü-1" = "x"\n"a\\u00e9" = "y"\n'
     locator = Locator(text)

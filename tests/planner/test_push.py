@@ -12,8 +12,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.model import BackportState, Item, State
-from planner.push import (
+from relplan.planner.domain.model import BackportState, Item, State
+from relplan.planner.trackers.base import (
+    Milestone,
+    SourceConfig,
+    edit_backport_field,
+    parse_backport_field,
+)
+from relplan.planner.trackers.itemmap import backport_labels, blocker_labels, state_labels
+from relplan.planner.trackers.push import (
     Outcome,
     Write,
     decide,
@@ -22,13 +29,6 @@ from planner.push import (
     pushed_version,
     show,
 )
-from planner.sources.base import (
-    Milestone,
-    SourceConfig,
-    edit_backport_field,
-    parse_backport_field,
-)
-from planner.sources.itemmap import backport_labels, blocker_labels, state_labels
 
 B = BackportState
 T0 = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)

@@ -7,7 +7,7 @@ import datetime as dt
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from planner.model import (
+from relplan.planner.domain.model import (
     BackportState,
     Item,
     Kind,
@@ -20,8 +20,7 @@ from planner.model import (
     State,
     series_of,
 )
-from planner.planfile import dumps_toml, loads_plan
-from planner.policy import (
+from relplan.planner.domain.policy import (
     Cadence,
     DayRange,
     Maintenance,
@@ -29,7 +28,8 @@ from planner.policy import (
     Policy,
     Stabilization,
 )
-from planner.tables import PIN_NAMES
+from relplan.planner.store.planfile import dumps_toml, loads_plan
+from relplan.planner.store.tables import PIN_NAMES
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 NONBLANK = TEXT.filter(lambda s: s.strip() != "")

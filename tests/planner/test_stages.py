@@ -10,14 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.errors import PlanError
-from planner.model import Item, Kind, Plan, Release, ReleaseSpec, State
-from planner.planfile import dumps_toml, loads_plan
-from planner.policy import Accepts, DayRange, Policy, StageRule
-from planner.rules import stage_refuses
-from planner.stages import (
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import Item, Kind, Plan, Release, ReleaseSpec, State
+from relplan.planner.domain.policy import Accepts, DayRange, Policy, StageRule
+from relplan.planner.domain.rules import stage_refuses
+from relplan.planner.domain.stages import (
     DEVELOPMENT,
     PRESETS,
     Stage,
@@ -25,6 +23,8 @@ from planner.stages import (
     propose_preset,
     stage_on,
 )
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml, loads_plan
 
 D = dt.date
 
@@ -337,7 +337,7 @@ def _xen_plan(*items: Item) -> Plan:
 
 
 def test_check_flags_what_the_current_stage_refuses_naming_item_stage_and_rule() -> None:
-    from planner.consistency import check_plan
+    from relplan.planner.domain.consistency import check_plan
 
     items = [replace(it, target="4.16.0") for it in (_FEATURE, _FIX, _BLOCKER, _ACKED, _DOCS)]
     plan = _xen_plan(*items)
@@ -365,7 +365,7 @@ def test_check_flags_what_the_current_stage_refuses_naming_item_stage_and_rule()
 
 
 def test_status_names_the_stage_and_what_it_accepts() -> None:
-    from planner.status import all_status
+    from relplan.planner.domain.status import all_status
 
     plan = _xen_plan()
     train = build_train(plan, D(2021, 1, 1), upcoming=1)

@@ -1,4 +1,5 @@
-"""planner.version: parsing per scheme, the order's laws, and call sites that now agree."""
+"""relplan.planner.domain.version: parsing per scheme, the order's laws, and call sites that now
+agree."""
 
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.calendar import build_train, next_maintenance_version, next_point_version
-from planner.errors import PlanError
-from planner.git.markers import Request
-from planner.model import (
+from relplan.planner.domain.calendar import (
+    build_train,
+    next_maintenance_version,
+    next_point_version,
+)
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import (
     BackportState,
     Item,
     Plan,
@@ -24,13 +28,10 @@ from planner.model import (
     natural_key,
     series_of,
 )
-from planner.planfile import loads_plan
-from planner.policy import Maintenance, MaintenanceModel, Policy
-from planner.rules import maintained_series
-from planner.sources.base import TrackerRelease, format_backport_field
-from planner.status import all_status
-from planner.sync import _merge_releases
-from planner.version import (
+from relplan.planner.domain.policy import Maintenance, MaintenanceModel, Policy
+from relplan.planner.domain.rules import maintained_series
+from relplan.planner.domain.status import all_status
+from relplan.planner.domain.version import (
     PRERELEASE_KINDS,
     Prerelease,
     Version,
@@ -39,6 +40,10 @@ from planner.version import (
     series_depth,
     version_key,
 )
+from relplan.planner.git.markers import Request
+from relplan.planner.store.planfile import loads_plan
+from relplan.planner.trackers.base import TrackerRelease, format_backport_field
+from relplan.planner.trackers.sync import _merge_releases
 
 D = dt.date
 POINT, MAINT = ReleaseKind.POINT, ReleaseKind.MAINTENANCE
@@ -226,7 +231,10 @@ def test_natural_key_orders_ids() -> None:
 
 
 def test_import_is_cheap() -> None:
-    code = "import sys, planner.version; print(sorted(m for m in sys.modules if 'pendulum' in m))"
+    code = (
+        "import sys, relplan.planner.domain.version;"
+        " print(sorted(m for m in sys.modules if 'pendulum' in m))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

@@ -55,13 +55,21 @@ class Redmine:
 
     def put_issue(self, issue_id: int, fields: dict[str, Any]) -> None:
         """Change an issue through the REST API, as a maintainer would."""
-        r = httpx.put(f"{self.url}/issues/{issue_id}.json", json={"issue": fields},
-                      headers={"X-Redmine-API-Key": self.api_key}, timeout=30)
+        r = httpx.put(
+            f"{self.url}/issues/{issue_id}.json",
+            json={"issue": fields},
+            headers={"X-Redmine-API-Key": self.api_key},
+            timeout=30,
+        )
         assert r.status_code in (200, 204), r.text
 
     def field_id(self, name: str) -> int:
-        r = httpx.get(f"{self.url}/issues.json", params={"limit": 1, "status_id": "*"},
-                      headers={"X-Redmine-API-Key": self.api_key}, timeout=30)
+        r = httpx.get(
+            f"{self.url}/issues.json",
+            params={"limit": 1, "status_id": "*"},
+            headers={"X-Redmine-API-Key": self.api_key},
+            timeout=30,
+        )
         fields = r.json()["issues"][0]["custom_fields"]
         return int(next(f["id"] for f in fields if f["name"] == name))
 
@@ -70,8 +78,10 @@ def _why_unavailable() -> str | None:
     if sys.platform != "linux":
         return "the Redmine suite runs on Linux (Debian packages)"
     if subprocess.run(["bash", str(SCRIPT), "available"], capture_output=True).returncode:
-        return ("Redmine is not installed: run `sudo .ci/redmine.sh install` "
-                "(Debian packages redmine, redmine-sqlite, ruby-webrick)")
+        return (
+            "Redmine is not installed: run `sudo .ci/redmine.sh install` "
+            "(Debian packages redmine, redmine-sqlite, ruby-webrick)"
+        )
     if os.geteuid() != 0:
         return "the Redmine instance needs root (it links /var/lib/redmine/<instance>)"
     return None
@@ -84,8 +94,7 @@ def _free_port() -> int:
 
 
 def _script(*args: str) -> str:
-    done = subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(["bash", str(SCRIPT), *args], capture_output=True, text=True, timeout=300)
     if done.returncode:
         pytest.fail(f"redmine.sh {args[0]} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
@@ -165,8 +174,14 @@ def redmine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Redmine]:
 
 def source_table(server: Redmine, project: str, name: str = "xen") -> dict[str, Any]:
     """A ``[[sources]]`` table for one seeded project."""
-    return {"name": name, "kind": "redmine", "url": server.url, "project": project,
-            "token_env": TOKEN_ENV, "backport_field": "Backport"}
+    return {
+        "name": name,
+        "kind": "redmine",
+        "url": server.url,
+        "project": project,
+        "token_env": TOKEN_ENV,
+        "backport_field": "Backport",
+    }
 
 
 def write_config(path: Path, server: Redmine, project: str, name: str = "xen") -> Path:
@@ -181,8 +196,14 @@ def write_config(path: Path, server: Redmine, project: str, name: str = "xen") -
 
 def run_cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """``relplan ARGS`` in a subprocess, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "tui.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "relplan.tui.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 class CountingTransport(httpx.AsyncBaseTransport):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from redmine_server import TOKEN_ENV, Redmine, run_cli, write_config
 
-from planner.planfile import load_plan
+from relplan.planner.store.planfile import load_plan
 
 BACKPORTS = {
     None: {},
@@ -21,8 +21,13 @@ TARGETS = {"3.4": "3.4", "4.0": "4.0", "4.1": "4.1", "Someday": None, None: None
 
 def _env(tmp_path: Path, key: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}
-    env.update({TOKEN_ENV: key, "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
-                "HOME": str(tmp_path / "home")})
+    env.update(
+        {
+            TOKEN_ENV: key,
+            "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
+            "HOME": str(tmp_path / "home"),
+        }
+    )
     return env
 
 
@@ -95,16 +100,17 @@ def test_a_wrong_project_or_url_says_what_to_check(redmine: Redmine, tmp_path: P
     assert not (tmp_path / "p.toml").exists()
 
 
-def test_a_second_plan_and_a_deleted_plan_get_every_issue(
-    redmine: Redmine, tmp_path: Path
-) -> None:
+def test_a_second_plan_and_a_deleted_plan_get_every_issue(redmine: Redmine, tmp_path: Path) -> None:
     """Issue 14's repro: the cursor was the cache's, so a second plan from the same config
     (or a plan deleted and synced again) got only the issues changed since (43 of 150)."""
     config = tmp_path / "two.config.toml"
-    config.write_text("".join(
-        f'[[sources]]\nname = "{name}"\nkind = "redmine"\nurl = "{redmine.url}"\n'
-        f'project = "{project}"\ntoken_env = "{TOKEN_ENV}"\nbackport_field = "Backport"\n\n'
-        for name, project in (("xen", "relplan"), ("ed", "edits"))))
+    config.write_text(
+        "".join(
+            f'[[sources]]\nname = "{name}"\nkind = "redmine"\nurl = "{redmine.url}"\n'
+            f'project = "{project}"\ntoken_env = "{TOKEN_ENV}"\nbackport_field = "Backport"\n\n'
+            for name, project in (("xen", "relplan"), ("ed", "edits"))
+        )
+    )
     env = _env(tmp_path, redmine.api_key)
     seeded = {f"xen#{i['id']}" for i in redmine.issues("relplan")}
     seeded |= {f"ed#{i['id']}" for i in redmine.issues("edits")}
@@ -113,8 +119,9 @@ def test_a_second_plan_and_a_deleted_plan_get_every_issue(
     def sync(plan: Path) -> tuple[str, set[str]]:
         done = run_cli("--config", str(config), "--plan", str(plan), "sync", env=env)
         assert done.returncode == 0, done.stderr
-        exported = run_cli("--config", str(config), "--plan", str(plan), "export", "--format",
-                           "json", env=env)
+        exported = run_cli(
+            "--config", str(config), "--plan", str(plan), "export", "--format", "json", env=env
+        )
         return done.stdout, {it["id"] for it in json.loads(exported.stdout)["items"]}
 
     first, second = tmp_path / "first.toml", tmp_path / "second.toml"
@@ -134,4 +141,5 @@ def test_a_second_plan_and_a_deleted_plan_get_every_issue(
     out, ids = sync(first)
     assert ids == seeded and "(incremental)" in out
     assert {it.id: it.title for it in load_plan(first).plan.items}[f"ed#{changed}"] == (
-        "Renamed for the second plan")
+        "Renamed for the second plan"
+    )

@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from redmine_server import TOKEN_ENV, Redmine, write_config
 
-from planner.cache import Cache
-from planner.model import Plan
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
-from tui.cli import build_parser
-from tui.cli.dashboard import build_app
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.tui.cli import build_parser
+from relplan.tui.cli.dashboard import build_app
 
 
 async def test_s_syncs_into_the_open_plan_and_saves_it(

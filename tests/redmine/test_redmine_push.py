@@ -18,15 +18,15 @@ import httpx
 import pytest
 from redmine_server import TOKEN_ENV, Redmine, _script, run_cli
 
-from planner import ops
-from planner.cache import FILENAME, Cache
-from planner.model import BackportState, Item, Plan, State
-from planner.planfile import load_plan
-from planner.policy import Policy
-from planner.push import Outcome, PushResult
-from planner.pushing import run_push
-from planner.sources.base import SourceConfig
-from planner.sync import run_sync
+from relplan.planner.domain import ops
+from relplan.planner.domain.model import BackportState, Item, Plan, State
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import FILENAME, Cache
+from relplan.planner.store.planfile import load_plan
+from relplan.planner.trackers.base import SourceConfig
+from relplan.planner.trackers.push import Outcome, PushResult
+from relplan.planner.trackers.pushing import run_push
+from relplan.planner.trackers.sync import run_sync
 
 PROJECT = "pushes"
 B = BackportState
@@ -465,9 +465,9 @@ def test_the_command_line_dry_run_lists_writes_then_push_makes_them(
 async def test_the_dashboard_counts_pending_pushes_lists_them_on_p_and_pushes_on_y(
     project: Project, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.cli import build_parser
-    from tui.cli.dashboard import build_app
-    from tui.screens.dialogs import ConfirmScreen
+    from relplan.tui.cli import build_parser
+    from relplan.tui.cli.dashboard import build_app
+    from relplan.tui.screens.dialogs import ConfirmScreen
 
     issue = project.open_on_4_0()
     monkeypatch.setenv(TOKEN_ENV, project.server.api_key)

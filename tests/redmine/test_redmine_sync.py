@@ -21,13 +21,13 @@ from redmine_server import (
     source_table,
 )
 
-from planner.cache import Cache
-from planner.errors import SourceError
-from planner.model import BackportState, Plan, Priority, State
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
-from planner.sources.base import SourceConfig
-from planner.sync import SyncResult, run_sync
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.model import BackportState, Plan, Priority, State
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.planner.trackers.base import SourceConfig
+from relplan.planner.trackers.sync import SyncResult, run_sync
 
 B = BackportState
 BACKPORTS = {  # the seeded values, spelled out (seed.rb)
@@ -52,13 +52,21 @@ class Synced:
         self.plan = plan
         self.saves += 1
 
-    def sync(self, *, full: bool = False, transport: Any = None, key: str | None = None,
-             **http: Any) -> tuple[SyncResult, CountingTransport]:
+    def sync(
+        self, *, full: bool = False, transport: Any = None, key: str | None = None, **http: Any
+    ) -> tuple[SyncResult, CountingTransport]:
         transport = transport or CountingTransport()
         with Cache.open(self.folder / "cache") as cache:
-            result = run_sync(self.plan, [self.config], cache, self.save, full=full,
-                              env={TOKEN_ENV: key or self.server.api_key}, transport=transport,
-                              http_options=http or None)
+            result = run_sync(
+                self.plan,
+                [self.config],
+                cache,
+                self.save,
+                full=full,
+                env={TOKEN_ENV: key or self.server.api_key},
+                transport=transport,
+                http_options=http or None,
+            )
         return result, transport
 
     def conflicts(self) -> list[Any]:
@@ -132,8 +140,11 @@ def test_a_no_change_resync_costs_at_most_three_requests(redmine: Redmine, tmp_p
 
 
 def _version_ids(server: Redmine, project: str) -> dict[str, int]:
-    r = httpx.get(f"{server.url}/projects/{project}/versions.json",
-                  headers={"X-Redmine-API-Key": server.api_key}, timeout=30)
+    r = httpx.get(
+        f"{server.url}/projects/{project}/versions.json",
+        headers={"X-Redmine-API-Key": server.api_key},
+        timeout=30,
+    )
     return {v["name"]: v["id"] for v in r.json()["versions"]}
 
 
@@ -154,8 +165,13 @@ def test_incremental_resync_takes_tracker_changes_and_keeps_local_triage(
     versions = _version_ids(redmine, "edits")
     field = redmine.field_id("Backport")
     redmine.put_issue(moved, {"fixed_version_id": versions["4.0"]})
-    redmine.put_issue(renamed, {"subject": "Renamed upstream", "custom_fields": [
-        {"id": field, "value": "4.1: REQUIRED, 4.0: DONE"}]})
+    redmine.put_issue(
+        renamed,
+        {
+            "subject": "Renamed upstream",
+            "custom_fields": [{"id": field, "value": "4.1: REQUIRED, 4.0: DONE"}],
+        },
+    )
     redmine.put_issue(triaged, {"notes": "a comment changes nothing we track"})
 
     result, transport = user.sync()
@@ -171,7 +187,8 @@ def test_incremental_resync_takes_tracker_changes_and_keeps_local_triage(
     assert commented.updated > dt.datetime(2026, 2, 1, tzinfo=dt.UTC)
     conflicts = user.conflicts()  # ... and the clash recorded for the maintainer
     assert [(c.item, c.field, c.local, c.tracker) for c in conflicts] == [
-        (f"xen#{moved}", "target", "4.1", "4.0")]
+        (f"xen#{moved}", "target", "4.1", "4.0")
+    ]
     assert [str(c) for c in outcome.conflicts] == [str(conflicts[0])]
     assert len(user.plan.items) == 20
 
@@ -222,10 +239,10 @@ import os, signal, sys
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from pathlib import Path
 from redmine_server import Redmine, source_table
-from planner.cache import Cache
-from planner.planfile import load_plan
-from planner.sources.base import SourceConfig
-from planner.sync import run_sync
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import load_plan
+from relplan.planner.trackers.base import SourceConfig
+from relplan.planner.trackers.sync import run_sync
 server = Redmine({redmine.url!r}, {redmine.api_key!r}, Path("."), {{}})
 config = SourceConfig.from_table(source_table(server, "relplan"))
 folder = Path({str(tmp_path)!r})
@@ -256,8 +273,10 @@ def test_a_malformed_backport_value_is_a_warning_naming_the_issue(
     redmine: Redmine, tmp_path: Path
 ) -> None:
     last = redmine.issues("edits")[-1]["id"]
-    redmine.put_issue(last, {"custom_fields": [
-        {"id": redmine.field_id("Backport"), "value": "4.1: soon, 4.0: DONE"}]})
+    redmine.put_issue(
+        last,
+        {"custom_fields": [{"id": redmine.field_id("Backport"), "value": "4.1: soon, 4.0: DONE"}]},
+    )
     user = Synced(redmine, "edits", tmp_path)
     result, _ = user.sync()
     [warning] = [w for w in result.outcomes[0].warnings if f"issue {last}" in str(w)]

@@ -37,7 +37,7 @@ _fail = os.environ.get("RELPLAN_TEST_FAIL_CACHE")
 if _fail:
     import sqlite3
 
-    from planner import cache
+    from relplan.planner.store import cache
 
     def _disk_full(*_args: object, **_kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
@@ -48,6 +48,6 @@ if _fail:
         cache.Staged._write = _disk_full  # type: ignore[method-assign]
 
 if __name__ == "__main__":
-    from tui.cli import main
+    from relplan.tui.cli import main
 
     sys.exit(main(sys.argv[1:]))

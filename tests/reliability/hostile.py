@@ -20,13 +20,13 @@ from urllib.parse import quote
 
 import httpx
 
-from planner.cache import Cache
-from planner.calendar import build_train
-from planner.model import Plan
-from planner.planfile import dumps_toml
-from planner.policy import Policy
-from planner.sources.base import Cursor, SourceConfig
-from planner.sync import SyncResult, run_sync
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import dumps_toml
+from relplan.planner.trackers.base import Cursor, SourceConfig
+from relplan.planner.trackers.sync import SyncResult, run_sync
 
 KINDS = ("github", "gitlab", "jira", "redmine", "bugzilla")
 DATED = ("github", "gitlab", "jira", "redmine")  # Bugzilla milestones have no dates
@@ -271,7 +271,7 @@ class User:
         return Synced(result, self.saved, self.plan)
 
     def cursor(self) -> Cursor:
-        from planner.sync import identity
+        from relplan.planner.trackers.sync import identity
 
         with Cache.open(self.folder / "cache") as cache:
             return cache.cursor(self.config.name, identity(self.config))

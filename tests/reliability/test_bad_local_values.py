@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.laying import lay
-from planner.planfile import dumps_toml, load_plan
-from tui.cli import main
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.laying import lay
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml, load_plan
+from relplan.tui.cli import main
 
 DEMO = dumps_toml(lay(demo_plan(), build_train(demo_plan(), DEMO_TODAY), DEMO_TODAY),
                   build_train(demo_plan(), DEMO_TODAY))  # fmt: skip
@@ -175,7 +175,7 @@ def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
     for args in (["export"], ["status"], ["calendar", "--format", "json"]):
         with open("/dev/full", "w") as full:
             done = subprocess.run(
-                [sys.executable, "-m", "tui.cli", *args],
+                [sys.executable, "-m", "relplan.tui.cli", *args],
                 stdout=full,
                 stderr=subprocess.PIPE,
                 text=True,
@@ -190,8 +190,8 @@ def test_a_full_stdout_is_a_clear_error(tmp_path: Path) -> None:
 
 
 async def test_the_dashboard_says_when_a_typed_path_names_no_user() -> None:
-    from planner.session import Session
-    from tui.app import RelplanApp
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.app import RelplanApp
 
     app = RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
     async with app.run_test(size=(120, 40)) as pilot:

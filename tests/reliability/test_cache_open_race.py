@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from pathlib import Path
 
-from planner.cache import Cache
+from relplan.planner.store.cache import Cache
 
 
 def _open(folder: str) -> None:

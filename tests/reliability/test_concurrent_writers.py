@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from runner import popen
 
-from planner.atomic import lock_path, plan_lock
-from planner.errors import PlanChangedOnDisk, PlanError
-from planner.model import Item, Plan
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
+from relplan.planner.domain.errors import PlanChangedOnDisk, PlanError
+from relplan.planner.domain.model import Item, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.atomic import lock_path, plan_lock
+from relplan.planner.store.planfile import load_plan, save_plan
 
 
 def bullets(path: Path, prefix: str, count: int = 50) -> Path:

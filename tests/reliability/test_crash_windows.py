@@ -13,9 +13,9 @@ import pytest
 from runner import popen, relplan
 from tracker import Tracker, serve
 
-from planner.cache import JOURNAL
-from planner.model import State
-from planner.planfile import load_plan
+from relplan.planner.domain.model import State
+from relplan.planner.store.cache import JOURNAL
+from relplan.planner.store.planfile import load_plan
 
 
 @dataclass

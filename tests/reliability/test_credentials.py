@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.config import loads_config
-from planner.errors import PlanError
-from tui.cli import main
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.store.config import loads_config
+from relplan.tui.cli import main
 
 SECRET = "s3cret-pw-91b2"
 

@@ -17,13 +17,13 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.calendar import build_train
-from planner.config import loads_config
-from planner.errors import RelplanError
-from planner.planfile import loads_plan
-from planner.policyfile import POLICY_KEYS
-from planner.sources.files import reads_items
-from planner.tables import ITEM_FIELDS, PIN_NAMES, RELEASE_KEYS
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import RelplanError
+from relplan.planner.store.config import loads_config
+from relplan.planner.store.planfile import loads_plan
+from relplan.planner.store.policyfile import POLICY_KEYS
+from relplan.planner.store.tables import ITEM_FIELDS, PIN_NAMES, RELEASE_KEYS
+from relplan.planner.trackers.files import reads_items
 
 FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TODAY = dt.date(2009, 8, 31)

@@ -29,9 +29,9 @@ from hostile import (
     stamp,
 )
 
-from planner.cache import Cache
-from planner.errors import SourceError
-from planner.sources.itemmap import parse_timestamp
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.store.cache import Cache
+from relplan.planner.trackers.itemmap import parse_timestamp
 
 WORD = {"github": "milestone", "gitlab": "milestone", "jira": "version", "redmine": "version"}
 

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.laying import lay
-from planner.model import Item, Kind, State
-from planner.planfile import dumps_toml, load_plan
-from planner.session import Session
-from planner.text import printable
-from tui.app import RelplanApp
-from tui.cli import main
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.laying import lay
+from relplan.planner.domain.model import Item, Kind, State
+from relplan.planner.domain.text import printable
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml, load_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.cli import main
 
 OSC = "\x1b]2;pwned\x07"  # retitles an xterm
 CSI = "\x1b[2J"  # clears the screen

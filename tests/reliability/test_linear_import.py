@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from planner.sources import files
+from relplan.planner.trackers import files
 
 
 class CountingSet(set[Any]):

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from runner import relplan
 
-from planner.model import Plan
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
-from tui.cli import main
-from tui.cli.dashboard import build_app
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.tui.cli import main
+from relplan.tui.cli.dashboard import build_app
 
 
 def roadmap(folder: Path) -> Path:

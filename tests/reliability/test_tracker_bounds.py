@@ -27,13 +27,13 @@ import httpx
 import pytest
 from hostile import NOW, Fake, User, issue, stamp
 
-from planner.cache import Cache
-from planner.config import loads_config
-from planner.model import Plan
-from planner.policy import Policy
-from planner.sources.base import Cursor
-from planner.sources.itemmap import parse_timestamp
-from planner.sync import identity, sync_config_async
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.config import loads_config
+from relplan.planner.trackers.base import Cursor
+from relplan.planner.trackers.itemmap import parse_timestamp
+from relplan.planner.trackers.sync import identity, sync_config_async
 
 ROOT = Path(__file__).resolve().parents[2]
 CLAIMED = 10_000_000  # pages: 100,000 at 100 a page (enough to see; 10^8 would eat the machine)
@@ -317,7 +317,16 @@ def test_ctrl_c_on_relplan_sync_against_a_tracker_claiming_10_to_the_8_issues(
         plan = tmp_path / "p.toml"
         env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
         proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", "--config", str(cfg), "--plan", str(plan), "sync"],
+            [
+                sys.executable,
+                "-m",
+                "relplan.tui.cli",
+                "--config",
+                str(cfg),
+                "--plan",
+                str(plan),
+                "sync",
+            ],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,

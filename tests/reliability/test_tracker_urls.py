@@ -16,8 +16,8 @@ import httpx
 import pytest
 from hostile import Fake, User, issue
 
-from planner.cache import Cache
-from planner.errors import SourceError
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.store.cache import Cache
 
 SECRET = "pw-7c1d-never-anywhere"
 

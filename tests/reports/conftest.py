@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from relplan.tui.cli import main
 
 DEMO_DAY = "2009-08-31"
 EXPECTED = Path(__file__).parent / "expected"

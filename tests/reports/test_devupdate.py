@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.devupdate import looks_like_update, parse_update
-from planner.model import Prognosis
-from planner.planfile import load_plan
+from relplan.planner.domain.model import Prognosis
+from relplan.planner.outputs.devupdate import looks_like_update, parse_update
+from relplan.planner.store.planfile import load_plan
 from tests.reports.conftest import DEMO_DAY, PlanRepo, run
 
 REMUS = "*  Fault tolerance: Remus and Kemari (fair)\n   -  Brendan\n"

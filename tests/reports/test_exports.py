@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from planner.calendar import build_train
-from planner.errors import PlanError
-from planner.model import Prognosis
-from planner.planfile import dumps_toml, loads_plan
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import Prognosis
+from relplan.planner.store.planfile import dumps_toml, loads_plan
 from tests.reports.conftest import DEMO_DAY, run
 
 EXPORTS = [

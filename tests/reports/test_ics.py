@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.schedule import release_schedule
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.schedule import release_schedule
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from tests.reports.conftest import DEMO_DAY, PlanRepo, run
 
 

@@ -18,12 +18,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.demo import demo_plan
-from planner.model import BackportState, Item, Kind, Plan, Priority, State
-from planner.planfile import dumps_toml
-from planner.rules import is_open_blocker
-from planner.session import Session
-from tui.cli import main
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Priority, State
+from relplan.planner.domain.rules import is_open_blocker
+from relplan.planner.store.demo import demo_plan
+from relplan.planner.store.planfile import dumps_toml
+from relplan.planner.usecases.session import Session
+from relplan.tui.cli import main
 
 BASE = demo_plan()
 VERSIONS = ["3.4.2", "4.0.0", "4.1.0", "4.2.0", "3.4.3", "3.4.4", "nowhere-9.9"]
@@ -82,9 +82,9 @@ def test_status_check_and_dashboard_agree(plan_items: tuple[Item, ...], day: dt.
 
         # What the dashboard shows for the same file: the app as `relplan` builds it; every
         # view renders from its session.
-        from tui.cli import build_parser
-        from tui.cli.dashboard import build_app
-        from tui.screens.release import panel_text
+        from relplan.tui.cli import build_parser
+        from relplan.tui.cli.dashboard import build_app
+        from relplan.tui.screens.release import panel_text
 
         app = build_app(build_parser().parse_args(list(common)))
     shown = app.session
@@ -111,7 +111,7 @@ def test_status_check_and_dashboard_agree(plan_items: tuple[Item, ...], day: dt.
             assert all(is_open_blocker(laid[i]) for i in named)
     for version, row in cli_status.items():
         release = shown.release(version)
-        from planner.calendar import phase_on
+        from relplan.planner.domain.calendar import phase_on
 
         frozen_or_due = phase_on(release, day).is_stabilizing or (
             day >= release.day and not release.shipped

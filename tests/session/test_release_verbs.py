@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.planfile import dumps_toml, load_plan
-from planner.policy import Cadence, DayRange
-from planner.session import Session
-from tui.cli import main
+from relplan.planner.domain.policy import Cadence, DayRange
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml, load_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.cli import main
 
 DAY = DEMO_TODAY.isoformat()
 
@@ -168,8 +168,8 @@ def test_a_bad_shift_is_named(tmp_path: Path, by: str) -> None:
 def _with_capacity(folder: Path, **limits: int) -> Path:
     from dataclasses import replace
 
-    from planner.model import State
-    from planner.policy import Capacity
+    from relplan.planner.domain.model import State
+    from relplan.planner.domain.policy import Capacity
 
     base = demo_plan()
     policy = replace(base.policy, capacity=Capacity(**limits))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.model import Plan
-from planner.planfile import load_plan
-from planner.policy import Policy
-from planner.session import Session
-from planner.stages import PRESETS
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.stages import PRESETS
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import load_plan
+from relplan.planner.usecases.session import Session
 from tests.session.test_release_verbs import DAY, cli, write_demo
 
 

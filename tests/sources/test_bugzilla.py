@@ -8,14 +8,18 @@ import httpx
 import pytest
 from trackerfakes import TOKEN, Recorder, http_for, payload, respond
 
-from planner.errors import PlanError, SourceError
-from planner.model import BackportState, Kind, Priority, State
-from planner.sources.base import Cursor, FetchResult, SourceConfig, adapter_for
-from planner.sources.bugzilla import BugzillaAdapter
+from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.model import BackportState, Kind, Priority, State
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.bugzilla import BugzillaAdapter
 
 TABLE = {
-    "name": "gecko", "kind": "bugzilla", "url": "https://bugzilla.mozilla.org",
-    "project": "Core", "token_env": "BMO_API_KEY", "page_size": 2,
+    "name": "gecko",
+    "kind": "bugzilla",
+    "url": "https://bugzilla.mozilla.org",
+    "project": "Core",
+    "token_env": "BMO_API_KEY",
+    "page_size": 2,
     "release_pattern": r"^(\d+) Branch$",
     "kinds": {"sec-high": "security"},
     "blocker": ["regression"],
@@ -59,8 +63,13 @@ class Bugzilla:
         return respond(payload("bugzilla", f"bugs_page{page}"))
 
 
-async def fetch(handler: object, rec: Recorder, cursor: Cursor | None = None,
-                full: bool = False, ad: BugzillaAdapter | None = None) -> FetchResult:
+async def fetch(
+    handler: object,
+    rec: Recorder,
+    cursor: Cursor | None = None,
+    full: bool = False,
+    ad: BugzillaAdapter | None = None,
+) -> FetchResult:
     ad = ad or adapter()
     async with http_for(ad, handler, rec) as http:  # type: ignore[arg-type]
         return await ad.fetch(http, cursor or Cursor(), full=full, reporter=rec.reporter)
@@ -73,7 +82,8 @@ async def test_offset_pages_are_read_until_a_short_page() -> None:
     assert [p["offset"] for p in searches] == ["0", "2", "4"]
     assert searches[0]["order"] == "bug_id" and searches[0]["limit"] == "2"
     assert {"summary", "target_milestone", "cf_backport"} <= set(
-        searches[0]["include_fields"].split(","))
+        searches[0]["include_fields"].split(",")
+    )
     assert bz.seen[0].headers["x-bugzilla-api-key"] == TOKEN
     assert result.complete and result.requests == 4
     assert sorted(it.key for it in result.items) == ["1880001", "1880002", "1880003", "1880005"]
@@ -84,13 +94,22 @@ async def test_bugs_map_severity_milestone_state_and_the_backport_field() -> Non
     items = {it.key: it for it in (await fetch(Bugzilla(), Recorder())).items}
     crash = items["1880001"]
     assert (crash.id, crash.kind, crash.priority, crash.state, crash.target) == (
-        "gecko#1880001", Kind.BUG, Priority.HIGH, State.IN_PROGRESS, "125")
+        "gecko#1880001",
+        Kind.BUG,
+        Priority.HIGH,
+        State.IN_PROGRESS,
+        "125",
+    )
     assert crash.blocker and crash.owner == "dev@mozilla.com"
     assert crash.url == "https://bugzilla.mozilla.org/show_bug.cgi?id=1880001"
     assert crash.backports == {"124": B.REQUIRED, "115": B.DONE}
     avif = items["1880002"]
     assert (avif.kind, avif.state, avif.owner, avif.target) == (
-        Kind.FEATURE, State.PROPOSED, None, None)
+        Kind.FEATURE,
+        State.PROPOSED,
+        None,
+        None,
+    )
     uaf = items["1880003"]
     assert (uaf.kind, uaf.state, uaf.priority) == (Kind.SECURITY, State.DONE, Priority.CRITICAL)
     assert uaf.updated == dt.datetime(2024, 3, 5, 17, 20, tzinfo=dt.UTC)
@@ -145,8 +164,10 @@ async def test_an_unknown_product_is_an_error_naming_it() -> None:
 
 
 async def test_429_retry_after_is_honoured() -> None:
-    bz, answers = Bugzilla(), [respond({"error": True, "message": "slow down"}, 429,
-                                       retry_after="2")]
+    bz, answers = (
+        Bugzilla(),
+        [respond({"error": True, "message": "slow down"}, 429, retry_after="2")],
+    )
 
     def handler(req: httpx.Request) -> httpx.Response:
         return answers.pop(0) if answers and req.url.path == "/rest/bug" else bz(req)
@@ -156,11 +177,14 @@ async def test_429_retry_after_is_honoured() -> None:
     assert rec.sleeps == [2.0] and len(result.items) == 4
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (401, "check the token in $BMO_API_KEY"),
-    (403, "may read project 'Core'"),
-    (404, "check project = 'Core' and url = 'https://bugzilla.mozilla.org'"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (401, "check the token in $BMO_API_KEY"),
+        (403, "may read project 'Core'"),
+        (404, "check project = 'Core' and url = 'https://bugzilla.mozilla.org'"),
+    ],
+)
 async def test_refusals_name_the_source_and_what_to_check(status: int, words: str) -> None:
     body = {"error": True, "code": 410, "message": "You must log in before using this part"}
     with pytest.raises(SourceError) as info:
@@ -175,8 +199,12 @@ def test_backport_field_must_be_a_custom_field() -> None:
 
 
 async def test_an_invalid_api_key_answered_400_says_to_check_the_key() -> None:
-    body = {"error": True, "code": 306, "message": "The API key you specified is invalid.",
-            "documentation": "https://bmo.readthedocs.io/en/latest/api/"}
+    body = {
+        "error": True,
+        "code": 306,
+        "message": "The API key you specified is invalid.",
+        "documentation": "https://bmo.readthedocs.io/en/latest/api/",
+    }
     with pytest.raises(SourceError) as info:
         await fetch(lambda req: respond(body, 400), Recorder())
     problem = info.value.problems[0]

@@ -9,14 +9,17 @@ import httpx
 import pytest
 from trackerfakes import NOW, TOKEN, Recorder, http_for, payload, respond
 
-from planner.errors import PlanError, SourceError
-from planner.model import BackportState, Kind, State
-from planner.sources.base import Cursor, SourceConfig, adapter_for
-from planner.sources.github import GitHubAdapter, parse_link
+from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.model import BackportState, Kind, State
+from relplan.planner.trackers.base import Cursor, SourceConfig, adapter_for
+from relplan.planner.trackers.github import GitHubAdapter, parse_link
 
 TABLE = {
-    "name": "cpython", "kind": "github", "url": "https://github.com",
-    "project": "python/cpython", "token_env": "GITHUB_TOKEN",
+    "name": "cpython",
+    "kind": "github",
+    "url": "https://github.com",
+    "project": "python/cpython",
+    "token_env": "GITHUB_TOKEN",
     "release_pattern": r"^(\d+\.\d+)$",
     "kinds": {"type-feature": "feature", "type-crash": "bug", "type-security": "security"},
     "blocker": ["release-blocker"],
@@ -35,7 +38,8 @@ def adapter(**change: object) -> GitHubAdapter:
 def link(**rels: int) -> str:
     return ", ".join(
         f'<{API}/issues?state=all&per_page=100&sort=created&direction=asc&page={n}>; rel="{r}"'
-        for r, n in rels.items())
+        for r, n in rels.items()
+    )
 
 
 class GitHub:
@@ -68,8 +72,13 @@ class GitHub:
         return respond(payload("github", f"issues_page{page}"), link=link(**rels))
 
 
-async def fetch(gh: GitHub, rec: Recorder, cursor: Cursor | None = None, full: bool = False,
-                ad: GitHubAdapter | None = None):  # type: ignore[no-untyped-def]
+async def fetch(
+    gh: GitHub,
+    rec: Recorder,
+    cursor: Cursor | None = None,
+    full: bool = False,
+    ad: GitHubAdapter | None = None,
+):  # type: ignore[no-untyped-def]
     ad = ad or adapter()
     async with http_for(ad, gh, rec) as http:
         return await ad.fetch(http, cursor or Cursor(), full=full, reporter=rec.reporter)
@@ -80,20 +89,34 @@ async def test_full_sync_reads_every_page_and_maps_issues() -> None:
     result = await fetch(gh, rec)
     items = {it.id: it for it in result.items}
     # 102 is a plain pull request (left out); 105 has no title (skipped with a warning)
-    assert sorted(items) == ["cpython#101", "cpython#103", "cpython#104", "cpython#106",
-                             "cpython#107"]
+    assert sorted(items) == [
+        "cpython#101",
+        "cpython#103",
+        "cpython#104",
+        "cpython#106",
+        "cpython#107",
+    ]
     gil = items["cpython#101"]
     assert (gil.target, gil.state, gil.kind, gil.blocker, gil.owner) == (
-        "3.13", State.ACCEPTED, Kind.FEATURE, True, "colesbury")
+        "3.13",
+        State.ACCEPTED,
+        Kind.FEATURE,
+        True,
+        "colesbury",
+    )
     assert gil.url == "https://github.com/python/cpython/issues/101"
     assert items["cpython#103"].kind is Kind.BUG
     assert items["cpython#103"].backports == {"3.12": BackportState.REQUIRED}
     assert items["cpython#104"].state is State.REJECTED  # closed as not planned
     assert items["cpython#106"].kind is Kind.SECURITY
-    assert items["cpython#106"].backports == {"3.12": BackportState.REQUIRED,
-                                              "3.11": BackportState.REQUIRED}
-    assert items["cpython#107"].backports == {"3.12": BackportState.REQUIRED,
-                                              "3.11": BackportState.DONE}
+    assert items["cpython#106"].backports == {
+        "3.12": BackportState.REQUIRED,
+        "3.11": BackportState.REQUIRED,
+    }
+    assert items["cpython#107"].backports == {
+        "3.12": BackportState.REQUIRED,
+        "3.11": BackportState.DONE,
+    }
     assert items["cpython#107"].updated == dt.datetime(2024, 5, 5, 12, tzinfo=dt.UTC)
     assert result.complete and result.requests == 4
     assert result.cursor.since == "2024-05-05T12:00:00Z"
@@ -165,8 +188,12 @@ async def test_full_ignores_the_cursor_window() -> None:
 async def test_rate_limits_are_waited_out_and_reported() -> None:
     gh = GitHub()
     answers = [
-        respond({"message": "API rate limit exceeded"}, 403, x_ratelimit_remaining="0",
-                x_ratelimit_reset=str(int(NOW) + 30)),
+        respond(
+            {"message": "API rate limit exceeded"},
+            403,
+            x_ratelimit_remaining="0",
+            x_ratelimit_reset=str(int(NOW) + 30),
+        ),
         respond({"message": "slow down"}, 429, retry_after="5"),
     ]
 
@@ -180,11 +207,14 @@ async def test_rate_limits_are_waited_out_and_reported() -> None:
     assert len(result.items) == 5
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (401, "check the token in $GITHUB_TOKEN"),
-    (403, "may read project 'python/cpython'"),
-    (404, "check project = 'python/cpython'"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (401, "check the token in $GITHUB_TOKEN"),
+        (403, "may read project 'python/cpython'"),
+        (404, "check project = 'python/cpython'"),
+    ],
+)
 async def test_refusals_name_the_source_and_what_to_check(status: int, words: str) -> None:
     def handler(req: httpx.Request) -> httpx.Response:
         return respond({"message": "Bad credentials", "documentation_url": "x"}, status)
@@ -242,11 +272,18 @@ def test_example_config_sources_validate_and_find_their_adapters() -> None:
     import tomllib
     from pathlib import Path
 
-    from planner.sources.base import parse_sources
+    from relplan.planner.trackers.base import parse_sources
 
     example = Path(__file__).parents[2] / "config.example.toml"
     tables = tomllib.loads(example.read_text())["sources"]
-    found = {s.kind: type(adapter_for(s)).__name__ for s in parse_sources(tables)
-             if s.kind in ("github", "gitlab", "jira", "bugzilla")}
-    assert found == {"github": "GitHubAdapter", "gitlab": "GitLabAdapter",
-                     "jira": "JiraAdapter", "bugzilla": "BugzillaAdapter"}
+    found = {
+        s.kind: type(adapter_for(s)).__name__
+        for s in parse_sources(tables)
+        if s.kind in ("github", "gitlab", "jira", "bugzilla")
+    }
+    assert found == {
+        "github": "GitHubAdapter",
+        "gitlab": "GitLabAdapter",
+        "jira": "JiraAdapter",
+        "bugzilla": "BugzillaAdapter",
+    }

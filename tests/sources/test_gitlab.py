@@ -8,14 +8,17 @@ import httpx
 import pytest
 from trackerfakes import TOKEN, Recorder, http_for, payload, respond
 
-from planner.errors import PlanError, SourceError
-from planner.model import BackportState, Kind, State
-from planner.sources.base import Cursor, FetchResult, SourceConfig, adapter_for
-from planner.sources.gitlab import GitLabAdapter
+from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.model import BackportState, Kind, State
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.gitlab import GitLabAdapter
 
 TABLE = {
-    "name": "xen", "kind": "gitlab", "url": "https://gitlab.com",
-    "project": "xen-project/xen", "token_env": "GITLAB_TOKEN",
+    "name": "xen",
+    "kind": "gitlab",
+    "url": "https://gitlab.com",
+    "project": "xen-project/xen",
+    "token_env": "GITLAB_TOKEN",
     "kinds": {"feature": "feature", "bug": "bug", "security": "security"},
     "states": {"wontfix": "rejected"},
     "blocker": ["blocker"],
@@ -50,22 +53,31 @@ class GitLab:
         if req.url.path.endswith("/milestones"):
             if req.headers.get("if-none-match") == 'W/"ms"':
                 return httpx.Response(304)
-            return respond(payload("gitlab", "milestones"), etag='W/"ms"', x_total="2",
-                           x_total_pages="1", x_next_page="")
+            return respond(
+                payload("gitlab", "milestones"),
+                etag='W/"ms"',
+                x_total="2",
+                x_total_pages="1",
+                x_next_page="",
+            )
         if req.url.params.get("updated_after"):
             if req.headers.get("if-none-match") == 'W/"u1"':
                 return httpx.Response(304)
             return respond(payload("gitlab", "issues_updated"), etag='W/"u1"', x_next_page="")
         page = int(req.url.params.get("page", "1"))
-        headers = {"x_page": str(page), "x_per_page": "100",
-                   "x_next_page": str(page + 1) if page < 3 else ""}
+        headers = {
+            "x_page": str(page),
+            "x_per_page": "100",
+            "x_next_page": str(page + 1) if page < 3 else "",
+        }
         if self.totals:
             headers |= {"x_total": "5", "x_total_pages": "3"}
         return respond(payload("gitlab", f"issues_page{page}"), **headers)
 
 
-async def fetch(handler: object, rec: Recorder, cursor: Cursor | None = None,
-                full: bool = False) -> FetchResult:
+async def fetch(
+    handler: object, rec: Recorder, cursor: Cursor | None = None, full: bool = False
+) -> FetchResult:
     ad = adapter()
     async with http_for(ad, handler, rec) as http:  # type: ignore[arg-type]
         return await ad.fetch(http, cursor or Cursor(), full=full, reporter=rec.reporter)
@@ -90,10 +102,17 @@ async def test_issues_map_labels_milestones_and_backports() -> None:
     items = {it.id: it for it in result.items}
     remus = items["xen#201"]
     assert (remus.target, remus.state, remus.kind, remus.blocker, remus.owner) == (
-        "4.20", State.ACCEPTED, Kind.FEATURE, True, "andyhhp")
+        "4.20",
+        State.ACCEPTED,
+        Kind.FEATURE,
+        True,
+        "andyhhp",
+    )
     assert remus.url == "https://gitlab.com/xen-project/xen/-/issues/201"
-    assert items["xen#202"].backports == {"4.19": BackportState.REQUIRED,
-                                          "4.18": BackportState.REQUIRED}
+    assert items["xen#202"].backports == {
+        "4.19": BackportState.REQUIRED,
+        "4.18": BackportState.REQUIRED,
+    }
     assert items["xen#203"].state is State.REJECTED
     xsa = items["xen#205"]
     assert (xsa.kind, xsa.state, xsa.target) == (Kind.SECURITY, State.DONE, "4.19")
@@ -114,7 +133,8 @@ async def test_a_malformed_issue_is_skipped_with_a_warning_naming_it() -> None:
     result = await fetch(GitLab(), Recorder())
     assert [str(w) for w in result.warnings] == [
         "sources.xen: issue two hundred four: skipped: field 'iid' is missing or not a number "
-        "(the rest of the source was synced)"]
+        "(the rest of the source was synced)"
+    ]
 
 
 async def test_incremental_sync_asks_updated_after_then_304() -> None:
@@ -134,8 +154,7 @@ async def test_incremental_sync_asks_updated_after_then_304() -> None:
 
 
 async def test_429_retry_after_is_honoured() -> None:
-    gl, answers = GitLab(), [respond({"message": "429 Too Many Requests"}, 429,
-                                     retry_after="12")]
+    gl, answers = GitLab(), [respond({"message": "429 Too Many Requests"}, 429, retry_after="12")]
 
     def handler(req: httpx.Request) -> httpx.Response:
         return answers.pop(0) if answers else gl(req)
@@ -146,11 +165,14 @@ async def test_429_retry_after_is_honoured() -> None:
     assert len(result.items) == 4
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (401, "check the token in $GITLAB_TOKEN"),
-    (403, "may read project 'xen-project/xen'"),
-    (404, "check project = 'xen-project/xen' and url = 'https://gitlab.com'"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (401, "check the token in $GITLAB_TOKEN"),
+        (403, "may read project 'xen-project/xen'"),
+        (404, "check project = 'xen-project/xen' and url = 'https://gitlab.com'"),
+    ],
+)
 async def test_refusals_name_the_source_and_what_to_check(status: int, words: str) -> None:
     with pytest.raises(SourceError) as info:
         await fetch(lambda req: respond({"message": f"{status}"}, status), Recorder())
@@ -161,6 +183,7 @@ async def test_refusals_name_the_source_and_what_to_check(status: int, words: st
 def test_project_paths_are_url_encoded_and_api_v4_added_once() -> None:
     assert adapter().root == "https://gitlab.com/api/v4/projects/xen-project%2Fxen"
     assert adapter(url="https://git.example.org/api/v4").root == (
-        "https://git.example.org/api/v4/projects/xen-project%2Fxen")
+        "https://git.example.org/api/v4/projects/xen-project%2Fxen"
+    )
     with pytest.raises(PlanError, match="project path"):
         adapter(project="xen project")

@@ -9,13 +9,18 @@ from collections.abc import Callable
 import httpx
 import pytest
 
-from planner.errors import SourceError
-from planner.sources.base import Conditional, Reporter, SourceConfig
-from planner.sources.http import HostLimiter, HttpClient, is_loopback, read_token
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.trackers.base import Conditional, Reporter, SourceConfig
+from relplan.planner.trackers.http import HostLimiter, HttpClient, is_loopback, read_token
 
 TOKEN = "s3cr3t-t0ken-value"
-CFG = SourceConfig(name="xen", kind="redmine", url="https://tracker.example.org",
-                   project="xen", token_env="XEN_KEY")
+CFG = SourceConfig(
+    name="xen",
+    kind="redmine",
+    url="https://tracker.example.org",
+    project="xen",
+    token_env="XEN_KEY",
+)
 
 
 class Recorder:
@@ -31,11 +36,21 @@ class Recorder:
         return Reporter(status=self.status.append)
 
 
-def client(handler: Callable[[httpx.Request], httpx.Response], rec: Recorder,
-           cfg: SourceConfig = CFG, **kw: object) -> HttpClient:
-    return HttpClient(cfg, auth={"X-Redmine-API-Key": TOKEN},
-                      transport=httpx.MockTransport(handler), reporter=rec.reporter,
-                      sleep=rec.sleep, clock=lambda: 1000.0, **kw)  # type: ignore[arg-type]
+def client(
+    handler: Callable[[httpx.Request], httpx.Response],
+    rec: Recorder,
+    cfg: SourceConfig = CFG,
+    **kw: object,
+) -> HttpClient:
+    return HttpClient(
+        cfg,
+        auth={"X-Redmine-API-Key": TOKEN},
+        transport=httpx.MockTransport(handler),
+        reporter=rec.reporter,
+        sleep=rec.sleep,
+        clock=lambda: 1000.0,
+        **kw,
+    )  # type: ignore[arg-type]
 
 
 async def test_get_json_sends_the_token_header_and_decodes() -> None:
@@ -94,8 +109,9 @@ async def test_timeouts_are_retried_then_reported_without_the_token() -> None:
 
 
 async def test_429_honours_retry_after_and_says_so() -> None:
-    answers = iter([httpx.Response(429, headers={"Retry-After": "7"}),
-                    httpx.Response(200, json=[])])
+    answers = iter(
+        [httpx.Response(429, headers={"Retry-After": "7"}), httpx.Response(200, json=[])]
+    )
     rec = Recorder()
     async with client(lambda r: next(answers), rec) as http:
         await http.get_json("x.json")
@@ -104,8 +120,9 @@ async def test_429_honours_retry_after_and_says_so() -> None:
 
 
 async def test_github_403_rate_limit_waits_until_reset() -> None:
-    limited = httpx.Response(403, headers={"x-ratelimit-remaining": "0",
-                                           "x-ratelimit-reset": "1042"}, json={})
+    limited = httpx.Response(
+        403, headers={"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1042"}, json={}
+    )
     answers = iter([limited, httpx.Response(200, json=[])])
     rec = Recorder()
     async with client(lambda r: next(answers), rec) as http:
@@ -163,8 +180,13 @@ async def test_304_gives_back_the_cached_body() -> None:
 
 @pytest.mark.parametrize(
     ("url", "allowed"),
-    [("http://tracker.example.org", False), ("http://127.0.0.1:3000", True),
-     ("http://localhost:8080", True), ("http://[::1]:80", True), ("https://x.org", True)],
+    [
+        ("http://tracker.example.org", False),
+        ("http://127.0.0.1:3000", True),
+        ("http://localhost:8080", True),
+        ("http://[::1]:80", True),
+        ("https://x.org", True),
+    ],
 )
 async def test_token_never_goes_over_plain_http_except_loopback(url: str, allowed: bool) -> None:
     sent: list[httpx.Request] = []
@@ -237,7 +259,7 @@ async def test_a_body_echoing_the_token_is_never_kept_for_conditional_requests()
 
 
 async def test_gather_all_raises_the_first_failure_itself_and_cancels_the_rest() -> None:
-    from planner.sources.http import gather_all
+    from relplan.planner.trackers.http import gather_all
 
     cancelled = asyncio.Event()
 

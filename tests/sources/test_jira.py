@@ -11,14 +11,18 @@ import httpx
 import pytest
 from trackerfakes import TOKEN, Recorder, http_for, payload, respond
 
-from planner.errors import PlanError, SourceError
-from planner.model import BackportState, Kind, Plan, Priority, State
-from planner.sources.base import Cursor, FetchResult, SourceConfig, adapter_for
-from planner.sources.jira import JiraAdapter, jql_window
+from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.model import BackportState, Kind, Plan, Priority, State
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.jira import JiraAdapter, jql_window
 
 TABLE = {
-    "name": "xen", "kind": "jira", "url": "https://xen.atlassian.net", "project": "XEN",
-    "user": "maint@xen.org", "token_env": "JIRA_TOKEN",
+    "name": "xen",
+    "kind": "jira",
+    "url": "https://xen.atlassian.net",
+    "project": "XEN",
+    "user": "maint@xen.org",
+    "token_env": "JIRA_TOKEN",
     "release_pattern": r"^(\d+(?:\.\d+)*)$",
     "kinds": {"New Feature": "feature", "Story": "feature"},
     "blocker": ["blocker"],
@@ -54,8 +58,13 @@ class Jira:
         return respond(payload("jira", page))
 
 
-async def fetch(handler: object, rec: Recorder, cursor: Cursor | None = None,
-                full: bool = False, ad: JiraAdapter | None = None) -> FetchResult:
+async def fetch(
+    handler: object,
+    rec: Recorder,
+    cursor: Cursor | None = None,
+    full: bool = False,
+    ad: JiraAdapter | None = None,
+) -> FetchResult:
     ad = ad or adapter()
     async with http_for(ad, handler, rec) as http:  # type: ignore[arg-type]
         return await ad.fetch(http, cursor or Cursor(), full=full, reporter=rec.reporter)
@@ -72,26 +81,43 @@ async def test_search_pages_are_chained_by_next_page_token() -> None:
     basic = base64.b64encode(f"maint@xen.org:{TOKEN}".encode()).decode()
     assert jira.seen[0].headers["authorization"] == f"Basic {basic}"
     assert result.complete and result.requests == 3
-    assert sorted(it.id for it in result.items) == ["xen#XEN-40", "xen#XEN-41", "xen#XEN-42",
-                                                    "xen#XEN-44"]
+    assert sorted(it.id for it in result.items) == [
+        "xen#XEN-40",
+        "xen#XEN-41",
+        "xen#XEN-42",
+        "xen#XEN-44",
+    ]
 
 
 async def test_issues_map_type_priority_status_and_fix_versions() -> None:
     items = {it.id: it for it in (await fetch(Jira(), Recorder())).items}
     remus = items["xen#XEN-40"]
     assert (remus.kind, remus.priority, remus.state, remus.target, remus.owner) == (
-        Kind.FEATURE, Priority.CRITICAL, State.IN_PROGRESS, "4.0", "Brendan Cully")
+        Kind.FEATURE,
+        Priority.CRITICAL,
+        State.IN_PROGRESS,
+        "4.0",
+        "Brendan Cully",
+    )
     assert remus.url == "https://xen.atlassian.net/browse/XEN-40"
     assert remus.updated == dt.datetime(2009, 8, 20, 8, tzinfo=dt.UTC)
     blktap = items["xen#XEN-41"]
     assert (blktap.kind, blktap.priority, blktap.blocker, blktap.target) == (
-        Kind.BUG, Priority.HIGH, True, "4.0")
+        Kind.BUG,
+        Priority.HIGH,
+        True,
+        "4.0",
+    )
     # the 3.4.2 fix version asks for a 3.4 backport; the Backport field adds 3.3 done
     assert blktap.backports == {"3.4": BackportState.REQUIRED, "3.3": BackportState.DONE}
     assert items["xen#XEN-42"].state is State.REJECTED  # Won't Fix
     credit2 = items["xen#XEN-44"]
     assert (credit2.kind, credit2.priority, credit2.target, credit2.state) == (
-        Kind.TASK, Priority.LOW, None, State.PROPOSED)
+        Kind.TASK,
+        Priority.LOW,
+        None,
+        State.PROPOSED,
+    )
 
 
 async def test_versions_become_releases() -> None:
@@ -114,7 +140,8 @@ async def test_incremental_sync_adds_an_updated_window_to_the_jql() -> None:
     assert first.cursor.since == "2009-08-28T16:45:00Z"
     second = await fetch(jira, rec, first.cursor)
     assert jira.bodies[-1]["jql"] == (
-        'project = "XEN" AND updated >= "2009/08/27 16:45" ORDER BY key ASC')
+        'project = "XEN" AND updated >= "2009/08/27 16:45" ORDER BY key ASC'
+    )
     assert not second.complete and second.requests == 2
     assert jira.seen[-2].headers["if-none-match"] == '"v1"'  # versions: a 304
     assert len(second.releases) == 4
@@ -131,8 +158,10 @@ async def test_query_is_anded_and_full_ignores_the_window() -> None:
 
 
 async def test_429_on_the_search_is_waited_out() -> None:
-    jira, answers = Jira(), [respond({"errorMessages": ["Rate limit exceeded"]}, 429,
-                                     retry_after="3")]
+    jira, answers = (
+        Jira(),
+        [respond({"errorMessages": ["Rate limit exceeded"]}, 429, retry_after="3")],
+    )
 
     def handler(req: httpx.Request) -> httpx.Response:
         if req.method == "POST" and answers:
@@ -144,11 +173,14 @@ async def test_429_on_the_search_is_waited_out() -> None:
     assert rec.sleeps == [3.0] and len(result.items) == 4
 
 
-@pytest.mark.parametrize(("status", "words"), [
-    (401, "check the token in $JIRA_TOKEN"),
-    (403, "may read project 'XEN'"),
-    (404, "check project = 'XEN' and url = 'https://xen.atlassian.net'"),
-])
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (401, "check the token in $JIRA_TOKEN"),
+        (403, "may read project 'XEN'"),
+        (404, "check project = 'XEN' and url = 'https://xen.atlassian.net'"),
+    ],
+)
 async def test_refusals_name_the_source_and_what_to_check(status: int, words: str) -> None:
     body = {"errorMessages": ["No project could be found with key 'XEN'."], "errors": {}}
     with pytest.raises(SourceError) as info:
@@ -184,19 +216,21 @@ def test_the_window_starts_a_day_early_in_the_trackers_wall_clock() -> None:
 
 
 def test_a_sync_through_the_cache_keeps_no_token_anywhere(tmp_path: Path) -> None:
-    from planner.cache import Cache
-    from planner.demo import demo_plan
-    from planner.sync import run_sync
+    from relplan.planner.store.cache import Cache
+    from relplan.planner.store.demo import demo_plan
+    from relplan.planner.trackers.sync import run_sync
 
     saved: list[Plan] = []
     config = SourceConfig.from_table(TABLE)
     plan = demo_plan().with_items(())
     env = {"JIRA_TOKEN": TOKEN}
     with Cache.open(tmp_path) as cache:
-        first = run_sync(plan, [config], cache, saved.append, env=env,
-                         transport=httpx.MockTransport(Jira()))
-        second = run_sync(saved[-1], [config], cache, saved.append, env=env,
-                          transport=httpx.MockTransport(Jira()))
+        first = run_sync(
+            plan, [config], cache, saved.append, env=env, transport=httpx.MockTransport(Jira())
+        )
+        second = run_sync(
+            saved[-1], [config], cache, saved.append, env=env, transport=httpx.MockTransport(Jira())
+        )
         cached = {it.id for it in cache.items("xen")}
     assert cached == {"xen#XEN-40", "xen#XEN-41", "xen#XEN-42", "xen#XEN-44"}
     assert {it.id for it in saved[-1].items} >= cached and TOKEN not in repr(saved)
@@ -213,8 +247,9 @@ async def test_a_jql_jira_cannot_run_names_the_query() -> None:
 
     def handler(req: httpx.Request) -> httpx.Response:
         if req.method == "POST":
-            return respond({"errorMessages": ["Field 'componnt' does not exist."],
-                            "warningMessages": []}, 400)
+            return respond(
+                {"errorMessages": ["Field 'componnt' does not exist."], "warningMessages": []}, 400
+            )
         return jira(req)
 
     with pytest.raises(SourceError) as info:

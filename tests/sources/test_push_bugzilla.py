@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 from trackerfakes import TOKEN, Saved, payload, respond, sent, synced_cache
 
-from planner.model import BackportState, Plan
-from planner.policy import Policy
-from planner.push import Outcome
-from planner.pushing import run_push
-from planner.sources.base import SourceConfig
-from planner.sources.bugzilla import BugzillaAdapter
+from relplan.planner.domain.model import BackportState, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.trackers.base import SourceConfig
+from relplan.planner.trackers.bugzilla import BugzillaAdapter
+from relplan.planner.trackers.push import Outcome
+from relplan.planner.trackers.pushing import run_push
 
 B = BackportState
 TABLE = {

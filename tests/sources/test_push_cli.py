@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 from trackerfakes import synced_cache
 
-from planner.model import Item, Plan
-from planner.planfile import load_plan, save_plan
-from planner.policy import Policy
-from planner.sources.base import SourceConfig
-from tui.cli import main
+from relplan.planner.domain.model import Item, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.planner.trackers.base import SourceConfig
+from relplan.tui.cli import main
 
 SOURCE = '[[sources]]\nname = "xen"\nkind = "redmine"\nurl = "https://r.example"\nproject = "xen"\n'
 

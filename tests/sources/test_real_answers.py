@@ -16,11 +16,11 @@ import httpx
 import pytest
 from trackerfakes import Recorder, http_for, payload, respond
 
-from planner.cache import KEEP_VERSIONS, Cache
-from planner.errors import SourceError
-from planner.model import BackportState, Item, Kind, Priority, State
-from planner.sources.base import Cursor, FetchResult, SourceConfig, adapter_for
-from planner.sync import fetch_sources
+from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+from relplan.planner.store.cache import KEEP_VERSIONS, Cache
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.sync import fetch_sources
 
 B = BackportState
 GITHUB = {"name": "widget", "kind": "github", "url": "https://github.com", "project": "acme/widget"}
@@ -306,7 +306,7 @@ async def test_bugzilla_asks_for_the_type_field() -> None:
 
 
 def test_a_status_flag_pattern_needs_series_and_a_custom_field() -> None:
-    from planner.errors import PlanError
+    from relplan.planner.domain.errors import PlanError
 
     with pytest.raises(PlanError, match="lacks {series}"):
         SourceConfig.from_table({**BMO, "status_flags": ["cf_status_firefox"]})

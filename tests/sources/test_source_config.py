@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planner.errors import PlanError
-from planner.model import BackportState, Kind, Priority, State
-from planner.sources.base import (
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import BackportState, Kind, Priority, State
+from relplan.planner.trackers.base import (
     Conditional,
     Cursor,
     Rules,
@@ -36,7 +36,11 @@ RUBY = {
 def test_valid_table_parses_with_rules() -> None:
     cfg = SourceConfig.from_table(RUBY, file="c.toml", line=3)
     assert (cfg.name, cfg.kind, cfg.project, cfg.token_env) == (
-        "ruby", "redmine", "ruby-master", "RUBY_KEY")
+        "ruby",
+        "redmine",
+        "ruby-master",
+        "RUBY_KEY",
+    )
     assert cfg.rules.kind_for(["bug"]) is Kind.BUG
     assert cfg.rules.priority_for(["IMMEDIATE"]) is Priority.CRITICAL
     assert cfg.rules.is_blocker(["immediate"])
@@ -108,8 +112,11 @@ def test_backport_labels() -> None:
 
 def test_backport_field_round_trip_and_bad_parts() -> None:
     states, bad = parse_backport_field("3.3: REQUIRED, 3.2: DONE, 3.1: DONTNEED, 2.7: maybe")
-    assert states == {"3.3": BackportState.REQUIRED, "3.2": BackportState.DONE,
-                      "3.1": BackportState.DONTNEED}
+    assert states == {
+        "3.3": BackportState.REQUIRED,
+        "3.2": BackportState.DONE,
+        "3.1": BackportState.DONTNEED,
+    }
     assert bad == ["2.7: maybe"]
     assert format_backport_field(states) == "3.3: REQUIRED, 3.2: DONE, 3.1: DONTNEED"
     assert parse_backport_field("") == ({}, [])
@@ -123,7 +130,8 @@ def test_cursor_json_round_trip() -> None:
 
 
 SERIES = st.lists(st.integers(0, 40), min_size=1, max_size=3).map(
-    lambda parts: ".".join(map(str, parts)))
+    lambda parts: ".".join(map(str, parts))
+)
 
 
 @given(st.dictionaries(SERIES, st.sampled_from(list(BackportState)), max_size=6))
@@ -134,8 +142,8 @@ def test_backport_field_format_then_parse_is_identity(states: dict[str, Backport
 
 def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> None:
     """[[sources]] typos are reported like [policy] ones: the key's line and a did-you-mean."""
-    from planner.config import load_config
-    from planner.sources.base import config_sources
+    from relplan.planner.store.config import load_config
+    from relplan.planner.trackers.base import config_sources
 
     path = tmp_path / "relplan.toml"
     path.write_text(

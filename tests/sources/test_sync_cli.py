@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from relplan.tui.cli import main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
@@ -25,10 +25,12 @@ def test_unknown_source_name_lists_the_known_ones(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config = tmp_path / "c.toml"
-    config.write_text('[[sources]]\nname = "xen"\nkind = "redmine"\n'
-                      'url = "https://r.example"\nproject = "xen"\n')
-    code, err = run(capsys, "--config", str(config), "--plan", str(tmp_path / "p.toml"),
-                    "sync", "ruby")
+    config.write_text(
+        '[[sources]]\nname = "xen"\nkind = "redmine"\nurl = "https://r.example"\nproject = "xen"\n'
+    )
+    code, err = run(
+        capsys, "--config", str(config), "--plan", str(tmp_path / "p.toml"), "sync", "ruby"
+    )
     assert code == 2 and "no source named 'ruby'" in err and "known: xen" in err
 
 
@@ -48,8 +50,10 @@ def test_a_token_over_plain_http_is_refused_before_any_request(
     monkeypatch.setenv("XEN_KEY", "sekrit-value")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     config = tmp_path / "c.toml"
-    config.write_text('[[sources]]\nname = "xen"\nkind = "redmine"\nurl = "http://r.example"\n'
-                      'project = "xen"\ntoken_env = "XEN_KEY"\n')
+    config.write_text(
+        '[[sources]]\nname = "xen"\nkind = "redmine"\nurl = "http://r.example"\n'
+        'project = "xen"\ntoken_env = "XEN_KEY"\n'
+    )
     code, err = run(capsys, "--config", str(config), "--plan", str(tmp_path / "p.toml"), "sync")
     assert code == 2 and "plain http://" in err and "sekrit-value" not in err
     assert not (tmp_path / "p.toml").exists()

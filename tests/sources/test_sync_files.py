@@ -6,18 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from planner.config import load_config
-from planner.model import Plan, State
-from planner.policy import Policy
-from planner.sync import last_syncs, sync_from_config
+from relplan.planner.domain.model import Plan, State
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.config import load_config
+from relplan.planner.trackers.sync import last_syncs, sync_from_config
 
 
 def test_a_file_source_merges_its_items_keeping_local_triage(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    (tmp_path / "wish.md").write_text("Xen 4.0 roadmap:\n- RDMA live migration\n"
-                                      "- VGA pass-through [bug]\n")
+    (tmp_path / "wish.md").write_text(
+        "Xen 4.0 roadmap:\n- RDMA live migration\n- VGA pass-through [bug]\n"
+    )
     config_path = tmp_path / "relplan.config.toml"
     config_path.write_text('[[sources]]\nname = "wish"\nkind = "file"\npath = "wish.md"\n')
     config = load_config(config_path)
@@ -28,8 +29,7 @@ def test_a_file_source_merges_its_items_keeping_local_triage(
     assert all(it.id.startswith("wish#") for it in plan.items)
     assert result.outcomes[0].added and result.outcomes[0].name == "wish"
 
-    accepted = plan.with_items(
-        [it if "RDMA" not in it.title else _accept(it) for it in plan.items])
+    accepted = plan.with_items([it if "RDMA" not in it.title else _accept(it) for it in plan.items])
     again = sync_from_config(accepted, config, saved.append)
     assert not again.plan_changed and len(saved) == 1
     assert last_syncs(config) == []  # file sources keep nothing in the tracker cache

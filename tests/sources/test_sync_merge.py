@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from planner.cache import Cache, CachedConflict, default_cache_dir, item_from_row, item_to_row
-from planner.model import (
+from relplan.planner.domain.model import (
     BackportState,
     Item,
     Kind,
@@ -18,9 +17,22 @@ from planner.model import (
     ReleaseSpec,
     State,
 )
-from planner.policy import Policy
-from planner.sources.base import Conditional, Cursor, FetchResult, SourceConfig, TrackerRelease
-from planner.sync import Fetched, identity, merge_fetched, reconcile, write_sync
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import (
+    Cache,
+    CachedConflict,
+    default_cache_dir,
+    item_from_row,
+    item_to_row,
+)
+from relplan.planner.trackers.base import (
+    Conditional,
+    Cursor,
+    FetchResult,
+    SourceConfig,
+    TrackerRelease,
+)
+from relplan.planner.trackers.sync import Fetched, identity, merge_fetched, reconcile, write_sync
 
 B = BackportState
 NOW = dt.datetime(2026, 3, 1, 12, tzinfo=dt.UTC)
@@ -28,8 +40,12 @@ CFG = SourceConfig(name="xen", kind="redmine", url="https://t.example", project=
 
 
 def item(**kw: object) -> Item:
-    base: dict[str, object] = {"id": "xen#1", "title": "Remus", "target": "4.0",
-                               "state": State.ACCEPTED}
+    base: dict[str, object] = {
+        "id": "xen#1",
+        "title": "Remus",
+        "target": "4.0",
+        "state": State.ACCEPTED,
+    }
     return Item(**{**base, **kw})  # type: ignore[arg-type]
 
 
@@ -39,15 +55,19 @@ def item(**kw: object) -> Item:
         ("4.0", "4.0", "4.1", "4.1", False),  # only the tracker moved: take it
         ("4.0", "4.1", "4.0", "4.1", False),  # only the plan moved: keep it
         ("4.0", "4.1", "4.1", "4.1", False),  # both moved the same way
-        ("4.0", "4.1", "4.2", "4.1", True),   # both moved differently: keep ours, conflict
-        (None, "4.1", "4.2", "4.1", True),    # never synced, plan decided: conflict
-        (None, None, "4.2", "4.2", False),    # never synced, plan undecided: take it
+        ("4.0", "4.1", "4.2", "4.1", True),  # both moved differently: keep ours, conflict
+        (None, "4.1", "4.2", "4.1", True),  # never synced, plan decided: conflict
+        (None, None, "4.2", "4.2", False),  # never synced, plan undecided: take it
     ],
 )
-def test_reconcile_target(base: str | None, ours: str | None, theirs: str | None,
-                          want: str | None, conflict: bool) -> None:
-    merged, conflicts, _ = reconcile(item(target=ours), item(target=base) if base else None,
-                                     item(target=theirs, title="Remus (renamed)"))
+def test_reconcile_target(
+    base: str | None, ours: str | None, theirs: str | None, want: str | None, conflict: bool
+) -> None:
+    merged, conflicts, _ = reconcile(
+        item(target=ours),
+        item(target=base) if base else None,
+        item(target=theirs, title="Remus (renamed)"),
+    )
     assert merged.target == want and merged.title == "Remus (renamed)"
     assert bool(conflicts) == conflict
     if conflict:
@@ -71,11 +91,20 @@ def test_reconcile_takes_data_fields_and_keeps_why() -> None:
     assert merged.why == "laid by relplan" and merged.priority is Priority.HIGH
 
 
-def _fetched(items: list[Item], base: dict[str, Item] | None = None, complete: bool = True,
-             releases: tuple[TrackerRelease, ...] = ()) -> Fetched:
-    result = FetchResult("xen", tuple(items), releases,
-                         Cursor("2026-03-01T00:00:00Z", {"v": Conditional('"e"', "{}")}), complete,
-                         requests=3)
+def _fetched(
+    items: list[Item],
+    base: dict[str, Item] | None = None,
+    complete: bool = True,
+    releases: tuple[TrackerRelease, ...] = (),
+) -> Fetched:
+    result = FetchResult(
+        "xen",
+        tuple(items),
+        releases,
+        Cursor("2026-03-01T00:00:00Z", {"v": Conditional('"e"', "{}")}),
+        complete,
+        requests=3,
+    )
     return Fetched(CFG, result, base or {}, identity(CFG))
 
 
@@ -126,9 +155,19 @@ def test_cache_records_a_sync_atomically_and_keeps_conflicts(tmp_path: Path) -> 
 
 
 def test_item_rows_round_trip() -> None:
-    full = item(labels=("a", "b"), url="u", owner="o", why="w", blocker=True, estimate_days=3,
-                depends_on=("xen#2",), fix_commits=("abc123",), kind=Kind.SECURITY,
-                backports={"3.4": B.IN_PROGRESS}, updated=NOW)
+    full = item(
+        labels=("a", "b"),
+        url="u",
+        owner="o",
+        why="w",
+        blocker=True,
+        estimate_days=3,
+        depends_on=("xen#2",),
+        fix_commits=("abc123",),
+        kind=Kind.SECURITY,
+        backports={"3.4": B.IN_PROGRESS},
+        updated=NOW,
+    )
     assert item_from_row(item_to_row(full)) == full
     assert item_from_row(item_to_row(item())) == item()
 

@@ -25,10 +25,10 @@ import httpx
 import pytest
 from trackerfakes import payload, respond
 
-import planner.sync
-from planner.calendar import build_train
-from planner.planfile import load_plan, save_plan
-from tui.cli import main
+import relplan.planner.trackers.sync
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.tui.cli import main
 
 TODAY = "2026-03-02"
 
@@ -48,12 +48,12 @@ def network(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
     def transport() -> httpx.MockTransport:
         return httpx.MockTransport(lambda req: handlers[-1](req))
 
-    original = planner.sync.sync_from_config
+    original = relplan.planner.trackers.sync.sync_from_config
 
     def sync_from_config(*args: Any, **kwargs: Any) -> Any:
         return original(*args, **kwargs, transport=transport())
 
-    monkeypatch.setattr(planner.sync, "sync_from_config", sync_from_config)
+    monkeypatch.setattr(relplan.planner.trackers.sync, "sync_from_config", sync_from_config)
     return handlers
 
 

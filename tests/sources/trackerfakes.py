@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from planner.cache import Cache
-from planner.model import Item, Plan
-from planner.sources.base import Adapter, Cursor, Reporter, SourceConfig
-from planner.sources.http import HttpClient
+from relplan.planner.domain.model import Item, Plan
+from relplan.planner.store.cache import Cache
+from relplan.planner.trackers.base import Adapter, Cursor, Reporter, SourceConfig
+from relplan.planner.trackers.http import HttpClient
 
 PAYLOADS = Path(__file__).parent / "payloads"
 TOKEN = "tok-9f8e7d6c5b4a-do-not-leak"
@@ -26,8 +26,9 @@ def payload(*parts: str) -> Any:
 
 def respond(data: Any, status: int = 200, **headers: str) -> httpx.Response:
     """A JSON answer with headers (underscores in names become dashes)."""
-    return httpx.Response(status, json=data,
-                          headers={k.replace("_", "-"): v for k, v in headers.items()})
+    return httpx.Response(
+        status, json=data, headers={k.replace("_", "-"): v for k, v in headers.items()}
+    )
 
 
 class Recorder:
@@ -43,16 +44,26 @@ class Recorder:
 
     @property
     def reporter(self) -> Reporter:
-        return Reporter(status=self.status.append,
-                        progress=lambda d, t: self.progress.append((d, t)))
+        return Reporter(
+            status=self.status.append, progress=lambda d, t: self.progress.append((d, t))
+        )
 
 
-def http_for(adapter: Adapter, handler: Callable[[httpx.Request], httpx.Response],
-             rec: Recorder, token: str = TOKEN) -> HttpClient:
+def http_for(
+    adapter: Adapter,
+    handler: Callable[[httpx.Request], httpx.Response],
+    rec: Recorder,
+    token: str = TOKEN,
+) -> HttpClient:
     """The real HTTP layer for ``adapter`` over a MockTransport, with the fake clock."""
-    return HttpClient(adapter.config, auth=adapter.auth_headers(token),
-                      transport=httpx.MockTransport(handler), reporter=rec.reporter,
-                      sleep=rec.sleep, clock=lambda: NOW)
+    return HttpClient(
+        adapter.config,
+        auth=adapter.auth_headers(token),
+        transport=httpx.MockTransport(handler),
+        reporter=rec.reporter,
+        sleep=rec.sleep,
+        clock=lambda: NOW,
+    )
 
 
 def leaks(token: str, *texts: object) -> bool:
@@ -64,14 +75,20 @@ def synced_cache(folder: Path, config: SourceConfig, items: list[Item]) -> Cache
     """A cache in ``folder`` as a sync of ``config`` that brought ``items`` leaves it."""
     import datetime as dt
 
-    from planner.sync import identity
+    from relplan.planner.trackers.sync import identity
 
     cache = Cache.open(folder)
     with cache.stage() as staged:
         staged.put_items(config.name, items, replace_all=True)
-        staged.put_source(config.name, identity(config), Cursor(),
-                          synced_at=dt.datetime(2024, 5, 5, tzinfo=dt.UTC), changed=0,
-                          requests=1, warnings=0)
+        staged.put_source(
+            config.name,
+            identity(config),
+            Cursor(),
+            synced_at=dt.datetime(2024, 5, 5, tzinfo=dt.UTC),
+            changed=0,
+            requests=1,
+            warnings=0,
+        )
         staged.commit()
     return cache
 
@@ -88,5 +105,8 @@ class Saved:
 
 def sent(request: httpx.Request) -> tuple[str, str, Any]:
     """(method, path as sent (percent-encoding kept), JSON body or None) of a request."""
-    return (request.method, request.url.raw_path.decode().split("?")[0],
-            json.loads(request.content) if request.content else None)
+    return (
+        request.method,
+        request.url.raw_path.decode().split("?")[0],
+        json.loads(request.content) if request.content else None,
+    )

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from planner.calendar import build_train
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.laying import lay
-from planner.planfile import dumps_toml, load_plan
-from planner.session import Session
-from tui.app import RelplanApp
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.laying import lay
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.store.planfile import dumps_toml, load_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
 
 
 def text_of(app: RelplanApp) -> str:

@@ -8,15 +8,15 @@ from collections.abc import Callable
 
 import pytest
 
-from planner.git.join import Conflict, Evidence
-from planner.git.rows import BackportRow, BranchTarget, ScanResult
-from planner.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from planner.policy import Maintenance, MaintenanceModel, Policy
-from planner.rules import backport_presets, in_backport_preset
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.backports import BackportsScreen, ConflictsScreen
-from tui.widgets.backport_matrix import BackportMatrix, matrix_layout
+from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
+from relplan.planner.domain.policy import Maintenance, MaintenanceModel, Policy
+from relplan.planner.domain.rules import backport_presets, in_backport_preset
+from relplan.planner.git.join import Conflict, Evidence
+from relplan.planner.git.rows import BackportRow, BranchTarget, ScanResult
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.backports import BackportsScreen, ConflictsScreen
+from relplan.tui.widgets.backport_matrix import BackportMatrix, matrix_layout
 
 Text = Callable[[RelplanApp], str]
 REQ, DONE, WIP, NA = (

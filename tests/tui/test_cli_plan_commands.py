@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import main
+from relplan.tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_DAY = "2009-08-31"
@@ -24,7 +24,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 def relplan(*argv: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.cli", *argv],
+        [sys.executable, "-m", "relplan.tui.cli", *argv],
         cwd=cwd,
         capture_output=True,
         text=True,

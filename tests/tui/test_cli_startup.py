@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui.cli import bare_dashboard_args, build_parser
+from relplan.tui.cli import bare_dashboard_args, build_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,11 +57,11 @@ def _modules_after(code: str) -> list[str]:
 
 
 NOT_FOR_THE_FIRST_FRAME = (
-    "tui.cli.plan_commands",
-    "tui.cli.git_commands",
-    "tui.cli.sync_command",
-    "planner.configfile",
-    "planner.planfile",
+    "relplan.tui.cli.plan_commands",
+    "relplan.tui.cli.git_commands",
+    "relplan.tui.cli.sync_command",
+    "relplan.planner.store.configfile",
+    "relplan.planner.store.planfile",
     "tomllib",
     "httpx",
 )
@@ -71,9 +71,9 @@ def test_opening_the_demo_imports_no_subcommand_nor_the_toml_reader() -> None:
     # main() up to the built app, as the console script runs it (the app itself is not run)
     code = (
         "import json, sys\n"
-        "import tui.cli.dashboard as dashboard\n"
+        "import relplan.tui.cli.dashboard as dashboard\n"
         "dashboard.run_dashboard = lambda args: dashboard.build_app(args) and 0\n"
-        "from tui.cli import main\n"
+        "from relplan.tui.cli import main\n"
         "assert main(['--today', '2009-08-31']) == 0\n"
         f"print(json.dumps(sorted(m for m in {NOT_FOR_THE_FIRST_FRAME!r} if m in sys.modules)))"
     )
@@ -81,7 +81,7 @@ def test_opening_the_demo_imports_no_subcommand_nor_the_toml_reader() -> None:
 
 
 def test_a_subcommand_still_finds_its_parser(capsys: pytest.CaptureFixture[str]) -> None:
-    from tui.cli import main
+    from relplan.tui.cli import main
 
     assert main(["--today", "2009-08-31", "calendar", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)[0]["version"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from planner.config import load_config
-from tui.app import binding_ids
+from relplan.planner.store.config import load_config
+from relplan.tui.app import binding_ids
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 

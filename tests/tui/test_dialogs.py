@@ -13,9 +13,9 @@ import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from tui.app import RelplanApp
-from tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
-from tui.widgets.timeline import Timeline
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
+from relplan.tui.widgets.timeline import Timeline
 
 SIZE = (120, 40)
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from textual.worker import WorkerFailed
 
-from tui.app import RelplanApp
-from tui.screens.items import ItemsScreen
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.items import ItemsScreen
 
 SIZE = (120, 40)
 
@@ -33,7 +33,7 @@ async def test_an_unexpected_sync_error_is_shown_not_left_syncing(
 async def test_a_crash_keeps_unsaved_edits_and_exits_non_zero(
     file_app: RelplanApp, plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from planner.planfile import load_plan
+    from relplan.planner.store.planfile import load_plan
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     app = file_app

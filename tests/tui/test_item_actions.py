@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from planner.model import Kind
-from tui.app import RelplanApp
-from tui.screens.item import ItemForm, ItemScreen
-from tui.screens.items import ItemsScreen
+from relplan.planner.domain.model import Kind
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.item import ItemForm, ItemScreen
+from relplan.tui.screens.items import ItemsScreen
 
 SIZE = (120, 40)
 
@@ -15,7 +15,7 @@ async def test_details_show_why_and_backports_with_evidence(demo_app: RelplanApp
         await pilot.press("2", "slash", *"ioreq", "enter", "i")
         screen = demo_app.screen
         assert isinstance(screen, ItemScreen)
-        from tui.screens.item import item_text
+        from relplan.tui.screens.item import item_text
 
         text = item_text(demo_app.session, screen.item).plain
         assert "demo#ioreq-overflow" in text and "backports" in text

@@ -6,13 +6,13 @@ from dataclasses import replace
 
 import pytest
 
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.model import BackportState, Item, Kind, Priority, State, natural_key
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.items import ItemsScreen
-from tui.widgets.item_list import ItemList, column_widths, plain_row
-from tui.widgets.item_rows import ItemRows
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State, natural_key
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.items import ItemsScreen
+from relplan.tui.widgets.item_list import ItemList, column_widths, plain_row
+from relplan.tui.widgets.item_rows import ItemRows
 
 ITEMS = [
     Item("t#1", "Remus fault tolerance", state=State.PROPOSED, priority=Priority.LOW),

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from planner.model import BackportState, Priority, State
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.dialogs import ChoiceScreen
-from tui.screens.help import HelpScreen
-from tui.screens.items import ItemsScreen
+from relplan.planner.domain.model import BackportState, Priority, State
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.dialogs import ChoiceScreen
+from relplan.tui.screens.help import HelpScreen
+from relplan.tui.screens.items import ItemsScreen
 
 SIZE = (120, 40)
 
@@ -120,7 +120,7 @@ async def test_help_renders_brackets_and_lists_relplan_keys_only(
 
 
 async def test_the_palette_offers_relplan_commands_first(demo_app: RelplanApp) -> None:
-    from tui.commands import RelplanCommands
+    from relplan.tui.commands import RelplanCommands
 
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("2")

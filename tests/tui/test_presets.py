@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.model import Plan, State
-from planner.rules import PRESETS
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.items import ItemsScreen
+from relplan.planner.domain.model import Plan, State
+from relplan.planner.domain.rules import PRESETS
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.items import ItemsScreen
 
 SIZE = (120, 40)
 EXTRA_BLOCKERS = {

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from planner.cache import Cache
-from planner.model import Item, Plan
-from planner.planfile import save_plan
-from planner.policy import Policy
-from planner.sources.base import Cursor, SourceConfig
-from planner.sync import identity
-from tui.cli import build_parser
-from tui.cli.dashboard import build_app
-from tui.screens.dialogs import ConfirmScreen
+from relplan.planner.domain.model import Item, Plan
+from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import save_plan
+from relplan.planner.trackers.base import Cursor, SourceConfig
+from relplan.planner.trackers.sync import identity
+from relplan.tui.cli import build_parser
+from relplan.tui.cli.dashboard import build_app
+from relplan.tui.screens.dialogs import ConfirmScreen
 
 TABLE = {"name": "xen", "kind": "redmine", "url": "https://r.example", "project": "xen"}
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.releases import date_moves
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.screens.dialogs import ConfirmScreen, PathScreen
-from tui.screens.timeline import TimelineScreen
-from tui.widgets.timeline import Timeline
+from relplan.planner.domain.releases import date_moves
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.dialogs import ConfirmScreen, PathScreen
+from relplan.tui.screens.timeline import TimelineScreen
+from relplan.tui.widgets.timeline import Timeline
 
 SIZE = (120, 40)
 
@@ -77,7 +77,7 @@ async def test_a_bad_day_is_said_and_nothing_changes(demo_app: RelplanApp) -> No
 
 
 def test_the_preview_is_the_session_what_if() -> None:
-    from planner.demo import DEMO_TODAY, demo_plan
+    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 
     session = Session(demo_plan(), today=DEMO_TODAY)
     change = session.slip("4.1.0", by=dt.timedelta(weeks=2))
@@ -111,10 +111,10 @@ async def test_c_confirms_the_next_tentative_stage_in_one_undoable_key(
 def test_the_timeline_shades_stabilization_by_what_the_stage_accepts() -> None:
     from dataclasses import replace
 
-    from planner.demo import DEMO_TODAY, demo_plan
-    from planner.model import Plan
-    from planner.stages import PRESETS
-    from tui.widgets.timeline import legend, week_cell
+    from relplan.planner.domain.model import Plan
+    from relplan.planner.domain.stages import PRESETS
+    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+    from relplan.tui.widgets.timeline import legend, week_cell
 
     base = demo_plan()
     plan = Plan(base.name, replace(base.policy, stages=PRESETS["xen"]), base.releases)

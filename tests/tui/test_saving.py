@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.planfile import load_plan
-from tui.app import RelplanApp
-from tui.screens.dialogs import ConfirmScreen, PathScreen
+from relplan.planner.store.planfile import load_plan
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.dialogs import ConfirmScreen, PathScreen
 
 SIZE = (120, 40)
 

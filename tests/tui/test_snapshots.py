@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from planner.demo import DEMO_TODAY, demo_plan
-from planner.session import Session
-from tui.app import RelplanApp
+from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
 
 SIZE = (120, 40)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.app import progress_text
+from relplan.tui.app import progress_text
 
 
 @pytest.mark.parametrize(

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planner.model import Plan, ReleaseKind, ReleaseSpec
-from planner.policy import Cadence, Maintenance, MaintenanceModel, Policy
-from planner.rules import current_window
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.widgets.timeline import Timeline
+from relplan.planner.domain.model import Plan, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Cadence, Maintenance, MaintenanceModel, Policy
+from relplan.planner.domain.rules import current_window
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.widgets.timeline import Timeline
 
 TODAY = dt.date(2026, 11, 29)
 

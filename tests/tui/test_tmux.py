@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from planner.planfile import load_plan
+from relplan.planner.store.planfile import load_plan
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 ROOT = Path(__file__).resolve().parents[2]
 _SCRIPT = Path(sys.executable).with_name("relplan")
 # the installed console script, as in the README; else the same entry point as a module
-RELPLAN = str(_SCRIPT) if _SCRIPT.exists() else f"cd {ROOT} && {sys.executable} -m tui.cli"
+RELPLAN = str(_SCRIPT) if _SCRIPT.exists() else f"cd {ROOT} && {sys.executable} -m relplan.tui.cli"
 
 
 class Terminal:
@@ -59,9 +59,7 @@ class Terminal:
 @pytest.fixture
 def terminal(plan_file: Path) -> Iterator[Terminal]:
     # COLUMNS/LINES from the test runner would override the pane's real size
-    term = Terminal(
-        f"unset COLUMNS LINES; {RELPLAN} --plan {plan_file} --today 2009-08-31"
-    )
+    term = Terminal(f"unset COLUMNS LINES; {RELPLAN} --plan {plan_file} --today 2009-08-31")
     try:
         # the attention list is worked out after the first frame; a start-up beside a
         # parallel test run on a busy 2-core box has taken over 20 s (a condition: no cost)

@@ -6,10 +6,10 @@ from collections.abc import Callable
 
 from textual.pilot import Pilot
 
-from planner.model import BackportState, Priority, State
-from tui.app import RelplanApp
-from tui.screens.dialogs import ChoiceScreen
-from tui.screens.items import ItemsScreen
+from relplan.planner.domain.model import BackportState, Priority, State
+from relplan.tui.app import RelplanApp
+from relplan.tui.screens.dialogs import ChoiceScreen
+from relplan.tui.screens.items import ItemsScreen
 
 SIZE = (120, 40)
 

@@ -8,15 +8,15 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from planner.model import BackportState
-from planner.session import Session
-from tui.app import RelplanApp
-from tui.messages import SyncStatus
-from tui.screens.backports import BackportsScreen
-from tui.screens.help import HelpScreen
-from tui.screens.release import ReleaseScreen
-from tui.screens.timeline import TimelineScreen
-from tui.widgets.timeline import Timeline
+from relplan.planner.domain.model import BackportState
+from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
+from relplan.tui.messages import SyncStatus
+from relplan.tui.screens.backports import BackportsScreen
+from relplan.tui.screens.help import HelpScreen
+from relplan.tui.screens.release import ReleaseScreen
+from relplan.tui.screens.timeline import TimelineScreen
+from relplan.tui.widgets.timeline import Timeline
 
 SIZE = (120, 40)
 Text = Callable[[RelplanApp], str]
@@ -101,7 +101,7 @@ async def test_help_lists_the_keys_of_the_current_view(demo_app: RelplanApp) -> 
 
 
 async def test_keymap_remaps_by_binding_id(demo_app: RelplanApp) -> None:
-    from planner.demo import DEMO_TODAY
+    from relplan.planner.store.demo import DEMO_TODAY
 
     app = RelplanApp(Session(demo_app.session.plan, today=DEMO_TODAY), keymap={"accept": "A"})
     async with app.run_test(size=SIZE) as pilot:
@@ -152,7 +152,7 @@ async def test_sync_key_without_sources_says_how_to_add_one(demo_app: RelplanApp
 
 
 async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None:
-    from tui.screens.items import ItemsScreen
+    from relplan.tui.screens.items import ItemsScreen
 
     async with demo_app.run_test(size=SIZE) as pilot:
         await run_command(pilot, demo_app, "items: blockers")
@@ -166,7 +166,7 @@ async def test_command_palette_presets_and_sorting(demo_app: RelplanApp) -> None
 
 
 async def test_keymap_with_an_unknown_id_says_so(demo_app: RelplanApp) -> None:
-    from planner.demo import DEMO_TODAY
+    from relplan.planner.store.demo import DEMO_TODAY
 
     app = RelplanApp(Session(demo_app.session.plan, today=DEMO_TODAY), keymap={"acept": "A"})
     async with app.run_test(size=SIZE):
@@ -179,7 +179,7 @@ def test_dashboard_builds_the_app_from_the_command_line(
     import argparse
     import datetime as dt
 
-    from tui.cli.dashboard import build_app
+    from relplan.tui.cli.dashboard import build_app
 
     config = tmp_path / "relplan-config.toml"
     config.write_text('[keymap]\naccept = "A"\n')
@@ -195,11 +195,11 @@ def test_dashboard_builds_the_app_from_the_command_line(
 
 
 def test_release_panel_lists_the_ladder_and_does_not_repeat_reasons() -> None:
-    from planner.calendar import build_train
-    from planner.demo import DEMO_TODAY, demo_plan
-    from planner.stages import ladder
-    from planner.status import release_status
-    from tui.screens.release import panel_text
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.domain.stages import ladder
+    from relplan.planner.domain.status import release_status
+    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+    from relplan.tui.screens.release import panel_text
 
     plan = demo_plan()
     train = build_train(plan, DEMO_TODAY)

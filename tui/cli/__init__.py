@@ -17,8 +17,8 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from planner.errors import RelplanError
-from tui.cli.output import say
+from relplan.planner.domain.errors import RelplanError
+from relplan.tui.cli.output import say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
@@ -48,7 +48,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
-    from tui.cli import (
+    from relplan.tui.cli import (
         edit_commands,
         git_commands,
         plan_commands,
@@ -66,7 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     common = _common_options(suppress=True)
     for module in (
-        plan_commands, edit_commands, report_commands, sync_command, push_command, git_commands
+        plan_commands,
+        edit_commands,
+        report_commands,
+        sync_command,
+        push_command,
+        git_commands,
     ):
         module.register(sub, common)
     return parser
@@ -103,12 +108,12 @@ def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relplan`` console script."""
     args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
-    atomic = sys.modules.get("planner.atomic")  # imported by whatever writes files
+    atomic = sys.modules.get("relplan.planner.store.atomic")  # imported by whatever writes files
     if atomic is not None:
         atomic.written.clear()  # what this command writes, for the ctrl+c message
     try:
         if args.command is None:
-            from tui.cli.dashboard import run_dashboard
+            from relplan.tui.cli.dashboard import run_dashboard
 
             return run_dashboard(args)
         result: int = args.run(args)
@@ -143,13 +148,13 @@ def _drop_stdout() -> None:
 
 def _what_was_written() -> str:
     """What an interrupted command had written, exactly (files renamed into place)."""
-    atomic = sys.modules.get("planner.atomic")
+    atomic = sys.modules.get("relplan.planner.store.atomic")
     written = atomic.written if atomic is not None else []
     if not written:
         return "nothing was written"
     names = ", ".join(dict.fromkeys(str(p) for p in written))
     text = f"wrote {names} before it stopped"
-    cache = sys.modules.get("planner.cache")
+    cache = sys.modules.get("relplan.planner.store.cache")
     if cache is not None and getattr(cache, "interrupted", None):
         text += "; the sync is not in the tracker cache yet (the next run completes it)"
     return text

@@ -1,7 +1,7 @@
-"""``python -m tui.cli``: the same as the ``relplan`` command."""
+"""``python -m relplan.tui.cli``: the same as the ``relplan`` command."""
 
 import sys
 
-from tui.cli import main
+from relplan.tui.cli import main
 
 sys.exit(main())

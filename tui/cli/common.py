@@ -10,8 +10,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tui.cli.context import Context, load_context
-from tui.cli.output import say
+from relplan.tui.cli.context import Context, load_context
+from relplan.tui.cli.output import say
 
 
 def render_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
@@ -49,7 +49,7 @@ def git_session(args: argparse.Namespace) -> Context:
 def emit_output(data: bytes, output: str | None, force: bool) -> None:
     """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
     if output and output != "-":
-        from planner.output import write_output
+        from relplan.planner.store.output import write_output
 
         write_output(Path(output), data, force=force)
     else:

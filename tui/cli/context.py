@@ -1,4 +1,5 @@
-"""What every command starts from: a :class:`planner.session.Session` for the global options.
+"""What every command starts from: a :class:`relplan.planner.usecases.session.Session` for the
+global options.
 
 Resolution of the plan: ``--plan PATH``, else the config's ``plan`` key, else
 ``./relplan.toml`` when present, else the embedded Xen 4.0 demo (read-only,
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 import argparse
 
-from planner.session import Session, parse_day
-from tui.cli.output import say
+from relplan.planner.usecases.session import Session, parse_day
+from relplan.tui.cli.output import say
 
 Context = Session
 

@@ -6,7 +6,7 @@ import argparse
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tui.app import RelplanApp
+    from relplan.tui.app import RelplanApp
 
 
 def run_dashboard(args: argparse.Namespace) -> int:
@@ -22,8 +22,8 @@ def build_app(args: argparse.Namespace) -> RelplanApp:
     The plan is shown laid onto the calendar as of ``--today``, as ``export``
     writes it: accepted items without a target show where they will land and why.
     """
-    from tui.app import RelplanApp
-    from tui.cli.context import load_context
+    from relplan.tui.app import RelplanApp
+    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args)
     app = RelplanApp(ctx)

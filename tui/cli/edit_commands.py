@@ -15,17 +15,17 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from planner import ops
-from planner.model import BackportState, Item, Kind, Priority, Prognosis, State
-from planner.session import Session, parse_day
-from tui.cli.context import load_context
-from tui.cli.output import say
+from relplan.planner.domain import ops
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
+from relplan.planner.usecases.session import Session, parse_day
+from relplan.tui.cli.context import load_context
+from relplan.tui.cli.output import say
 
 EXIT_OK = 0
 
 
 def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    from tui.cli.common import render_table
+    from relplan.tui.cli.common import render_table
 
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
@@ -72,7 +72,7 @@ def run_ship(args: argparse.Namespace) -> int:
 
 def run_slip(args: argparse.Namespace) -> int:
     """``relplan slip VERSION (--to DATE | --by N[d|w])``."""
-    from planner.releases import parse_shift
+    from relplan.planner.domain.releases import parse_shift
 
     session = load_context(args)
     to = parse_day(args.to, "--to") if args.to else None
@@ -121,7 +121,7 @@ def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> in
 
 
 def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
-    from planner.errors import PlanError, Problem
+    from relplan.planner.domain.errors import PlanError, Problem
 
     out = []
     for text in values:
@@ -193,7 +193,7 @@ def vars_of(c: ops.FieldChange) -> dict[str, Any]:
 
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
-    from planner.errors import PlanError, Problem
+    from relplan.planner.domain.errors import PlanError, Problem
 
     session = load_context(args)
     texts = {

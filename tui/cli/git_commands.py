@@ -13,19 +13,19 @@ from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.errors import PlanError, Problem
-from planner.text import printable_lines
-from planner.version import version_key
-from tui.cli.output import say
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.text import printable_lines
+from relplan.planner.domain.version import version_key
+from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
-    from planner.config import Config
-    from planner.git.backports import BackportRow, BranchTarget, ScanResult
-    from planner.git.history import History
-    from planner.git.join import Conflict
-    from planner.git.repo import Repo
-    from planner.model import Plan
-    from tui.cli.context import Context
+    from relplan.planner.domain.model import Plan
+    from relplan.planner.git.backports import BackportRow, BranchTarget, ScanResult
+    from relplan.planner.git.history import History
+    from relplan.planner.git.join import Conflict
+    from relplan.planner.git.repo import Repo
+    from relplan.planner.store.config import Config
+    from relplan.tui.cli.context import Context
 
 EXIT_OK = 0
 
@@ -108,7 +108,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from planner.config import load_config
+    from relplan.planner.store.config import load_config
 
     return load_config(Path(args.config) if getattr(args, "config", None) else None)
 
@@ -116,8 +116,8 @@ def _config(args: argparse.Namespace) -> Config:
 def run_backports(args: argparse.Namespace) -> int:
     """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
     conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
-    from planner.git.join import git_evidence
-    from planner.git.repo import Repo
+    from relplan.planner.git.join import git_evidence
+    from relplan.planner.git.repo import Repo
 
     config = _config(args)
     repo = Repo(args.repo or config.git.repo or ".")
@@ -165,21 +165,21 @@ def scan_header(result: ScanResult) -> list[str]:
 
 
 def _context(args: argparse.Namespace) -> Context:
-    from tui.cli.context import load_context
+    from relplan.tui.cli.context import load_context
 
     return load_context(args)
 
 
 def _empty_plan() -> Plan:
-    from planner.model import Plan
-    from planner.policy import Policy
+    from relplan.planner.domain.model import Plan
+    from relplan.planner.domain.policy import Policy
 
     return Plan("git", Policy())
 
 
 def _emit(conflicts: list[Conflict], fmt: str) -> None:
     if fmt == "json":
-        from planner.contracts import conflict_json
+        from relplan.planner.outputs.contracts import conflict_json
 
         json.dump([conflict_json(c) for c in conflicts], sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -193,11 +193,11 @@ def _emit(conflicts: list[Conflict], fmt: str) -> None:
 def _targets(
     args: argparse.Namespace, repo: Repo, pattern: str | None, ctx: Context | None
 ) -> list[BranchTarget]:
-    from planner.git.backports import BranchTarget, series_from_branch
+    from relplan.planner.git.backports import BranchTarget, series_from_branch
 
     if args.branch:
         return [BranchTarget(b, series_from_branch(b, pattern)) for b in args.branch]
-    from planner.git.join import present_targets
+    from relplan.planner.git.join import present_targets
 
     assert ctx is not None
     hint = "pass --branch NAME or --branch-pattern PATTERN"
@@ -229,8 +229,8 @@ def render_backports(result: ScanResult, rows: list[BackportRow]) -> str:
 
 def run_init(args: argparse.Namespace) -> int:
     """``relplan init --from-git PATH``: history from tags, measured policy, a new plan."""
-    from planner.git.history import branch_states, history_from_tags
-    from planner.git.repo import Repo
+    from relplan.planner.git.history import branch_states, history_from_tags
+    from relplan.planner.git.repo import Repo
 
     out = Path(args.plan or "relplan.toml")
     if out.exists() and not args.dry_run and not args.force:
@@ -249,7 +249,7 @@ def run_init(args: argparse.Namespace) -> int:
     plan = history.plan(name, base)
     today = _init_today(args, plan)
     states = branch_states(plan, today)
-    from planner.stages import propose_preset
+    from relplan.planner.domain.stages import propose_preset
 
     ladder = propose_preset(tag for tag, _, _ in repo.tags())
     if args.format == "json":
@@ -273,8 +273,8 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def _init_today(args: argparse.Namespace, plan: Plan) -> Any:
-    from planner.calendar import today_in
-    from planner.session import parse_day
+    from relplan.planner.domain.calendar import today_in
+    from relplan.planner.usecases.session import parse_day
 
     return parse_day(args.today) if getattr(args, "today", None) else today_in(plan.policy)
 
@@ -282,8 +282,8 @@ def _init_today(args: argparse.Namespace, plan: Plan) -> Any:
 def _write_new_plan(plan: Plan, today: Any, out: Path, force: bool) -> None:
     """Write the plan as every save does (with the calendar's dates on ``today``); with
     ``force``, over the file that is there (checked not to change while replacing it)."""
-    from planner.calendar import build_train
-    from planner.planfile import fingerprint, save_plan
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.store.planfile import fingerprint, save_plan
 
     expected = fingerprint(out.read_bytes()) if force and out.exists() else None
     save_plan(plan, build_train(plan, today), out, expected)
@@ -336,7 +336,7 @@ def _supported_line(history: History, states: dict[str, Any], today: Any) -> str
     that released in the six months before is among them (the tags say it is alive)."""
     import datetime as dt
 
-    from planner.model import Phase
+    from relplan.planner.domain.model import Phase
 
     since = today - dt.timedelta(days=183)
     recent = {r.series for r in history.shipped if since <= r.day <= today}

@@ -2,7 +2,7 @@
 
 Titles, ids, owners and labels come from trackers, plan files and import
 files; tracker warnings and git subjects too. :func:`say` runs each line
-through :func:`planner.text.printable` so an escape sequence in an issue
+through :func:`relplan.planner.domain.text.printable` so an escape sequence in an issue
 title is shown, never obeyed. JSON output needs no such care (``json.dumps``
 escapes every control character) and goes straight to stdout.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 
-from planner.text import printable_lines
+from relplan.planner.domain.text import printable_lines
 
 
 def say(text: object = "", *, err: bool = False) -> None:

@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.calendar import UNSCHEDULED, phase_on, unscheduled
-from planner.model import Release, ReleaseKind
-from planner.status import ReleaseStatus
-from tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
-from tui.cli.context import Context, load_context
-from tui.cli.output import say
+from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, unscheduled
+from relplan.planner.domain.model import Release, ReleaseKind
+from relplan.planner.domain.status import ReleaseStatus
+from relplan.tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
+from relplan.tui.cli.context import Context, load_context
+from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
     pass
@@ -61,7 +61,7 @@ def run_calendar(args: argparse.Namespace) -> int:
     ctx = load_context(args)
     train = ctx.train(args.count)
     if args.format == "json":
-        from planner.contracts import calendar_json
+        from relplan.planner.outputs.contracts import calendar_json
 
         _emit(json.dumps(calendar_json(ctx, args.count), indent=2))
         return EXIT_OK
@@ -107,7 +107,7 @@ def run_status(args: argparse.Namespace) -> int:
         statuses = ctx.statuses() if args.all else ctx.window_statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
-        from planner.contracts import status_json, unscheduled_json
+        from relplan.planner.outputs.contracts import status_json, unscheduled_json
 
         rows = [status_json(s, conflicts) for s in statuses]
         rows += [unscheduled_json(u) for u in undated]
@@ -160,19 +160,19 @@ def _size(text: str) -> tuple[int, int]:
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
     """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
     if fmt == "json":
-        from planner.contracts import export_json
+        from relplan.planner.outputs.contracts import export_json
 
         return (json.dumps(export_json(ctx), indent=2) + "\n").encode("utf-8")
     if fmt == "ics":
-        from planner.ics import calendar_ics
-        from planner.planhistory import read_history
+        from relplan.planner.outputs.ics import calendar_ics
+        from relplan.planner.store.planhistory import read_history
 
         return calendar_ics(ctx, read_history(ctx.path, items=False))
     if fmt == "svg":
-        from tui.screenshot import timeline_svg
+        from relplan.tui.screenshot import timeline_svg
 
         return timeline_svg(ctx, size).encode("utf-8")
-    from planner.planfile import dumps_toml
+    from relplan.planner.store.planfile import dumps_toml
 
     return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
 
@@ -187,7 +187,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _update_text(path: Path) -> str | None:
     """The file's text when it is a development update (or a reply to one), else None."""
-    from planner.devupdate import looks_like_update
+    from relplan.planner.outputs.devupdate import looks_like_update
 
     if path.suffix.lower() not in ("", ".txt", ".md", ".markdown", ".eml", ".mbox"):
         return None
@@ -201,16 +201,16 @@ def _update_text(path: Path) -> str | None:
 def run_import(args: argparse.Namespace) -> int:
     """Merge roadmap items from a file into the plan file; a development update (or a reply
     to one) applies its prognosis and people to the matching items instead."""
-    from planner.cache import Cache
-    from planner.calendar import build_train
-    from planner.merge import keep_ids, merge_imported
-    from planner.planfile import save_merged
-    from planner.sources.files import read_items, slug
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.domain.merge import keep_ids, merge_imported
+    from relplan.planner.store.cache import Cache
+    from relplan.planner.store.planfile import save_merged
+    from relplan.planner.trackers.files import read_items, slug
 
     source = Path(args.file)
     text = _update_text(source)
     if text is not None:
-        from tui.cli.report_commands import import_update
+        from relplan.tui.cli.report_commands import import_update
 
         return import_update(args, text)
     ctx = load_context(args, allow_missing_plan=True)

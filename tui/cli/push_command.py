@@ -3,7 +3,7 @@
 Writes the plan's local triage (target, blocker, backports, and states where the
 config maps them) back to the trackers it came from, one item at a time, never over
 a change someone made in the tracker since the last sync (see
-:mod:`planner.pushing`). ``--dry-run`` reads the trackers and lists every write it
+:mod:`relplan.planner.trackers.pushing`). ``--dry-run`` reads the trackers and lists every write it
 would make, writing nothing. Exit codes: 0 when every local decision is in the
 trackers; 1 when some were not written (conflicts, missing versions, refusals; their
 ids are named); 2 for errors (a refusal of the token, the network), after saying
@@ -19,8 +19,8 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from planner.push import PushResult
-    from planner.pushing import Pusher
+    from relplan.planner.trackers.push import PushResult
+    from relplan.planner.trackers.pushing import Pusher
 
 EXIT_OK, EXIT_FAIL, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -51,8 +51,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
-    from planner.sources.base import Reporter
-    from tui.cli.context import load_context
+    from relplan.planner.trackers.base import Reporter
+    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args)
     started: list[Pusher] = []
@@ -92,7 +92,7 @@ def _status(text: str) -> None:
 
 
 def _table(result: PushResult) -> None:
-    from planner.push import Outcome
+    from relplan.planner.trackers.push import Outcome
 
     for write in result.writes:
         print(write)
@@ -134,7 +134,7 @@ def _say_written(result: PushResult, how: str) -> None:
 
 
 def _say_failed(result: PushResult) -> int:
-    from planner.push import Outcome
+    from relplan.planner.trackers.push import Outcome
 
     reasons = (
         (Outcome.CONFLICT, "the tracker changed them since the last sync (relplan sync, "

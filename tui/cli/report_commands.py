@@ -1,7 +1,8 @@
 """Telling everyone: ``relplan report`` (schedule mail, development update, status page) and
 reading a development update back (``relplan import`` hands such a file here).
 
-Thin faces over :mod:`planner.report` and :mod:`planner.devupdate`: every fact comes
+Thin faces over :mod:`relplan.planner.outputs.report` and :mod:`relplan.planner.outputs.devupdate`:
+every fact comes
 from the session, so a report says what ``relplan status`` and the dashboard say.
 """
 
@@ -11,17 +12,17 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from tui.cli.common import emit_output, force_arg, git_session, repo_arg
-from tui.cli.context import Context, load_context
-from tui.cli.output import say
+from relplan.tui.cli.common import emit_output, force_arg, git_session, repo_arg
+from relplan.tui.cli.context import Context, load_context
+from relplan.tui.cli.output import say
 
 EXIT_OK = 0
 
 
 def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str | None]:
     """What changed in the plan since ``since`` (from its git history), or why unknown."""
-    from planner.calendar import build_train
-    from planner.planhistory import plan_changes, read_history, start_of
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.store.planhistory import plan_changes, read_history, start_of
 
     history = read_history(ctx.path)
     if history.missing:
@@ -36,7 +37,7 @@ def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str 
 
 def report_text(ctx: Context, args: argparse.Namespace) -> str:
     """The report the options ask for."""
-    from planner import report
+    from relplan.planner.outputs import report
 
     fmt = args.format or report.DEFAULT_FORMAT[args.kind]
     if args.kind == "status":
@@ -58,9 +59,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def import_update(args: argparse.Namespace, text: str) -> int:
     """Apply a development update (a reply with edited lines) to the plan file."""
-    from planner.devupdate import apply_update, parse_update
-    from planner.planfile import save_plan
-    from planner.planhistory import read_history, start_of
+    from relplan.planner.outputs.devupdate import apply_update, parse_update
+    from relplan.planner.store.planfile import save_plan
+    from relplan.planner.store.planhistory import read_history, start_of
 
     ctx = load_context(args)
     path = ctx.writable_path()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from tui.cli.output import say
+from relplan.tui.cli.output import say
 
 EXIT_OK = 0
 
@@ -44,12 +44,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_sync_command(args: argparse.Namespace) -> int:
     """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
-    from planner.calendar import build_train
-    from planner.model import Plan
-    from planner.planfile import save_merged
-    from planner.sources.base import Reporter
-    from planner.sync import sync_from_config
-    from tui.cli.context import load_context
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.domain.model import Plan
+    from relplan.planner.store.planfile import save_merged
+    from relplan.planner.trackers.base import Reporter
+    from relplan.planner.trackers.sync import sync_from_config
+    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)
     if args.status:
@@ -86,7 +86,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
 def _print_status(config: Any) -> int:
     import datetime as dt
 
-    from planner.cache import Cache
+    from relplan.planner.store.cache import Cache
 
     with Cache.open(config.cache_dir) as cache:
         statuses, conflicts = cache.statuses(), cache.conflicts()

@@ -1,7 +1,8 @@
 """The Backports view: every fix against every maintained branch; set a state per cell.
 
 Scales to thousands of fixes: a text filter (``/``), preset lists (``f``/``F``: missing,
-conflicts, security, missing on one branch; :func:`planner.rules.in_backport_preset`),
+conflicts, security, missing on one branch;
+:func:`relplan.planner.domain.rules.in_backport_preset`),
 sorts (``>``/``<``), an evidence pane for the cell under the cursor, and the list of every
 tracker-vs-git conflict (``c``).
 """
@@ -17,12 +18,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.model import Item
-from planner.rules import BackportCell, fixes_for
-from tui.screens.base import ViewScreen, settle_heap
-from tui.widgets.backport_matrix import BackportMatrix
-from tui.widgets.backport_rows import SORTS, BackportRows
-from tui.widgets.safe import markup_safe
+from relplan.planner.domain.model import Item
+from relplan.planner.domain.rules import BackportCell, fixes_for
+from relplan.tui.screens.base import ViewScreen, settle_heap
+from relplan.tui.widgets.backport_matrix import BackportMatrix
+from relplan.tui.widgets.backport_rows import SORTS, BackportRows
+from relplan.tui.widgets.safe import markup_safe
 
 SORT_NAMES = list(SORTS)
 #: From this many cells on, the view settles the heap after drawing (see settle_heap).
@@ -198,7 +199,7 @@ class BackportsScreen(MatrixScreen):
         self.set_preset(names[(names.index(self.matrix.rows.preset) + step) % len(names)])
 
     def set_preset(self, name: str) -> None:
-        """Show one preset list (see :func:`planner.rules.backport_presets`)."""
+        """Show one preset list (see :func:`relplan.planner.domain.rules.backport_presets`)."""
         self._change_rows(lambda rows: rows.set_preset(name))
 
     def action_sort(self, step: int) -> None:
@@ -206,7 +207,7 @@ class BackportsScreen(MatrixScreen):
         self.sort_by(SORT_NAMES[(i + step) % len(SORT_NAMES)])
 
     def sort_by(self, name: str) -> None:
-        """Sort by one of :data:`tui.widgets.backport_rows.SORTS`, the cursor on its fix."""
+        """Sort by one of :data:`relplan.tui.widgets.backport_rows.SORTS`, the cursor on its fix."""
         self._change_rows(lambda rows: rows.sort_by(name))
 
     # -- conflicts and git-only fixes -------------------------------------------------------

@@ -8,11 +8,11 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
-from planner.model import Item
-from planner.session import Session
-from tui.shell import Shell, shell_of
-from tui.widgets.key_hints import KeyHints
-from tui.widgets.safe import OutsideText
+from relplan.planner.domain.model import Item
+from relplan.planner.usecases.session import Session
+from relplan.tui.shell import Shell, shell_of
+from relplan.tui.widgets.key_hints import KeyHints
+from relplan.tui.widgets.safe import OutsideText
 
 
 def settle_heap() -> None:

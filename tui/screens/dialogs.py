@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from planner.text import printable
-from tui.widgets.safe import OutsideText
+from relplan.planner.domain.text import printable
+from relplan.tui.widgets.safe import OutsideText
 
 
 class ChoiceScreen(ModalScreen[str | None]):

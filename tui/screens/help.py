@@ -39,8 +39,7 @@ def key_lines(
         rank.setdefault(what, binding_level(active))
     ordered = sorted(by_action, key=lambda what: rank[what])  # stable: binding order within
     return [
-        (", ".join(by_action[(d, t)]), f"{d}: {t}" if t else d, ids[(d, t)])
-        for d, t in ordered
+        (", ".join(by_action[(d, t)]), f"{d}: {t}" if t else d, ids[(d, t)]) for d, t in ordered
     ]
 
 

@@ -3,7 +3,7 @@
 :class:`ItemScreen` shows an item's fields, why it targets its release, what it
 depends on, and per maintained branch the tracker's backport state beside git's
 evidence. :class:`ItemForm` adds or edits an item; the values are checked by
-:func:`planner.ops.item_fields` (the rule ``relplan add``/``edit`` use too).
+:func:`relplan.planner.domain.ops.item_fields` (the rule ``relplan add``/``edit`` use too).
 """
 
 from __future__ import annotations
@@ -17,12 +17,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from planner.errors import PlanError
-from planner.model import Item
-from planner.ops import item_fields
-from planner.session import Session
-from planner.text import printable
-from tui.widgets.safe import OutsideText
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import Item
+from relplan.planner.domain.ops import item_fields
+from relplan.planner.domain.text import printable
+from relplan.planner.usecases.session import Session
+from relplan.tui.widgets.safe import OutsideText
 
 
 def item_text(session: Session, item: Item) -> Text:

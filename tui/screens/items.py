@@ -6,11 +6,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from planner.model import Item
-from planner.rules import PRESETS
-from tui.screens.base import ViewScreen
-from tui.widgets.item_list import ItemHeader, ItemList
-from tui.widgets.item_rows import COLUMNS, ItemRows
+from relplan.planner.domain.model import Item
+from relplan.planner.domain.rules import PRESETS
+from relplan.tui.screens.base import ViewScreen
+from relplan.tui.widgets.item_list import ItemHeader, ItemList
+from relplan.tui.widgets.item_rows import COLUMNS, ItemRows
 
 PRESET_NAMES = list(PRESETS)
 
@@ -41,8 +41,13 @@ class ItemsScreen(ViewScreen):
         ),
         Binding("f", "preset(1)", "Preset", id="items_preset_next", tooltip="Next preset list"),
         Binding("F", "preset(-1)", "Prev preset", show=False, id="items_preset_prev"),
-        Binding("greater_than_sign", "sort(1)", "Sort", id="items_sort_next",
-                tooltip="Sort by the next column"),
+        Binding(
+            "greater_than_sign",
+            "sort(1)",
+            "Sort",
+            id="items_sort_next",
+            tooltip="Sort by the next column",
+        ),
         Binding("less_than_sign", "flip_sort", "Flip sort", show=False, id="items_sort_flip"),
     ]
 
@@ -127,7 +132,7 @@ class ItemsScreen(ViewScreen):
         self.set_preset(PRESET_NAMES[(i + step) % len(PRESET_NAMES)])
 
     def set_preset(self, name: str) -> None:
-        """Show one preset list (see :data:`planner.rules.PRESETS`)."""
+        """Show one preset list (see :data:`relplan.planner.domain.rules.PRESETS`)."""
         keep = self.item_list.current
         self.rows.set_preset(name)
         self.item_list.reload(keep.id if keep else None)

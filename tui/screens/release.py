@@ -9,15 +9,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from planner.model import Item, Release
-from planner.stages import ACCEPTS_TEXT, Stage, is_rc
-from planner.status import ReleaseStatus
-from tui.palette import PHASE_COLOURS
-from tui.screens.backports import MatrixScreen
-from tui.widgets.backport_matrix import BackportMatrix
-from tui.widgets.item_list import ItemHeader, ItemList
-from tui.widgets.item_rows import ItemRows
-from tui.widgets.safe import markup_safe
+from relplan.planner.domain.model import Item, Release
+from relplan.planner.domain.stages import ACCEPTS_TEXT, Stage, is_rc
+from relplan.planner.domain.status import ReleaseStatus
+from relplan.tui.palette import PHASE_COLOURS
+from relplan.tui.screens.backports import MatrixScreen
+from relplan.tui.widgets.backport_matrix import BackportMatrix
+from relplan.tui.widgets.item_list import ItemHeader, ItemList
+from relplan.tui.widgets.item_rows import ItemRows
+from relplan.tui.widgets.safe import markup_safe
 
 
 def _rung(stage: Stage, today: dt.date, first: Stage | None = None) -> str:
@@ -56,7 +56,8 @@ def panel_text(
     release: Release, status: ReleaseStatus, stages: Sequence[Stage], today: dt.date
 ) -> str:
     """The stabilization panel as console markup: ``stages`` are the release's ladder
-    (:meth:`planner.session.Session.stages`), passed ones marked as of ``today``."""
+    (:meth:`relplan.planner.usecases.session.Session.stages`), passed ones marked as of
+    ``today``."""
     colour = PHASE_COLOURS[status.phase]
     verdict = {"go": "[b green]GO[/]", "no-go": "[b red]NO-GO[/]"}.get(
         status.verdict, f"[b]{status.verdict.upper()}[/]"

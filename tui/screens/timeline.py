@@ -6,10 +6,10 @@ from textual import work
 from textual.app import ComposeResult
 from textual.widgets import Static
 
-from planner.session import Session
-from tui.screens.base import ViewScreen
-from tui.widgets.safe import markup_safe
-from tui.widgets.timeline import Timeline, legend
+from relplan.planner.usecases.session import Session
+from relplan.tui.screens.base import ViewScreen
+from relplan.tui.widgets.safe import markup_safe
+from relplan.tui.widgets.timeline import Timeline, legend
 
 
 def attention_text(session: Session, limit: int = 4) -> str:

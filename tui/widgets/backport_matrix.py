@@ -1,6 +1,6 @@
 """The backport matrix: fixes down, maintained branches across, one coloured state per cell.
 
-A line-API scroll view over a :class:`~tui.widgets.backport_rows.BackportRows`: every
+A line-API scroll view over a :class:`~relplan.tui.widgets.backport_rows.BackportRows`: every
 cell is computed once per session revision (see there), a keypress renders the lines it
 changed and nothing else, and row strips are cached. Column widths follow the widget's
 width: cells abbreviate when the branches would leave the titles too little room, ids
@@ -24,11 +24,11 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from planner.model import Item
-from planner.rules import BackportCell
-from planner.text import printable
-from tui.widgets.backport_rows import BackportRows, CellInfo, Label, MatrixRow
-from tui.widgets.item_list import fit, fit_middle
+from relplan.planner.domain.model import Item
+from relplan.planner.domain.rules import BackportCell
+from relplan.planner.domain.text import printable
+from relplan.tui.widgets.backport_rows import BackportRows, CellInfo, Label, MatrixRow
+from relplan.tui.widgets.item_list import fit, fit_middle
 
 __all__ = ["BackportMatrix", "CellInfo", "Layout", "matrix_layout"]
 

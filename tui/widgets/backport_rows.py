@@ -16,9 +16,9 @@ from functools import cache
 
 from rich.style import Style
 
-from planner.model import BackportState, Item, natural_key
-from planner.rules import BackportCell, backport_presets, in_backport_preset
-from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES
+from relplan.planner.domain.model import BackportState, Item, natural_key
+from relplan.planner.domain.rules import BackportCell, backport_presets, in_backport_preset
+from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES
 
 CellInfo = Callable[[Item, str], BackportCell]
 MUTED = Style(color="#6a6a6a")
@@ -125,7 +125,8 @@ class BackportRows:
 
     @property
     def presets(self) -> list[str]:
-        """The preset lists for the branches shown (:func:`planner.rules.backport_presets`)."""
+        """The preset lists for the branches shown
+        (:func:`relplan.planner.domain.rules.backport_presets`)."""
         return backport_presets(self.series)
 
     def set_fixes(

@@ -1,7 +1,7 @@
 """A line-API list of roadmap items: renders only the visible rows, whatever the item count.
 
 Like toolong's log view, it draws from data it does not own (an
-:class:`~tui.widgets.item_rows.ItemRows`); a keypress touches the rows on
+:class:`~relplan.tui.widgets.item_rows.ItemRows`); a keypress touches the rows on
 screen and nothing else. The cursor row is highlighted; marked rows (space)
 carry a dot and form the selection that bulk actions apply to.
 """
@@ -22,11 +22,11 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
-from planner.model import Item
-from planner.text import printable
-from planner.version import version_key
-from tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
-from tui.widgets.item_rows import COLUMNS, ItemRows
+from relplan.planner.domain.model import Item
+from relplan.planner.domain.text import printable
+from relplan.planner.domain.version import version_key
+from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
+from relplan.tui.widgets.item_rows import COLUMNS, ItemRows
 
 FIXED_WIDTHS = {
     "id": 24,

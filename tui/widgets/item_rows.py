@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
-from planner.model import Item, State, natural_key
-from planner.rules import PRESETS, in_preset
-from planner.version import version_key
+from relplan.planner.domain.model import Item, State, natural_key
+from relplan.planner.domain.rules import PRESETS, in_preset
+from relplan.planner.domain.version import version_key
 
 COLUMNS: tuple[str, ...] = (
     "id",
@@ -178,7 +178,7 @@ class ItemRows:
         self._rebuild_base()
 
     def set_preset(self, preset: str) -> None:
-        """Show only the items of a preset (see :data:`planner.rules.PRESETS`)."""
+        """Show only the items of a preset (see :data:`relplan.planner.domain.rules.PRESETS`)."""
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
         self.preset = preset

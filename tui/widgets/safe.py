@@ -1,6 +1,6 @@
 """Outside text (tracker, plan and import text) on its way into widgets.
 
-:func:`planner.text.printable` shows control characters and escape sequences
+:func:`relplan.planner.domain.text.printable` shows control characters and escape sequences
 escaped; here that is combined with a markup escape for the places that
 build console markup around such text, and a Static that applies it to
 whatever plain text it is given (status lines quote ids, paths and trackers).
@@ -13,7 +13,7 @@ from typing import Any
 from textual.visual import VisualType
 from textual.widgets import Static
 
-from planner.text import printable, printable_lines
+from relplan.planner.domain.text import printable, printable_lines
 
 
 def markup_safe(text: object) -> str:

@@ -23,13 +23,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from planner.calendar import next_milestone, phase_on
-from planner.model import Phase, Release, ReleaseKind
-from planner.policy import Accepts
-from planner.rules import current_window
-from planner.stages import Stage, next_step, stage_on
-from planner.text import printable
-from tui.palette import PHASE_COLOURS
+from relplan.planner.domain.calendar import next_milestone, phase_on
+from relplan.planner.domain.model import Phase, Release, ReleaseKind
+from relplan.planner.domain.policy import Accepts
+from relplan.planner.domain.rules import current_window
+from relplan.planner.domain.stages import Stage, next_step, stage_on
+from relplan.planner.domain.text import printable
+from relplan.tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
 WEEK = dt.timedelta(weeks=1)
@@ -54,7 +54,7 @@ def monday(day: dt.date) -> dt.date:
 
 def countdown(release: Release, today: dt.date, stages: Sequence[Stage] = ()) -> str:
     """``rc2 in 8d``, ``release today``, or empty when nothing is ahead (the next stage of
-    ``stages`` when given, :func:`planner.stages.next_step`)."""
+    ``stages`` when given, :func:`relplan.planner.domain.stages.next_step`)."""
     nxt = next_step(release, stages, today) if stages else next_milestone(release, today)
     if nxt is None:
         return ""
@@ -183,7 +183,8 @@ class Timeline(ScrollView, can_focus=True):
         self.refresh()
 
     def _scroll_to_present(self) -> None:
-        """Open on the present: the releases that matter today (planner.rules.current_window)
+        """Open on the present: the releases that matter today
+        (relplan.planner.domain.rules.current_window)
         from the top when they fit, else today's row in the middle; not years of history."""
         window = {r.version for r in current_window(self.releases, self.today)}
         first = next((i for i, r in enumerate(self.releases) if r.version in window), None)

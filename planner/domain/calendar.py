@@ -1,0 +1,559 @@
+"""The point-release calendar: from a cadence policy and recorded facts to every milestone date.
+
+The train is a chain. The first point release that has a day of its own (an
+actual or pinned release day) is the anchor; every later point release is
+planned from the day the previous one shipped (or is planned to ship), so a
+recorded slip moves everything after it. Each release's freeze, last posting
+date and release candidates are counted back and forth from its release day.
+Support windows come from the maintenance model, and maintained branches get
+their bug-fix (maintenance) releases on a cadence of their own.
+
+A release the calendar cannot give a day is *unscheduled* (:func:`unscheduled`),
+never an error: a point release before the anchor (or in a plan with no day
+at all) without a day of its own, a maintenance release without a day when no
+maintenance cadence is set, one whose series has no point release on the
+train, and every release marked ``unscheduled`` that has no day of its own.
+Items may target it; it joins the train once it gets a day. A maintenance
+release with a day whose series has no point release is on the train by itself.
+
+All dates are calendar days in the policy's time zone; only ``today_in`` looks
+at the clock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import MAX_HORIZON, MaintenanceModel, Policy
+from relplan.planner.domain.stages import ladder_milestones
+from relplan.planner.domain.version import SERIES_DEPTH, Version, version_key
+
+UNSCHEDULED = "unscheduled"
+"""What calendar, status and export say in place of a phase for an unscheduled release."""
+
+WEEK = dt.timedelta(weeks=1)
+DAY = dt.timedelta(days=1)
+MAX_RELEASES = 5000
+"""The most releases one calendar holds: beyond it the policy asks for something absurd
+(bug-fix releases every week for centuries) and computing it would take minutes."""
+
+
+def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
+    """The date in the policy's time zone at ``now`` (an aware instant; default: the clock)."""
+    import pendulum  # only here: the demo and --today never need the clock
+
+    local = (
+        pendulum.instance(now).in_timezone(policy.timezone)
+        if now
+        else pendulum.now(policy.timezone)
+    )
+    return dt.date(local.year, local.month, local.day)
+
+
+def next_point_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The version after a point release: the series' last number goes up, the width stays.
+
+    ``3.4.0`` -> ``3.5.0``, ``4.9`` -> ``4.10``, ``253`` -> ``254``.
+    """
+    numbers = list(Version.parse(version).release)
+    at = min(len(numbers), depth) - 1
+    numbers[at:] = [numbers[at] + 1] + [0] * (len(numbers) - at - 1)
+    return ".".join(map(str, numbers))
+
+
+def next_maintenance_version(version: str, depth: int = SERIES_DEPTH) -> str:
+    """The bug-fix release after ``version`` in its series: the number after the series goes up.
+
+    ``3.4.0`` -> ``3.4.1``, ``4.0`` -> ``4.0.1``; with ``depth=1``, ``253`` -> ``253.1``.
+    """
+    release = Version.parse(version).release
+    series = list(release[:depth]) + [0] * (depth - len(release[:depth]))
+    patch = release[depth] if len(release) > depth else 0
+    return ".".join(map(str, [*series, patch + 1]))
+
+
+def is_new_major(version: str, previous: str | None) -> bool:
+    """True for the first release of a new major train (``4.0`` after ``3.4``)."""
+    if previous is None:
+        return False
+    return Version.parse(version).major != Version.parse(previous).major
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A release day chosen for a point release, with what the calendar had to do."""
+
+    day: dt.date
+    notes: tuple[str, ...]
+
+
+def _search(
+    start: dt.date, stop: dt.date, step: int, ok: Callable[[dt.date], bool]
+) -> dt.date | None:
+    """First day from ``start`` towards ``stop`` (inclusive) for which ``ok`` holds."""
+    day = start
+    while (day <= stop) if step > 0 else (day >= stop):
+        if ok(day):
+            return day
+        day += DAY * step
+    return None
+
+
+def _place_release(
+    policy: Policy, earliest: dt.date, aim: dt.date, latest: dt.date, freeze_weeks: int
+) -> _Placed:
+    """Pick the release day nearest after ``aim`` inside ``[earliest, latest]``.
+
+    Preference: the policy's weekday and a free release and freeze day; then any
+    weekday; then the first free day after the window (noted).
+    """
+    weekday = policy.cadence.weekday
+
+    def free(day: dt.date) -> bool:
+        return not policy.blocked(day) and not policy.blocked(day - WEEK * freeze_weeks)
+
+    def preferred(day: dt.date) -> bool:
+        return (weekday is None or day.weekday() == weekday) and free(day)
+
+    aim = min(max(aim, earliest), latest)
+    for ok in (preferred, free):
+        found = _search(aim, latest, 1, ok) or _search(aim, earliest, -1, ok)
+        if found:
+            return _Placed(found, () if ok is preferred else ("not on the preferred weekday",))
+    late = _search(latest + DAY, latest + dt.timedelta(days=366), 1, preferred)
+    if late is None:
+        raise PlanError(Problem("no day in a year is free of blackouts", field="policy.blackouts"))
+    return _Placed(late, (f"window exceeded by {(late - latest).days} days (blackouts)",))
+
+
+def _unblock_back(policy: Policy, day: dt.date) -> dt.date:
+    """Move a freeze earlier until it is off blackouts and holidays."""
+    while policy.blocked(day):
+        day -= DAY
+    return day
+
+
+def _stabilization(
+    policy: Policy, spec: ReleaseSpec, day: dt.date, major: bool
+) -> tuple[dt.date | None, dt.date | None, tuple[dt.date, ...]]:
+    """Freeze, last posting date and release candidates before a point release day.
+
+    A shipped release keeps what was recorded (pins, tagged betas and RCs) and nothing
+    else: the first beta is its freeze when no freeze was recorded (a beta is a
+    feature-frozen build), and a milestone nobody recorded stays unknown (None). An
+    unshipped one is planned: its recorded RCs, then computed ones up to release day.
+    """
+    recorded_freeze = spec.pins.get("freeze") or next(iter(spec.actual_betas), None)
+    if spec.actual is not None:
+        return recorded_freeze, spec.pins.get("last_posting"), spec.actual_rcs
+    st = policy.stabilization
+    freeze = recorded_freeze or _unblock_back(policy, day - WEEK * st.freeze_weeks_for(major))
+    if spec.actual_rcs and recorded_freeze is None:
+        freeze = min(freeze, spec.actual_rcs[0])  # a tagged RC means the freeze is behind it
+    last_posting = spec.pins.get("last_posting")
+    if last_posting is None and st.last_posting_weeks > 0:
+        last_posting = freeze - WEEK * st.last_posting_weeks
+    rcs = list(spec.actual_rcs)
+    rc = (
+        rcs[-1] + dt.timedelta(days=st.rc_every_days)
+        if rcs
+        else freeze + dt.timedelta(days=st.rc1_after_days)
+    )
+    while rc < day and st.rc_every_days > 0:
+        rcs.append(rc)
+        rc += dt.timedelta(days=st.rc_every_days)
+    return freeze, last_posting, tuple(rcs)
+
+
+def _point_days(
+    policy: Policy, specs: Sequence[ReleaseSpec]
+) -> Iterator[tuple[ReleaseSpec, _Placed, bool, dt.date | None]]:
+    """Walk the chain of point releases: (spec, planned day, new major?, previous release day)."""
+    cad, st = policy.cadence, policy.stabilization
+    prev: ReleaseSpec | None = None
+    prev_planned: dt.date | None = None
+    for spec in specs:
+        major = is_new_major(spec.version, prev.version if prev else None)
+        if prev is None or prev_planned is None:
+            anchor = spec.pins.get("release") or spec.actual
+            assert anchor is not None, "the chain starts at a release with a day (_chain_specs)"
+            placed, start = _Placed(anchor, ()), None
+        else:
+            start = prev.actual or prev_planned
+            extra = (st.freeze_weeks_for(True) - st.freeze_weeks) if major else 0
+            weeks = cad.planned_weeks + extra
+            if cad.catch_up and prev.actual and prev.actual > prev_planned:
+                slip = prev.actual - prev_planned
+                weeks_td = max(WEEK * weeks - slip, WEEK * (cad.min_weeks + extra))
+            else:
+                weeks_td = WEEK * weeks
+            pinned = spec.pins.get("release")
+            earliest = start + WEEK * (cad.min_weeks + extra)
+            aim, latest = start + weeks_td, start + WEEK * (cad.max_weeks + extra)
+            if spec.actual_rcs and spec.actual is None:
+                # It comes after the RCs tagged for it, however late they are.
+                after = spec.actual_rcs[-1] + dt.timedelta(days=max(st.rc_every_days, 1))
+                earliest, aim, latest = max(earliest, after), max(aim, after), max(latest, after)
+            if pinned is not None:
+                placed = _Placed(pinned, ("release day pinned",))
+            else:
+                placed = _place_release(policy, earliest, aim, latest, st.freeze_weeks_for(major))
+        yield spec, placed, major, start
+        prev, prev_planned = spec, placed.day
+
+
+def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
+    """Every point release with its stabilization dates (support windows come later)."""
+    out: list[Release] = []
+    for spec, placed, major, _ in _point_days(policy, specs):
+        # A shipped release stabilized before the day it actually shipped.
+        day = spec.actual or placed.day
+        # The freeze ladder (relplan.planner.domain.stages) has the last word on freeze, posting
+        # and RCs.
+        freeze, last_posting, rcs = ladder_milestones(
+            policy, spec, day, _stabilization(policy, spec, day, major)
+        )
+        # Work for a release starts when the one before it freezes and branches off;
+        # when that freeze is unknown (not recorded), at the latest when it shipped.
+        start = (out[-1].freeze or out[-1].day) if out else None
+        series = Version.parse(spec.version).series(depth)
+        notes = placed.notes + (("first release of a new major train",) if major else ())
+        out.append(
+            Release(
+                version=spec.version,
+                kind=ReleaseKind.POINT,
+                series=series,
+                branch=spec.branch or policy.branch_for(series),
+                development_start=start,
+                last_posting=last_posting,
+                freeze=freeze,
+                rcs=rcs,
+                release=placed.day,
+                actual=spec.actual,
+                notes=notes,
+            )
+        )
+    return out
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the month's end (as pendulum's ``add(months=)``).
+
+    Plain arithmetic: importing pendulum would cost every command a fifth of its start-up.
+    """
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
+
+
+def _with_support(policy: Policy, points: list[Release], beyond: list[dt.date]) -> list[Release]:
+    """Fill maintained_until / security_until by the maintenance model.
+
+    ``beyond`` holds the planned days of point releases after the last one shown,
+    so the newest releases also get an end of support.
+    """
+    m = policy.maintenance
+    days = [r.day for r in points] + beyond
+    out = []
+    for i, r in enumerate(points):
+        if m.model is MaintenanceModel.WINDOWS:
+            until: dt.date | None = _add_months(r.day, m.general_months)
+        else:
+            ahead = 1 if m.model is MaintenanceModel.UNTIL_NEXT else max(m.newest, 1)
+            until = days[i + ahead] if i + ahead < len(days) else None
+        security = _add_months(until, m.security_months) if until and m.security_months else None
+        out.append(replace(r, maintained_until=until, security_until=security))
+    return out
+
+
+def _maintenance_releases(
+    policy: Policy,
+    point: Release,
+    specs: Sequence[ReleaseSpec],
+    horizon_end: dt.date,
+    today: dt.date,
+    depth: int,
+    taken: frozenset[str],
+    room: int = MAX_RELEASES,
+) -> list[Release]:
+    """Listed bug-fix releases of a branch, then generated ones while it is maintained.
+
+    A listed release without a day is left out (unscheduled) unless the
+    maintenance cadence may plan it; generated versions skip ``taken`` ones. At
+    most ``room`` releases in all: more is a PlanError (see MAX_RELEASES).
+    """
+    m = policy.maintenance
+    every = WEEK * m.release_every_weeks if m.release_every_weeks else None
+    out: list[Release] = []
+    prev_day, prev_version = point.day, point.version
+    for spec in specs:
+        day = spec.pins.get("release") or spec.actual
+        if day is None:
+            if every is None or spec.unscheduled:
+                continue  # unscheduled: no day of its own and none the cadence may give
+            # Planned like the generated ones (from today on), so a plan file written with
+            # them reads back to the same days.
+            day = _next_free(policy, max(prev_day + every, today))
+        out.append(_maintenance(policy, point, spec, day, prev_day))
+        prev_day, prev_version = out[-1].day, spec.version
+    if every is None or point.maintained_until is None:
+        return out
+    stop = min(point.maintained_until, horizon_end)
+    # Generated bug-fix releases are plans: the past is what the plan records.
+    day = _next_free(policy, max(prev_day + every, today))
+    while day < stop:
+        if len(out) >= room:
+            raise _too_many()
+        version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
+        spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
+        out.append(_maintenance(policy, point, spec, day, prev_day))
+        prev_day, prev_version = day, version
+        day = _next_free(policy, day + every)
+    return out
+
+
+def _too_many() -> PlanError:
+    return PlanError(
+        Problem(
+            f"the policy puts more than {MAX_RELEASES:,} releases on the calendar",
+            field="policy",
+            hint="lower horizon or maintenance.general_months, or raise "
+            "maintenance.release_every_weeks",
+        )
+    )
+
+
+def _next_free(policy: Policy, day: dt.date) -> dt.date:
+    """The first day on or after ``day`` on the preferred weekday and off blackouts."""
+    weekday = policy.cadence.weekday
+    while policy.blocked(day) or (weekday is not None and day.weekday() != weekday):
+        day += DAY
+    return day
+
+
+def _maintenance(
+    policy: Policy, point: Release, spec: ReleaseSpec, day: dt.date, start: dt.date
+) -> Release:
+    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it."""
+    rc_days = policy.maintenance.rc_days
+    rc = day - dt.timedelta(days=rc_days)
+    if spec.actual_rcs or spec.actual is not None:
+        rcs = spec.actual_rcs
+    else:
+        rcs = (rc,) if rc_days and rc > start else ()
+    return Release(
+        version=spec.version,
+        kind=ReleaseKind.MAINTENANCE,
+        series=point.series,
+        branch=spec.branch or point.branch,
+        development_start=start,
+        last_posting=None,
+        freeze=None,
+        rcs=rcs,
+        release=day,
+        actual=spec.actual,
+        maintained_until=point.maintained_until,
+        security_until=point.security_until,
+    )
+
+
+def _check_versions(plan: Plan) -> None:
+    """Every release's version must read as one (the chain orders and bumps them)."""
+    problems = [
+        Problem(str(exc), field=f"releases[{s.version}].version", hint="e.g. 4.0, 3.4.1 or 253")
+        for s in plan.releases
+        if (exc := _not_a_version(s.version))
+    ]
+    if problems:
+        raise PlanError(problems)
+
+
+def _not_a_version(text: str) -> ValueError | None:
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        return exc
+    return None
+
+
+def _untaken(bump: Callable[[str], str], version: str, taken: frozenset[str]) -> str:
+    """The next version after ``version`` by ``bump`` that the plan does not name already.
+
+    The plan names it when it is unscheduled (shipped on an unknown day, say):
+    the calendar then plans the one after it instead of a second release of that name.
+    """
+    nxt = bump(version)
+    while nxt in taken:
+        nxt = bump(nxt)
+    return nxt
+
+
+def _orphan(policy: Policy, spec: ReleaseSpec, series: str, day: dt.date) -> Release:
+    """A maintenance release with a day whose series has no point release on the train."""
+    return Release(
+        version=spec.version,
+        kind=ReleaseKind.MAINTENANCE,
+        series=series,
+        branch=spec.branch or policy.branch_for(series),
+        development_start=None,
+        last_posting=None,
+        freeze=None,
+        rcs=(),
+        release=day,
+        actual=spec.actual,
+        notes=(f"series {series} has no point release on the calendar",),
+    )
+
+
+def _chain_specs(plan: Plan) -> list[ReleaseSpec]:
+    """The point releases the chain is computed from: from the anchor on, in version order.
+
+    Before the anchor (the first point release with a day of its own) nothing
+    can be planned; after it, releases without a day are planned by the
+    cadence unless marked unscheduled.
+    """
+    points = sorted(
+        (s for s in plan.releases if s.kind is ReleaseKind.POINT),
+        key=lambda s: version_key(s.version),
+    )
+    anchor = next((i for i, s in enumerate(points) if s.has_day), None)
+    if anchor is None:
+        return []
+    return [s for s in points[anchor:] if s.has_day or not s.unscheduled]
+
+
+def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list[Release]:
+    """Every release of the plan with all dates, extended to ``upcoming`` unshipped point releases.
+
+    ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
+    Releases that cannot be given a day are left out: see :func:`unscheduled`.
+    """
+    _check_versions(plan)
+    policy, depth = plan.policy, plan.series_depth
+    want = policy.horizon if upcoming is None else upcoming
+    if want > MAX_HORIZON:
+        raise PlanError(
+            Problem(
+                f"{want:,} upcoming point releases asked for",
+                field="count",
+                hint=f"relplan computes at most {MAX_HORIZON} ahead",
+            )
+        )
+    taken = frozenset(s.version for s in plan.releases)
+
+    def bump(version: str) -> str:
+        return _untaken(lambda v: next_point_version(v, depth), version, taken)
+
+    specs = _chain_specs(plan)
+    points: list[Release] = []
+    if specs:
+        while sum(1 for s in specs if s.actual is None) < want:
+            specs.append(ReleaseSpec(bump(specs[-1].version)))
+        # A few hidden releases past the last one give the newest branches an end of support.
+        hidden = [ReleaseSpec(bump(specs[-1].version))]
+        for _ in range(max(policy.maintenance.newest, 1) - 1):
+            hidden.append(ReleaseSpec(bump(hidden[-1].version)))
+        chain = _point_releases(policy, specs + hidden, depth)
+        points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
+    horizon_end = max((r.day for r in points), default=today)
+    train: list[Release] = list(points)
+    series_of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
+    for point in points:
+        listed = sorted(
+            (
+                s
+                for s in plan.releases
+                if s.kind is ReleaseKind.MAINTENANCE and series_of[s.version] == point.series
+            ),
+            key=lambda s: version_key(s.version),
+        )
+        room = MAX_RELEASES - len(train)
+        train.extend(
+            _maintenance_releases(policy, point, listed, horizon_end, today, depth, taken, room)
+        )
+    on_train = {p.series for p in points}
+    for spec in plan.releases:
+        day = spec.pins.get("release") or spec.actual
+        series = series_of[spec.version]
+        if spec.kind is ReleaseKind.MAINTENANCE and series not in on_train and day is not None:
+            train.append(_orphan(policy, spec, series, day))
+    train.sort(key=lambda r: (r.day, version_key(r.version)))
+    return train
+
+
+def unscheduled(plan: Plan, train: Sequence[Release]) -> list[ReleaseSpec]:
+    """The plan's releases that are not on ``train`` (no day, and none the cadence may give).
+
+    In version order. Items may target them; status, calendar and export list
+    them without dates.
+    """
+    placed = {r.version for r in train}
+    return sorted(
+        (s for s in plan.releases if s.version not in placed), key=lambda s: version_key(s.version)
+    )
+
+
+def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
+    """Why an unscheduled release has no day, and what gives it one (one line)."""
+    if spec.unscheduled:
+        return "closed without a recorded day: set `actual = YYYY-MM-DD` in the plan to place it"
+    if spec.kind is ReleaseKind.MAINTENANCE:
+        depth = plan.series_depth
+        series = Version.parse(spec.version).series(depth)
+        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
+        if series not in points:
+            return (
+                f"series {series} has no point release on the calendar: pin a release day "
+                "([releases.pins] release = YYYY-MM-DD) or record `actual`"
+            )
+        return (
+            "no release day: pin one ([releases.pins] release = YYYY-MM-DD) or set "
+            "policy.maintenance.release_every_weeks"
+        )
+    return (
+        "no release day, and no earlier point release with one to plan it from: record "
+        "`actual` or pin a release day ([releases.pins] release = YYYY-MM-DD)"
+    )
+
+
+def phase_on(release: Release, today: dt.date) -> Phase:
+    """The phase of a release on ``today``."""
+    if today >= release.day:
+        if release.kind is ReleaseKind.MAINTENANCE or release.maintained_until is None:
+            return Phase.RELEASED
+        if today <= release.maintained_until:
+            return Phase.MAINTAINED if today > release.day else Phase.RELEASED
+        if release.security_until and today <= release.security_until:
+            return Phase.SECURITY_ONLY
+        return Phase.EOL
+    if release.rcs and today >= release.rcs[0]:
+        return Phase.RC
+    if release.freeze and today >= release.freeze:
+        return Phase.FROZEN
+    if release.development_start is None or today >= release.development_start:
+        return Phase.DEVELOPMENT
+    return Phase.PLANNING
+
+
+def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
+    """The next milestone on or after ``today`` (end of support once released), or None."""
+    for name, day in release.milestones():
+        if day >= today:
+            return name, day
+    for name, end in (
+        ("end of maintenance", release.maintained_until),
+        ("end of security support", release.security_until),
+    ):
+        if release.kind is ReleaseKind.POINT and end and end >= today:
+            return name, end
+    return None
+
+
+def find(train: Sequence[Release], version: str) -> Release | None:
+    """The release with this version in a train, or None."""
+    return next((r for r in train if r.version == version), None)

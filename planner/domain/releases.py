@@ -1,0 +1,234 @@
+"""Release-day operations: record that a release shipped, pin or slip a date, and what if.
+
+Like :mod:`relplan.planner.domain.ops` for items, each operation is pure: it takes the plan
+and the train it was laid on and returns an undoable :class:`~relplan.planner.domain.ops.Change`.
+:func:`date_moves` compares two trains date by date, which is how a slip is
+previewed: the preview is the difference between the train now and the train
+the changed plan gives, computed by the same calendar that will then apply it,
+so it names exactly the dates that move (catch-up rule, blackouts and weekday
+included).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.model import Plan, Release, ReleaseSpec
+from relplan.planner.domain.ops import Change
+from relplan.planner.domain.stages import find_stage, is_stage_pin, ladder
+from relplan.planner.store.tables import PIN_NAMES, release_to_json
+
+#: The dated fields of ``relplan calendar --format json`` a change can move.
+DATE_FIELDS = (
+    "development_start",
+    "last_posting",
+    "freeze_date",
+    "rcs",
+    "release_date",
+    "actual",
+    "maintained_until",
+    "security_until",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMove:
+    """One date of one release that differs between two trains (None: not on that train)."""
+
+    version: str
+    field: str
+    old: Any
+    new: Any
+
+    def to_json(self) -> dict[str, Any]:
+        """``{version, field, old, new}`` with ISO dates (lists of them for ``rcs``)."""
+        return {"version": self.version, "field": self.field, "old": self.old, "new": self.new}
+
+
+def date_moves(before: Sequence[Release], after: Sequence[Release]) -> list[DateMove]:
+    """Every date that differs between two trains, release by release in calendar order."""
+    old = {r.version: release_to_json(r, None) for r in before}
+    new = {r.version: release_to_json(r, None) for r in after}
+    order = [r.version for r in after] + [r.version for r in before if r.version not in new]
+    out = []
+    for version in order:
+        a, b = old.get(version, {}), new.get(version, {})
+        for name in DATE_FIELDS:
+            if a.get(name) != b.get(name):
+                out.append(DateMove(version, name, a.get(name), b.get(name)))
+    return out
+
+
+def _release(train: Sequence[Release], version: str) -> Release:
+    for r in train:
+        if r.version == version:
+            return r
+    raise PlanError(Problem(f"no release {version!r} on the calendar"))
+
+
+def _with_spec(plan: Plan, release: Release, **changes: Any) -> Plan:
+    """The plan with ``release``'s spec changed (added when the calendar generated it)."""
+    specs = list(plan.releases)
+    for i, spec in enumerate(specs):
+        if spec.version == release.version:
+            specs[i] = replace(spec, **changes)
+            break
+    else:
+        specs.append(replace(ReleaseSpec(release.version, release.kind), **changes))
+    return Plan(plan.name, plan.policy, tuple(specs), plan.items)
+
+
+def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today: dt.date) -> Change:
+    """Record that ``version`` shipped on ``on`` (not after ``today``)."""
+    release = _release(train, version)
+    if on > today:
+        raise PlanError(
+            Problem(
+                f"{version} cannot have shipped on {on}, after today ({today})",
+                field="--on",
+                hint="record a shipment once it happened; to move a planned day use slip",
+            )
+        )
+    if release.actual == on:
+        return Change(plan, f"{version} already shipped on {on}")
+    moved = _with_spec(plan, release, actual=on, **_passed_milestones(plan, release, on))
+    what = (
+        f"moved {version}'s release from {release.actual} to {on}"
+        if release.shipped
+        else (f"shipped {version} on {on}")
+    )
+    return Change(moved, what, (f"release:{version}",))
+
+
+def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, Any]:
+    """The planned milestones a release went through before shipping on ``on``, as records.
+
+    Once shipped, the calendar computes nothing into a release's past, so the freeze,
+    last posting day and RCs it was planned with are kept as pins and recorded RCs.
+    """
+    if release.shipped:
+        return {}
+    spec = plan.spec(release.version)
+    pins = dict(spec.pins) if spec is not None else {}
+    for name, day in (("freeze", release.freeze), ("last_posting", release.last_posting)):
+        if day is not None and day <= on:
+            pins.setdefault(name, day)
+    recorded = spec.actual_rcs if spec is not None and spec.actual_rcs else ()
+    rcs = recorded or tuple(d for d in release.rcs if d <= on)
+    return {"pins": pins, "actual_rcs": rcs}
+
+
+def pin(plan: Plan, train: Sequence[Release], version: str, name: str, day: dt.date) -> Change:
+    """Pin a computed date of a release (``release``, ``freeze``, ``last_posting`` or a
+    stage of the freeze ladder, by its pin name)."""
+    if name not in PIN_NAMES and not is_stage_pin(name, plan.policy):
+        raise PlanError(
+            Problem(f"{name!r} cannot be pinned", hint="one of " + ", ".join(PIN_NAMES))
+        )
+    release = _release(train, version)
+    if release.shipped:
+        raise PlanError(
+            Problem(
+                f"{version} shipped on {release.actual}; its dates are history",
+                hint="to correct the day it shipped, run ship again with --on",
+            )
+        )
+    spec = next((s for s in plan.releases if s.version == version), None)
+    pins = dict(spec.pins) if spec is not None else {}
+    if pins.get(name) == day:
+        return Change(plan, f"{version} {name} is already pinned to {day}")
+    pins[name] = day
+    moved = _with_spec(plan, release, pins=pins)
+    return Change(
+        moved, f"pinned {version} {name.replace('_', ' ')} to {day}", (f"release:{version}",)
+    )
+
+
+_BY = re.compile(r"^([+-]?\d{1,4})\s*([dw])?$")
+
+
+def parse_shift(text: str) -> dt.timedelta:
+    """``3w``, ``10d``, ``-1w``, ``5`` (days) as a time span; PlanError otherwise."""
+    m = _BY.match(text.strip().lower())
+    if not m:
+        raise PlanError(
+            Problem(f"{text!r} is not a shift", field="--by", hint="e.g. 2w, 10d or -1w")
+        )
+    n = int(m.group(1))
+    return dt.timedelta(weeks=n) if m.group(2) == "w" else dt.timedelta(days=n)
+
+
+def slip(
+    plan: Plan,
+    train: Sequence[Release],
+    version: str,
+    today: dt.date,
+    *,
+    to: dt.date | None = None,
+    by: dt.timedelta | None = None,
+) -> Change:
+    """Move a release's day to ``to`` (or by ``by``) and pin it there; later releases follow.
+
+    Milestones of the release already passed on ``today`` (a freeze that happened)
+    stay where they were: they are pinned at their day, never moved into the future.
+    """
+    release = _release(train, version)
+    if (to is None) == (by is None):
+        raise PlanError(Problem("slip needs exactly one of --to DATE or --by N[d|w]"))
+    day = to if to is not None else release.day + (by or dt.timedelta())
+    if day < today:
+        raise PlanError(
+            Problem(
+                f"{version} cannot slip to {day}, before today ({today})",
+                hint="a release that happened is recorded with ship --on",
+            )
+        )
+    change = pin(plan, train, version, "release", day)
+    if change.is_noop:
+        return change
+    passed = {"freeze": release.freeze, "last_posting": release.last_posting}
+    if plan.policy.explicit_ladder:  # every stage behind us stays where it was
+        rungs = ladder(plan.policy, release, plan.spec(version))
+        passed.update((s.pin, s.day) for s in rungs if s.key != "release")
+    for name, when in passed.items():
+        if when is not None and when <= today:
+            change = pin(change.plan, train, version, name, when)
+    return Change(
+        change.plan, f"slipped {version} from {release.day} to {day}", (f"release:{version}",)
+    )
+
+
+def confirm(plan: Plan, train: Sequence[Release], version: str, stage_name: str) -> Change:
+    """Confirm a tentative stage of a release: its day is pinned where it is now, so it is
+    decided (no longer tentative) and stays there when the release moves."""
+    release = _release(train, version)
+    rungs = ladder(plan.policy, release, plan.spec(version))
+    stage = find_stage(rungs, stage_name)
+    if stage is None:
+        import difflib
+
+        keys = [s.key for s in rungs]
+        close = difflib.get_close_matches(stage_name.lower(), keys, n=1, cutoff=0.5)
+        raise PlanError(
+            Problem(
+                f"{version} has no stage {stage_name!r}",
+                field="STAGE",
+                hint=(f"did you mean {close[0]}? " if close else "") + "stages: " + ", ".join(keys),
+            )
+        )
+    if stage.day is None:
+        raise PlanError(
+            Problem(f"{version} {stage.name} has no day to confirm", field="STAGE",
+                    hint="nobody recorded it; pin its day in [releases.pins]")
+        )  # fmt: skip
+    if not stage.tentative:
+        return Change(plan, f"{version} {stage.name} on {stage.day} is decided already")
+    if stage.key == "release" and release.shipped:
+        return Change(plan, f"{version} shipped on {release.actual}")
+    change = pin(plan, train, version, stage.pin, stage.day)
+    return Change(change.plan, f"confirmed {version} {stage.name} on {stage.day}", change.changed)

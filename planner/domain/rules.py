@@ -1,0 +1,392 @@
+"""The release manager's rules, each in exactly one place.
+
+Status, ``check``, the git join, the dashboard's presets and backport matrix
+and every CLI command ask these functions; none of them re-derives a rule.
+
+- :func:`is_open_blocker`: which items hold a release back;
+- :func:`branch_support` / :func:`maintained_branches`: which branches take
+  fixes on a day (and which only security fixes);
+- :func:`current_window`: the releases that matter on a day (what ``status`` and
+  the timeline open on);
+- :func:`backport_conflict`: when the tracker and git disagree about a backport;
+- :data:`PRESETS` / :func:`in_preset`: the named item lists of the dashboard;
+- :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
+  backport matrix (missing, conflicts, security, missing on one branch);
+- :func:`report_release`: the release a report is about unless told otherwise;
+- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
+
+Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+
+from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.model import (
+    BackportState,
+    Item,
+    Kind,
+    Phase,
+    Release,
+    ReleaseKind,
+    State,
+)
+from relplan.planner.domain.policy import Accepts, Capacity, Policy
+from relplan.planner.domain.version import version_key
+
+
+def is_open_blocker(item: Item) -> bool:
+    """A blocker not yet done or rejected: it holds its target release back, whatever its
+    triage state (a proposed or deferred blocker that still targets a release counts)."""
+    return item.blocker and not item.state.is_closed
+
+
+def counts_for_release(item: Item, version: str) -> bool:
+    """Whether an item is part of release ``version``'s work: it targets it and was not
+    rejected (status counts, reports and updates list exactly these)."""
+    return item.target == version and item.state is not State.REJECTED
+
+
+def open_blockers(items: Iterable[Item], version: str) -> list[str]:
+    """Ids of the open blockers that target ``version``."""
+    return [it.id for it in items if it.target == version and is_open_blocker(it)]
+
+
+# -- stages ----------------------------------------------------------------------------------
+
+APPROVAL_LABELS = ("release-acked", "release-ack", "approved")
+"""Labels that say the release manager approved a fix (Xen's ``Release-Acked-by:``)."""
+DOCS_WORDS = ("docs", "documentation", "release-prep")
+"""Labels or areas of documentation and release preparation work."""
+
+
+def is_docs(item: Item) -> bool:
+    """Documentation or release preparation: labelled or filed under an area so."""
+    words = {w.lower() for w in item.labels} | {(item.area or "").lower()}
+    return any(w in words for w in DOCS_WORDS)
+
+
+def stage_refuses(accepts: Accepts, item: Item) -> str | None:
+    """Why an open item may not land in a stage that accepts ``accepts``; None if it may.
+
+    Looser to tighter: features (anything), fixes (no features), approved-fixes
+    (fixes that are blockers or labelled approved), blockers (blocker fixes),
+    docs (documentation and release preparation), nothing. Docs work lands in
+    every stage but the last; a feature lands only in a features stage.
+    """
+    if accepts is Accepts.FEATURES:
+        return None
+    if accepts is Accepts.NOTHING:
+        return "the release is cut"
+    if is_docs(item):
+        return None
+    if accepts is Accepts.DOCS:
+        return "not documentation or release preparation"
+    if item.kind is Kind.FEATURE:
+        return "a new feature; move it to the next release"
+    if accepts is Accepts.APPROVED_FIXES and not (
+        item.blocker or any(label.lower() in APPROVAL_LABELS for label in item.labels)
+    ):
+        return "not approved by the release manager (a blocker, or labelled release-acked)"
+    if accepts is Accepts.BLOCKERS and not item.blocker:
+        return "not a release blocker"
+    return None
+
+
+# -- owners and capacity ------------------------------------------------------------------
+
+
+def owners(item: Item) -> list[str]:
+    """The people who carry an item (``owner`` may name several, separated by ``;``)."""
+    return [o.strip() for o in (item.owner or "").split(";") if o.strip()]
+
+
+def owner_load(items: Iterable[Item]) -> dict[str, int]:
+    """Open work per person among ``items`` (one release's), most loaded first."""
+    load: dict[str, int] = {}
+    for it in items:
+        if not it.state.is_closed:
+            for name in owners(it):
+                load[name] = load.get(name, 0) + 1
+    return dict(sorted(load.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
+    """What one release's open ``items`` hold beyond the policy's capacity, as sentences
+    (empty within capacity or without limits)."""
+    still_open = [it for it in items if not it.state.is_closed]
+    out = []
+    features = sum(1 for it in still_open if it.kind is Kind.FEATURE)
+    fixes = sum(1 for it in still_open if it.kind.is_fix)
+    if capacity.features is not None and features > capacity.features:
+        out.append(f"{features} open features, capacity {capacity.features}")
+    if capacity.fixes is not None and fixes > capacity.fixes:
+        out.append(f"{fixes} open fixes, capacity {capacity.fixes}")
+    if capacity.per_owner is not None:
+        for name, count in owner_load(still_open).items():
+            if count > capacity.per_owner:
+                out.append(f"{name} carries {count} open items, capacity {capacity.per_owner}")
+    return out
+
+
+# -- branches -----------------------------------------------------------------------------
+
+
+def branch_support(release: Release, today: dt.date) -> Phase | None:
+    """How a point release's branch is supported on ``today``.
+
+    :attr:`Phase.MAINTAINED` from its release day (the day itself included) until
+    ``maintained_until``, then :attr:`Phase.SECURITY_ONLY` until ``security_until``;
+    None before the release, after support ends, for maintenance releases, and
+    for a point release whose support end is unknown.
+    """
+    if release.kind is not ReleaseKind.POINT or today < release.day:
+        return None
+    if release.maintained_until is None:
+        return None
+    if today <= release.maintained_until:
+        return Phase.MAINTAINED
+    if release.security_until is not None and today <= release.security_until:
+        return Phase.SECURITY_ONLY
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Branch:
+    """A maintained branch on a day: its series, its git branch name, security fixes only?"""
+
+    series: str
+    name: str
+    security_only: bool = False
+
+
+def maintained_branches(
+    policy: Policy, train: Sequence[Release], today: dt.date, pattern: str | None = None
+) -> list[Branch]:
+    """Branches taking fixes on ``today``, newest series first.
+
+    Named by ``pattern`` (``"stable-{series}"``) when given, else by the
+    release's own branch, else by ``policy.branch_pattern``.
+    """
+    out: dict[str, Branch] = {}
+    for r in train:
+        support = branch_support(r, today)
+        if support is None or r.series in out:
+            continue
+        name = pattern.format(series=r.series) if pattern else r.branch
+        name = name or policy.branch_for(r.series)
+        out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
+    return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
+
+
+def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
+    """The releases that matter on ``today``, in calendar order: the present, not history.
+
+    - the point release of every supported branch (maintained or security-only);
+    - every release stabilizing (frozen or in its RCs), and any not shipped although
+      its day has passed;
+    - the next point release, and any other already in development;
+    - the next maintenance release of each supported branch.
+    """
+    supported = {r.series for r in train if branch_support(r, today) is not None}
+    out: list[Release] = []
+    next_point = True
+    next_maintenance: set[str] = set()
+    for r in train:
+        if r.shipped or r.day < today:
+            keep = branch_support(r, today) is not None or not r.shipped
+        else:
+            phase = phase_on(r, today)
+            if r.kind is ReleaseKind.POINT:
+                keep = next_point or phase is not Phase.PLANNING
+                next_point = False
+            else:
+                keep = phase.is_stabilizing or (
+                    r.series in supported and r.series not in next_maintenance
+                )
+                next_maintenance.add(r.series)
+        if keep:
+            out.append(r)
+    return out
+
+
+def maintained_series(policy: Policy, train: Sequence[Release], today: dt.date) -> list[str]:
+    """The series of :func:`maintained_branches`, newest first."""
+    return [b.series for b in maintained_branches(policy, train, today)]
+
+
+def takes_fix(branch: Branch, item: Item) -> bool:
+    """Whether a fix belongs on the branch: security-only branches take security fixes."""
+    return item.kind.is_fix and (not branch.security_only or item.kind is Kind.SECURITY)
+
+
+def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
+    """The release a schedule mail or development update is about by default.
+
+    The first point release being stabilized (frozen or in RCs) on ``today``, else
+    the next point release not yet shipped: those are what schedule mails and
+    development updates announce (maintenance releases have no last posting date or
+    freeze). A train with no point release ahead falls back to the same rule over
+    releases of any kind; None when nothing is ahead.
+    """
+    from relplan.planner.domain.calendar import phase_on
+
+    ahead = [r for r in train if not r.shipped and r.day >= today]
+    for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
+        stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
+        if stabilizing or pool:
+            return (stabilizing or pool)[0]
+    return None
+
+
+# -- tracker vs git -------------------------------------------------------------------------
+
+
+def backport_conflict(tracker: BackportState | None, git: BackportState | None) -> str | None:
+    """How the tracker and git disagree about one fix on one branch, or None.
+
+    Two disagreements matter: the tracker says done and git finds no pick
+    (``"not-in-git"``), or git finds the pick while the tracker still says it is
+    to do or unknown (``"done-in-git"``). Git knowing more than the tracker
+    (tracker silent, git says required) or a decision git cannot see
+    (dontneed, wontfix) is not a conflict.
+    """
+    if tracker is BackportState.DONE and git is not BackportState.DONE:
+        return "not-in-git"
+    if git is BackportState.DONE and tracker in (
+        BackportState.REQUIRED,
+        BackportState.IN_PROGRESS,
+        BackportState.UNKNOWN,
+    ):
+        return "done-in-git"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class BackportCell:
+    """One fix on one branch: the tracker's state, git's state and why, any conflict."""
+
+    tracker: BackportState | None
+    git: BackportState | None = None
+    evidence: str = ""
+    conflict: str | None = None
+
+    @property
+    def mark(self) -> str:
+        """``!`` a conflict (:func:`backport_conflict`), ``✓`` git says the same as the
+        tracker, ``g`` git knows something the tracker does not say, blank: no evidence."""
+        if self.conflict:
+            return "!"
+        if self.git is None:
+            return ""
+        return "✓" if self.git is self.tracker else "g"
+
+    @property
+    def state(self) -> BackportState | None:
+        """The state statuses count: git's where git has evidence, else the tracker's (as
+        :meth:`relplan.planner.git.join.Evidence.apply` writes it into the status plan)."""
+        return self.git if self.git is not None else self.tracker
+
+    @property
+    def is_missing(self) -> bool:
+        """The fix still has to reach the branch: the counted :attr:`state` is pending."""
+        return self.state is not None and self.state.is_pending
+
+    def reasons(self) -> list[str]:
+        """Git's evidence one reason a line (pick and its marker, patch-id, culprit,
+        request, revert), in the order the scan gave them."""
+        return [part for part in self.evidence.split("; ") if part]
+
+    def describe(self) -> str:
+        """One line for the evidence bar: a conflict first, then both sides."""
+        tracker = self.tracker.value if self.tracker else "nothing"
+        if self.git is None:
+            return f"tracker: {tracker}; git: no evidence"
+        text = f"tracker: {tracker}; git: {self.git.value} ({self.evidence})"
+        return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
+
+
+def missing_backports(items: Iterable[Item], branch: Branch) -> list[Item]:
+    """Fixes that still have to reach ``branch``: its backport state is pending (required or
+    in progress) and the branch takes the fix (:func:`takes_fix`)."""
+    out = []
+    for it in items:
+        state = it.backports.get(branch.series)
+        if state is not None and state.is_pending and takes_fix(branch, it):
+            out.append(it)
+    return out
+
+
+def fixes_for(items: Iterable[Item], series: Collection[str]) -> list[Item]:
+    """Fixes that concern these branches: a backport state recorded for one, or still open."""
+    wanted = set(series)
+    return [
+        it for it in items if it.kind.is_fix and (wanted & set(it.backports) or it.state.is_open)
+    ]
+
+
+# -- presets ----------------------------------------------------------------------------------
+
+PRESETS: dict[str, str] = {
+    "all": "every item",
+    "untriaged": "proposed, not yet accepted, deferred or rejected",
+    "unscheduled": "accepted work without a target release",
+    "at-risk": "open items their release can no longer take",
+    "blockers": "open release blockers (not done or rejected)",
+    "needs-backport": "fixes with a backport still required or in progress",
+}
+
+
+BACKPORT_PRESETS: dict[str, str] = {
+    "all": "every fix on the maintained branches",
+    "missing": "fixes still required or in progress on a shown branch",
+    "conflicts": "fixes the tracker and git disagree about on a shown branch",
+    "security": "security fixes",
+}
+MISSING_ON = "missing on "
+
+
+def backport_presets(series: Iterable[str]) -> list[str]:
+    """The backport matrix's preset lists: :data:`BACKPORT_PRESETS`, then one
+    ``missing on <series>`` per branch shown."""
+    return [*BACKPORT_PRESETS, *(MISSING_ON + s for s in series)]
+
+
+def in_backport_preset(
+    preset: str, item: Item, cells: Sequence[BackportCell], series: Sequence[str]
+) -> bool:
+    """True when a fix belongs to a backport preset list; ``cells`` are its cells on the
+    branches ``series`` shown (same order). Missing means the state statuses count is
+    pending (:attr:`BackportCell.is_missing`), so the lists agree with ``status``."""
+    if preset == "all":
+        return True
+    if preset == "missing":
+        return any(c.is_missing for c in cells)
+    if preset == "conflicts":
+        return any(c.conflict for c in cells)
+    if preset == "security":
+        return item.kind is Kind.SECURITY
+    if preset.startswith(MISSING_ON) and preset[len(MISSING_ON) :] in series:
+        return cells[series.index(preset[len(MISSING_ON) :])].is_missing
+    known = ", ".join(backport_presets(series))
+    raise ValueError(f"unknown backport preset {preset!r}; expected one of {known}")
+
+
+def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
+    """True when the item belongs to the preset list (``at_risk``: ids of at-risk items)."""
+    if preset == "untriaged":
+        return item.state is State.PROPOSED
+    if preset == "unscheduled":
+        return item.state.is_open and item.target is None
+    if preset == "at-risk":
+        return item.id in at_risk
+    if preset == "blockers":
+        return is_open_blocker(item)
+    if preset == "needs-backport":
+        return item.kind.is_fix and any(s.is_pending for s in item.backports.values())
+    if preset == "all":
+        return True
+    raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")

@@ -1,0 +1,1 @@
+"""What relplan hands to people and programs: JSON contracts, reports, the ICS feed."""

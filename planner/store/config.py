@@ -1,0 +1,92 @@
+"""The user's config file: default plan, default policy, key bindings, sources, cache, git.
+
+::
+
+    plan = "relplan.toml"        # default plan file, relative to this file
+    [policy]                     # like a plan's [policy]; used for new plans
+    [keymap]                     # binding id -> key, e.g. accept = "a"
+    [[sources]]                  # tracker and file sources (checked by relplan.planner.trackers)
+    [cache]                      # dir = "~/.cache/relplan"
+    [git]                        # repo, upstream, branch_pattern
+    [git.conventions]            # presets = [...]; [git.conventions.culprit] name = 'regex', ...
+
+Every problem is reported at once, with its line; unknown keys get a
+did-you-mean hint. Paths are relative to the config file's folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from relplan.planner.domain.policy import Policy
+
+if TYPE_CHECKING:
+    from relplan.planner.git.conventions import Conventions
+
+
+@dataclass(frozen=True, slots=True)
+class SourceTable:
+    """One raw ``[[sources]]`` table, where it is, and the line of each of its keys."""
+
+    table: Mapping[str, Any]
+    index: int
+    line: int | None = None
+    key_lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class GitConfig:
+    """The ``[git]`` table: the repository to scan for backports, how branches are named,
+    and the backport conventions to read (None: every built-in preset)."""
+
+    repo: Path | None = None
+    upstream: str | None = None
+    branch_pattern: str | None = None
+    conventions: Conventions | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """A loaded config; every field has a default, so a missing file means ``Config()``.
+
+    ``policy`` is None when the file has no ``[policy]`` table (use the plan's).
+    """
+
+    path: Path | None = None
+    plan: Path | None = None
+    policy: Policy | None = None
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    sources: tuple[SourceTable, ...] = ()
+    cache_dir: Path | None = None
+    git: GitConfig = field(default_factory=GitConfig)
+
+    @property
+    def source_tables(self) -> list[Mapping[str, Any]]:
+        """The raw ``[[sources]]`` tables, in file order."""
+        return [s.table for s in self.sources]
+
+    @property
+    def source_lines(self) -> list[int | None]:
+        """The header line of each ``[[sources]]`` table, in file order."""
+        return [s.line for s in self.sources]
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and check a config file; None gives the defaults. Raises PlanError."""
+    if path is None:
+        return Config()  # without a file, nothing to parse: the parser is not even imported
+    from relplan.planner.store.configfile import parse_config
+    from relplan.planner.store.planfile import decode, read_bytes
+
+    config = parse_config(decode(read_bytes(path), str(path)), str(path), path.parent)
+    return replace(config, path=path)
+
+
+def loads_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
+    """Parse and check config text; relative paths are resolved against ``base``."""
+    from relplan.planner.store.configfile import parse_config
+
+    return parse_config(text, filename, base)

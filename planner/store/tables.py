@@ -1,0 +1,344 @@
+"""Items and releases as TOML-style tables: read with checks, written in a fixed key order.
+
+Shared by the plan file (:mod:`relplan.planner.store.planfile`) and the import readers
+(:mod:`relplan.planner.trackers.files`). Readers report every problem to a
+:class:`~relplan.planner.store.checking.Checker` and also say which fields a record set,
+which is what :func:`relplan.planner.domain.merge.merge_items` needs to keep local triage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from relplan.planner.domain.model import (
+    BackportState,
+    Item,
+    Kind,
+    Priority,
+    Prognosis,
+    Release,
+    ReleaseKind,
+    ReleaseSpec,
+    State,
+    natural_key,
+    series_of,
+)
+from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.version import Version
+from relplan.planner.store.checking import (
+    Checker,
+    Invalid,
+    Path_,
+    as_bool,
+    as_date,
+    as_datetime,
+    as_enum,
+    as_int,
+    as_str,
+    as_str_list,
+    as_table,
+    as_text,
+    did_you_mean,
+    key_label,
+)
+
+Convert = Callable[[object], Any]
+
+
+def _backports(value: object) -> dict[str, BackportState]:
+    table = as_table(value)
+    out = {}
+    for series, state in table.items():
+        try:
+            out[series] = as_enum(state, BackportState)
+        except Invalid as exc:
+            raise Invalid(str(exc), key=series) from None
+    return out
+
+
+ITEM_FIELDS: dict[str, Convert] = {
+    "id": as_text,
+    "title": as_text,
+    "kind": lambda v: as_enum(v, Kind),
+    "priority": lambda v: as_enum(v, Priority),
+    "state": lambda v: as_enum(v, State),
+    "prognosis": lambda v: as_enum(v, Prognosis),
+    "area": as_text,
+    "target": as_text,
+    "why": as_str,
+    "blocker": as_bool,
+    "labels": as_str_list,
+    "url": as_text,
+    "owner": as_text,
+    "estimate_days": lambda v: as_int(v, 0, 100_000),
+    "depends_on": as_str_list,
+    "fix_commits": as_str_list,
+    "updated": as_datetime,
+    "backports": _backports,
+}
+"""Every key of an item table, in the order they are written."""
+
+PIN_NAMES = ("release", "freeze", "last_posting")
+RELEASE_INPUTS = (
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "branch", "pins",
+)  # fmt: skip
+RELEASE_COMPUTED = (
+    "series",
+    "development_start",
+    "last_posting",
+    "freeze",
+    "rcs",
+    "release",
+    "maintained_until",
+    "security_until",
+    "notes",
+)
+RELEASE_KEYS = (
+    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
+    "series", "branch", "development_start", "last_posting", "freeze", "rcs", "release",
+    "maintained_until", "security_until", "notes", "pins",
+)  # fmt: skip
+
+
+def _convert(
+    table: dict[str, Any], key: str, convert: Convert, check: Checker, path: Path_, label: str
+) -> Any:
+    try:
+        return convert(table[key])
+    except Invalid as exc:
+        if exc.key is not None:
+            check.add(str(exc), (*path, key, exc.key), f"{label}.{key}.{key_label(exc.key)}")
+        else:
+            check.add(str(exc), (*path, key), f"{label}.{key}")
+        return None
+
+
+def item_label(index: int, table: dict[str, Any], section: str = "items") -> str:
+    """How problems name a record: ``items[3] (demo#remus)``."""
+    item_id = table.get("id")
+    return f"{section}[{index}]" + (f" ({item_id})" if isinstance(item_id, str) else "")
+
+
+def item_from_table(
+    table: dict[str, Any], check: Checker, path: Path_, label: str, *, require_id: bool = True
+) -> tuple[Item | None, frozenset[str]]:
+    """An item and the set of fields the table gave; (None, ...) when it has problems."""
+    before = len(check.problems)
+    check.unknown_keys(table, ITEM_FIELDS, path, label)
+    values: dict[str, Any] = {}
+    for key, convert in ITEM_FIELDS.items():
+        if key in table:
+            values[key] = _convert(table, key, convert, check, path, label)
+    for key in ("id", "title") if require_id else ("title",):
+        if key not in table:
+            check.add(
+                f"missing (every item needs {'an' if key == 'id' else 'a'} {key})",
+                path,
+                f"{label}.{key}",
+            )
+    if len(check.problems) > before:
+        return None, frozenset(table)
+    fields = frozenset(values)
+    values.setdefault("id", "")
+    for key in ("labels", "depends_on", "fix_commits"):
+        values.setdefault(key, ())
+    return Item(**values), fields
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC)
+    if isinstance(value, BackportState | Kind | Priority | State | ReleaseKind | Prognosis):
+        return value.value
+    return value
+
+
+def item_to_table(item: Item) -> dict[str, Any]:
+    """The item's table: unset and empty fields left out except ``blocker``."""
+    out: dict[str, Any] = {}
+    for key in ITEM_FIELDS:
+        value = getattr(item, key)
+        if key == "backports":
+            value = {
+                series: state.value
+                for series, state in sorted(value.items(), key=lambda kv: natural_key(kv[0]))
+            }
+        if key == "blocker" or (value is not None and value != () and value != {}):
+            out[key] = _plain(value)
+    return out
+
+
+def item_to_json(item: Item) -> dict[str, Any]:
+    """The item as JSON-ready data: every field, null when unset, ISO date-times."""
+    out: dict[str, Any] = {}
+    for key in ITEM_FIELDS:
+        value = _plain(getattr(item, key))
+        if key == "backports":
+            value = {series: state.value for series, state in getattr(item, key).items()}
+        elif isinstance(value, dt.datetime):
+            value = value.isoformat()
+        out[key] = value
+    return out
+
+
+def _pins(value: object, policy: Policy | None = None) -> dict[str, dt.date]:
+    """Pinned days by name: the calendar's own (:data:`PIN_NAMES`) and the stages of the
+    policy's freeze ladder (:func:`relplan.planner.domain.stages.is_stage_pin`)."""
+    from relplan.planner.domain.stages import is_stage_pin, stage_pin_names
+
+    table = as_table(value)
+    out = {}
+    for name, day in table.items():
+        if name not in PIN_NAMES and not (policy is not None and is_stage_pin(name, policy)):
+            known = (*PIN_NAMES, *((policy and stage_pin_names(policy)) or ("rc1", "rc2")))
+            hint = did_you_mean(name, known)
+            raise Invalid(
+                f'"{name}" cannot be pinned; expected one of {", ".join(known)}'
+                + (", ..." if policy is None or stage_pin_names(policy) is None else "")
+                + (f" ({hint})" if hint else ""),
+                key=name,
+            )
+        try:
+            out[name] = as_date(day)
+        except Invalid as exc:
+            raise Invalid(str(exc), key=name) from None
+    return out
+
+
+def _days(value: object) -> tuple[dt.date, ...]:
+    """A list of days (recorded betas or release candidates), oldest first, or Invalid."""
+    if not isinstance(value, list):
+        raise Invalid(f"{value!r} is not a list of dates (expected [YYYY-MM-DD, ...])")
+    return tuple(sorted(as_date(day) for day in value))
+
+
+def _version(value: object) -> str:
+    """A version as the plan writes it (kept as text), or Invalid saying what was expected."""
+    text = as_text(value)
+    try:
+        Version.parse(text)
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
+    return text
+
+
+_SPEC_FIELDS: dict[str, Convert] = {
+    "version": _version,
+    "kind": lambda v: as_enum(v, ReleaseKind),
+    "actual": as_date,
+    "actual_betas": _days,
+    "actual_rcs": _days,
+    "unscheduled": as_bool,
+    "codename": as_text,
+    "branch": as_text,
+    "pins": _pins,
+}
+
+
+def spec_from_table(
+    table: dict[str, Any], policy: Policy, check: Checker, path: Path_, label: str
+) -> ReleaseSpec | None:
+    """The inputs of a ``[[releases]]`` table; computed keys are accepted and ignored."""
+    before = len(check.problems)
+    check.unknown_keys(table, RELEASE_KEYS, path, label)
+    values: dict[str, Any] = {}
+    for key, convert in _SPEC_FIELDS.items():
+        if key in table:
+            if key == "pins":  # stage pins depend on the policy's ladder
+                convert = lambda v: _pins(v, policy)  # noqa: E731
+            values[key] = _convert(table, key, convert, check, path, label)
+    if "version" not in table:
+        check.add("missing (every release needs a version)", path, f"{label}.version")
+    if len(check.problems) > before:
+        return None
+    if values.get("branch") == policy.branch_for(series_of(values["version"])):
+        del values["branch"]  # the policy's own branch name is computed, not an input
+    return ReleaseSpec(**values)
+
+
+def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[str, Any]:
+    """A ``[[releases]]`` table: the spec's inputs plus the release's computed dates."""
+    out: dict[str, Any] = {}
+    if release is not None:
+        out = {
+            "version": release.version,
+            "kind": release.kind,
+            "actual": spec.actual if spec else release.actual,
+            "actual_betas": spec.actual_betas if spec else (),
+            "actual_rcs": spec.actual_rcs if spec else (),
+            "unscheduled": True if spec and spec.unscheduled else None,
+            "codename": spec.codename if spec else None,
+            "series": release.series,
+            "branch": release.branch if release.branch is not None else (spec and spec.branch),
+        }
+        for key in RELEASE_COMPUTED[1:]:
+            out[key] = getattr(release, key)
+    elif spec is not None:
+        out = {
+            "version": spec.version,
+            "kind": spec.kind,
+            "actual": spec.actual,
+            "actual_betas": spec.actual_betas,
+            "actual_rcs": spec.actual_rcs,
+            "unscheduled": True if spec.unscheduled else None,
+            "codename": spec.codename,
+            "branch": spec.branch,
+        }
+    if spec is not None and spec.pins:
+        # the calendar's own pins, then confirmed stages by day
+        stages = sorted((d, n) for n, d in spec.pins.items() if n not in PIN_NAMES)
+        out["pins"] = {name: spec.pins[name] for name in PIN_NAMES if name in spec.pins}
+        out["pins"].update((n, d) for d, n in stages)
+    return {
+        key: _plain(out[key])
+        for key in RELEASE_KEYS
+        if out.get(key) is not None and out.get(key) != ()
+    }
+
+
+_JSON_NAMES = {"freeze": "freeze_date", "release": "release_date"}
+
+
+def release_to_json(
+    release: Release | None, spec: ReleaseSpec | None, phase: str | None = None
+) -> dict[str, Any]:
+    """A release as JSON-ready data with every calendar key (null when unknown), ISO dates.
+
+    Key order: version, kind, series, branch, phase, codename, actual, actual_betas,
+    actual_rcs, development_start, last_posting, freeze_date, rcs, release_date,
+    maintained_until, security_until, notes, pins. Recorded betas and RCs are lists
+    (empty when none were recorded); dates nobody recorded or computed are null.
+    """
+    table = release_to_table(release, spec)
+    out: dict[str, Any] = {
+        "version": table["version"],
+        "kind": table["kind"],
+        "series": table.get("series", series_of(table["version"])),
+        "branch": table.get("branch"),
+        "phase": phase,
+        "codename": table.get("codename"),
+        "actual": table.get("actual"),
+        "actual_betas": table.get("actual_betas", []),
+        "actual_rcs": table.get("actual_rcs", []),
+    }
+    for key in RELEASE_COMPUTED[1:]:
+        empty: Any = [] if key in ("rcs", "notes") else None
+        out[_JSON_NAMES.get(key, key)] = table.get(key, empty)
+    out["pins"] = table.get("pins", {})
+    result: dict[str, Any] = _iso(out)
+    return result
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    return value
