@@ -12,7 +12,7 @@ from textual.app import App
 from relplan.planner.domain import ops
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.releases import DateMove
+    from relplan.planner.usecases.releases import DateMove
     from relplan.planner.usecases.session import Session
     from relplan.tui.screens.base import ViewScreen
 
@@ -80,7 +80,7 @@ class ReleaseDaysMixin(App[None]):
 
     def _slip(self, version: str, text: str | None) -> None:
         from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.domain.releases import parse_shift
+        from relplan.planner.usecases.releases import parse_shift
         from relplan.planner.usecases.session import parse_day
 
         if not text:

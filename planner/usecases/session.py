@@ -36,7 +36,6 @@ from relplan.planner.domain.rules import (
 
 if TYPE_CHECKING:
     from relplan.planner.domain.merge import Conflict as MergeConflict
-    from relplan.planner.domain.releases import DateMove
     from relplan.planner.domain.schedule import Milestone
     from relplan.planner.domain.stages import Stage
     from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
@@ -47,6 +46,7 @@ if TYPE_CHECKING:
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.pushplan import SourceBases
     from relplan.planner.trackers.sync import SyncResult
+    from relplan.planner.usecases.releases import DateMove
 
 DEFAULT_PLAN = Path("relplan.toml")
 
@@ -416,7 +416,7 @@ class Session:
 
     def confirm(self, version: str, stage: str) -> ops.Change:
         """Confirm a tentative stage's day (pinned where it is; undoable)."""
-        from relplan.planner.domain.releases import confirm
+        from relplan.planner.usecases.releases import confirm
 
         self.release(version)
         return confirm(self.plan, self.train(), version, stage)
@@ -576,7 +576,7 @@ class Session:
     # -- release days ---------------------------------------------------------------------------
     def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
         """Record that a release shipped (default: today)."""
-        from relplan.planner.domain.releases import ship
+        from relplan.planner.usecases.releases import ship
 
         self.release(version)
         return ship(self.plan, self.train(), version, on or self.today, self.today)
@@ -585,21 +585,21 @@ class Session:
         self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
     ) -> ops.Change:
         """Move a release's day (pinned there); every later date follows."""
-        from relplan.planner.domain.releases import slip
+        from relplan.planner.usecases.releases import slip
 
         self.release(version)
         return slip(self.plan, self.train(), version, self.today, to=to, by=by)
 
     def pin(self, version: str, name: str, day: dt.date) -> ops.Change:
         """Pin a release's release, freeze or last posting day."""
-        from relplan.planner.domain.releases import pin
+        from relplan.planner.usecases.releases import pin
 
         self.release(version)
         return pin(self.plan, self.train(), version, name, day)
 
     def what_if(self, change: ops.Change) -> list[DateMove]:
         """Every date the change would move on the train (the slip preview)."""
-        from relplan.planner.domain.releases import date_moves
+        from relplan.planner.usecases.releases import date_moves
 
         return date_moves(self.train(), build_train(change.plan, self.today))
 

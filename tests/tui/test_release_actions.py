@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from relplan.planner.domain.releases import date_moves
+from relplan.planner.usecases.releases import date_moves
 from relplan.planner.usecases.session import Session
 from relplan.tui.app import RelplanApp
 from relplan.tui.screens.dialogs import ConfirmScreen, PathScreen
