@@ -133,12 +133,17 @@ class SavingMixin(App[None]):
         data = self.session.export_toml().encode("utf-8")
         self._write_new(path, data, "exported", "not exported")
 
-    def action_screenshot(self) -> None:
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Ask where to write this screen as SVG (Textual's own signature: a filename and
+        folder given by a caller are the proposal, never written without asking)."""
         from relplan.tui.screens.dialogs import PathScreen
 
         view = getattr(self.screen, "view_name", "screen").split()[0]
+        proposal = filename or f"relplan-{view}.svg"
+        if path:
+            proposal = str(Path(path) / proposal)
         self.push_screen(
-            PathScreen("Write this screen as an SVG picture to:", f"relplan-{view}.svg"),
+            PathScreen("Write this screen as an SVG picture to:", proposal),
             self._write_screenshot,
         )
 

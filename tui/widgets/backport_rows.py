@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from rich.style import Style
 
@@ -96,8 +97,8 @@ def make_row(
     )
 
 
-def _sort_key(name: str) -> Callable[[MatrixRow], object]:
-    keys: dict[str, Callable[[MatrixRow], object]] = {
+def _sort_key(name: str) -> Callable[[MatrixRow], Any]:
+    keys: dict[str, Callable[[MatrixRow], Any]] = {
         "id": lambda r: r.id_key,
         "title": lambda r: r.item.title.lower(),
         "missing": lambda r: -r.missing,
