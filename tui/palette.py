@@ -46,13 +46,3 @@ BACKPORT_ABBREV: dict[BackportState, str] = {
     BackportState.DONTNEED: "n/a",
     BackportState.WONTFIX: "wont",
 }
-
-
-def phase_style(phase: Phase) -> Style:
-    """Foreground style of a phase name."""
-    return Style(color=PHASE_COLOURS[phase])
-
-
-def phase_bar(phase: Phase) -> Style:
-    """Background style of a bar drawn in a phase's colour."""
-    return Style(bgcolor=PHASE_COLOURS[phase], color="#101010")

@@ -31,8 +31,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from relplan.planner.domain.model import Item, Plan, Release, ReleaseKind, ReleaseSpec
-from relplan.planner.domain.policy import WEEKDAYS, Accepts, Policy, StageRule
+from relplan.planner.domain.model import Plan, Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Accepts, Policy, StageRule
 
 DAY = dt.timedelta(days=1)
 WEEK = dt.timedelta(weeks=1)
@@ -343,13 +343,6 @@ def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[s
             )
 
 
-def refused_items(items: Iterable[Item], stage: Stage) -> list[str]:
-    """Ids of the open ``items`` that ``stage`` does not accept."""
-    from relplan.planner.domain.rules import stage_refuses
-
-    return [it.id for it in items if it.state.is_open and stage_refuses(stage.accepts, it)]
-
-
 # -- proposing a preset from tags -----------------------------------------------------------
 
 _TAG_STYLES = {
@@ -371,8 +364,3 @@ def propose_preset(tags: Iterable[str]) -> str | None:
                 seen[name] += 1
                 break
     return seen.most_common(1)[0][0] if seen else None
-
-
-def weekday_name(weekday: int | None) -> str | None:
-    """``friday`` for 4 (None stays None)."""
-    return WEEKDAYS[weekday] if weekday is not None else None

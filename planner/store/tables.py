@@ -81,10 +81,6 @@ ITEM_FIELDS: dict[str, Convert] = {
 """Every key of an item table, in the order they are written."""
 
 PIN_NAMES = ("release", "freeze", "last_posting")
-RELEASE_INPUTS = (
-    "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
-    "branch", "pins",
-)  # fmt: skip
 RELEASE_COMPUTED = (
     "series",
     "development_start",

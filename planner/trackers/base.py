@@ -547,21 +547,6 @@ class Reporter:
     progress: ProgressCallback = _ignore_progress
 
 
-class HttpLike(Protocol):
-    """The part of :class:`relplan.planner.trackers.http.HttpClient` adapters use (for typing)."""
-
-    requests: int
-
-    async def get_json(
-        self,
-        url: str,
-        params: Mapping[str, str | int] | None = None,
-        conditional: Conditional | None = None,
-    ) -> Any:
-        """GET and decode JSON; see HttpClient.get_json."""
-        ...
-
-
 class Adapter(Protocol):
     """A tracker adapter: one per source, stateless between fetches (state is the Cursor)."""
 

@@ -190,10 +190,6 @@ class BackportRows:
         self.sort = name
         self._rebuild()
 
-    def conflict_count(self) -> int:
-        """Cells where the tracker and git disagree, over every fix (not only shown ones)."""
-        return sum(r.conflicts for r in self.rows)
-
     def _rebuild(self) -> None:
         rows, needle = self.rows, self.text
         members = self._members.get(self.preset)

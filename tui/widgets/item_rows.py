@@ -164,12 +164,6 @@ class ItemRows:
             self._keys = {}
         self._rebuild_base()
 
-    def set_release_order(self, order: Mapping[str, int]) -> None:
-        """Order of release versions on the train (for sorting by target)."""
-        self._order = order
-        self._keys.pop("target", None)
-        self._rebuild_base()
-
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
         """Sort by a column; the same column again flips the direction. None: plan order."""
         if reverse is None:
