@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -29,9 +29,11 @@ from relplan.planner.domain.model import (
 )
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import (
+    Branch,
     counts_for_release,
     is_open_blocker,
-    maintained_series,
+    maintained_branches,
+    needs_backport,
     over_capacity,
     owner_load,
 )
@@ -108,11 +110,18 @@ def covered_series(
     return list(maintained)  # newest first, as the dashboard lists branches
 
 
-def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:
-    """Backport states counted per series, in one pass over the items."""
+def _backport_counts(
+    items: Sequence[Item], branches: Mapping[str, Branch]
+) -> dict[str, Counter[str]]:
+    """Backport states counted per maintained series, in one pass over the items. A pending
+    state counts only where :func:`~relplan.planner.domain.rules.needs_backport` holds, so
+    "still to backport" is the Backports view's "missing" and the development update's."""
     out: dict[str, Counter[str]] = {}
     for it in items:
         for series, state in it.backports.items():
+            branch = branches.get(series)
+            if branch is None or (state.is_pending and not needs_backport(it, branch, state)):
+                continue
             out.setdefault(series, Counter())[state.value] += 1
     return out
 
@@ -181,9 +190,10 @@ class _Statuses:
         for it in plan.items:
             if it.target is not None and counts_for_release(it, it.target):
                 self.by_target.setdefault(it.target, []).append(it)
-        self.counts = _backport_counts(plan.items)
+        branches = {b.series: b for b in maintained_branches(plan.policy, train, today)}
+        self.counts = _backport_counts(plan.items, branches)
         self.risky = at_risk(plan, train, today)
-        self.maintained = maintained_series(plan.policy, train, today)
+        self.maintained = list(branches)
         self.capacity = plan.policy.capacity
         self.policy = plan.policy
         self.specs = {s.version: s for s in plan.releases}

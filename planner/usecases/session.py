@@ -31,6 +31,7 @@ from relplan.planner.domain.rules import (
     Branch,
     current_window,
     maintained_branches,
+    needing_backport,
     report_release,
 )
 
@@ -453,7 +454,19 @@ class Session:
         return evidence
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
-        """What the tracker and git say about one fix on one branch."""
+        """What the tracker and git say about one fix on one branch, and whether the branch
+        still needs it (:func:`relplan.planner.domain.rules.needs_backport`)."""
+        return self._cell(item, series).for_fix(item, self._branch(series))
+
+    def _branch(self, series: str) -> Branch:
+        plan = self.plan
+        by_series: dict[str, Branch] = self._memo(
+            "branches", (plan, self.today),
+            lambda: {b.series: b for b in self.maintained_branches()},
+        )  # fmt: skip
+        return by_series.get(series) or Branch(series, series)
+
+    def _cell(self, item: Item, series: str) -> BackportCell:
         ev = self.evidence
         if ev is not None and item.id.startswith("git#") and item.fix_commits:
             row = ev.row(item.fix_commits[0], series)  # a git-only fix: git's word alone
@@ -468,6 +481,17 @@ class Session:
             ev.evidence(item.id, series),
             conflict.message if conflict else None,
         )
+
+    def needing_backport(self) -> set[str]:
+        """Ids of the items a maintained branch still needs
+        (:func:`relplan.planner.domain.rules.needing_backport` over the status plan: git's
+        evidence counts where a repository was scanned). The Items preset's list."""
+        plan = self.status_plan()
+        result: set[str] = self._memo(
+            "needing_backport", (plan, self.today),
+            lambda: needing_backport(plan.items, self.maintained_branches()),
+        )  # fmt: skip
+        return result
 
     def fix_subject(self, item: Item) -> str:
         """The subject of the item's first fix commit as git reads it ("" before a scan,

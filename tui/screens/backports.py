@@ -40,9 +40,9 @@ class MatrixScreen(ViewScreen):
         scanned = session.evidence is not None
         names = {b.series: b.name for b in session.maintained_branches()}
         matrix.show(
-            fixes, series, session.backport_cell if scanned else None,
+            fixes, series, session.backport_cell,
             branches=[names.get(s, s) for s in series], token=session.evidence,
-            subject=session.fix_subject if scanned else None,
+            subject=session.fix_subject if scanned else None, scanned=scanned,
         )  # fmt: skip
         self._describe(matrix)
 

@@ -18,7 +18,12 @@ from typing import Any
 from rich.style import Style
 
 from relplan.planner.domain.model import BackportState, Item, natural_key
-from relplan.planner.domain.rules import BackportCell, backport_presets, in_backport_preset
+from relplan.planner.domain.rules import (
+    BackportCell,
+    Branch,
+    backport_presets,
+    in_backport_preset,
+)
 from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES
 
 CellInfo = Callable[[Item, str], BackportCell]
@@ -80,7 +85,7 @@ def make_row(
     cells, labels = [], []
     hay = [item.id, item.title, subject, *item.fix_commits]
     for s, branch in zip(series, branches, strict=True):
-        cell = cell_info(item, s) if cell_info else BackportCell(item.backports.get(s))
+        cell = cell_info(item, s) if cell_info else plain_cell(item, s)
         state = item.backports.get(s) or cell.git
         cells.append(cell)
         labels.append(label(state, cell.mark))
@@ -95,6 +100,12 @@ def make_row(
         sum(1 for c in cells if c.conflict),
         natural_key(item.id),
     )
+
+
+def plain_cell(item: Item, series: str) -> BackportCell:
+    """A cell from the item's own mark alone (no git, the branch not known to be
+    security-only): what a matrix shows without a session."""
+    return BackportCell(item.backports.get(series)).for_fix(item, Branch(series, series))
 
 
 def _sort_key(name: str) -> Callable[[MatrixRow], Any]:
