@@ -27,6 +27,7 @@ from relplan.planner.domain.model import (
     ReleaseKind,
     State,
 )
+from relplan.planner.domain.nogo import Facts, no_go_reasons
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import (
     Branch,
@@ -143,23 +144,7 @@ def _verdict(
 ) -> tuple[Verdict, list[str]]:
     if release.shipped:
         return SHIPPED, [f"shipped {release.actual}"]
-    reasons = []
-    if blockers:
-        reasons.append(f"{len(blockers)} open blocker(s): {', '.join(blockers)}")
-    if late_features:
-        ids = ", ".join(late_features)
-        reasons.append(f"{len(late_features)} feature(s) still open after the freeze: {ids}")
-    if release.kind is ReleaseKind.MAINTENANCE:
-        pending = sum(
-            n
-            for counts in backports.values()
-            for state, n in counts.items()
-            if BackportState(state).is_pending
-        )
-        if pending:
-            reasons.append(f"{pending} fix(es) still to backport to {release.series}")
-    if release.day < today:
-        reasons.append(f"release day {release.day} passed with no actual release date recorded")
+    reasons = no_go_reasons(Facts(release, today, blockers, late_features, backports))
     return (NO_GO if reasons else GO), reasons
 
 
