@@ -15,6 +15,7 @@ from textual.app import App
 
 from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
 from relplan.planner.store.atomic import SHORT_WAIT
+from relplan.planner.usecases.export import FORMATS, export, format_for_path
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
@@ -120,7 +121,8 @@ class SavingMixin(App[None]):
     def action_export(self) -> None:
         from relplan.tui.screens.dialogs import PathScreen
 
-        self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
+        kinds = ", ".join(f"{s} {f.name}" for f in FORMATS.values() for s in f.suffixes[:1])
+        self.push_screen(PathScreen(f"Export the plan to ({kinds}):"), self._export)
 
     def _export(self, answer: str | None) -> None:
         path = self._new_path(answer, "not exported")
@@ -130,7 +132,11 @@ class SavingMixin(App[None]):
         if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
-        data = self.session.export_toml().encode("utf-8")
+        try:
+            data = export(self.session, format_for_path(path).name)
+        except RelplanError as exc:
+            self.set_status(f"not exported: {exc}")
+            return
         self._write_new(path, data, "exported", "not exported")
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:

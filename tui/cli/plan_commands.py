@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, unscheduled
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
+from relplan.planner.usecases.export import FORMATS, export
 from relplan.tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -158,23 +159,13 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
-    """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
-    if fmt == "json":
-        from relplan.planner.outputs.contracts import export_json
-
-        return (json.dumps(export_json(ctx), indent=2) + "\n").encode("utf-8")
-    if fmt == "ics":
-        from relplan.planner.outputs.ics import calendar_ics
-        from relplan.planner.store.planhistory import read_history
-
-        return calendar_ics(ctx, read_history(ctx.path, items=False))
+    """The plan exported in one format of the registry (:data:`FORMATS`: toml, json, ics), or
+    the timeline as an SVG picture (``svg``: the dashboard's own rendering)."""
     if fmt == "svg":
-        from relplan.tui.screenshot import timeline_svg
+        from relplan.tui.screenshot import timeline_svg  # start-up: loads textual
 
         return timeline_svg(ctx, size).encode("utf-8")
-    from relplan.planner.store.planfile import dumps_toml
-
-    return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
+    return export(ctx, fmt)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -281,7 +272,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
     )
-    _format_arg(p, ("toml", "json", "ics", "svg"))
+    _format_arg(p, (*FORMATS, "svg"))
     force_arg(p)
     p.add_argument(
         "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
