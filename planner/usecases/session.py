@@ -30,6 +30,7 @@ from relplan.planner.domain.rules import (
     BackportCell,
     Branch,
     current_window,
+    fixes_for,
     maintained_branches,
     needing_backport,
     report_release,
@@ -482,6 +483,14 @@ class Session:
             conflict.message if conflict else None,
         )
 
+    def backport_fixes(self, series: Collection[str]) -> list[Item]:
+        """The fixes that concern these branches
+        (:func:`relplan.planner.domain.rules.fixes_for` over the status plan, so a fix
+        only git says a branch needs is one), as plan items, then the fixes only git
+        knows: the rows of a backport matrix."""
+        counted = {it.id for it in fixes_for(self.status_plan().items, series)}
+        return [it for it in (*self.plan.items, *self.git_items()) if it.id in counted]
+
     def needing_backport(self) -> set[str]:
         """Ids of the items a maintained branch still needs
         (:func:`relplan.planner.domain.rules.needing_backport` over the status plan: git's
@@ -689,10 +698,11 @@ class Session:
         return target
 
     def export_toml(self) -> str:
-        """The plan as a TOML release plan, laid onto the train."""
+        """The plan as a TOML release plan, laid onto the train (:meth:`laid`: what the
+        dashboard shows and edits); never git's states or items."""
         from relplan.planner.store.planfile import dumps_toml
 
-        return dumps_toml(self.plan, self.train())
+        return dumps_toml(self.laid(), self.train())
 
     # -- trackers ---------------------------------------------------------------------------------
     @property
