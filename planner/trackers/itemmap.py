@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
+from relplan.planner.domain import days
+from relplan.planner.domain.days import FIRST_DAY, LAST_DAY
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState, Item, State
-from relplan.planner.store.checking import FIRST_DAY, LAST_DAY
 from relplan.planner.trackers.base import (
     Conditional,
     Cursor,
@@ -114,10 +115,9 @@ def parse_day(value: object) -> dt.date | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
+        return days.parse_day(value[:10])
+    except days.BadDay:
         return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def estimate_days(hours: object) -> int | None:

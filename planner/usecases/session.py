@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain import ops
+from relplan.planner.domain import days, ops
 from relplan.planner.domain.calendar import build_train, today_in
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import at_risk, lay
@@ -64,19 +64,20 @@ def _finish_interrupted_sync(config: Config) -> list[str]:
 
 
 def parse_day(text: str, field_name: str = "--today") -> dt.date:
-    """A YYYY-MM-DD day within the days relplan plans with, or a PlanError saying what
-    was expected."""
-    from relplan.planner.store.checking import Invalid, in_range
+    """A day typed on a face (:func:`relplan.planner.domain.days.parse_day`), or a
+    PlanError naming the field and saying what was expected."""
+    try:
+        return days.parse_day(text)
+    except days.BadDay as exc:
+        raise PlanError(Problem(str(exc), field=field_name)) from None
 
+
+def parse_span(text: str, field_name: str = "--by") -> dt.timedelta:
+    """A span of days typed on a face (``2w``, ``+10d``, ``-1w``:
+    :func:`relplan.planner.domain.days.parse_span`), or a PlanError naming the field."""
     try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise PlanError(
-            Problem(f"{text!r} is not a date", field=field_name, hint="expected YYYY-MM-DD")
-        ) from None
-    try:
-        return in_range(day)
-    except Invalid as exc:
+        return days.parse_span(text)
+    except days.BadDay as exc:
         raise PlanError(Problem(str(exc), field=field_name)) from None
 
 

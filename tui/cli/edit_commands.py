@@ -18,7 +18,7 @@ from typing import Any
 from relplan.planner.domain import ops
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
 from relplan.planner.usecases import edits
-from relplan.planner.usecases.session import Session, parse_day
+from relplan.planner.usecases.session import Session, parse_day, parse_span
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
@@ -73,11 +73,9 @@ def run_ship(args: argparse.Namespace) -> int:
 
 def run_slip(args: argparse.Namespace) -> int:
     """``relplan slip VERSION (--to DATE | --by N[d|w])``."""
-    from relplan.planner.usecases.releases import parse_shift
-
     session = load_context(args)
     to = parse_day(args.to, "--to") if args.to else None
-    by = parse_shift(args.by) if args.by else None
+    by = parse_span(args.by) if args.by else None
     return _dates(args, session, session.slip(args.version, to=to, by=by))
 
 

@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 from typing import Any
 
+from relplan.planner.domain import days
 from relplan.tui.cli.common import emit_output, force_arg, git_session, repo_arg
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -98,9 +99,9 @@ def import_update(args: argparse.Namespace, text: str) -> int:
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        return days.parse_day(text)
+    except days.BadDay as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
