@@ -27,6 +27,7 @@ from calendar import monthrange
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from relplan.planner.domain.days import DAY, WEEK
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import MAX_HORIZON, MaintenanceModel, Policy
@@ -36,8 +37,6 @@ from relplan.planner.domain.version import SERIES_DEPTH, Version, version_key
 UNSCHEDULED = "unscheduled"
 """What calendar, status and export say in place of a phase for an unscheduled release."""
 
-WEEK = dt.timedelta(weeks=1)
-DAY = dt.timedelta(days=1)
 MAX_RELEASES = 5000
 """The most releases one calendar holds: beyond it the policy asks for something absurd
 (bug-fix releases every week for centuries) and computing it would take minutes."""

@@ -31,11 +31,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+from relplan.planner.domain.days import DAY, WEEK
 from relplan.planner.domain.model import Plan, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Accepts, Policy, StageRule
 
-DAY = dt.timedelta(days=1)
-WEEK = dt.timedelta(weeks=1)
 _MON, _TUE, _WED, _THU, _FRI, _SAT, _SUN = range(7)
 _RC = re.compile(r"^rc\d+$")
 
