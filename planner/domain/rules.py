@@ -35,6 +35,7 @@ from relplan.planner.domain.model import (
     State,
 )
 from relplan.planner.domain.policy import Accepts, Capacity, Policy
+from relplan.planner.domain.series import fill
 from relplan.planner.domain.version import version_key
 
 
@@ -176,7 +177,7 @@ def maintained_branches(
         support = branch_support(r, today)
         if support is None or r.series in out:
             continue
-        name = pattern.format(series=r.series) if pattern else r.branch
+        name = fill(pattern, r.series) if pattern else r.branch
         name = name or policy.branch_for(r.series)
         out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
     return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+from relplan.planner.domain.series import series_in
 from relplan.planner.domain.version import newest_first, version_key
 from relplan.planner.store.checking import did_you_mean
 
@@ -122,14 +123,10 @@ class Rules:
         """Series requested by labels matching ``backport_labels`` (state REQUIRED)."""
         out: dict[str, BackportState] = {}
         for pattern in self.backport_labels:
-            rx = re.compile(
-                "^" + re.escape(pattern).replace(r"\{series\}", r"(\d+(?:\.\d+)*)") + "$",
-                re.IGNORECASE,
-            )
             for label in labels:
-                m = rx.match(label.strip())
-                if m:
-                    out[m.group(1)] = BackportState.REQUIRED
+                series = series_in(pattern, label, ignore_case=True)
+                if series is not None:
+                    out[series] = BackportState.REQUIRED
         return out
 
 

@@ -28,6 +28,7 @@ from relplan.planner.domain import days
 from relplan.planner.domain.days import FIRST_DAY, LAST_DAY
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState, Item, State
+from relplan.planner.domain.series import fill, series_in
 from relplan.planner.trackers.base import (
     Conditional,
     Cursor,
@@ -244,13 +245,10 @@ def label_backports(rules: Rules, labels: Iterable[str]) -> dict[str, BackportSt
     labels = list(labels)
     states = rules.backports_from_labels(labels)
     for pattern in rules.backport_done_labels:
-        rx = re.compile(
-            "^" + re.escape(pattern).replace(r"\{series\}", r"(\d+(?:\.\d+)*)") + "$", re.IGNORECASE
-        )
         for label in labels:
-            m = rx.match(label.strip())
-            if m:
-                states[m.group(1)] = BackportState.DONE
+            series = series_in(pattern, label, ignore_case=True)
+            if series is not None:
+                states[series] = BackportState.DONE
     return states
 
 
@@ -411,13 +409,13 @@ def backport_labels(
     """``labels`` saying ``state`` for one series: that series' request and done labels
     removed, then the first pattern of the state's kind added."""
     patterns = [*rules.backport_labels, *rules.backport_done_labels]
-    mine = {p.replace("{series}", series).casefold() for p in patterns}
+    mine = {fill(p, series).casefold() for p in patterns}
     kept = [label for label in labels if label.strip().casefold() not in mine]
     wanted = {
         BackportState.REQUIRED: rules.backport_labels,
         BackportState.DONE: rules.backport_done_labels,
     }.get(state or BackportState.UNKNOWN)
-    return [*kept, wanted[0].replace("{series}", series)] if wanted else kept
+    return [*kept, fill(wanted[0], series)] if wanted else kept
 
 
 def state_labels(rules: Rules, labels: Sequence[str], state: State) -> list[str]:
