@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
 from relplan.planner.domain.series import series_in
 from relplan.planner.domain.version import newest_first, version_key
@@ -599,7 +600,7 @@ class FieldWrite:
     @property
     def series(self) -> str | None:
         """The series of a ``backports.<series>`` write, else None."""
-        return self.field.split(".", 1)[1] if self.field.startswith("backports.") else None
+        return backport_series(self.field)
 
 
 class Writer(Protocol):

@@ -31,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
 from relplan.planner.domain.series import fill, series_in
 from relplan.planner.trackers.base import (
@@ -323,8 +324,9 @@ class BugzillaAdapter:
             return "Bugzilla changes states through its status workflow, which relplan does not"
         if field == "blocker" and not rules.blocker:
             return "the source's config names no blocker word"
-        if field.startswith("backports.") and not rules.backport_field:
-            if not self._status_flag(field.split(".", 1)[1]):
+        series = backport_series(field)
+        if series is not None and not rules.backport_field:
+            if not self._status_flag(series):
                 return "the source's config names no backport_field or status_flags"
             if value not in FLAG_WORDS:
                 return f"status flags say no {value}"

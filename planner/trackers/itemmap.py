@@ -27,6 +27,7 @@ from urllib.parse import urlencode, urlsplit
 from relplan.planner.domain import days
 from relplan.planner.domain.days import FIRST_DAY, LAST_DAY
 from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, State
 from relplan.planner.domain.series import fill, series_in
 from relplan.planner.trackers.base import (
@@ -386,7 +387,7 @@ def label_unsupported(rules: Rules, field: str, value: Any) -> str | None:
     """Why labels (the forges' only triage words) cannot say ``value`` in ``field``."""
     if field == "blocker" and not rules.blocker:
         return "the source's config names no blocker label"
-    if field.startswith("backports."):
+    if backport_series(field) is not None:
         if value is BackportState.REQUIRED and not rules.backport_labels:
             return "the source's config names no backport_labels"
         if value is BackportState.DONE and not rules.backport_done_labels:
