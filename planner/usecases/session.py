@@ -711,27 +711,37 @@ class Session:
         """True when the config names tracker or file sources."""
         return bool(self.config.source_tables)
 
-    async def sync(self, reporter: Reporter | None = None) -> SyncResult:
-        """Fetch every source of the config, merge into the plan as one undoable change,
-        then save the plan and record the sync in the cache: both or neither. The demo
-        is merged in memory only."""
+    async def sync(
+        self,
+        reporter: Reporter | None = None,
+        *,
+        source: str | None = None,
+        full: bool = False,
+        wait_for_writers: bool = False,
+        transport: Any = None,
+    ) -> SyncResult:
+        """Fetch the config's sources (or the one named; ``full``: ignore update windows),
+        merge into the plan as one undoable change, then save the plan and record the sync
+        in the cache: both or neither. Both faces call it: a plan file changed on disk since
+        it was loaded is never merged into silently, the save refuses (PlanChangedOnDisk)
+        and nothing is recorded. A plan file that does not exist yet is created; the demo
+        is merged in memory only. ``wait_for_writers``: wait the CLI's 10 s for another
+        writer of the file instead of the dashboard's short wait."""
+        from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
         from relplan.planner.trackers.sync import sync_config_async
 
-        saved: list[bool] = []
-
         def save(plan: Plan) -> None:
-            from relplan.planner.store.atomic import SHORT_WAIT
-
-            self.save(wait=SHORT_WAIT)  # the dashboard's sync: never freeze behind a writer
-            saved.append(True)
+            self.save(wait=LOCK_WAIT if wait_for_writers else SHORT_WAIT)
 
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))
 
+        demo = self.is_demo
         try:
             return await sync_config_async(
-                self.plan, self.config, None if self.is_demo else save,
-                reporter=reporter, adopt=adopt, plan_path=None if self.is_demo else self.path,
+                self.plan, self.config, None if demo else save, source=source, full=full,
+                reporter=reporter, create=not demo and not self.writable_path().exists(),
+                adopt=adopt, transport=transport, plan_path=None if demo else self.path,
             )  # fmt: skip
         finally:
             self._push_bases = None  # the cache holds new versions now
