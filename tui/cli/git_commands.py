@@ -64,10 +64,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     p.add_argument("--missing", action="store_true", help="only fixes still missing")
     p.add_argument(
-        "--lenient",
+        "--strict",
         action="store_true",
-        help="report unparsable backport marks as warnings instead of failing",
+        help="fail on an unparsable backport mark (default: a warning, as every command "
+        "and the dashboard report it)",
     )
+    p.add_argument("--lenient", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--no-patch-id", action="store_true", help="skip matching unmarked picks")
     p.add_argument(
         "--conflicts",
@@ -131,7 +133,7 @@ def run_backports(args: argparse.Namespace) -> int:
         repo,
         targets,
         upstream=upstream,
-        strict=not args.lenient,
+        strict=args.strict,
         patch_id=not args.no_patch_id,
         conventions=config.git.conventions,
         pattern=pattern,
