@@ -7,8 +7,9 @@ versions (:class:`TrackerRelease`), warnings for records it had to skip, and a
 :class:`Cursor` that makes the next fetch incremental (an update window and
 ETags of conditional requests).
 
-Adapters live in ``relplan.planner.trackers.<kind>`` and expose
-``make_adapter(config) -> Adapter``; :func:`adapter_for` finds them. They talk
+Adapters live in ``relplan.planner.trackers.<kind>``, each listed by its kind in the one
+table :data:`relplan.planner.trackers.registry.ADAPTERS`; :func:`adapter_for` reads it
+(:data:`TRACKER_KINDS` names the same kinds for config checks that load no adapter). They talk
 HTTP only through :class:`relplan.planner.trackers.http.HttpClient`, which owns
 concurrency, retries, rate limits and tokens.
 
@@ -19,7 +20,6 @@ blocker, backport) are plain data in :class:`Rules`, shared by all adapters.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -646,19 +646,15 @@ def writer_for(config: SourceConfig) -> Writer:
 
 
 def adapter_for(config: SourceConfig) -> Adapter:
-    """The adapter for a source: ``relplan.planner.trackers.<kind>.make_adapter(config)``."""
-    if config.kind not in TRACKER_KINDS:
+    """The adapter for a source, from the table of
+    :data:`relplan.planner.trackers.registry.ADAPTERS`."""
+    # start-up cost: the registry imports every adapter and httpx; only sync and push need it
+    from relplan.planner.trackers.registry import ADAPTERS
+
+    make = ADAPTERS.get(config.kind)
+    if make is None:
         raise PlanError(config.problem(f"kind {config.kind!r} has no tracker adapter", "kind"))
-    try:
-        module = importlib.import_module(f"relplan.planner.trackers.{config.kind}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"relplan.planner.trackers.{config.kind}":
-            raise
-        raise PlanError(
-            config.problem(f"the {config.kind} adapter is not available yet", "kind")
-        ) from None
-    adapter: Adapter = module.make_adapter(config)
-    return adapter
+    return make(config)
 
 
 def skipped(config: SourceConfig, record: str, why: str) -> Problem:
