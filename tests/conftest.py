@@ -30,6 +30,7 @@ APP_TESTS = frozenset({
     "tests/reports/test_exports.py::test_svg_timeline_is_deterministic",
     "tests/git/test_faces_agree.py::test_every_face_agrees_with_git_evidence",  # hypothesis
     "tests/git/test_faces_agree.py::test_the_disagreements_of_issue_21",
+    "tests/sources/test_sync_line_app.py::test_the_sync_line_shows_the_adapters_progress",
 })  # fmt: skip
 REDMINE_GROUP = "redmine"
 TIER_ORDER = {"redmine": 0, "app": 1, "fast": 2}  # under xdist: the longest work first
