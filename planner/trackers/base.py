@@ -8,8 +8,9 @@ versions (:class:`TrackerRelease`), warnings for records it had to skip, and a
 ETags of conditional requests).
 
 Adapters live in ``relplan.planner.trackers.<kind>``, each listed by its kind in the one
-table :data:`relplan.planner.trackers.registry.ADAPTERS`; :func:`adapter_for` reads it
-(:data:`TRACKER_KINDS` names the same kinds for config checks that load no adapter). They talk
+table :data:`relplan.planner.trackers.registry.ADAPTERS`, where
+:func:`~relplan.planner.trackers.registry.adapter_for` finds them (:data:`TRACKER_KINDS`
+names the same kinds for config checks that load no adapter). They talk
 HTTP only through :class:`relplan.planner.trackers.http.HttpClient`, which owns
 concurrency, retries, rate limits and tokens.
 
@@ -636,25 +637,6 @@ class Writer(Protocol):
         """Change the record in one request (guarded where the tracker can); returns the
         fields it left out, each with the reason (the rest were sent)."""
         ...
-
-
-def writer_for(config: SourceConfig) -> Writer:
-    """The adapter of a tracker source, as a :class:`Writer`."""
-    adapter: Any = adapter_for(config)
-    writer: Writer = adapter
-    return writer
-
-
-def adapter_for(config: SourceConfig) -> Adapter:
-    """The adapter for a source, from the table of
-    :data:`relplan.planner.trackers.registry.ADAPTERS`."""
-    # start-up cost: the registry imports every adapter and httpx; only sync and push need it
-    from relplan.planner.trackers.registry import ADAPTERS
-
-    make = ADAPTERS.get(config.kind)
-    if make is None:
-        raise PlanError(config.problem(f"kind {config.kind!r} has no tracker adapter", "kind"))
-    return make(config)
 
 
 def skipped(config: SourceConfig, record: str, why: str) -> Problem:

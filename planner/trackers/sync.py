@@ -168,8 +168,8 @@ async def fetch_sources(
     (from the cache's history); without, the cache's latest. ``now`` is the
     clock cursors are checked against (default: the current time).
     """
-    from relplan.planner.trackers.base import adapter_for
     from relplan.planner.trackers.http import HostLimiter, HttpClient, gather_all, read_token
+    from relplan.planner.trackers.registry import adapter_for
 
     reporter = reporter or Reporter()
     limiter = HostLimiter()

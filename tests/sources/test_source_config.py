@@ -160,8 +160,8 @@ def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> N
 def test_the_adapter_registry_is_the_one_list_of_tracker_kinds() -> None:
     """The config check's kinds are the registry's (it names them without loading httpx),
     and each registered adapter is made for its own kind."""
-    from relplan.planner.trackers.base import TRACKER_KINDS, adapter_for
-    from relplan.planner.trackers.registry import ADAPTERS
+    from relplan.planner.trackers.base import TRACKER_KINDS
+    from relplan.planner.trackers.registry import ADAPTERS, adapter_for
 
     assert tuple(ADAPTERS) == TRACKER_KINDS
     projects = {"github": "o/p", "gitlab": "o/p", "jira": "XEN"}
