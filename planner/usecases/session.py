@@ -35,6 +35,7 @@ from relplan.planner.domain.rules import (
     needing_backport,
     report_release,
 )
+from relplan.planner.store.config import Config
 
 if TYPE_CHECKING:
     from relplan.planner.domain.merge import Conflict as MergeConflict
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from relplan.planner.domain.stages import Stage
     from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
     from relplan.planner.git.join import Conflict, Evidence
-    from relplan.planner.store.config import Config
     from relplan.planner.trackers.base import Reporter
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
@@ -128,9 +128,14 @@ class Session:
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        from relplan.planner.store.config import load_config
+        # start-up cost: the config parser (and the plan file reader it uses) is imported
+        # only when a config file is named
+        if config:
+            from relplan.planner.store.configfile import load_config
 
-        cfg = load_config(Path(config) if config else None)
+            cfg = load_config(Path(config))
+        else:
+            cfg = Config()
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():

@@ -142,7 +142,7 @@ def test_backport_field_format_then_parse_is_identity(states: dict[str, Backport
 
 def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> None:
     """[[sources]] typos are reported like [policy] ones: the key's line and a did-you-mean."""
-    from relplan.planner.store.config import load_config
+    from relplan.planner.store.configfile import load_config
     from relplan.planner.trackers.base import config_sources
 
     path = tmp_path / "relplan.toml"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from relplan.planner.store.config import load_config
+from relplan.planner.store.configfile import load_config
 from relplan.tui.app import binding_ids
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"

@@ -110,7 +110,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from relplan.planner.store.config import load_config
+    from relplan.planner.store.configfile import load_config  # start-up: the config parser
 
     return load_config(Path(args.config) if getattr(args, "config", None) else None)
 
