@@ -539,20 +539,6 @@ def phase_on(release: Release, today: dt.date) -> Phase:
     return Phase.PLANNING
 
 
-def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
-    """The next milestone on or after ``today`` (end of support once released), or None."""
-    for name, day in release.milestones():
-        if day >= today:
-            return name, day
-    for name, end in (
-        ("end of maintenance", release.maintained_until),
-        ("end of security support", release.security_until),
-    ):
-        if release.kind is ReleaseKind.POINT and end and end >= today:
-            return name, end
-    return None
-
-
 def find(train: Sequence[Release], version: str) -> Release | None:
     """The release with this version in a train, or None."""
     return next((r for r in train if r.version == version), None)

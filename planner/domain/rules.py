@@ -13,7 +13,7 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
   backport matrix (missing, conflicts, security, missing on one branch);
 - :func:`report_release`: the release a report is about unless told otherwise;
-- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
+- :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in.
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -21,7 +21,7 @@ Which release can take an item lives in :func:`relplan.planner.domain.laying.ope
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from relplan.planner.domain.calendar import phase_on
@@ -30,12 +30,14 @@ from relplan.planner.domain.model import (
     Item,
     Kind,
     Phase,
+    Plan,
     Release,
     ReleaseKind,
     State,
 )
 from relplan.planner.domain.policy import Accepts, Capacity, Policy
 from relplan.planner.domain.series import fill
+from relplan.planner.domain.stages import ACCEPTS_TEXT, ladder, stage_on
 from relplan.planner.domain.version import version_key
 
 
@@ -416,3 +418,21 @@ def in_preset(
     if preset == "all":
         return True
     raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
+
+
+def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
+    """Open items that the current stage of their release does not accept, one sentence each
+    naming the item, the stage (and its day) and the rule. Only releases not yet out."""
+    specs = {s.version: s for s in plan.releases}
+    by_version = {r.version: r for r in train}
+    for it in plan.items:
+        release = by_version.get(it.target or "")
+        if release is None or release.shipped or today >= release.day or not it.state.is_open:
+            continue
+        stage = stage_on(ladder(plan.policy, release, specs.get(release.version)), today)
+        why = stage_refuses(stage.accepts, it)
+        if why:
+            yield (
+                f"{it.id}: open {it.kind.value} in {release.version} during {stage.name} "
+                f"(since {stage.day}), which accepts {ACCEPTS_TEXT[stage.accepts]}: {why}"
+            )

@@ -28,11 +28,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from relplan.planner.domain.days import DAY, WEEK
-from relplan.planner.domain.model import Plan, Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.model import Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Accepts, Policy, StageRule
 
 _MON, _TUE, _WED, _THU, _FRI, _SAT, _SUN = range(7)
@@ -282,13 +282,25 @@ def stage_on(stages: Sequence[Stage], day: dt.date) -> Stage:
     return current
 
 
+def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
+    """The next milestone on or after ``today`` (end of support once released), or None."""
+    for name, day in release.milestones():
+        if day >= today:
+            return name, day
+    for name, end in (
+        ("end of maintenance", release.maintained_until),
+        ("end of security support", release.security_until),
+    ):
+        if release.kind is ReleaseKind.POINT and end and end >= today:
+            return name, end
+    return None
+
+
 def next_step(
     release: Release, stages: Sequence[Stage], today: dt.date
 ) -> tuple[str, dt.date] | None:
     """The next stage on or after ``today`` (named by its key in words: ``last posting``,
     ``rc2``, ``code freeze``, ``release``), else the next end of support, else None."""
-    from relplan.planner.domain.calendar import next_milestone
-
     for stage in stages:
         if stage.day is not None and stage.day >= today:
             return stage.key.replace("-", " "), stage.day
@@ -320,26 +332,6 @@ def is_stage_pin(name: str, policy: Policy) -> bool:
 
 
 # -- what may land ---------------------------------------------------------------------------
-
-
-def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
-    """Open items that the current stage of their release does not accept, one sentence each
-    naming the item, the stage (and its day) and the rule. Only releases not yet out."""
-    from relplan.planner.domain.rules import stage_refuses
-
-    specs = {s.version: s for s in plan.releases}
-    by_version = {r.version: r for r in train}
-    for it in plan.items:
-        release = by_version.get(it.target or "")
-        if release is None or release.shipped or today >= release.day or not it.state.is_open:
-            continue
-        stage = stage_on(ladder(plan.policy, release, specs.get(release.version)), today)
-        why = stage_refuses(stage.accepts, it)
-        if why:
-            yield (
-                f"{it.id}: open {it.kind.value} in {release.version} during {stage.name} "
-                f"(since {stage.day}), which accepts {ACCEPTS_TEXT[stage.accepts]}: {why}"
-            )
 
 
 # -- proposing a preset from tags -----------------------------------------------------------
