@@ -35,7 +35,8 @@ TRIAGE_ACTIONS = {
     "details", "open_link", "edit_item",
 }  # fmt: skip
 WRITE_ACTIONS = frozenset({
-    "accept", "defer", "reject", "priority", "blocker", "backport", "target", "new_item",
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "new_item",
     "edit_item", "ship", "slip", "confirm_stage", "undo", "redo", "save", "sync", "push",
     "export", "screenshot",
 })  # fmt: skip

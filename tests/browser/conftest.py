@@ -38,14 +38,19 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the session (a selenium WebDriver)."""
+def require_browser() -> None:
+    """Skip with the reason when Chromium (or selenium) is missing; under ``CI=true`` fail."""
     why = _missing()
     if why is not None:
         if os.environ.get("CI") == "true":
             pytest.fail(f"the browser tier must run in CI: {why}")
         pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """One headless Chromium for the session (a selenium WebDriver)."""
+    require_browser()
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
