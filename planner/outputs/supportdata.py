@@ -134,7 +134,7 @@ def _yaml_date(day: dt.date | None) -> str:
     return day.isoformat() if day is not None else "false"
 
 
-# -- release-cycle.json ------------------------------------------------------------------------
+# -- release-cycle.json ---------------------------------------------------------------------
 
 
 def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any]]:
@@ -142,7 +142,7 @@ def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any
     released series, those stabilizing, and the one in development (the calendar's later
     ones are not named yet: the devguide lists one ``feature`` series, on ``main``)."""
     out: dict[str, dict[str, Any]] = {}
-    statuses = [(r, _CYCLE_STATUS.get(_phase(r.phase), "prerelease")) for r in rows]
+    statuses = [(r, _cycle_status(r.phase)) for r in rows]
     features = [r.series for r, status in statuses if status == "feature"]
     for r, status in statuses:
         if status == "feature" and r.series != features[-1]:
@@ -159,11 +159,13 @@ def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any
     return out
 
 
-def _phase(value: str) -> Phase | None:
+def _cycle_status(phase: str) -> str:
+    """The devguide's status for a phase; a phase it has no word for (``late``: past its day,
+    not shipped) is a pre-release."""
     try:
-        return Phase(value)
-    except ValueError:
-        return None
+        return _CYCLE_STATUS[Phase(phase)]
+    except (ValueError, KeyError):
+        return "prerelease"
 
 
 def _iso(day: dt.date | None) -> str | None:

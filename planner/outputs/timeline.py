@@ -72,9 +72,9 @@ def timeline_svg(bars: Sequence[Bar], today: dt.date, title: str) -> Markup:
         planned = "" if bar.shipped else " planned"
         for cls, a, b in _spans(bar):
             parts.append(
-                f'<rect class="{cls}{planned}" x="{x(a)}" y="{y + 4}" width="{max(x(b) - x(a), 1)}" '
-                f'height="{ROW - 8}" rx="3"><title>{escape_html(_what(bar, cls, a, b))}'
-                "</title></rect>"
+                f'<rect class="{cls}{planned}" x="{x(a)}" y="{y + 4}" '
+                f'width="{max(x(b) - x(a), 1)}" height="{ROW - 8}" rx="3">'
+                f"<title>{escape_html(_what(bar, cls, a, b))}</title></rect>"
             )
     tx = x(today)
     parts.append(f'<line class="today" x1="{tx}" y1="{AXIS - 6}" x2="{tx}" y2="{height}"/>')

@@ -12,7 +12,9 @@ import pytest
 from conftest import built_repo
 
 WIDTHS = (375, 1280)
-HOSTILE = "<script>document.title='pwned'</script> ]]> \u202eevil\u202c <img src=x onerror=alert(1)>"
+HOSTILE = (
+    "<script>document.title='pwned'</script> ]]> \u202eevil\u202c <img src=x onerror=alert(1)>"
+)
 
 
 def relplan(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -29,8 +31,7 @@ def rendered(browser: Any, page: Path, width: int) -> tuple[str, int, int]:
     browser.set_window_size(width, 900)
     browser.get(page.as_uri())
     text, scroll, inner = browser.execute_script(
-        "return [document.body.innerText, document.documentElement.scrollWidth, "
-        "window.innerWidth]"
+        "return [document.body.innerText, document.documentElement.scrollWidth, window.innerWidth]"
     )
     return str(text), int(scroll), int(inner)
 

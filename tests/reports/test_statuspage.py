@@ -71,7 +71,7 @@ def hostile_session(tmp_path: Path) -> Session:
     ("text", "shown"),
     [
         ("<b>", "&lt;b&gt;"),
-        ('a"b\'c&', "a&quot;b&#x27;c&amp;"),
+        ("a\"b'c&", "a&quot;b&#x27;c&amp;"),
         ("]]>", "]]&gt;"),
         ("\x1b]2;t\x07", "\\x1b]2;t\\x07"),
         ("\u202eabc", "\\u202eabc"),

@@ -65,8 +65,9 @@ def write_outputs(folder: Path, files: dict[str, bytes], force: bool) -> None:
     if not force:
         taken = [folder / name for name in files if (folder / name).exists()]
         if taken:
-            raise PlanError([Problem("the file exists; not overwriting it", str(p),
-                                      hint="pass --force to replace it") for p in taken])  # fmt: skip
+            hint = "pass --force to replace it"
+            raise PlanError([Problem("the file exists; not overwriting it", str(p), hint=hint)
+                             for p in taken])  # fmt: skip
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -61,22 +61,38 @@ def _is_folder(output: str | None) -> bool:
 def run_report(args: argparse.Namespace) -> int:
     """Print or write a schedule mail, a development update or the status page."""
     if args.format == "html" and args.kind != "status":
-        raise PlanError(Problem(f"--format html is the status page; not for --kind {args.kind}",
-                                field="--format", hint="relplan report --kind status --format html"))
+        raise PlanError(
+            Problem(
+                f"--format html is the status page; not for --kind {args.kind}",
+                field="--format",
+                hint="report --kind status --format html",
+            )
+        )
     if args.format == "html" and args.version:
-        raise PlanError(Problem("the HTML status page covers the whole plan, not one release",
-                                field="VERSION", hint="-o FOLDER/ writes one page per series"))
+        raise PlanError(
+            Problem(
+                "the HTML status page covers the whole plan, not one release",
+                field="VERSION",
+                hint="-o FOLDER/ writes one page per series",
+            )
+        )
     if _is_folder(args.output) and args.format != "html":
-        raise PlanError(Problem("a folder as output is for --format html (one page per series)",
-                                args.output, hint="name a file"))
+        raise PlanError(
+            Problem(
+                "a folder as output is for --format html (one page per series)",
+                args.output,
+                hint="name a file",
+            )
+        )
     ctx = git_session(args)
     if args.format == "html":
         from relplan.planner.outputs import statuspage
 
         if _is_folder(args.output):
             pages = statuspage.site_pages(ctx)
-            write_outputs(Path(args.output), {n: t.encode("utf-8") for n, t in pages.items()},
-                          args.force)
+            write_outputs(
+                Path(args.output), {n: t.encode("utf-8") for n, t in pages.items()}, args.force
+            )
             say(f"wrote {len(pages)} pages to {args.output}", err=True)
             return EXIT_OK
         emit_output(statuspage.status_page(ctx).encode("utf-8"), args.output, args.force)

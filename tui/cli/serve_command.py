@@ -97,12 +97,20 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="the dashboard in a web browser, read-only (every write action disabled)",
     )
-    p.add_argument("--host", default=DEFAULT_HOST,
-                   help=f"address to bind (default {DEFAULT_HOST}; others need --public)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
-                   help=f"port (default {DEFAULT_PORT})")
-    p.add_argument("--public", action="store_true",
-                   help="allow a non-loopback --host: everyone who reaches it sees the plan")
-    p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when not http://HOST:PORT (a proxy)")
-    p.set_defaults(run=run_serve)  # fmt: skip
+    p.add_argument(
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to bind (default {DEFAULT_HOST}; others need --public)",
+    )
+    p.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})")
+    p.add_argument(
+        "--public",
+        action="store_true",
+        help="allow a non-loopback --host: everyone who reaches it sees the plan",
+    )
+    p.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address browsers use, when not http://HOST:PORT (a proxy)",
+    )
+    p.set_defaults(run=run_serve)
