@@ -244,7 +244,7 @@ def _schedule(session: Session, version: str) -> Markup:
          "passed" if m.passed(today) else "tentative" if m.tentative else "decided")
         for m in session.schedule(version, support=True)
     ]  # fmt: skip
-    return table(("day", "milestone", ""), rows, class_="schedule")
+    return table(("day", "milestone", "state"), rows, class_="schedule")
 
 
 def _items(session: Session, version: str) -> Markup:

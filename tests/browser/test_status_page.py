@@ -78,3 +78,17 @@ def test_page_of_a_test_built_repository(browser: Any, tmp_path: Path) -> None:
         assert "\\u202eevil" in text
         assert browser.title.startswith("<script>document.title='pwned'")  # not run
         assert browser.execute_script("return document.querySelectorAll('script, img').length") == 0
+
+
+def test_light_and_dark_follow_the_system(browser: Any, demo_site: Path) -> None:
+    def background(scheme: str) -> int:
+        feature = {"name": "prefers-color-scheme", "value": scheme}
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [feature]})
+        browser.get((demo_site / "index.html").as_uri())
+        rgb = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+        return sum(int(n) for n in rgb[rgb.index("(") + 1 : -1].split(",")[:3])
+
+    try:
+        assert background("light") > 700 and background("dark") < 100
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
