@@ -46,6 +46,20 @@ def _json(session: Session) -> bytes:
     return (json.dumps(export_json(session), indent=2) + "\n").encode("utf-8")
 
 
+def _endoflife(session: Session) -> bytes:
+    from relplan.planner.outputs import supportdata  # start-up cost
+
+    rows = supportdata.series_support(session)
+    return supportdata.endoflife_front_matter(rows, session.plan.name).encode("utf-8")
+
+
+def _release_cycle(session: Session) -> bytes:
+    from relplan.planner.outputs import supportdata  # start-up cost
+
+    rows = supportdata.series_support(session)
+    return (json.dumps(supportdata.release_cycle_json(rows), indent=2) + "\n").encode("utf-8")
+
+
 def _ics(session: Session) -> bytes:
     from relplan.planner.outputs.ics import calendar_ics  # start-up cost
     from relplan.planner.store.planhistory import read_history  # start-up cost
@@ -62,6 +76,15 @@ FORMATS: dict[str, ExportFormat] = {
             "json", (".json",), "plan, policy, releases and items (git's states joined)", _json
         ),
         ExportFormat("ics", (".ics", ".ical"), "the calendar feed (iCalendar)", _ics),
+        ExportFormat(
+            "endoflife",
+            (".md",),
+            "endoflife.date product front matter (support per series)",
+            _endoflife,
+        ),
+        ExportFormat(
+            "release-cycle", (), "the CPython devguide's release-cycle.json", _release_cycle
+        ),
     )
 }
 

@@ -159,8 +159,9 @@ def _size(text: str) -> tuple[int, int]:
 
 
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
-    """The plan exported in one format of the registry (:data:`FORMATS`: toml, json, ics), or
-    the timeline as an SVG picture (``svg``: the dashboard's own rendering)."""
+    """The plan exported in one format of the registry (:data:`FORMATS`: toml, json, ics,
+    endoflife, release-cycle), or the timeline as an SVG picture (``svg``: the dashboard's
+    own rendering)."""
     if fmt == "svg":
         from relplan.tui.screenshot import timeline_svg  # start-up: loads textual
 
@@ -270,7 +271,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "export",
         parents=[common],
-        help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
+        help="write the release plan (TOML, JSON), the calendar feed (ICS), the timeline (SVG) "
+        "or the support data others read (endoflife.date, CPython's release-cycle.json)",
     )
     _format_arg(p, (*FORMATS, "svg"))
     force_arg(p)
