@@ -191,13 +191,10 @@ def _update_text(path: Path) -> str | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Merge roadmap items from a file into the plan file; a development update (or a reply
-    to one) applies its prognosis and people to the matching items instead."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.domain.merge import keep_ids, merge_imported
-    from relplan.planner.store.cache import Cache
-    from relplan.planner.store.planfile import save_merged
-    from relplan.planner.trackers.files import read_items, slug
+    """Merge roadmap items from a file into the plan file (the import use case); a
+    development update (or a reply to one) applies its prognosis and people to the
+    matching items instead."""
+    from relplan.planner.usecases.imports import import_file
 
     source = Path(args.file)
     text = _update_text(source)
@@ -205,29 +202,15 @@ def run_import(args: argparse.Namespace) -> int:
         from relplan.tui.cli.report_commands import import_update
 
         return import_update(args, text)
-    ctx = load_context(args, allow_missing_plan=True)
-    path = ctx.writable_path()
-    name = args.source or slug(source.stem)
-    incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
-    # The previous import of this source is the base: the file's changes are taken,
-    # the plan's own triage since then is kept (the rule of sync).
-    with Cache.open(ctx.config.cache_dir) as cache:
-        base = cache.item_map(f"import:{name}")
-    result, conflicts = merge_imported(ctx.plan, incoming, base)
-    for conflict in conflicts:
+    result = import_file(load_context(args, allow_missing_plan=True), source, args.source)
+    for conflict in result.kept:
         say(f"relplan: kept the plan's value: {conflict}", err=True)
+    for conflict in result.disk_conflicts:
+        say(f"relplan: conflict: {conflict}", err=True)
     note = " (nothing to write)"
-    if result.added or result.updated:
-        # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
-        saved = save_merged(
-            ctx.plan, result.plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
-        )
-        note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
-        for conflict in saved.conflicts:
-            say(f"relplan: conflict: {conflict}", err=True)
-    with Cache.open(ctx.config.cache_dir) as cache, cache.stage() as staged:
-        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
-        staged.commit()
+    if result.written is not None:
+        meanwhile = " (merged with changes saved meanwhile)" if result.merged_with_disk else ""
+        note = f" -> {result.written}{meanwhile}"
     counts = (len(result.added), len(result.updated), len(result.unchanged))
     _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
