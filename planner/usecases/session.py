@@ -63,6 +63,18 @@ def _finish_interrupted_sync(config: Config) -> list[str]:
     return repair_interrupted(config.cache_dir)
 
 
+def read_config(path: Path | None) -> Config:
+    """The config file at ``path`` read and checked (None: the defaults); a PlanError
+    naming file, line and field otherwise."""
+    if path is None:
+        return Config()
+    # start-up cost: the config parser (and the plan file reader it uses) is imported only
+    # when a config file is named
+    from relplan.planner.store.configfile import load_config
+
+    return load_config(path)
+
+
 def parse_day(text: str, field_name: str = "--today") -> dt.date:
     """A day typed on a face (:func:`relplan.planner.domain.days.parse_day`), or a
     PlanError naming the field and saying what was expected."""
@@ -128,14 +140,7 @@ class Session:
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        # start-up cost: the config parser (and the plan file reader it uses) is imported
-        # only when a config file is named
-        if config:
-            from relplan.planner.store.configfile import load_config
-
-            cfg = load_config(Path(config))
-        else:
-            cfg = Config()
+        cfg = read_config(Path(config) if config else None)
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():

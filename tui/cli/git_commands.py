@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.text import printable_lines
 from relplan.planner.domain.version import version_key
+from relplan.planner.usecases.session import read_config
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -110,9 +111,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from relplan.planner.store.configfile import load_config  # start-up: the config parser
-
-    return load_config(Path(args.config) if getattr(args, "config", None) else None)
+    return read_config(Path(args.config) if getattr(args, "config", None) else None)
 
 
 def run_backports(args: argparse.Namespace) -> int:
