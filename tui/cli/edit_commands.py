@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Sequence
 from typing import Any
 
 from relplan.planner.domain import ops
-from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
+from relplan.planner.domain.model import BackportState, Kind, Priority, Prognosis, State
 from relplan.planner.usecases import edits
 from relplan.planner.usecases.session import Session, parse_day, parse_span
 from relplan.tui.cli.context import load_context
@@ -141,35 +140,14 @@ def run_set(args: argparse.Namespace) -> int:
     """``relplan set ID... [--target V] [--state S] ...``: several fields, one change."""
     session = load_context(args)
     ids = session.items_named(args.ids)
-    pairs = _backport_pairs(args.backport or ())
-    target = args.target
-    if target in ("", "-", "none"):
-        target = ""
-    elif target is not None:
-        session.release(target)  # a did-you-mean for an unknown version
+    target = "" if args.target in ("", "-", "none") else args.target
     before = session.plan
-    steps: list[Callable[[], ops.Change]] = []
-    if target is not None:
-        steps.append(lambda: session.set_target(ids, target or None))
-    if args.state:
-        steps.append(lambda: session.set_state(ids, State(args.state)))
-    if args.priority:
-        steps.append(lambda: session.set_priority(ids, Priority(args.priority)))
-    if args.blocker is not None:
-        steps.append(lambda: session.set_blocker(ids, args.blocker))
-    if args.owner is not None:
-        steps.append(lambda: session.set_owner(ids, args.owner or None))
-    for series, state in pairs:
-        steps.append(lambda s=series, st=state: session.set_backport(ids, s, st))  # type: ignore[misc]
-    words: list[str] = []
-    for step in steps:  # each on the plan the previous one left
-        change = step()
-        if session.apply(change):
-            words.append(change.description)
-    changed = tuple(i for i in ids if session.plan.item(i) != before.item(i))
-    change = ops.Change(
-        session.plan if changed else before, "; ".join(words) or "nothing changed", changed
-    )
+    change = edits.set_fields(
+        session, ids, target=target,
+        state=State(args.state) if args.state else None,
+        priority=Priority(args.priority) if args.priority else None,
+        blocker=args.blocker, owner=args.owner, backports=_backport_pairs(args.backport or ()),
+    )  # fmt: skip
     return _items(args, session, before, change)
 
 
@@ -192,24 +170,12 @@ def vars_of(c: edits.FieldChange) -> dict[str, Any]:
 
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
-    from relplan.planner.domain.errors import PlanError, Problem
-
     session = load_context(args)
-    texts = {
-        name: value
-        for name, value in (
-            ("title", args.title), ("kind", args.kind), ("priority", args.priority),
-            ("state", args.state), ("target", args.target), ("owner", args.owner),
-            ("url", args.url),
-        )
-        if value is not None
-    }  # fmt: skip
-    fields = ops.item_fields(texts, [r.version for r in session.train()])
-    item_id = args.id or ops.new_item_id(session.plan, args.title)
-    item = Item(id=item_id, title=args.title, blocker=args.blocker)
-    change = ops.add(session.plan, replace(item, **fields))  # type: ignore[arg-type]
-    if change.is_noop:
-        raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
+    texts = _given(
+        kind=args.kind, priority=args.priority, state=args.state, target=args.target,
+        owner=args.owner, url=args.url,
+    )  # fmt: skip
+    change = edits.add_item(session, args.title, texts, item_id=args.id, blocker=args.blocker)
     return _items(args, session, session.plan, change)
 
 
@@ -218,18 +184,18 @@ def run_edit(args: argparse.Namespace) -> int:
     [--area A] [--fix SHA]...``."""
     session = load_context(args)
     [item_id] = session.items_named([args.id])
-    texts = {
-        name: value
-        for name, value in (
-            ("title", args.title), ("kind", args.kind), ("owner", args.owner), ("url", args.url),
-            ("prognosis", args.prognosis), ("area", args.area),
-            ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
-        )
-        if value is not None
-    }  # fmt: skip
-    fields = ops.item_fields(texts, [r.version for r in session.train()])
+    texts = _given(
+        title=args.title, kind=args.kind, owner=args.owner, url=args.url,
+        prognosis=args.prognosis, area=args.area,
+        fix_commits=" ".join(args.fix) if args.fix is not None else None,
+    )  # fmt: skip
     before = session.plan
-    return _items(args, session, before, ops.edit(before, item_id, **fields))
+    return _items(args, session, before, edits.edit_item(session, item_id, texts))
+
+
+def _given(**values: str | None) -> dict[str, str]:
+    """The flags the user gave, by field name."""
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def run_schedule(args: argparse.Namespace) -> int:
