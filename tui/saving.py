@@ -121,7 +121,7 @@ class SavingMixin(App[None]):
     def action_export(self) -> None:
         from relplan.tui.screens.dialogs import PathScreen
 
-        kinds = ", ".join(f"{s} {f.name}" for f in FORMATS.values() for s in f.suffixes[:1])
+        kinds = ", ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)
         self.push_screen(PathScreen(f"Export the plan to ({kinds}):"), self._export)
 
     def _export(self, answer: str | None) -> None:
