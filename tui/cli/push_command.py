@@ -16,7 +16,6 @@ exactly which items were written before it; 130 for ctrl+c, the same way.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
@@ -56,6 +55,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
+    import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
+
     from relplan.planner.trackers.base import Reporter
     from relplan.tui.cli.context import load_context
 

@@ -46,7 +46,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
     """Run the sync (the session's use case, as the dashboard's ``s``); errors are
     RelplanErrors (exit 2 via the CLI's main): a plan file changed on disk while the
     trackers answered is refused, never merged into silently."""
-    import asyncio
+    import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
 
     from relplan.planner.trackers.base import Reporter
     from relplan.tui.cli.context import load_context
