@@ -222,15 +222,33 @@ def _read_tags(
         tag = None
         for pattern, rx in regexes:
             m = rx.fullmatch(name)
-            if m and stamp and is_version(m.group("version")):
+            text = packaged_version(m.group("version")) if m else None
+            if text and stamp and is_version(text):
                 day = dt.datetime.fromtimestamp(stamp, zone).date()
-                tag = _Tag(name, Version.parse(m.group("version")), day, pattern)
+                tag = _Tag(name, Version.parse(text), day, pattern)
                 break
         if tag is None:
             ignored.append(name)
         else:
             found.append(tag)
     return found, ignored, len(tags)
+
+
+_PACKAGED = re.compile(r"(?P<version>[0-9]+(?:\.[0-9]+)+)-(?P<build>[1-9][0-9]*)")
+_PACKAGED_PRE = re.compile(
+    r"(?P<version>[0-9]+(?:\.[0-9]+)+)-0\.[0-9]+\.(?P<pre>(?:alpha|beta|rc)[0-9]+)"
+)
+
+
+def packaged_version(text: str) -> str:
+    """The version of a tag in the packaging form ansible used until 2.4 (an RPM release
+    after the dash): ``2.0.0-1`` / ``2.0.0.0-1`` are the releases ``2.0.0`` / ``2.0.0.0``,
+    ``2.0.0-0.5.beta3`` is ``2.0.0-beta3``; any other text is returned as it is."""
+    if m := _PACKAGED.fullmatch(text):
+        return m.group("version")
+    if m := _PACKAGED_PRE.fullmatch(text):
+        return f"{m.group('version')}-{m.group('pre')}"
+    return text
 
 
 def _numbers(version: Version) -> tuple[int, ...]:

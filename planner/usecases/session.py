@@ -125,9 +125,9 @@ class Session:
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        from relplan.planner.store.config import load_config
+        from relplan.planner.store.config import find_config, load_config
 
-        cfg = load_config(Path(config) if config else None)
+        cfg = load_config(find_config(config, plan))
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():

@@ -23,7 +23,7 @@ from relplan.tui.cli.output import say
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _common_options(suppress: bool) -> argparse.ArgumentParser:
+def common_options(suppress: bool) -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
     p = argparse.ArgumentParser(add_help=False)
@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     from relplan.tui.cli import (
         edit_commands,
         git_commands,
+        init_command,
         plan_commands,
         push_command,
         report_commands,
@@ -61,10 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="relplan",
         description="Release planning in the terminal. Without a subcommand, opens the "
         "dashboard (on the embedded Xen 4.0 demo as of 2009-08-31 when no plan is found).",
-        parents=[_common_options(suppress=False)],
+        parents=[common_options(suppress=False)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = _common_options(suppress=True)
+    common = common_options(suppress=True)
     for module in (
         plan_commands,
         edit_commands,
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         git_commands,
     ):
         module.register(sub, common)
+    init_command.register(sub, common_options(suppress=True))  # changes its parent's --config
     return parser
 
 
@@ -94,7 +96,7 @@ def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace
     parser then parses the line, with its usual help and error messages. The result equals
     what the full parser gives for the same line.
     """
-    quick = _GlobalOptionsParser(add_help=False, parents=[_common_options(suppress=False)])
+    quick = _GlobalOptionsParser(add_help=False, parents=[common_options(suppress=False)])
     try:
         args, rest = quick.parse_known_args(argv)
     except _NotBare:
