@@ -76,3 +76,17 @@ def stale_tags(history: History, today: dt.date) -> Staleness | None:
     if cadence <= 0 or age <= STALE_FACTOR * cadence * 7:
         return None
     return Staleness(newest.day, newest.tag, age, cadence)
+
+
+def stale_repo(repo: Repo, cadence_weeks: float, today: dt.date) -> Staleness | None:
+    """:func:`stale_tags` for a plan's repository without reading its history: the newest
+    tag (one ``for-each-ref``) against the plan's cadence (weeks between point releases)."""
+    tags = [(stamp, name) for name, _, stamp in repo.tags() if stamp]
+    if not tags or cadence_weeks <= 0:
+        return None
+    stamp, name = max(tags)
+    newest = dt.datetime.fromtimestamp(stamp, dt.UTC).date()
+    age = (today - newest).days
+    if age <= STALE_FACTOR * cadence_weeks * 7:
+        return None
+    return Staleness(newest, name, age, cadence_weeks)

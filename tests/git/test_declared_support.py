@@ -277,3 +277,16 @@ def test_init_with_endoflife_data_names_the_product_in_the_config(
     bad = relplan(work, "init", "--from-git", str(r.path), "--endoflife", "nope",
                   "--endoflife-data", str(data), "--plan", "other.toml")  # fmt: skip
     assert bad.returncode == 2 and "no endoflife.date product file" in bad.stderr
+
+
+def test_status_with_git_says_a_stale_clone(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    r = xen_with_support(make_repo("xen"))
+    assert relplan(tmp_path, "init", "--from-git", str(r.path)).returncode == 0
+    newest = max(x.day for x in history_from_tags(Repo(r.path)).shipped)
+    fresh = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=30)))
+    assert fresh.returncode == 0, fresh.stderr
+    assert "git fetch" not in fresh.stderr
+    late = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=900)))
+    assert late.returncode == 0 and "may need a `git fetch --tags`" in late.stderr

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from relplan.planner.domain.text import grouped_warnings
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -41,8 +42,10 @@ def git_session(args: argparse.Namespace) -> Context:
     ctx = load_context(args)
     if ctx.scan_git(getattr(args, "repo", None)) is not None:
         assert ctx.evidence is not None
-        for warning in ctx.evidence.scan.warnings:
+        for warning in grouped_warnings(ctx.evidence.scan.warnings):
             say(f"relplan: {warning}", err=True)
+        if (stale := ctx.stale_repo(getattr(args, "repo", None))) is not None:
+            say(f"relplan: warning: {stale}", err=True)
     return ctx
 
 

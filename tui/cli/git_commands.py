@@ -12,7 +12,7 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.text import printable_lines
+from relplan.planner.domain.text import grouped_warnings, printable_lines
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def run_backports(args: argparse.Namespace) -> int:
     )
     if not ev.scan.upstream_reason:
         ev.scan.upstream_reason = "--upstream" if args.upstream else "[git] upstream"
-    for warning in ev.scan.warnings:
+    for warning in grouped_warnings(ev.scan.warnings):
         say(f"relplan: warning: {warning}", err=True)
     table = args.format == "table" and not args.conflicts
     for line in scan_header(ev.scan):
@@ -171,7 +171,7 @@ def _targets(
     assert ctx is not None
     hint = "pass --branch NAME or --branch-pattern PATTERN"
     found, missing = present_targets(repo, ctx.plan, ctx.train(), ctx.today, pattern, hint)
-    for warning in missing:
+    for warning in grouped_warnings(missing):
         say(f"relplan: warning: {warning}", err=True)
     return found
 

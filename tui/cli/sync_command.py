@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from relplan.planner.domain.text import grouped_warnings
 from relplan.tui.cli.output import say
 
 EXIT_OK = 0
@@ -177,7 +178,7 @@ def _report(outcome: Any, quiet: bool) -> None:
         say(f"{outcome.name}{kind}: " + "; ".join(parts))
     for note in () if quiet else outcome.notes:
         say(f"  note: {note}")
-    for warning in outcome.warnings:
+    for warning in grouped_warnings(outcome.warnings):
         say(f"  warning: {warning}")
     for conflict in outcome.conflicts:
         say(f"  conflict: {conflict}")
