@@ -288,5 +288,5 @@ def test_status_with_git_says_a_stale_clone(
     fresh = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=30)))
     assert fresh.returncode == 0, fresh.stderr
     assert "git fetch" not in fresh.stderr
-    late = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=900)))
-    assert late.returncode == 0 and "may need a `git fetch --tags`" in late.stderr
+    late = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=450)))
+    assert "may need a `git fetch --tags`" in late.stderr.splitlines()[0]

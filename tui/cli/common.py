@@ -40,12 +40,12 @@ def git_session(args: argparse.Namespace) -> Context:
     """The session for these options, with git's backport evidence joined in when a
     repository is named (``--repo`` or ``[git] repo``)."""
     ctx = load_context(args)
+    if (stale := ctx.stale_repo(getattr(args, "repo", None))) is not None:
+        say(f"relplan: warning: {stale}", err=True)  # before a scan it may explain failing
     if ctx.scan_git(getattr(args, "repo", None)) is not None:
         assert ctx.evidence is not None
         for warning in grouped_warnings(ctx.evidence.scan.warnings):
             say(f"relplan: {warning}", err=True)
-        if (stale := ctx.stale_repo(getattr(args, "repo", None))) is not None:
-            say(f"relplan: warning: {stale}", err=True)
     return ctx
 
 
