@@ -31,20 +31,24 @@ class DeclaredRead:
     notes: list[str] = field(default_factory=list)
 
     def summary(self) -> list[str]:
-        """One line per source read: how many series it declared, and which."""
+        """One line per source that declared something: how many series, and which; or one
+        line saying nothing was declared where it was looked for."""
         lines = []
         for source in (SupportSource.DECLARED, SupportSource.ENDOFLIFE):
             mine = [r for r in self.records if r.source is source]
-            if source not in self.refreshed:
+            if source not in self.refreshed or not mine:
                 continue
-            where = mine[0].origin.split(" on ")[0] if mine else _label(source)
+            where = mine[0].origin.split(" on ")[0]
             named = ", ".join(r.series for r in mine[:8]) + (", ..." if len(mine) > 8 else "")
-            lines.append(f"declared support: {where}: {len(mine)} series ({named or 'none'})")
+            lines.append(f"declared support: {where}: {len(mine)} series ({named})")
+        if not lines and self.refreshed:
+            looked = " or ".join(_label(s) for s in sorted(self.refreshed))
+            lines.append(f"declared support: none found ({looked})")
         return lines
 
 
 def _label(source: SupportSource) -> str:
-    return "SUPPORT.md" if source is SupportSource.DECLARED else "endoflife.date"
+    return "SUPPORT.md on the branches" if source is SupportSource.DECLARED else "endoflife.date"
 
 
 def plan_series(plan: Plan) -> list[str]:

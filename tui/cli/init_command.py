@@ -154,12 +154,14 @@ def _init_from_git(args: argparse.Namespace) -> int:
         report["proposed_stages"] = ladder
         report["stale"] = str(stale) if stale else None
         report["declared_support"] = declared.summary()
+        report["support_sources"] = _sources_line(plan, history)
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(printable_lines(render_history(history, plan, states, today)))
         for line in declared.summary():
             say(line)
+        say(_sources_line(plan, history))
         if ladder:
             say(
                 f"freeze ladder: the tags look like {ladder}'s; to use its stages, set "
@@ -176,6 +178,23 @@ def _init_from_git(args: argparse.Namespace) -> int:
         _write_new_plan(plan, today, out, args.force)
         _link_config(config_path or out.parent / CONFIG_NAME, out, repo.path, plan, product, data)
     return EXIT_OK
+
+
+def _sources_line(plan: Plan, history: Any) -> str:
+    """Where the support ends of the plan's series come from: how many are declared, and
+    the measured policy (with its sample) for the rest."""
+    from relplan.planner.usecases.declared import plan_series
+
+    series = set(plan_series(plan))
+    declared = {r.series for r in plan.support} & series
+    fit = history.support
+    sample = f"{sum(1 for b in fit.lives if b.releases > 1)} branches" if fit else "no sample"
+    m = plan.policy.maintenance
+    measured = f"measured policy ({m.model.value}, from {sample})"
+    if not declared:
+        return f"support ends: {measured} for all {len(series)} series"
+    return (f"support ends: declared for {len(declared)} of {len(series)} series; "
+            f"{measured} for the rest")  # fmt: skip
 
 
 def _ladder(repo: Any) -> str | None:
