@@ -290,3 +290,19 @@ def test_status_with_git_says_a_stale_clone(
     assert "git fetch" not in fresh.stderr
     late = relplan(tmp_path, "status", "--today", str(newest + dt.timedelta(days=450)))
     assert "may need a `git fetch --tags`" in late.stderr.splitlines()[0]
+
+
+def test_the_release_weekday_is_measured_when_one_leads(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    r = make_repo("wd")
+    r.commit("start", {"README": "w\n"})
+    for i in range(8):  # the epoch, 2010-01-01, is a Friday: day 4 is a Tuesday
+        r.clock = EPOCH + (4 + 7 * 9 * i) * 86400  # Tuesdays, nine weeks apart
+        r.tag(f"v1.{i}.0")
+    h = history_from_tags(Repo(r.path))
+    assert h.usual_weekday() == 1 and h.suggested_policy().cadence.weekday == 1
+    for i in range(8):
+        r.clock = EPOCH + (7 + 7 * 9 * i) * 86400  # as many on Mondays
+        r.tag(f"v1.{i}.1")
+    assert history_from_tags(Repo(r.path)).usual_weekday() is None
