@@ -303,6 +303,6 @@ def test_the_release_weekday_is_measured_when_one_leads(
     h = history_from_tags(Repo(r.path))
     assert h.usual_weekday() == 1 and h.suggested_policy().cadence.weekday == 1
     for i in range(8):
-        r.clock = EPOCH + (7 + 7 * 9 * i) * 86400  # as many on Mondays
+        r.clock = EPOCH + (7 + 7 * 9 * i) * 86400  # as many on Fridays
         r.tag(f"v1.{i}.1")
     assert history_from_tags(Repo(r.path)).usual_weekday() is None
