@@ -15,6 +15,7 @@ policy.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -55,6 +56,9 @@ class DeclaredSupport:
     lts: bool = False
     latest: str | None = None
 
+
+ENDOFLIFE_PRODUCT = re.compile(r"^[a-z0-9][a-z0-9.\-_+]*$")
+"""An endoflife.date product name (``ansible-core``, ``python``): its ``products/NAME.md``."""
 
 TRUST = tuple(SupportSource)
 """Sources in order of trust, most trusted first (the order of :class:`SupportSource`)."""

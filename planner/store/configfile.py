@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from relplan.planner.domain.support import ENDOFLIFE_PRODUCT
 from relplan.planner.git.conventions import (
     PRESETS,
     Conventions,
@@ -33,7 +34,6 @@ from relplan.planner.store.checking import (
 from relplan.planner.store.config import Config, GitConfig, SourceTable, SupportConfig
 from relplan.planner.store.planfile import read_toml
 from relplan.planner.store.policyfile import policy_from_table
-from relplan.planner.trackers.endoflife import PRODUCT_NAME
 
 TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git", "support")
 SUPPORT_KEYS = ("endoflife", "endoflife_data")
@@ -81,7 +81,7 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
 
 def _product(table: Mapping[str, Any], check: Checker) -> str | None:
     name = _text(table, ("support", "endoflife"), check)
-    if name is not None and not PRODUCT_NAME.match(name):
+    if name is not None and not ENDOFLIFE_PRODUCT.match(name):
         check.add(
             f"{name!r} is not an endoflife.date product name (e.g. ansible-core, python)",
             ("support", "endoflife"),

@@ -34,19 +34,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.errors import Problem, SourceError
-from relplan.planner.domain.support import DeclaredSupport, SupportSource
+from relplan.planner.domain.support import ENDOFLIFE_PRODUCT, DeclaredSupport, SupportSource
 
 if TYPE_CHECKING:
     from relplan.planner.store.cache import Cache
 
 API_URL = "https://endoflife.date/api/v1"
-PRODUCT_NAME = re.compile(r"^[a-z0-9][a-z0-9.\-_+]*$")
+
 _DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def check_product(product: str, where: str = "--endoflife") -> str:
     """``product`` when it is an endoflife.date product name, else a SourceError."""
-    if not PRODUCT_NAME.match(product):
+    if not ENDOFLIFE_PRODUCT.match(product):
         raise SourceError(
             Problem(
                 f"{product!r} is not an endoflife.date product name",
@@ -252,7 +252,14 @@ async def fetch_product(
             answer = await http.get_json(url, conditional=ask)
         except SourceError as exc:
             if cached is None:
-                raise
+                raise SourceError(
+                    Problem(
+                        f"cannot read endoflife.date's {product!r}: {exc.problems[0].message}",
+                        field="endoflife",
+                        hint="pass --endoflife-data DIR (a local copy of the endoflife.date "
+                        "repository), or try again with a network",
+                    )
+                ) from None
             note = f"{url}: {exc.problems[0].message}; using the answer cached earlier"
             return Fetched(cycles_from_api(json.loads(cached.body), url), [note], http.requests)
         cond = answer.conditional or Conditional("", json.dumps(answer.data))
