@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
         plan_commands,
         push_command,
         report_commands,
+        serve_command,
         sync_command,
     )
 
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync_command,
         push_command,
         git_commands,
+        serve_command,
     ):
         module.register(sub, common)
     init_command.register(sub, common_options(suppress=True))  # changes its parent's --config
