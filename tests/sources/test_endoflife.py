@@ -226,3 +226,21 @@ def test_fetch_caches_answers_with_etag_and_works_offline(tmp_path: Path) -> Non
     (tmp_path / "cache.sqlite3").unlink()
     with pytest.raises(SourceError):
         fetch()
+
+
+def test_relplans_own_endoflife_export_reads_back_the_same() -> None:
+    """The exporter (outputs/supportdata) and this reader agree on the format: every released
+    series of the demo comes back with its release day, latest release and both ends."""
+    from relplan.planner.outputs.supportdata import endoflife_front_matter, series_support
+    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+    from relplan.planner.usecases.session import Session
+
+    rows = [r for r in series_support(Session(demo_plan(), today=DEMO_TODAY)) if r.shipped]
+    text = endoflife_front_matter(rows, "Xen") + "\n> Xen\n"
+    back = {c.series: c for c in cycles_from_front_matter(text, "export", "xen.md")}
+    assert sorted(back) == sorted(r.series for r in rows) and rows
+    for r in rows:
+        c = back[r.series]
+        assert (c.released, c.latest) == (r.first_release, r.latest)
+        assert c.maintained_until == r.maintained_until
+        assert c.security_until == (r.security_until or r.maintained_until)
