@@ -306,3 +306,27 @@ def test_the_release_weekday_is_measured_when_one_leads(
         r.clock = EPOCH + (7 + 7 * 9 * i) * 86400  # as many on Fridays
         r.tag(f"v1.{i}.1")
     assert history_from_tags(Repo(r.path)).usual_weekday() is None
+
+
+def test_sync_refreshes_the_endoflife_product_named_in_the_config(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    r = xen_with_support(make_repo("xen"))
+    data = tmp_path / "eol"
+    (data / "products").mkdir(parents=True)
+    product = data / "products" / "xen.md"
+    product.write_text('---\nreleases:\n  - releaseCycle: "4.20"\n    releaseDate: 2025-03-05\n'
+                       "    eol: 2030-03-05\n---\n")  # fmt: skip
+    assert relplan(tmp_path, "init", "--from-git", str(r.path), "--endoflife", "xen",
+                   "--endoflife-data", str(data)).returncode == 0  # fmt: skip
+    product.write_text(
+        product.read_text().replace(
+            "  - releaseCycle",
+            '  - releaseCycle: "4.19"'
+            "\n    releaseDate: 2024-07-29\n    eol: 2029-07-29\n  - releaseCycle",
+            1,
+        )
+    )
+    sync = relplan(tmp_path, "sync", "support")
+    assert sync.returncode == 0, sync.stderr
+    assert "endoflife.date products/xen.md: 2 series (4.19, 4.20)" in sync.stdout
