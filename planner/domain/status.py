@@ -36,6 +36,7 @@ from relplan.planner.domain.rules import (
     owner_load,
 )
 from relplan.planner.domain.stages import first_stage, ladder, next_step, stage_on
+from relplan.planner.domain.support import SupportSource
 
 
 class Verdict(StrEnum):
@@ -55,7 +56,8 @@ class ReleaseStatus:
 
     ``stage`` is the rung of the freeze ladder it is on (:mod:`relplan.planner.domain.stages`),
     since
-    ``stage_since``, and ``accepts`` what may still land in it.
+    ``stage_since``, and ``accepts`` what may still land in it. ``days_late``: how late it
+    is (phase ``late``), else None. Its branch's support ends come with their sources.
     """
 
     version: str
@@ -79,6 +81,10 @@ class ReleaseStatus:
     accepts: Accepts | None = None
     stage_since: dt.date | None = None
     days_late: int | None = None
+    maintained_until: dt.date | None = None
+    maintained_source: SupportSource | None = None
+    security_until: dt.date | None = None
+    security_source: SupportSource | None = None
 
     def backports_pending(self) -> int:
         """Fixes still to reach the branches this release covers (required or in progress)."""
@@ -237,6 +243,10 @@ class _Statuses:
             accepts=stage.accepts,
             stage_since=stage.day,
             days_late=days_late(release, today),
+            maintained_until=release.maintained_until,
+            maintained_source=release.maintained_source,
+            security_until=release.security_until,
+            security_source=release.security_source,
         )
 
 

@@ -608,12 +608,17 @@ class Session:
         return pin(self.plan, self.train(), version, name, day)
 
     def what_if(self, change: ops.Change) -> list[DateMove]:
-        """Every date the change would move on the train (the slip preview), then every
-        recorded field it would write beyond them (``actual_rcs``, ``pins.*``)."""
-        from relplan.planner.domain.releases import date_moves, spec_moves
+        """Every date the change would move on the train (the slip preview)."""
+        from relplan.planner.domain.releases import date_moves
 
-        moves = date_moves(self.train(), build_train(change.plan, self.today))
-        return moves + spec_moves(self.plan, change.plan)
+        return date_moves(self.train(), build_train(change.plan, self.today))
+
+    def writes(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move (:meth:`what_if`), then every recorded field it
+        would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        from relplan.planner.domain.releases import spec_moves
+
+        return self.what_if(change) + spec_moves(self.plan, change.plan)
 
     def target_choices(self) -> list[Release]:
         """Releases an item can be targeted at by hand: not shipped, not past."""

@@ -110,7 +110,7 @@ def _iso(day: object) -> str | None:
 def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
     if not args.dry_run:
         session.writable_path()  # the demo: say so before printing anything
-    moves = session.what_if(change)
+    moves = session.writes(change)
     _rows_out(args, ("version", "field", "old", "new"), [m.to_json() for m in moves])
     session.apply(change)
     _commit(session, change, args.dry_run)
