@@ -647,10 +647,13 @@ def _known_end(release: Release) -> bool:
 
 
 def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
-    """The next milestone on or after ``today`` (end of support once released), or None."""
+    """The next milestone on or after ``today`` (end of support once shipped), or None (a
+    late release has none: its day passed, and its support has not begun)."""
     for name, day in release.milestones():
         if day >= today:
             return name, day
+    if not release.shipped:
+        return None  # a late release: its support has not begun, whatever was planned
     for name, end in (
         ("end of maintenance", release.maintained_until),
         ("end of security support", release.security_until),
