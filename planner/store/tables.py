@@ -87,8 +87,10 @@ RELEASE_INPUTS = (
     "branch", "maintained_until", "security_until", "pins",
 )  # fmt: skip
 """Keys of a ``[[releases]]`` table that are read. ``maintained_until`` and
-``security_until`` are written computed too: a value equal to the computed one is not an
-input (:func:`relplan.planner.domain.calendar.without_computed_ends`)."""
+``security_until`` are the plan's own support ends for the release's series (source
+``plan``), written only when a person set them; files written before carry computed ones,
+dropped on read where they equal the calendar's
+(:func:`relplan.planner.domain.calendar.without_computed_ends`)."""
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -284,9 +286,10 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
         }
         for key in RELEASE_COMPUTED[1:]:
             out[key] = getattr(release, key)
-        if release.kind is ReleaseKind.MAINTENANCE:  # a series' ends live on its point release
-            out["maintained_until"] = spec.maintained_until if spec else None
-            out["security_until"] = spec.security_until if spec else None
+        # Support ends in the file are the plan's own (a person wrote them): computed ones
+        # would read back as such and outlive a change of policy (calendar shows them).
+        out["maintained_until"] = spec.maintained_until if spec else None
+        out["security_until"] = spec.security_until if spec else None
     elif spec is not None:
         out = {
             "version": spec.version,

@@ -244,12 +244,20 @@ def test_support_tables_round_trip_and_a_written_end_is_the_plans_own() -> None:
     assert edited != text
     train = build_train(loads_plan(edited), D(2026, 12, 3))
     assert find(train, "9.0.0").security_until == D(2027, 1, 6)  # type: ignore[union-attr]
-    # a person edits a release's own end in the file: it counts, as the plan's
-    mine = text.replace("maintained_until = 2025-06-30", "maintained_until = 2025-12-31", 1)
+    # computed ends are not written in release tables: a policy edit takes effect
+    assert "maintained_until = 2025-06-30" not in text
+    # a person writes a release's own end in the file: it counts, as the plan's
+    head = 'version = "9.1.0"\nkind = "point"\n'
+    mine = text.replace(head, head + "maintained_until = 2025-12-31\n", 1)
     assert mine != text
-    ends = find(build_train(loads_plan(mine), D(2025, 5, 6)), "9.1.0")
+    back = loads_plan(mine)
+    ends = find(build_train(back, D(2025, 5, 6)), "9.1.0")
     assert ends is not None
     assert (ends.maintained_until, ends.maintained_source) == (D(2025, 12, 31), SupportSource.PLAN)
+    assert "maintained_until = 2025-12-31" in dumps_toml(back, build_train(back, D(2025, 5, 6)))
+    # a file of an older relplan repeats computed ends: equal ones are not the plan's own
+    old = text.replace(head, head + "maintained_until = 2025-06-30\n", 1)
+    assert loads_plan(old).spec("9.1.0").maintained_until is None  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
