@@ -595,11 +595,21 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     if spec.kind is ReleaseKind.MAINTENANCE:
         depth = plan.series_depth
         series = Version.parse(spec.version).series(depth)
-        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
-        if series not in points:
+        chain = {Version.parse(s.version).series(depth): s for s in _chain_specs(plan)}
+        if series not in chain:
             return (
                 f"series {series} has no point release on the calendar: pin a release day "
                 "([releases.pins] release = YYYY-MM-DD) or record `actual`"
+            )
+        if chain[series].actual is None:
+            return (
+                f"{chain[series].version} has not shipped: bug-fix releases of {series} are "
+                "planned once it has (or pin a release day)"
+            )
+        if plan.policy.maintenance.release_every_weeks:
+            return (
+                f"after the end of support of {series}: no bug-fix release is planned then "
+                "(pin a release day to plan one anyway)"
             )
         return (
             "no release day: pin one ([releases.pins] release = YYYY-MM-DD) or set "

@@ -10,7 +10,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relplan.planner.domain.calendar import build_train, days_late, find, phase_on
+from relplan.planner.domain.calendar import (
+    build_train,
+    days_late,
+    find,
+    phase_on,
+    unscheduled,
+    why_unscheduled,
+)
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import (
     Item,
@@ -274,3 +281,14 @@ def test_bad_support_tables_are_named_with_their_line(table: str, message: str) 
     with pytest.raises(PlanError) as err:
         loads_plan(text, "p.toml")
     assert message in str(err.value) and "p.toml:" in str(err.value)
+
+
+def test_a_listed_bug_fix_release_of_an_unshipped_series_is_unscheduled_and_says_why() -> None:
+    plan = Plan("p", POLICY, (*HISTORY, ReleaseSpec("9.2.0"), ReleaseSpec("9.2.1", MAINT)))
+    train = build_train(plan, D(2025, 5, 6))
+    assert "9.2.1" not in {r.version for r in train}
+    (spec,) = unscheduled(plan, train)
+    assert why_unscheduled(plan, spec) == (
+        "9.2.0 has not shipped: bug-fix releases of 9.2 are planned once it has "
+        "(or pin a release day)"
+    )
