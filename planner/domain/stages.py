@@ -291,6 +291,15 @@ def stage_on(stages: Sequence[Stage], day: dt.date, first: Stage = DEVELOPMENT) 
     return current
 
 
+def stage_in_force(release: Release, stages: Sequence[Stage], day: dt.date) -> Stage:
+    """The stage ``release`` is in on ``day`` (:func:`stage_on` from its :func:`first_stage`);
+    a late release (its day passed, not shipped) is still in the stage before its release:
+    the release rung starts when it ships."""
+    late = release.actual is None and release.day < day
+    rungs = [s for s in stages if s.key != "release"] if late else stages
+    return stage_on(rungs, day, first_stage(release))
+
+
 def next_step(
     release: Release, stages: Sequence[Stage], today: dt.date
 ) -> tuple[str, dt.date] | None:

@@ -35,7 +35,7 @@ from relplan.planner.domain.rules import (
     over_capacity,
     owner_load,
 )
-from relplan.planner.domain.stages import first_stage, ladder, next_step, stage_on
+from relplan.planner.domain.stages import ladder, next_step, stage_in_force
 from relplan.planner.domain.support import SupportSource
 
 
@@ -220,7 +220,7 @@ class _Statuses:
         verdict, reasons = _verdict(release, today, blockers, late, backports)
         stages = ladder(self.policy, release, self.specs.get(release.version))
         nxt = next_step(release, stages, today)
-        stage = stage_on(stages, today, first_stage(release))
+        stage = stage_in_force(release, stages, today)
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,

@@ -2,13 +2,13 @@
 
 Format (``format = 1``): a ``[plan]`` table (``name``, ``format``), the
 ``[policy]`` table (see :mod:`relplan.planner.store.policyfile`), one ``[[releases]]`` table
-per release sorted by release day then version, one ``[[items]]`` table per
-item sorted by id (natural order). Release tables carry the inputs of a
-:class:`~relplan.planner.domain.model.ReleaseSpec` (version, kind, actual, unscheduled, codename,
-branch,
-pins) and the calendar's computed dates, which are written for humans and
-diffs and ignored on read. Reading an exported plan and exporting it again
-gives the same bytes.
+per release sorted by release day then version, one ``[[support]]`` table per series
+and source of declared support (:class:`~relplan.planner.domain.support.DeclaredSupport`,
+by version), one ``[[items]]`` table per item sorted by id (natural order). Release
+tables carry the inputs of a :class:`~relplan.planner.domain.model.ReleaseSpec` (version,
+kind, actual, unscheduled, codename, branch, the plan's own support ends, pins) and the
+calendar's computed dates, which are written for humans and diffs and ignored on read.
+Reading an exported plan and exporting it again, on any day, gives the same bytes.
 """
 
 from __future__ import annotations

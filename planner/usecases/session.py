@@ -411,9 +411,9 @@ class Session:
     def stage(self, version: str) -> Stage:
         """The stage a release is in on ``today``
         (:func:`relplan.planner.domain.stages.stage_on`)."""
-        from relplan.planner.domain.stages import first_stage, stage_on
+        from relplan.planner.domain.stages import stage_in_force
 
-        return stage_on(self.stages(version), self.today, first_stage(self.release(version)))
+        return stage_in_force(self.release(version), self.stages(version), self.today)
 
     def confirm(self, version: str, stage: str) -> ops.Change:
         """Confirm a tentative stage's day (pinned where it is; undoable)."""

@@ -161,6 +161,8 @@ def test_late_is_no_go_and_first_in_the_attention_list() -> None:
     statuses = all_status(PLAN, build_train(PLAN, today), today)
     late = next(s for s in statuses if s.version == "9.2.0")
     assert late.phase is Phase.LATE and late.verdict == "no-go"
+    assert late.stage != "Release" and late.accepts is not Accepts.NOTHING  # not cut yet
+    assert late.next_milestone is None  # its planned support has not begun
     assert late.reasons[0] == (
         f"late by {late.days_late} days: planned for 2025-06-30, no shipment recorded "
         "(ship it, or slip it to a new day)"

@@ -130,8 +130,8 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     _demo_banner(ctx)
     headers = [
-        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
-        "verdict",
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late feat.",
+        "backports", "verdict",
     ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [
