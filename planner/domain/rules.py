@@ -225,12 +225,13 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     The first point release being stabilized (frozen or in RCs) on ``today``, else
     the next point release not yet shipped: those are what schedule mails and
     development updates announce (maintenance releases have no last posting date or
-    freeze). A train with no point release ahead falls back to the same rule over
-    releases of any kind; None when nothing is ahead.
+    freeze); a late release is still ahead (it has not shipped). A train with no point
+    release ahead falls back to the same rule over releases of any kind; None when nothing
+    is ahead.
     """
     from relplan.planner.domain.calendar import phase_on
 
-    ahead = [r for r in train if not r.shipped and r.day >= today]
+    ahead = [r for r in train if not r.shipped]  # a late release is still ahead
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
         stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
         if stabilizing or pool:
