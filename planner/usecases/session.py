@@ -197,7 +197,7 @@ class Session:
         plan = self.plan
         result: list[Release] = self._memo(
             f"train{upcoming}",
-            (plan.releases, plan.policy, self.today),
+            (plan.releases, plan.policy, plan.support, self.today),
             lambda: self._build_train(plan, upcoming),
         )
         return result
@@ -399,7 +399,7 @@ class Session:
             return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
 
         result: dict[str, list[Stage]] = self._memo(
-            "ladders", (plan.releases, plan.policy, self.today), compute
+            "ladders", (plan.releases, plan.policy, plan.support, self.today), compute
         )
         return result
 

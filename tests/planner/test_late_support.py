@@ -294,3 +294,16 @@ def test_a_listed_bug_fix_release_of_an_unshipped_series_is_unscheduled_and_says
         "9.2.0 has not shipped: bug-fix releases of 9.2 are planned once it has "
         "(or pin a release day)"
     )
+
+
+def test_the_session_recomputes_when_declared_support_changes() -> None:
+    from relplan.planner.domain.ops import Change
+    from relplan.planner.usecases.session import Session
+
+    session = Session(PLAN, today=D(2026, 12, 3))
+    assert find(session.train(), "9.0.0").maintained_source is SupportSource.POLICY  # type: ignore[union-attr]
+    record = DeclaredSupport(
+        "9.0", SupportSource.DECLARED, "SUPPORT.md", maintained_until=D(2027, 1, 1)
+    )
+    assert session.apply(Change(replace(PLAN, support=(record,)), "read", ("support:9.0",)))
+    assert find(session.train(), "9.0.0").maintained_source is SupportSource.DECLARED  # type: ignore[union-attr]
