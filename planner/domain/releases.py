@@ -138,7 +138,7 @@ def _keep_due_days(plan: Plan, train: Sequence[Release], version: str, today: dt
         moved = after.get(r.version)
         if r.version == version or r.shipped or r.release is None or r.release >= today:
             continue
-        if moved is not None and moved.release != r.release:
+        if moved is None or moved.release != r.release:  # moved, or dropped off the train
             spec = plan.spec(r.version)
             pins = {**(spec.pins if spec is not None else {}), "release": r.release}
             plan = _with_spec(plan, r, pins=pins)
