@@ -604,8 +604,13 @@ class Session:
         return date_moves(self.train(), build_train(change.plan, self.today))
 
     def target_choices(self) -> list[Release]:
-        """Releases an item can be targeted at by hand: not shipped, not past."""
-        return [r for r in self.train() if not r.shipped and r.day >= self.today]
+        """Releases the target picker offers, in calendar order: every release not shipped,
+        and the shipped ones of branches still supported. Picking one of those, or a frozen
+        one for a feature, asks first (:func:`relplan.planner.domain.rules.target_refusal`)."""
+        from relplan.planner.domain.rules import branch_support
+
+        supported = {r.series for r in self.train() if branch_support(r, self.today)}
+        return [r for r in self.train() if not r.shipped or r.series in supported]
 
     # -- files ------------------------------------------------------------------------------------
     def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:
