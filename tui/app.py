@@ -525,18 +525,69 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
 
     def action_target(self) -> None:
-        choices = [
-            (r.version, f"{r.version:10} {r.kind.value:12} {r.day}")
-            for r in self.session.target_choices()
-        ]
+        from relplan.planner.domain.calendar import phase_on
+
+        ids, today = self._selected(), self.session.today
+        choices = []
+        for r in self.session.target_choices():
+            asks = " ⚠ asks" if self._target_refusals(ids, r.version) else ""
+            phase = phase_on(r, today).value
+            choices.append((r.version, f"{r.version:10} {phase:13} {r.day}{asks}"))
         choices.append(("-", "unscheduled (no target)"))
-        current = self._shared(self._selected(), lambda it: it.target or "-")
+        current = self._shared(ids, lambda it: it.target or "-")
         self._ask(
             "Target release for the selected item(s)", choices, self._set_target, current=current
         )
 
+    def _target_refusals(self, ids: set[str], version: str) -> dict[str, list[str]]:
+        """The guard rails a target would cross: rule text -> the items it stops
+        (:func:`relplan.planner.domain.rules.target_refusal`, as ``relplan set`` asks)."""
+        from relplan.planner.domain.rules import target_refusal
+
+        release = self.session.release(version)
+        out: dict[str, list[str]] = {}
+        for item in self.session.plan.items:
+            if item.id in ids and item.target != version:
+                why = target_refusal(item, release, self.session.today)
+                if why is not None:
+                    out.setdefault(why, []).append(item.id)
+        return out
+
     def _set_target(self, value: str, ids: set[str]) -> None:
-        self._apply_to_selection(self.session.set_target(ids, None if value == "-" else value))
+        version = None if value == "-" else value
+        refusals = self._target_refusals(ids, version) if version else {}
+
+        def apply() -> None:
+            self._apply_to_selection(self.session.set_target(ids, version))
+
+        self.confirm_rules(refusals, f"Target {version} anyway?", apply)
+
+    def confirm_rules(
+        self, refusals: dict[str, list[str]], question: str, then: Callable[[], None]
+    ) -> None:
+        """Run ``then`` at once when no guard rail is crossed; else name each rule and the
+        items it stops, and run it on y only (the CLI wants --force for the same)."""
+        if not refusals:
+            then()
+            return
+        from relplan.tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.widgets.safe import markup_safe
+
+        lines = [markup_safe(question), ""]
+        for rule, item_ids in refusals.items():
+            shown = ", ".join(item_ids[:4]) + (
+                f" +{len(item_ids) - 4}" if len(item_ids) > 4 else ""
+            )
+            lines.append(markup_safe(f"· {rule}" + (f" ({shown})" if shown else "")))
+        lines += ["", "[b]y[/b] do it anyway (u undoes it)   [b]n[/b] cancel"]
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                then()
+            else:
+                self.set_status("not changed: " + "; ".join(refusals))
+
+        self.push_screen(ConfirmScreen("\n".join(lines), ("y", "n")), answer)
 
     def action_backport(self, series: str | None = None) -> None:
         if series is None:
@@ -555,10 +606,18 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._ask_backport_state(series, {item_id})
 
     def _ask_backport_state(self, series: str, ids: set[str]) -> None:
+        from relplan.planner.domain.rules import backport_refusal
+
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            self._apply_to_selection(self.session.set_backport(ids, series, BackportState(value)))
+            state = BackportState(value)
+            why = backport_refusal(series, state, self.session.train(), self.session.today)
+
+            def apply() -> None:
+                self._apply_to_selection(self.session.set_backport(ids, series, state))
+
+            self.confirm_rules({why: []} if why else {}, f"Mark {value} on {series}?", apply)
 
         current = self._shared(
             ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value

@@ -4,6 +4,7 @@ tracker page, a form to add or edit it. Part of :class:`relplan.tui.app.RelplanA
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -29,6 +30,10 @@ class ItemActionsMixin(App[None]):
         def set_status(self, text: str) -> None: ...
 
         def apply(self, change: ops.Change) -> None: ...
+
+        def confirm_rules(
+            self, refusals: dict[str, list[str]], question: str, then: Callable[[], None]
+        ) -> None: ...
 
     def _current_item(self) -> Item | None:
         item = self.view.current_item() if self.view is not None else None
@@ -74,7 +79,8 @@ class ItemActionsMixin(App[None]):
                 return
             title = str(fields["title"])
             item = Item(ops.new_item_id(self.session.plan, title), title)
-            self.apply(ops.add(self.session.plan, replace(item, **fields)))  # type: ignore[arg-type]
+            new = replace(item, **fields)  # type: ignore[arg-type]
+            self._guarded(replace(new, target=None), new.target, ops.add(self.session.plan, new))
 
         self.push_screen(ItemForm("New item", defaults, versions), then)
 
@@ -92,6 +98,22 @@ class ItemActionsMixin(App[None]):
             if fields is None:
                 self.set_status(f"{item.id} not changed")
                 return
-            self.apply(ops.edit(self.session.plan, item.id, **fields))
+            change = ops.edit(self.session.plan, item.id, **fields)
+            edited = change.plan.item(item.id)
+            target = edited.target if edited is not None else None
+            kind = edited.kind if edited is not None else item.kind
+            self._guarded(replace(item, kind=kind), target, change)
 
         self.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
+
+    def _guarded(self, before: Item, target: str | None, change: ops.Change) -> None:
+        """Apply a form's change; a new target that crosses a guard rail
+        (:func:`relplan.planner.domain.rules.target_refusal`) is confirmed first."""
+        from relplan.planner.domain.rules import target_refusal
+
+        refusals: dict[str, list[str]] = {}
+        if target and target != before.target:
+            why = target_refusal(before, self.session.release(target), self.session.today)
+            if why is not None:
+                refusals[why] = [before.id]
+        self.confirm_rules(refusals, f"Target {target} anyway?", lambda: self.apply(change))

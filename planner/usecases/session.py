@@ -604,13 +604,16 @@ class Session:
         return date_moves(self.train(), build_train(change.plan, self.today))
 
     def target_choices(self) -> list[Release]:
-        """Releases the target picker offers, in calendar order: every release not shipped,
-        and the shipped ones of branches still supported. Picking one of those, or a frozen
-        one for a feature, asks first (:func:`relplan.planner.domain.rules.target_refusal`)."""
+        """Releases the target picker offers: every release not shipped (calendar order),
+        then the shipped ones of branches still supported (newest first). Picking one of
+        those, or a frozen one for a feature, asks first
+        (:func:`relplan.planner.domain.rules.target_refusal`)."""
         from relplan.planner.domain.rules import branch_support
 
-        supported = {r.series for r in self.train() if branch_support(r, self.today)}
-        return [r for r in self.train() if not r.shipped or r.series in supported]
+        train = self.train()
+        supported = {r.series for r in train if branch_support(r, self.today)}
+        shipped = [r for r in train if r.shipped and r.series in supported]
+        return [r for r in train if not r.shipped] + shipped[::-1]
 
     # -- files ------------------------------------------------------------------------------------
     def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:

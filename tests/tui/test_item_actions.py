@@ -103,3 +103,29 @@ async def test_the_focused_field_shows_its_text_at_80x24(demo_app: RelplanApp) -
         assert any("title" in line and "NUMA placement" in line for line in lines)
         assert any("owner" in line and "Keir Fraser" in line for line in lines)  # focused
         assert any("owner(s), separated by" in line for line in lines)  # its hint
+
+
+async def test_the_edit_form_asks_before_a_feature_targets_a_frozen_release(
+    demo_app: RelplanApp,
+) -> None:
+    from relplan.planner.domain.rules import FROZEN_RULE
+    from relplan.tui.screens.dialogs import ConfirmScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"bridge-switch", "enter", "E")
+        await pilot.press(*["tab"] * 4, *["backspace"] * 5, *"4.0.0", "enter")
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        assert FROZEN_RULE in demo_app.screen.question
+        await pilot.press("n")
+        found = demo_app.session.plan.item("demo#bridge-switch")
+        assert found is not None and found.target == "4.1.0"
+
+
+async def test_deferring_in_the_edit_form_drops_the_target(demo_app: RelplanApp) -> None:
+    from relplan.planner.domain.model import State
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await pilot.press("2", "slash", *"bridge-switch", "enter", "E")
+        await pilot.press(*["tab"] * 3, *["backspace"] * 8, *"deferred", "enter")
+        found = demo_app.session.plan.item("demo#bridge-switch")
+        assert found is not None and (found.state, found.target) == (State.DEFERRED, None)
