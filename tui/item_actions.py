@@ -3,8 +3,8 @@ tracker page, a form to add or edit it. Part of :class:`relplan.tui.app.RelplanA
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import App

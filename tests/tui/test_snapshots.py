@@ -49,8 +49,10 @@ def test_view(snap_compare: Any, name: str, keys: list[str]) -> None:
         ("backports", ["3"]),
         # forms with text typed: the focused field (owner) shows its text and its hint
         ("form_new", ["2", "n", *"NUMA placement", *["tab"] * 5, *"Keir Fraser"]),
-        ("form_edit", ["2", "slash", *"remus", "enter", "E", "tab", "tab", *["backspace"] * 6,
-                       *"high"]),
+        (
+            "form_edit",
+            ["2", "slash", *"remus", "enter", "E", "tab", "tab", *["backspace"] * 6, *"high"],
+        ),
         ("help", ["2", "question_mark"]),
     ],
 )
