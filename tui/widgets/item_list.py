@@ -25,7 +25,7 @@ from textual.widgets import Static
 from relplan.planner.domain.model import Item
 from relplan.planner.domain.text import printable
 from relplan.planner.domain.version import version_key
-from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
+from relplan.tui.palette import BACKPORT_STYLES, STATE_STYLES
 from relplan.tui.widgets.item_rows import COLUMNS, ItemRows
 
 FIXED_WIDTHS = {
@@ -104,7 +104,7 @@ def fit_middle(text: str, width: int) -> str:
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
     for series, state in sorted(item.backports.items(), key=lambda kv: version_key(kv[0])):
-        text = f"{printable(series)}:{BACKPORT_ABBREV[state]} "
+        text = f"{printable(series)} {state.short} "
         out.append(Segment(text, BACKPORT_STYLES[state]))
     return out
 
