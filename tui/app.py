@@ -114,6 +114,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
                 tooltip="Write the TOML release plan to a path"),
         Binding("w", "screenshot", "Screenshot", show=False, id="screenshot",
                 tooltip="Write this screen as an SVG picture (for wikis and slides)"),
+        Binding("m", "messages", "Messages", show=False, id="messages",
+                tooltip="Every status message of this session, whole"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)
@@ -133,6 +135,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             else ""
         )
         self.sync_text = ""
+        self.messages: list[str] = []  # every status line said, whole (m shows them)
         self._sync_said = ""  # the sync line without the pending-pushes count
         self.pending = 0  # local decisions a push would write (P)
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
@@ -311,15 +314,30 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     # -- status lines ----------------------------------------------------------------------
     def set_status(self, text: str) -> None:
-        """Show text on the status line of the current view."""
+        """Show text on the status line of the current view (and keep it for ``m``)."""
         self.status_text = text
+        self.log_message(text)
         if self.view is not None:
             self.view.refresh_chrome()
+
+    def log_message(self, text: str) -> None:
+        """Keep a status message for the messages log (a repeat of the last one once)."""
+        if text and (not self.messages or not self.messages[-1].endswith(text)):
+            import datetime as dt
+
+            self.messages.append(f"{dt.datetime.now():%H:%M:%S}  {text}")
+
+    def action_messages(self) -> None:
+        from relplan.tui.screens.dialogs import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.messages))
 
     def set_sync_status(self, text: str) -> None:
         """Show tracker-sync progress on the sync line (call from the UI thread), with the
         count of pending pushes after it."""
         self._sync_said = text
+        if not text.startswith(("sync ▰", "push ▰")):  # progress bars are not messages
+            self.log_message(text)
         waiting = f"{self.pending} pending push{'es' if self.pending > 1 else ''} (P)"
         self.sync_text = " · ".join(t for t in (text, waiting if self.pending else "") if t)
         if self.view is not None:
@@ -467,6 +485,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     def plan_changed(self, description: str) -> None:
         """The session's plan is different now: every view redraws; say what happened."""
         self.status_text = description
+        self.log_message(description)
         self.revision += 1
         self.refresh_bindings()
         if self.session.has_sources and not self.session.is_demo:
@@ -688,7 +707,7 @@ def crash_note(session: Session, error: BaseException) -> str:
 def binding_owners() -> list[type]:
     """Every class whose bindings a ``[keymap]`` table may remap."""
     from relplan.tui.screens.backports import BackportsScreen, ConflictsScreen
-    from relplan.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, PathScreen
+    from relplan.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, MessagesScreen, PathScreen
     from relplan.tui.screens.help import HelpScreen
     from relplan.tui.screens.item import ItemForm, ItemScreen
     from relplan.tui.screens.items import ItemsScreen
@@ -700,7 +719,7 @@ def binding_owners() -> list[type]:
     return [
         RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
         ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
-        BackportMatrix, ConflictsScreen,
+        BackportMatrix, ConflictsScreen, MessagesScreen,
     ]  # fmt: skip
 
 

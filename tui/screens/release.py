@@ -155,5 +155,9 @@ class ReleaseScreen(MatrixScreen):
     def current_release(self) -> str | None:
         return self.version
 
+    def on_item_list_opened(self, event: ItemList.Opened) -> None:
+        """Enter on an item: its details (the release it targets is this one)."""
+        self.app.run_action("details")
+
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)
