@@ -5,6 +5,7 @@ tentative stage of its freeze ladder in one key. Part of
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import App
@@ -114,39 +115,59 @@ class ReleaseDaysMixin(App[None]):
         else:
             self.set_status(change.description)
 
-    def _preview(self, change: ops.Change, question: str) -> None:
-        """What-if: every date the change moves, then y applies it (undoable), n does not."""
+    def _preview(self, change: ops.Change, question: str, *, whole: bool = False) -> None:
+        """What-if: every date the change moves, then y applies it (undoable), n does not.
+        First one line per release (its release day, ``+N more``); ``m`` shows every date."""
         if change.is_noop:
             self.set_status(change.description)
             return
         from relplan.tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.widgets.safe import markup_safe
 
         moves = self.session.what_if(change)
-        by_release: dict[str, list[DateMove]] = {}
-        for m in moves:
-            by_release.setdefault(m.version, []).append(m)
-        lines = [f"{question}\n", f"{len(moves)} dates of {len(by_release)} releases move:"]
-        for version, mine in list(by_release.items())[:16]:
-            main = next((m for m in mine if m.field == "release_date"), mine[0])
-            more = f"  (+{len(mine) - 1} more)" if len(mine) > 1 else ""
-            field = "release" if main.field == "release_date" else main.field.replace("_", " ")
-            lines.append(
-                f"{version:9} {field:17} {_day_text(main.old)} -> {_day_text(main.new)}{more}"
-            )
-        if len(by_release) > 16:
-            lines.append(f"… and {len(by_release) - 16} more releases (relplan slip --dry-run)")
-        lines.append("\n[b]y[/b] apply (u undoes it)   [b]n[/b] cancel")
+        rows, folded = preview_rows(moves, whole)
+        head = [
+            question,
+            "",
+            f"{len(moves)} dates of {len({m.version for m in moves})} releases move:",
+        ]
+        keys = "[b]y[/b] apply (u undoes it)   [b]n[/b] cancel"
+        if folded:
+            keys += "   [b]m[/b] show every date"
+        text = "\n".join([*(markup_safe(line) for line in head + rows), "", keys])
 
         def answer(key: str | None) -> None:
             if key == "y":
                 self.apply(change)
+            elif key == "m":
+                self._preview(change, question, whole=True)
             else:
                 self.set_status(f"not applied: {change.description}")
 
-        from relplan.tui.widgets.safe import markup_safe
+        self.push_screen(ConfirmScreen(text, ("y", "n", "m") if folded else ("y", "n")), answer)
 
-        text = "\n".join(markup_safe(line) if "[b]" not in line else line for line in lines)
-        self.push_screen(ConfirmScreen(text, ("y", "n")), answer)
+
+def preview_rows(moves: Sequence[DateMove], whole: bool = False) -> tuple[list[str], bool]:
+    """The preview's rows: per release its release day and ``(+N more)`` dates, the first
+    16 releases; with ``whole`` every date of every release. Also: whether any was folded."""
+    by_release: dict[str, list[DateMove]] = {}
+    for m in moves:
+        by_release.setdefault(m.version, []).append(m)
+    rows: list[str] = []
+    folded = False
+    for i, (version, mine) in enumerate(by_release.items()):
+        if not whole and i == 16:
+            rows.append(f"… and {len(by_release) - 16} more releases")
+            folded = True
+            break
+        main = next((m for m in mine if m.field == "release_date"), mine[0])
+        shown = mine if whole else [main]
+        for m in shown:
+            more = f"  (+{len(mine) - 1} more)" if not whole and len(mine) > 1 else ""
+            folded = folded or bool(more)
+            field = "release" if m.field == "release_date" else m.field.replace("_", " ")
+            rows.append(f"{version:9} {field:17} {_day_text(m.old)} -> {_day_text(m.new)}{more}")
+    return rows, folded
 
 
 def _day_text(value: object) -> str:
