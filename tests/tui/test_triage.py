@@ -194,3 +194,17 @@ async def test_a_backport_mark_on_an_end_of_life_series_asks(demo_app: RelplanAp
         assert EOL_RULE in demo_app.screen.question
         await pilot.press("n")
         assert "3.2" not in item(demo_app, "demo#credit-starve").backports
+
+
+async def test_marks_show_their_count_and_a_bulk_move_says_where(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "4.1.0")  # the features targeting 4.1.0
+        await pilot.press("g", "space")
+        assert "1 item marked" in demo_app.status_text
+        await pilot.press("space")
+        assert "2 items marked" in demo_app.status_text
+        await pilot.press("right_square_bracket")
+        assert demo_app.status_text.startswith("moved 2 items to 4.2.0")
+        await pilot.press("escape", "2", "slash", *"credit", "enter", "enter")  # release view
+        await pilot.press("space")
+        assert "1 item marked" in demo_app.status_text

@@ -155,6 +155,10 @@ class ReleaseScreen(MatrixScreen):
     def current_release(self) -> str | None:
         return self.version
 
+    def on_item_list_marked(self, event: ItemList.Marked) -> None:
+        if event.by_key:
+            self.say_marks(len(self.query_one(ItemList).marked))
+
     def on_item_list_opened(self, event: ItemList.Opened) -> None:
         """Enter on an item: its details (the release it targets is this one)."""
         self.app.run_action("details")

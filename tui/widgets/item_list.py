@@ -189,7 +189,11 @@ class ItemList(ScrollView, can_focus=True):
             return isinstance(message, ItemList.Highlighted)
 
     class Marked(Message):
-        """The set of marked items changed."""
+        """The set of marked items changed; ``by_key``: by space, not an action's end."""
+
+        def __init__(self, by_key: bool = False) -> None:
+            self.by_key = by_key
+            super().__init__()
 
     class Resized(Message):
         """The list's drawing width changed (headings must follow)."""
@@ -275,7 +279,7 @@ class ItemList(ScrollView, can_focus=True):
             return
         self.marked.symmetric_difference_update({item.id})
         self.refresh_line(self.cursor)
-        self.post_message(self.Marked())
+        self.post_message(self.Marked(by_key=True))
         self._move_to(self.cursor + 1)
 
     def action_open(self) -> None:
