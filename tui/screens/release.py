@@ -159,9 +159,9 @@ class ReleaseScreen(MatrixScreen):
         if event.by_key:
             self.say_marks(len(self.query_one(ItemList).marked))
 
-    def on_item_list_opened(self, event: ItemList.Opened) -> None:
+    async def on_item_list_opened(self, event: ItemList.Opened) -> None:
         """Enter on an item: its details (the release it targets is this one)."""
-        self.app.run_action("details")
+        await self.app.run_action("details")
 
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)
