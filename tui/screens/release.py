@@ -161,7 +161,7 @@ class ReleaseScreen(MatrixScreen):
 
     async def on_item_list_opened(self, event: ItemList.Opened) -> None:
         """Enter on an item: its details (the release it targets is this one)."""
-        await self.app.run_action("details")
+        await self.app.run_action("triage('details')")
 
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)
