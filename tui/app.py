@@ -28,6 +28,15 @@ from relplan.tui.triage import Triage
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
 
+WRITE_ACTIONS = frozenset({
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "new_item",
+    "edit_item", "ship", "slip", "confirm_stage", "undo", "redo", "save", "sync", "push",
+    "export", "screenshot",
+})  # fmt: skip
+"""What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
+or writes a file or a tracker (a triage action by its name in ``triage('<name>')``)."""
+
 
 def _items_screen() -> ViewScreen:
     from relplan.tui.screens.items import ItemsScreen
@@ -56,6 +65,9 @@ class RelplanApp(SavingMixin):
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
+    read_only = False
+    """Set by ``relplan serve``: every action of :data:`WRITE_ACTIONS` is disabled (and
+    :meth:`apply` refuses), the title line says so."""
     # Views other than the start view are imported when first shown: a faster first frame.
     MODES: ClassVar = {
         "timeline": TimelineScreen,
@@ -210,6 +222,8 @@ class RelplanApp(SavingMixin):
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
+        if self.read_only:
+            dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
         name, where = markup_safe(session.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 
@@ -295,8 +309,11 @@ class RelplanApp(SavingMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        name = str(parameters[0]) if action == "triage" and parameters else action
+        if self.read_only and name in WRITE_ACTIONS:
+            return False
         if action == "triage":
-            return self.triage.available(str(parameters[0]))
+            return self.triage.available(name)
         if action == "undo":
             return True if self.session.history.can_undo else None
         if action == "redo":
@@ -468,6 +485,9 @@ class RelplanApp(SavingMixin):
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
         """Record a change and redraw, or say why nothing changed."""
+        if self.read_only:
+            self.set_status("read-only: this dashboard changes nothing")
+            return
         if self.session.apply(change):
             self.plan_changed(change.description)
         else:
