@@ -13,7 +13,7 @@ from relplan.planner.domain import ops
 if TYPE_CHECKING:
     from relplan.planner.domain.releases import DateMove
     from relplan.planner.usecases.session import Session
-    from relplan.tui.app import RelplanApp
+    from relplan.tui.host import TriageHost
     from relplan.tui.screens.base import ViewScreen
 
 
@@ -21,7 +21,7 @@ class ReleaseDays:
     """``S`` ships, ``L`` slips the release under the cursor (timeline, release view), ``C``
     confirms its next tentative stage: part of :class:`relplan.tui.triage.Triage`."""
 
-    def __init__(self, app: RelplanApp) -> None:
+    def __init__(self, app: TriageHost) -> None:
         self.app = app
 
     @property

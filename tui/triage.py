@@ -27,7 +27,7 @@ from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
-    from relplan.tui.app import RelplanApp
+    from relplan.tui.host import TriageHost
     from relplan.tui.screens.base import ViewScreen
 
 #: Actions on the view's items (marked, or the one under the cursor).
@@ -44,7 +44,7 @@ ACTIONS = ON_ITEMS | ON_RELEASE | {"new_item"}
 class Triage:
     """The triage actions of the dashboard over the view on screen (see the module)."""
 
-    def __init__(self, app: RelplanApp) -> None:
+    def __init__(self, app: TriageHost) -> None:
         self.app = app
         self.days = ReleaseDays(app)
 
