@@ -160,7 +160,12 @@ def edit(plan: Plan, item_id: str, **fields: object) -> Change:
     def change(item: Item) -> Item:
         return settled(replace(item, **fields))  # type: ignore[arg-type]
 
-    return _apply(plan, {item_id}, change, "edited")
+    done = _apply(plan, {item_id}, change, "edited")
+    before, after = plan.item(item_id), done.plan.item(item_id)
+    if before and after and fields.get("target") != after.target and before.target:
+        if after.target is None and after.state in (State.DEFERRED, State.REJECTED):
+            return replace(done, description=f"{done.description} ({after.state}: no target)")
+    return done
 
 
 #: Item fields a person edits as text (the dashboard's form, ``relplan add``/``edit``).

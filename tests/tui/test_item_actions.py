@@ -129,3 +129,4 @@ async def test_deferring_in_the_edit_form_drops_the_target(demo_app: RelplanApp)
         await pilot.press(*["tab"] * 3, *["backspace"] * 8, *"deferred", "enter")
         found = demo_app.session.plan.item("demo#bridge-switch")
         assert found is not None and (found.state, found.target) == (State.DEFERRED, None)
+        assert "(deferred: no target)" in demo_app.status_text
