@@ -14,6 +14,7 @@ PHASE_COLOURS: dict[Phase, str] = {
     Phase.DEVELOPMENT: "#4f7fa8",
     Phase.FROZEN: "#b8963e",
     Phase.RC: "#c07a3a",
+    Phase.LATE: "#d04a4a",
     Phase.RELEASED: "#5f9f6f",
     Phase.MAINTAINED: "#4f8f6f",
     Phase.SECURITY_ONLY: "#7f6f9f",
@@ -36,13 +37,4 @@ BACKPORT_STYLES: dict[BackportState, Style] = {
     BackportState.DONE: Style(color="#70b080"),
     BackportState.DONTNEED: Style(color="#6a7a8a"),
     BackportState.WONTFIX: Style(color="#a06060"),
-}
-
-BACKPORT_ABBREV: dict[BackportState, str] = {
-    BackportState.UNKNOWN: "?",
-    BackportState.REQUIRED: "REQ",
-    BackportState.IN_PROGRESS: "WIP",
-    BackportState.DONE: "done",
-    BackportState.DONTNEED: "n/a",
-    BackportState.WONTFIX: "wont",
 }

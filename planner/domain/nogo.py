@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from relplan.planner.domain.calendar import days_late
 from relplan.planner.domain.model import BackportState, Release, ReleaseKind
 
 
@@ -55,19 +56,27 @@ def backports_pending(f: Facts) -> str | None:
     return f"{pending} fix(es) still to backport to {f.release.series}" if pending else None
 
 
-def release_day_passed(f: Facts) -> str | None:
-    """The release day is behind us and nobody recorded that it shipped."""
-    if f.release.day >= f.today:
-        return None
-    return f"release day {f.release.day} passed with no actual release date recorded"
+def release_late(f: Facts) -> str | None:
+    """The release is late: its day passed and nobody recorded that it shipped
+    (:func:`relplan.planner.domain.calendar.days_late`)."""
+    late = days_late(f.release, f.today)
+    return late_reason(f.release, late) if late is not None else None
+
+
+def late_reason(release: Release, days: int) -> str:
+    """Why a late release is no-go, in words: by how much, and what ends it."""
+    return (
+        f"late by {days} day{'s' if days != 1 else ''}: planned for {release.release}, "
+        "no shipment recorded (ship it, or slip it to a new day)"
+    )
 
 
 #: Every no-go rule, in the order its reason is listed.
 NO_GO_RULES: tuple[Callable[[Facts], str | None], ...] = (
+    release_late,
     open_blockers,
     features_after_freeze,
     backports_pending,
-    release_day_passed,
 )
 
 

@@ -13,7 +13,10 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
   backport matrix (missing, conflicts, security, missing on one branch);
 - :func:`report_release`: the release a report is about unless told otherwise;
-- :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in.
+- :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in;
+- :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
+- :func:`target_refusal` / :func:`backport_refusal`: which targets and backport marks a
+  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``).
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -25,6 +28,7 @@ from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
 from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.ends import support_on
 from relplan.planner.domain.model import (
     BackportState,
     Item,
@@ -37,7 +41,7 @@ from relplan.planner.domain.model import (
 )
 from relplan.planner.domain.policy import Accepts, Capacity, Policy
 from relplan.planner.domain.series import fill
-from relplan.planner.domain.stages import ACCEPTS_TEXT, ladder, stage_on
+from relplan.planner.domain.stages import ACCEPTS_TEXT, first_stage, ladder, stage_on
 from relplan.planner.domain.version import version_key
 
 
@@ -99,6 +103,53 @@ def stage_refuses(accepts: Accepts, item: Item) -> str | None:
     return None
 
 
+# -- guard rails: what triage does only on purpose ---------------------------------------
+
+SHIPPED_RULE = "targets already shipped"
+FROZEN_RULE = "features after the freeze"
+EOL_RULE = "backports to end-of-life series"
+
+
+def target_refusal(item: Item, release: Release, today: dt.date) -> str | None:
+    """Why targeting ``item`` at ``release`` on ``today`` needs the user's say-so, as
+    ``"<rule>: <why>"``; None when the release can take it.
+
+    Two rules: a shipped release takes nothing more (:data:`SHIPPED_RULE`); a feature
+    goes only to a point release not yet frozen (:data:`FROZEN_RULE`). A release past
+    its day but not shipped (late) still takes fixes: it has not shipped yet.
+    """
+    if release.shipped:
+        return f"{SHIPPED_RULE}: {release.version} shipped on {release.actual}"
+    if item.kind is not Kind.FEATURE:
+        return None
+    if release.kind is not ReleaseKind.POINT:
+        return f"{FROZEN_RULE}: {release.version} is a maintenance release (fixes only)"
+    if release.freeze is not None and today >= release.freeze:
+        return f"{FROZEN_RULE}: {release.version} froze on {release.freeze}"
+    return None
+
+
+def backport_refusal(
+    series: str, state: BackportState, train: Sequence[Release], today: dt.date
+) -> str | None:
+    """Why marking a fix ``state`` on branch ``series`` needs the user's say-so, or None.
+
+    A branch whose support ended (end of life on ``today``, :func:`branch_support`)
+    takes no backports: required, in-progress or done there is refused
+    (:data:`EOL_RULE`); dontneed, wontfix and unknown are always fine. A series not on
+    the train, or not released yet, is not refused here.
+    """
+    if state not in (BackportState.REQUIRED, BackportState.IN_PROGRESS, BackportState.DONE):
+        return None
+    points = [r for r in train if r.series == series and r.kind is ReleaseKind.POINT]
+    if not points or today < points[0].day or points[0].maintained_until is None:
+        return None
+    if branch_support(points[0], today) is not None:
+        return None
+    ended = points[0].security_until or points[0].maintained_until
+    return f"{EOL_RULE}: {series} reached its end of life on {ended}"
+
+
 # -- owners and capacity ------------------------------------------------------------------
 
 
@@ -141,20 +192,14 @@ def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
 def branch_support(release: Release, today: dt.date) -> Phase | None:
     """How a point release's branch is supported on ``today``.
 
-    :attr:`Phase.MAINTAINED` from its release day (the day itself included) until
-    ``maintained_until``, then :attr:`Phase.SECURITY_ONLY` until ``security_until``;
-    None before the release, after support ends, for maintenance releases, and
-    for a point release whose support end is unknown.
+    :attr:`Phase.MAINTAINED` from the day it actually shipped (the day itself included)
+    until ``maintained_until`` (and on while the release that ends it is late), then
+    :attr:`Phase.SECURITY_ONLY` until ``security_until``; None for a release not
+    shipped, before it shipped, after support ends, for maintenance releases, and
+    for a point release whose support end is unknown. The rule itself is
+    :func:`relplan.planner.domain.ends.support_on` (the calendar's phases use it too).
     """
-    if release.kind is not ReleaseKind.POINT or today < release.day:
-        return None
-    if release.maintained_until is None:
-        return None
-    if today <= release.maintained_until:
-        return Phase.MAINTAINED
-    if release.security_until is not None and today <= release.security_until:
-        return Phase.SECURITY_ONLY
-    return None
+    return support_on(release, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,17 +277,63 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     The first point release being stabilized (frozen or in RCs) on ``today``, else
     the next point release not yet shipped: those are what schedule mails and
     development updates announce (maintenance releases have no last posting date or
-    freeze). A train with no point release ahead falls back to the same rule over
-    releases of any kind; None when nothing is ahead.
+    freeze); a late release is still ahead (it has not shipped). A train with no point
+    release ahead falls back to the same rule over releases of any kind; None when nothing
+    is ahead.
     """
     from relplan.planner.domain.calendar import phase_on
 
-    ahead = [r for r in train if not r.shipped and r.day >= today]
+    ahead = [r for r in train if not r.shipped]  # a late release is still ahead
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
         stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
         if stabilizing or pool:
             return (stabilizing or pool)[0]
     return None
+
+
+# -- shipping ----------------------------------------------------------------------------------
+
+
+def ship_refusals(
+    items: Iterable[Item], train: Sequence[Release], release: Release, on: dt.date
+) -> list[str]:
+    """Why recording that ``release`` shipped on ``on`` would be wrong (empty: nothing).
+
+    It already shipped (a second ``ship`` would replace the recorded day); it has open
+    blockers (:func:`is_open_blocker`); or it is out of order: an earlier version of its
+    line (every earlier point release for a point release, the earlier bug-fix releases
+    of its series and its point release for a bug-fix release, by version order) has
+    not shipped, or shipped after ``on``. ``ship --force`` and the dashboard's
+    confirmation record it anyway.
+    """
+    out = []
+    if release.actual is not None:
+        out.append(
+            f"{release.version} already shipped on {release.actual}; "
+            "recording it again would replace that day"
+        )
+    blockers = open_blockers(items, release.version)
+    if blockers:
+        out.append(f"{release.version} has {len(blockers)} open blocker(s): {', '.join(blockers)}")
+    mine = version_key(release.version)
+    for r in train:
+        if version_key(r.version) >= mine or not _same_line(r, release):
+            continue
+        if r.actual is None:
+            out.append(f"{r.version} has not shipped yet; {release.version} comes after it")
+        elif r.actual > on:
+            out.append(
+                f"{r.version} shipped on {r.actual}, after {on}; {release.version} comes after it"
+            )
+    return out
+
+
+def _same_line(earlier: Release, release: Release) -> bool:
+    """Whether ``earlier`` must ship before ``release``: point releases ship in order, a
+    bug-fix release after its series' earlier releases."""
+    if release.kind is ReleaseKind.POINT:
+        return earlier.kind is ReleaseKind.POINT
+    return earlier.series == release.series
 
 
 # -- tracker vs git -------------------------------------------------------------------------
@@ -429,7 +520,8 @@ def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[s
         release = by_version.get(it.target or "")
         if release is None or release.shipped or today >= release.day or not it.state.is_open:
             continue
-        stage = stage_on(ladder(plan.policy, release, specs.get(release.version)), today)
+        rungs = ladder(plan.policy, release, specs.get(release.version))
+        stage = stage_on(rungs, today, first_stage(release))
         why = stage_refuses(stage.accepts, it)
         if why:
             yield (

@@ -137,7 +137,15 @@ class Stage:
 
 
 DEVELOPMENT = Stage("Development", "development", None, Accepts.FEATURES, False, "")
-"""The stage of a release before the first rung of its ladder."""
+"""The stage of a point release before the first rung of its ladder."""
+MAINTENANCE = Stage("Maintenance", "maintenance", None, Accepts.FIXES, False, "")
+"""The stage of a maintenance (bug-fix) release before its RCs: it takes fixes only."""
+
+
+def first_stage(release: Release) -> Stage:
+    """The stage a release is in before the first rung of its ladder: :data:`DEVELOPMENT`
+    for a point release, :data:`MAINTENANCE` (fixes only) for a bug-fix release."""
+    return MAINTENANCE if release.kind is ReleaseKind.MAINTENANCE else DEVELOPMENT
 
 
 def is_rc(key: str) -> bool:
@@ -272,10 +280,10 @@ def ladder(policy: Policy, release: Release, spec: ReleaseSpec | None) -> list[S
     return [*out, _release_rung(release, spec)]
 
 
-def stage_on(stages: Sequence[Stage], day: dt.date) -> Stage:
+def stage_on(stages: Sequence[Stage], day: dt.date, first: Stage = DEVELOPMENT) -> Stage:
     """The stage in force on ``day``: the last one whose day has come (a stage starts on
-    its day), :data:`DEVELOPMENT` before the first."""
-    current = DEVELOPMENT
+    its day), ``first`` before the first (see :func:`first_stage`)."""
+    current = first
     for stage in stages:
         if stage.day is not None and stage.day <= day:
             current = stage
@@ -283,10 +291,13 @@ def stage_on(stages: Sequence[Stage], day: dt.date) -> Stage:
 
 
 def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
-    """The next milestone on or after ``today`` (end of support once released), or None."""
+    """The next milestone on or after ``today`` (end of support once shipped), or None (a
+    late release has none: its day passed, and its support has not begun)."""
     for name, day in release.milestones():
         if day >= today:
             return name, day
+    if not release.shipped:
+        return None  # a late release: its support has not begun, whatever was planned
     for name, end in (
         ("end of maintenance", release.maintained_until),
         ("end of security support", release.security_until),
@@ -294,6 +305,15 @@ def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | No
         if release.kind is ReleaseKind.POINT and end and end >= today:
             return name, end
     return None
+
+
+def stage_in_force(release: Release, stages: Sequence[Stage], day: dt.date) -> Stage:
+    """The stage ``release`` is in on ``day`` (:func:`stage_on` from its :func:`first_stage`);
+    a late release (its day passed, not shipped) is still in the stage before its release:
+    the release rung starts when it ships."""
+    late = release.actual is None and release.day < day
+    rungs = [s for s in stages if s.key != "release"] if late else stages
+    return stage_on(rungs, day, first_stage(release))
 
 
 def next_step(

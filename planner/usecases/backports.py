@@ -26,6 +26,7 @@ from relplan.planner.domain.rules import (
 
 if TYPE_CHECKING:
     from relplan.planner.git.join import Conflict, Evidence
+    from relplan.planner.git.project import Staleness
 from relplan.planner.usecases.queries import Queries
 
 
@@ -55,6 +56,18 @@ class Backports(Queries):
         )  # fmt: skip
         self.evidence = evidence
         return evidence
+
+    def stale_repo(self, repo: str | Path | None = None) -> Staleness | None:
+        """Whether the plan's repository looks like a clone nobody fetched: its newest tag
+        older than twice the plan's cadence on ``today`` (None without a repository)."""
+        path = self.git_repo(repo)
+        if path is None:
+            return None
+        from relplan.planner.git.project import stale_repo
+        from relplan.planner.git.repo import Repo
+
+        weeks = self.plan.policy.cadence.planned_weeks
+        return stale_repo(Repo(path), weeks, self.today)
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch, and whether the branch

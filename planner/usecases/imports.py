@@ -9,12 +9,13 @@ recorded as the next base.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.merge import keep_ids, merge_imported
+from relplan.planner.domain.targets import resolve_targets
 from relplan.planner.store.cache import Cache
 from relplan.planner.store.planfile import save_merged
 from relplan.planner.trackers.files import read_items, slug
@@ -26,13 +27,15 @@ if TYPE_CHECKING:
 @dataclass(frozen=True, slots=True)
 class ImportResult:
     """What an import did: ids added, updated and unchanged; values where the plan's was
-    kept over the file's (``kept``); conflicts with a file saved meanwhile; where it wrote."""
+    kept over the file's (``kept``); series targets moved or not found (``notes``);
+    conflicts with a file saved meanwhile; where it wrote."""
 
     source: str
     added: tuple[str, ...]
     updated: tuple[str, ...]
     unchanged: tuple[str, ...]
     kept: tuple[str, ...]
+    notes: tuple[str, ...]
     disk_conflicts: tuple[str, ...]
     written: Path | None
     merged_with_disk: bool
@@ -43,7 +46,11 @@ def import_file(session: Session, file: Path, source: str | None = None) -> Impo
     into the session's plan file and record the import as the next base."""
     path = session.writable_path()
     name = source or slug(file.stem)
-    incoming = keep_ids(session.plan, read_items(file, source), name)
+    records = read_items(file, source)
+    # series targets ([4.23]) name that series' next release
+    items, notes = resolve_targets((r.item for r in records), session.train())
+    placed = [replace(r, item=item) for r, item in zip(records, items, strict=True)]
+    incoming = keep_ids(session.plan, placed, name)
     with Cache.open(session.config.cache_dir) as cache:
         base = cache.item_map(f"import:{name}")
     result, kept = merge_imported(session.plan, incoming, base)
@@ -60,5 +67,5 @@ def import_file(session: Session, file: Path, source: str | None = None) -> Impo
         staged.commit()
     return ImportResult(
         name, tuple(result.added), tuple(result.updated), tuple(result.unchanged),
-        tuple(str(c) for c in kept), disk, written, merged,
+        tuple(str(c) for c in kept), tuple(notes), disk, written, merged,
     )  # fmt: skip

@@ -203,7 +203,7 @@ class Queries(UnitOfWork):
             return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
 
         result: dict[str, list[Stage]] = self._memo(
-            "ladders", (plan.releases, plan.policy, self.today), compute
+            "ladders", (plan.releases, plan.policy, plan.support, self.today), compute
         )
         return result
 
@@ -215,9 +215,9 @@ class Queries(UnitOfWork):
     def stage(self, version: str) -> Stage:
         """The stage a release is in on ``today``
         (:func:`relplan.planner.domain.stages.stage_on`)."""
-        from relplan.planner.domain.stages import stage_on
+        from relplan.planner.domain.stages import stage_in_force
 
-        return stage_on(self.stages(version), self.today)
+        return stage_in_force(self.release(version), self.stages(version), self.today)
 
     def next_tentative(self, version: str) -> Stage | None:
         """The first stage of a release still tentative and not behind us (what the
@@ -242,9 +242,24 @@ class Queries(UnitOfWork):
             raise PlanError(problems)
         return list(ids)
 
+    def writes(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move (:meth:`what_if`), then every recorded field it
+        would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        from relplan.planner.usecases.releases import spec_moves
+
+        return self.what_if(change) + spec_moves(self.plan, change.plan)
+
     def target_choices(self) -> list[Release]:
-        """Releases an item can be targeted at by hand: not shipped, not past."""
-        return [r for r in self.train() if not r.shipped and r.day >= self.today]
+        """Releases the target picker offers: every release not shipped (calendar order),
+        then the shipped ones of branches still supported (newest first). Picking one of
+        those, or a frozen one for a feature, asks first
+        (:func:`relplan.planner.domain.rules.target_refusal`)."""
+        from relplan.planner.domain.rules import branch_support
+
+        train = self.train()
+        supported = {r.series for r in train if branch_support(r, self.today)}
+        shipped = [r for r in train if r.shipped and r.series in supported]
+        return [r for r in train if not r.shipped] + shipped[::-1]
 
     def what_if(self, change: ops.Change) -> list[DateMove]:
         """Every date the change would move on the train (the slip preview)."""

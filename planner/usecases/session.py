@@ -23,7 +23,7 @@ from relplan.planner.domain.calendar import today_in
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Plan
 from relplan.planner.domain.policy import Policy
-from relplan.planner.store.config import Config
+from relplan.planner.store.config import Config, find_config
 from relplan.planner.usecases.tracking import Tracking
 
 if TYPE_CHECKING:
@@ -42,13 +42,15 @@ def _finish_interrupted_sync(config: Config) -> list[str]:
     return repair_interrupted(config.cache_dir)
 
 
-def read_config(path: Path | None) -> Config:
-    """The config file at ``path`` read and checked (None: the defaults); a PlanError
-    naming file, line and field otherwise."""
+def read_config(given: str | Path | None, plan: str | Path | None = None) -> Config:
+    """The config to use (``--config``, else the one beside the plan:
+    :func:`relplan.planner.store.config.find_config`) read and checked, or the defaults
+    when there is none; a PlanError naming file, line and field otherwise."""
+    path = find_config(given, plan)
     if path is None:
         return Config()
     # start-up cost: the config parser (and the plan file reader it uses) is imported only
-    # when a config file is named
+    # when there is a config file
     from relplan.planner.store.configfile import load_config
 
     return load_config(path)
@@ -99,7 +101,7 @@ class Session(Tracking):
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        cfg = read_config(Path(config) if config else None)
+        cfg = read_config(config, plan)
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():

@@ -17,6 +17,7 @@ from relplan.planner.domain import ops
 
 if TYPE_CHECKING:
     pass
+from relplan.planner.domain.rules import ship_refusals
 from relplan.planner.usecases.triage import Triage
 
 
@@ -24,12 +25,21 @@ class Shipping(Triage):
     """The ship/slip use case: a release shipped, slipped or pinned, as undoable changes."""
 
     # -- release days ---------------------------------------------------------------------------
-    def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
-        """Record that a release shipped (default: today)."""
+    def ship(self, version: str, on: dt.date | None = None, *, force: bool = False) -> ops.Change:
+        """Record that a release shipped (default: today); refused (PlanError) for the
+        reasons of :meth:`ship_refusals` unless ``force``."""
         from relplan.planner.usecases.releases import ship
 
         self.release(version)
-        return ship(self.plan, self.train(), version, on or self.today, self.today)
+        day = on or self.today
+        return ship(self.plan, self.train(), version, day, self.today, force=force)
+
+    def ship_refusals(self, version: str, on: dt.date | None = None) -> list[str]:
+        """Why recording that ``version`` shipped (default: today) would be wrong: open
+        blockers, out of order, already shipped
+        (:func:`relplan.planner.domain.rules.ship_refusals`)."""
+        release = self.release(version)
+        return ship_refusals(self.plan.items, self.train(), release, on or self.today)
 
     def slip(
         self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None

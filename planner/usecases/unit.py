@@ -95,7 +95,7 @@ class UnitOfWork:
         plan = self.plan
         result: list[Release] = self._memo(
             f"train{upcoming}",
-            (plan.releases, plan.policy, self.today),
+            (plan.releases, plan.policy, plan.support, self.today),
             lambda: self._build_train(plan, upcoming),
         )
         return result

@@ -11,11 +11,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from relplan.planner.domain import ops
-from relplan.planner.domain.model import BackportState, Kind, Priority, Prognosis, State
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
+from relplan.planner.domain.rules import backport_refusal, target_refusal
 from relplan.planner.usecases import edits
 from relplan.planner.usecases.session import Session, parse_day, parse_span
 from relplan.tui.cli.context import load_context
@@ -67,7 +70,7 @@ def run_ship(args: argparse.Namespace) -> int:
     """``relplan ship VERSION [--on DATE]``."""
     session = load_context(args)
     on = parse_day(args.on, "--on") if args.on else None
-    return _dates(args, session, session.ship(args.version, on))
+    return _dates(args, session, session.ship(args.version, on, force=args.force))
 
 
 def run_slip(args: argparse.Namespace) -> int:
@@ -108,7 +111,7 @@ def _iso(day: object) -> str | None:
 def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
     if not args.dry_run:
         session.writable_path()  # the demo: say so before printing anything
-    moves = session.what_if(change)
+    moves = session.writes(change)
     _rows_out(args, ("version", "field", "old", "new"), [m.to_json() for m in moves])
     session.apply(change)
     _commit(session, change, args.dry_run)
@@ -118,9 +121,51 @@ def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> in
 # set / add / edit -----------------------------------------------------------------------
 
 
-def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
-    from relplan.planner.domain.errors import PlanError, Problem
+def _guard(refusals: dict[str, list[str]], field: str, force: bool) -> None:
+    """Refuse what triage does only on purpose (a rule's text -> the items it stops), the
+    same rules the dashboard asks about; ``--force`` does it anyway."""
+    if refusals and not force:
+        raise PlanError(
+            [
+                Problem(f"{rule} ({', '.join(ids)})" if ids else rule, field=field,
+                        hint="add --force to do it anyway")
+                for rule, ids in refusals.items()
+            ]
+        )  # fmt: skip
 
+
+def _target_guard(
+    session: Session, items: Sequence[Item], version: str | None, force: bool
+) -> None:
+    """Refuse a target that :func:`relplan.planner.domain.rules.target_refusal` names a rule
+    for (a shipped release; a frozen one for a feature), unless ``force``. ``items`` as they
+    are before the change: one that targets ``version`` already is left alone."""
+    if not version:
+        return
+    release = session.release(version)  # a did-you-mean for an unknown version
+    refusals: dict[str, list[str]] = {}
+    for item in items:
+        if item.target == version:
+            continue
+        why = target_refusal(item, release, session.today)
+        if why is not None:
+            refusals.setdefault(why, []).append(item.id)
+    _guard(refusals, "--target", force)
+
+
+def _backport_guard(
+    session: Session, pairs: Sequence[tuple[str, BackportState]], force: bool
+) -> None:
+    """Refuse backport marks on end-of-life series (:func:`backport_refusal`) unless ``force``."""
+    refusals: dict[str, list[str]] = {}
+    for series, state in pairs:
+        why = backport_refusal(series, state, session.train(), session.today)
+        if why is not None:
+            refusals.setdefault(f"{series}={state}: {why}", [])
+    _guard(refusals, "--backport", force)
+
+
+def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
     out = []
     for text in values:
         series, _, state = (part.strip() for part in text.partition("="))
@@ -140,14 +185,36 @@ def run_set(args: argparse.Namespace) -> int:
     """``relplan set ID... [--target V] [--state S] ...``: several fields, one change."""
     session = load_context(args)
     ids = session.items_named(args.ids)
-    target = "" if args.target in ("", "-", "none") else args.target
+    pairs = _backport_pairs(args.backport or ())
+    target = args.target
+    if target in ("", "-", "none"):
+        target = ""
+    items = [it for it in session.plan.items if it.id in set(ids)]
+    _target_guard(session, items, target, args.force)
+    _backport_guard(session, pairs, args.force)
     before = session.plan
-    change = edits.set_fields(
-        session, ids, target=target,
-        state=State(args.state) if args.state else None,
-        priority=Priority(args.priority) if args.priority else None,
-        blocker=args.blocker, owner=args.owner, backports=_backport_pairs(args.backport or ()),
-    )  # fmt: skip
+    steps: list[Callable[[], ops.Change]] = []
+    if target is not None:
+        steps.append(lambda: session.set_target(ids, target or None))
+    if args.state:
+        steps.append(lambda: session.set_state(ids, State(args.state)))
+    if args.priority:
+        steps.append(lambda: session.set_priority(ids, Priority(args.priority)))
+    if args.blocker is not None:
+        steps.append(lambda: session.set_blocker(ids, args.blocker))
+    if args.owner is not None:
+        steps.append(lambda: session.set_owner(ids, args.owner or None))
+    for series, state in pairs:
+        steps.append(lambda s=series, st=state: session.set_backport(ids, s, st))  # type: ignore[misc]
+    words: list[str] = []
+    for step in steps:  # each on the plan the previous one left
+        change = step()
+        if session.apply(change):
+            words.append(change.description)
+    changed = tuple(i for i in ids if session.plan.item(i) != before.item(i))
+    change = ops.Change(
+        session.plan if changed else before, "; ".join(words) or "nothing changed", changed
+    )
     return _items(args, session, before, change)
 
 
@@ -171,31 +238,47 @@ def vars_of(c: edits.FieldChange) -> dict[str, Any]:
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
     session = load_context(args)
-    texts = _given(
-        kind=args.kind, priority=args.priority, state=args.state, target=args.target,
-        owner=args.owner, url=args.url,
-    )  # fmt: skip
-    change = edits.add_item(session, args.title, texts, item_id=args.id, blocker=args.blocker)
+    texts = {
+        name: value
+        for name, value in (
+            ("title", args.title), ("kind", args.kind), ("priority", args.priority),
+            ("state", args.state), ("target", args.target), ("owner", args.owner),
+            ("url", args.url),
+        )
+        if value is not None
+    }  # fmt: skip
+    fields = ops.item_fields(texts, [r.version for r in session.train()])
+    item_id = args.id or ops.new_item_id(session.plan, args.title)
+    item = replace(Item(id=item_id, title=args.title, blocker=args.blocker), **fields)  # type: ignore[arg-type]
+    _target_guard(session, [replace(item, target=None)], item.target, args.force)
+    change = ops.add(session.plan, item)
+    if change.is_noop:
+        raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
     return _items(args, session, session.plan, change)
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--prognosis P]
-    [--area A] [--fix SHA]...``."""
+    """``relplan edit ID [--title T] [--kind K] [--target V] [--owner O] [--url U]
+    [--prognosis P] [--area A] [--fix SHA]...``."""
     session = load_context(args)
     [item_id] = session.items_named([args.id])
-    texts = _given(
-        title=args.title, kind=args.kind, owner=args.owner, url=args.url,
-        prognosis=args.prognosis, area=args.area,
-        fix_commits=" ".join(args.fix) if args.fix is not None else None,
-    )  # fmt: skip
+    texts = {
+        name: value
+        for name, value in (
+            ("title", args.title), ("kind", args.kind), ("target", args.target),
+            ("owner", args.owner), ("url", args.url),
+            ("prognosis", args.prognosis), ("area", args.area),
+            ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
+        )
+        if value is not None
+    }  # fmt: skip
+    fields = ops.item_fields(texts, [r.version for r in session.train()])
     before = session.plan
-    return _items(args, session, before, edits.edit_item(session, item_id, texts))
-
-
-def _given(**values: str | None) -> dict[str, str]:
-    """The flags the user gave, by field name."""
-    return {name: value for name, value in values.items() if value is not None}
+    change = ops.edit(before, item_id, **fields)
+    edited, old = change.plan.item(item_id), before.item(item_id)
+    if "target" in fields and edited is not None and old is not None:
+        _target_guard(session, [replace(old, kind=edited.kind)], edited.target, args.force)
+    return _items(args, session, before, change)
 
 
 def run_schedule(args: argparse.Namespace) -> int:
@@ -214,11 +297,24 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
 
 
+def _force(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force", action="store_true",
+        help="target a shipped release, a frozen one for a feature, or mark a backport on an "
+        "end-of-life series anyway",
+    )  # fmt: skip
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
     """Add ship, slip, confirm, schedule, set, add and edit to the command line."""
     p = sub.add_parser("ship", parents=[common], help="record that a release shipped")
     p.add_argument("version")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it shipped (default: today)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="record it although it has open blockers, is out of order or already shipped",
+    )
     _common(p)
     p.set_defaults(run=run_ship)
 
@@ -263,6 +359,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--owner", metavar="NAME", help="owner ('' for none)")
     p.add_argument("--backport", action="append", metavar="SERIES=STATE", help="e.g. 4.17=required")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_set)
 
     p = sub.add_parser("add", parents=[common], help="add an item to the plan")
@@ -276,12 +373,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--blocker", action="store_true")
     p.add_argument("--url")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_add)
 
     p = sub.add_parser("edit", parents=[common], help="edit an item's title, kind, owner ...")
     p.add_argument("id")
     p.add_argument("--title")
     p.add_argument("--kind", choices=[k.value for k in Kind])
+    p.add_argument("--target", metavar="VERSION", help="target release ('' for none)")
     p.add_argument("--owner", help="owner ('' for none)")
     p.add_argument("--url", help="tracker link ('' for none)")
     p.add_argument(
@@ -291,4 +390,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--area", help="area in the development update ('' for none)")
     p.add_argument("--fix", action="append", metavar="SHA", help="fix commit (repeatable)")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_edit)
