@@ -203,7 +203,8 @@ def run_import(args: argparse.Namespace) -> int:
     to one) applies its prognosis and people to the matching items instead."""
     from relplan.planner.domain.calendar import build_train
     from relplan.planner.domain.merge import keep_ids, merge_imported
-    from relplan.planner.store.cache import Cache
+    from relplan.planner.store.cache import AFTER_WRITE, Cache, settle
+    from relplan.planner.store.importbase import import_base, stage_import
     from relplan.planner.store.planfile import save_merged
     from relplan.planner.trackers.files import read_items, slug
 
@@ -217,25 +218,37 @@ def run_import(args: argparse.Namespace) -> int:
     path = ctx.writable_path()
     name = args.source or slug(source.stem)
     incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
-    # The previous import of this source is the base: the file's changes are taken,
-    # the plan's own triage since then is kept (the rule of sync).
+    # The import this plan last took of this source is the base (not the last import into
+    # any plan): the file's changes are taken, the plan's own triage since then is kept.
     with Cache.open(ctx.config.cache_dir) as cache:
-        base = cache.item_map(f"import:{name}")
+        base = import_base(cache, path, ctx.fingerprint, name)
     result, conflicts = merge_imported(ctx.plan, incoming, base)
     for conflict in conflicts:
         say(f"relplan: kept the plan's value: {conflict}", err=True)
     note = " (nothing to write)"
-    if result.added or result.updated:
-        # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
-        saved = save_merged(
-            ctx.plan, result.plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
-        )
-        note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
-        for conflict in saved.conflicts:
-            say(f"relplan: conflict: {conflict}", err=True)
+    items = [r.item for r in incoming]
     with Cache.open(ctx.config.cache_dir) as cache, cache.stage() as staged:
-        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
-        staged.commit()
+        if not (result.added or result.updated):
+            stage_import(staged, path, name, items, ctx.fingerprint or "")
+            staged.commit()
+        else:
+            stage_import(staged, path, name, items, AFTER_WRITE)
+            # plan and base are one unit: a run killed between the two is finished next time
+            with cache.pending(staged, path, what="import"):
+                # Another writer may have saved meanwhile: merge with it.
+                saved = save_merged(
+                    ctx.plan,
+                    result.plan,
+                    path,
+                    ctx.fingerprint,
+                    lambda p: build_train(p, ctx.today),
+                )
+                settle(staged.db, saved.fingerprint)
+                staged.commit()
+            merged = " (merged with changes saved meanwhile)" if saved.merged else ""
+            note = f" -> {path}{merged}"
+            for conflict in saved.conflicts:
+                say(f"relplan: conflict: {conflict}", err=True)
     counts = (len(result.added), len(result.updated), len(result.unchanged))
     _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
