@@ -227,8 +227,11 @@ def in_days(days: int) -> str:
 
 
 def item_line(item: Item) -> str:
-    """``<title> (<prognosis>)``, or the bare title when nobody gave a prognosis."""
-    return f"{item.title} ({item.prognosis})" if item.prognosis else item.title
+    """``<title> [<id>] (<prognosis>)``, without the prognosis when nobody gave one. The
+    id is how a reply's line is matched to its item (:mod:`.devupdate`), whatever the
+    title says."""
+    line = f"{item.title} [{item.id}]"
+    return f"{line} ({item.prognosis})" if item.prognosis else line
 
 
 def _mark(m: Milestone, today: dt.date) -> str:
