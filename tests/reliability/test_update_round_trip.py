@@ -108,8 +108,16 @@ def test_a_saved_mail_is_decoded_quoted_printable_base64_and_charsets(tmp_path: 
 def test_reading_a_reply_is_linear_on_any_line(tmp_path: Path) -> None:
     # "=" * 4,000 took over two minutes (cubic); every line here is 100,000 characters
     n = 100_000
-    lines = ["=" * n, "= " + " " * n + "x", "# " + " " * n + "x", "*  " + " " * n + "(",
-             "*  " + "(" * n, "> " * (n // 2) + "x", "x" * n + " development", "[a#" * (n // 3)]  # fmt: skip
+    lines = [
+        "=" * n,
+        "= " + " " * n + "x",
+        "# " + " " * n + "x",
+        "*  " + " " * n + "(",
+        "*  " + "(" * n,
+        "> " * (n // 2) + "x",
+        "x" * n + " development",
+        "[a#" * (n // 3),
+    ]
     reply = "Xen 4.0.0 development update\n\n" + "\n".join(lines) + "\n*  Remus (ok)\n"
     path = plan_with(tmp_path)
     (tmp_path / "long.txt").write_text(reply, encoding="utf-8")
