@@ -3,11 +3,10 @@
 The command line (:func:`relplan.tui.cli.main`) says what an interrupted command had
 written; but a ctrl+c can also come while Python imports it, or inside a callback Python
 runs for itself, where it is printed as "Exception ignored" with a traceback. So this
-module, the first of relplan that runs, imports nothing but what Python has loaded
-already; while the command line is imported a ctrl+c is only remembered; a ctrl+c that
-Python would "ignore" ends the process by the default action; and once one was taken (or the command is
-done) another ends the process the Unix way (the default SIGINT action: the shell sees
-130, no traceback).
+module, the first of relplan that runs, imports nothing Python has not loaded already;
+while the command line is imported a ctrl+c is only remembered; one that Python would
+"ignore", or one after the command is done, ends the process by SIGINT's default action
+(the shell sees 130, no traceback).
 """
 
 from __future__ import annotations
