@@ -190,16 +190,29 @@ def item_to_table(item: Item) -> dict[str, Any]:
 
 
 def item_to_json(item: Item) -> dict[str, Any]:
-    """The item as JSON-ready data: every field, null when unset, ISO date-times."""
-    out: dict[str, Any] = {}
-    for key in ITEM_FIELDS:
-        value = _plain(getattr(item, key))
-        if key == "backports":
-            value = {series: state.value for series, state in getattr(item, key).items()}
-        elif isinstance(value, dt.datetime):
-            value = value.isoformat()
-        out[key] = value
-    return out
+    """The item as JSON-ready data: every field, null when unset, ISO date-times (keys in
+    the order of :data:`ITEM_FIELDS`; built field by field: a 50,000-item export)."""
+    updated = item.updated
+    return {
+        "id": item.id,
+        "title": item.title,
+        "kind": item.kind.value,
+        "priority": item.priority.value,
+        "state": item.state.value,
+        "prognosis": item.prognosis.value if item.prognosis is not None else None,
+        "area": item.area,
+        "target": item.target,
+        "why": item.why,
+        "blocker": item.blocker,
+        "labels": list(item.labels),
+        "url": item.url,
+        "owner": item.owner,
+        "estimate_days": item.estimate_days,
+        "depends_on": list(item.depends_on),
+        "fix_commits": list(item.fix_commits),
+        "updated": updated.astimezone(dt.UTC).isoformat() if updated is not None else None,
+        "backports": {series: state.value for series, state in item.backports.items()},
+    }
 
 
 def _pins(value: object, policy: Policy | None = None) -> dict[str, dt.date]:
