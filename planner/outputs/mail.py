@@ -22,13 +22,23 @@ _MAIL_FIELDS = (b"from:", b"subject:", b"date:", b"message-id:", b"mime-version:
 
 
 def looks_like_mail(data: bytes) -> bool:
-    """True when ``data`` starts with an mbox ``From `` line or with mail header fields
-    (one of From, Subject, Date, To, Message-ID, MIME-Version, Content-Type...)."""
-    head = data[:4096].lstrip(b"\r\n")
+    """True when ``data`` starts with an mbox ``From `` line, or with a block of header
+    fields (continuation lines indented) that holds one of From, Subject, Date, To,
+    Message-ID, MIME-Version, Content-Type... (``Delivered-To:`` may come first)."""
+    head = data[:16384].lstrip(b"\r\n")
     if head.startswith(b"From "):
         return True
-    first = head.split(b"\n", 1)[0].strip()
-    return bool(_FIELD.match(first)) and first.lower().startswith(_MAIL_FIELDS)
+    known = False
+    for line in head.split(b"\n")[:200]:
+        line = line.rstrip(b"\r")
+        if not line:
+            return known  # the end of the header block
+        if line[:1] in (b" ", b"\t"):
+            continue  # a folded field goes on
+        if not _FIELD.match(line):
+            return False
+        known = known or line.lower().startswith(_MAIL_FIELDS)
+    return known
 
 
 def reply_text(data: bytes) -> str:

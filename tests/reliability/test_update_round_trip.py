@@ -94,6 +94,8 @@ def test_a_saved_mail_is_decoded_quoted_printable_base64_and_charsets(tmp_path: 
         "qp.eml": mail((entry + "   -  Ren=C3=A9\n").encode(), "quoted-printable"),
         "b64.eml": mail(base64.encodebytes((entry + "   -  René\n").encode()), "base64"),
         "latin1.eml": mail((entry + "   -  René\n").encode("latin-1"), "8bit", "iso-8859-1"),
+        "delivered.eml": b"Delivered-To: rm@example.org\n"
+        + mail((entry + "   -  Ren=E9\n").encode(), "quoted-printable", "iso-8859-1"),
     }
     for name, data in cases.items():
         path.write_text(path.read_text(encoding="utf-8"))  # the same plan each time
