@@ -39,15 +39,6 @@ BACKPORT_STYLES: dict[BackportState, Style] = {
     BackportState.WONTFIX: Style(color="#a06060"),
 }
 
-BACKPORT_ABBREV: dict[BackportState, str] = {
-    BackportState.UNKNOWN: "?",
-    BackportState.REQUIRED: "REQ",
-    BackportState.IN_PROGRESS: "WIP",
-    BackportState.DONE: "done",
-    BackportState.DONTNEED: "n/a",
-    BackportState.WONTFIX: "wont",
-}
-
 
 def phase_style(phase: Phase) -> Style:
     """Foreground style of a phase name."""
