@@ -433,7 +433,7 @@ def test_the_command_line_dry_run_lists_writes_then_push_makes_them(
     moved, clash = project.open_on_4_0(), project.open_on_4_0()
     assert cli("sync").returncode == 0
     for issue in (moved, clash):
-        done = cli("set", f"xen#{issue}", "--target", "4.2")
+        done = cli("set", f"xen#{issue}", "--target", "4.2", "--force")  # after its freeze
         assert done.returncode == 0, done.stderr
     stamp = project.get(moved)["updated_on"]
 
@@ -480,7 +480,10 @@ async def test_the_dashboard_counts_pending_pushes_lists_them_on_p_and_pushes_on
     common = ["--config", str(config), "--plan", str(tmp_path / "plan.toml")]
     env = {**os.environ}
     assert run_cli(*common, "sync", env=env).returncode == 0
-    assert run_cli(*common, "set", f"xen#{issue}", "--target", "4.2", env=env).returncode == 0
+    assert (
+        run_cli(*common, "set", f"xen#{issue}", "--target", "4.2", "--force", env=env).returncode
+        == 0
+    )
     app = build_app(build_parser().parse_args(common))
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
