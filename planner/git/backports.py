@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState
@@ -29,9 +30,13 @@ from relplan.planner.git.markers import (
     parse_message,
     parse_stable,
 )
-from relplan.planner.git.patchid import match_patch_ids
-from relplan.planner.git.picks import Branch, index_picks, pick_names
+from relplan.planner.git.applies import BranchFacts, check_applies
+from relplan.planner.git.markerless import MainLine, match_markerless
+from relplan.planner.git.picks import Branch, index_picks, pick_names, set_aside_offline
 from relplan.planner.git.repo import Commit, Repo
+from relplan.planner.git.rowtext import offline_rows, picked_text
+from relplan.planner.git.scancache import load_scan, save_scan, scan_key
+from relplan.planner.git.store import GitStore
 from relplan.planner.git.rows import (
     BackportRow,
     BranchTarget,
@@ -67,20 +72,53 @@ def scan(
     patch_id: bool = True,
     tracker: Sequence[TrackerRequest] = (),
     conventions: Conventions | None = None,
+    store: GitStore | None = None,
+    apply: bool = True,
 ) -> ScanResult:
     """Scan ``targets`` against ``upstream``; rows per branch, pending ones first.
 
     ``strict`` turns unparsable backport marks into a :class:`SourceError`
     (otherwise they become warnings); ``patch_id`` matches unmarked picks;
     ``tracker`` adds fix commits the tracker asks backports for; ``conventions``
-    are the patterns read (default: every built-in preset).
+    are the patterns read (default: every built-in preset); ``apply`` answers "will it
+    apply?" for every missing row. ``store`` keeps what was read by commit id and the
+    whole result by branch tips (:mod:`relplan.planner.git.scancache`): when no branch
+    moved, the scan is one ``git for-each-ref``.
     """
     conv = conventions or default_conventions()
+    store = store or GitStore()
     up = repo.resolve(upstream, what="upstream branch")
-    branches = _open_branches(repo, up, upstream, targets)
+    tips = [repo.resolve(t.name) for t in targets]
+    key = scan_key(repo, up, tips, targets, conv, tracker, (strict, patch_id, apply))
+    cached = load_scan(store, key)
+    if cached is not None:
+        return cached
+    result, facts, order = _scan(
+        repo, upstream, up, tips, targets, strict, patch_id, tracker, conv, store
+    )
+    if apply:
+        check_applies(repo, store, result, facts, order)
+    save_scan(store, key, result)
+    return result
+
+
+def _scan(
+    repo: Repo,
+    upstream: str,
+    up: str,
+    tips: list[str],
+    targets: Sequence[BranchTarget],
+    strict: bool,
+    patch_id: bool,
+    tracker: Sequence[TrackerRequest],
+    conv: Conventions,
+    store: GitStore,
+) -> tuple[ScanResult, dict[str, BranchFacts], dict[str, int]]:
+    branches = _open_branches(repo, up, upstream, targets, tips)
     base = repo.octopus_base([b for br in branches for b in br.bases])
     stop = [f"^{base}"] if base else []
-    fixes, dag = _read_history(repo, up, stop, conv.grep())
+    fixes, line = _read_history(repo, up, stop, conv.grep())
+    dag = [[sha, *parents] for sha, parents, _ in line.graph]
     _check_cut(repo, upstream, branches, dag)
     result = ScanResult(upstream, list(targets))
     parsed = {c.sha: parse_message(c.body, conv) for c in fixes}
@@ -99,18 +137,30 @@ def scan(
     index_picks(repo, conv, branches, resolved, masks)
     asked = _tracker_commits(repo, conv, tracker, resolved, fixes, parsed, result)
     culprit_in = _Culprits(repo, base, masks, branches, resolved, result)
+    set_aside_offline(branches, lambda sha: sha in masks or sha in culprit_in.ancient)
+    found = match_markerless(
+        repo, store, conv, branches, line, culprit_in.native, patch_id=patch_id
+    )
+    if found.unreadable:
+        result.unreadable = len(found.unreadable)
+        result.warnings.append(_UNREADABLE.format(n=len(found.unreadable)))
     undone = _upstream_reverts(parsed, resolved, masks)
     for i, br in enumerate(branches):
-        result.rows.extend(_rows_for(br, i, fixes, parsed, culprit_in, asked, undone))
-    if patch_id:
-        result.rows, unreadable = match_patch_ids(
-            repo, result.rows, _unmarked(result.rows, branches)
+        result.rows.extend(
+            _rows_for(br, i, fixes, parsed, culprit_in, asked, undone, line.subjects)
         )
-        if unreadable:
-            result.unreadable = len(unreadable)
-            result.warnings.append(_UNREADABLE.format(n=len(unreadable)))
+        result.rows.extend(offline_rows(br, upstream))
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
-    return result
+    for r in result.rows:
+        if r.state is BackportState.DONE and r.signal:
+            result.signals[r.signal] = result.signals.get(r.signal, 0) + 1
+    facts = {
+        br.target.name: BranchFacts(
+            br.tip, br.bases, partial(culprit_in.native, i=i), set(br.picks)
+        )
+        for i, br in enumerate(branches)
+    }
+    return result, facts, {sha: n for n, (sha, _, _) in enumerate(line.graph)}
 
 
 def _count_uses(result: ScanResult, parsed: dict[str, Markers], branches: list[Branch]) -> None:
@@ -175,11 +225,10 @@ def _order(branches: list[Branch], name: str) -> int:
 
 
 def _open_branches(
-    repo: Repo, up: str, upstream: str, targets: Sequence[BranchTarget]
+    repo: Repo, up: str, upstream: str, targets: Sequence[BranchTarget], tips: list[str]
 ) -> list[Branch]:
     """Every branch's own commits (one ``git log`` for all) and its bases: the upstream
     commits its own commits grow from, whose ancestors are exactly what it shares."""
-    tips = [repo.resolve(t.name) for t in targets]
     every = list(repo.commits([*tips, f"^{up}"])) if tips else []
     by_sha = {c.sha: c for c in every}
     branches = []
@@ -243,14 +292,14 @@ def _check_cut(repo: Repo, upstream: str, branches: list[Branch], dag: list[list
 
 def _read_history(
     repo: Repo, up: str, stop: list[str], grep: Sequence[str] | None
-) -> tuple[list[Commit], list[list[str]]]:
+) -> tuple[list[Commit], MainLine]:
     """Upstream commits that may carry marks (those with one of the conventions' words,
-    or every one when a pattern has none) and the upstream graph since the oldest
-    branch point, read by two concurrent git processes."""
+    or every one when a pattern has none) and the upstream graph with subjects since the
+    oldest branch point, read by two concurrent git processes."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         fixes_f = pool.submit(_list_commits, repo, [up, *stop], grep or ())
-        dag_f = pool.submit(repo.rev_list_parents, [up, *stop])
-        return fixes_f.result(), dag_f.result()
+        graph_f = pool.submit(repo.graph, [up, *stop])
+        return fixes_f.result(), MainLine(graph_f.result())
 
 
 def _list_commits(repo: Repo, revs: list[str], grep: Sequence[str]) -> list[Commit]:
@@ -333,6 +382,7 @@ def _rows_for(
     culprits: _Culprits,
     asked: dict[str, list[TrackerRequest]],
     undone: dict[str, str],
+    upstream_subjects: dict[str, str],
 ) -> list[BackportRow]:
     rows: list[BackportRow] = []
     seen: set[str] = set()
@@ -354,10 +404,12 @@ def _rows_for(
     subjects = {c.sha: c.subject for c in br.own}
     for sha, picked in br.picks.items():
         if sha not in seen and not culprits.native(sha, i):
-            rows.append(_row(sha, subjects[picked[0]], t, picked, "", None, None, undone.get(sha)))
+            subject = upstream_subjects.get(sha) or subjects[picked[0]]
+            rows.append(_row(sha, subject, t, picked, "", None, None, undone.get(sha)))
     for sha, reverted in br.reverted.items():
         if sha not in seen and not culprits.native(sha, i):
-            rows.append(_row(sha, subjects[reverted[0]], t, None, "", None, reverted))
+            subject = upstream_subjects.get(sha) or subjects[reverted[0]]
+            rows.append(_row(sha, subject, t, None, "", None, reverted))
     return rows
 
 
@@ -446,8 +498,7 @@ def _row(
     back = f"picked as {reverted[0][:12]}, reverted by {reverted[1][:12]}" if reverted else ""
     state = BackportState.REQUIRED
     if picked:
-        done = f"picked as {picked[0][:12]} ('{picked[1].marker}')"
-        parts, state = [done, upstream_revert, why], BackportState.DONE
+        parts, state = [picked_text(*picked), upstream_revert, why], BackportState.DONE
     elif undone_by or (reverted and not why):
         parts, state = [back, upstream_revert, why], BackportState.DONTNEED
     elif m and m.opt_out:
@@ -456,14 +507,7 @@ def _row(
         parts = [back, why]
     evidence = "; ".join(x for x in parts if x)
     pick, marker = (picked[0], picked[1].marker) if picked else (None, None)
-    return BackportRow(sha, subject, t.name, t.series, state, evidence, pick, marker, security)
-
-
-def _unmarked(rows: list[BackportRow], branches: list[Branch]) -> dict[str, list[str]]:
-    """Per branch with pending fixes, its own non-merge commits that name no upstream commit."""
-    names = {r.branch for r in rows if r.state.is_pending}
-    return {
-        br.target.name: [c.sha for c in br.own if not br.marks[c.sha].picks and len(c.parents) == 1]
-        for br in branches
-        if br.target.name in names
-    }
+    signal = picked[1].signal if picked else None
+    return BackportRow(
+        sha, subject, t.name, t.series, state, evidence, pick, marker, security, signal
+    )
