@@ -9,6 +9,7 @@ and lists every place where the tracker and git disagree.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
@@ -23,6 +24,7 @@ from relplan.planner.git.backports import (
 )
 from relplan.planner.git.conventions import Conventions
 from relplan.planner.git.repo import Repo
+from relplan.planner.git.store import GitStore
 from relplan.planner.git.upstream import find_upstream
 
 
@@ -164,13 +166,16 @@ def git_evidence(
     patch_id: bool = True,
     conventions: Conventions | None = None,
     pattern: str | None = None,
+    store: GitStore | None = None,
+    apply: bool = True,
 ) -> Evidence:
     """Scan ``targets`` of ``repo`` and join the result into the plan's items.
 
     ``targets`` usually come from :func:`maintained_targets`; ``upstream``
     defaults to the repository's main line, never a branch named like a stable one
     (``pattern`` or the targets; :func:`relplan.planner.git.upstream.find_upstream`), and
-    the result says which it took and why.
+    the result says which it took and why. ``store`` keeps what the scan read (default:
+    memory only); ``apply`` answers "will it apply?" for the missing rows.
     """
     found = None
     if upstream is None:
@@ -185,6 +190,8 @@ def git_evidence(
         patch_id=patch_id,
         tracker=tracker_requests(plan),
         conventions=conventions,
+        store=store,
+        apply=apply,
     )
     result.upstream_reason = found.reason if found else ""
     ev = Evidence(result)
@@ -253,13 +260,16 @@ def plan_evidence(
     upstream: str | None = None,
     pattern: str | None = None,
     conventions: Conventions | None = None,
+    cache_dir: Path | None = None,
 ) -> Evidence:
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
     Raises SourceError for a bad repository and PlanError when no branch is found.
-    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
+    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset);
+    ``cache_dir`` holds the git cache (scan results by branch tips: a scan where nothing
+    moved costs one ``git for-each-ref``).
     """
     repo = Repo(repo_path)
     found, missing = present_targets(
@@ -270,9 +280,15 @@ def plan_evidence(
         pattern,
         "set [git] branch_pattern, or name branches with --branch",
     )
-    ev = git_evidence(
-        plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern
-    )
+    store = GitStore(cache_dir) if cache_dir is not None else None
+    try:
+        ev = git_evidence(
+            plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern,
+            store=store,
+        )  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
     ev.scan.warnings.extend(missing)
     return ev
 

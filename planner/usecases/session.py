@@ -444,10 +444,13 @@ class Session:
             return None
         from relplan.planner.git.join import plan_evidence
 
+        from relplan.planner.store.cache import default_cache_dir
+
         git = self.config.git
         evidence = plan_evidence(
             self.laid(), self.train(), self.today, path,
             upstream=git.upstream, pattern=git.branch_pattern, conventions=git.conventions,
+            cache_dir=self.config.cache_dir or default_cache_dir(),
         )  # fmt: skip
         self.evidence = evidence
         return evidence

@@ -1,0 +1,149 @@
+"""The merge engine behind :mod:`relplan.planner.git.applies`: libgit2 through pygit2.
+
+Picks are three-way merges of trees (base: the fix's parent), never a checkout. Trees a
+chain of picks writes go to a scratch repository that borrows the user's objects through
+``objects/info/alternates`` and is removed afterwards: the user's repository is only read.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pygit2
+
+from relplan.planner.git.applies import Answer, BranchFacts, MergeUnreadable
+from relplan.planner.git.repo import Repo
+
+MAX_NEEDS = 12
+"""A fix needing more earlier commits than this is reported as a conflict."""
+_DEPTH = 3  # rounds of "the prerequisite needs its own prerequisites"
+_ERRORS = (KeyError, ValueError, pygit2.GitError)
+
+
+@contextmanager
+def engine(repo: Repo, order: dict[str, int]) -> Iterator[Engine]:
+    """An engine picking onto the trees of ``repo``, with a scratch store for chains."""
+    objects = Path(repo.git(["rev-parse", "--git-path", "objects"]).strip())
+    if not objects.is_absolute():
+        objects = (repo.path / objects).resolve()
+    with tempfile.TemporaryDirectory(prefix="relplan-apply-") as tmp:
+        scratch = pygit2.init_repository(tmp, bare=True)
+        (Path(tmp) / "objects" / "info" / "alternates").write_text(f"{objects}\n")
+        scratch = pygit2.Repository(tmp)  # reopened: it now reads the user's objects
+        yield Engine(repo, scratch, order)
+        scratch.free()
+
+
+class Engine:
+    """Picks fixes onto trees in memory; trees of chains go to the scratch store."""
+
+    def __init__(self, repo: Repo, scratch: pygit2.Repository, order: dict[str, int]) -> None:
+        self.repo, self.odb, self.order = repo, scratch, order
+
+    def answer(self, fix: str, facts: BranchFacts) -> Answer:
+        """Will ``fix`` apply to the branch described by ``facts``; MergeUnreadable when
+        an object it needs is missing."""
+        try:
+            return self._answer(fix, facts)
+        except _ERRORS as exc:
+            raise MergeUnreadable(str(exc)) from None
+
+    def _answer(self, fix: str, facts: BranchFacts) -> Answer:
+        tip = self.odb[facts.tip].peel(pygit2.Tree)
+        first = self._pick(fix, tip)
+        if not first.conflicts:
+            return Answer("applied" if _unchanged(first, tip) else "clean")
+        paths = _conflict_paths(first)
+        needs = self._prerequisites(fix, paths, facts)
+        if needs:
+            return Answer("needs", paths, needs)
+        return Answer("conflict", paths)
+
+    def _pick(self, sha: str, onto: pygit2.Tree) -> pygit2.Index:
+        commit = self.odb[sha].peel(pygit2.Commit)
+        base = commit.parents[0].tree if commit.parents else self.odb.TreeBuilder().write()
+        if not isinstance(base, pygit2.Tree):
+            base = self.odb[base].peel(pygit2.Tree)
+        return self.odb.merge_trees(base, onto, commit.tree)
+
+    def _chain(self, shas: list[str], tip: pygit2.Tree) -> tuple[pygit2.Tree, str | None]:
+        """Pick ``shas`` one after another onto ``tip``: the tree, or the first that conflicts."""
+        tree = tip
+        for sha in shas:
+            idx = self._pick(sha, tree)
+            if idx.conflicts:
+                return tree, sha
+            tree = self.odb[idx.write_tree(self.odb)].peel(pygit2.Tree)
+        return tree, None
+
+    def _prerequisites(self, fix: str, paths: tuple[str, ...], facts: BranchFacts) -> tuple[str, ...]:
+        """The earlier missing commits after which ``fix`` applies, oldest first; () when
+        none (or too many) do."""
+        tip = self.odb[facts.tip].peel(pygit2.Tree)
+        needs: set[str] = set()
+        blame_of = [fix]
+        for _ in range(_DEPTH):
+            for sha in blame_of:
+                needs |= self._touching(sha, facts)
+            needs.discard(fix)
+            if not needs or len(needs) > MAX_NEEDS:
+                return ()
+            chain = sorted(needs, key=lambda s: -self.order.get(s, -1))
+            tree, stuck = self._chain(chain, tip)
+            if stuck is None:
+                final = self._pick(fix, tree)
+                if not final.conflicts:
+                    return tuple(chain)
+                blame_of = [fix]  # the fix still conflicts: nothing new to learn
+                return ()
+            blame_of = [stuck]  # a prerequisite needs its own
+        return ()
+
+    def _touching(self, sha: str, facts: BranchFacts) -> set[str]:
+        """Main-line commits missing on the branch that last changed the lines ``sha``
+        changes (and the lines next to them), in the files it changes."""
+        commit = self.odb[sha].peel(pygit2.Commit)
+        if len(commit.parents) != 1:
+            return set()
+        parent = commit.parents[0]
+        diff = self.odb.diff(parent, commit, context_lines=0)
+        found: set[str] = set()
+        for patch in diff:
+            path = patch.delta.old_file.path
+            if patch.delta.status != pygit2.enums.DeltaStatus.MODIFIED:
+                continue
+            ranges = [
+                f"-L{max(1, h.old_start - 1)},{h.old_start + max(h.old_lines, 1)}"
+                for h in patch.hunks
+            ]
+            found |= self._blame(str(parent.id), path, ranges, facts)
+        return {s for s in found if not facts.native(s) and s not in facts.picked}
+
+    def _blame(self, rev: str, path: str, ranges: list[str], facts: BranchFacts) -> set[str]:
+        stops = [f"^{b}" for b in facts.bases]
+        out = self.repo.try_git(["blame", "--porcelain", *ranges, rev, *stops, "--", path])
+        if not out:
+            return set()
+        shas = set()
+        for line in out.splitlines():
+            head = line.split(" ", 1)[0]
+            if len(head) == 40 and not line.startswith("\t"):
+                shas.add(head)
+        return {s for s in shas if s in self.order}
+
+
+def _conflict_paths(idx: pygit2.Index) -> tuple[str, ...]:
+    paths: dict[str, None] = {}
+    for ancestor, ours, theirs in idx.conflicts or ():
+        entry = theirs or ours or ancestor
+        if entry is not None:
+            paths[entry.path] = None
+    return tuple(sorted(paths))
+
+
+def _unchanged(idx: pygit2.Index, tip: pygit2.Tree) -> bool:
+    """True when the picked index equals the tip's tree (the change is already there)."""
+    return len(idx.diff_to_tree(tip)) == 0
