@@ -14,6 +14,7 @@ commits (see :mod:`relplan.planner.git.repo`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
@@ -31,7 +32,7 @@ from relplan.planner.git.markers import (
     parse_stable,
 )
 from relplan.planner.git.applies import BranchFacts, check_applies
-from relplan.planner.git.markerless import MainLine, match_markerless
+from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.picks import Branch, index_picks, pick_names, set_aside_offline
 from relplan.planner.git.repo import Commit, Repo
 from relplan.planner.git.rowtext import offline_rows, picked_text
@@ -151,9 +152,8 @@ def _scan(
         )
         result.rows.extend(offline_rows(br, upstream))
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
-    for r in result.rows:
-        if r.state is BackportState.DONE and r.signal:
-            result.signals[r.signal] = result.signals.get(r.signal, 0) + 1
+    found_by = Counter(r.signal for r in result.rows if r.state is BackportState.DONE)
+    result.signals = {name: found_by[name] for name in SIGNALS if found_by[name]}
     facts = {
         br.target.name: BranchFacts(
             br.tip, br.bases, partial(culprit_in.native, i=i), set(br.picks)

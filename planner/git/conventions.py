@@ -223,6 +223,25 @@ _TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
             ),
         ],
     ),
+    "ansible": (
+        "ansible: [stable-X.Y] title (#orig) (#backport); the main line's title ends in (#orig)",
+        [
+            (
+                _K.DONE,
+                "[stable-X.Y] title (#orig)",
+                r"\A\[stable-[\d.]+\][ \t]+[^\n]*?\(#(?P<pr>\d+)\)",
+                ("[stable-",),
+                _M,
+            ),
+            (
+                _K.DONE,
+                "title (#orig) (#backport)",
+                r"\A[^\n]*?\(#(?P<pr>\d+)\)[ \t]*\(#\d+\)[ \t]*$",
+                ("(#",),
+                _M,
+            ),
+        ],
+    ),
     "github": (
         "GitHub: the main line's title (#N) and Merge pull request #N; backport-action and "
         "sorenlouv/backport's [X] title (#N)",
@@ -268,25 +287,6 @@ _TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
     "meeseeksdev": (
         "meeseeksdev (IPython, matplotlib, pandas): Backport PR #N on branch X (title)",
         [(_K.DONE, "Backport PR #N", r"^Backport PR #(?P<pr>\d+)\b", ("backport pr",), _M)],
-    ),
-    "ansible": (
-        "ansible: [stable-X.Y] title (#orig) (#backport); the main line's title ends in (#orig)",
-        [
-            (
-                _K.DONE,
-                "[stable-X.Y] title (#orig)",
-                r"\A\[stable-[\d.]+\][ \t]+[^\n]*?\(#(?P<pr>\d+)\)",
-                ("[stable-",),
-                _M,
-            ),
-            (
-                _K.DONE,
-                "title (#orig) (#backport)",
-                r"\A[^\n]*?\(#(?P<pr>\d+)\)[ \t]*\(#\d+\)[ \t]*$",
-                ("(#",),
-                _M,
-            ),
-        ],
     ),
     "django": (
         "Django: Regression in <sha>., Backport of <sha> from main",

@@ -102,7 +102,7 @@ def test_cli_says_which_upstream_it_took(stable: Stable, tmp_path: Path) -> None
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "upstream: master (the main line; HEAD is 'stable-4.2', a stable branch)"
-    assert lines[3] == "stable-4.1 (4.1): 2 missing, 1 done"
+    assert lines[4] == "stable-4.1 (4.1): 2 missing: 2 clean, 1 done"
     given = relplan(
         tmp_path, "backports", "--repo", bare, "--branch", "stable-4.1", "--upstream", "master",
         "--format", "json",
