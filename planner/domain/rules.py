@@ -273,6 +273,7 @@ class BackportCell:
     git: BackportState | None = None
     evidence: str = ""
     conflict: str | None = None
+    apply: str = ""  # will it apply: clean, conflict: paths, needs N: ids, applied (git)
 
     @property
     def mark(self) -> str:

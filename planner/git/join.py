@@ -24,6 +24,7 @@ from relplan.planner.git.backports import (
 )
 from relplan.planner.git.conventions import Conventions
 from relplan.planner.git.repo import Repo
+from relplan.planner.git.rows import missing_summary
 from relplan.planner.git.store import GitStore
 from relplan.planner.git.upstream import find_upstream
 
@@ -55,6 +56,21 @@ class Evidence:
     _conflict_at: dict[tuple[str, str], Conflict] = field(default_factory=dict, repr=False)
     _indexed: int = field(default=-1, repr=False)
     _subjects: dict[str, str] | None = field(default=None, repr=False)
+    applies: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def applicability(self, item_id: str, series: str) -> str:
+        """Will the item's missing fix commits apply to the series' branch: ``clean``,
+        ``conflict: paths``, ``needs N: ids``, ``applied`` (``; `` between several fix
+        commits), or ``""`` (nothing missing, or not computed)."""
+        return self.applies.get((item_id, series), "")
+
+    def summary(self, series: str) -> str | None:
+        """``12 missing: 9 clean, 2 conflict, 1 needs 3 prerequisites`` on the branch of
+        ``series`` (every fix git finds, tracked or not); None when no branch of it was
+        scanned."""
+        if not any(t.series == series for t in self.scan.branches):
+            return None
+        return missing_summary([r for r in self.scan.rows if r.series == series])
 
     def state(self, item_id: str, series: str) -> BackportState | None:
         """The backport state git finds for the item on the series, or None (no evidence)."""
@@ -207,6 +223,13 @@ def git_evidence(
             cell = _cell(known, t, rows, result)
             if cell:
                 ev.cells[(it.id, t.series)] = cell
+            texts = [
+                r.apply_text
+                for sha in known
+                if (r := rows.get((sha, t.name))) is not None and r.state.is_pending and r.apply
+            ]
+            if texts:
+                ev.applies[(it.id, t.series)] = "; ".join(texts)
             _conflict(ev, it.id, it.backports.get(t.series), t, cell)
     return ev
 

@@ -460,7 +460,9 @@ class Session:
         ev = self.evidence
         if ev is not None and item.id.startswith("git#") and item.fix_commits:
             row = ev.row(item.fix_commits[0], series)  # a git-only fix: git's word alone
-            return BackportCell(None, row.state, row.evidence) if row else BackportCell(None)
+            if row is None:
+                return BackportCell(None)
+            return BackportCell(None, row.state, row.evidence, apply=row.apply_text)
         tracker = item.backports.get(series)
         if ev is None:
             return BackportCell(tracker)
@@ -470,7 +472,17 @@ class Session:
             ev.state(item.id, series),
             ev.evidence(item.id, series),
             conflict.message if conflict else None,
+            ev.applicability(item.id, series),
         )
+
+    def backport_summary(self, version: str) -> str | None:
+        """What git says the release's branch still misses and whether it applies
+        (``12 missing: 9 clean, 2 conflict, 1 needs 3 prerequisites``); None before a
+        scan or when the release's branch was not scanned."""
+        ev = self.evidence
+        if ev is None:
+            return None
+        return ev.summary(self.release(version).series)
 
     def fix_subject(self, item: Item) -> str:
         """The subject of the item's first fix commit as git reads it ("" before a scan,
