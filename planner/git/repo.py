@@ -67,7 +67,10 @@ class Repo:
         if not self.path.exists():
             raise SourceError(Problem("no such directory", file=str(path), hint="--repo PATH"))
         self._env = {**os.environ, **_GIT_ENV}
-        proc = self._proc(["rev-parse", "--git-dir", "--is-bare-repository"], check=False)
+        proc = self._proc(
+            ["rev-parse", "--git-dir", "--is-bare-repository", "--is-shallow-repository"],
+            check=False,
+        )
         if proc.returncode != 0:
             raise SourceError(
                 Problem(
@@ -80,8 +83,7 @@ class Repo:
         self.git_dir = (self.path / lines[0]).resolve()
         self._refs: dict[str, str] | None = None
         self.bare = lines[1].strip() == "true"
-        shallow = self.git(["rev-parse", "--is-shallow-repository"]).strip()
-        self.shallow = shallow == "true"
+        self.shallow = lines[2].strip() == "true"
 
     def shallow_commits(self) -> set[str]:
         """Commits whose parents a shallow clone did not fetch (empty for a full clone)."""
