@@ -146,11 +146,13 @@ def _scan(
         result.unreadable = len(found.unreadable)
         result.warnings.append(_UNREADABLE.format(n=len(found.unreadable)))
     undone = _upstream_reverts(parsed, resolved, masks)
+    owner = {c.sha: br.target.name for br in branches for c in br.own}
+    known = {s for s in resolved.values() if s}
     for i, br in enumerate(branches):
         result.rows.extend(
             _rows_for(br, i, fixes, parsed, culprit_in, asked, undone, line.subjects)
         )
-        result.rows.extend(offline_rows(br, upstream))
+        result.rows.extend(offline_rows(br, upstream, owner, known))
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
     found_by = Counter(r.signal for r in result.rows if r.state is BackportState.DONE)
     result.signals = {name: found_by[name] for name in SIGNALS if found_by[name]}

@@ -21,9 +21,13 @@ def picked_text(sha: str, pick: Pick) -> str:
     return f"picked as {sha[:12]} ('{pick.marker}')"
 
 
-def offline_rows(br: Branch, upstream: str) -> list[BackportRow]:
+def offline_rows(
+    br: Branch, upstream: str, owner: dict[str, str], known: set[str]
+) -> list[BackportRow]:
     """A warning row (state unknown) per marker naming a commit that is not on the main
-    line, unless the same branch commit was matched to a main-line commit otherwise."""
+    line, unless the same branch commit was matched to a main-line commit otherwise.
+    ``owner`` maps the scanned branches' own commits to their branch; ``known`` holds
+    the commits the repository has."""
     claimed = {sha for sha, _ in br.picks.values()}
     subjects = {c.sha: c.subject for c in br.own}
     t = br.target
@@ -31,11 +35,13 @@ def offline_rows(br: Branch, upstream: str) -> list[BackportRow]:
     for root, (sha, pick) in br.offline.items():
         if sha in claimed:
             continue
-        why = (
-            f"'{pick.marker}' on {sha[:12]} names {root[:12]}, which is not on {upstream} "
-            "(a pull request's head, another branch's commit, or not in this repository): "
-            "not counted as done"
-        )
+        if root in owner:
+            what = f"a commit of {owner[root]}, not on {upstream}"
+        elif root in known:
+            what = f"not on {upstream} (a pull request's head or another branch's commit)"
+        else:
+            what = "not in this repository"
+        why = f"'{pick.marker}' on {sha[:12]} names {root[:12]}, {what}: not counted as done"
         rows.append(
             BackportRow(
                 root, subjects[sha], t.name, t.series, BackportState.UNKNOWN, why,

@@ -185,7 +185,7 @@ def test_a_marker_naming_a_commit_off_the_main_line_is_a_warning_row(make_repo: 
     assert (off.state, off.pick, off.signal) == (UNKNOWN, s["p_unmerged"], "marker")
     assert off.evidence.startswith(
         f"'cherry picked from commit' on {s['p_unmerged'][:12]} names {s['unmerged'][:12]}, "
-        "which is not on master"
+        "not on master (a pull request's head or another branch's commit): not counted as done"
     )
     assert not off.state.is_pending and off.state is not DONE
 
