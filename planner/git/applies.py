@@ -29,6 +29,10 @@ from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
 
+ENGINE = "3"
+"""Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
+
+
 class MergeUnreadable(Exception):
     """An object a pick needs cannot be read (a damaged or partial clone)."""
 
@@ -80,11 +84,11 @@ def check_applies(
     ]
     if not todo:
         return
-    pairs = [(r.fix, branches[r.branch].tip) for _, r in todo]
+    pairs = [(r.fix, _key(branches[r.branch])) for _, r in todo]
     known = {k: Answer.from_json(v) for k, v in store.applies(pairs).items()}
     fresh: dict[tuple[str, str], Answer] = {}
     unreadable: set[str] = set()
-    missing = [(i, r) for i, r in todo if (r.fix, branches[r.branch].tip) not in known]
+    missing = [(i, r) for i, r in todo if (r.fix, _key(branches[r.branch])) not in known]
     if missing:
         # pygit2 costs ~45 ms to import: only a scan with a pair not yet answered pays it
         from relplan.planner.git.mergeengine import engine
@@ -93,13 +97,13 @@ def check_applies(
             for _, r in missing:
                 facts = branches[r.branch]
                 try:
-                    fresh[(r.fix, facts.tip)] = picker.answer(r.fix, facts)
+                    fresh[(r.fix, _key(facts))] = picker.answer(r.fix, facts)
                 except MergeUnreadable:
                     unreadable.add(r.fix)  # an object is missing: no answer, never a guess
         store.put_applies({k: a.to_json() for k, a in fresh.items()})
     answers = {**known, **fresh}
     for i, r in todo:
-        a = answers.get((r.fix, branches[r.branch].tip))
+        a = answers.get((r.fix, _key(branches[r.branch])))
         if a is not None:
             result.rows[i] = replace(r, apply=a.apply, conflicts=a.conflicts, needs=a.needs)
     if unreadable:
@@ -109,3 +113,8 @@ def check_applies(
         )
 
 
+
+
+def _key(facts: BranchFacts) -> str:
+    """The branch side of an answer's cache key: its tip, and the engine's version."""
+    return f"{facts.tip}:{ENGINE}"
