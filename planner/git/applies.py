@@ -29,7 +29,7 @@ from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
 
-ENGINE = "3"
+ENGINE = "4"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
 
@@ -93,7 +93,8 @@ def check_applies(
         # pygit2 costs ~45 ms to import: only a scan with a pair not yet answered pays it
         from relplan.planner.git.mergeengine import engine
 
-        with engine(repo, order) as picker:
+        paths = _paths(repo, store, [r.fix for _, r in missing])
+        with engine(repo, order, paths) as picker:
             for _, r in missing:
                 facts = branches[r.branch]
                 try:
@@ -118,3 +119,14 @@ def check_applies(
 def _key(facts: BranchFacts) -> str:
     """The branch side of an answer's cache key: its tip, and the engine's version."""
     return f"{facts.tip}:{ENGINE}"
+
+
+def _paths(repo: Repo, store: GitStore, fixes: list[str]) -> dict[str, frozenset[str]]:
+    """The paths each fix changes: kept ones, the rest read by one ``git diff-tree``."""
+    known = store.paths(fixes)
+    todo = [f for f in dict.fromkeys(fixes) if f not in known]
+    if todo:
+        read = repo.changed_paths(todo) or {}
+        store.put_paths(read)
+        known.update(read)
+    return known

@@ -26,8 +26,11 @@ _MINIMAL = pygit2.enums.MergeFileFlag.DIFF_MINIMAL
 
 
 @contextmanager
-def engine(repo: Repo, order: dict[str, int]) -> Iterator[Engine]:
-    """An engine picking onto the trees of ``repo``, with a scratch store for chains."""
+def engine(
+    repo: Repo, order: dict[str, int], paths: dict[str, frozenset[str]] | None = None
+) -> Iterator[Engine]:
+    """An engine picking onto the trees of ``repo``, with a scratch store for chains;
+    ``paths`` are the paths each fix changes (read in one batch, see GitStore)."""
     objects = Path(repo.git(["rev-parse", "--git-path", "objects"]).strip())
     if not objects.is_absolute():
         objects = (repo.path / objects).resolve()
@@ -35,15 +38,21 @@ def engine(repo: Repo, order: dict[str, int]) -> Iterator[Engine]:
         scratch = pygit2.init_repository(tmp, bare=True)
         (Path(tmp) / "objects" / "info" / "alternates").write_text(f"{objects}\n")
         scratch = pygit2.Repository(tmp)  # reopened: it now reads the user's objects
-        yield Engine(repo, scratch, order)
+        yield Engine(repo, scratch, order, paths or {})
         scratch.free()
 
 
 class Engine:
     """Picks fixes onto trees in memory; trees of chains go to the scratch store."""
 
-    def __init__(self, repo: Repo, scratch: pygit2.Repository, order: dict[str, int]) -> None:
-        self.repo, self.odb, self.order = repo, scratch, order
+    def __init__(
+        self,
+        repo: Repo,
+        scratch: pygit2.Repository,
+        order: dict[str, int],
+        paths: dict[str, frozenset[str]],
+    ) -> None:
+        self.repo, self.odb, self.order, self.paths = repo, scratch, order, paths
         self._names: dict[pygit2.Oid, dict[str, list[str]]] = {}
 
     def answer(self, fix: str, facts: BranchFacts) -> Answer:
@@ -56,14 +65,43 @@ class Engine:
 
     def _answer(self, fix: str, facts: BranchFacts) -> Answer:
         tip = self.odb[facts.tip].peel(pygit2.Tree)
-        first = self._pick(fix, tip)
-        if not first.conflicts:
-            return Answer("applied" if _unchanged(first, tip) else "clean")
-        paths = _conflict_paths(first)
+        quick = self._pick_paths(fix, tip)
+        if quick is not None and not quick[0]:
+            return Answer("applied" if quick[1] else "clean")
+        if quick is not None:
+            paths = quick[0]
+        else:
+            first = self._pick(fix, tip)
+            if not first.conflicts:
+                return Answer("applied" if _unchanged(first, tip) else "clean")
+            paths = _conflict_paths(first)
         needs = self._prerequisites(fix, paths, facts)
         if needs:
             return Answer("needs", paths, needs)
         return Answer("conflict", paths)
+
+    def _pick_paths(self, sha: str, onto: pygit2.Tree) -> tuple[tuple[str, ...], bool] | None:
+        """The pick merged over the paths it changes only (conflicting paths, and whether
+        it changes nothing there), as fast whatever far the branch is from the fix; None
+        when our side lacks a file the pick changes (moved or deleted since: the whole
+        trees are merged then, renames followed)."""
+        commit = self.odb[sha].peel(pygit2.Commit)
+        if len(commit.parents) != 1:
+            return None
+        parent = commit.parents[0]
+        known = self.paths.get(sha)
+        if known is None:
+            return None
+        paths = dict.fromkeys(sorted(known))
+        base, ours = _entries(parent.tree, paths), _entries(onto, paths)
+        if any(ours[p] is None and base[p] is not None for p in paths):
+            return None
+        small = [_small_tree(self.odb, e) for e in (base, ours, _entries(commit.tree, paths))]
+        idx = self._merge_once(*small)
+        if idx.conflicts:
+            return _conflict_paths(idx), False
+        merged = {e.path: (e.id, e.mode) for e in idx}
+        return (), merged == {p: e for p, e in ours.items() if e is not None}
 
     def _pick(self, sha: str, onto: pygit2.Tree) -> pygit2.Index:
         commit = self.odb[sha].peel(pygit2.Commit)
@@ -182,6 +220,28 @@ class Engine:
             if len(head) == 40 and not line.startswith("\t"):
                 shas.add(head)
         return {s for s in shas if s in self.order}
+
+
+def _entries(tree: pygit2.Tree, paths: dict[str, None]) -> dict[str, tuple[pygit2.Oid, int] | None]:
+    """Path -> (blob, mode) in ``tree``, None where the path is absent."""
+    out: dict[str, tuple[pygit2.Oid, int] | None] = {}
+    for path in paths:
+        try:
+            obj = tree[path]
+        except KeyError:
+            out[path] = None
+            continue
+        out[path] = (obj.id, int(obj.filemode)) if obj.type_str == "blob" else None
+    return out
+
+
+def _small_tree(odb: pygit2.Repository, entries: dict[str, tuple[pygit2.Oid, int] | None]) -> pygit2.Tree:
+    """A tree of just these files (written to the scratch store)."""
+    index = pygit2.Index()
+    for path, entry in entries.items():
+        if entry is not None:
+            index.add(pygit2.IndexEntry(path, entry[0], entry[1]))
+    return odb[index.write_tree(odb)].peel(pygit2.Tree)
 
 
 def _move(odb: pygit2.Repository, tree: pygit2.Tree, moves: dict[str, str]) -> pygit2.Tree:
