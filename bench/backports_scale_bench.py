@@ -26,7 +26,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -115,8 +114,8 @@ def generate(path: Path, commits: int, seed: int = 19) -> dict[str, int]:
             lines = shared[k]
             line = (n // SHARED * 7) % 20
             lines[line] = f"int s{k}_{line} = {n};"
-            msg = (f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\nFixes: {s.sha(culprit)[:12]} "
-                   f'("subsys: change {culprit}")\nSigned-off-by: Ada Dev <ada@example.org>\n')  # fmt: skip
+            named = f'{s.sha(culprit)[:12]} ("subsys: change {culprit}")'
+            msg = f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\nFixes: {named}\nSigned-off-by: Ada\n"
             s.commit("refs/heads/master", n, when, msg, {f"shared/f{k}.c": "\n".join(lines) + "\n"},
                      n - 1)  # fmt: skip
             for b, p in enumerate(points):

@@ -28,7 +28,6 @@ from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
-
 ENGINE = "4"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
@@ -112,8 +111,6 @@ def check_applies(
             f"will it apply: {len(unreadable)} fix(es) have objects this repository cannot "
             "read; no answer for them"
         )
-
-
 
 
 def _key(facts: BranchFacts) -> str:

@@ -21,7 +21,9 @@ from functools import partial
 
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState
+from relplan.planner.git.applies import BranchFacts, check_applies
 from relplan.planner.git.conventions import Conventions
+from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.markers import (
     FixRef,
     Markers,
@@ -31,13 +33,8 @@ from relplan.planner.git.markers import (
     parse_message,
     parse_stable,
 )
-from relplan.planner.git.applies import BranchFacts, check_applies
-from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.picks import Branch, index_picks, pick_names, set_aside_offline
 from relplan.planner.git.repo import Commit, Repo
-from relplan.planner.git.rowtext import offline_rows, picked_text
-from relplan.planner.git.scancache import load_scan, save_scan, scan_key
-from relplan.planner.git.store import GitStore
 from relplan.planner.git.rows import (
     BackportRow,
     BranchTarget,
@@ -45,6 +42,9 @@ from relplan.planner.git.rows import (
     TrackerRequest,
     series_from_branch,
 )
+from relplan.planner.git.rowtext import offline_rows, picked_text
+from relplan.planner.git.scancache import load_scan, save_scan, scan_key
+from relplan.planner.git.store import GitStore
 
 __all__ = [
     "BackportRow",

@@ -247,7 +247,13 @@ _TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         "sorenlouv/backport's [X] title (#N)",
         [
             (_K.PR, "(#N) subject", r"\(#(?P<pr>\d+)\)[ \t]*$", ("(#",), 0),
-            (_K.PR, "Merge pull request #N", r"^Merge pull request #(?P<pr>\d+) from", ("merge",), 0),
+            (
+                _K.PR,
+                "Merge pull request #N",
+                r"^Merge pull request #(?P<pr>\d+) from",
+                ("merge",),
+                0,
+            ),
             (
                 _K.DONE,
                 "[X] title (#N)",
@@ -452,8 +458,10 @@ def compile_pattern(kind: PatternKind, name: str, text: str) -> Pattern:
         raise ValueError(
             r"a pr pattern needs a group for the pull request number, such as \(#(?P<pr>\d+)\)"
         )
-    if kind in NEEDS_SHA and "sha" not in regex.groupindex and not (
-        kind is PatternKind.DONE and _names_pr(regex)
+    if (
+        kind in NEEDS_SHA
+        and "sha" not in regex.groupindex
+        and not (kind is PatternKind.DONE and _names_pr(regex))
     ):
         extra = r", or one for a pull request number, such as \(#(\d+)\)" if kind is _K.DONE else ""
         raise ValueError(

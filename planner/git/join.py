@@ -9,9 +9,9 @@ and lists every place where the tracker and git disagree.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Release, State
 from relplan.planner.domain.rules import backport_conflict, maintained_branches

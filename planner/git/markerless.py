@@ -161,7 +161,9 @@ def _same_shape(
 ) -> list[str]:
     """Commits worth a patch id: each side's commits whose path set the other side has."""
     if paths is None:
-        return list(dict.fromkeys([c.sha for cs in mine for c in cs] + [s for p in pools for s in p]))
+        return list(
+            dict.fromkeys([c.sha for cs in mine for c in cs] + [s for p in pools for s in p])
+        )
     wanted: dict[str, None] = {}
     for cs, pool in zip(mine, pools, strict=True):
         shapes = {paths.get(c.sha) for c in cs} - {None, frozenset()}

@@ -119,12 +119,16 @@ class Engine:
         if idx.conflicts:
             moves = self._moved_here(idx, base, ours)
             if moves:
-                moved = self._merge_once(_move(self.odb, base, moves), ours, _move(self.odb, theirs, moves))
+                moved = self._merge_once(
+                    _move(self.odb, base, moves), ours, _move(self.odb, theirs, moves)
+                )
                 if not moved.conflicts:
                     return moved
         return idx
 
-    def _merge_once(self, base: pygit2.Tree, ours: pygit2.Tree, theirs: pygit2.Tree) -> pygit2.Index:
+    def _merge_once(
+        self, base: pygit2.Tree, ours: pygit2.Tree, theirs: pygit2.Tree
+    ) -> pygit2.Index:
         idx = self.odb.merge_trees(base, ours, theirs, file_flags=_PATIENCE)
         if idx.conflicts:
             other = self.odb.merge_trees(base, ours, theirs, file_flags=_MINIMAL)
@@ -132,7 +136,9 @@ class Engine:
                 return other
         return idx
 
-    def _moved_here(self, idx: pygit2.Index, base: pygit2.Tree, ours: pygit2.Tree) -> dict[str, str]:
+    def _moved_here(
+        self, idx: pygit2.Index, base: pygit2.Tree, ours: pygit2.Tree
+    ) -> dict[str, str]:
         """Files the pick changes that our side has under the same name elsewhere (moved
         since: libgit2 misses renames that changed much, git's merge-ort pairs them by
         name): path in the pick -> our path, where exactly one such file exists."""
@@ -166,7 +172,9 @@ class Engine:
             tree = self.odb[idx.write_tree(self.odb)].peel(pygit2.Tree)
         return tree, None
 
-    def _prerequisites(self, fix: str, paths: tuple[str, ...], facts: BranchFacts) -> tuple[str, ...]:
+    def _prerequisites(
+        self, fix: str, paths: tuple[str, ...], facts: BranchFacts
+    ) -> tuple[str, ...]:
         """The earlier missing commits after which ``fix`` applies, oldest first; () when
         none (or too many) do."""
         tip = self.odb[facts.tip].peel(pygit2.Tree)
@@ -199,6 +207,8 @@ class Engine:
         diff = self.odb.diff(parent, commit, context_lines=0)
         found: set[str] = set()
         for patch in diff:
+            if patch is None:
+                continue
             path = patch.delta.old_file.path
             if patch.delta.status != pygit2.enums.DeltaStatus.MODIFIED:
                 continue
@@ -235,12 +245,14 @@ def _entries(tree: pygit2.Tree, paths: dict[str, None]) -> dict[str, tuple[pygit
     return out
 
 
-def _small_tree(odb: pygit2.Repository, entries: dict[str, tuple[pygit2.Oid, int] | None]) -> pygit2.Tree:
+def _small_tree(
+    odb: pygit2.Repository, entries: dict[str, tuple[pygit2.Oid, int] | None]
+) -> pygit2.Tree:
     """A tree of just these files (written to the scratch store)."""
     index = pygit2.Index()
     for path, entry in entries.items():
         if entry is not None:
-            index.add(pygit2.IndexEntry(path, entry[0], entry[1]))
+            index.add(pygit2.IndexEntry(path, entry[0], pygit2.enums.FileMode(entry[1])))
     return odb[index.write_tree(odb)].peel(pygit2.Tree)
 
 

@@ -1,4 +1,4 @@
-"""How a done row says why it is done, and the warning rows of markers naming no main-line commit."""
+"""How a done row says why it is done; warning rows for markers naming no main-line commit."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 FILENAME = "git.sqlite"
@@ -142,12 +142,11 @@ class GitStore:
             [(key, time.time(), data)],
         )
         self._write(
-            "DELETE FROM scans WHERE key NOT IN "
-            "(SELECT key FROM scans ORDER BY made DESC LIMIT ?)",
+            "DELETE FROM scans WHERE key NOT IN (SELECT key FROM scans ORDER BY made DESC LIMIT ?)",
             [(KEEP_SCANS,)],
         )
 
-    def _write(self, sql: str, rows: list[tuple[object, ...]]) -> None:
+    def _write(self, sql: str, rows: Sequence[tuple[object, ...]]) -> None:
         if self._db is None or not rows:
             return
         try:

@@ -443,7 +443,6 @@ class Session:
         if path is None:
             return None
         from relplan.planner.git.join import plan_evidence
-
         from relplan.planner.store.cache import default_cache_dir
 
         git = self.config.git

@@ -65,7 +65,9 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
             "CONFLICT: tracker says DONE for 4.2, git finds no pick on stable-4.2",
         ]
         assert pane[3] == "will it apply to stable-4.2: clean"
-        assert "will it apply: + clean, × conflict" in str(app.screen.query_one("#presets").render())
+        assert "will it apply: + clean, × conflict" in str(
+            app.screen.query_one("#presets").render()
+        )
         # git's reasons, one a line: the culprit it fixes ships in the branch (as a pick)
         assert f"· {stable.fix_fix[:12]}: Fixes: {stable.fix_a[:12]} ships in stable-4.2" in (
             "\n".join(pane)

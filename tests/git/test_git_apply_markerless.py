@@ -138,7 +138,9 @@ def markerless(make_repo: MakeRepo) -> tuple[GitRepo, dict[str, str]]:
     )
     s["pr"] = r.commit("c: guard v9 (#120)", {"c.c": text(edit(LINES, 9, "int v9 = 0;"))})
     r.checkout("feature", new_at="master")
-    s["head"] = r.commit("a: tidy v1", {"a.c": text(edit(edit(LINES, 3, "unsigned v3;"), 1, "int v1;"))})
+    s["head"] = r.commit(
+        "a: tidy v1", {"a.c": text(edit(edit(LINES, 3, "unsigned v3;"), 1, "int v1;"))}
+    )
     s["unmerged"] = r.commit("a: experiment", {"x.c": "int x;\n"})
     r.checkout("master")
     r.git("merge", "--squash", "-q", s["head"])
@@ -222,8 +224,10 @@ def test_cli_json_and_table_carry_apply(make_repo: MakeRepo, tmp_path: Path) -> 
     assert got[s["conflict"]] == ("conflict", ["b.c"], [])
     table = relplan(tmp_path, *args, "--missing")
     lines = table.stdout.splitlines()
-    assert "stable-1.0 (1.0): 4 missing: 1 clean, 1 conflict, 1 needs 2 prerequisites, " \
+    assert (
+        "stable-1.0 (1.0): 4 missing: 1 clean, 1 conflict, 1 needs 2 prerequisites, "
         "1 already applied, 0 done" in lines
+    )
     assert any(x.endswith(f"[needs 2: {s['pre1'][:12]}, {s['pre2'][:12]}]") for x in lines)
     assert any(x.endswith("[conflict: b.c]") for x in lines)
 

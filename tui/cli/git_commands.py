@@ -184,7 +184,9 @@ def scan_header(result: ScanResult) -> list[str]:
     ]
     if result.signals:
         found = ", ".join(f"{name} {n}" for name, n in result.signals.items())
-        lines.append(f"done found by: {found}" + (" (cached: no branch moved)" if result.cached else ""))
+        lines.append(
+            f"done found by: {found}" + (" (cached: no branch moved)" if result.cached else "")
+        )
     return lines
 
 
