@@ -25,14 +25,13 @@ from relplan.planner.git.applies import BranchFacts, check_applies
 from relplan.planner.git.conventions import Conventions
 from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.markers import (
-    FixRef,
     Markers,
     Pick,
-    Request,
     default_conventions,
     parse_message,
     parse_stable,
 )
+from relplan.planner.git.needed import UNSHALLOW, Culprits, tracker_says, why_needed
 from relplan.planner.git.picks import Branch, index_picks, pick_names, set_aside_offline
 from relplan.planner.git.repo import Commit, Repo
 from relplan.planner.git.rows import (
@@ -55,9 +54,7 @@ __all__ = [
     "series_from_branch",
 ]
 
-_NOT_WANTED = (BackportState.DONTNEED, BackportState.WONTFIX)
 _LENIENT = "reword the commit, or pass --lenient to report it as a warning"
-_UNSHALLOW = "run `git fetch --unshallow` (relplan never fetches)"
 _UNREADABLE = (
     "{n} commit(s) have objects this repository cannot read (a damaged or partial clone): "
     "patch-id skipped for them; markers and ancestry still answer"
@@ -137,7 +134,7 @@ def _scan(
     masks = _containment(dag, branches)
     index_picks(repo, conv, branches, resolved, masks)
     asked = _tracker_commits(repo, conv, tracker, resolved, fixes, parsed, result)
-    culprit_in = _Culprits(repo, base, masks, branches, resolved, result)
+    culprit_in = Culprits(repo, base, masks, branches, resolved, result)
     set_aside_offline(branches, lambda sha: sha in masks or sha in culprit_in.ancient)
     found = match_markerless(
         repo, store, conv, branches, line, culprit_in.native, patch_id=patch_id
@@ -263,7 +260,7 @@ def _no_shared_history(repo: Repo, name: str, upstream: str) -> Problem:
         return Problem(
             f"shallow clone cannot answer: {name!r} and {upstream!r} share no fetched history",
             file=str(repo.path),
-            hint=_UNSHALLOW,
+            hint=UNSHALLOW,
         )
     return Problem(
         f"branch {name!r} shares no history with {upstream!r}",
@@ -287,7 +284,7 @@ def _check_cut(repo: Repo, upstream: str, branches: list[Branch], dag: list[list
                     f"shallow clone cannot answer: history of {name!r} is cut at {hit[:12]}, "
                     "above where the stable branches were cut",
                     file=str(repo.path),
-                    hint=_UNSHALLOW,
+                    hint=UNSHALLOW,
                 )
             )
 
@@ -335,53 +332,12 @@ def _containment(dag: list[list[str]], branches: list[Branch]) -> dict[str, int]
     return masks
 
 
-class _Culprits:
-    """Answers "does this culprit ship in branch i", resolving abbreviations once."""
-
-    def __init__(
-        self,
-        repo: Repo,
-        base: str | None,
-        masks: dict[str, int],
-        branches: list[Branch],
-        resolved: dict[str, str | None],
-        result: ScanResult,
-    ) -> None:
-        self.masks, self.branches, self.resolved = masks, branches, resolved
-        self.own = [{c.sha for c in br.own} for br in branches]
-        outside = {s for s in resolved.values() if s and s not in masks}
-        outside -= set().union(*self.own) if self.own else set()
-        # commits neither upstream since the branch points nor on a branch: older history
-        newer = set(repo.rev_list([*outside, f"^{base}"])) if outside and base else outside
-        self.ancient = outside - newer
-        self.repo, self.result = repo, result
-
-    def native(self, sha: str, i: int) -> bool:
-        """True when an upstream commit is in branch i's own history (it ships there)."""
-        return bool(self.masks.get(sha, 0) >> i & 1) or sha in self.ancient
-
-    def where(self, culprit: str, i: int) -> str | None:
-        """How the culprit ships in branch i ("" natively, "as <sha>" when picked), or None
-        (not there, or reverted there)."""
-        sha = self.resolved.get(culprit) if len(culprit) < 40 else culprit
-        if sha is None or sha in self.branches[i].dropped:
-            return None
-        if self.masks.get(sha, 0) >> i & 1 or sha in self.own[i] or sha in self.ancient:
-            return ""
-        picked = self.branches[i].picks.get(sha)
-        return f" (backported as {picked[0][:12]})" if picked else None
-
-    def unknown(self, culprit: str) -> bool:
-        """True when the culprit names no commit in the repository."""
-        return len(culprit) < 40 and self.resolved.get(culprit) is None
-
-
 def _rows_for(
     br: Branch,
     i: int,
     fixes: list[Commit],
     parsed: dict[str, Markers],
-    culprits: _Culprits,
+    culprits: Culprits,
     asked: dict[str, list[TrackerRequest]],
     undone: dict[str, str],
     upstream_subjects: dict[str, str],
@@ -395,8 +351,8 @@ def _rows_for(
                 culprits.result.native.setdefault(c.sha, set()).add(t.name)
             continue  # in the branch's own history already
         m = parsed[c.sha]
-        why = _why_needed(c, m, br, i, culprits)
-        why = "; ".join(x for x in (why, _tracker_says(asked.get(c.sha, []), t)) if x)
+        why = why_needed(c, m, br, i, culprits)
+        why = "; ".join(x for x in (why, tracker_says(asked.get(c.sha, []), t)) if x)
         picked = br.picks.get(c.sha) or _same_revert(m, br, culprits.resolved)
         reverted = br.reverted.get(c.sha)
         if not (picked or reverted) and (not why or (t.security_only and not m.security)):
@@ -424,63 +380,6 @@ def _same_revert(
         if full in br.dropped:
             return br.dropped[full], Pick(full, "reverts the same commit")
     return None
-
-
-def _tracker_says(requests: list[TrackerRequest], t: BranchTarget) -> str:
-    series = t.series
-    if series is None:
-        return ""
-    said = [
-        f"tracker {r.item}: {r.states[series]}"
-        for r in requests
-        if series in r.states and r.states[series] not in _NOT_WANTED
-    ]
-    return "; ".join(said)
-
-
-def _why_needed(c: Commit, m: Markers, br: Branch, i: int, culprits: _Culprits) -> str:
-    reasons: list[str] = []
-    for f in m.fixes:
-        where = culprits.where(f.culprit, i)
-        if where == "" and f.culprit in m.reverts:
-            continue  # a revert follows a backport; what the branch shipped with stays its call
-        if where is not None:
-            full = culprits.resolved.get(f.culprit) or f.culprit
-            reasons.append(f"{_names(f, full, m)} {br.target.name}{where}")
-        elif culprits.unknown(f.culprit):
-            _unknown_culprit(culprits, c, f)
-    if m.request and not m.opt_out and _requested(m.request, br.target, m, reasons):
-        reasons.append(f"requested by '{m.request.tag}'")
-    return "; ".join(reasons)
-
-
-def _names(f: FixRef, full: str, m: Markers) -> str:
-    """``Fixes: abc ships in``, ``Follow-up for abc, which ships in``, ``reverts abc, ...``."""
-    if f.culprit in m.reverts:
-        return f"reverts {full[:12]}, which ships in"
-    if f.phrase.endswith(":"):
-        return f"{f.phrase} {full[:12]} ships in"
-    return f"{f.phrase} {full[:12]}, which ships in"
-
-
-def _requested(req: Request, t: BranchTarget, m: Markers, affected: list[str]) -> bool:
-    if req.floor is None and m.fixes:
-        return bool(affected)  # a floorless request with a culprit means where the culprit is
-    return req.covers(t.series)
-
-
-def _unknown_culprit(culprits: _Culprits, c: Commit, f: FixRef) -> None:
-    text = f"commit {c.sha[:12]}: {f.phrase} {f.culprit} names no commit in the repository"
-    if culprits.repo.shallow:
-        raise SourceError(
-            Problem(
-                f"shallow clone cannot answer: {text}",
-                file=str(culprits.repo.path),
-                hint=_UNSHALLOW,
-            )
-        )
-    if text not in culprits.result.warnings:
-        culprits.result.warnings.append(text)
 
 
 def _row(
