@@ -90,71 +90,104 @@ class Stream:
 
 
 def generate(path: Path, commits: int, seed: int = 19) -> dict[str, int]:
-    """Build the repository; returns counts (picks, branch commits)."""
+    """Build the repository; returns counts (picks, branch commits, missing pairs planned).
+
+    Commit ids are asked of fast-import in batches (one round trip per BLOCK commits):
+    a culprit is chosen among commits whose id is known, and the picks of a block's fixes
+    are written after it."""
     rng = random.Random(seed)
     git(path.parent, "init", "-q", "--bare", "-b", "master", str(path))
-    window = min(104_000, commits * 3 // 10)
-    points = sorted(int(commits * (0.45 + 0.2 * b / BRANCHES)) for b in range(BRANCHES))
-    shared = {k: [f"int s{k}_{i} = 0;" for i in range(20)] for k in range(SHARED)}
-    branch_files: list[dict[int, list[str]]] = [{} for _ in range(BRANCHES)]
-    snapshots: dict[int, dict[int, list[str]]] = {}  # the shared files at each branch point
-    heads: list[int | None] = [None] * BRANCHES
-    next_mark = BRANCH_MARK
-    counts = {"picks": 0, "branch_commits": 0, "missing_planned": 0}
-    s = Stream(path)
+    g = _Gen(rng, commits, Stream(path))
     for n in range(1, commits + 1):
-        when = EPOCH + n * 600
-        for b, p in enumerate(points):
-            if n == p + 1:
-                heads[b] = p
-                snapshots[b] = {k: list(v) for k, v in shared.items()}
-        if n % 20 == 0 and n > 200:
-            culprit = rng.randint(max(1, n - window), n - 1)
-            k = n % SHARED
-            lines = shared[k]
-            line = (n // SHARED * 7) % 20
-            lines[line] = f"int s{k}_{line} = {n};"
-            named = f'{s.sha(culprit)[:12]} ("subsys: change {culprit}")'
-            msg = f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\nFixes: {named}\nSigned-off-by: Ada\n"
-            s.commit("refs/heads/master", n, when, msg, {f"shared/f{k}.c": "\n".join(lines) + "\n"},
-                     n - 1)  # fmt: skip
-            for b, p in enumerate(points):
-                if n <= p or culprit > p:
-                    continue  # the branch does not ship the culprit: not needed there
-                if rng.random() < 0.04:
-                    counts["missing_planned"] += 1
-                    continue
-                mine = branch_files[b].setdefault(k, list(snapshots[b][k]))
-                mine[line] = lines[line]
-                style = rng.choice(STYLES)
-                sha = s.sha(n)
-                head = f"subsys{n % 97}: fix bug {n}"
-                text = {
-                    "x": f"{head}\n\nA fix.\n\n(cherry picked from commit {sha})\n",
-                    "xen": f"{head}\n\nA fix.\nmaster commit: {sha}\nmaster date: 2010\n",
-                    "linux": f"{head}\n\ncommit {sha} upstream.\n\nA fix.\n",
-                    "bracket": f"{head}\n\n[ Upstream commit {sha} ]\n\nA fix.\n",
-                    "none": f"{head}\n\nA fix.\n",
-                }[style]
-                s.commit(f"refs/heads/stable-5.{b}", next_mark, when + 60, text,
-                         {f"shared/f{k}.c": "\n".join(mine) + "\n"}, heads[b])  # fmt: skip
-                heads[b], next_mark = next_mark, next_mark + 1
-                counts["picks"] += 1
-                if rng.random() < 0.02:  # a branch-only change next to the fix's line
-                    other = (line + 1) % 20
-                    mine[other] = f"int s{k}_{other} = -{n}; /* stable only */"
-                    s.commit(f"refs/heads/stable-5.{b}", next_mark, when + 61,
-                             f"subsys: stable-only tweak {n}\n",
-                             {f"shared/f{k}.c": "\n".join(mine) + "\n"}, heads[b])  # fmt: skip
-                    heads[b], next_mark = next_mark, next_mark + 1
-                    counts["branch_commits"] += 1
-        else:
-            s.commit("refs/heads/master", n, when, f"subsys{n % 97}: change {n}\n\nWork.\n",
-                     {f"src/d{n % 61}/f{n % 997}.c": f"/* {n} */\nint v{n};\n"},
-                     n - 1 if n > 1 else None)  # fmt: skip
-    s.close()
+        g.main(n)
+        if n % BLOCK == 0 or n == commits:
+            g.resolve(n)
+            for fix in g.queue:
+                g.picks(*fix)
+            g.queue.clear()
+    g.s.close()
     git(path, "commit-graph", "write", "--reachable")
-    return counts
+    return g.counts
+
+
+BLOCK = 2_000
+
+
+class _Gen:
+    def __init__(self, rng: random.Random, commits: int, s: Stream) -> None:
+        self.rng, self.s = rng, s
+        self.window = min(104_000, commits * 3 // 10)
+        self.points = sorted(int(commits * (0.45 + 0.2 * b / BRANCHES)) for b in range(BRANCHES))
+        self.shared = {k: [f"int s{k}_{i} = 0;" for i in range(20)] for k in range(SHARED)}
+        self.files: list[dict[int, list[str]]] = [{} for _ in range(BRANCHES)]
+        self.snapshots: dict[int, dict[int, list[str]]] = {}  # shared files at branch points
+        self.heads: list[int | None] = [None] * BRANCHES
+        self.known: dict[int, str] = {}
+        self.resolved = 0
+        self.queue: list[tuple[int, int, int, int]] = []  # (fix, culprit, file, line)
+        self.mark = BRANCH_MARK
+        self.counts = {"picks": 0, "branch_commits": 0, "missing_planned": 0}
+
+    def resolve(self, upto: int) -> None:
+        marks = list(range(self.resolved + 1, upto + 1))
+        for m in marks:
+            self.s.out.write(b"get-mark :%d\n" % m)
+        self.s.out.flush()
+        for m in marks:
+            self.known[m] = self.s.answers.readline().decode().strip()
+        self.resolved = upto
+
+    def main(self, n: int) -> None:
+        when = EPOCH + n * 600
+        for b, p in enumerate(self.points):
+            if n == p + 1:
+                self.heads[b] = p
+                self.snapshots[b] = {k: list(v) for k, v in self.shared.items()}
+        if n % 20 or n <= BLOCK:
+            self.s.commit("refs/heads/master", n, when, f"subsys{n % 97}: change {n}\n\nWork.\n",
+                          {f"src/d{n % 61}/f{n % 997}.c": f"/* {n} */\nint v{n};\n"},
+                          n - 1 if n > 1 else None)  # fmt: skip
+            return
+        culprit = self.rng.randint(min(max(1, n - self.window), self.resolved), self.resolved)
+        k, line = n % SHARED, (n // SHARED) % 5  # the next fix of a file: the next line
+        lines = self.shared[k]
+        lines[line] = f"int s{k}_{line} = {n};"
+        named = f'{self.known[culprit][:12]} ("subsys: change {culprit}")'
+        msg = f"subsys{n % 97}: fix bug {n}\n\nA fix.\n\nFixes: {named}\nSigned-off-by: Ada\n"
+        self.s.commit("refs/heads/master", n, when, msg,
+                      {f"shared/f{k}.c": "\n".join(lines) + "\n"}, n - 1)  # fmt: skip
+        self.queue.append((n, culprit, k, line))
+
+    def picks(self, n: int, culprit: int, k: int, line: int) -> None:
+        when = EPOCH + n * 600
+        for b, p in enumerate(self.points):
+            if n <= p or culprit > p:
+                continue  # the branch does not ship the culprit: not needed there
+            if self.rng.random() < 0.04:
+                self.counts["missing_planned"] += 1
+                continue
+            mine = self.files[b].setdefault(k, list(self.snapshots[b][k]))
+            mine[line] = f"int s{k}_{line} = {n};"
+            sha, head = self.known[n], f"subsys{n % 97}: fix bug {n}"
+            text = {
+                "x": f"{head}\n\nA fix.\n\n(cherry picked from commit {sha})\n",
+                "xen": f"{head}\n\nA fix.\nmaster commit: {sha}\nmaster date: 2010\n",
+                "linux": f"{head}\n\ncommit {sha} upstream.\n\nA fix.\n",
+                "bracket": f"{head}\n\n[ Upstream commit {sha} ]\n\nA fix.\n",
+                "none": f"{head}\n\nA fix.\n",
+            }[self.rng.choice(STYLES)]
+            self._branch(b, when + 60, text, k, mine)
+            self.counts["picks"] += 1
+            if self.rng.random() < 0.02:  # a branch-only change next to the fix's line
+                other = (line + 1) % 20
+                mine[other] = f"int s{k}_{other} = -{n}; /* stable only */"
+                self._branch(b, when + 61, f"subsys: stable-only tweak {n}\n", k, mine)
+                self.counts["branch_commits"] += 1
+
+    def _branch(self, b: int, when: int, text: str, k: int, lines: list[str]) -> None:
+        self.s.commit(f"refs/heads/stable-5.{b}", self.mark, when, text,
+                      {f"shared/f{k}.c": "\n".join(lines) + "\n"}, self.heads[b])  # fmt: skip
+        self.heads[b], self.mark = self.mark, self.mark + 1
 
 
 CHILD = r"""

@@ -162,13 +162,16 @@ class Engine:
             self._names = {tree.id: names}  # one tree at a time: the branch being answered
         return self._names[tree.id]
 
-    def _chain(self, shas: list[str], tip: pygit2.Tree) -> tuple[pygit2.Tree, str | None]:
-        """Pick ``shas`` one after another onto ``tip``: the tree, or the first that conflicts."""
+    def _chain(
+        self, shas: list[str], tip: pygit2.Tree
+    ) -> tuple[pygit2.Tree, tuple[str, tuple[str, ...]] | None]:
+        """Pick ``shas`` one after another onto ``tip``: the tree, or the first that
+        conflicts and its conflicting paths."""
         tree = tip
         for sha in shas:
             idx = self._pick(sha, tree)
             if idx.conflicts:
-                return tree, sha
+                return tree, (sha, _conflict_paths(idx))
             tree = self.odb[idx.write_tree(self.odb)].peel(pygit2.Tree)
         return tree, None
 
@@ -176,13 +179,13 @@ class Engine:
         self, fix: str, paths: tuple[str, ...], facts: BranchFacts
     ) -> tuple[str, ...]:
         """The earlier missing commits after which ``fix`` applies, oldest first; () when
-        none (or too many) do."""
+        none (or too many) do. Only the conflicting files are blamed (a blame walks the
+        file's history back to the branch point: the costly part)."""
         tip = self.odb[facts.tip].peel(pygit2.Tree)
         needs: set[str] = set()
-        blame_of = [fix]
+        blame_of = (fix, paths)
         for _ in range(_DEPTH):
-            for sha in blame_of:
-                needs |= self._touching(sha, facts)
+            needs |= self._touching(*blame_of, facts)
             needs.discard(fix)
             if not needs or len(needs) > MAX_NEEDS:
                 return ()
@@ -190,16 +193,13 @@ class Engine:
             tree, stuck = self._chain(chain, tip)
             if stuck is None:
                 final = self._pick(fix, tree)
-                if not final.conflicts:
-                    return tuple(chain)
-                blame_of = [fix]  # the fix still conflicts: nothing new to learn
-                return ()
-            blame_of = [stuck]  # a prerequisite needs its own
+                return tuple(chain) if not final.conflicts else ()
+            blame_of = stuck  # a prerequisite needs its own
         return ()
 
-    def _touching(self, sha: str, facts: BranchFacts) -> set[str]:
+    def _touching(self, sha: str, paths: tuple[str, ...], facts: BranchFacts) -> set[str]:
         """Main-line commits missing on the branch that last changed the lines ``sha``
-        changes (and the lines next to them), in the files it changes."""
+        changes (and the lines next to them) in ``paths``."""
         commit = self.odb[sha].peel(pygit2.Commit)
         if len(commit.parents) != 1:
             return set()
@@ -210,7 +210,7 @@ class Engine:
             if patch is None:
                 continue
             path = patch.delta.old_file.path
-            if patch.delta.status != pygit2.enums.DeltaStatus.MODIFIED:
+            if patch.delta.status != pygit2.enums.DeltaStatus.MODIFIED or path not in paths:
                 continue
             ranges = [
                 f"-L{max(1, h.old_start - 1)},{h.old_start + max(h.old_lines, 1)}"
