@@ -34,6 +34,14 @@ TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
     "details", "open_link", "edit_item",
 }  # fmt: skip
+WRITE_ACTIONS = frozenset({
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "new_item",
+    "edit_item", "ship", "slip", "confirm_stage", "undo", "redo", "save", "sync", "push",
+    "export", "screenshot",
+})  # fmt: skip
+"""What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
+or writes a file or a tracker."""
 
 
 def _items_screen() -> ViewScreen:
@@ -63,6 +71,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
+    read_only = False
+    """Set by ``relplan serve``: every action of :data:`WRITE_ACTIONS` is disabled (and
+    :meth:`apply` refuses), the title line says so."""
     # Views other than the start view are imported when first shown: a faster first frame.
     MODES: ClassVar = {
         "timeline": TimelineScreen,
@@ -135,6 +146,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.sync_text = ""
         self._sync_said = ""  # the sync line without the pending-pushes count
         self.pending = 0  # local decisions a push would write (P)
+        self.stale = ""  # the repository's newest tag is old: the title says so
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
 
     def on_mount(self) -> None:
@@ -161,9 +173,11 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         repo = self.session.git_repo()
         self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
         try:
+            stale = self.session.stale_repo()
+            self.stale = f"stale clone: newest tag {stale.age_days} days old" if stale else ""
             evidence = self.session.scan_git()
         except RelplanError as exc:
-            self.call_from_thread(self.set_sync_status, f"git: {exc.problems[0]}")
+            self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")
             return
         if evidence is not None:
             conflicts, rows = len(evidence.conflicts), len(evidence.scan.rows)
@@ -212,6 +226,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
+        if self.read_only:
+            dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
+        dirty += f"  [b]{self.stale} (git fetch?)[/b]" if self.stale else ""
         name, where = markup_safe(session.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 
@@ -297,6 +314,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in WRITE_ACTIONS:
+            return False
         if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
@@ -459,6 +478,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
         """Record a change and redraw, or say why nothing changed."""
+        if self.read_only:
+            self.set_status("read-only: this dashboard changes nothing")
+            return
         if self.session.apply(change):
             self.plan_changed(change.description)
         else:

@@ -14,6 +14,7 @@ PHASE_COLOURS: dict[Phase, str] = {
     Phase.DEVELOPMENT: "#4f7fa8",
     Phase.FROZEN: "#b8963e",
     Phase.RC: "#c07a3a",
+    Phase.LATE: "#d04a4a",
     Phase.RELEASED: "#5f9f6f",
     Phase.MAINTAINED: "#4f8f6f",
     Phase.SECURITY_ONLY: "#7f6f9f",

@@ -32,6 +32,7 @@ from relplan.planner.domain.rules import (
     current_window,
     maintained_branches,
     report_release,
+    ship_refusals,
 )
 
 if TYPE_CHECKING:
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from relplan.planner.domain.stages import Stage
     from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
     from relplan.planner.git.join import Conflict, Evidence
+    from relplan.planner.git.project import Staleness
     from relplan.planner.store.config import Config
     from relplan.planner.trackers.base import Reporter
     from relplan.planner.trackers.push import PushResult, Write
@@ -125,9 +127,9 @@ class Session:
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        from relplan.planner.store.config import load_config
+        from relplan.planner.store.config import find_config, load_config
 
-        cfg = load_config(Path(config) if config else None)
+        cfg = load_config(find_config(config, plan))
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():
@@ -196,7 +198,7 @@ class Session:
         plan = self.plan
         result: list[Release] = self._memo(
             f"train{upcoming}",
-            (plan.releases, plan.policy, self.today),
+            (plan.releases, plan.policy, plan.support, self.today),
             lambda: self._build_train(plan, upcoming),
         )
         return result
@@ -398,7 +400,7 @@ class Session:
             return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
 
         result: dict[str, list[Stage]] = self._memo(
-            "ladders", (plan.releases, plan.policy, self.today), compute
+            "ladders", (plan.releases, plan.policy, plan.support, self.today), compute
         )
         return result
 
@@ -410,9 +412,9 @@ class Session:
     def stage(self, version: str) -> Stage:
         """The stage a release is in on ``today``
         (:func:`relplan.planner.domain.stages.stage_on`)."""
-        from relplan.planner.domain.stages import stage_on
+        from relplan.planner.domain.stages import stage_in_force
 
-        return stage_on(self.stages(version), self.today)
+        return stage_in_force(self.release(version), self.stages(version), self.today)
 
     def confirm(self, version: str, stage: str) -> ops.Change:
         """Confirm a tentative stage's day (pinned where it is; undoable)."""
@@ -453,6 +455,18 @@ class Session:
         )  # fmt: skip
         self.evidence = evidence
         return evidence
+
+    def stale_repo(self, repo: str | Path | None = None) -> Staleness | None:
+        """Whether the plan's repository looks like a clone nobody fetched: its newest tag
+        older than twice the plan's cadence on ``today`` (None without a repository)."""
+        path = self.git_repo(repo)
+        if path is None:
+            return None
+        from relplan.planner.git.project import stale_repo
+        from relplan.planner.git.repo import Repo
+
+        weeks = self.plan.policy.cadence.planned_weeks
+        return stale_repo(Repo(path), weeks, self.today)
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch."""
@@ -588,12 +602,21 @@ class Session:
         return ops.Change(self.plan.with_items(items), f"scheduled {len(changed)} items", changed)
 
     # -- release days ---------------------------------------------------------------------------
-    def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
-        """Record that a release shipped (default: today)."""
+    def ship(self, version: str, on: dt.date | None = None, *, force: bool = False) -> ops.Change:
+        """Record that a release shipped (default: today); refused (PlanError) for the
+        reasons of :meth:`ship_refusals` unless ``force``."""
         from relplan.planner.domain.releases import ship
 
         self.release(version)
-        return ship(self.plan, self.train(), version, on or self.today, self.today)
+        day = on or self.today
+        return ship(self.plan, self.train(), version, day, self.today, force=force)
+
+    def ship_refusals(self, version: str, on: dt.date | None = None) -> list[str]:
+        """Why recording that ``version`` shipped (default: today) would be wrong: open
+        blockers, out of order, already shipped
+        (:func:`relplan.planner.domain.rules.ship_refusals`)."""
+        release = self.release(version)
+        return ship_refusals(self.plan.items, self.train(), release, on or self.today)
 
     def slip(
         self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
@@ -616,6 +639,13 @@ class Session:
         from relplan.planner.domain.releases import date_moves
 
         return date_moves(self.train(), build_train(change.plan, self.today))
+
+    def writes(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move (:meth:`what_if`), then every recorded field it
+        would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        from relplan.planner.domain.releases import spec_moves
+
+        return self.what_if(change) + spec_moves(self.plan, change.plan)
 
     def target_choices(self) -> list[Release]:
         """Releases an item can be targeted at by hand: not shipped, not past."""

@@ -129,3 +129,15 @@ async def test_release_panel_counts_what_applies(stable: Stable) -> None:
         app.open_release("4.2")
         await pilot.pause()
         assert f"backports to stable-4.2: {summary}" in text_of(app)
+
+
+async def test_the_title_says_a_stale_clone(stable: Stable) -> None:
+    stable.repo.tag("RELEASE-4.2.0")
+    newest = dt.datetime.fromtimestamp(stable.repo.clock, dt.UTC).date()
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    for today, stale in ((newest, False), (newest + dt.timedelta(days=3 * 365), True)):
+        app = RelplanApp(Session(plan_for(stable), today=today, config=Config(git=git)))
+        async with app.run_test(size=(160, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert ("stale clone: newest tag" in text_of(app).splitlines()[0]) is stale

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from relplan.planner.domain.text import grouped_warnings
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -39,9 +40,11 @@ def git_session(args: argparse.Namespace) -> Context:
     """The session for these options, with git's backport evidence joined in when a
     repository is named (``--repo`` or ``[git] repo``)."""
     ctx = load_context(args)
+    if (stale := ctx.stale_repo(getattr(args, "repo", None))) is not None:
+        say(f"relplan: warning: {stale}", err=True)  # before a scan it may explain failing
     if ctx.scan_git(getattr(args, "repo", None)) is not None:
         assert ctx.evidence is not None
-        for warning in ctx.evidence.scan.warnings:
+        for warning in grouped_warnings(ctx.evidence.scan.warnings):
             say(f"relplan: {warning}", err=True)
     return ctx
 
@@ -54,6 +57,27 @@ def emit_output(data: bytes, output: str | None, force: bool) -> None:
         write_output(Path(output), data, force=force)
     else:
         sys.stdout.write(data.decode("utf-8"))
+
+
+def write_outputs(folder: Path, files: dict[str, bytes], force: bool) -> None:
+    """Write several files into ``folder`` (created if missing); without ``force`` none is
+    written when any of them exists (each is named)."""
+    from relplan.planner.domain.errors import PlanError, Problem
+    from relplan.planner.store.output import write_output
+
+    if not force:
+        taken = [folder / name for name in files if (folder / name).exists()]
+        if taken:
+            hint = "pass --force to replace it"
+            raise PlanError([Problem("the file exists; not overwriting it", str(p), hint=hint)
+                             for p in taken])  # fmt: skip
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        problem = Problem(f"cannot create the folder: {exc.strerror or exc}", str(folder))
+        raise PlanError(problem) from None
+    for name, data in files.items():
+        write_output(folder / name, data, force=force)
 
 
 def force_arg(parser: argparse.ArgumentParser) -> None:

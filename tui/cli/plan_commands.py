@@ -12,9 +12,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, unscheduled
+from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, unscheduled
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
+from relplan.planner.domain.support import SupportSource
 from relplan.tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -41,18 +42,32 @@ def _demo_banner(ctx: Context) -> None:
 # calendar -------------------------------------------------------------------
 
 
+SOURCE_TAGS = {"declared": "decl", "endoflife": "eol.d", "plan": "plan", "measured": "meas"}
+"""How a table names the source of a support end briefly (the policy's own: no tag)."""
+
+
+def support_end(day: object, source: SupportSource | None, ended: bool | None = None) -> str:
+    """A support end with its source in brief (``2028-03-05 decl``, ``ended eol.d``)."""
+    text = str(day) if day else {True: "ended", False: "open", None: ""}[ended]
+    tag = SOURCE_TAGS.get(source.value, "") if source and text else ""
+    return f"{text} {tag}".strip()
+
+
 def _calendar_row(r: Release, ctx: Context) -> list[object]:
     rcs = f"{len(r.rcs)} from {r.rcs[0]}" if r.rcs else ""
+    point = r.kind is ReleaseKind.POINT
+    phase = phase_on(r, ctx.today)
+    late = days_late(r, ctx.today)
     return [
         r.version,
         r.kind.value,
-        phase_on(r, ctx.today).value,
+        f"late {late}d" if late is not None else phase.value,
         r.freeze or "",
         rcs,
         r.actual or r.release,
         "shipped" if r.actual else "planned",
-        r.maintained_until if r.kind is ReleaseKind.POINT else "",
-        r.security_until if r.kind is ReleaseKind.POINT else "",
+        support_end(r.maintained_until, r.maintained_source, r.maintained_ended) if point else "",
+        support_end(r.security_until, r.security_source, r.security_ended) if point else "",
     ]
 
 
@@ -85,7 +100,7 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
-        s.phase.value,
+        f"late {s.days_late}d" if s.days_late is not None else s.phase.value,
         stage,
         nxt,
         f"{s.items_done}/{s.items_total}",
@@ -115,8 +130,8 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     _demo_banner(ctx)
     headers = [
-        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
-        "verdict",
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late feat.",
+        "backports", "verdict",
     ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [
@@ -157,8 +172,21 @@ def _size(text: str) -> tuple[int, int]:
     return int(cols), int(rows)
 
 
+EXPORT_FORMATS = ("toml", "json", "ics", "svg", "endoflife", "release-cycle")
+"""What ``relplan export --format`` writes (each one a branch of :func:`export_bytes`)."""
+
+
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
-    """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
+    """The plan exported in one format: toml, json, ics (calendar feed), svg (timeline),
+    endoflife (endoflife.date product front matter) or release-cycle (the CPython devguide's
+    release-cycle.json)."""
+    if fmt in ("endoflife", "release-cycle"):
+        from relplan.planner.outputs import supportdata
+
+        rows = supportdata.series_support(ctx)
+        if fmt == "endoflife":
+            return supportdata.endoflife_front_matter(rows, ctx.plan.name).encode("utf-8")
+        return (json.dumps(supportdata.release_cycle_json(rows), indent=2) + "\n").encode()
     if fmt == "json":
         from relplan.planner.outputs.contracts import export_json
 
@@ -216,7 +244,7 @@ def run_import(args: argparse.Namespace) -> int:
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
     name = args.source or slug(source.stem)
-    incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
+    incoming = keep_ids(ctx.plan, _placed(read_items(source, args.source), ctx.train()), name)
     # The previous import of this source is the base: the file's changes are taken,
     # the plan's own triage since then is kept (the rule of sync).
     with Cache.open(ctx.config.cache_dir) as cache:
@@ -242,6 +270,19 @@ def run_import(args: argparse.Namespace) -> int:
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
     return EXIT_OK
+
+
+def _placed(records: list[Any], train: Any) -> list[Any]:
+    """Records whose series targets (``[4.23]``) name that series' next release; every
+    target moved or not found in the plan is said."""
+    from dataclasses import replace
+
+    from relplan.planner.domain.targets import resolve_targets
+
+    items, notes = resolve_targets((r.item for r in records), train)
+    for note in notes:
+        say(f"relplan: {note}", err=True)
+    return [replace(r, item=item) for r, item in zip(records, items, strict=True)]
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -279,9 +320,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "export",
         parents=[common],
-        help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
+        help="write the release plan (TOML, JSON), the calendar feed (ICS), the timeline (SVG) "
+        "or the support data others read (endoflife.date, CPython's release-cycle.json)",
     )
-    _format_arg(p, ("toml", "json", "ics", "svg"))
+    _format_arg(p, EXPORT_FORMATS)
     force_arg(p)
     p.add_argument(
         "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
