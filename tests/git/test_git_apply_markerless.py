@@ -8,12 +8,15 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from gitrepos import GitRepo, snapshot
 from test_git_cli import relplan
 
 from relplan.planner.domain.model import BackportState
 from relplan.planner.git.backports import BranchTarget, ScanResult, scan
 from relplan.planner.git.conventions import Conventions, PatternKind, compile_pattern
+from relplan.planner.git.markerless import MainLine, title
+from relplan.planner.git.markers import parse_stable
 from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import missing_summary
 from relplan.planner.git.store import GitStore
@@ -238,3 +241,53 @@ def test_missing_only_still_counts_the_done_rows(make_repo: MakeRepo, tmp_path: 
     lines = relplan(tmp_path, *args).stdout.splitlines()
     assert "stable-1.0 (1.0): 0 missing, 4 done, 1 unknown" in lines
     assert "done found by: pr-number 1, patch-id 2, title 1" in lines
+
+
+BOTS = [
+    # (stable commit message, the PR numbers it names, the commit ids it names)
+    ("[PR #13467/1498ba3a backport][8.3.x] Fix the thing (#13470)", ["13467"], ["1498ba3a"]),
+    (
+        "Merge pull request #14553 from pytest-dev/patchback/backports/9.0.x/"
+        "aa01adceb7d52294d7a78f68939bf6862e0ce846/pr-14550\n\n[PR #14550/aa01adce backport]",
+        ["14550"],
+        ["aa01adceb7d52294d7a78f68939bf6862e0ce846"],
+    ),
+    ("Change my name\n\nManually backported from 2a522af6169e", [], ["2a522af6169e"]),
+    ("Backport PR #28157 on branch v3.9.x (Fix the thing)", ["28157"], []),
+    ("Backport PR #28157: Fix the thing", ["28157"], []),
+    # the backport's own number (#117440) is read too: no main-line commit carries it
+    ("[3.12] gh-117431: Fix the thing (GH-117432) (#117440)", ["117432", "117440"], []),
+    ("[8.x] Fix the thing (#1234)", ["1234"], []),
+    ("[stable-2.17] Fix the thing (#84094) (#84097)", ["84094"], []),
+    ("copy, fix permissions (#83824) (#83859)", ["83824"], []),
+]
+
+
+@pytest.mark.parametrize(("message", "prs", "shas"), BOTS)
+def test_bot_presets_read_their_own_shapes(message: str, prs: list[str], shas: list[str]) -> None:
+    subject = message.splitlines()[0]
+    m = parse_stable(subject, message)
+    assert sorted({pr for pr, _ in m.prs}) == prs
+    assert sorted({p.upstream for p in m.picks}) == shas
+
+
+def test_main_line_pull_request_numbers() -> None:
+    line = MainLine(
+        [
+            ("a" * 40, (), "Fix the thing (#84094)"),
+            ("b" * 40, (), "Merge pull request #14550 from someone/branch"),
+            ("c" * 40, (), "gh-117431: Fix the thing (GH-117432)"),
+            ("d" * 40, (), "Fix (#7) and more (#7)"),  # the last number names the merge
+            ("e" * 40, (), "Also (#7)"),  # two commits say #7: it names neither
+            ("f" * 40, (), "A title (#12) in the middle"),
+        ]
+    )
+    assert line.prs(Conventions()) == {"84094": "a" * 40, "14550": "b" * 40, "117432": "c" * 40}
+
+
+def test_titles_compare_without_backport_decorations() -> None:
+    assert title("[stable-2.17] Fix the thing (#84094) (#84097)") == "fix the thing"
+    assert title("[PR #1/abcdef12 backport][8.3.x] Fix the thing (#5)") == "fix the thing"
+    assert title("Backport PR #28157 on branch v3.9.x (Fix the thing)") == "fix the thing"
+    assert title("Fix the thing (#84094)") == "fix the thing"
+    assert title("Merge pull request #5 from x/y") == ""
