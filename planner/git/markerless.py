@@ -100,9 +100,10 @@ def match_markerless(
     paths = _paths(repo, store, [c.sha for cs in mine for c in cs], pools)
     wanted = _same_shape(paths, mine, pools)
     pids, out.unreadable = _patch_ids(repo, store, wanted)
+    titles: dict[str, str] = {}
     for i, br in enumerate(branches):
         left = _by_patch_id(br, mine[i], pools[i], pids, out)
-        _by_title(br, left, pools[i], line.subjects, paths, out)
+        _by_title(br, left, pools[i], line.subjects, paths, out, titles)
     return out
 
 
@@ -208,12 +209,16 @@ def _by_title(
     subjects: dict[str, str],
     paths: dict[str, frozenset[str]] | None,
     out: Matched,
+    titles: dict[str, str],
 ) -> None:
-    if paths is None:
+    mine = list(mine)
+    if paths is None or not mine:
         return
     by_title: dict[str, str | None] = {}
     for sha in pool:
-        t = title(subjects[sha])
+        t = titles.get(sha)
+        if t is None:
+            t = titles[sha] = title(subjects[sha])  # once per commit, not per branch
         if len(t) >= _MIN_TITLE:
             by_title[t] = sha if t not in by_title else None  # ambiguous: no answer
     for c in mine:
