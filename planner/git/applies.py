@@ -28,7 +28,7 @@ from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
-ENGINE = "5"
+ENGINE = "6"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
 
@@ -93,7 +93,7 @@ def check_applies(
         from relplan.planner.git.mergeengine import engine
 
         paths = _paths(repo, store, [r.fix for _, r in missing])
-        with engine(repo, order, paths) as picker:
+        with engine(repo, order, paths, lambda shas: _paths(repo, store, shas)) as picker:
             for _, r in missing:
                 facts = branches[r.branch]
                 try:

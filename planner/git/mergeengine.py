@@ -8,7 +8,7 @@ chain of picks writes go to a scratch repository that borrows the user's objects
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -21,16 +21,21 @@ MAX_NEEDS = 12
 """A fix needing more earlier commits than this is reported as a conflict."""
 _DEPTH = 3  # rounds of "the prerequisite needs its own prerequisites"
 _ERRORS = (KeyError, ValueError, pygit2.GitError)
+Entries = dict[str, tuple[pygit2.Oid, int] | None]  # path -> (blob, mode); None: absent
 _PATIENCE = pygit2.enums.MergeFileFlag.DIFF_PATIENCE
 _MINIMAL = pygit2.enums.MergeFileFlag.DIFF_MINIMAL
 
 
 @contextmanager
 def engine(
-    repo: Repo, order: dict[str, int], paths: dict[str, frozenset[str]] | None = None
+    repo: Repo,
+    order: dict[str, int],
+    paths: dict[str, frozenset[str]],
+    more_paths: Callable[[list[str]], dict[str, frozenset[str]]],
 ) -> Iterator[Engine]:
     """An engine picking onto the trees of ``repo``, with a scratch store for chains;
-    ``paths`` are the paths each fix changes (read in one batch, see GitStore)."""
+    ``paths`` are the paths each fix changes (read in one batch, see GitStore),
+    ``more_paths`` reads those of other commits (prerequisites)."""
     objects = Path(repo.git(["rev-parse", "--git-path", "objects"]).strip())
     if not objects.is_absolute():
         objects = (repo.path / objects).resolve()
@@ -38,7 +43,7 @@ def engine(
         scratch = pygit2.init_repository(tmp, bare=True)
         (Path(tmp) / "objects" / "info" / "alternates").write_text(f"{objects}\n")
         scratch = pygit2.Repository(tmp)  # reopened: it now reads the user's objects
-        yield Engine(repo, scratch, order, paths or {})
+        yield Engine(repo, scratch, order, dict(paths), more_paths)
         scratch.free()
 
 
@@ -51,8 +56,10 @@ class Engine:
         scratch: pygit2.Repository,
         order: dict[str, int],
         paths: dict[str, frozenset[str]],
+        more_paths: Callable[[list[str]], dict[str, frozenset[str]]],
     ) -> None:
         self.repo, self.odb, self.order, self.paths = repo, scratch, order, paths
+        self.more_paths = more_paths
         self._names: dict[pygit2.Oid, dict[str, list[str]]] = {}
 
     def answer(self, fix: str, facts: BranchFacts) -> Answer:
@@ -80,28 +87,36 @@ class Engine:
             return Answer("needs", paths, needs)
         return Answer("conflict", paths)
 
-    def _pick_paths(self, sha: str, onto: pygit2.Tree) -> tuple[tuple[str, ...], bool] | None:
-        """The pick merged over the paths it changes only (conflicting paths, and whether
-        it changes nothing there), as fast whatever far the branch is from the fix; None
-        when our side lacks a file the pick changes (moved or deleted since: the whole
-        trees are merged then, renames followed)."""
+    def _pick_paths(
+        self, sha: str, onto: pygit2.Tree, overlay: Entries | None = None
+    ) -> tuple[tuple[str, ...], bool, Entries] | None:
+        """The pick merged over the paths it changes only, onto ``onto`` with ``overlay``
+        (the files earlier picks of a chain changed): the conflicting paths, whether it
+        changes nothing, and the files it leaves; as fast whatever far the branch is from
+        the fix. None when our side lacks a file the pick changes (moved or deleted since:
+        the whole trees are merged then, renames followed)."""
         commit = self.odb[sha].peel(pygit2.Commit)
-        if len(commit.parents) != 1:
-            return None
-        parent = commit.parents[0]
-        known = self.paths.get(sha)
+        known = self._paths_of(sha) if len(commit.parents) == 1 else None
         if known is None:
             return None
+        parent = commit.parents[0]
         paths = dict.fromkeys(sorted(known))
         base, ours = _entries(parent.tree, paths), _entries(onto, paths)
+        ours.update({p: overlay[p] for p in paths if overlay and p in overlay})
         if any(ours[p] is None and base[p] is not None for p in paths):
             return None
         small = [_small_tree(self.odb, e) for e in (base, ours, _entries(commit.tree, paths))]
         idx = self._merge_once(*small)
         if idx.conflicts:
-            return _conflict_paths(idx), False
-        merged = {e.path: (e.id, e.mode) for e in idx}
-        return (), merged == {p: e for p, e in ours.items() if e is not None}
+            return _conflict_paths(idx), False, {}
+        merged: Entries = dict.fromkeys(paths)
+        merged.update({e.path: (e.id, int(e.mode)) for e in idx})
+        return (), merged == ours, merged
+
+    def _paths_of(self, sha: str) -> frozenset[str] | None:
+        if sha not in self.paths:
+            self.paths.update(self.more_paths([sha]))
+        return self.paths.get(sha)
 
     def _pick(self, sha: str, onto: pygit2.Tree) -> pygit2.Index:
         commit = self.odb[sha].peel(pygit2.Commit)
@@ -164,16 +179,16 @@ class Engine:
 
     def _chain(
         self, shas: list[str], tip: pygit2.Tree
-    ) -> tuple[pygit2.Tree, tuple[str, tuple[str, ...]] | None]:
-        """Pick ``shas`` one after another onto ``tip``: the tree, or the first that
-        conflicts and its conflicting paths."""
-        tree = tip
+    ) -> tuple[Entries, tuple[str, tuple[str, ...]] | None]:
+        """Pick ``shas`` one after another onto ``tip``: the files they change, or the
+        first that conflicts and its conflicting paths."""
+        overlay: Entries = {}
         for sha in shas:
-            idx = self._pick(sha, tree)
-            if idx.conflicts:
-                return tree, (sha, _conflict_paths(idx))
-            tree = self.odb[idx.write_tree(self.odb)].peel(pygit2.Tree)
-        return tree, None
+            picked = self._pick_paths(sha, tip, overlay)
+            if picked is None or picked[0]:
+                return overlay, (sha, picked[0] if picked else ())
+            overlay.update(picked[2])
+        return overlay, None
 
     def _prerequisites(
         self, fix: str, paths: tuple[str, ...], facts: BranchFacts
@@ -190,10 +205,12 @@ class Engine:
             if not needs or len(needs) > MAX_NEEDS:
                 return ()
             chain = sorted(needs, key=lambda s: -self.order.get(s, -1))
-            tree, stuck = self._chain(chain, tip)
+            overlay, stuck = self._chain(chain, tip)
             if stuck is None:
-                final = self._pick(fix, tree)
-                return tuple(chain) if not final.conflicts else ()
+                final = self._pick_paths(fix, tip, overlay)
+                return tuple(chain) if final is not None and not final[0] else ()
+            if not stuck[1]:
+                return ()  # a prerequisite's file is gone from the branch: no chain helps
             blame_of = stuck  # a prerequisite needs its own
         return ()
 
