@@ -28,7 +28,7 @@ from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
-ENGINE = "6"
+ENGINE = "7"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
 

@@ -190,6 +190,17 @@ class Engine:
             overlay.update(picked[2])
         return overlay, None
 
+    def _chain_trees(self, shas: list[str], tip: pygit2.Tree) -> bool:
+        """True when ``shas`` pick one after another onto ``tip`` merging whole trees (the
+        slow way, for chains where a file moved)."""
+        tree = tip
+        for sha in shas:
+            idx = self._pick(sha, tree)
+            if idx.conflicts:
+                return False
+            tree = self.odb[idx.write_tree(self.odb)].peel(pygit2.Tree)
+        return True
+
     def _prerequisites(
         self, fix: str, paths: tuple[str, ...], facts: BranchFacts
     ) -> tuple[str, ...]:
@@ -208,9 +219,11 @@ class Engine:
             overlay, stuck = self._chain(chain, tip)
             if stuck is None:
                 final = self._pick_paths(fix, tip, overlay)
-                return tuple(chain) if final is not None and not final[0] else ()
-            if not stuck[1]:
-                return ()  # a prerequisite's file is gone from the branch: no chain helps
+                if final is None:  # a file moved or gone: whole trees, renames followed
+                    return tuple(chain) if self._chain_trees([*chain, fix], tip) else ()
+                return tuple(chain) if not final[0] else ()
+            if not stuck[1]:  # a file moved or gone: whole trees, renames followed
+                return tuple(chain) if self._chain_trees([*chain, fix], tip) else ()
             blame_of = stuck  # a prerequisite needs its own
         return ()
 
