@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -109,6 +109,23 @@ class BackportState(StrEnum):
     def is_pending(self) -> bool:
         """The fix still has to reach the branch."""
         return self in (BackportState.REQUIRED, BackportState.IN_PROGRESS)
+
+    @property
+    def short(self) -> str:
+        """The state's word cut to four letters at most, for columns too narrow for the
+        word (the item list, the backport matrix); everywhere else the word itself. The
+        only short forms: ``?``, ``req``, ``prog``, ``done``, ``dont``, ``wont``."""
+        return _BACKPORT_SHORT[self]
+
+
+_BACKPORT_SHORT = {
+    BackportState.UNKNOWN: "?",
+    BackportState.REQUIRED: "req",
+    BackportState.IN_PROGRESS: "prog",
+    BackportState.DONE: "done",
+    BackportState.DONTNEED: "dont",
+    BackportState.WONTFIX: "wont",
+}
 
 
 class Prognosis(StrEnum):
@@ -361,8 +378,3 @@ def owner_field(names: Iterable[str]) -> str | None:
     """The ``owner`` field for these people (None for nobody); inverse of :func:`owners_of`."""
     kept = [n.strip() for n in names if n.strip()]
     return OWNER_SEPARATOR.join(kept) if kept else None
-
-
-def iter_open(items: Iterable[Item]) -> Iterator[Item]:
-    """Items still to be worked on (accepted or in progress)."""
-    return (it for it in items if it.state.is_open)

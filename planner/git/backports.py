@@ -54,7 +54,7 @@ __all__ = [
     "series_from_branch",
 ]
 
-_LENIENT = "reword the commit, or pass --lenient to report it as a warning"
+_LENIENT = "reword the commit (without --strict it is a warning and the mark is skipped)"
 _UNREADABLE = (
     "{n} commit(s) have objects this repository cannot read (a damaged or partial clone): "
     "patch-id skipped for them; markers and ancestry still answer"

@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.text import grouped_warnings, printable_lines
+from relplan.planner.usecases.session import read_config
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -64,10 +65,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     p.add_argument("--missing", action="store_true", help="only fixes still missing")
     p.add_argument(
-        "--lenient",
+        "--strict",
         action="store_true",
-        help="report unparsable backport marks as warnings instead of failing",
+        help="fail on an unparsable backport mark (default: a warning, as every command "
+        "and the dashboard report it)",
     )
+    p.add_argument("--lenient", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument(
         "--no-patch-id", action="store_true", help="skip matching unmarked picks by patch-id"
     )
@@ -88,18 +91,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from relplan.planner.store.config import find_config, load_config
-
-    return load_config(find_config(getattr(args, "config", None), getattr(args, "plan", None)))
+    return read_config(getattr(args, "config", None), getattr(args, "plan", None))
 
 
 def run_backports(args: argparse.Namespace) -> int:
     """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
     conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
-    from relplan.planner.git.join import git_evidence
     from relplan.planner.git.repo import Repo
-    from relplan.planner.git.store import GitStore
-    from relplan.planner.store.cache import default_cache_dir
+    from relplan.planner.usecases.backports import scan_backports
 
     config = _config(args)
     repo = Repo(args.repo or config.git.repo or ".")
@@ -108,22 +107,10 @@ def run_backports(args: argparse.Namespace) -> int:
     ctx = _context(args) if args.conflicts or not args.branch else None
     targets = _targets(args, repo, pattern, ctx)
     plan = ctx.plan if ctx is not None and not ctx.is_demo else _empty_plan()
-    store = GitStore(config.cache_dir or default_cache_dir())
-    try:
-        ev = git_evidence(
-            plan,
-            repo,
-            targets,
-            upstream=upstream,
-            strict=not args.lenient,
-            patch_id=not args.no_patch_id,
-            conventions=config.git.conventions,
-            pattern=pattern,
-            store=store,
-            apply=not args.no_apply,
-        )
-    finally:
-        store.close()
+    ev = scan_backports(
+        config, plan, repo, targets, upstream=upstream, strict=args.strict,
+        patch_id=not args.no_patch_id, pattern=pattern, apply=not args.no_apply,
+    )  # fmt: skip
     if not ev.scan.upstream_reason:
         ev.scan.upstream_reason = "--upstream" if args.upstream else "[git] upstream"
     for warning in grouped_warnings(ev.scan.warnings):
@@ -204,15 +191,12 @@ def _targets(
 
 def render_backports(result: ScanResult, rows: list[BackportRow]) -> str:
     """One block per branch: what is still missing first, then what is done."""
-    # the conventions' regexes compile on import (15 ms): only backports pays for them
-    from relplan.planner.git.rows import missing_summary
-
     out: list[str] = []
     for t in result.branches:
         every = [r for r in result.rows if r.branch == t.name]  # counts: every row, shown or not
         counts = Counter("missing" if r.state.is_pending else str(r.state) for r in every)
         counts.pop("missing", None)
-        parts = [missing_summary(every), f"{counts.pop('done', 0)} done"]
+        parts = [result.summary(t.name), f"{counts.pop('done', 0)} done"]
         parts += [f"{n} {state}" for state, n in sorted(counts.items())]
         series = f" ({t.series}{', security only' if t.security_only else ''})" if t.series else ""
         out.append(f"{t.name}{series}: " + ", ".join(parts))

@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from relplan.planner.domain.model import Item
-from relplan.planner.domain.rules import BackportCell, fixes_for
+from relplan.planner.domain.rules import BackportCell
 from relplan.tui.screens.base import ViewScreen, settle_heap
 from relplan.tui.widgets.backport_matrix import BackportMatrix
 from relplan.tui.widgets.backport_rows import APPLY_LEGEND, SORTS, BackportRows
@@ -40,9 +40,9 @@ class MatrixScreen(ViewScreen):
         scanned = session.evidence is not None
         names = {b.series: b.name for b in session.maintained_branches()}
         matrix.show(
-            fixes, series, session.backport_cell if scanned else None,
+            fixes, series, session.backport_cell,
             branches=[names.get(s, s) for s in series], token=session.evidence,
-            subject=session.fix_subject if scanned else None,
+            subject=session.fix_subject if scanned else None, scanned=scanned,
         )  # fmt: skip
         self._describe(matrix)
 
@@ -56,9 +56,12 @@ class MatrixScreen(ViewScreen):
         self.query_one("#evidence", Static).update(matrix.describe_current())
 
 
-def evidence_text(item: Item, series: str, branch: str, cell: BackportCell) -> str:
+def evidence_text(
+    item: Item, series: str, branch: str, cell: BackportCell, tracked: bool = True
+) -> str:
     """The evidence pane for one cell: the fix, both sides' word, any conflict, then git's
-    reasons one a line (pick and marker, patch-id, culprit, request)."""
+    reasons one a line (pick and marker, patch-id, culprit, request). ``tracked``: the fix
+    is a plan item (a ``git#`` one once ``+`` adopted it)."""
     tracker = cell.tracker.value if cell.tracker else "nothing"
     git = cell.git.value if cell.git else "no evidence"
     lines = [
@@ -70,8 +73,10 @@ def evidence_text(item: Item, series: str, branch: str, cell: BackportCell) -> s
     if cell.apply and cell.is_missing:
         lines.append(f"will it apply to {branch}: {cell.apply}")
     lines.extend(f"· {reason}" for reason in cell.reasons())
-    if item.id.startswith("git#"):
+    if not tracked:
         lines.append("· only git knows this fix: + tracks it as a plan item")
+    elif item.id.startswith("git#"):
+        lines.append("· a plan item, added from git history")
     return "\n".join(lines)
 
 
@@ -95,7 +100,7 @@ class BackportsScreen(MatrixScreen):
                 id="backports_sort_prev"),
         Binding("c", "conflicts", "Conflicts", id="backports_conflicts",
                 tooltip="List every tracker-vs-git conflict with its message"),
-        Binding("plus_sign", "adopt", "Track fix", id="backports_adopt",
+        Binding("plus", "adopt", "Track fix", id="backports_adopt",
                 tooltip="Make the git-only fix under the cursor a plan item"),
     ]  # fmt: skip
 
@@ -118,7 +123,7 @@ class BackportsScreen(MatrixScreen):
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
         series = [b.series for b in branches]
         # the plan's fixes, then those only git knows (marked g; + makes one an item)
-        fixes = fixes_for((*session.plan.items, *session.git_items()), series)
+        fixes = session.backport_fixes(series)
         self.show_matrix(fixes, series)
         self._redraw_counts()
         if len(fixes) * len(series) >= SETTLE_CELLS:
@@ -132,7 +137,8 @@ class BackportsScreen(MatrixScreen):
         else:
             item, series = current
             branch = dict(zip(matrix.series, matrix.rows.branches, strict=True)).get(series, "")
-            text = evidence_text(item, series, branch, cell)
+            tracked = session.plan.item(item.id) is not None
+            text = evidence_text(item, series, branch, cell, tracked)
             if session.evidence is None:
                 text += (
                     "\ngit: no evidence yet (the scan's progress is on the sync line)"

@@ -143,7 +143,10 @@ class ReleaseScreen(MatrixScreen):
         items = self.query_one(ItemList)
         keep = items.current
         self.rows.set_items(
-            mine, at_risk=lambda: session.at_risk(), release_order=session.release_order()
+            mine,
+            at_risk=lambda: session.at_risk(),
+            needing=lambda: session.needing_backport(),
+            release_order=session.release_order(),
         )
         items.reload(keep.id if keep else None)
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)
@@ -167,6 +170,14 @@ class ReleaseScreen(MatrixScreen):
 
     def current_release(self) -> str | None:
         return self.version
+
+    def on_item_list_marked(self, event: ItemList.Marked) -> None:
+        if event.by_key:
+            self.say_marks(len(self.query_one(ItemList).marked))
+
+    async def on_item_list_opened(self, event: ItemList.Opened) -> None:
+        """Enter on an item: its details (the release it targets is this one)."""
+        await self.app.run_action("triage('details')")
 
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)
