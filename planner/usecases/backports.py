@@ -23,8 +23,6 @@ from relplan.planner.domain.rules import (
     fixes_for,
     needing_backport,
 )
-from relplan.planner.git.join import git_evidence
-from relplan.planner.git.store import GitStore
 from relplan.planner.store.cache import default_cache_dir
 
 if TYPE_CHECKING:
