@@ -21,50 +21,15 @@ removed afterwards. Answers are kept by (fix, branch tip) in the git cache.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
+from relplan.planner.git.answers import Answer, BranchFacts, MergeUnreadable
 from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
 ENGINE = "7"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
-
-
-class MergeUnreadable(Exception):
-    """An object a pick needs cannot be read (a damaged or partial clone)."""
-
-
-@dataclass(slots=True)
-class BranchFacts:
-    """What the applicability pass needs to know about one scanned branch."""
-
-    tip: str
-    bases: list[str]
-    native: Callable[[str], bool]
-    picked: set[str] = field(default_factory=set)
-
-
-@dataclass(frozen=True, slots=True)
-class Answer:
-    """Will one fix apply to one branch tip (see the module docstring)."""
-
-    apply: str
-    conflicts: tuple[str, ...] = ()
-    needs: tuple[str, ...] = ()
-
-    def to_json(self) -> dict[str, object]:
-        """The answer as stored in the cache."""
-        return {"apply": self.apply, "conflicts": list(self.conflicts), "needs": list(self.needs)}
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> Answer:
-        """An answer read back from the cache."""
-        conflicts = data.get("conflicts") or []
-        needs = data.get("needs") or []
-        assert isinstance(conflicts, list) and isinstance(needs, list)
-        return cls(str(data["apply"]), tuple(map(str, conflicts)), tuple(map(str, needs)))
 
 
 def check_applies(
@@ -89,7 +54,8 @@ def check_applies(
     unreadable: set[str] = set()
     missing = [(i, r) for i, r in todo if (r.fix, _key(branches[r.branch])) not in known]
     if missing:
-        # pygit2 costs ~45 ms to import: only a scan with a pair not yet answered pays it
+        # start-up cost: pygit2 takes ~45 ms to import; only a scan with a pair not yet
+        # answered pays it
         from relplan.planner.git.mergeengine import engine
 
         paths = _paths(repo, store, [r.fix for _, r in missing])

@@ -21,7 +21,8 @@ from functools import partial
 
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState
-from relplan.planner.git.applies import BranchFacts, check_applies
+from relplan.planner.git.answers import BranchFacts
+from relplan.planner.git.applies import check_applies
 from relplan.planner.git.conventions import Conventions
 from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.markers import (

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pygit2
 
-from relplan.planner.git.applies import Answer, BranchFacts, MergeUnreadable
+from relplan.planner.git.answers import Answer, BranchFacts, MergeUnreadable
 from relplan.planner.git.repo import Repo
 
 MAX_NEEDS = 12

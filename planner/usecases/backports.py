@@ -171,7 +171,7 @@ def scan_backports(
     :mod:`relplan.planner.git.store`), and join the result into ``plan``."""
     # start-up cost: the git package (conventions compile their regexes) only when scanning
     from relplan.planner.git.join import git_evidence
-    from relplan.planner.git.store import GitStore
+    from relplan.planner.git.store import GitStore  # start-up cost, as the line above
 
     store = GitStore(config.cache_dir or default_cache_dir())
     try:
