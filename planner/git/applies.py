@@ -54,8 +54,8 @@ def check_applies(
     unreadable: set[str] = set()
     missing = [(i, r) for i, r in todo if (r.fix, _key(branches[r.branch])) not in known]
     if missing:
-        # start-up cost: pygit2 takes ~45 ms to import; only a scan with a pair not yet
-        # answered pays it
+        # pygit2 takes ~45 ms to import: only a scan with a pair not yet answered pays it
+        # (a start-up cost saved on every cached scan)
         from relplan.planner.git.mergeengine import engine
 
         paths = _paths(repo, store, [r.fix for _, r in missing])
