@@ -368,6 +368,7 @@ class BackportCell:
     evidence: str = ""
     conflict: str | None = None
     missing: bool = False
+    apply: str = ""  # will it apply: clean, conflict: paths, needs N: ids, applied (git)
 
     @property
     def mark(self) -> str:

@@ -14,23 +14,26 @@ commits (see :mod:`relplan.planner.git.repo`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import BackportState
+from relplan.planner.git.answers import BranchFacts
+from relplan.planner.git.applies import check_applies
 from relplan.planner.git.conventions import Conventions
+from relplan.planner.git.markerless import SIGNALS, MainLine, match_markerless
 from relplan.planner.git.markers import (
-    FixRef,
     Markers,
     Pick,
-    Request,
     default_conventions,
     parse_message,
     parse_stable,
 )
-from relplan.planner.git.patchid import match_patch_ids
-from relplan.planner.git.picks import Branch, index_picks, pick_names
+from relplan.planner.git.needed import UNSHALLOW, Culprits, tracker_says, why_needed
+from relplan.planner.git.picks import Branch, index_picks, pick_names, set_aside_offline
 from relplan.planner.git.repo import Commit, Repo
 from relplan.planner.git.rows import (
     BackportRow,
@@ -39,6 +42,9 @@ from relplan.planner.git.rows import (
     TrackerRequest,
     series_from_branch,
 )
+from relplan.planner.git.rowtext import offline_rows, picked_text
+from relplan.planner.git.scancache import load_scan, save_scan, scan_key
+from relplan.planner.git.store import GitStore
 
 __all__ = [
     "BackportRow",
@@ -49,9 +55,7 @@ __all__ = [
     "series_from_branch",
 ]
 
-_NOT_WANTED = (BackportState.DONTNEED, BackportState.WONTFIX)
 _LENIENT = "reword the commit (without --strict it is a warning and the mark is skipped)"
-_UNSHALLOW = "run `git fetch --unshallow` (relplan never fetches)"
 _UNREADABLE = (
     "{n} commit(s) have objects this repository cannot read (a damaged or partial clone): "
     "patch-id skipped for them; markers and ancestry still answer"
@@ -67,20 +71,53 @@ def scan(
     patch_id: bool = True,
     tracker: Sequence[TrackerRequest] = (),
     conventions: Conventions | None = None,
+    store: GitStore | None = None,
+    apply: bool = True,
 ) -> ScanResult:
     """Scan ``targets`` against ``upstream``; rows per branch, pending ones first.
 
     ``strict`` turns unparsable backport marks into a :class:`SourceError`
     (otherwise they become warnings); ``patch_id`` matches unmarked picks;
     ``tracker`` adds fix commits the tracker asks backports for; ``conventions``
-    are the patterns read (default: every built-in preset).
+    are the patterns read (default: every built-in preset); ``apply`` answers "will it
+    apply?" for every missing row. ``store`` keeps what was read by commit id and the
+    whole result by branch tips (:mod:`relplan.planner.git.scancache`): when no branch
+    moved, the scan is one ``git for-each-ref``.
     """
     conv = conventions or default_conventions()
+    store = store or GitStore()
     up = repo.resolve(upstream, what="upstream branch")
-    branches = _open_branches(repo, up, upstream, targets)
+    tips = [repo.resolve(t.name) for t in targets]
+    key = scan_key(repo, up, tips, targets, conv, tracker, (strict, patch_id, apply))
+    cached = load_scan(store, key)
+    if cached is not None:
+        return cached
+    result, facts, order = _scan(
+        repo, upstream, up, tips, targets, strict, patch_id, tracker, conv, store
+    )
+    if apply:
+        check_applies(repo, store, result, facts, order)
+    save_scan(store, key, result)
+    return result
+
+
+def _scan(
+    repo: Repo,
+    upstream: str,
+    up: str,
+    tips: list[str],
+    targets: Sequence[BranchTarget],
+    strict: bool,
+    patch_id: bool,
+    tracker: Sequence[TrackerRequest],
+    conv: Conventions,
+    store: GitStore,
+) -> tuple[ScanResult, dict[str, BranchFacts], dict[str, int]]:
+    branches = _open_branches(repo, up, upstream, targets, tips)
     base = repo.octopus_base([b for br in branches for b in br.bases])
     stop = [f"^{base}"] if base else []
-    fixes, dag = _read_history(repo, up, stop, conv.grep())
+    fixes, line = _read_history(repo, up, stop, conv.grep())
+    dag = [[sha, *parents] for sha, parents, _ in line.graph]
     _check_cut(repo, upstream, branches, dag)
     result = ScanResult(upstream, list(targets))
     parsed = {c.sha: parse_message(c.body, conv) for c in fixes}
@@ -98,19 +135,32 @@ def scan(
     masks = _containment(dag, branches)
     index_picks(repo, conv, branches, resolved, masks)
     asked = _tracker_commits(repo, conv, tracker, resolved, fixes, parsed, result)
-    culprit_in = _Culprits(repo, base, masks, branches, resolved, result)
+    culprit_in = Culprits(repo, base, masks, branches, resolved, result)
+    set_aside_offline(branches, lambda sha: sha in masks or sha in culprit_in.ancient)
+    found = match_markerless(
+        repo, store, conv, branches, line, culprit_in.native, patch_id=patch_id
+    )
+    if found.unreadable:
+        result.unreadable = len(found.unreadable)
+        result.warnings.append(_UNREADABLE.format(n=len(found.unreadable)))
     undone = _upstream_reverts(parsed, resolved, masks)
+    owner = {c.sha: br.target.name for br in branches for c in br.own}
+    known = {s for s in resolved.values() if s}
     for i, br in enumerate(branches):
-        result.rows.extend(_rows_for(br, i, fixes, parsed, culprit_in, asked, undone))
-    if patch_id:
-        result.rows, unreadable = match_patch_ids(
-            repo, result.rows, _unmarked(result.rows, branches)
+        result.rows.extend(
+            _rows_for(br, i, fixes, parsed, culprit_in, asked, undone, line.subjects)
         )
-        if unreadable:
-            result.unreadable = len(unreadable)
-            result.warnings.append(_UNREADABLE.format(n=len(unreadable)))
+        result.rows.extend(offline_rows(br, upstream, owner, known))
     result.rows.sort(key=lambda r: (_order(branches, r.branch), not r.state.is_pending))
-    return result
+    found_by = Counter(r.signal for r in result.rows if r.state is BackportState.DONE)
+    result.signals = {name: found_by[name] for name in SIGNALS if found_by[name]}
+    facts = {
+        br.target.name: BranchFacts(
+            br.tip, br.bases, partial(culprit_in.native, i=i), set(br.picks)
+        )
+        for i, br in enumerate(branches)
+    }
+    return result, facts, {sha: n for n, (sha, _, _) in enumerate(line.graph)}
 
 
 def _count_uses(result: ScanResult, parsed: dict[str, Markers], branches: list[Branch]) -> None:
@@ -175,11 +225,10 @@ def _order(branches: list[Branch], name: str) -> int:
 
 
 def _open_branches(
-    repo: Repo, up: str, upstream: str, targets: Sequence[BranchTarget]
+    repo: Repo, up: str, upstream: str, targets: Sequence[BranchTarget], tips: list[str]
 ) -> list[Branch]:
     """Every branch's own commits (one ``git log`` for all) and its bases: the upstream
     commits its own commits grow from, whose ancestors are exactly what it shares."""
-    tips = [repo.resolve(t.name) for t in targets]
     every = list(repo.commits([*tips, f"^{up}"])) if tips else []
     by_sha = {c.sha: c for c in every}
     branches = []
@@ -212,7 +261,7 @@ def _no_shared_history(repo: Repo, name: str, upstream: str) -> Problem:
         return Problem(
             f"shallow clone cannot answer: {name!r} and {upstream!r} share no fetched history",
             file=str(repo.path),
-            hint=_UNSHALLOW,
+            hint=UNSHALLOW,
         )
     return Problem(
         f"branch {name!r} shares no history with {upstream!r}",
@@ -236,21 +285,21 @@ def _check_cut(repo: Repo, upstream: str, branches: list[Branch], dag: list[list
                     f"shallow clone cannot answer: history of {name!r} is cut at {hit[:12]}, "
                     "above where the stable branches were cut",
                     file=str(repo.path),
-                    hint=_UNSHALLOW,
+                    hint=UNSHALLOW,
                 )
             )
 
 
 def _read_history(
     repo: Repo, up: str, stop: list[str], grep: Sequence[str] | None
-) -> tuple[list[Commit], list[list[str]]]:
+) -> tuple[list[Commit], MainLine]:
     """Upstream commits that may carry marks (those with one of the conventions' words,
-    or every one when a pattern has none) and the upstream graph since the oldest
-    branch point, read by two concurrent git processes."""
+    or every one when a pattern has none) and the upstream graph with subjects since the
+    oldest branch point, read by two concurrent git processes."""
     with ThreadPoolExecutor(max_workers=2) as pool:
         fixes_f = pool.submit(_list_commits, repo, [up, *stop], grep or ())
-        dag_f = pool.submit(repo.rev_list_parents, [up, *stop])
-        return fixes_f.result(), dag_f.result()
+        graph_f = pool.submit(repo.graph, [up, *stop])
+        return fixes_f.result(), MainLine(graph_f.result())
 
 
 def _list_commits(repo: Repo, revs: list[str], grep: Sequence[str]) -> list[Commit]:
@@ -284,55 +333,15 @@ def _containment(dag: list[list[str]], branches: list[Branch]) -> dict[str, int]
     return masks
 
 
-class _Culprits:
-    """Answers "does this culprit ship in branch i", resolving abbreviations once."""
-
-    def __init__(
-        self,
-        repo: Repo,
-        base: str | None,
-        masks: dict[str, int],
-        branches: list[Branch],
-        resolved: dict[str, str | None],
-        result: ScanResult,
-    ) -> None:
-        self.masks, self.branches, self.resolved = masks, branches, resolved
-        self.own = [{c.sha for c in br.own} for br in branches]
-        outside = {s for s in resolved.values() if s and s not in masks}
-        outside -= set().union(*self.own) if self.own else set()
-        # commits neither upstream since the branch points nor on a branch: older history
-        newer = set(repo.rev_list([*outside, f"^{base}"])) if outside and base else outside
-        self.ancient = outside - newer
-        self.repo, self.result = repo, result
-
-    def native(self, sha: str, i: int) -> bool:
-        """True when an upstream commit is in branch i's own history (it ships there)."""
-        return bool(self.masks.get(sha, 0) >> i & 1) or sha in self.ancient
-
-    def where(self, culprit: str, i: int) -> str | None:
-        """How the culprit ships in branch i ("" natively, "as <sha>" when picked), or None
-        (not there, or reverted there)."""
-        sha = self.resolved.get(culprit) if len(culprit) < 40 else culprit
-        if sha is None or sha in self.branches[i].dropped:
-            return None
-        if self.masks.get(sha, 0) >> i & 1 or sha in self.own[i] or sha in self.ancient:
-            return ""
-        picked = self.branches[i].picks.get(sha)
-        return f" (backported as {picked[0][:12]})" if picked else None
-
-    def unknown(self, culprit: str) -> bool:
-        """True when the culprit names no commit in the repository."""
-        return len(culprit) < 40 and self.resolved.get(culprit) is None
-
-
 def _rows_for(
     br: Branch,
     i: int,
     fixes: list[Commit],
     parsed: dict[str, Markers],
-    culprits: _Culprits,
+    culprits: Culprits,
     asked: dict[str, list[TrackerRequest]],
     undone: dict[str, str],
+    upstream_subjects: dict[str, str],
 ) -> list[BackportRow]:
     rows: list[BackportRow] = []
     seen: set[str] = set()
@@ -343,8 +352,8 @@ def _rows_for(
                 culprits.result.native.setdefault(c.sha, set()).add(t.name)
             continue  # in the branch's own history already
         m = parsed[c.sha]
-        why = _why_needed(c, m, br, i, culprits)
-        why = "; ".join(x for x in (why, _tracker_says(asked.get(c.sha, []), t)) if x)
+        why = why_needed(c, m, br, i, culprits)
+        why = "; ".join(x for x in (why, tracker_says(asked.get(c.sha, []), t)) if x)
         picked = br.picks.get(c.sha) or _same_revert(m, br, culprits.resolved)
         reverted = br.reverted.get(c.sha)
         if not (picked or reverted) and (not why or (t.security_only and not m.security)):
@@ -354,10 +363,12 @@ def _rows_for(
     subjects = {c.sha: c.subject for c in br.own}
     for sha, picked in br.picks.items():
         if sha not in seen and not culprits.native(sha, i):
-            rows.append(_row(sha, subjects[picked[0]], t, picked, "", None, None, undone.get(sha)))
+            subject = upstream_subjects.get(sha) or subjects[picked[0]]
+            rows.append(_row(sha, subject, t, picked, "", None, None, undone.get(sha)))
     for sha, reverted in br.reverted.items():
         if sha not in seen and not culprits.native(sha, i):
-            rows.append(_row(sha, subjects[reverted[0]], t, None, "", None, reverted))
+            subject = upstream_subjects.get(sha) or subjects[reverted[0]]
+            rows.append(_row(sha, subject, t, None, "", None, reverted))
     return rows
 
 
@@ -370,63 +381,6 @@ def _same_revert(
         if full in br.dropped:
             return br.dropped[full], Pick(full, "reverts the same commit")
     return None
-
-
-def _tracker_says(requests: list[TrackerRequest], t: BranchTarget) -> str:
-    series = t.series
-    if series is None:
-        return ""
-    said = [
-        f"tracker {r.item}: {r.states[series]}"
-        for r in requests
-        if series in r.states and r.states[series] not in _NOT_WANTED
-    ]
-    return "; ".join(said)
-
-
-def _why_needed(c: Commit, m: Markers, br: Branch, i: int, culprits: _Culprits) -> str:
-    reasons: list[str] = []
-    for f in m.fixes:
-        where = culprits.where(f.culprit, i)
-        if where == "" and f.culprit in m.reverts:
-            continue  # a revert follows a backport; what the branch shipped with stays its call
-        if where is not None:
-            full = culprits.resolved.get(f.culprit) or f.culprit
-            reasons.append(f"{_names(f, full, m)} {br.target.name}{where}")
-        elif culprits.unknown(f.culprit):
-            _unknown_culprit(culprits, c, f)
-    if m.request and not m.opt_out and _requested(m.request, br.target, m, reasons):
-        reasons.append(f"requested by '{m.request.tag}'")
-    return "; ".join(reasons)
-
-
-def _names(f: FixRef, full: str, m: Markers) -> str:
-    """``Fixes: abc ships in``, ``Follow-up for abc, which ships in``, ``reverts abc, ...``."""
-    if f.culprit in m.reverts:
-        return f"reverts {full[:12]}, which ships in"
-    if f.phrase.endswith(":"):
-        return f"{f.phrase} {full[:12]} ships in"
-    return f"{f.phrase} {full[:12]}, which ships in"
-
-
-def _requested(req: Request, t: BranchTarget, m: Markers, affected: list[str]) -> bool:
-    if req.floor is None and m.fixes:
-        return bool(affected)  # a floorless request with a culprit means where the culprit is
-    return req.covers(t.series)
-
-
-def _unknown_culprit(culprits: _Culprits, c: Commit, f: FixRef) -> None:
-    text = f"commit {c.sha[:12]}: {f.phrase} {f.culprit} names no commit in the repository"
-    if culprits.repo.shallow:
-        raise SourceError(
-            Problem(
-                f"shallow clone cannot answer: {text}",
-                file=str(culprits.repo.path),
-                hint=_UNSHALLOW,
-            )
-        )
-    if text not in culprits.result.warnings:
-        culprits.result.warnings.append(text)
 
 
 def _row(
@@ -446,8 +400,7 @@ def _row(
     back = f"picked as {reverted[0][:12]}, reverted by {reverted[1][:12]}" if reverted else ""
     state = BackportState.REQUIRED
     if picked:
-        done = f"picked as {picked[0][:12]} ('{picked[1].marker}')"
-        parts, state = [done, upstream_revert, why], BackportState.DONE
+        parts, state = [picked_text(*picked), upstream_revert, why], BackportState.DONE
     elif undone_by or (reverted and not why):
         parts, state = [back, upstream_revert, why], BackportState.DONTNEED
     elif m and m.opt_out:
@@ -456,14 +409,7 @@ def _row(
         parts = [back, why]
     evidence = "; ".join(x for x in parts if x)
     pick, marker = (picked[0], picked[1].marker) if picked else (None, None)
-    return BackportRow(sha, subject, t.name, t.series, state, evidence, pick, marker, security)
-
-
-def _unmarked(rows: list[BackportRow], branches: list[Branch]) -> dict[str, list[str]]:
-    """Per branch with pending fixes, its own non-merge commits that name no upstream commit."""
-    names = {r.branch for r in rows if r.state.is_pending}
-    return {
-        br.target.name: [c.sha for c in br.own if not br.marks[c.sha].picks and len(c.parents) == 1]
-        for br in branches
-        if br.target.name in names
-    }
+    signal = picked[1].signal if picked else None
+    return BackportRow(
+        sha, subject, t.name, t.series, state, evidence, pick, marker, security, signal
+    )

@@ -1,4 +1,4 @@
-"""Each project's backport conventions as data: small tables of patterns, grouped in presets.
+r"""Each project's backport conventions as data: small tables of patterns, grouped in presets.
 
 A pattern is a compiled regex of one *kind*:
 
@@ -8,6 +8,10 @@ A pattern is a compiled regex of one *kind*:
   cancelled, and the revert repairs it;
 - ``done``: a stable commit names the commit it was picked from (group ``sha``):
   ``(cherry picked from commit <sha>)``, ``master commit: <sha>``, ``Backport of <sha> from main``;
+  or the pull request that commit was merged by (group ``pr``; a pattern whose only group is
+  unnamed, such as ``\(#(\d+)\)``, captures a PR number): ``[stable-2.17] title (#84094)``;
+- ``pr``: the pull request a main-line commit was merged by, read on its subject (group
+  ``pr``): ``title (#84094)``, ``Merge pull request #123 from ...``, ``title (GH-1234)``;
 - ``request``: asks for backports, optionally from a ``floor`` series (group ``floor``):
   ``Cc: stable@vger.kernel.org # 5.10+``, ``Backport: 4.9+``;
 - ``opt-out``: asks for none (``Cc: stable+noautosel@kernel.org``);
@@ -51,9 +55,10 @@ class PatternKind(StrEnum):
     REQUEST = "request"
     OPT_OUT = "opt-out"
     SUBJECT = "subject"
+    PR = "pr"
 
 
-#: Kinds whose regex must name the commit in a ``sha`` group.
+#: Kinds whose regex must name the commit in a ``sha`` group (done: or a ``pr`` group).
 NEEDS_SHA = (PatternKind.CULPRIT, PatternKind.REVERT, PatternKind.DONE)
 #: Kinds read on upstream commits (the others are read on stable branches).
 UPSTREAM_KINDS = (
@@ -205,8 +210,89 @@ _TABLES: dict[str, tuple[str, list[tuple[Any, ...]]]] = {
         ],
     ),
     "cpython": (
-        "CPython: [3.13] subjects with a cherry-pick line",
-        [(_K.SUBJECT, "[X.Y] subject", r"^\[\d+\.\d+\][ \t]", ("[",), 0)],
+        "CPython (miss-islington): [3.13] title (GH-N) with a cherry-pick line",
+        [
+            (_K.SUBJECT, "[X.Y] subject", r"^\[\d+\.\d+\][ \t]", ("[",), 0),
+            (_K.PR, "(GH-N) subject", r"\(GH-(?P<pr>\d+)\)[ \t]*$", ("(gh-",), 0),
+            (
+                _K.DONE,
+                "[X.Y] title (GH-N)",
+                r"\A\[\d+\.\d+\][ \t][^\n]*?\(GH-(?P<pr>\d+)\)",
+                ("(gh-",),
+                _M,
+            ),
+        ],
+    ),
+    "ansible": (
+        "ansible: [stable-X.Y] title (#orig) (#backport); the main line's title ends in (#orig)",
+        [
+            (
+                _K.DONE,
+                "[stable-X.Y] title (#orig)",
+                r"\A\[stable-[\d.]+\][ \t]+[^\n]*?\(#(?P<pr>\d+)\)",
+                ("[stable-",),
+                _M,
+            ),
+            (
+                _K.DONE,
+                "title (#orig) (#backport)",
+                r"\A[^\n]*?\(#(?P<pr>\d+)\)[ \t]*\(#\d+\)[ \t]*$",
+                ("(#",),
+                _M,
+            ),
+        ],
+    ),
+    "github": (
+        "GitHub: the main line's title (#N) and Merge pull request #N; backport-action and "
+        "sorenlouv/backport's [X] title (#N)",
+        [
+            (_K.PR, "(#N) subject", r"\(#(?P<pr>\d+)\)[ \t]*$", ("(#",), 0),
+            (
+                _K.PR,
+                "Merge pull request #N",
+                r"^Merge pull request #(?P<pr>\d+) from",
+                ("merge",),
+                0,
+            ),
+            (
+                _K.DONE,
+                "[X] title (#N)",
+                r"\A\[(?!PR #)[^\]\n]+\][ \t]+[^\n]*?\(#(?P<pr>\d+)\)",
+                ("(#",),
+                _M,
+            ),
+        ],
+    ),
+    "patchback": (
+        "patchback (aiohttp, pytest): [PR #N/<sha> backport][X.Y.x] title, "
+        "patchback/backports/<branch>/<sha>/pr-N, Manually backported from <sha>",
+        [
+            (
+                _K.DONE,
+                "[PR #N/sha backport]",
+                r"\A\[PR #(?P<pr>\d+)/(?P<sha>[0-9a-f]{7,40}) backport\]",
+                ("backport]",),
+                _M,
+            ),
+            (
+                _K.DONE,
+                "patchback/backports/.../pr-N",
+                r"patchback/backports/\S+?/(?P<sha>[0-9a-f]{7,40})/pr-(?P<pr>\d+)",
+                ("patchback/",),
+                0,
+            ),
+            (
+                _K.DONE,
+                "Manually backported from",
+                r"\bManually backported from (?:commit )?"
+                r"(?:(?P<sha>[0-9a-f]{7,40})\b|(?:PR )?#(?P<pr>\d+))",
+                ("manually backported",),
+            ),
+        ],
+    ),
+    "meeseeksdev": (
+        "meeseeksdev (IPython, matplotlib, pandas): Backport PR #N on branch X (title)",
+        [(_K.DONE, "Backport PR #N", r"^Backport PR #(?P<pr>\d+)\b", ("backport pr",), _M)],
     ),
     "django": (
         "Django: Regression in <sha>., Backport of <sha> from main",
@@ -340,7 +426,7 @@ class Conventions:
             k: tuple(p for p in self.patterns if p.kind is k) for k in PatternKind
         }
         self.upstream = tuple(p for p in self.patterns if p.kind in UPSTREAM_KINDS)
-        stable = [p for p in self.patterns if p not in self.upstream]
+        stable = [p for p in self.patterns if p not in self.upstream and p.kind is not _K.PR]
         stable += self.by_kind[PatternKind.REVERT]
         self._upstream_needles = tuple(dict.fromkeys(n for p in self.upstream for n in p.needles))
         self._stable_needles = tuple(dict.fromkeys(n for p in stable for n in p.needles))
@@ -368,10 +454,19 @@ def compile_pattern(kind: PatternKind, name: str, text: str) -> Pattern:
         regex = re.compile(text, re.M)
     except re.error as exc:
         raise ValueError(f"not a valid regular expression: {exc}") from None
-    if kind in NEEDS_SHA and "sha" not in regex.groupindex:
+    if kind is PatternKind.PR and not _names_pr(regex):
+        raise ValueError(
+            r"a pr pattern needs a group for the pull request number, such as \(#(?P<pr>\d+)\)"
+        )
+    if (
+        kind in NEEDS_SHA
+        and "sha" not in regex.groupindex
+        and not (kind is PatternKind.DONE and _names_pr(regex))
+    ):
+        extra = r", or one for a pull request number, such as \(#(\d+)\)" if kind is _K.DONE else ""
         raise ValueError(
             f"a {kind} pattern needs a named group for the commit id, "
-            "such as (?P<sha>[0-9a-f]{7,40})"
+            "such as (?P<sha>[0-9a-f]{7,40})" + extra
         )
     needle = _needle(regex)
     return Pattern(name, kind, regex, (needle,) if needle else (), label=name, preset=CUSTOM)
@@ -410,3 +505,17 @@ def culprit_shas(pattern: Pattern, message: str) -> list[tuple[str, str]]:
             found.append((more.group("sha").lower(), ""))
             end = more.end()
     return [(s, subj) for s, subj in found if not _WORD.fullmatch(s)]
+
+
+def _names_pr(regex: re.Pattern[str]) -> bool:
+    """True when a pattern captures a pull request number: a ``pr`` group, or one group only."""
+    return "pr" in regex.groupindex or (regex.groups == 1 and not regex.groupindex)
+
+
+def pr_number(match: re.Match[str]) -> str | None:
+    """The pull request number a match captured (``pr`` group, or the only group), or None."""
+    if "pr" in match.re.groupindex:
+        return match.group("pr")
+    if match.re.groups == 1 and not match.re.groupindex:
+        return match.group(1)
+    return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Release, State
 from relplan.planner.domain.rules import backport_conflict, maintained_branches
@@ -23,6 +24,8 @@ from relplan.planner.git.backports import (
 )
 from relplan.planner.git.conventions import Conventions
 from relplan.planner.git.repo import Repo
+from relplan.planner.git.rows import missing_summary
+from relplan.planner.git.store import GitStore
 from relplan.planner.git.upstream import find_upstream
 
 
@@ -53,6 +56,21 @@ class Evidence:
     _conflict_at: dict[tuple[str, str], Conflict] = field(default_factory=dict, repr=False)
     _indexed: int = field(default=-1, repr=False)
     _subjects: dict[str, str] | None = field(default=None, repr=False)
+    applies: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def applicability(self, item_id: str, series: str) -> str:
+        """Will the item's missing fix commits apply to the series' branch: ``clean``,
+        ``conflict: paths``, ``needs N: ids``, ``applied`` (``; `` between several fix
+        commits), or ``""`` (nothing missing, or not computed)."""
+        return self.applies.get((item_id, series), "")
+
+    def summary(self, series: str) -> str | None:
+        """``12 missing: 9 clean, 2 conflict, 1 needs 3 prerequisites`` on the branch of
+        ``series`` (every fix git finds, tracked or not); None when no branch of it was
+        scanned."""
+        if not any(t.series == series for t in self.scan.branches):
+            return None
+        return missing_summary([r for r in self.scan.rows if r.series == series])
 
     def state(self, item_id: str, series: str) -> BackportState | None:
         """The backport state git finds for the item on the series, or None (no evidence)."""
@@ -164,13 +182,16 @@ def git_evidence(
     patch_id: bool = True,
     conventions: Conventions | None = None,
     pattern: str | None = None,
+    store: GitStore | None = None,
+    apply: bool = True,
 ) -> Evidence:
     """Scan ``targets`` of ``repo`` and join the result into the plan's items.
 
     ``targets`` usually come from :func:`maintained_targets`; ``upstream``
     defaults to the repository's main line, never a branch named like a stable one
     (``pattern`` or the targets; :func:`relplan.planner.git.upstream.find_upstream`), and
-    the result says which it took and why.
+    the result says which it took and why. ``store`` keeps what the scan read (default:
+    memory only); ``apply`` answers "will it apply?" for the missing rows.
     """
     found = None
     if upstream is None:
@@ -185,6 +206,8 @@ def git_evidence(
         patch_id=patch_id,
         tracker=tracker_requests(plan),
         conventions=conventions,
+        store=store,
+        apply=apply,
     )
     result.upstream_reason = found.reason if found else ""
     ev = Evidence(result)
@@ -200,6 +223,13 @@ def git_evidence(
             cell = _cell(known, t, rows, result)
             if cell:
                 ev.cells[(it.id, t.series)] = cell
+            texts = [
+                r.apply_text
+                for sha in known
+                if (r := rows.get((sha, t.name))) is not None and r.state.is_pending and r.apply
+            ]
+            if texts:
+                ev.applies[(it.id, t.series)] = "; ".join(texts)
             _conflict(ev, it.id, it.backports.get(t.series), t, cell)
     return ev
 
@@ -253,13 +283,16 @@ def plan_evidence(
     upstream: str | None = None,
     pattern: str | None = None,
     conventions: Conventions | None = None,
+    cache_dir: Path | None = None,
 ) -> Evidence:
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
     Raises SourceError for a bad repository and PlanError when no branch is found.
-    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
+    ``conventions`` come from the config's ``[git.conventions]`` (default: every preset);
+    ``cache_dir`` holds the git cache (scan results by branch tips: a scan where nothing
+    moved costs one ``git for-each-ref``).
     """
     repo = Repo(repo_path)
     found, missing = present_targets(
@@ -270,9 +303,15 @@ def plan_evidence(
         pattern,
         "set [git] branch_pattern, or name branches with --branch",
     )
-    ev = git_evidence(
-        plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern
-    )
+    store = GitStore(cache_dir) if cache_dir is not None else None
+    try:
+        ev = git_evidence(
+            plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern,
+            store=store,
+        )  # fmt: skip
+    finally:
+        if store is not None:
+            store.close()
     ev.scan.warnings.extend(missing)
     return ev
 

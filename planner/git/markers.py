@@ -15,7 +15,13 @@ import re
 from dataclasses import dataclass
 
 from relplan.planner.domain.version import Version
-from relplan.planner.git.conventions import Conventions, Pattern, PatternKind, culprit_shas
+from relplan.planner.git.conventions import (
+    Conventions,
+    Pattern,
+    PatternKind,
+    culprit_shas,
+    pr_number,
+)
 
 _FLOOR = re.compile(r"^v?(\d+\.\d+)(?:\.[xy])?(\+)?(?:[\s,;]|$)", re.I)
 _XEN_FLOOR = re.compile(r"^v?(\d+\.\d+)(\+)?(?:\s*(?:#.*)?)$")
@@ -26,10 +32,12 @@ _DEFAULT: Conventions | None = None
 
 @dataclass(frozen=True, slots=True)
 class Pick:
-    """A stable commit naming the commit it was picked from, and the marker that says so."""
+    """A stable commit naming the commit it was picked from, and the marker that says so;
+    ``signal`` says how it was found: ``marker``, ``pr-number``, ``patch-id`` or ``title``."""
 
     upstream: str
     marker: str
+    signal: str = "marker"
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,10 +78,12 @@ class Markers:
     """Everything a commit message says about backports; ``problems`` lists bad lines.
 
     ``reverts`` are the commits it reverts whole (each is also a culprit in
-    ``fixes``); ``matched`` names the patterns that matched, as (preset, name).
+    ``fixes``); ``matched`` names the patterns that matched, as (preset, name);
+    ``prs`` are the pull requests a stable commit says it backports, as (number, pattern).
     """
 
     picks: tuple[Pick, ...] = ()
+    prs: tuple[tuple[str, str], ...] = ()
     fixes: tuple[FixRef, ...] = ()
     reverts: tuple[str, ...] = ()
     request: Request | None = None
@@ -133,12 +143,19 @@ def parse_stable(subject: str, message: str, conventions: Conventions | None = N
     matched: list[tuple[str, str]] = []
     picks: dict[Pick, None] = {}
     problems: list[str] = []
+    prs: dict[tuple[str, str], None] = {}
     for p in conv.by_kind[PatternKind.DONE]:
         if not p.wanted(hits):
             continue
-        found = [m.group("sha").lower() for m in p.regex.finditer(message)]
-        if found:
-            matched.append((p.preset, p.name))
+        found: list[str] = []
+        for m in p.regex.finditer(message):
+            sha, pr = m.groupdict().get("sha"), pr_number(m)
+            if sha:
+                found.append(sha.lower())
+            if pr:
+                prs[(pr, p.name)] = None
+            if sha or pr:
+                matched.append((p.preset, p.name))
         picks.update((Pick(sha, p.name), None) for sha in found)
         if p.claim is not None and len(p.claim.findall(message)) > len(found):
             line = _line_of(p.claim, message)
@@ -153,8 +170,10 @@ def parse_stable(subject: str, message: str, conventions: Conventions | None = N
             matched.append((p.preset, p.name))
     if not (matched or problems):
         return _EMPTY
+    matched = list(dict.fromkeys(matched))
     return Markers(
         picks=tuple(picks),
+        prs=tuple(prs),
         reverts=tuple(dict.fromkeys(reverts)),
         problems=tuple(problems),
         matched=tuple(matched),

@@ -11,7 +11,7 @@ count; a revert of a revert restores what it reverted.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from relplan.planner.git.conventions import Conventions
@@ -29,7 +29,8 @@ class Branch:
     ``picks`` maps an upstream commit to the newest pick of it that stands (stable
     commit, marker); ``reverted`` one whose every pick was reverted to (pick, revert);
     ``dropped`` maps the other commits a standing revert on the branch names (commits of
-    its own history it no longer ships) to that revert.
+    its own history it no longer ships) to that revert; ``offline`` holds the picks whose
+    marker names a commit that is not on the main line (never done by that marker alone).
     """
 
     target: BranchTarget
@@ -40,6 +41,7 @@ class Branch:
     picks: dict[str, tuple[str, Pick]] = field(default_factory=dict)
     reverted: dict[str, tuple[str, str]] = field(default_factory=dict)
     dropped: dict[str, str] = field(default_factory=dict)
+    offline: dict[str, tuple[str, Pick]] = field(default_factory=dict)
 
 
 def pick_names(branches: Iterable[Branch]) -> set[str]:
@@ -165,3 +167,14 @@ class _Origins:
             return sha, False
         found = [self._root(self.full(p.upstream), depth + 1) for p in m.picks]
         return next((r for r in found if r[1]), found[0])
+
+
+def set_aside_offline(branches: Iterable[Branch], on_main: Callable[[str], bool]) -> None:
+    """Move picks whose root is not on the main line from ``picks`` to ``offline``: a
+    marker naming a PR head never merged or another branch's commit proves no pick of a
+    main-line commit (the branch commit may still be matched by PR number or patch-id)."""
+    for br in branches:
+        for root in [r for r in br.picks if not on_main(r)]:
+            br.offline[root] = br.picks.pop(root)
+        for root in [r for r in br.reverted if not on_main(r)]:
+            del br.reverted[root]

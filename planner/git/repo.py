@@ -67,7 +67,10 @@ class Repo:
         if not self.path.exists():
             raise SourceError(Problem("no such directory", file=str(path), hint="--repo PATH"))
         self._env = {**os.environ, **_GIT_ENV}
-        proc = self._proc(["rev-parse", "--git-dir", "--is-bare-repository"], check=False)
+        proc = self._proc(
+            ["rev-parse", "--git-dir", "--is-bare-repository", "--is-shallow-repository"],
+            check=False,
+        )
         if proc.returncode != 0:
             raise SourceError(
                 Problem(
@@ -78,9 +81,9 @@ class Repo:
             )
         lines = proc.stdout.split("\n")
         self.git_dir = (self.path / lines[0]).resolve()
+        self._refs: dict[str, str] | None = None
         self.bare = lines[1].strip() == "true"
-        shallow = self.git(["rev-parse", "--is-shallow-repository"]).strip()
-        self.shallow = shallow == "true"
+        self.shallow = lines[2].strip() == "true"
 
     def shallow_commits(self) -> set[str]:
         """Commits whose parents a shallow clone did not fetch (empty for a full clone)."""
@@ -121,8 +124,23 @@ class Repo:
         return self._proc(args, stdin=stdin).stdout
 
     # -- names and refs ---------------------------------------------------
+    def refs(self) -> dict[str, str]:
+        """Every ref (heads, remotes, tags) -> the commit it points at, read once by one
+        ``git for-each-ref`` (annotated tags peeled)."""
+        if self._refs is None:
+            out = self.git(["for-each-ref", "--format=%(refname)%00%(objectname)%00%(*objectname)"])
+            self._refs = {}
+            for line in out.splitlines():
+                ref, obj, peeled = line.split("\0")
+                self._refs[ref] = peeled or obj
+        return self._refs
+
     def resolve(self, name: str, *, what: str = "branch") -> str:
         """The commit a branch, tag or revision names; SourceError when it names none."""
+        for ref in (f"refs/heads/{name}", f"refs/remotes/origin/{name}", name):
+            sha = self.refs().get(ref)
+            if sha is not None and self._is_commit(ref, sha):
+                return sha
         candidates = [name]
         if not name.startswith("refs/"):
             candidates += [f"refs/heads/{name}", f"refs/remotes/origin/{name}", f"refs/tags/{name}"]
@@ -140,6 +158,10 @@ class Repo:
                 hint="list them with `git branch -a`" + ("" if what == "branch" else " or tags"),
             )
         )
+
+    def _is_commit(self, ref: str, sha: str) -> bool:
+        """Branches point at commits; a tag may point at a tree or blob (then ask git)."""
+        return ref.startswith(("refs/heads/", "refs/remotes/"))
 
     def has_ref(self, name: str) -> bool:
         """True when ``name`` resolves to a commit."""
@@ -199,6 +221,19 @@ class Repo:
         """``[sha, parent...]`` for every commit in ``revs``, children before parents."""
         out = self.git(["rev-list", "--topo-order", "--parents", *revs, "--"])
         return [line.split() for line in out.splitlines() if line]
+
+    def graph(self, revs: Sequence[str]) -> list[tuple[str, tuple[str, ...], str]]:
+        """``(sha, parents, subject)`` for every commit in ``revs``, children before
+        parents, in one ``git log``."""
+        out = self.git(
+            ["log", "--topo-order", "--no-color", f"--format=%H{US}%P{US}%s", *revs, "--"]
+        )
+        graph = []
+        for line in out.split("\n"):
+            if line:
+                sha, parents, subject = line.split(US, 2)
+                graph.append((sha, tuple(parents.split()), subject))
+        return graph
 
     def rev_list(self, revs: Sequence[str]) -> list[str]:
         """Commit ids reachable from ``revs`` (``^X`` excludes)."""

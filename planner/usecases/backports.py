@@ -10,7 +10,7 @@ Tracking.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,10 +23,15 @@ from relplan.planner.domain.rules import (
     fixes_for,
     needing_backport,
 )
+from relplan.planner.store.cache import default_cache_dir
 
 if TYPE_CHECKING:
+    from relplan.planner.domain.model import Plan
     from relplan.planner.git.join import Conflict, Evidence
     from relplan.planner.git.project import Staleness
+    from relplan.planner.git.repo import Repo
+    from relplan.planner.git.rows import BranchTarget
+    from relplan.planner.store.config import Config
 from relplan.planner.usecases.queries import Queries
 
 
@@ -53,6 +58,7 @@ class Backports(Queries):
         evidence = plan_evidence(
             self.laid(), self.train(), self.today, path,
             upstream=git.upstream, pattern=git.branch_pattern, conventions=git.conventions,
+            cache_dir=self.config.cache_dir or default_cache_dir(),
         )  # fmt: skip
         self.evidence = evidence
         return evidence
@@ -86,7 +92,9 @@ class Backports(Queries):
         ev = self.evidence
         if ev is not None and item.id.startswith("git#") and item.fix_commits:
             row = ev.row(item.fix_commits[0], series)  # a git-only fix: git's word alone
-            return BackportCell(None, row.state, row.evidence) if row else BackportCell(None)
+            if row is None:
+                return BackportCell(None)
+            return BackportCell(None, row.state, row.evidence, apply=row.apply_text)
         tracker = item.backports.get(series)
         if ev is None:
             return BackportCell(tracker)
@@ -96,7 +104,17 @@ class Backports(Queries):
             ev.state(item.id, series),
             ev.evidence(item.id, series),
             conflict.message if conflict else None,
+            apply=ev.applicability(item.id, series),
         )
+
+    def backport_summary(self, version: str) -> str | None:
+        """What git says the release's branch still misses and whether it applies
+        (``12 missing: 9 clean, 2 conflict, 1 needs 3 prerequisites``); None before a
+        scan or when the release's branch was not scanned."""
+        ev = self.evidence
+        if ev is None:
+            return None
+        return ev.summary(self.release(version).series)
 
     def backport_fixes(self, series: Collection[str]) -> list[Item]:
         """The fixes that concern these branches
@@ -134,3 +152,32 @@ class Backports(Queries):
             return ops.Change(self.plan, f"{item_id} is not a git-only fix")
         item = replace(found, state=State.ACCEPTED, why="added from git history")
         return ops.add(self.plan, item)
+
+
+def scan_backports(
+    config: Config,
+    plan: Plan,
+    repo: Repo,
+    targets: Sequence[BranchTarget],
+    *,
+    upstream: str | None,
+    strict: bool,
+    patch_id: bool,
+    pattern: str | None,
+    apply: bool,
+) -> Evidence:
+    """``relplan backports``: scan ``targets`` with the config's conventions, keeping what
+    is read in the git cache of the config's cache folder (see
+    :mod:`relplan.planner.git.store`), and join the result into ``plan``."""
+    # start-up cost: the git package (conventions compile their regexes) only when scanning
+    from relplan.planner.git.join import git_evidence
+    from relplan.planner.git.store import GitStore  # start-up cost, as the line above
+
+    store = GitStore(config.cache_dir or default_cache_dir())
+    try:
+        return git_evidence(
+            plan, repo, targets, upstream=upstream, strict=strict, patch_id=patch_id,
+            conventions=config.git.conventions, pattern=pattern, store=store, apply=apply,
+        )  # fmt: skip
+    finally:
+        store.close()

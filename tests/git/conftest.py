@@ -28,3 +28,9 @@ def make_repo(tmp_path: Path) -> Callable[[str], GitRepo]:
 @pytest.fixture
 def stable(make_repo: Callable[[str], GitRepo]) -> Stable:
     return Stable(make_repo("xen"))
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The git cache (scan results by branch tips) goes to the test's own folder."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))

@@ -53,7 +53,7 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
         text = text_of(app)
         fixfix = next(line for line in text.splitlines() if line.startswith("xen#fixfix"))
         fix_b = next(line for line in text.splitlines() if line.startswith("xen#b "))
-        assert "done !" in fixfix  # the tracker says done, git finds no pick
+        assert "done ! +" in fixfix  # the tracker says done, git finds no pick; it applies
         assert "done ✓" in fix_b  # git found the pick
         if matrix.row != rows["xen#fixfix"]:
             await pilot.press("j" if matrix.row < rows["xen#fixfix"] else "k")
@@ -64,6 +64,10 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
             "on 4.2 (stable-4.2): tracker says done; git says required",
             "CONFLICT: tracker says DONE for 4.2, git finds no pick on stable-4.2",
         ]
+        assert pane[3] == "will it apply to stable-4.2: clean"
+        assert "will it apply: + clean, × conflict" in str(
+            app.screen.query_one("#presets").render()
+        )
         # git's reasons, one a line: the culprit it fixes ships in the branch (as a pick)
         assert f"· {stable.fix_fix[:12]}: Fixes: {stable.fix_a[:12]} ships in stable-4.2" in (
             "\n".join(pane)
@@ -109,6 +113,22 @@ async def test_marks_appear_when_a_scan_finishes_after_the_view_is_shown(
         assert "done !" in next(line for line in lines if line.startswith("xen#fixfix"))
         assert any(line.startswith("git#") for line in lines)  # fixes only git knows
         assert "1 tracker-vs-git conflict(s) (c lists them)" in text_of(app)
+
+
+async def test_release_panel_counts_what_applies(stable: Stable) -> None:
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    session = Session(plan_for(stable), today=TODAY, config=Config(git=git))
+    session.scan_git()
+    summary = session.backport_summary("4.2")
+    rows = [r for r in session.evidence.scan.rows if r.series == "4.2"] if session.evidence else []
+    missing = [r for r in rows if r.state.is_pending]
+    assert missing and all(r.apply for r in missing)
+    assert summary == f"{len(missing)} missing: {len(missing)} clean"
+    app = RelplanApp(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_release("4.2")
+        await pilot.pause()
+        assert f"backports to stable-4.2: {summary}" in text_of(app)
 
 
 async def test_the_title_says_a_stale_clone(stable: Stable) -> None:

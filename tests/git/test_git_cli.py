@@ -69,8 +69,9 @@ def test_backports_table_lists_missing_first(stable: Stable, tmp_path: Path) -> 
         "conventions: linux (Fixes: 4, Cc: stable 1, Upstream commit 1, commit upstream 1), "
         "xen (Backport: 1), git (cherry picked from commit 1)"
     )
-    assert lines[3] == "stable-4.2 (4.2): 2 missing, 4 done"
-    states = [line.split()[0] for line in lines[4:] if line.startswith("  ")]
+    assert lines[2] == "done found by: marker 3, patch-id 1"
+    assert lines[4] == "stable-4.2 (4.2): 2 missing: 2 clean, 4 done"
+    states = [line.split()[0] for line in lines[5:] if line.startswith("  ")]
     assert states == ["required"] * 2 + ["done"] * 4
 
 

@@ -146,9 +146,16 @@ def test_chained_cherry_pick_lines_keep_their_order_and_subject_tags_count() -> 
 def test_every_preset_pattern_that_names_a_commit_has_a_sha_group() -> None:
     for preset in PRESETS.values():
         for p in preset.patterns:
-            if p.kind in (PatternKind.CULPRIT, PatternKind.REVERT, PatternKind.DONE):
+            if p.kind in (PatternKind.CULPRIT, PatternKind.REVERT):
                 assert "sha" in p.regex.groupindex, (preset.name, p.name)
-    assert set(PRESETS) == {"linux", "xen", "git", "cpython", "django", "systemd"}
+            if p.kind is PatternKind.DONE:  # a commit id, or the pull request that merged it
+                assert {"sha", "pr"} & set(p.regex.groupindex), (preset.name, p.name)
+            if p.kind is PatternKind.PR:
+                assert "pr" in p.regex.groupindex, (preset.name, p.name)
+    assert set(PRESETS) == {
+        "linux", "xen", "git", "cpython", "django", "systemd",
+        "github", "patchback", "meeseeksdev", "ansible",
+    }  # fmt: skip
 
 
 CONFIG = """\

@@ -11,6 +11,7 @@ from relplan.planner.git.backports import BranchTarget, ScanResult, scan
 from relplan.planner.git.repo import Repo
 
 DONE, REQUIRED, DONTNEED = BackportState.DONE, BackportState.REQUIRED, BackportState.DONTNEED
+UNKNOWN = BackportState.UNKNOWN
 MakeRepo = Callable[[str], GitRepo]
 
 
@@ -93,7 +94,8 @@ def test_pick_chains_end_at_the_upstream_commit(make_repo: MakeRepo) -> None:
         s["fix"]: (DONE, s["p1"], marker),
         s["fix2"]: (DONE, s["p1b"], marker),  # via stable-2.0's commit, read for its line
         s["fix3"]: (REQUIRED, None, None),
-        s["lost"]: (DONE, s["p1c"], marker),  # the chain's origin, not the later hop
+        # the chain's origin, not the later hop; not on the main line: a warning, not done
+        s["lost"]: (UNKNOWN, s["p1c"], marker),
     }
     both = scan(
         Repo(r.path),
@@ -207,5 +209,6 @@ def test_cpython_backports_and_qemu_requests(make_repo: MakeRepo) -> None:
         ),
     }  # floor: asks from 3.13 on
     assert floor not in table(res, "3.12")
-    assert [r.subject for r in res.rows if r.fix == fix] == ["[3.12] gh-2: Fix the thing (#2)"]
-    assert res.conventions.presets() == ["linux", "git", "cpython"]
+    # a done row carries the upstream commit's subject, not the pick's
+    assert [r.subject for r in res.rows if r.fix == fix] == ["gh-2: Fix the thing (#2)"]
+    assert res.conventions.presets() == ["linux", "git", "cpython", "github"]

@@ -102,7 +102,7 @@ def test_cli_says_which_upstream_it_took(stable: Stable, tmp_path: Path) -> None
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "upstream: master (the main line; HEAD is 'stable-4.2', a stable branch)"
-    assert lines[3] == "stable-4.1 (4.1): 2 missing, 1 done"
+    assert lines[4] == "stable-4.1 (4.1): 2 missing: 2 clean, 1 done"
     given = relplan(
         tmp_path, "backports", "--repo", bare, "--branch", "stable-4.1", "--upstream", "master",
         "--format", "json",
@@ -124,6 +124,8 @@ def broken_fix(stable: Stable, lost: str = "xen/broken.c") -> str:
     r.checkout("stable-4.2")
     for n in range(3):
         r.commit(f"Xen 4.2.{n}", {"Config.mk": f"XEN_EXTRAVERSION = .{n}\n"})
+    # a branch-only change to the same file: the fix's patch is compared with it
+    r.commit("x86: branch-only tweak", {"xen/broken.c": "int c;\n"})
     r.drop_object(f"{broken}:{lost}")
     return broken
 
@@ -144,8 +146,11 @@ def test_unreadable_object_skips_patch_id_for_that_commit_only(stable: Stable, l
     assert res.unreadable == 1
     assert res.warnings == [
         "1 commit(s) have objects this repository cannot read (a damaged or partial clone): "
-        "patch-id skipped for them; markers and ancestry still answer"
+        "patch-id skipped for them; markers and ancestry still answer",
+        "will it apply: 1 fix(es) have objects this repository cannot read; no answer for them",
     ]
+    assert rows[("stable-4.2", broken)].apply is None  # no answer, never a guess
+    assert all(r.apply for r in res.rows if r.state is REQUIRED and r.fix != broken)
 
 
 @pytest.mark.parametrize("lost", ["xen/broken.c", "xen"])  # a blob: found by cat-file; a tree:

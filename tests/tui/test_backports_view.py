@@ -337,8 +337,8 @@ async def test_ids_and_titles_use_the_width_there_is(
 def test_the_layout_shares_the_width() -> None:
     eight = [f"4.{n}" for n in range(8, 0, -1)]
     wide = matrix_layout(158, 50, eight, longest_title=80)
-    assert wide.short and wide.count == 8  # abbreviated states: 8 x 7 cells
-    assert (wide.id_width, wide.title_width) == (34, 68)  # the id a third, the title the rest
+    assert wide.short and wide.count == 8  # abbreviated states: 8 x 8 cells ("REQ ! ×" + gap)
+    assert (wide.id_width, wide.title_width) == (31, 63)  # the id a third, the title the rest
     roomy = matrix_layout(158, 50, eight, longest_title=40)
     assert (roomy.id_width, roomy.title_width) == (51, 41)  # short titles leave ids room
     full = matrix_layout(140, 10, ["4.3", "4.2"], longest_title=200)

@@ -34,10 +34,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parents=[common],
         help="which upstream fixes still have to reach which stable branch (from git history)",
         description="Scan stable branches for picks of upstream fixes (cherry-pick markers, "
-        "'master commit:', 'commit X upstream.', 'Backport of X', patch-id, along pick chains), "
+        "'master commit:', 'commit X upstream.', 'Backport of X', bots' pull request numbers, "
+        "patch-id and titles, along pick chains), "
         "culprits (Fixes:, Follow-up for, Regression in, reverts, ...) and backport requests, "
         "in every built-in convention (see [git.conventions] in the config). Says which "
-        "conventions the history uses and which branch is upstream. Read-only on the repository.",
+        "conventions the history uses and which branch is upstream. For each missing fix, "
+        "whether it applies to the branch (clean, conflict with paths, needs earlier commits, "
+        "already applied), by an in-memory cherry-pick. Read-only on the repository; what it "
+        "reads is cached by commit id and branch tips.",
     )
     p.add_argument("--repo", metavar="PATH", help="repository (default: [git] repo, else .)")
     p.add_argument(
@@ -67,7 +71,14 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         "and the dashboard report it)",
     )
     p.add_argument("--lenient", action="store_true", help=argparse.SUPPRESS)  # the default now
-    p.add_argument("--no-patch-id", action="store_true", help="skip matching unmarked picks")
+    p.add_argument(
+        "--no-patch-id", action="store_true", help="skip matching unmarked picks by patch-id"
+    )
+    p.add_argument(
+        "--no-apply",
+        action="store_true",
+        help="skip 'will it apply?' (clean, conflict, needs, applied) for missing fixes",
+    )
     p.add_argument(
         "--conflicts",
         action="store_true",
@@ -86,8 +97,8 @@ def _config(args: argparse.Namespace) -> Config:
 def run_backports(args: argparse.Namespace) -> int:
     """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
     conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
-    from relplan.planner.git.join import git_evidence
     from relplan.planner.git.repo import Repo
+    from relplan.planner.usecases.backports import scan_backports
 
     config = _config(args)
     repo = Repo(args.repo or config.git.repo or ".")
@@ -96,16 +107,10 @@ def run_backports(args: argparse.Namespace) -> int:
     ctx = _context(args) if args.conflicts or not args.branch else None
     targets = _targets(args, repo, pattern, ctx)
     plan = ctx.plan if ctx is not None and not ctx.is_demo else _empty_plan()
-    ev = git_evidence(
-        plan,
-        repo,
-        targets,
-        upstream=upstream,
-        strict=args.strict,
-        patch_id=not args.no_patch_id,
-        conventions=config.git.conventions,
-        pattern=pattern,
-    )
+    ev = scan_backports(
+        config, plan, repo, targets, upstream=upstream, strict=args.strict,
+        patch_id=not args.no_patch_id, pattern=pattern, apply=not args.no_apply,
+    )  # fmt: skip
     if not ev.scan.upstream_reason:
         ev.scan.upstream_reason = "--upstream" if args.upstream else "[git] upstream"
     for warning in grouped_warnings(ev.scan.warnings):
@@ -127,11 +132,18 @@ def run_backports(args: argparse.Namespace) -> int:
 
 
 def scan_header(result: ScanResult) -> list[str]:
-    """Which branch was upstream and why, and which conventions the history uses."""
-    return [
+    """Which branch was upstream and why, which conventions the history uses, and how the
+    done rows were found (marker, pr-number, patch-id, title)."""
+    lines = [
         f"upstream: {result.upstream} ({result.upstream_reason})",
         f"conventions: {result.conventions.summary()}",
     ]
+    if result.signals:
+        found = ", ".join(f"{name} {n}" for name, n in result.signals.items())
+        lines.append(
+            f"done found by: {found}" + (" (cached: no branch moved)" if result.cached else "")
+        )
+    return lines
 
 
 def _context(args: argparse.Namespace) -> Context:
@@ -181,14 +193,16 @@ def render_backports(result: ScanResult, rows: list[BackportRow]) -> str:
     """One block per branch: what is still missing first, then what is done."""
     out: list[str] = []
     for t in result.branches:
-        mine = [r for r in rows if r.branch == t.name]
-        counts = Counter("missing" if r.state.is_pending else str(r.state) for r in mine)
-        parts = [f"{counts.pop('missing', 0)} missing", f"{counts.pop('done', 0)} done"]
+        every = [r for r in result.rows if r.branch == t.name]  # counts: every row, shown or not
+        counts = Counter("missing" if r.state.is_pending else str(r.state) for r in every)
+        counts.pop("missing", None)
+        parts = [result.summary(t.name), f"{counts.pop('done', 0)} done"]
         parts += [f"{n} {state}" for state, n in sorted(counts.items())]
         series = f" ({t.series}{', security only' if t.security_only else ''})" if t.series else ""
         out.append(f"{t.name}{series}: " + ", ".join(parts))
-        for r in mine:
+        for r in (r for r in rows if r.branch == t.name):
             subject = r.subject if len(r.subject) <= 50 else r.subject[:49] + "…"
-            out.append(f"  {str(r.state):<9} {r.fix[:12]}  {subject:<50}  {r.evidence}")
+            apply = f"  [{r.apply_text}]" if r.apply else ""
+            out.append(f"  {str(r.state):<9} {r.fix[:12]}  {subject:<50}  {r.evidence}{apply}")
         out.append("")
     return "\n".join(out)

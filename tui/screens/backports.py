@@ -22,7 +22,7 @@ from relplan.planner.domain.model import Item
 from relplan.planner.domain.rules import BackportCell
 from relplan.tui.screens.base import ViewScreen, settle_heap
 from relplan.tui.widgets.backport_matrix import BackportMatrix
-from relplan.tui.widgets.backport_rows import SORTS, BackportRows
+from relplan.tui.widgets.backport_rows import APPLY_LEGEND, SORTS, BackportRows
 from relplan.tui.widgets.safe import markup_safe
 
 SORT_NAMES = list(SORTS)
@@ -70,6 +70,8 @@ def evidence_text(
     ]
     if cell.conflict:
         lines.append(f"CONFLICT: {cell.conflict}")
+    if cell.apply and cell.is_missing:
+        lines.append(f"will it apply to {branch}: {cell.apply}")
     lines.extend(f"· {reason}" for reason in cell.reasons())
     if not tracked:
         lines.append("· only git knows this fix: + tracks it as a plan item")
@@ -158,6 +160,8 @@ class BackportsScreen(MatrixScreen):
         if conflicts:
             parts.append(f"{conflicts:,} tracker-vs-git conflict(s) (c lists them)")
         parts += [f"preset {rows.preset} (f)", f"sort {SORTS[rows.sort]} (>)"]
+        if self.session.evidence is not None:
+            parts.append(APPLY_LEGEND)
         self.query_one("#presets", Static).update(" · ".join(parts), layout=False)
 
     def _change_rows(self, change: Callable[[BackportRows], None]) -> None:

@@ -53,11 +53,16 @@ def ladder_text(stages: Sequence[Stage], today: dt.date) -> str:
 
 
 def panel_text(
-    release: Release, status: ReleaseStatus, stages: Sequence[Stage], today: dt.date
+    release: Release,
+    status: ReleaseStatus,
+    stages: Sequence[Stage],
+    today: dt.date,
+    backports: str | None = None,
 ) -> str:
     """The stabilization panel as console markup: ``stages`` are the release's ladder
     (:meth:`relplan.planner.usecases.session.Session.stages`), passed ones marked as of
-    ``today``."""
+    ``today``; ``backports`` what git says the branch still misses and whether it applies
+    (:meth:`relplan.planner.usecases.session.Session.backport_summary`)."""
     colour = PHASE_COLOURS[status.phase]
     verdict = {"go": "[b green]GO[/]", "no-go": "[b red]NO-GO[/]"}.get(
         status.verdict, f"[b]{status.verdict.upper()}[/]"
@@ -85,6 +90,11 @@ def panel_text(
         f"items: {status.items_done}/{status.items_total} done   open blockers: {blockers}"
     )
     lines.append(f"features open after freeze: {late}")
+    if backports is not None:
+        lines.append(
+            f"backports to {markup_safe(release.branch or release.series)}: "
+            f"{markup_safe(backports)}"
+        )
     if status.owners:
         load = ", ".join(f"{markup_safe(name)} {n}" for name, n in list(status.owners.items())[:6])
         lines.append(f"open work by owner: {load}")
@@ -125,7 +135,10 @@ class ReleaseScreen(MatrixScreen):
         release = session.release(self.version)
         status = session.status(self.version)
         stages = session.stages(self.version)
-        self.query_one("#panel", Static).update(panel_text(release, status, stages, session.today))
+        summary = session.backport_summary(self.version)
+        self.query_one("#panel", Static).update(
+            panel_text(release, status, stages, session.today, summary)
+        )
         mine = [it for it in session.plan.items if it.target == self.version]
         items = self.query_one(ItemList)
         keep = items.current

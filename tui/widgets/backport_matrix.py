@@ -36,7 +36,7 @@ ID_MIN, ID_MAX = 10, 40
 TITLE_MIN = 10
 #: Full cell labels only when the title keeps at least this much room.
 TITLE_ROOM = 30
-FULL_CELL, SHORT_CELL = len("in-progress !"), len("wont !")
+FULL_CELL, SHORT_CELL = len("in-progress !"), len("REQ ! ×")  # short: state, git, will it apply
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +276,8 @@ class BackportMatrix(ScrollView, can_focus=True):
         cell, where = self.current_cell, self.current
         if cell is None or where is None:
             return ""
-        return printable(f"{where[0].id} on {where[1]}: {cell.describe()}")
+        applies = f"; will it apply: {cell.apply}" if cell.apply and cell.is_missing else ""
+        return printable(f"{where[0].id} on {where[1]}: {cell.describe()}{applies}")
 
     # -- rendering ------------------------------------------------------------------------
     def notify_style_update(self) -> None:

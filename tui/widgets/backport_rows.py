@@ -49,12 +49,25 @@ class Label:
     style: Style
 
 
+#: Will a missing fix apply (:mod:`relplan.planner.git.applies`): one character per answer.
+APPLY_MARKS = {"clean": "+", "conflict": "×", "needs": "^", "applied": "="}
+APPLY_LEGEND = "will it apply: + clean, × conflict, ^ needs earlier commits, = already applied"
+
+
+def apply_mark(apply: str) -> str:
+    """The matrix's one-character answer for a cell's ``apply`` text (``""``: none)."""
+    return APPLY_MARKS.get(apply.split(":", 1)[0].split(" ", 1)[0], "") if apply else ""
+
+
 @cache
-def label(state: BackportState | None, mark: str) -> Label:
-    """The label of a cell: the tracker's state (git's when the tracker says nothing) and
-    git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more); a few dozen exist."""
+def label(state: BackportState | None, mark: str, applies: str = "") -> Label:
+    """The label of a cell: the tracker's state (git's when the tracker says nothing),
+    git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more) and, on a missing fix,
+    whether it applies (:data:`APPLY_MARKS`); a few dozen exist."""
     full = f"{state.value if state else '·'} {mark}".rstrip()
     short = f"{state.short if state else '·'} {mark}".rstrip()
+    if applies:
+        full, short = f"{full} {applies}", f"{short} {applies}"
     style = CONFLICT if mark == "!" else BACKPORT_STYLES[state] if state else MUTED
     return Label(full, short, style)
 
@@ -88,7 +101,7 @@ def make_row(
         cell = cell_info(item, s) if cell_info else plain_cell(item, s)
         state = item.backports.get(s) or cell.git
         cells.append(cell)
-        labels.append(label(state, cell.mark))
+        labels.append(label(state, cell.mark, apply_mark(cell.apply) if cell.is_missing else ""))
         if state is not None or cell.git is not None:
             hay += [s, branch, cell.evidence]
     return MatrixRow(
