@@ -49,6 +49,7 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
     from relplan.tui.cli import (
+        branch_commands,
         edit_commands,
         git_commands,
         plan_commands,
@@ -67,6 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _common_options(suppress=True)
     for module in (
         plan_commands,
+        branch_commands,
         edit_commands,
         report_commands,
         sync_command,

@@ -18,11 +18,9 @@ from rich.style import Style
 
 from relplan.planner.domain.model import BackportState, Item, natural_key
 from relplan.planner.domain.rules import BackportCell, backport_presets, in_backport_preset
-from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES
+from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, style
 
 CellInfo = Callable[[Item, str], BackportCell]
-MUTED = Style(color="#6a6a6a")
-CONFLICT = Style(color="#d05050", bold=True)
 
 #: Sort orders, in the order ``>`` cycles through them.
 SORTS: dict[str, str] = {
@@ -49,8 +47,14 @@ def label(state: BackportState | None, mark: str) -> Label:
     git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more); a few dozen exist."""
     full = f"{state.value if state else '·'} {mark}".rstrip()
     short = f"{BACKPORT_ABBREV[state] if state else '·'} {mark}".rstrip()
-    style = CONFLICT if mark == "!" else BACKPORT_STYLES[state] if state else MUTED
-    return Label(full, short, style)
+    shown = (
+        style("backport-conflict", bold=True)
+        if mark == "!"
+        else BACKPORT_STYLES[state]
+        if state
+        else style("backport-none")
+    )
+    return Label(full, short, shown)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,22 +29,21 @@ from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import current_window
 from relplan.planner.domain.stages import Stage, next_step, stage_on
 from relplan.planner.domain.text import printable
-from relplan.tui.palette import PHASE_COLOURS
+from relplan.tui.palette import PHASE_COLOURS, style
 
 LABEL = 40  # version 9, phase 14, countdown 17
 WEEK = dt.timedelta(weeks=1)
-TODAY_STYLE = Style(color="#e0e0e0", bold=True)
-RULER_STYLE = Style(color="#8a8a8a")
 
 
-_BAR_STYLES: dict[tuple[Phase, bool], Style] = {}
+_BAR_STYLES: dict[tuple[str, bool], Style] = {}
 
 
 def _bar_style(phase: Phase, today: bool) -> Style:
-    style = _BAR_STYLES.get((phase, today))
-    if style is None:
-        style = _BAR_STYLES[(phase, today)] = Style(color=PHASE_COLOURS[phase], underline=today)
-    return style
+    colour = PHASE_COLOURS[phase]  # the current theme's
+    found = _BAR_STYLES.get((colour, today))
+    if found is None:
+        found = _BAR_STYLES[(colour, today)] = Style(color=colour, underline=today)
+    return found
 
 
 def monday(day: dt.date) -> dt.date:
@@ -234,7 +233,7 @@ class Timeline(ScrollView, can_focus=True):
         base = self.rich_style
         weeks = max(0, width - LABEL)
         if y == 0:
-            return Strip([Segment(self._ruler(weeks), base + RULER_STYLE)]).adjust_cell_length(
+            return Strip([Segment(self._ruler(weeks), base + style("timeline-ruler"))]).adjust_cell_length(
                 width, base
             )
         row = self.scroll_offset.y + y - 1
@@ -278,7 +277,7 @@ class Timeline(ScrollView, can_focus=True):
         for w in range(weeks):
             ch, phase = week_cell(release, self.start + w * WEEK, stages)
             if w == today_col and phase is None:
-                out.append(Segment("│", TODAY_STYLE))
+                out.append(Segment("│", style("timeline-today", bold=True)))
             elif phase is None:
                 out.append(Segment(" "))
             else:

@@ -1,0 +1,86 @@
+"""The Branches view (the start view when branches take fixes): one row per release series.
+
+What needs you now on top (the attention list), then each series newest first: its phase,
+the next release and its countdown, missing backports, late items, its support ends; the
+line under the table says the cursor row's support ends in words, with where they came from.
+Every figure is :func:`relplan.planner.usecases.branches.branch_rows`, as ``relplan branches``.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import Static
+
+from relplan.planner.usecases.branches import BranchRow, SupportEnd, branch_rows
+from relplan.tui.screens.base import ViewScreen
+from relplan.tui.widgets.attention import AttentionPane
+from relplan.tui.widgets.branch_table import BranchTable, next_text
+
+SOURCE_WORDS = {
+    "declared": "declared by the project",
+    "endoflife": "from endoflife.date",
+    "plan": "written in the plan",
+    "measured": "measured from the tags (a guess)",
+    "policy": "computed from the plan's cadence",
+}
+
+
+def _end(end: SupportEnd) -> str:
+    if end.day is None:
+        return f"unknown ({SOURCE_WORDS.get(end.source.value, end.source.value)})"
+    return f"{end.day} ({SOURCE_WORDS.get(end.source.value, end.source.value)})"
+
+
+def describe(row: BranchRow | None) -> str:
+    """The line under the table: the cursor row's branch and support ends, with sources."""
+    if row is None:
+        return "no release series on the calendar"
+    nxt = next_text(row)
+    ahead = f"; next {nxt}" if row.next_release else "; nothing planned"
+    return (
+        f"{row.series} ({row.branch or 'no branch'}, {row.phase.value}{ahead}): maintained "
+        f"until {_end(row.maintained_until)}, security until {_end(row.security_until)}"
+    )
+
+
+class BranchesScreen(ViewScreen):
+    """Release series as rows; ``enter`` opens a series' next release, ``a`` shows every
+    series (end-of-life ones too)."""
+
+    AUTO_FOCUS = "BranchTable"
+    view_name = "branches"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("A", "every", "All series", id="branches_all",
+                tooltip="Every series on the calendar, end-of-life and far-ahead ones too"),
+    ]  # fmt: skip
+
+    every = False
+
+    def compose_body(self) -> ComposeResult:
+        yield AttentionPane(id="attention")
+        yield BranchTable(id="branch-table")
+        yield Static(id="branch-detail", markup=False)
+
+    def plan_shown(self) -> None:
+        session = self.session
+        self.query_one(BranchTable).show(branch_rows(session, every=self.every))
+        self.query_one(AttentionPane).work_out(session, self.shell.waiting_for())
+
+    def action_every(self) -> None:
+        self.every = not self.every
+        self.show_plan()
+        shown = "every series" if self.every else "the series that matter today"
+        self.shell.set_status(f"branches: {shown} (A toggles)")
+
+    def on_branch_table_highlighted(self, event: BranchTable.Highlighted) -> None:
+        self.query_one("#branch-detail", Static).update(describe(event.row))
+
+    def on_branch_table_opened(self, event: BranchTable.Opened) -> None:
+        self.shell.open_release(event.version)
+
+    def current_release(self) -> str | None:
+        row = self.query_one(BranchTable).current
+        return row.next_release if row else None
