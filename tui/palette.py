@@ -10,7 +10,6 @@ theme's colours.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -20,9 +19,26 @@ from rich.style import Style
 
 from relplan.planner.domain.model import BackportState, Phase, State
 
-_DECLARED: dict[str, dict[str, str]] = tomllib.loads(
-    (Path(__file__).with_name("themes.toml")).read_text(encoding="utf-8")
-)
+
+
+def _read_themes(text: str) -> dict[str, dict[str, str]]:
+    """``themes.toml``: ``[table]`` headers and ``name = "value"`` lines, ``#`` comments.
+    Read by hand, not by tomllib: the first frame does not pay for a TOML reader."""
+    out: dict[str, dict[str, str]] = {}
+    table: dict[str, str] = {}
+    for line in text.splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            table = out.setdefault(line.strip("[]"), {})
+        else:
+            name, _, value = line.partition("=")
+            table[name.strip()] = value.strip().strip('"')
+    return out
+
+
+_DECLARED = _read_themes(Path(__file__).with_name("themes.toml").read_text(encoding="utf-8"))
 _current: dict[str, str] = dict(_DECLARED["dark"])
 
 K = TypeVar("K")

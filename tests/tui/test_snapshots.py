@@ -17,7 +17,7 @@ SIZE = (120, 40)
 
 
 def app() -> RelplanApp:
-    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
+    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY), start="timeline")
 
 
 @pytest.mark.parametrize(

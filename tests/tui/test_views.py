@@ -22,7 +22,7 @@ SIZE = (120, 40)
 Text = Callable[[RelplanApp], str]
 
 
-async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
+async def test_timeline_view_says_it_is_the_demo(
     demo_app: RelplanApp, screen_text: Text
 ) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
