@@ -12,7 +12,15 @@ import argparse
 import datetime as dt
 from typing import Any
 
-from relplan.tui.cli.common import emit_output, force_arg, git_session, repo_arg
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.tui.cli.common import (
+    emit_output,
+    force_arg,
+    git_session,
+    repo_arg,
+    window_args,
+    window_of,
+)
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -40,8 +48,16 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     from relplan.planner.outputs import report
 
     fmt = args.format or report.DEFAULT_FORMAT[args.kind]
+    window = window_of(args)
     if args.kind == "status":
-        return report.status_report(ctx, fmt, args.version)
+        return report.status_report(ctx, fmt, args.version, window)
+    if args.until or args.current:
+        raise PlanError(
+            Problem(
+                f"--until and --current limit the status page, not the {args.kind} report",
+                hint="use them with --kind status",
+            )
+        )
     version = args.version or ctx.report_release().version
     ctx.release(version)  # an unknown release: a clear error with a did-you-mean
     if args.kind == "schedule":
@@ -122,8 +138,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD",
-        help="update: what changed in the plan since that day (from the plan file's git history)",
+        help="update: what changed in the plan since that day (from the plan file's git "
+        "history); status: only releases with a milestone on or after that day",
     )  # fmt: skip
+    window_args(p, since=False)
     force_arg(p)
     repo_arg(p)
     p.set_defaults(run=run_report)
