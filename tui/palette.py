@@ -20,7 +20,6 @@ from rich.style import Style
 from relplan.planner.domain.model import BackportState, Phase, State
 
 
-
 def _read_themes(text: str) -> dict[str, dict[str, str]]:
     """``themes.toml``: ``[table]`` headers and ``name = "value"`` lines, ``#`` comments.
     Read by hand, not by tomllib: the first frame does not pay for a TOML reader."""

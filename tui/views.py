@@ -77,17 +77,26 @@ def has_supported_branches(session: Session) -> bool:
 
 VIEWS: tuple[View, ...] = (
     View(
-        "timeline", "1", "Timeline", "relplan.tui.screens.timeline:TimelineScreen",
+        "timeline",
+        "1",
+        "Timeline",
+        "relplan.tui.screens.timeline:TimelineScreen",
         "Every release on a week scale, grouped by series",
         owners=("relplan.tui.widgets.timeline:Timeline",),
     ),
     View(
-        "items", "2", "Items", "relplan.tui.screens.items:ItemsScreen",
+        "items",
+        "2",
+        "Items",
+        "relplan.tui.screens.items:ItemsScreen",
         "Every roadmap item: filter, presets, sort, triage",
         owners=("relplan.tui.widgets.item_list:ItemList",),
     ),
     View(
-        "backports", "3", "Backports", "relplan.tui.screens.backports:BackportsScreen",
+        "backports",
+        "3",
+        "Backports",
+        "relplan.tui.screens.backports:BackportsScreen",
         "Fixes by maintained branch, with git's evidence",
         owners=(
             "relplan.tui.widgets.backport_matrix:BackportMatrix",
@@ -95,7 +104,10 @@ VIEWS: tuple[View, ...] = (
         ),
     ),
     View(
-        "branches", "4", "Branches", "relplan.tui.screens.branches:BranchesScreen",
+        "branches",
+        "4",
+        "Branches",
+        "relplan.tui.screens.branches:BranchesScreen",
         "One row per series: support ends, next release, missing backports, late items",
         owners=("relplan.tui.widgets.branch_table:BranchTable",),
         starts=has_supported_branches,

@@ -143,13 +143,10 @@ def branch_rows(session: Session, *, every: bool = False) -> list[BranchRow]:
             by_series.setdefault(r.series, []).append(r)
     statuses = {s.version: s for s in session.statuses()}
     items = session.status_plan().items
-    missing = {
-        b.series: len(missing_backports(items, b)) for b in session.maintained_branches()
-    }
+    missing = {b.series: len(missing_backports(items, b)) for b in session.maintained_branches()}
     rows = []
     for series, releases in by_series.items():
         point = next((r for r in releases if r.kind is ReleaseKind.POINT), None)
         if point is not None:
             rows.append(_row(session, point, releases, statuses, missing))
     return sorted(rows, key=lambda row: version_key(row.series), reverse=True)
-

@@ -22,7 +22,9 @@ def attention_text(session: Session, waiting: Sequence[str] = (), limit: int = 4
     is still loading (``waiting``: ``git evidence from ~/src/xen``) when anything is."""
     found = session.attention()
     lines = [
-        f"[b $error]▲[/] {markup_safe(a.text)}" if a.urgent else f"[$warning]•[/] {markup_safe(a.text)}"
+        f"[b $error]▲[/] {markup_safe(a.text)}"
+        if a.urgent
+        else f"[$warning]•[/] {markup_safe(a.text)}"
         for a in found[:limit]
     ]
     if len(found) > limit:
