@@ -145,7 +145,7 @@ def branch_rows(session: Session, *, every: bool = False) -> list[BranchRow]:
     items = session.status_plan().items
     missing = {b.series: len(missing_backports(items, b)) for b in session.maintained_branches()}
     rows = []
-    for series, releases in by_series.items():
+    for releases in by_series.values():
         point = next((r for r in releases if r.kind is ReleaseKind.POINT), None)
         if point is not None:
             rows.append(_row(session, point, releases, statuses, missing))
