@@ -161,9 +161,10 @@ class BranchTable(ScrollView, can_focus=True):
         base = self.rich_style
         columns = fitting_columns(width)
         if y == 0:
-            header = "".join(f"{name[: w - 1]:<{w}}" for name, w, _ in columns)
+            # a segment per column: an SVG renderer places each at its own column
             head = base + self.get_component_rich_style("branch-table--header")
-            return Strip([Segment(header, head)]).adjust_cell_length(width, base)
+            cells = [Segment(f"{name[: w - 1]:<{w}}", head) for name, w, _ in columns]
+            return Strip(cells).adjust_cell_length(width, base)
         index = self.scroll_offset.y + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)
