@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import phase_on
@@ -46,7 +46,8 @@ class BranchRow:
     and nobody shipped or slipped it). ``missing`` counts the fixes still to reach the branch
     (:func:`relplan.planner.domain.rules.missing_backports`, None for a branch that takes no
     fixes); ``late`` the features still open after the freeze of its unshipped releases (the
-    ``late`` column of ``relplan status``).
+    ``late`` column of ``relplan status``). ``counted`` is False for a row made without
+    the counts (:func:`branch_rows` with ``counts=False``).
     """
 
     series: str
@@ -61,6 +62,7 @@ class BranchRow:
     next_verdict: Verdict | None
     missing: int | None
     late: int
+    counted: bool = True
 
     @property
     def supported(self) -> bool:
@@ -127,9 +129,13 @@ def _row(
     )
 
 
-def branch_rows(session: Session, *, every: bool = False) -> list[BranchRow]:
+def branch_rows(session: Session, *, every: bool = False, counts: bool = True) -> list[BranchRow]:
     """The release series that matter today, newest first (see :class:`BranchRow`); with
     ``every``, each series on the train, end-of-life and far-ahead ones included.
+
+    Without ``counts`` the rows leave out what needs every item's status (``counted`` is
+    False; ``missing`` and ``next_verdict`` None, ``late`` 0): the calendar alone, quick at
+    any plan size, for a first frame that the counts follow.
 
     What matters today is what ``relplan status`` shows by default: a series with a release
     in :meth:`Session.window` (supported branches, what is stabilizing, the next releases).
@@ -141,12 +147,17 @@ def branch_rows(session: Session, *, every: bool = False) -> list[BranchRow]:
     for r in session.train():
         if shown is None or r.series in shown:
             by_series.setdefault(r.series, []).append(r)
-    statuses = {s.version: s for s in session.statuses()}
-    items = session.status_plan().items
-    missing = {b.series: len(missing_backports(items, b)) for b in session.maintained_branches()}
+    statuses: dict[str, ReleaseStatus] = {}
+    missing: dict[str, int] = {}
+    if counts:
+        statuses = {s.version: s for s in session.statuses()}
+        items = session.status_plan().items
+        branches = session.maintained_branches()
+        missing = {b.series: len(missing_backports(items, b)) for b in branches}
     rows = []
     for releases in by_series.values():
         point = next((r for r in releases if r.kind is ReleaseKind.POINT), None)
         if point is not None:
-            rows.append(_row(session, point, releases, statuses, missing))
+            row = _row(session, point, releases, statuses, missing)
+            rows.append(row if counts else replace(row, counted=False))
     return sorted(rows, key=lambda row: version_key(row.series), reverse=True)

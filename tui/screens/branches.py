@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
 
 from relplan.planner.usecases.branches import BranchRow, SupportEnd, branch_rows
+from relplan.planner.usecases.session import Session
 from relplan.tui.screens.base import ViewScreen
 from relplan.tui.widgets.attention import AttentionPane
 from relplan.tui.widgets.branch_table import BranchTable, next_text
@@ -65,12 +67,28 @@ class BranchesScreen(ViewScreen):
         yield Static(id="branch-detail", markup=False)
 
     def plan_shown(self) -> None:
+        # The calendar's columns now; what needs every item's status (missing backports,
+        # late items, verdicts: a quarter second at 100,000 items) after the frame is painted.
         session = self.session
-        self.query_one(BranchTable).show(branch_rows(session, every=self.every))
-        self.query_one(AttentionPane).work_out(session, self.shell.waiting_for())
+        table = self.query_one(BranchTable)
+        if not table.rows:
+            table.show(branch_rows(session, every=self.every, counts=False))
+        self.call_after_refresh(self._work_out_counts, session, self.every)
+
+    @work(thread=True, exclusive=True, group="branches", exit_on_error=False)
+    def _work_out_counts(self, session: Session, every: bool) -> None:
+        rows = branch_rows(session, every=every)
+        self.app.call_from_thread(self._show_counts, session, rows)
+
+    def _show_counts(self, session: Session, rows: list[BranchRow]) -> None:
+        if self.is_attached:
+            self.query_one(BranchTable).show(rows)
+            self.query_one(AttentionPane).work_out(session, self.shell.waiting_for())
 
     def action_every(self) -> None:
         self.every = not self.every
+        table = self.query_one(BranchTable)
+        table.show(branch_rows(self.session, every=self.every, counts=False))
         self.show_plan()
         shown = "every series" if self.every else "the series that matter today"
         self.shell.set_status(f"branches: {shown} (A toggles)")

@@ -51,7 +51,10 @@ def support_end(row: BranchRow) -> str:
     return f"{end} {kind}" if end else "unknown"
 
 
-def _count(n: int | None) -> str:
+def _count(row: BranchRow, n: int | None) -> str:
+    """``3``, ``·`` (none), ``-`` (does not apply), ``…`` (not counted yet)."""
+    if not row.counted:
+        return "…"
     return "-" if n is None else str(n) if n else "·"
 
 
@@ -66,9 +69,9 @@ COLUMNS: list[tuple[str, int, Cell]] = [
         style("backport-conflict", bold=True) if r.next_verdict is Verdict.NO_GO else None,
     )),
     ("missing", 8, lambda r: (
-        _count(r.missing), style("backport-required", bold=True) if r.missing else None,
+        _count(r, r.missing), style("backport-required", bold=True) if r.missing else None,
     )),
-    ("late", 5, lambda r: (_count(r.late), style("backport-required") if r.late else None)),
+    ("late", 5, lambda r: (_count(r, r.late), style("backport-required") if r.late else None)),
     ("support ends", 20, lambda r: (support_end(r), None)),
     ("maintained", 11, lambda r: (str(r.maintained_until.day or "unknown"), None)),
     ("security", 11, lambda r: (str(r.security_until.day or "unknown"), None)),
