@@ -21,6 +21,7 @@ from relplan.tui.screens.branches import BranchesScreen
 from relplan.tui.screens.release import ReleaseScreen
 from relplan.tui.screens.timeline import TimelineScreen
 from relplan.tui.widgets.attention import AttentionPane, attention_text
+from relplan.tui.widgets.branch_table import BranchTable
 
 Text = Callable[[RelplanApp], str]
 
@@ -85,6 +86,9 @@ async def test_while_git_loads_the_attention_list_waits(
                 break
         shown = str(pane.render())
         assert "waiting for git evidence" in shown and "nothing needs you" not in shown
+        if view == "branches":  # no count claims "0 missing" or "go" before git has spoken
+            row = app.screen.query_one(BranchTable).rows[0]
+            assert not row.counted and row.missing is None and row.next_verdict is None
         release.set()
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -93,3 +97,5 @@ async def test_while_git_loads_the_attention_list_waits(
         after = str(app.screen.query_one(AttentionPane).render())
         assert "waiting" not in after
         assert after == str(Content.from_markup(attention_text(session)))
+        if view == "branches":
+            assert app.screen.query_one(BranchTable).rows[0].counted

@@ -69,11 +69,17 @@ class BranchesScreen(ViewScreen):
     def plan_shown(self) -> None:
         # The calendar's columns now; what needs every item's status (missing backports,
         # late items, verdicts: a quarter second at 100,000 items) after the frame is painted.
+        # While git evidence or a sync is on its way the counts would be a false all-clear
+        # (0 missing, go): they stay "…" until it lands (the app bumps the revision then).
         session = self.session
         table = self.query_one(BranchTable)
-        if not table.rows:
+        waiting = self.shell.waiting_for()
+        if not table.rows or waiting:
             table.show(branch_rows(session, every=self.every, counts=False))
-        self.call_after_refresh(self._work_out_counts, session, self.every)
+        if waiting:
+            self.query_one(AttentionPane).work_out(session, waiting)
+        else:
+            self.call_after_refresh(self._work_out_counts, session, self.every)
 
     @work(thread=True, exclusive=True, group="branches", exit_on_error=False)
     def _work_out_counts(self, session: Session, every: bool) -> None:
