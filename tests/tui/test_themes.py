@@ -65,3 +65,26 @@ def test_no_hex_colour_in_python_under_tui() -> None:
         for p in (ROOT / "tui").rglob("*.py")
     }
     assert {k: v for k, v in found.items() if v} == {}
+
+
+async def test_every_view_redraws_in_the_light_set() -> None:
+    """Rows built before the switch (the Backports matrix keeps rows of unchanged fixes)
+    are drawn in the new theme's colours too."""
+    dark, light = palette.theme_defaults(True), palette.theme_defaults(False)
+    dark_only = {v.lower() for v in dark.values()} - {v.lower() for v in light.values()}
+    app = RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
+    async with app.run_test(size=(120, 34)) as pilot:
+        for key in ("4", "1", "2", "3"):
+            app.theme = "textual-dark"
+            await pilot.press(key)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert dark["backport-required"] in app.export_screenshot() or key in ("1",)
+            app.theme = "textual-light"
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            shown = app.export_screenshot().lower()
+            textual_own = {str(v).lower() for v in app.theme_variables.values()}
+            stale = {c for c in dark_only - textual_own if c in shown}
+            assert not stale, f"view {key}"

@@ -34,11 +34,19 @@ SORTS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """What one cell shows: the full and the abbreviated text, and its style."""
+    """What one cell shows: the full and the abbreviated text, and the theme colour it is
+    drawn in (``backport-required``; its style is looked up when drawn, so a theme change
+    recolours rows built before it)."""
 
     full: str
     short: str
-    style: Style
+    colour: str
+    bold: bool = False
+
+    @property
+    def style(self) -> Style:
+        """The style in the current theme (relplan.tui.palette)."""
+        return style(self.colour, bold=self.bold)
 
 
 @cache
@@ -47,14 +55,11 @@ def label(state: BackportState | None, mark: str) -> Label:
     git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more); a few dozen exist."""
     full = f"{state.value if state else '·'} {mark}".rstrip()
     short = f"{BACKPORT_ABBREV[state] if state else '·'} {mark}".rstrip()
-    shown = (
-        style("backport-conflict", bold=True)
-        if mark == "!"
-        else BACKPORT_STYLES[state]
-        if state
-        else style("backport-none")
-    )
-    return Label(full, short, shown)
+    if mark == "!":
+        return Label(full, short, "backport-conflict", bold=True)
+    if state is None:
+        return Label(full, short, "backport-none")
+    return Label(full, short, f"backport-{state.value}", bold=BACKPORT_STYLES[state].bold is True)
 
 
 @dataclass(frozen=True, slots=True)
