@@ -2,6 +2,8 @@
 
 - ``redmine``: everything under tests/redmine/ (a real Redmine server, started once per
   session). Under xdist all of them go to one worker (``xdist_group``), so one server runs.
+- ``browser``: everything under tests/browser/ (headless Chromium; skipped locally with the
+  reason when it is missing, a failure under ``CI=true``). One worker, one browser.
 - ``app``: tests that run the Textual app: coroutine tests (``App.run_test`` is async)
   anywhere but tests/sources/ (whose coroutines talk to ``httpx.MockTransport``),
   snapshot tests (``snap_compare``), the real terminal (``terminal``, tmux), and the few
@@ -28,15 +30,16 @@ APP_FIXTURES = frozenset({"snap_compare", "terminal"})
 # Sync tests that run the app through a command (the guard below names any missing)
 APP_TESTS = frozenset({"tests/reports/test_exports.py::test_svg_timeline_is_deterministic"})
 REDMINE_GROUP = "redmine"
-TIER_ORDER = {"redmine": 0, "app": 1, "fast": 2}  # under xdist: the longest work first
+BROWSER_GROUP = "browser"
+TIER_ORDER = {"redmine": 0, "browser": 1, "app": 2, "fast": 3}  # under xdist: longest first
 
 
 def tier_of(item: pytest.Item) -> str:
-    """``redmine``, ``app`` or ``fast``, from the test's folder and fixtures."""
+    """``redmine``, ``browser``, ``app`` or ``fast``, from the test's folder and fixtures."""
     path = Path(str(item.fspath)).resolve()
     parts = path.relative_to(TESTS).parts if path.is_relative_to(TESTS) else ("",)
-    if parts[0] == "redmine":
-        return "redmine"
+    if parts[0] in ("redmine", "browser"):
+        return parts[0]
     if APP_FIXTURES & set(getattr(item, "fixturenames", ())):
         return "app"
     if item.nodeid.split("[")[0] in APP_TESTS:
@@ -74,6 +77,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(getattr(pytest.mark, tier))
         if tier == "redmine" and distributed:
             item.add_marker(pytest.mark.xdist_group(REDMINE_GROUP))
+        if tier == "browser" and distributed:
+            item.add_marker(pytest.mark.xdist_group(BROWSER_GROUP))
     if distributed:
         # Redmine's start-up first, then the slow app tests, then the many quick ones to
         # fill in behind them (the scheduler hands out work in this order).

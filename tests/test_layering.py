@@ -362,9 +362,14 @@ INVOCATIONS: dict[str, list[tuple[list[str], int]]] = {
     "status": [(["status", "--format", "json"], 0), (["status", "4.0.0"], 0)],
     "export": [(["export", "--format", "json"], 0),
                (["export", "--format", "toml", "-o", "{tmp}/out.toml"], 0),
-               (["export", "--format", "ics"], 0)],
+               (["export", "--format", "ics"], 0),
+               (["export", "--format", "endoflife"], 0),
+               (["export", "--format", "release-cycle"], 0)],
     "report": [(["report"], 0), (["report", "--kind", "update"], 0),
-               (["report", "--kind", "schedule"], 0)],
+               (["report", "--kind", "schedule"], 0),
+               (["report", "--format", "html", "-o", "{tmp}/site/"], 0)],
+    # serve imports textual-serve once it binds; its refusal of a public host runs before
+    "serve": [(["serve", "--host", "192.0.2.1"], 2)],
     "check": [(["check"], 1)],  # the demo's 3.4.2 is past its freeze with an open blocker
     "import": [([*ON_PLAN, "import", "{tmp}/wish.md"], 0)],
     "sync": [(["--config", "{tmp}/c.toml", "--plan", "{tmp}/synced.toml", "sync"], 0),

@@ -35,6 +35,14 @@ TRIAGE_ACTIONS = {
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
     "details", "open_link", "edit_item",
 }  # fmt: skip
+WRITE_ACTIONS = frozenset({
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "new_item",
+    "edit_item", "ship", "slip", "confirm_stage", "undo", "redo", "save", "sync", "push",
+    "export", "screenshot",
+})  # fmt: skip
+"""What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
+or writes a file or a tracker."""
 
 
 def _commands() -> type:
@@ -52,6 +60,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
+    read_only = False
+    """Set by ``relplan serve``: every action of :data:`WRITE_ACTIONS` is disabled (and
+    :meth:`apply` refuses), the title line says so."""
     # The views come from the registry (relplan.tui.views); each is imported when first shown.
     MODES: ClassVar = view_modes()
     DEFAULT_MODE = "timeline"  # per session: see __init__
@@ -228,6 +239,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
+        if self.read_only:
+            dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
         name, where = markup_safe(session.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 
@@ -315,6 +328,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if self.read_only and action in WRITE_ACTIONS:
+            return False
         if action in ("ship", "slip", "confirm_stage"):
             view = self.view
             return view is not None and view.current_release() is not None
@@ -478,6 +493,9 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     # -- edits -------------------------------------------------------------------------------
     def apply(self, change: ops.Change) -> None:
         """Record a change and redraw, or say why nothing changed."""
+        if self.read_only:
+            self.set_status("read-only: this dashboard changes nothing")
+            return
         if self.session.apply(change):
             self.plan_changed(change.description)
         else:

@@ -23,6 +23,9 @@ EXPORTS = [
     ("report", "--kind", "schedule"),
     ("report", "--kind", "update"),
     ("report", "--kind", "status"),
+    ("report", "--kind", "status", "--format", "html"),
+    ("export", "--format", "endoflife"),
+    ("export", "--format", "release-cycle"),
 ]
 
 

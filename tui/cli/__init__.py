@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         plan_commands,
         push_command,
         report_commands,
+        serve_command,
         sync_command,
     )
 
@@ -74,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         sync_command,
         push_command,
         git_commands,
+        serve_command,
     ):
         module.register(sub, common)
     return parser

@@ -171,10 +171,23 @@ def _size(text: str) -> tuple[int, int]:
     return int(cols), int(rows)
 
 
+EXPORT_FORMATS = ("toml", "json", "ics", "svg", "endoflife", "release-cycle")
+"""What ``relplan export --format`` writes (each one a branch of :func:`export_bytes`)."""
+
+
 def export_bytes(
     ctx: Context, fmt: str, size: tuple[int, int], window: Window | None = None
 ) -> bytes:
-    """The plan exported in one format: toml, json, ics (calendar feed) or svg (timeline)."""
+    """The plan exported in one format: toml, json, ics (calendar feed, limited to a
+    ``window``), svg (timeline), endoflife (endoflife.date product front matter) or
+    release-cycle (the CPython devguide's release-cycle.json)."""
+    if fmt in ("endoflife", "release-cycle"):
+        from relplan.planner.outputs import supportdata
+
+        rows = supportdata.series_support(ctx)
+        if fmt == "endoflife":
+            return supportdata.endoflife_front_matter(rows, ctx.plan.name).encode("utf-8")
+        return (json.dumps(supportdata.release_cycle_json(rows), indent=2) + "\n").encode()
     if fmt == "json":
         from relplan.planner.outputs.contracts import export_json
 
@@ -304,9 +317,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
         "export",
         parents=[common],
-        help="write the release plan (TOML, JSON), the calendar feed (ICS) or the timeline (SVG)",
+        help="write the release plan (TOML, JSON), the calendar feed (ICS), the timeline (SVG) "
+        "or the support data others read (endoflife.date, CPython's release-cycle.json)",
     )
-    _format_arg(p, ("toml", "json", "ics", "svg"))
+    _format_arg(p, EXPORT_FORMATS)
     force_arg(p)
     window_args(p)
     p.add_argument(

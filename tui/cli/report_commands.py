@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+from pathlib import Path
 from typing import Any
 
 from relplan.planner.domain.errors import PlanError, Problem
@@ -20,6 +22,7 @@ from relplan.tui.cli.common import (
     repo_arg,
     window_args,
     window_of,
+    write_outputs,
 )
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -66,9 +69,59 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     return report.update_report(ctx, version, fmt, changes, args.since, missing)
 
 
+def _is_folder(output: str | None) -> bool:
+    """``-o site/`` or an existing folder: the status page's folder form."""
+    return bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+
+
 def run_report(args: argparse.Namespace) -> int:
     """Print or write a schedule mail, a development update or the status page."""
+    if args.format == "html" and args.kind != "status":
+        raise PlanError(
+            Problem(
+                f"--format html is the status page; not for --kind {args.kind}",
+                field="--format",
+                hint="report --kind status --format html",
+            )
+        )
+    if args.format == "html" and args.version:
+        raise PlanError(
+            Problem(
+                "the HTML status page covers the whole plan, not one release",
+                field="VERSION",
+                hint="-o FOLDER/ writes one page per series",
+            )
+        )
+    if args.format == "html" and not window_of(args).everything:
+        raise PlanError(
+            Problem(
+                "--since, --until and --current limit the text and markdown status report; "
+                "the HTML page always shows the releases that matter today",
+                field="--format",
+                hint="report --kind status --format markdown --current",
+            )
+        )
+    if _is_folder(args.output) and args.format != "html":
+        raise PlanError(
+            Problem(
+                "a folder as output is for --format html (one page per series)",
+                args.output,
+                hint="name a file",
+            )
+        )
     ctx = git_session(args)
+    if args.format == "html":
+        from relplan.planner.outputs import statuspage
+
+        if _is_folder(args.output):
+            pages = statuspage.site_pages(ctx)
+            write_outputs(
+                Path(args.output), {n: t.encode("utf-8") for n, t in pages.items()}, args.force
+            )
+            say(f"wrote {len(pages)} pages to {args.output}", err=True)
+            return EXIT_OK
+        emit_output(statuspage.status_page(ctx).encode("utf-8"), args.output, args.force)
+        return EXIT_OK
     emit_output(report_text(ctx, args).encode("utf-8"), args.output, args.force)
     return EXIT_OK
 
@@ -133,8 +186,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument("--kind", choices=("schedule", "update", "status"), default="status")
     p.add_argument(
-        "--format", choices=("text", "markdown"),
-        help="default: text for schedule and update (mails), markdown for status",
+        "--format", choices=("text", "markdown", "html"),
+        help="default: text for schedule and update (mails), markdown for status; html: the "
+        "status page as one self-contained file (-o FOLDER/: one page per series too)",
     )  # fmt: skip
     p.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD",
