@@ -43,6 +43,9 @@ async def test_the_demo_opens_on_its_branches_with_what_needs_you_first(
         await pilot.press("j", "j", "enter")  # 4.1, 4.0, then 3.4: its next release
         await pilot.pause()
         assert isinstance(app.screen, ReleaseScreen) and app.screen.version == "3.4.2"
+        await pilot.press("escape", "j", "enter")  # 3.3 has nothing ahead: its point release
+        await pilot.pause()
+        assert isinstance(app.screen, ReleaseScreen) and app.screen.version == "3.3.0"
 
 
 async def test_the_cursor_line_names_where_support_ends_come_from(screen_text: Text) -> None:

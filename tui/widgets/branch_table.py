@@ -92,15 +92,16 @@ def fitting_columns(width: int) -> list[tuple[str, int, Cell]]:
 
 
 class BranchTable(ScrollView, can_focus=True):
-    """Release series as rows; ``enter`` opens the next release of the series."""
+    """Release series as rows; ``enter`` opens the next release of the series (a branch with
+    none ahead: its point release)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor(1)", "Down", show=False, id="branches_down"),
         Binding("k,up", "cursor(-1)", "Up", show=False, id="branches_up"),
         Binding("g,home", "jump(0)", "First", show=False, id="branches_first"),
         Binding("G,end", "jump(-1)", "Last", show=False, id="branches_last"),
-        Binding("enter", "open", "Open next", id="branches_open",
-                tooltip="Open the release view of the series' next release"),
+        Binding("enter", "open", "Open", id="branches_open",
+                tooltip="Open the series' next release (else its point release)"),
     ]  # fmt: skip
     COMPONENT_CLASSES: ClassVar[set[str]] = {"branch-table--cursor", "branch-table--header"}
     DEFAULT_CSS = """
@@ -119,7 +120,7 @@ class BranchTable(ScrollView, can_focus=True):
             super().__init__()
 
     class Opened(Message):
-        """Enter on a series with a release ahead."""
+        """Enter on a series: the release to open."""
 
         def __init__(self, version: str) -> None:
             self.version = version
@@ -156,8 +157,9 @@ class BranchTable(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current))
 
     def action_open(self) -> None:
-        if self.current is not None and self.current.next_release is not None:
-            self.post_message(self.Opened(self.current.next_release))
+        row = self.current
+        if row is not None:  # the next release, else the branch's point release
+            self.post_message(self.Opened(row.next_release or row.point))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
