@@ -179,7 +179,8 @@ from textual._compositor import CompositorUpdate
 original = App._display
 def display(self, screen, renderable):
     original(self, screen, renderable)
-    if isinstance(renderable, CompositorUpdate):
+    # Textual drops the updates made while it batches (its whole start-up): not a frame
+    if isinstance(renderable, CompositorUpdate) and not self._batch_count:
         renderable.render_segments(self.console)
         print("frame", time.perf_counter() - t0, flush=True)
         self.exit()
