@@ -55,8 +55,10 @@ def use_theme(variables: Mapping[str, str]) -> None:
 
 
 def colour(name: str) -> str:
-    """The current theme's value of one of relplan's variables (``phase-frozen``)."""
-    return _current[name]
+    """The current theme's value of one of relplan's variables (``phase-frozen``); a name
+    themes.toml lacks (a phase added later) draws in the theme's muted grey, never fails
+    (tests/tui/test_themes.py checks every phase and state is declared)."""
+    return _current.get(name) or _current["backport-none"]
 
 
 @lru_cache(maxsize=256)
