@@ -102,3 +102,27 @@ async def test_while_git_loads_the_attention_list_waits(
         assert after == str(Content.from_markup(attention_text(session)))
         if view == "branches":
             assert app.screen.query_one(BranchTable).rows[0].counted
+
+
+async def test_a_long_history_at_80x24_opens_on_its_supported_branches_and_next_releases(
+    screen_text: Text,
+) -> None:
+    """Twenty years of releases (as Xen's plan from init --from-git): the first screen at
+    80x24 shows every supported branch and each next release, not history."""
+    from tests.tui.test_timeline_present import TODAY, long_history
+
+    session = Session(long_history(), today=TODAY)
+    app = RelplanApp(session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, BranchesScreen)
+        lines = screen_text(app).splitlines()
+        supported = [b.series for b in session.maintained_branches()]
+        assert len(supported) >= 2
+        for series in supported:
+            assert any(line.startswith(f" {series} ") for line in lines), series
+        for row in app.screen.query_one(BranchTable).rows:
+            if row.next_release:
+                assert any(row.next_release in line for line in lines), row.next_release
+        assert not any(line.startswith(" 4.0 ") for line in lines)  # 2006 stays off screen
