@@ -133,6 +133,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self.sync_text = ""
         self._sync_said = ""  # the sync line without the pending-pushes count
         self.pending = 0  # local decisions a push would write (P)
+        self.stale = ""  # the repository's newest tag is old: the title says so
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
         # what is still loading, by worker group: set before the first frame, so the first
         # attention list already knows it must wait (start-up tells the truth)
@@ -184,10 +185,11 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         repo = self.session.git_repo()
         self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
         try:
+            stale = self.session.stale_repo()
+            self.stale = f"stale clone: newest tag {stale.age_days} days old" if stale else ""
             evidence = self.session.scan_git()
         except RelplanError as exc:
-            self.call_from_thread(self.set_sync_status, f"git: {exc.problems[0]}")
-            self.call_from_thread(self.loaded, "git")
+            self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")  # stops waiting
             return
         if evidence is None:
             self.call_from_thread(self.loaded, "git")
@@ -241,6 +243,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
         if self.read_only:
             dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
+        dirty += f"  [b]{self.stale} (git fetch?)[/b]" if self.stale else ""
         name, where = markup_safe(session.plan.name), markup_safe(where)
         return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
 

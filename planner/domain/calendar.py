@@ -165,9 +165,30 @@ def _stabilization(
         else freeze + dt.timedelta(days=st.rc1_after_days)
     )
     while rc < day and st.rc_every_days > 0:
-        rcs.append(rc)
+        laid = _rc_day(policy, rc, max(rcs[-1] if rcs else freeze, freeze), day)
+        if laid is not None:
+            rcs.append(laid)
         rc += dt.timedelta(days=st.rc_every_days)
     return freeze, last_posting, tuple(rcs)
+
+
+def _rc_day(policy: Policy, day: dt.date, after: dt.date, before: dt.date) -> dt.date | None:
+    """A planned RC's day strictly between ``after`` (the freeze or the previous RC) and
+    ``before`` (release day): RCs are cut on working days, as releases are. The policy's
+    weekday of the same Monday-Sunday week (else ``day``), off weekends, blackouts and
+    holidays: the nearest such day earlier, else later; None when there is none."""
+    weekday = policy.cadence.weekday
+    if weekday is not None and weekday < 5:
+        day -= dt.timedelta(days=day.weekday() - weekday)
+
+    def working(d: dt.date) -> bool:
+        return after < d < before and d.weekday() < 5 and not policy.blocked(d)
+
+    for step in range(7):
+        for cand in (day - DAY * step, day + DAY * step):
+            if working(cand):
+                return cand
+    return None
 
 
 def _point_days(

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.support import DeclaredSupport
 from relplan.planner.domain.version import SERIES_DEPTH, Version, series_depth
 
 
@@ -254,6 +255,7 @@ class Plan:
     policy: Policy
     releases: tuple[ReleaseSpec, ...] = ()
     items: tuple[Item, ...] = ()
+    support: tuple[DeclaredSupport, ...] = ()
 
     def item(self, item_id: str) -> Item | None:
         """The item with this id, or None."""

@@ -15,8 +15,12 @@ policy.
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from relplan.planner.domain.version import version_key
 
 
 class SupportSource(StrEnum):
@@ -51,3 +55,31 @@ class DeclaredSupport:
     security_ended: bool | None = None
     lts: bool = False
     latest: str | None = None
+
+
+ENDOFLIFE_PRODUCT = re.compile(r"^[a-z0-9][a-z0-9.\-_+]*$")
+"""An endoflife.date product name (``ansible-core``, ``python``): its ``products/NAME.md``."""
+
+TRUST = tuple(SupportSource)
+"""Sources in order of trust, most trusted first (the order of :class:`SupportSource`)."""
+
+
+def merge_support(
+    current: Iterable[DeclaredSupport],
+    fresh: Iterable[DeclaredSupport],
+    refreshed: Iterable[SupportSource] = (),
+) -> tuple[DeclaredSupport, ...]:
+    """One record per series: ``current`` updated with ``fresh`` records.
+
+    Records of a source in ``refreshed`` are dropped from ``current`` first (a product file
+    read again replaces what it said before, a series it no longer names included). A fresh
+    record replaces a series' record from the same or a less trusted source, never a more
+    trusted one (a ``SUPPORT.md`` on the branch beats endoflife.date). Sorted by series.
+    """
+    gone = set(refreshed)
+    kept = {r.series: r for r in current if r.source not in gone}
+    for r in fresh:
+        old = kept.get(r.series)
+        if old is None or TRUST.index(r.source) <= TRUST.index(old.source):
+            kept[r.series] = r
+    return tuple(kept[s] for s in sorted(kept, key=version_key))

@@ -10,7 +10,9 @@ Every table, row and status line that shows outside text goes through it.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterable
 
 # C0 controls and DEL, C1 controls, the bidi embeddings/overrides/isolates that
 # "Trojan Source" uses, the line and paragraph separators, and lone surrogates.
@@ -42,3 +44,40 @@ def printable(text: str) -> str:
 def printable_lines(text: str) -> str:
     """Like :func:`printable` for each line of a multi-line text (the newlines stay)."""
     return "\n".join(printable(line) for line in text.split("\n"))
+
+
+_VARYING = re.compile(r"\b(?:[0-9a-f]{7,40}|\d+(?:\.\d+)*)\b")
+
+
+def grouped_warnings(messages: Iterable[str], shown: int = 3) -> list[str]:
+    """Warnings as a run prints them: each once, and warnings that differ only in commit
+    ids or numbers (five commits whose ``Fixes:`` names no commit here) as one line with
+    their count and the first few of them, in the order first seen."""
+    groups: dict[str, list[str]] = {}
+    for message in messages:
+        groups.setdefault(_VARYING.sub("#", message), []).append(message)
+    out = []
+    for same in groups.values():
+        distinct = list(dict.fromkeys(same))
+        if len(same) == 1:
+            out.append(same[0])
+        elif len(distinct) == 1:
+            out.append(f"{same[0]} ({len(same)} times)")
+        else:
+            out.append(_one_line(distinct, shown))
+    return out
+
+
+def _one_line(distinct: list[str], shown: int) -> str:
+    """``commit … names no commit in the repository (5 times): a: Fixes: x; b: ...; and 2
+    more``: the words all of them share, once, then what differs."""
+    head = os.path.commonprefix(distinct)
+    head = head[: head.rfind(" ") + 1] if " " in head else ""
+    rest = [m[len(head) :] for m in distinct]
+    tail = os.path.commonprefix([m[::-1] for m in rest])[::-1]
+    tail = tail[tail.find(" ") :] if " " in tail else ""
+    middles = [m[: len(m) - len(tail)].strip(" :,") for m in rest]
+    more = len(distinct) - shown
+    listed = "; ".join(middles[:shown]) + (f"; and {more} more" if more > 0 else "")
+    shared = f"{head}…{tail}".strip() if head or tail else "warnings of one kind"
+    return f"{shared} ({len(distinct)} times): {listed}"

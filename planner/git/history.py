@@ -19,6 +19,7 @@ import datetime as dt
 import math
 import re
 import statistics
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
@@ -37,6 +38,9 @@ DEFAULT_TAG_PATTERNS = (
 RECENT = 12
 """Cadence and support are measured on the newest this many point releases and branches:
 what the project does now, not what it did in its first years."""
+WEEKDAY_SHARE, WEEKDAY_LEAD = 0.35, 1.5
+"""A weekday is the project's release day when this share of its newest releases land on
+it, and this many times as many as on the next most common weekday."""
 _BRANCH_NUMBER = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)*(?![0-9])")
 
 
@@ -135,6 +139,18 @@ class History:
         """The releases that were tagged (not only their pre-releases)."""
         return [r for r in self.releases if r.shipped]
 
+    def usual_weekday(self) -> int | None:
+        """The weekday (0 Monday) the newest releases land on, when one clearly leads: at
+        least :data:`WEEKDAY_SHARE` of them and :data:`WEEKDAY_LEAD` times the next weekday
+        (Xen: Tuesday; ansible: Monday; pytest, any day: None)."""
+        days = Counter(r.day.weekday() for r in self.shipped[-RECENT * 4 :])
+        ranked = days.most_common(2) + [(None, 0)]
+        (best, n), (_, second) = ranked[0], ranked[1]
+        total = sum(days.values())
+        if best is None or total < 4 or n < WEEKDAY_SHARE * total or n < WEEKDAY_LEAD * second:
+            return None
+        return int(best)
+
     def suggested_policy(self, base: Policy | None = None) -> Policy:
         """``base`` (default policy) with cadence, RC rhythm, support and branch naming as
         measured."""
@@ -149,6 +165,8 @@ class History:
                 policy,
                 cadence=replace(policy.cadence, min_weeks=lo, max_weeks=hi, target_weeks=target),
             )
+        if (weekday := self.usual_weekday()) is not None:
+            policy = replace(policy, cadence=replace(policy.cadence, weekday=weekday))
         if self.rc_lead and self.rc_every:
             st = policy.stabilization
             every = max(1, round(self.rc_every.median))
@@ -222,15 +240,33 @@ def _read_tags(
         tag = None
         for pattern, rx in regexes:
             m = rx.fullmatch(name)
-            if m and stamp and is_version(m.group("version")):
+            text = packaged_version(m.group("version")) if m else None
+            if text and stamp and is_version(text):
                 day = dt.datetime.fromtimestamp(stamp, zone).date()
-                tag = _Tag(name, Version.parse(m.group("version")), day, pattern)
+                tag = _Tag(name, Version.parse(text), day, pattern)
                 break
         if tag is None:
             ignored.append(name)
         else:
             found.append(tag)
     return found, ignored, len(tags)
+
+
+_PACKAGED = re.compile(r"(?P<version>[0-9]+(?:\.[0-9]+)+)-(?P<build>[1-9][0-9]*)")
+_PACKAGED_PRE = re.compile(
+    r"(?P<version>[0-9]+(?:\.[0-9]+)+)-0\.[0-9]+\.(?P<pre>(?:alpha|beta|rc)[0-9]+)"
+)
+
+
+def packaged_version(text: str) -> str:
+    """The version of a tag in the packaging form ansible used until 2.4 (an RPM release
+    after the dash): ``2.0.0-1`` / ``2.0.0.0-1`` are the releases ``2.0.0`` / ``2.0.0.0``,
+    ``2.0.0-0.5.beta3`` is ``2.0.0-beta3``; any other text is returned as it is."""
+    if m := _PACKAGED.fullmatch(text):
+        return m.group("version")
+    if m := _PACKAGED_PRE.fullmatch(text):
+        return f"{m.group('version')}-{m.group('pre')}"
+    return text
 
 
 def _numbers(version: Version) -> tuple[int, ...]:

@@ -165,9 +165,8 @@ def fit_support(
         tail = max(0, math.ceil(overlap))
         return SupportFit(
             MaintenanceModel.UNTIL_NEXT, 0, tail, tuple(lives), sparse_weeks,
-            (f"branches release for a median {overlap:.1f} months after the next series' "
-             f"first release (a point release every {cycle:.1f} months): until the next one, "
-             f"then {tail} months security-only",),
+            (f"branches {_overlap_text(overlap)} (a point release every {cycle:.1f} "
+             f"months): until the next one, then {tail} months security-only",),
         )  # fmt: skip
     longest = max(maintained, key=lambda b: b.lived_months)
     tails = [b for b in maintained if b.dense_until is not None]
@@ -179,8 +178,7 @@ def fit_support(
     )
     total = math.ceil(longest.lived_months + grace)
     reasons = [
-        f"branches release for a median {overlap:.1f} months after the next series' first "
-        f"release: support windows, not until-next",
+        f"branches {_overlap_text(overlap)}: support windows, not until-next",
         f"longest life {longest.lived_months:.1f} months ({longest.series}) + {grace:.1f} "
         f"months (usual {'sparse ' if sparse_gaps else ''}gap) = {total} months of support",
     ]
@@ -198,3 +196,13 @@ def fit_support(
         MaintenanceModel.WINDOWS, general, total - general, tuple(lives), sparse_weeks,
         tuple(reasons),
     )  # fmt: skip
+
+
+def _overlap_text(overlap: float) -> str:
+    """How long branches keep releasing after the next series' first release, in words that
+    never show a negative duration."""
+    if overlap < 0:
+        return (
+            f"stop releasing a median {-overlap:.1f} months before the next series' first release"
+        )
+    return f"release for a median {overlap:.1f} months after the next series' first release"

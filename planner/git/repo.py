@@ -357,6 +357,33 @@ class Repo:
             result[sha.strip()] = pid
         return result
 
+    def show_files(self, specs: Sequence[str]) -> dict[str, str | None]:
+        """The text of many ``REV:PATH`` blobs in one ``git cat-file --batch``; None for a
+        spec that names no blob (no such branch, no such file)."""
+        uniq = list(dict.fromkeys(specs))
+        if not uniq:
+            return {}
+        cmd = ["git", *_READ_ONLY_CONFIG, "-C", str(self.path), "cat-file", "--batch"]
+        stdin = "".join(f"{s}\n" for s in uniq).encode()
+        proc = subprocess.run(cmd, input=stdin, capture_output=True, env=self._env)
+        if proc.returncode != 0:
+            raise SourceError(Problem("git cat-file failed", file=str(self.path)))
+        out, pos = proc.stdout, 0
+        result: dict[str, str | None] = {}
+        for spec in uniq:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) != 3 or header[1] != b"blob":
+                size = int(header[2]) + 1 if len(header) == 3 else 0
+                pos += size  # a tree or commit named by mistake: skip its body
+                result[spec] = None
+                continue
+            size = int(header[2])
+            result[spec] = out[pos : pos + size].decode("utf-8", errors="replace")
+            pos += size + 1
+        return result
+
     def tags(self) -> list[tuple[str, str, int]]:
         """Every tag as ``(name, commit id, date)``: tagger date, else the commit date."""
         fmt = "%00".join(

@@ -8,6 +8,7 @@
     [[sources]]                  # tracker and file sources (checked by relplan.planner.trackers)
     [cache]                      # dir = "~/.cache/relplan"
     [git]                        # repo, upstream, branch_pattern
+    [support]                    # endoflife = "PRODUCT", endoflife_data = "DIR"
     [git.conventions]            # presets = [...]; [git.conventions.culprit] name = 'regex', ...
 
 Every problem is reported at once, with its line; unknown keys get a
@@ -49,6 +50,16 @@ class GitConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class SupportConfig:
+    """The ``[support]`` table: where declared support comes from on ``sync`` (besides the
+    ``SUPPORT.md`` of each branch of ``[git] repo``): an endoflife.date product, read from a
+    local copy of its repository (``endoflife_data``) or else its API."""
+
+    endoflife: str | None = None
+    endoflife_data: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """A loaded config; every field has a default, so a missing file means ``Config()``.
 
@@ -62,6 +73,7 @@ class Config:
     sources: tuple[SourceTable, ...] = ()
     cache_dir: Path | None = None
     git: GitConfig = field(default_factory=GitConfig)
+    support: SupportConfig = field(default_factory=SupportConfig)
 
     @property
     def source_tables(self) -> list[Mapping[str, Any]]:
@@ -72,6 +84,24 @@ class Config:
     def source_lines(self) -> list[int | None]:
         """The header line of each ``[[sources]]`` table, in file order."""
         return [s.line for s in self.sources]
+
+
+CONFIG_NAME = "relplan.config.toml"
+"""The config relplan finds without ``--config``: in the plan's folder (``init --from-git``
+writes it there, linking the plan to its repository)."""
+
+
+def find_config(
+    given: str | Path | None, plan: str | Path | None, *, must_exist: bool = True
+) -> Path | None:
+    """The config to use: ``given`` (``--config``), else :data:`CONFIG_NAME` in the folder of
+    ``plan`` (``--plan``; the current folder without one) when it exists (or always, with
+    ``must_exist`` False); None when there is none."""
+    if given:
+        return Path(given)
+    folder = Path(plan).parent if plan else Path(".")
+    candidate = folder / CONFIG_NAME
+    return candidate if candidate.exists() or not must_exist else None
 
 
 def load_config(path: Path | None) -> Config:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from relplan.planner.domain.support import ENDOFLIFE_PRODUCT
 from relplan.planner.git.conventions import (
     PRESETS,
     Conventions,
@@ -30,11 +31,12 @@ from relplan.planner.store.checking import (
     did_you_mean,
     key_label,
 )
-from relplan.planner.store.config import Config, GitConfig, SourceTable
+from relplan.planner.store.config import Config, GitConfig, SourceTable, SupportConfig
 from relplan.planner.store.planfile import read_toml
 from relplan.planner.store.policyfile import policy_from_table
 
-TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git")
+TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git", "support")
+SUPPORT_KEYS = ("endoflife", "endoflife_data")
 GIT_KEYS = ("repo", "upstream", "branch_pattern", "conventions")
 CONVENTION_KEYS = ("presets", *(k.value for k in PatternKind))
 
@@ -60,6 +62,11 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
         branch_pattern=_text(git, ("git", "branch_pattern"), check),
         conventions=conventions,
     )
+    support = _section(data, "support", SUPPORT_KEYS, check)
+    support_config = SupportConfig(
+        endoflife=_product(support, check),
+        endoflife_data=_path(support, ("support", "endoflife_data"), check, folder),
+    )
     check.raise_if_any()  # after every check: [cache] and [git] problems were lost before
     return Config(
         plan=plan,
@@ -68,7 +75,20 @@ def parse_config(text: str, filename: str = "config.toml", base: Path | None = N
         sources=sources,
         cache_dir=cache_dir,
         git=git_config,
+        support=support_config,
     )
+
+
+def _product(table: Mapping[str, Any], check: Checker) -> str | None:
+    name = _text(table, ("support", "endoflife"), check)
+    if name is not None and not ENDOFLIFE_PRODUCT.match(name):
+        check.add(
+            f"{name!r} is not an endoflife.date product name (e.g. ansible-core, python)",
+            ("support", "endoflife"),
+            "support.endoflife",
+        )
+        return None
+    return name
 
 
 def _text(table: Mapping[str, Any], path: tuple[str, ...], check: Checker) -> str | None:

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from relplan.planner.domain.stages import Stage
     from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
     from relplan.planner.git.join import Conflict, Evidence
+    from relplan.planner.git.project import Staleness
     from relplan.planner.store.config import Config
     from relplan.planner.trackers.base import Reporter
     from relplan.planner.trackers.push import PushResult, Write
@@ -125,9 +126,9 @@ class Session:
         With ``allow_missing_plan`` a plan path that does not exist yet gives an
         empty plan (policy from the config) that the first save creates.
         """
-        from relplan.planner.store.config import load_config
+        from relplan.planner.store.config import find_config, load_config
 
-        cfg = load_config(Path(config) if config else None)
+        cfg = load_config(find_config(config, plan))
         notes = _finish_interrupted_sync(cfg)
         path = Path(plan) if plan else cfg.plan
         if path is None and DEFAULT_PLAN.exists():
@@ -451,6 +452,18 @@ class Session:
         )  # fmt: skip
         self.evidence = evidence
         return evidence
+
+    def stale_repo(self, repo: str | Path | None = None) -> Staleness | None:
+        """Whether the plan's repository looks like a clone nobody fetched: its newest tag
+        older than twice the plan's cadence on ``today`` (None without a repository)."""
+        path = self.git_repo(repo)
+        if path is None:
+            return None
+        from relplan.planner.git.project import stale_repo
+        from relplan.planner.git.repo import Repo
+
+        weeks = self.plan.policy.cadence.planned_weeks
+        return stale_repo(Repo(path), weeks, self.today)
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch."""

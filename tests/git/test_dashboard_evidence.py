@@ -109,3 +109,15 @@ async def test_marks_appear_when_a_scan_finishes_after_the_view_is_shown(
         assert "done !" in next(line for line in lines if line.startswith("xen#fixfix"))
         assert any(line.startswith("git#") for line in lines)  # fixes only git knows
         assert "1 tracker-vs-git conflict(s) (c lists them)" in text_of(app)
+
+
+async def test_the_title_says_a_stale_clone(stable: Stable) -> None:
+    stable.repo.tag("RELEASE-4.2.0")
+    newest = dt.datetime.fromtimestamp(stable.repo.clock, dt.UTC).date()
+    git = GitConfig(repo=Path(stable.repo.path), upstream="master")
+    for today, stale in ((newest, False), (newest + dt.timedelta(days=3 * 365), True)):
+        app = RelplanApp(Session(plan_for(stable), today=today, config=Config(git=git)))
+        async with app.run_test(size=(160, 30)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert ("stale clone: newest tag" in text_of(app).splitlines()[0]) is stale

@@ -86,7 +86,17 @@ def test_generated_point_releases_respect_window_weekday_and_blackouts(
         assert b.freeze is not None and not policy.blocked(b.freeze)
         assert b.freeze < b.release
         assert all(b.freeze < rc < b.release for rc in b.rcs)
-        assert list(b.rcs) == sorted(b.rcs)
+        assert list(b.rcs) == sorted(set(b.rcs))
+        assert all(rc.weekday() < 5 and not policy.blocked(rc) for rc in b.rcs)
+        wd = policy.cadence.weekday
+        span = [b.freeze + dt.timedelta(days=i) for i in range((b.release - b.freeze).days)]
+        if (
+            wd is not None
+            and wd < 5
+            and b.freeze.weekday() == wd
+            and not any(map(policy.blocked, span))
+        ):
+            assert all(rc.weekday() == wd for rc in b.rcs)  # RCs on the release weekday
 
 
 def test_the_target_gap_is_used_when_free() -> None:
@@ -402,7 +412,8 @@ def test_recorded_betas_and_rcs_of_an_unshipped_release() -> None:
     )  # fmt: skip
     nxt = points(build_train(plan, D(2021, 5, 3), 1))[1]
     assert nxt.freeze == beta  # the first beta is the feature freeze
-    assert nxt.rcs == (rc1, D(2021, 5, 8), D(2021, 5, 15), D(2021, 5, 22))  # then weekly
+    # then weekly, on working days (a Saturday RC was tagged, planned ones move to Friday)
+    assert nxt.rcs == (rc1, D(2021, 5, 7), D(2021, 5, 14), D(2021, 5, 21))
     assert phase_on(nxt, D(2021, 5, 3)) is Phase.RC
     shipped = plan_with(policy, ANCHOR, ReleaseSpec("1.1.0", actual=D(2021, 5, 25),
                                                     actual_betas=(beta,)))  # fmt: skip

@@ -20,11 +20,15 @@ def test_no_file_means_defaults() -> None:
     assert config.policy is None and config.plan is None and dict(config.keymap) == {}
 
 
-def test_example_config_is_valid_and_is_the_demo_cadence() -> None:
-    config = load_config(ROOT / "config.example.toml")
+def test_example_config_is_valid_and_is_the_demo_cadence(tmp_path: Path) -> None:
+    from relplan.planner.store.configlink import example_config, uncommented
+
+    live = tmp_path / "example.toml"
+    live.write_text(uncommented(example_config()))
+    config = load_config(live)
     assert config.policy == demo_policy()
-    assert config.plan == ROOT / "relplan.toml"
-    assert config.path == ROOT / "config.example.toml"
+    assert config.plan == tmp_path / "relplan.toml"
+    assert config.path == live
 
 
 def test_full_config(tmp_path: Path) -> None:

@@ -270,12 +270,11 @@ async def test_parallel_pages_stay_within_four_in_flight() -> None:
 
 def test_example_config_sources_validate_and_find_their_adapters() -> None:
     import tomllib
-    from pathlib import Path
 
+    from relplan.planner.store.configlink import example_config, uncommented
     from relplan.planner.trackers.base import parse_sources
 
-    example = Path(__file__).parents[2] / "config.example.toml"
-    tables = tomllib.loads(example.read_text())["sources"]
+    tables = tomllib.loads(uncommented(example_config()))["sources"]
     found = {
         s.kind: type(adapter_for(s)).__name__
         for s in parse_sources(tables)

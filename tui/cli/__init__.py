@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -23,7 +24,7 @@ from relplan.tui.cli.output import say
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 
 
-def _common_options(suppress: bool) -> argparse.ArgumentParser:
+def common_options(suppress: bool) -> argparse.ArgumentParser:
     """Options accepted before or after the subcommand."""
     default = argparse.SUPPRESS if suppress else None
     p = argparse.ArgumentParser(add_help=False)
@@ -46,12 +47,61 @@ def _common_options(suppress: bool) -> argparse.ArgumentParser:
     return p
 
 
+class RelplanParser(argparse.ArgumentParser):
+    """argparse with a did-you-mean for an unknown command or option (``relplan stauts``,
+    ``--formt``): the closest known name is named in the error (exit 2 as usual)."""
+
+    def error(self, message: str) -> NoReturn:
+        from relplan.planner.store.checking import did_you_mean
+
+        m = _INVALID_CHOICE.search(message)
+        if m:
+            hint = did_you_mean(m.group("word"), self._choices(m.group("arg")))
+            message += f"; {hint}" if hint else ""
+        super().error(message)
+
+    def _choices(self, argument: str) -> list[str]:
+        """The choices of the argument an error names (``--format``, ``COMMAND``)."""
+        for action in self._actions:
+            names = {*action.option_strings, action.metavar, action.dest}
+            if argument in names and action.choices is not None:
+                return [str(c) for c in action.choices]
+        return []
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        """As argparse's, with a did-you-mean for each unknown option, from the options of
+        the command given (and the global ones)."""
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            from relplan.planner.store.checking import did_you_mean
+
+            known = self._options(getattr(parsed, "command", None))
+            hints = [h for word in extra if word.startswith("-")
+                     if (h := did_you_mean(word.split("=")[0], known))]  # fmt: skip
+            text = f"unrecognized arguments: {' '.join(extra)}"
+            self.error(text + (f"; {'; '.join(hints)}" if hints else ""))
+        return parsed
+
+    def _options(self, command: str | None) -> list[str]:
+        found = [o for a in self._actions for o in a.option_strings]
+        for action in self._actions:
+            if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+                found += [o for a in action.choices[command]._actions for o in a.option_strings]
+        return found
+
+
+_INVALID_CHOICE = re.compile(r"argument (?P<arg>[^:]+): invalid choice: '(?P<word>[^']*)'")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
     from relplan.tui.cli import (
         branch_commands,
         edit_commands,
         git_commands,
+        init_command,
         plan_commands,
         push_command,
         report_commands,
@@ -59,14 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
         sync_command,
     )
 
-    parser = argparse.ArgumentParser(
+    parser = RelplanParser(
         prog="relplan",
         description="Release planning in the terminal. Without a subcommand, opens the "
         "dashboard (on the embedded Xen 4.0 demo as of 2009-08-31 when no plan is found).",
-        parents=[_common_options(suppress=False)],
+        parents=[common_options(suppress=False)],
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    common = _common_options(suppress=True)
+    common = common_options(suppress=True)
     for module in (
         plan_commands,
         branch_commands,
@@ -78,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
         serve_command,
     ):
         module.register(sub, common)
+    init_command.register(sub, common_options(suppress=True))  # changes its parent's --config
     return parser
 
 
@@ -98,7 +149,7 @@ def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace
     parser then parses the line, with its usual help and error messages. The result equals
     what the full parser gives for the same line.
     """
-    quick = _GlobalOptionsParser(add_help=False, parents=[_common_options(suppress=False)])
+    quick = _GlobalOptionsParser(add_help=False, parents=[common_options(suppress=False)])
     try:
         args, rest = quick.parse_known_args(argv)
     except _NotBare:

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from relplan.planner.domain.text import grouped_warnings
 from relplan.planner.domain.window import Window
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -41,9 +42,11 @@ def git_session(args: argparse.Namespace) -> Context:
     """The session for these options, with git's backport evidence joined in when a
     repository is named (``--repo`` or ``[git] repo``)."""
     ctx = load_context(args)
+    if (stale := ctx.stale_repo(getattr(args, "repo", None))) is not None:
+        say(f"relplan: warning: {stale}", err=True)  # before a scan it may explain failing
     if ctx.scan_git(getattr(args, "repo", None)) is not None:
         assert ctx.evidence is not None
-        for warning in ctx.evidence.scan.warnings:
+        for warning in grouped_warnings(ctx.evidence.scan.warnings):
             say(f"relplan: {warning}", err=True)
     return ctx
 

@@ -253,7 +253,7 @@ def run_import(args: argparse.Namespace) -> int:
     ctx = load_context(args, allow_missing_plan=True)
     path = ctx.writable_path()
     name = args.source or slug(source.stem)
-    incoming = keep_ids(ctx.plan, read_items(source, args.source), name)
+    incoming = keep_ids(ctx.plan, _placed(read_items(source, args.source), ctx.train()), name)
     # The previous import of this source is the base: the file's changes are taken,
     # the plan's own triage since then is kept (the rule of sync).
     with Cache.open(ctx.config.cache_dir) as cache:
@@ -279,6 +279,19 @@ def run_import(args: argparse.Namespace) -> int:
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
     return EXIT_OK
+
+
+def _placed(records: list[Any], train: Any) -> list[Any]:
+    """Records whose series targets (``[4.23]``) name that series' next release; every
+    target moved or not found in the plan is said."""
+    from dataclasses import replace
+
+    from relplan.planner.domain.targets import resolve_targets
+
+    items, notes = resolve_targets((r.item for r in records), train)
+    for note in notes:
+        say(f"relplan: {note}", err=True)
+    return [replace(r, item=item) for r, item in zip(records, items, strict=True)]
 
 
 def run_check(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from relplan.planner.domain.text import grouped_warnings
 from relplan.tui.cli.output import say
 
 EXIT_OK = 0
@@ -27,7 +28,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "the last sync) and merge them into the plan; local triage decisions are kept and "
         "tracker-vs-local conflicts are listed.",
     )
-    p.add_argument("source", nargs="?", help="sync only this source (by name)")
+    p.add_argument(
+        "source",
+        nargs="?",
+        help="sync only this source (by name); `support`: only the declared support "
+        "(SUPPORT.md on the branches of [git] repo, [support] endoflife)",
+    )
     p.add_argument(
         "--full",
         action="store_true",
@@ -55,6 +61,11 @@ def run_sync_command(args: argparse.Namespace) -> int:
     if args.status:
         return _print_status(ctx.config)
     path = ctx.writable_path()
+    declared_only = args.source == "support" or (
+        not ctx.config.source_tables and args.source is None
+    )
+    if declared_only and _declared_configured(ctx.config):
+        return _sync_declared(args)
 
     def save(plan: Plan) -> None:
         # Another writer may have saved meanwhile (an import, an editor): merge with it.
@@ -80,6 +91,42 @@ def run_sync_command(args: argparse.Namespace) -> int:
         _report(outcome, args.quiet)
     if not args.quiet:
         say(f"wrote {path}" if result.plan_changed or create else f"{path}: no changes")
+    if args.source is None and _declared_configured(ctx.config):
+        return _sync_declared(args)
+    return EXIT_OK
+
+
+def _declared_configured(config: Any) -> bool:
+    return config.git.repo is not None or config.support.endoflife is not None
+
+
+def _sync_declared(args: argparse.Namespace) -> int:
+    """Read the declared support again (SUPPORT.md on the branches of [git] repo, the
+    [support] endoflife product) and write it into the plan when it changed."""
+    from relplan.planner.domain.calendar import build_train
+    from relplan.planner.store.planfile import save_merged
+    from relplan.planner.usecases.declared import refresh_from_config, with_declared
+    from relplan.tui.cli.context import load_context
+
+    ctx = load_context(args, allow_missing_plan=True)  # the plan as the tracker sync left it
+    read = refresh_from_config(ctx.plan, ctx.config)
+    if read is None:
+        return EXIT_OK
+    for note in read.notes:
+        say(f"relplan: note: {note}", err=True)
+    for line in [] if args.quiet else read.summary():
+        say(line)
+    plan = with_declared(ctx.plan, read)
+    path = ctx.writable_path()
+    if plan.support == ctx.plan.support and path.exists():
+        if not args.quiet:
+            say(f"{path}: declared support unchanged")
+        return EXIT_OK
+    saved = save_merged(ctx.plan, plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today))
+    for conflict in saved.conflicts:
+        say(f"relplan: conflict with the file on disk: {conflict}", err=True)
+    if not args.quiet:
+        say(f"wrote {path} (declared support of {len(plan.support)} series)")
     return EXIT_OK
 
 
@@ -131,7 +178,7 @@ def _report(outcome: Any, quiet: bool) -> None:
         say(f"{outcome.name}{kind}: " + "; ".join(parts))
     for note in () if quiet else outcome.notes:
         say(f"  note: {note}")
-    for warning in outcome.warnings:
+    for warning in grouped_warnings(outcome.warnings):
         say(f"  warning: {warning}")
     for conflict in outcome.conflicts:
         say(f"  conflict: {conflict}")
