@@ -80,6 +80,7 @@ async def test_while_git_loads_the_attention_list_waits(
     session = Session(plan, today=dt.date(2025, 7, 1), config=config)
     release = threading.Event()
     monkeypatch.setattr(session, "scan_git", lambda repo=None: release.wait(30) and None)
+    monkeypatch.setattr(session, "stale_repo", lambda repo=None: None)  # not a real clone
     app = RelplanApp(session, start=view)
     async with app.run_test(size=(80, 24)) as pilot:
         pane = app.screen.query_one(AttentionPane)
