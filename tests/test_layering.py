@@ -378,7 +378,7 @@ INVOCATIONS: dict[str, list[tuple[list[str], int]]] = {
                     "--branch", "stable-4.0", "--format", "json"], 0)],
     "init": [(["init", "--from-git", "{repo}", "--plan", "{tmp}/new.toml", "--format", "json"],
               0)],
-    "ship": [([*ON_PLAN, "ship", "3.4.2", "--on", "2009-08-31", "--format", "json"], 0)],
+    "ship": [([*ON_PLAN, "ship", "3.4.2", "--on", "2009-08-31", "--force", "--format", "json"], 0)],
     "slip": [([*ON_PLAN, "slip", "4.1.0", "--by", "2w"], 0)],
     "set": [([*ON_PLAN, "set", "demo#remus", "--priority", "low", "--format", "json"], 0)],
     "add": [([*ON_PLAN, "add", "Per-disk I/O caps", "--kind", "feature"], 0)],

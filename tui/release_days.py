@@ -60,11 +60,17 @@ class ReleaseDaysMixin(App[None]):
             self.set_status("not shipped")
             return
         try:
-            change = self.session.ship(version, parse_day(text, "day"))
+            day = parse_day(text, "day")
+            # The rules ship refuses on the command line (without --force) are asked here.
+            refusals = self.session.ship_refusals(version, day)
+            change = self.session.ship(version, day, force=True)
         except RelplanError as exc:
             self.set_status(f"not shipped: {exc.problems[0]}")
             return
-        self._preview(change, f"Record that {version} shipped on {text}?")
+        question = f"Record that {version} shipped on {text}?"
+        if refusals:
+            question += "\nAgainst the rule: " + "; ".join(refusals) + ". Ship anyway?"
+        self._preview(change, question)
 
     def action_slip(self) -> None:
         version = self._release_under_cursor()

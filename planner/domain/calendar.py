@@ -5,8 +5,17 @@ actual or pinned release day) is the anchor; every later point release is
 planned from the day the previous one shipped (or is planned to ship), so a
 recorded slip moves everything after it. Each release's freeze, last posting
 date and release candidates are counted back and forth from its release day.
-Support windows come from the maintenance model, and maintained branches get
-their bug-fix (maintenance) releases on a cadence of their own.
+Support ends come from what the project declares before the maintenance model
+(:mod:`relplan.planner.domain.ends`), and shipped branches get their bug-fix
+(maintenance) releases on a cadence of their own, never after their end of
+security support; a series that has not shipped gets none planned.
+
+The calendar never looks at today: a planned day moves only when the plan changes
+(a slip, a recorded shipment and the catch-up rule), never because time passed,
+so the same plan gives the same calendar, and the same file, on any day. A
+release whose planned day has passed without a recorded shipment is *late*
+(:func:`phase_on`, :func:`days_late`). A shipped release shows the day it was
+planned for only when one was recorded (``ship`` records it); otherwise None.
 
 A release the calendar cannot give a day is *unscheduled* (:func:`unscheduled`),
 never an error: a point release before the anchor (or in a plan with no day
@@ -23,11 +32,11 @@ at the clock.
 from __future__ import annotations
 
 import datetime as dt
-from calendar import monthrange
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from relplan.planner.domain.ends import add_months, computed_source, resolve_ends, support_on
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import MAX_HORIZON, MaintenanceModel, Policy
@@ -254,7 +263,7 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) ->
                 last_posting=last_posting,
                 freeze=freeze,
                 rcs=rcs,
-                release=placed.day,
+                release=planned_day(spec, placed.day),
                 actual=spec.actual,
                 notes=notes,
             )
@@ -262,33 +271,50 @@ def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) ->
     return out
 
 
-def _add_months(day: dt.date, months: int) -> dt.date:
-    """``day`` plus whole months, clamped to the month's end (as pendulum's ``add(months=)``).
+def planned_day(spec: ReleaseSpec, computed: dt.date) -> dt.date | None:
+    """The planned day a release shows: computed while it is a plan; once shipped, only
+    the one recorded (``pins["release"]``), None when nobody recorded it."""
+    return computed if spec.actual is None else spec.pins.get("release")
 
-    Plain arithmetic: importing pendulum would cost every command a fifth of its start-up.
+
+def _with_support(plan: Plan, points: list[Release], beyond: list[Release]) -> list[Release]:
+    """Fill each point release's support ends: declared, else the plan's, else the policy's.
+
+    ``beyond`` holds the point releases after the last one shown, so the newest releases
+    also get an end of support. The policy's ends run from the day a release shipped
+    (its planned day while it is a plan); a general end that is the day a later release
+    ships stays open while that release is not shipped
+    (``maintained_until_shipped``).
     """
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
-
-
-def _with_support(policy: Policy, points: list[Release], beyond: list[dt.date]) -> list[Release]:
-    """Fill maintained_until / security_until by the maintenance model.
-
-    ``beyond`` holds the planned days of point releases after the last one shown,
-    so the newest releases also get an end of support.
-    """
-    m = policy.maintenance
-    days = [r.day for r in points] + beyond
+    policy = plan.policy
+    m, source = policy.maintenance, computed_source(policy)
+    chain = points + beyond
+    depth = plan.series_depth
+    by_series: dict[str, list[ReleaseSpec]] = {}
+    for s in sorted(
+        plan.releases, key=lambda s: (s.kind is not ReleaseKind.POINT, version_key(s.version))
+    ):
+        by_series.setdefault(Version.parse(s.version).series(depth), []).append(s)
     out = []
     for i, r in enumerate(points):
+        ender: Release | None = None
         if m.model is MaintenanceModel.WINDOWS:
-            until: dt.date | None = _add_months(r.day, m.general_months)
+            until: dt.date | None = add_months(r.day, m.general_months)
         else:
             ahead = 1 if m.model is MaintenanceModel.UNTIL_NEXT else max(m.newest, 1)
-            until = days[i + ahead] if i + ahead < len(days) else None
-        security = _add_months(until, m.security_months) if until and m.security_months else None
-        out.append(replace(r, maintained_until=until, security_until=security))
+            ender = chain[i + ahead] if i + ahead < len(chain) else None
+            until = ender.day if ender else None
+        security = add_months(until, m.security_months) if until and m.security_months else None
+        computed = replace(
+            r,
+            maintained_until=until,
+            security_until=security,
+            maintained_source=source if until else None,
+            security_source=source if security else None,
+            maintained_until_shipped=ender.version if ender and not ender.shipped else None,
+        )
+        specs = by_series.get(r.series, [])
+        out.append(resolve_ends(computed, specs, plan.support, policy))
     return out
 
 
@@ -297,7 +323,7 @@ def _maintenance_releases(
     point: Release,
     specs: Sequence[ReleaseSpec],
     horizon_end: dt.date,
-    today: dt.date,
+    since: dt.date,
     depth: int,
     taken: frozenset[str],
     room: int = MAX_RELEASES,
@@ -305,28 +331,36 @@ def _maintenance_releases(
     """Listed bug-fix releases of a branch, then generated ones while it is maintained.
 
     A listed release without a day is left out (unscheduled) unless the
-    maintenance cadence may plan it; generated versions skip ``taken`` ones. At
-    most ``room`` releases in all: more is a PlanError (see MAX_RELEASES).
+    maintenance cadence may plan it: only on a branch that shipped, and not after
+    its end of security support. The cadence plans from the branch's previous
+    release, never before ``since`` (:func:`plan_present`: before it lies what the
+    plan records, so nothing is invented there). Generated versions skip ``taken``
+    ones. At most ``room`` releases in all: more is a PlanError (see MAX_RELEASES).
     """
     m = policy.maintenance
     every = WEEK * m.release_every_weeks if m.release_every_weeks else None
+    if not point.shipped:
+        every = None  # nothing is planned on a branch that does not exist yet
+    last = point.security_until or point.maintained_until
     out: list[Release] = []
     prev_day, prev_version = point.day, point.version
     for spec in specs:
-        day = spec.pins.get("release") or spec.actual
+        day = spec.actual or spec.pins.get("release")
         if day is None:
             if every is None or spec.unscheduled:
                 continue  # unscheduled: no day of its own and none the cadence may give
-            # Planned like the generated ones (from today on), so a plan file written with
-            # them reads back to the same days.
-            day = _next_free(policy, max(prev_day + every, today))
+            # Planned like the generated ones, so a plan file written with them reads
+            # back to the same days.
+            day = _next_free(policy, max(prev_day + every, since))
+            if last is not None and day > last:
+                continue  # the branch is out of support by then: unscheduled
         out.append(_maintenance(policy, point, spec, day, prev_day))
         prev_day, prev_version = out[-1].day, spec.version
-    if every is None or point.maintained_until is None:
+    stop = _generated_stop(point, horizon_end)
+    if every is None or stop is None:
         return out
-    stop = min(point.maintained_until, horizon_end)
-    # Generated bug-fix releases are plans: the past is what the plan records.
-    day = _next_free(policy, max(prev_day + every, today))
+    # Generated bug-fix releases are plans from the branch's last release on.
+    day = _next_free(policy, max(prev_day + every, since))
     while day < stop:
         if len(out) >= room:
             raise _too_many()
@@ -336,6 +370,27 @@ def _maintenance_releases(
         prev_day, prev_version = day, version
         day = _next_free(policy, day + every)
     return out
+
+
+def plan_present(plan: Plan) -> dt.date | None:
+    """The plan's own present: the latest shipment it records (None: none recorded).
+
+    Bug-fix releases are planned from it on, never into the history before it, and
+    without looking at the clock, so the plan gives the same days whenever it is read.
+    """
+    return max((s.actual for s in plan.releases if s.actual is not None), default=None)
+
+
+def _generated_stop(point: Release, horizon_end: dt.date) -> dt.date | None:
+    """Until when bug-fix releases are generated: the end of general support (the horizon
+    while support has no announced end), never after security support ends."""
+    if point.maintained_until is not None:
+        stop = min(point.maintained_until, horizon_end)
+    elif point.maintained_ended is False:
+        stop = horizon_end
+    else:
+        return None
+    return min(stop, point.security_until) if point.security_until else stop
 
 
 def _too_many() -> PlanError:
@@ -376,10 +431,15 @@ def _maintenance(
         last_posting=None,
         freeze=None,
         rcs=rcs,
-        release=day,
+        release=planned_day(spec, day),
         actual=spec.actual,
         maintained_until=point.maintained_until,
         security_until=point.security_until,
+        maintained_source=point.maintained_source,
+        security_source=point.security_source,
+        maintained_ended=point.maintained_ended,
+        security_ended=point.security_ended,
+        maintained_until_shipped=point.maintained_until_shipped,
     )
 
 
@@ -425,7 +485,7 @@ def _orphan(policy: Policy, spec: ReleaseSpec, series: str, day: dt.date) -> Rel
         last_posting=None,
         freeze=None,
         rcs=(),
-        release=day,
+        release=planned_day(spec, day),
         actual=spec.actual,
         notes=(f"series {series} has no point release on the calendar",),
     )
@@ -453,6 +513,8 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
 
     ``upcoming`` defaults to the policy's horizon. Releases are sorted by day.
     Releases that cannot be given a day are left out: see :func:`unscheduled`.
+    ``today`` moves no date (a plan does not change because time passed); it only
+    stands for the horizon's end in a plan with no point release.
     """
     _check_versions(plan)
     policy, depth = plan.policy, plan.series_depth
@@ -480,8 +542,9 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
         for _ in range(max(policy.maintenance.newest, 1) - 1):
             hidden.append(ReleaseSpec(bump(hidden[-1].version)))
         chain = _point_releases(policy, specs + hidden, depth)
-        points = _with_support(policy, chain[: len(specs)], [r.day for r in chain[len(specs) :]])
+        points = _with_support(plan, chain[: len(specs)], chain[len(specs) :])
     horizon_end = max((r.day for r in points), default=today)
+    since = plan_present(plan) or dt.date.min
     train: list[Release] = list(points)
     series_of = {s.version: Version.parse(s.version).series(depth) for s in plan.releases}
     for point in points:
@@ -495,16 +558,43 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
         )
         room = MAX_RELEASES - len(train)
         train.extend(
-            _maintenance_releases(policy, point, listed, horizon_end, today, depth, taken, room)
+            _maintenance_releases(policy, point, listed, horizon_end, since, depth, taken, room)
         )
     on_train = {p.series for p in points}
     for spec in plan.releases:
-        day = spec.pins.get("release") or spec.actual
+        day = spec.actual or spec.pins.get("release")
         series = series_of[spec.version]
         if spec.kind is ReleaseKind.MAINTENANCE and series not in on_train and day is not None:
             train.append(_orphan(policy, spec, series, day))
     train.sort(key=lambda r: (r.day, version_key(r.version)))
     return train
+
+
+def without_computed_ends(plan: Plan) -> Plan:
+    """The plan without the support ends its release tables repeat from the calendar.
+
+    A plan file writes every release's support ends for people to read, and reads them
+    back as the plan's own (source ``plan``) only where they differ from what the
+    calendar computes without them: a person edited them. Equal ones are dropped, so a
+    later slip still moves the computed ends.
+    """
+    if not any(s.maintained_until or s.security_until for s in plan.releases):
+        return plan
+    bare = [replace(s, maintained_until=None, security_until=None) for s in plan.releases]
+    try:
+        train = {r.version: r for r in build_train(plan.with_releases(bare), dt.date.min)}
+    except PlanError:
+        return plan  # the calendar cannot be computed: the caller will say why
+    specs = []
+    for spec in plan.releases:
+        computed = train.get(spec.version)
+        if computed is not None:
+            if spec.maintained_until == computed.maintained_until:
+                spec = replace(spec, maintained_until=None)
+            if spec.security_until == computed.security_until:
+                spec = replace(spec, security_until=None)
+        specs.append(spec)
+    return plan.with_releases(specs)
 
 
 def unscheduled(plan: Plan, train: Sequence[Release]) -> list[ReleaseSpec]:
@@ -526,11 +616,21 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     if spec.kind is ReleaseKind.MAINTENANCE:
         depth = plan.series_depth
         series = Version.parse(spec.version).series(depth)
-        points = {Version.parse(s.version).series(depth) for s in _chain_specs(plan)}
-        if series not in points:
+        chain = {Version.parse(s.version).series(depth): s for s in _chain_specs(plan)}
+        if series not in chain:
             return (
                 f"series {series} has no point release on the calendar: pin a release day "
                 "([releases.pins] release = YYYY-MM-DD) or record `actual`"
+            )
+        if chain[series].actual is None:
+            return (
+                f"{chain[series].version} has not shipped: bug-fix releases of {series} are "
+                "planned once it has (or pin a release day)"
+            )
+        if plan.policy.maintenance.release_every_weeks:
+            return (
+                f"after the end of support of {series}: no bug-fix release is planned then "
+                "(pin a release day to plan one anyway)"
             )
         return (
             "no release day: pin one ([releases.pins] release = YYYY-MM-DD) or set "
@@ -542,16 +642,28 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     )
 
 
+def days_late(release: Release, today: dt.date) -> int | None:
+    """How many days a release is late on ``today``: its planned day has passed and no
+    shipment is recorded; None when it is not late."""
+    if release.actual is not None or release.release is None or today <= release.release:
+        return None
+    return (today - release.release).days
+
+
 def phase_on(release: Release, today: dt.date) -> Phase:
-    """The phase of a release on ``today``."""
-    if today >= release.day:
-        if release.kind is ReleaseKind.MAINTENANCE or release.maintained_until is None:
+    """The phase of a release on ``today``: :attr:`Phase.LATE` once its planned day has
+    passed without a recorded shipment; a shipped point release's support by
+    :func:`relplan.planner.domain.ends.support_on`."""
+    if days_late(release, today) is not None:
+        return Phase.LATE
+    if release.actual is not None and today >= release.actual:
+        if release.kind is ReleaseKind.MAINTENANCE or today == release.actual:
             return Phase.RELEASED
-        if today <= release.maintained_until:
-            return Phase.MAINTAINED if today > release.day else Phase.RELEASED
-        if release.security_until and today <= release.security_until:
-            return Phase.SECURITY_ONLY
-        return Phase.EOL
+        support = support_on(release, today)
+        if support is not None:
+            return support
+        known = _known_end(release)
+        return Phase.EOL if known else Phase.RELEASED
     if release.rcs and today >= release.rcs[0]:
         return Phase.RC
     if release.freeze and today >= release.freeze:
@@ -561,11 +673,18 @@ def phase_on(release: Release, today: dt.date) -> Phase:
     return Phase.PLANNING
 
 
+def _known_end(release: Release) -> bool:
+    return release.maintained_until is not None or release.maintained_ended is not None
+
+
 def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
-    """The next milestone on or after ``today`` (end of support once released), or None."""
+    """The next milestone on or after ``today`` (end of support once shipped), or None (a
+    late release has none: its day passed, and its support has not begun)."""
     for name, day in release.milestones():
         if day >= today:
             return name, day
+    if not release.shipped:
+        return None  # a late release: its support has not begun, whatever was planned
     for name, end in (
         ("end of maintenance", release.maintained_until),
         ("end of security support", release.security_until),

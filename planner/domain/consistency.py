@@ -2,9 +2,10 @@
 
 The loader already refuses files it cannot read; these are the problems of a
 well-formed plan: items pointing at releases or items that do not exist,
-dependency cycles, work scheduled before what it depends on, releases
-past their freeze that still have open blockers, and open items that the
-current stage of their release no longer accepts (:func:`relplan.planner.domain.stages.breaches`).
+dependency cycles, work scheduled before what it depends on, late releases (planned
+day passed, no shipment recorded), releases past their freeze that still have open
+blockers, and open items that the current stage of their release no longer accepts
+(:func:`relplan.planner.domain.stages.breaches`).
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
-from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.calendar import days_late, phase_on
 from relplan.planner.domain.model import Item, Plan, Release
 from relplan.planner.domain.rules import open_blockers
 from relplan.planner.domain.stages import breaches
+from relplan.planner.domain.status import late_reason
 
 
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:
@@ -83,6 +85,9 @@ def _release_problems(plan: Plan, train: Sequence[Release], today: dt.date) -> I
                 if it.target == r.version and it.state.is_open:
                     yield f"{it.id}: still {it.state.value}, but {r.version} shipped on {r.actual}"
             continue
+        late = days_late(r, today)
+        if late is not None:
+            yield f"{r.version}: {late_reason(r, late)}"
         if phase_on(r, today).is_stabilizing or today >= r.day:
             blockers = open_blockers(plan.items, r.version)
             if blockers:

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from relplan.planner.domain.model import Item, Plan, ReleaseSpec
+from relplan.planner.domain.support import DeclaredSupport
 
 DATA_FIELDS = frozenset(
     {"title", "kind", "labels", "url", "owner", "updated", "fix_commits", "depends_on",
@@ -301,7 +302,14 @@ def three_way(base: Plan, ours: Plan, theirs: Plan) -> tuple[Plan, list[Conflict
         "release", base.releases, ours.releases, theirs.releases, _version, conflicts
     )
     items = _merge_collection("item", base.items, ours.items, theirs.items, _item_id, conflicts)
-    return Plan(name, policy, tuple(releases), tuple(items)), conflicts
+    support = _merge_collection(
+        "support", base.support, ours.support, theirs.support, _series, conflicts
+    )
+    return Plan(name, policy, tuple(releases), tuple(items), tuple(support)), conflicts
+
+
+def _series(record: DeclaredSupport) -> str:
+    return f"{record.series}@{record.source.value}"
 
 
 def _version(spec: ReleaseSpec) -> str:

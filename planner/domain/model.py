@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from relplan.planner.domain.policy import Policy
-from relplan.planner.domain.support import DeclaredSupport
+from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.domain.version import SERIES_DEPTH, Version, series_depth
 
 
@@ -68,12 +68,17 @@ class Priority(StrEnum):
 
 
 class Phase(StrEnum):
-    """The phase a release is in on a given day."""
+    """The phase a release is in on a given day.
+
+    ``late``: its planned day has passed and no shipment is recorded (until someone ships
+    or slips it); never supported, whatever the calendar planned after it.
+    """
 
     PLANNING = "planning"
     DEVELOPMENT = "development"
     FROZEN = "frozen"
     RC = "rc"
+    LATE = "late"
     RELEASED = "released"
     MAINTAINED = "maintained"
     SECURITY_ONLY = "security-only"
@@ -184,6 +189,10 @@ class ReleaseSpec:
     ``unscheduled`` keeps a release without a day off the calendar: the cadence
     never plans it (a tracker closed it without saying when, so any computed day
     would be made up). A day of its own (``actual`` or a pinned release) wins.
+    A shipped release's ``pins["release"]`` is the day it was planned for when it
+    shipped (recorded by ``ship``); without it nobody knows what was planned.
+    ``maintained_until`` / ``security_until`` are support ends a person wrote into the
+    plan for this release's series (source ``plan``); None: the calendar computes them.
     """
 
     version: str
@@ -195,6 +204,8 @@ class ReleaseSpec:
     actual_rcs: tuple[dt.date, ...] = ()
     actual_betas: tuple[dt.date, ...] = ()
     unscheduled: bool = False
+    maintained_until: dt.date | None = None
+    security_until: dt.date | None = None
 
     @property
     def has_day(self) -> bool:
@@ -207,8 +218,15 @@ class Release:
     """A release on the calendar with every milestone date computed.
 
     ``release`` is the planned release day; ``actual`` the day it shipped, if it
-    did. ``development_start`` is when work for it began (the previous point
-    release). Support ends are per branch and repeated on its maintenance releases.
+    did. A shipped release's planned day is what was recorded when it shipped, None
+    when nobody recorded one (a release read from tags): never a computed day.
+    ``development_start`` is when work for it began (the previous point
+    release). Support ends are per branch and repeated on its maintenance releases,
+    each with its :class:`SupportSource` (``maintained_source``, ``security_source``).
+    ``maintained_ended`` / ``security_ended`` keep a source's word without a day (True:
+    ended, False: not ended, None: nothing said). ``maintained_until_shipped`` names the
+    unshipped release whose shipment ends general support (its planned day is
+    ``maintained_until``): while it is late, this branch stays maintained.
     """
 
     version: str
@@ -219,11 +237,20 @@ class Release:
     last_posting: dt.date | None
     freeze: dt.date | None
     rcs: tuple[dt.date, ...]
-    release: dt.date
+    release: dt.date | None
     actual: dt.date | None = None
     maintained_until: dt.date | None = None
     security_until: dt.date | None = None
     notes: tuple[str, ...] = ()
+    maintained_source: SupportSource | None = None
+    security_source: SupportSource | None = None
+    maintained_ended: bool | None = None
+    security_ended: bool | None = None
+    maintained_until_shipped: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.actual is None and self.release is None:
+            raise ValueError(f"release {self.version} has neither a planned nor an actual day")
 
     @property
     def shipped(self) -> bool:
@@ -233,7 +260,9 @@ class Release:
     @property
     def day(self) -> dt.date:
         """The release day that counts: actual if shipped, else planned."""
-        return self.actual or self.release
+        day = self.actual if self.actual is not None else self.release
+        assert day is not None  # __post_init__
+        return day
 
     def milestones(self) -> list[tuple[str, dt.date]]:
         """Named milestone dates in order (last posting, freeze, rc1.., release)."""
@@ -249,7 +278,8 @@ class Release:
 
 @dataclass(frozen=True, slots=True)
 class Plan:
-    """A project's release plan: cadence policy, the releases it names, its items."""
+    """A project's release plan: cadence policy, the releases it names, its items, and the
+    support its project declares per series (``support``, ``[[support]]`` in the file)."""
 
     name: str
     policy: Policy
@@ -282,7 +312,11 @@ class Plan:
 
     def with_items(self, items: Iterable[Item]) -> Plan:
         """A copy of the plan with these items."""
-        return Plan(self.name, self.policy, self.releases, tuple(items))
+        return Plan(self.name, self.policy, self.releases, tuple(items), self.support)
+
+    def with_releases(self, releases: Iterable[ReleaseSpec]) -> Plan:
+        """A copy of the plan with these release specs."""
+        return Plan(self.name, self.policy, tuple(releases), self.items, self.support)
 
 
 def series_of(version: str, depth: int = SERIES_DEPTH) -> str:

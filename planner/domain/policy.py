@@ -138,7 +138,9 @@ class Maintenance:
     ``security_months`` adds a security-only tail after general support in every
     model. ``release_every_weeks`` schedules maintenance releases of each
     maintained branch (None: only those listed in the plan); ``rc_days`` gives
-    each a release candidate that many days before it (0: none).
+    each a release candidate that many days before it (0: none). ``measured_from`` is how
+    many branches the months were measured from (``init --from-git``); None when a person
+    set them: support ends say ``measured`` or ``policy`` by it.
     """
 
     model: MaintenanceModel = MaintenanceModel.UNTIL_NEXT
@@ -147,6 +149,7 @@ class Maintenance:
     newest: int = 2
     release_every_weeks: int | None = None
     rc_days: int = 0
+    measured_from: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

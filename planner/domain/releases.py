@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Plan, Release, ReleaseSpec
 from relplan.planner.domain.ops import Change
+from relplan.planner.domain.rules import ship_refusals
 from relplan.planner.domain.stages import find_stage, is_stage_pin, ladder
 from relplan.planner.store.tables import PIN_NAMES, release_to_json
 
@@ -80,11 +82,26 @@ def _with_spec(plan: Plan, release: Release, **changes: Any) -> Plan:
             break
     else:
         specs.append(replace(ReleaseSpec(release.version, release.kind), **changes))
-    return Plan(plan.name, plan.policy, tuple(specs), plan.items)
+    return plan.with_releases(specs)
 
 
-def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today: dt.date) -> Change:
-    """Record that ``version`` shipped on ``on`` (not after ``today``)."""
+def ship(
+    plan: Plan,
+    train: Sequence[Release],
+    version: str,
+    on: dt.date,
+    today: dt.date,
+    *,
+    force: bool = False,
+) -> Change:
+    """Record that ``version`` shipped on ``on`` (not after ``today``).
+
+    Refused (PlanError) when :func:`relplan.planner.domain.rules.ship_refusals` names a
+    reason, unless ``force``. What is recorded: the day, the day it was planned for
+    (``pins.release``), the milestones it went through, and the planned day of every
+    later release already due on ``today`` that the shipment would otherwise move
+    (a late release stays late on its day; only releases not yet due follow).
+    """
     release = _release(train, version)
     if on > today:
         raise PlanError(
@@ -96,7 +113,15 @@ def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today:
         )
     if release.actual == on:
         return Change(plan, f"{version} already shipped on {on}")
+    refusals = ship_refusals(plan.items, train, release, on)
+    if refusals and not force:
+        raise PlanError(
+            [Problem(f"not shipped: {why}", field="VERSION") for why in refusals[:-1]]
+            + [Problem(f"not shipped: {refusals[-1]}", field="VERSION",
+                       hint="--force records it anyway")]
+        )  # fmt: skip
     moved = _with_spec(plan, release, actual=on, **_passed_milestones(plan, release, on))
+    moved = _keep_due_days(moved, train, version, today)
     what = (
         f"moved {version}'s release from {release.actual} to {on}"
         if release.shipped
@@ -105,22 +130,68 @@ def ship(plan: Plan, train: Sequence[Release], version: str, on: dt.date, today:
     return Change(moved, what, (f"release:{version}",))
 
 
+def _keep_due_days(plan: Plan, train: Sequence[Release], version: str, today: dt.date) -> Plan:
+    """Pin the planned day of every other unshipped release already due on ``today`` that
+    ``plan`` would move: time passing never moves a day, and neither does catching up."""
+    after = {r.version: r for r in build_train(plan, today)}
+    for r in train:
+        moved = after.get(r.version)
+        if r.version == version or r.shipped or r.release is None or r.release >= today:
+            continue
+        if moved is None or moved.release != r.release:  # moved, or dropped off the train
+            spec = plan.spec(r.version)
+            pins = {**(spec.pins if spec is not None else {}), "release": r.release}
+            plan = _with_spec(plan, r, pins=pins)
+    return plan
+
+
 def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, Any]:
     """The planned milestones a release went through before shipping on ``on``, as records.
 
-    Once shipped, the calendar computes nothing into a release's past, so the freeze,
-    last posting day and RCs it was planned with are kept as pins and recorded RCs.
+    Once shipped, the calendar computes nothing into a release's past, so the day it was
+    planned for, the freeze, last posting day and RCs it was planned with are kept as
+    pins and recorded RCs.
     """
     if release.shipped:
         return {}
     spec = plan.spec(release.version)
     pins = dict(spec.pins) if spec is not None else {}
+    if release.release is not None:
+        pins.setdefault("release", release.release)
     for name, day in (("freeze", release.freeze), ("last_posting", release.last_posting)):
         if day is not None and day <= on:
             pins.setdefault(name, day)
     recorded = spec.actual_rcs if spec is not None and spec.actual_rcs else ()
     rcs = recorded or tuple(d for d in release.rcs if d <= on)
     return {"pins": pins, "actual_rcs": rcs}
+
+
+def spec_moves(before: Plan, after: Plan) -> list[DateMove]:
+    """The recorded fields of release specs that differ between two plans, beyond the
+    calendar's dates (:func:`date_moves`): ``actual_rcs``, ``actual_betas`` and each
+    ``pins.<name>``, so a dry run lists every field it would write."""
+    out = []
+    old = {s.version: s for s in before.releases}
+    for spec in after.releases:
+        prev = old.get(spec.version)
+        for name in ("actual_rcs", "actual_betas"):
+            a, b = getattr(prev, name) if prev else (), getattr(spec, name)
+            if a != b:
+                out.append(DateMove(spec.version, name, _iso_days(a), _iso_days(b)))
+        pins = dict(prev.pins) if prev else {}
+        for name in sorted({*pins, *spec.pins}):
+            a_day, b_day = pins.get(name), spec.pins.get(name)
+            if a_day != b_day:
+                out.append(DateMove(spec.version, f"pins.{name}", _iso(a_day), _iso(b_day)))
+    return out
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
+
+
+def _iso_days(days: Sequence[dt.date]) -> list[str]:
+    return [d.isoformat() for d in days]
 
 
 def pin(plan: Plan, train: Sequence[Release], version: str, name: str, day: dt.date) -> Change:

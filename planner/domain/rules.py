@@ -13,7 +13,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
   backport matrix (missing, conflicts, security, missing on one branch);
 - :func:`report_release`: the release a report is about unless told otherwise;
-- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in.
+- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in;
+- :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -25,6 +26,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.ends import support_on
 from relplan.planner.domain.model import (
     BackportState,
     Item,
@@ -138,20 +140,14 @@ def over_capacity(items: Sequence[Item], capacity: Capacity) -> list[str]:
 def branch_support(release: Release, today: dt.date) -> Phase | None:
     """How a point release's branch is supported on ``today``.
 
-    :attr:`Phase.MAINTAINED` from its release day (the day itself included) until
-    ``maintained_until``, then :attr:`Phase.SECURITY_ONLY` until ``security_until``;
-    None before the release, after support ends, for maintenance releases, and
-    for a point release whose support end is unknown.
+    :attr:`Phase.MAINTAINED` from the day it actually shipped (the day itself included)
+    until ``maintained_until`` (and on while the release that ends it is late), then
+    :attr:`Phase.SECURITY_ONLY` until ``security_until``; None for a release not
+    shipped, before it shipped, after support ends, for maintenance releases, and
+    for a point release whose support end is unknown. The rule itself is
+    :func:`relplan.planner.domain.ends.support_on` (the calendar's phases use it too).
     """
-    if release.kind is not ReleaseKind.POINT or today < release.day:
-        return None
-    if release.maintained_until is None:
-        return None
-    if today <= release.maintained_until:
-        return Phase.MAINTAINED
-    if release.security_until is not None and today <= release.security_until:
-        return Phase.SECURITY_ONLY
-    return None
+    return support_on(release, today)
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +225,63 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     The first point release being stabilized (frozen or in RCs) on ``today``, else
     the next point release not yet shipped: those are what schedule mails and
     development updates announce (maintenance releases have no last posting date or
-    freeze). A train with no point release ahead falls back to the same rule over
-    releases of any kind; None when nothing is ahead.
+    freeze); a late release is still ahead (it has not shipped). A train with no point
+    release ahead falls back to the same rule over releases of any kind; None when nothing
+    is ahead.
     """
     from relplan.planner.domain.calendar import phase_on
 
-    ahead = [r for r in train if not r.shipped and r.day >= today]
+    ahead = [r for r in train if not r.shipped]  # a late release is still ahead
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
         stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
         if stabilizing or pool:
             return (stabilizing or pool)[0]
     return None
+
+
+# -- shipping ----------------------------------------------------------------------------------
+
+
+def ship_refusals(
+    items: Iterable[Item], train: Sequence[Release], release: Release, on: dt.date
+) -> list[str]:
+    """Why recording that ``release`` shipped on ``on`` would be wrong (empty: nothing).
+
+    It already shipped (a second ``ship`` would replace the recorded day); it has open
+    blockers (:func:`is_open_blocker`); or it is out of order: an earlier version of its
+    line (every earlier point release for a point release, the earlier bug-fix releases
+    of its series and its point release for a bug-fix release, by version order) has
+    not shipped, or shipped after ``on``. ``ship --force`` and the dashboard's
+    confirmation record it anyway.
+    """
+    out = []
+    if release.actual is not None:
+        out.append(
+            f"{release.version} already shipped on {release.actual}; "
+            "recording it again would replace that day"
+        )
+    blockers = open_blockers(items, release.version)
+    if blockers:
+        out.append(f"{release.version} has {len(blockers)} open blocker(s): {', '.join(blockers)}")
+    mine = version_key(release.version)
+    for r in train:
+        if version_key(r.version) >= mine or not _same_line(r, release):
+            continue
+        if r.actual is None:
+            out.append(f"{r.version} has not shipped yet; {release.version} comes after it")
+        elif r.actual > on:
+            out.append(
+                f"{r.version} shipped on {r.actual}, after {on}; {release.version} comes after it"
+            )
+    return out
+
+
+def _same_line(earlier: Release, release: Release) -> bool:
+    """Whether ``earlier`` must ship before ``release``: point releases ship in order, a
+    bug-fix release after its series' earlier releases."""
+    if release.kind is ReleaseKind.POINT:
+        return earlier.kind is ReleaseKind.POINT
+    return earlier.series == release.series
 
 
 # -- tracker vs git -------------------------------------------------------------------------

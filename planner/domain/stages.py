@@ -138,7 +138,15 @@ class Stage:
 
 
 DEVELOPMENT = Stage("Development", "development", None, Accepts.FEATURES, False, "")
-"""The stage of a release before the first rung of its ladder."""
+"""The stage of a point release before the first rung of its ladder."""
+MAINTENANCE = Stage("Maintenance", "maintenance", None, Accepts.FIXES, False, "")
+"""The stage of a maintenance (bug-fix) release before its RCs: it takes fixes only."""
+
+
+def first_stage(release: Release) -> Stage:
+    """The stage a release is in before the first rung of its ladder: :data:`DEVELOPMENT`
+    for a point release, :data:`MAINTENANCE` (fixes only) for a bug-fix release."""
+    return MAINTENANCE if release.kind is ReleaseKind.MAINTENANCE else DEVELOPMENT
 
 
 def is_rc(key: str) -> bool:
@@ -273,14 +281,23 @@ def ladder(policy: Policy, release: Release, spec: ReleaseSpec | None) -> list[S
     return [*out, _release_rung(release, spec)]
 
 
-def stage_on(stages: Sequence[Stage], day: dt.date) -> Stage:
+def stage_on(stages: Sequence[Stage], day: dt.date, first: Stage = DEVELOPMENT) -> Stage:
     """The stage in force on ``day``: the last one whose day has come (a stage starts on
-    its day), :data:`DEVELOPMENT` before the first."""
-    current = DEVELOPMENT
+    its day), ``first`` before the first (see :func:`first_stage`)."""
+    current = first
     for stage in stages:
         if stage.day is not None and stage.day <= day:
             current = stage
     return current
+
+
+def stage_in_force(release: Release, stages: Sequence[Stage], day: dt.date) -> Stage:
+    """The stage ``release`` is in on ``day`` (:func:`stage_on` from its :func:`first_stage`);
+    a late release (its day passed, not shipped) is still in the stage before its release:
+    the release rung starts when it ships."""
+    late = release.actual is None and release.day < day
+    rungs = [s for s in stages if s.key != "release"] if late else stages
+    return stage_on(rungs, day, first_stage(release))
 
 
 def next_step(
@@ -334,7 +351,8 @@ def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[s
         release = by_version.get(it.target or "")
         if release is None or release.shipped or today >= release.day or not it.state.is_open:
             continue
-        stage = stage_on(ladder(plan.policy, release, specs.get(release.version)), today)
+        rungs = ladder(plan.policy, release, specs.get(release.version))
+        stage = stage_on(rungs, today, first_stage(release))
         why = stage_refuses(stage.accepts, it)
         if why:
             yield (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from relplan.planner.domain.calendar import phase_on, unscheduled, why_unscheduled
+from relplan.planner.domain.calendar import days_late, phase_on, unscheduled, why_unscheduled
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import at_risk
 from relplan.planner.domain.model import (
@@ -35,7 +35,8 @@ from relplan.planner.domain.rules import (
     over_capacity,
     owner_load,
 )
-from relplan.planner.domain.stages import ladder, next_step, stage_on
+from relplan.planner.domain.stages import ladder, next_step, stage_in_force
+from relplan.planner.domain.support import SupportSource
 
 
 class Verdict(StrEnum):
@@ -55,7 +56,8 @@ class ReleaseStatus:
 
     ``stage`` is the rung of the freeze ladder it is on (:mod:`relplan.planner.domain.stages`),
     since
-    ``stage_since``, and ``accepts`` what may still land in it.
+    ``stage_since``, and ``accepts`` what may still land in it. ``days_late``: how late it
+    is (phase ``late``), else None. Its branch's support ends come with their sources.
     """
 
     version: str
@@ -78,6 +80,11 @@ class ReleaseStatus:
     stage: str | None = None
     accepts: Accepts | None = None
     stage_since: dt.date | None = None
+    days_late: int | None = None
+    maintained_until: dt.date | None = None
+    maintained_source: SupportSource | None = None
+    security_until: dt.date | None = None
+    security_source: SupportSource | None = None
 
     def backports_pending(self) -> int:
         """Fixes still to reach the branches this release covers (required or in progress)."""
@@ -149,9 +156,18 @@ def _verdict(
         )
         if pending:
             reasons.append(f"{pending} fix(es) still to backport to {release.series}")
-    if release.day < today:
-        reasons.append(f"release day {release.day} passed with no actual release date recorded")
+    late = days_late(release, today)
+    if late is not None:
+        reasons.insert(0, late_reason(release, late))
     return (NO_GO if reasons else GO), reasons
+
+
+def late_reason(release: Release, days: int) -> str:
+    """Why a late release is no-go, in words: by how much, and what ends it."""
+    return (
+        f"late by {days} day{'s' if days != 1 else ''}: planned for {release.release}, "
+        "no shipment recorded (ship it, or slip it to a new day)"
+    )
 
 
 def release_status(
@@ -203,7 +219,8 @@ class _Statuses:
         )
         verdict, reasons = _verdict(release, today, blockers, late, backports)
         stages = ladder(self.policy, release, self.specs.get(release.version))
-        nxt, stage = next_step(release, stages, today), stage_on(stages, today)
+        nxt = next_step(release, stages, today)
+        stage = stage_in_force(release, stages, today)
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,
@@ -225,6 +242,11 @@ class _Statuses:
             stage=stage.name,
             accepts=stage.accepts,
             stage_since=stage.day,
+            days_late=days_late(release, today),
+            maintained_until=release.maintained_until,
+            maintained_source=release.maintained_source,
+            security_until=release.security_until,
+            security_source=release.security_source,
         )
 
 
@@ -275,12 +297,16 @@ class Attention:
 
 
 def needs_attention(statuses: Sequence[ReleaseStatus], within_days: int = 30) -> list[Attention]:
-    """What needs someone now: unshipped releases that are stabilizing or due soon and
-    are not a go, then branches whose support ends soon. Sorted by how soon."""
+    """What needs someone now: late releases first (longest late first), then unshipped
+    releases that are stabilizing or due soon and are not a go, then branches whose
+    support ends soon. Sorted by how soon."""
     out: list[tuple[int, Attention]] = []
     for s in statuses:
         days = s.days_to_next if s.days_to_next is not None else 10**6
-        if s.verdict == NO_GO and (s.phase.is_stabilizing or days <= within_days):
+        if s.phase is Phase.LATE:  # first of all, the longest late first
+            text = f"{s.version} late: " + "; ".join(s.reasons)
+            out.append((-(s.days_late or 0) - 10**6, Attention(s.version, True, text)))
+        elif s.verdict == NO_GO and (s.phase.is_stabilizing or days <= within_days):
             text = f"{s.version} {s.phase.value}, {s.next_milestone} in {days}d: " + "; ".join(
                 s.reasons
             )

@@ -140,12 +140,14 @@ class SupportFit:
     reasons: tuple[str, ...]
 
     def apply(self, maintenance: Maintenance) -> Maintenance:
-        """``maintenance`` with this model and these months."""
+        """``maintenance`` with this model and these months, measured from the branches
+        that had maintenance releases."""
         return replace(
             maintenance,
             model=self.model,
             general_months=self.general_months,
             security_months=self.security_months,
+            measured_from=sum(1 for b in self.lives if b.releases > 1),
         )
 
 

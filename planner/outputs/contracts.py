@@ -8,6 +8,7 @@ JSON export shares its field names with the TOML plan file, see
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -59,7 +60,16 @@ def status_json(s: ReleaseStatus, conflicts: Sequence[Conflict] = ()) -> dict[st
         "over_capacity": s.over_capacity,
         "stage": s.stage,
         "accepts": s.accepts.value if s.accepts else None,
+        "days_late": s.days_late,
+        "maintained_until": _iso(s.maintained_until),
+        "maintained_until_source": s.maintained_source.value if s.maintained_source else None,
+        "security_until": _iso(s.security_until),
+        "security_until_source": s.security_source.value if s.security_source else None,
     }
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 def unscheduled_json(u: UnscheduledStatus) -> dict[str, Any]:
@@ -86,6 +96,11 @@ def unscheduled_json(u: UnscheduledStatus) -> dict[str, Any]:
         "reasons": [u.reason],
         "stage": None,
         "accepts": None,
+        "days_late": None,
+        "maintained_until": None,
+        "maintained_until_source": None,
+        "security_until": None,
+        "security_until_source": None,
     }
 
 

@@ -2,13 +2,13 @@
 
 Format (``format = 1``): a ``[plan]`` table (``name``, ``format``), the
 ``[policy]`` table (see :mod:`relplan.planner.store.policyfile`), one ``[[releases]]`` table
-per release sorted by release day then version, one ``[[items]]`` table per
-item sorted by id (natural order). Release tables carry the inputs of a
-:class:`~relplan.planner.domain.model.ReleaseSpec` (version, kind, actual, unscheduled, codename,
-branch,
-pins) and the calendar's computed dates, which are written for humans and
-diffs and ignored on read. Reading an exported plan and exporting it again
-gives the same bytes.
+per release sorted by release day then version, one ``[[support]]`` table per series
+and source of declared support (:class:`~relplan.planner.domain.support.DeclaredSupport`,
+by version), one ``[[items]]`` table per item sorted by id (natural order). Release
+tables carry the inputs of a :class:`~relplan.planner.domain.model.ReleaseSpec` (version,
+kind, actual, unscheduled, codename, branch, the plan's own support ends, pins) and the
+calendar's computed dates, which are written for humans and diffs and ignored on read.
+Reading an exported plan and exporting it again, on any day, gives the same bytes.
 """
 
 from __future__ import annotations
@@ -26,10 +26,11 @@ from typing import Any
 
 import tomli_w
 
-from relplan.planner.domain.calendar import UNSCHEDULED, phase_on
+from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, without_computed_ends
 from relplan.planner.domain.errors import PlanChangedOnDisk, PlanError, Problem
 from relplan.planner.domain.merge import Conflict, three_way
 from relplan.planner.domain.model import Item, Plan, Release, ReleaseSpec, natural_key
+from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.domain.version import version_key
 from relplan.planner.store.atomic import LOCK_WAIT, file_kind, plan_lock, write_locked, write_target
 from relplan.planner.store.atomic import (
@@ -53,12 +54,15 @@ from relplan.planner.store.tables import (
     release_to_json,
     release_to_table,
     spec_from_table,
+    support_from_table,
+    support_to_json,
+    support_to_table,
 )
 
 FORMAT = 1
 """The plan file format version this module reads and writes."""
 
-TOP_KEYS = ("plan", "policy", "releases", "items")
+TOP_KEYS = ("plan", "policy", "releases", "support", "items")
 _SYNTAX_AT = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
@@ -204,10 +208,31 @@ def loads_plan(text: str, filename: str = "plan.toml") -> Plan:
     for i, table in _tables(data, "items", check):
         item, _ = item_from_table(table, check, ("items", i), item_label(i, table))
         items.extend([item] if item else [])
+    support: list[DeclaredSupport] = []
+    for i, table in _tables(data, "support", check):
+        label = f"support[{i}]" + (f" ({table['series']})" if "series" in table else "")
+        record = support_from_table(table, check, ("support", i), label)
+        support.extend([record] if record else [])
     check_unique(data, "releases", "version", check)
     check_unique(data, "items", "id", check)
+    _check_unique_support(support, check)
     check.raise_if_any()
-    return Plan(name, policy, tuple(releases), tuple(items))
+    plan = Plan(name, policy, tuple(releases), tuple(items), tuple(support))
+    return without_computed_ends(plan)
+
+
+def _check_unique_support(records: Sequence[DeclaredSupport], check: Checker) -> None:
+    seen: set[tuple[str, str]] = set()
+    for i, r in enumerate(records):
+        key = (r.series, r.source.value)
+        if key in seen:
+            check.add(
+                f"series {r.series} from {r.source.value} appears twice",
+                ("support", i, "series"),
+                f"support[{i}].series",
+                "one [[support]] table per series and source",
+            )
+        seen.add(key)
 
 
 def check_unique(data: dict[str, Any], section: str, key: str, check: Checker) -> None:
@@ -290,6 +315,11 @@ def _release_rows(
     return sorted(rows, key=order)
 
 
+def _support_sorted(plan: Plan) -> list[DeclaredSupport]:
+    trust = list(SupportSource)
+    return sorted(plan.support, key=lambda r: (version_key(r.series), trust.index(r.source)))
+
+
 def _items_sorted(plan: Plan) -> list[Item]:
     return sorted(plan.items, key=lambda it: natural_key(it.id))
 
@@ -303,6 +333,8 @@ def dumps_toml(plan: Plan, releases: Sequence[Release] = ()) -> str:
     rows = [release_to_table(r, s) for r, s in _release_rows(plan, releases)]
     if rows:
         doc["releases"] = rows
+    if plan.support:
+        doc["support"] = [support_to_table(r) for r in _support_sorted(plan)]
     items = [item_to_table(it) for it in _items_sorted(plan)]
     if items:
         doc["items"] = items
@@ -319,6 +351,7 @@ def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dic
         "plan": {"name": plan.name, "format": FORMAT},
         "policy": policy_to_json(plan.policy),
         "releases": out_releases,
+        "support": [support_to_json(r) for r in _support_sorted(plan)],
         "items": [item_to_json(it) for it in _items_sorted(plan)],
     }
 

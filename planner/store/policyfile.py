@@ -114,6 +114,7 @@ _MAINTENANCE: dict[str, Convert] = {
     "newest": _between(1, MAX_HORIZON),
     "release_every_weeks": _between(1, WEEKS),
     "rc_days": _between(0, DAYS),
+    "measured_from": _between(1, COUNT),
 }
 _CAPACITY: dict[str, Convert] = {
     "features": _between(0, COUNT),

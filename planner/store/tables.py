@@ -26,6 +26,7 @@ from relplan.planner.domain.model import (
     series_of,
 )
 from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.domain.version import Version
 from relplan.planner.store.checking import (
     Checker,
@@ -83,8 +84,13 @@ ITEM_FIELDS: dict[str, Convert] = {
 PIN_NAMES = ("release", "freeze", "last_posting")
 RELEASE_INPUTS = (
     "version", "kind", "actual", "actual_betas", "actual_rcs", "unscheduled", "codename",
-    "branch", "pins",
+    "branch", "maintained_until", "security_until", "pins",
 )  # fmt: skip
+"""Keys of a ``[[releases]]`` table that are read. ``maintained_until`` and
+``security_until`` are the plan's own support ends for the release's series (source
+``plan``), written only when a person set them; files written before carry computed ones,
+dropped on read where they equal the calendar's
+(:func:`relplan.planner.domain.calendar.without_computed_ends`)."""
 RELEASE_COMPUTED = (
     "series",
     "development_start",
@@ -236,6 +242,8 @@ _SPEC_FIELDS: dict[str, Convert] = {
     "unscheduled": as_bool,
     "codename": as_text,
     "branch": as_text,
+    "maintained_until": as_date,
+    "security_until": as_date,
     "pins": _pins,
 }
 
@@ -278,6 +286,10 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
         }
         for key in RELEASE_COMPUTED[1:]:
             out[key] = getattr(release, key)
+        # Support ends in the file are the plan's own (a person wrote them): computed ones
+        # would read back as such and outlive a change of policy (calendar shows them).
+        out["maintained_until"] = spec.maintained_until if spec else None
+        out["security_until"] = spec.security_until if spec else None
     elif spec is not None:
         out = {
             "version": spec.version,
@@ -288,6 +300,8 @@ def release_to_table(release: Release | None, spec: ReleaseSpec | None) -> dict[
             "unscheduled": True if spec.unscheduled else None,
             "codename": spec.codename,
             "branch": spec.branch,
+            "maintained_until": spec.maintained_until,
+            "security_until": spec.security_until,
         }
     if spec is not None and spec.pins:
         # the calendar's own pins, then confirmed stages by day
@@ -311,8 +325,11 @@ def release_to_json(
 
     Key order: version, kind, series, branch, phase, codename, actual, actual_betas,
     actual_rcs, development_start, last_posting, freeze_date, rcs, release_date,
-    maintained_until, security_until, notes, pins. Recorded betas and RCs are lists
-    (empty when none were recorded); dates nobody recorded or computed are null.
+    maintained_until, maintained_until_source, security_until, security_until_source,
+    notes, pins. Recorded betas and RCs are lists (empty when none were recorded); dates
+    nobody recorded or computed are null (a shipped release's ``release_date`` is the day
+    it was planned for, recorded when it shipped, else null). A source names where its
+    end came from (declared, endoflife, plan, measured, policy).
     """
     table = release_to_table(release, spec)
     out: dict[str, Any] = {
@@ -329,7 +346,102 @@ def release_to_json(
     for key in RELEASE_COMPUTED[1:]:
         empty: Any = [] if key in ("rcs", "notes") else None
         out[_JSON_NAMES.get(key, key)] = table.get(key, empty)
+        if key in ("maintained_until", "security_until"):
+            if release is not None:  # repeated on maintenance releases, unlike the file
+                out[key] = getattr(release, key)
+            out[f"{key}_source"] = _end_source(release, key)
     out["pins"] = table.get("pins", {})
+    result: dict[str, Any] = _iso(out)
+    return result
+
+
+def _end_source(release: Release | None, key: str) -> str | None:
+    """Where a release's support end came from (``declared``, ``endoflife``, ``plan``,
+    ``measured``, ``policy``), None when it has none."""
+    if release is None:
+        return None
+    source = getattr(release, key.replace("_until", "_source"))
+    return source.value if source is not None else None
+
+
+# -- [[support]] --------------------------------------------------------------------------
+
+
+def _end(value: object) -> dt.date | bool:
+    """A support end: a date, or a boolean for one without a day (true: ended)."""
+    if isinstance(value, bool):
+        return value
+    try:
+        return as_date(value)
+    except Invalid:
+        raise Invalid(
+            f"{value!r} is not a date or a boolean (expected YYYY-MM-DD, true when support "
+            "ended on an unknown day, false when it has not ended)"
+        ) from None
+
+
+SUPPORT_FIELDS: dict[str, Convert] = {
+    "series": as_text,
+    "source": lambda v: as_enum(v, SupportSource),
+    "origin": as_str,
+    "released": as_date,
+    "maintained_until": _end,
+    "security_until": _end,
+    "lts": as_bool,
+    "latest": as_text,
+}
+"""Every key of a ``[[support]]`` table (declared support of one series), in written order."""
+
+
+def support_from_table(
+    table: dict[str, Any], check: Checker, path: Path_, label: str
+) -> DeclaredSupport | None:
+    """A declared support record from a ``[[support]]`` table (None when it has problems).
+
+    ``source`` defaults to ``plan`` (a person wrote it) and ``origin`` to the plan file.
+    """
+    before = len(check.problems)
+    check.unknown_keys(table, SUPPORT_FIELDS, path, label)
+    values: dict[str, Any] = {}
+    for key, convert in SUPPORT_FIELDS.items():
+        if key in table:
+            values[key] = _convert(table, key, convert, check, path, label)
+    if "series" not in table:
+        check.add("missing (every [[support]] table names its series)", path, f"{label}.series")
+    if len(check.problems) > before:
+        return None
+    for key in ("maintained", "security"):
+        end = values.pop(f"{key}_until", None)
+        if isinstance(end, bool):
+            values[f"{key}_ended"] = end
+        elif end is not None:
+            values[f"{key}_until"] = end
+    values.setdefault("source", SupportSource.PLAN)
+    values.setdefault("origin", "plan file")
+    return DeclaredSupport(**values)
+
+
+def support_to_table(record: DeclaredSupport) -> dict[str, Any]:
+    """A ``[[support]]`` table: unset fields left out, an end without a day as a boolean."""
+    out: dict[str, Any] = {
+        "series": record.series,
+        "source": record.source.value,
+        "origin": record.origin or None,
+        "released": record.released,
+    }
+    for key in ("maintained", "security"):
+        day, ended = getattr(record, f"{key}_until"), getattr(record, f"{key}_ended")
+        out[f"{key}_until"] = day if day is not None else ended
+    out["lts"] = True if record.lts else None
+    out["latest"] = record.latest
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def support_to_json(record: DeclaredSupport) -> dict[str, Any]:
+    """A declared support record as JSON-ready data: every key, null when unset."""
+    table = support_to_table(record)
+    out = {key: table.get(key) for key in SUPPORT_FIELDS}
+    out["lts"] = record.lts
     result: dict[str, Any] = _iso(out)
     return result
 

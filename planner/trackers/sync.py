@@ -350,7 +350,7 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
             )
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
     out.notes = release_notes(f.config, res.releases, set(out.releases_added), res.complete)
-    return Plan(plan.name, plan.policy, specs, tuple(merged.values())), out
+    return Plan(plan.name, plan.policy, specs, tuple(merged.values()), plan.support), out
 
 
 def reconcile(

@@ -87,14 +87,14 @@ class BranchRow:
         }
 
 
-def support_source(release: Release) -> SupportSource:
-    """Where a branch's support ends came from.
-
-    The seam for declared support (SUPPORT.md, endoflife.date, ``[[support]]`` in the plan):
-    until the calendar records a source on each release, every end it computes comes from
-    the plan's cadence policy."""
-    found = getattr(release, "support_source", None)  # set by the calendar once it has one
-    return SupportSource(found) if found else SupportSource.POLICY
+def support_sources(release: Release) -> tuple[SupportSource, SupportSource]:
+    """Where a branch's two support ends came from, as the calendar recorded it on the point
+    release (``maintained_source``, ``security_source``: declared, endoflife, plan,
+    measured, policy); an end the calendar gives no source for is the policy's."""
+    return (
+        release.maintained_source or SupportSource.POLICY,
+        release.security_source or SupportSource.POLICY,
+    )
 
 
 def _row(
@@ -106,7 +106,7 @@ def _row(
 ) -> BranchRow:
     today = session.today
     ahead = next((r for r in releases if not r.shipped), None)
-    source = support_source(point)
+    maintained_source, security_source = support_sources(point)
     late = sum(
         len(statuses[r.version].features_open_after_freeze)
         for r in releases
@@ -118,8 +118,8 @@ def _row(
         branch=point.branch or session.plan.policy.branch_for(point.series),
         point=point.version,
         phase=phase_on(point, today),
-        maintained_until=SupportEnd(point.maintained_until, source),
-        security_until=SupportEnd(point.security_until, source),
+        maintained_until=SupportEnd(point.maintained_until, maintained_source),
+        security_until=SupportEnd(point.security_until, security_source),
         next_release=ahead.version if ahead else None,
         next_day=ahead.day if ahead else None,
         days_to_next=(ahead.day - today).days if ahead else None,

@@ -32,6 +32,7 @@ from relplan.planner.domain.rules import (
     current_window,
     maintained_branches,
     report_release,
+    ship_refusals,
 )
 
 if TYPE_CHECKING:
@@ -197,7 +198,7 @@ class Session:
         plan = self.plan
         result: list[Release] = self._memo(
             f"train{upcoming}",
-            (plan.releases, plan.policy, self.today),
+            (plan.releases, plan.policy, plan.support, self.today),
             lambda: self._build_train(plan, upcoming),
         )
         return result
@@ -399,7 +400,7 @@ class Session:
             return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
 
         result: dict[str, list[Stage]] = self._memo(
-            "ladders", (plan.releases, plan.policy, self.today), compute
+            "ladders", (plan.releases, plan.policy, plan.support, self.today), compute
         )
         return result
 
@@ -411,9 +412,9 @@ class Session:
     def stage(self, version: str) -> Stage:
         """The stage a release is in on ``today``
         (:func:`relplan.planner.domain.stages.stage_on`)."""
-        from relplan.planner.domain.stages import stage_on
+        from relplan.planner.domain.stages import stage_in_force
 
-        return stage_on(self.stages(version), self.today)
+        return stage_in_force(self.release(version), self.stages(version), self.today)
 
     def confirm(self, version: str, stage: str) -> ops.Change:
         """Confirm a tentative stage's day (pinned where it is; undoable)."""
@@ -587,12 +588,21 @@ class Session:
         return ops.Change(self.plan.with_items(items), f"scheduled {len(changed)} items", changed)
 
     # -- release days ---------------------------------------------------------------------------
-    def ship(self, version: str, on: dt.date | None = None) -> ops.Change:
-        """Record that a release shipped (default: today)."""
+    def ship(self, version: str, on: dt.date | None = None, *, force: bool = False) -> ops.Change:
+        """Record that a release shipped (default: today); refused (PlanError) for the
+        reasons of :meth:`ship_refusals` unless ``force``."""
         from relplan.planner.domain.releases import ship
 
         self.release(version)
-        return ship(self.plan, self.train(), version, on or self.today, self.today)
+        day = on or self.today
+        return ship(self.plan, self.train(), version, day, self.today, force=force)
+
+    def ship_refusals(self, version: str, on: dt.date | None = None) -> list[str]:
+        """Why recording that ``version`` shipped (default: today) would be wrong: open
+        blockers, out of order, already shipped
+        (:func:`relplan.planner.domain.rules.ship_refusals`)."""
+        release = self.release(version)
+        return ship_refusals(self.plan.items, self.train(), release, on or self.today)
 
     def slip(
         self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
@@ -615,6 +625,13 @@ class Session:
         from relplan.planner.domain.releases import date_moves
 
         return date_moves(self.train(), build_train(change.plan, self.today))
+
+    def writes(self, change: ops.Change) -> list[DateMove]:
+        """Every date the change would move (:meth:`what_if`), then every recorded field it
+        would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        from relplan.planner.domain.releases import spec_moves
+
+        return self.what_if(change) + spec_moves(self.plan, change.plan)
 
     def target_choices(self) -> list[Release]:
         """Releases an item can be targeted at by hand: not shipped, not past."""

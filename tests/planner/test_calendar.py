@@ -220,19 +220,22 @@ def _ymd(d: dt.date) -> tuple[int, int, int]:
     return d.year, d.month, d.day
 
 
-def test_maintenance_releases_are_listed_then_generated_only_ahead() -> None:
+def test_maintenance_releases_are_listed_then_generated_from_the_plans_present() -> None:
     policy = Policy(
         cadence=Cadence(min_weeks=12, max_weeks=12, weekday=None),
         maintenance=Maintenance(release_every_weeks=3, rc_days=7),
     )
     listed = ReleaseSpec("1.0.1", MAINT, actual=D(2021, 3, 20))
-    today = D(2021, 4, 20)
-    train = build_train(plan_with(policy, ANCHOR, listed), today, 1)
+    plan = plan_with(policy, ANCHOR, listed)
+    train = build_train(plan, D(2021, 4, 20), 1)
     maint = [r for r in train if r.kind is MAINT and r.series == "1.0"]
     assert maint[0].version == "1.0.1" and maint[0].actual == D(2021, 3, 20)
     generated = maint[1:]
-    assert [r.version for r in generated] == ["1.0.2", "1.0.3"]
-    assert all(r.release >= today for r in generated)  # nothing invented in the past
+    assert [r.version for r in generated] == ["1.0.2", "1.0.3", "1.0.4"]
+    # planned from the branch's last shipment, never before the plan's latest one
+    assert generated[0].release == D(2021, 4, 10)
+    assert all(r.release is not None and r.release > D(2021, 3, 20) for r in generated)
+    assert build_train(plan, D(2031, 1, 1), 1) == train  # the day it is read moves nothing
     end = points(train)[0].maintained_until
     assert end is not None and all(r.release < end for r in generated)
     assert all(r.rcs == (r.release - dt.timedelta(days=7),) for r in generated)
@@ -312,8 +315,8 @@ def test_weekday_survives_dst_and_today_follows_the_policy_time_zone() -> None:
     )
     anchor = ReleaseSpec("1.0.0", actual=D(2021, 2, 28))  # a Sunday; DST starts 2021-03-14
     pts = points(build_train(plan_with(policy, anchor), anchor.actual, 6))
-    assert [r.release.weekday() for r in pts] == [6] * 7
-    assert D(2021, 3, 14) in [r.release for r in pts]
+    assert [r.day.weekday() for r in pts] == [6] * 7
+    assert D(2021, 3, 14) in [r.day for r in pts]
     # 03:30 UTC on 2021-03-14 is still the 13th in New York.
     now = dt.datetime(2021, 3, 14, 3, 30, tzinfo=dt.UTC)
     assert today_in(policy, now) == D(2021, 3, 13)
@@ -367,7 +370,7 @@ def test_demo_shows_every_phase_on_2009_08_31() -> None:
 
 @given(day=st.dates(D(1990, 1, 1), D(2090, 12, 31)), months=st.integers(0, 400))
 def test_month_arithmetic_matches_pendulum(day: dt.date, months: int) -> None:
-    from relplan.planner.domain.calendar import _add_months
+    from relplan.planner.domain.ends import add_months as _add_months
 
     expected = pendulum.date(day.year, day.month, day.day).add(months=months)
     assert _add_months(day, months) == dt.date(expected.year, expected.month, expected.day)

@@ -126,7 +126,7 @@ def test_plan_to_json_carries_the_same_content() -> None:
         )
     ]
     data = plan_to_json(plan, releases, dt.date(2009, 8, 31))
-    assert list(data) == ["plan", "policy", "releases", "items"]
+    assert list(data) == ["plan", "policy", "releases", "support", "items"]
     first, second = data["releases"]
     assert first["version"] == "3.4.0" and first["phase"] == "maintained"
     assert first["freeze_date"] == "2009-04-14" and first["release_date"] == "2009-05-12"

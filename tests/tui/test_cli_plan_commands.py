@@ -67,7 +67,7 @@ def test_global_options_before_or_after_the_subcommand(capsys: pytest.CaptureFix
     _, after, _ = run(capsys, "calendar", "--format", "json", "--today", "2010-01-15")
     assert before == after
     phases = {r["version"]: r["phase"] for r in json.loads(after)}
-    assert phases["4.0.0"] == "maintained"
+    assert phases["4.0.0"] == "late"  # planned for 2009-11-10, no shipment recorded
 
 
 def test_status_json_contract(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,7 +14,7 @@ from relplan.planner.store.configlink import example_config, uncommented
 from relplan.tui.app import binding_ids
 from relplan.tui.cli import main
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "planner" / "store" / "config.example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "config.example.toml"
 
 
 def test_the_example_as_installed_is_all_comments() -> None:

@@ -60,6 +60,9 @@ async def test_ship_records_the_actual_day(demo_app: RelplanApp) -> None:
         await to_release(pilot, demo_app, "3.4.2")
         await pilot.press("S", "enter")  # today, 2009-08-31
         assert isinstance(demo_app.screen, ConfirmScreen)
+        # 3.4.2 has an open blocker: the rule ship refuses on the command line is named
+        question = demo_app.screen.question
+        assert "Against the rule: 3.4.2 has 1 open blocker(s): demo#pvhvm-migrate-hang" in question
         await pilot.press("y")
         assert demo_app.session.release("3.4.2").actual == dt.date(2009, 8, 31)
         assert demo_app.session.dirty

@@ -67,7 +67,7 @@ def run_ship(args: argparse.Namespace) -> int:
     """``relplan ship VERSION [--on DATE]``."""
     session = load_context(args)
     on = parse_day(args.on, "--on") if args.on else None
-    return _dates(args, session, session.ship(args.version, on))
+    return _dates(args, session, session.ship(args.version, on, force=args.force))
 
 
 def run_slip(args: argparse.Namespace) -> int:
@@ -110,7 +110,7 @@ def _iso(day: object) -> str | None:
 def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> int:
     if not args.dry_run:
         session.writable_path()  # the demo: say so before printing anything
-    moves = session.what_if(change)
+    moves = session.writes(change)
     _rows_out(args, ("version", "field", "old", "new"), [m.to_json() for m in moves])
     session.apply(change)
     _commit(session, change, args.dry_run)
@@ -254,6 +254,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("ship", parents=[common], help="record that a release shipped")
     p.add_argument("version")
     p.add_argument("--on", metavar="YYYY-MM-DD", help="the day it shipped (default: today)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="record it although it has open blockers, is out of order or already shipped",
+    )
     _common(p)
     p.set_defaults(run=run_ship)
 

@@ -12,10 +12,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, unscheduled
+from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, unscheduled
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
+from relplan.planner.domain.support import SupportSource
 from relplan.planner.domain.window import Window
 from relplan.tui.cli.common import (
     emit_output,
@@ -51,18 +52,32 @@ def _demo_banner(ctx: Context) -> None:
 # calendar -------------------------------------------------------------------
 
 
+SOURCE_TAGS = {"declared": "decl", "endoflife": "eol.d", "plan": "plan", "measured": "meas"}
+"""How a table names the source of a support end briefly (the policy's own: no tag)."""
+
+
+def support_end(day: object, source: SupportSource | None, ended: bool | None = None) -> str:
+    """A support end with its source in brief (``2028-03-05 decl``, ``ended eol.d``)."""
+    text = str(day) if day else {True: "ended", False: "open", None: ""}[ended]
+    tag = SOURCE_TAGS.get(source.value, "") if source and text else ""
+    return f"{text} {tag}".strip()
+
+
 def _calendar_row(r: Release, ctx: Context) -> list[object]:
     rcs = f"{len(r.rcs)} from {r.rcs[0]}" if r.rcs else ""
+    point = r.kind is ReleaseKind.POINT
+    phase = phase_on(r, ctx.today)
+    late = days_late(r, ctx.today)
     return [
         r.version,
         r.kind.value,
-        phase_on(r, ctx.today).value,
+        f"late {late}d" if late is not None else phase.value,
         r.freeze or "",
         rcs,
         r.actual or r.release,
         "shipped" if r.actual else "planned",
-        r.maintained_until if r.kind is ReleaseKind.POINT else "",
-        r.security_until if r.kind is ReleaseKind.POINT else "",
+        support_end(r.maintained_until, r.maintained_source, r.maintained_ended) if point else "",
+        support_end(r.security_until, r.security_source, r.security_ended) if point else "",
     ]
 
 
@@ -99,7 +114,7 @@ def _status_row(s: ReleaseStatus) -> list[object]:
     stage = f"{s.stage}: {s.accepts.value}" if s.stage and s.accepts else ""
     return [
         s.version,
-        s.phase.value,
+        f"late {s.days_late}d" if s.days_late is not None else s.phase.value,
         stage,
         nxt,
         f"{s.items_done}/{s.items_total}",
@@ -129,8 +144,8 @@ def run_status(args: argparse.Namespace) -> int:
         return EXIT_OK
     _demo_banner(ctx)
     headers = [
-        "release", "phase", "stage: accepts", "next", "done", "blockers", "late", "backports",
-        "verdict",
+        "release", "phase", "stage: accepts", "next", "done", "blockers", "late feat.",
+        "backports", "verdict",
     ]  # fmt: skip
     table = [_status_row(s) for s in statuses]
     table += [

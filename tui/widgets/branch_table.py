@@ -51,6 +51,12 @@ def support_end(row: BranchRow) -> str:
     return f"{end} {kind}" if end else "unknown"
 
 
+def source_text(row: BranchRow) -> str:
+    """``declared``, or ``declared/policy`` when the two ends came from different places."""
+    fixes, security = row.maintained_until.source.value, row.security_until.source.value
+    return fixes if fixes == security else f"{fixes}/{security}"
+
+
 def _count(row: BranchRow, n: int | None) -> str:
     """``3``, ``·`` (none), ``-`` (does not apply), ``…`` (not counted yet)."""
     if not row.counted:
@@ -75,7 +81,7 @@ COLUMNS: list[tuple[str, int, Cell]] = [
     ("support ends", 20, lambda r: (support_end(r), None)),
     ("maintained", 11, lambda r: (str(r.maintained_until.day or "unknown"), None)),
     ("security", 11, lambda r: (str(r.security_until.day or "unknown"), None)),
-    ("source", 10, lambda r: (r.maintained_until.source.value, style("backport-none"))),
+    ("source", 20, lambda r: (source_text(r), style("backport-none"))),
 ]  # fmt: skip
 """Header, width and cell of each column, most important first."""
 

@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from relplan.planner.domain.calendar import next_milestone, phase_on
+from relplan.planner.domain.calendar import days_late, next_milestone, phase_on
 from relplan.planner.domain.model import Phase, Release, ReleaseKind
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import current_window
@@ -58,7 +58,11 @@ def monday(day: dt.date) -> dt.date:
 
 def countdown(release: Release, today: dt.date, stages: Sequence[Stage] = ()) -> str:
     """``rc2 in 8d``, ``release today``, or empty when nothing is ahead (the next stage of
-    ``stages`` when given, :func:`relplan.planner.domain.stages.next_step`)."""
+    ``stages`` when given, :func:`relplan.planner.domain.stages.next_step`); ``late 12d``
+    for a release whose day passed without a shipment."""
+    late = days_late(release, today)
+    if late is not None:
+        return f"late {late}d"
     nxt = next_step(release, stages, today) if stages else next_milestone(release, today)
     if nxt is None:
         return ""

@@ -1,0 +1,153 @@
+"""Support ends of each branch, declared before computed, and how a branch is supported on a day.
+
+Order of trust per series: a declared record in the plan (``Plan.support``: the project's
+own file such as Xen's ``SUPPORT.md``, then endoflife.date), then the ends a person wrote on
+the series' point release in the plan (source ``plan``), then the maintenance policy
+(``measured`` when ``init`` measured it from tags, else ``policy``). Each end is filled
+field by field, so a record that declares only the end of security support still gets a
+computed end of general support, clamped to it.
+
+Support runs from actual release days only: an unshipped release is never supported, and
+a branch whose general support ends when a later release ships (``until-next`` and
+``newest`` models) stays maintained while that release is late
+(:attr:`~relplan.planner.domain.model.Release.maintained_until_shipped`).
+:func:`support_on` is the one rule every face asks (through
+:func:`relplan.planner.domain.rules.branch_support`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from relplan.planner.domain.model import Phase, Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.support import DeclaredSupport, SupportSource
+
+TRUST = (SupportSource.DECLARED, SupportSource.ENDOFLIFE, SupportSource.PLAN)
+"""The sources that beat a computed end, most trusted first (a ``[[support]]`` table a
+person wrote, and a release's own ends in the plan, are ``plan``)."""
+
+
+def computed_source(policy: Policy) -> SupportSource:
+    """What the policy's ends are: ``measured`` from tags or set by a person (``policy``)."""
+    measured = policy.maintenance.measured_from is not None
+    return SupportSource.MEASURED if measured else SupportSource.POLICY
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """What one source says about one end: a day, or ended without one (True/False)."""
+
+    day: dt.date | None
+    ended: bool | None
+    source: SupportSource
+
+
+def _words(
+    records: Iterable[DeclaredSupport], specs: Sequence[ReleaseSpec], series: str, which: str
+) -> list[_Word]:
+    """Every trusted word on one end (``maintained`` or ``security``) of ``series``, most
+    trusted first; a release's own end in the plan comes before a ``plan`` record."""
+    out = []
+    for r in records:
+        day, ended = getattr(r, f"{which}_until"), getattr(r, f"{which}_ended")
+        if r.series == series and r.source in TRUST and (day is not None or ended is not None):
+            out.append(_Word(day, ended, r.source))
+    for spec in specs:
+        day = getattr(spec, f"{which}_until")
+        if day is not None:
+            out.append(_Word(day, None, SupportSource.PLAN))
+            break
+    rank = {SupportSource.PLAN: 2, SupportSource.ENDOFLIFE: 1, SupportSource.DECLARED: 0}
+    return sorted(out, key=lambda w: rank[w.source])  # stable: spec before plan records
+
+
+def resolve_ends(
+    release: Release,
+    specs: Sequence[ReleaseSpec],
+    records: Iterable[DeclaredSupport],
+    policy: Policy,
+) -> Release:
+    """``release`` (a point release with the policy's ends) with the most trusted ends.
+
+    ``specs``: the plan's releases of its series, the point release first (a person may
+    write the ends on any of them); ``records``: the plan's declared support. The general
+    end first: declared, endoflife, the plan's own, else the policy's. The security end
+    the same way; the policy's security end follows a better general end
+    (``security_months`` after it). General support never outlasts security support.
+    """
+    records = list(records)
+    m_day, m_ended = release.maintained_until, None
+    m_source, until_shipped = release.maintained_source, release.maintained_until_shipped
+    general = _words(records, specs, release.series, "maintained")
+    if general:
+        m_day, m_ended, m_source, until_shipped = (
+            general[0].day, general[0].ended, general[0].source, None,
+        )  # fmt: skip
+    s_day, s_ended, s_source = release.security_until, None, release.security_source
+    security = _words(records, specs, release.series, "security")
+    if security:
+        s_day, s_ended, s_source = security[0].day, security[0].ended, security[0].source
+    elif general:  # the policy's tail after a better end
+        months = policy.maintenance.security_months
+        s_day = add_months(m_day, months) if m_day and months else None
+    if m_day is not None and s_day is not None and m_day > s_day:
+        m_day = s_day
+    if m_day is None and m_ended is None and s_ended is True:
+        m_ended = True  # security support ended: general support did too
+    return replace(
+        release,
+        maintained_until=m_day,
+        security_until=s_day,
+        maintained_source=m_source if m_day is not None or m_ended is not None else None,
+        security_source=s_source if s_day is not None or s_ended is not None else None,
+        maintained_ended=m_ended,
+        security_ended=s_ended,
+        maintained_until_shipped=until_shipped,
+    )
+
+
+def _maintained(release: Release, today: dt.date) -> bool:
+    if release.maintained_until is not None:
+        if today <= release.maintained_until:
+            return True
+        return release.maintained_until_shipped is not None  # the release ending it is late
+    return release.maintained_ended is False  # declared as not ended, no day given
+
+
+def _secured(release: Release, today: dt.date) -> bool:
+    if release.security_until is not None:
+        return today <= release.security_until
+    return release.security_ended is False
+
+
+def support_on(release: Release, today: dt.date) -> Phase | None:
+    """How a point release's branch is supported on ``today``.
+
+    :attr:`Phase.MAINTAINED` from the day it actually shipped (the day itself included)
+    until ``maintained_until`` (longer while the release that ends it is late, and with no
+    end while its source says support has not ended), then :attr:`Phase.SECURITY_ONLY`
+    until ``security_until``; None for a release not shipped (whatever was planned), before
+    it shipped, after support ends, for maintenance releases, and for a point release
+    whose support end nobody knows.
+    """
+    if release.kind is not ReleaseKind.POINT or release.actual is None or today < release.actual:
+        return None
+    if _maintained(release, today):
+        return Phase.MAINTAINED
+    if _secured(release, today):
+        return Phase.SECURITY_ONLY
+    return None
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day`` plus whole months, clamped to the month's end (as pendulum's ``add(months=)``).
+
+    Plain arithmetic: importing pendulum would cost every command a fifth of its start-up.
+    """
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, monthrange(year, month)[1]))
