@@ -8,7 +8,7 @@ selection. When the session's plan or git evidence changes the app bumps
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -17,24 +17,18 @@ from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from relplan.planner.domain import ops
-from relplan.planner.domain.model import BackportState, Item, Priority
 from relplan.planner.usecases.session import Session
-from relplan.tui.item_actions import ItemActionsMixin
 from relplan.tui.keymap import keymap_clashes, keymap_warning
 from relplan.tui.messages import SyncStatus
 from relplan.tui.palette import theme_defaults, use_theme
-from relplan.tui.release_days import ReleaseDaysMixin
 from relplan.tui.saving import SavingMixin
 from relplan.tui.screens.base import ViewScreen
+from relplan.tui.triage import Triage
 from relplan.tui.views import start_view, view_bindings, view_modes, view_owners
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
 
-TRIAGE_ACTIONS = {
-    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
-    "details", "open_link", "edit_item",
-}  # fmt: skip
 WRITE_ACTIONS = frozenset({
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
     "new_item",
@@ -42,7 +36,7 @@ WRITE_ACTIONS = frozenset({
     "export", "screenshot",
 })  # fmt: skip
 """What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
-or writes a file or a tracker."""
+or writes a file or a tracker (a triage action by its name in ``triage('<name>')``)."""
 
 
 def _commands() -> type:
@@ -51,7 +45,7 @@ def _commands() -> type:
     return RelplanCommands
 
 
-class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
+class RelplanApp(SavingMixin):
     """Timeline, items, release and backport views over one session.
 
     ``s`` runs :meth:`relplan.planner.usecases.session.Session.sync` in an exclusive worker;
@@ -74,32 +68,33 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         Binding("q", "quit", "Quit", id="quit",
                 tooltip="Quit (asks when there are unsaved changes)"),
         *view_bindings(),
-        Binding("a", "accept", "Accept", id="accept", tooltip="Accept the item(s)"),
-        Binding("d", "defer", "Defer", id="defer", tooltip="Defer: no target"),
-        Binding("x", "reject", "Reject", show=False, id="reject"),
-        Binding("p", "priority", "Priority", show=False, id="priority"),
-        Binding("b", "blocker", "Blocker", show=False, id="blocker"),
-        Binding("B", "backport", "Backport", show=False, id="backport"),
-        Binding("right_square_bracket", "next", "Next rel", id="next_release",
+        Binding("a", "triage('accept')", "Accept", id="accept", tooltip="Accept the item(s)"),
+        Binding("d", "triage('defer')", "Defer", id="defer",
+                tooltip="Defer the item(s): a deferred item targets no release"),
+        Binding("x", "triage('reject')", "Reject", show=False, id="reject"),
+        Binding("p", "triage('priority')", "Priority", show=False, id="priority"),
+        Binding("b", "triage('blocker')", "Blocker", show=False, id="blocker"),
+        Binding("B", "triage('backport')", "Backport", show=False, id="backport"),
+        Binding("right_square_bracket", "triage('next')", "Next rel", id="next_release",
                 tooltip="Move to the next release that can take it"),
-        Binding("left_square_bracket", "prev", "Prev rel", show=False, id="prev_release",
+        Binding("left_square_bracket", "triage('prev')", "Prev rel", show=False, id="prev_release",
                 tooltip="Move to the previous release that can take it"),
-        Binding("t", "target", "Target", show=False, id="target"),
+        Binding("t", "triage('target')", "Target", show=False, id="target"),
         Binding("s", "sync", "Sync", show=False, id="sync",
                 tooltip="Pull items from the trackers in the config"),
         Binding("P", "push", "Push", show=False, id="push",
                 tooltip="Write local triage back to the trackers: the list first, then confirm"),
-        Binding("i", "details", "Details", show=False, id="item_details",
+        Binding("i", "triage('details')", "Details", show=False, id="item_details",
                 tooltip="Everything about the item: fields, why, backports with git's evidence"),
-        Binding("o", "open_link", "Open link", show=False, id="open_link",
+        Binding("o", "triage('open_link')", "Open link", show=False, id="open_link",
                 tooltip="Open the item's tracker page in the browser"),
-        Binding("n", "new_item", "New item", show=False, id="new_item"),
-        Binding("E", "edit_item", "Edit item", show=False, id="edit_item"),
-        Binding("S", "ship", "Ship", show=False, id="ship",
+        Binding("n", "triage('new_item')", "New item", show=False, id="new_item"),
+        Binding("E", "triage('edit_item')", "Edit item", show=False, id="edit_item"),
+        Binding("S", "triage('ship')", "Ship", show=False, id="ship",
                 tooltip="Record that the release under the cursor shipped (preview first)"),
-        Binding("L", "slip", "Slip", show=False, id="slip",
+        Binding("L", "triage('slip')", "Slip", show=False, id="slip",
                 tooltip="Move the release's day: what-if preview of every date, then confirm"),
-        Binding("C", "confirm_stage", "Confirm", show=False, id="confirm_stage",
+        Binding("C", "triage('confirm_stage')", "Confirm", show=False, id="confirm_stage",
                 tooltip="Confirm the next tentative stage of the release under the cursor"),
         Binding("u", "undo", "Undo", id="undo"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
@@ -108,6 +103,8 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
                 tooltip="Write the TOML release plan to a path"),
         Binding("w", "screenshot", "Screenshot", show=False, id="screenshot",
                 tooltip="Write this screen as an SVG picture (for wikis and slides)"),
+        Binding("m", "messages", "Messages", show=False, id="messages",
+                tooltip="Every status message of this session, whole"),
     ]  # fmt: skip
 
     revision: reactive[int] = reactive(0, init=False, always_update=True)
@@ -131,6 +128,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
             else ""
         )
         self.sync_text = ""
+        self.messages: list[str] = []  # every status line said, whole (m shows them)
         self._sync_said = ""  # the sync line without the pending-pushes count
         self.pending = 0  # local decisions a push would write (P)
         self.stale = ""  # the repository's newest tag is old: the title says so
@@ -139,6 +137,7 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         # attention list already knows it must wait (start-up tells the truth)
         repo = session.git_repo()
         self.loading: dict[str, str] = {"git": f"git evidence from {repo}"} if repo else {}
+        self.triage = Triage(self)  # the triage actions every view shares
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """relplan's colours (phases, states; relplan/tui/themes.toml) for the current theme:
@@ -331,14 +330,11 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
         self._close_messages_no_wait()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if self.read_only and action in WRITE_ACTIONS:
+        name = str(parameters[0]) if action == "triage" and parameters else action
+        if self.read_only and name in WRITE_ACTIONS:
             return False
-        if action in ("ship", "slip", "confirm_stage"):
-            view = self.view
-            return view is not None and view.current_release() is not None
-        if action in TRIAGE_ACTIONS:
-            view = self.view
-            return bool(view is not None and getattr(view, "has_items", False))
+        if action == "triage":
+            return self.triage.available(name)
         if action == "undo":
             return True if self.session.history.can_undo else None
         if action == "redo":
@@ -347,15 +343,30 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
 
     # -- status lines ----------------------------------------------------------------------
     def set_status(self, text: str) -> None:
-        """Show text on the status line of the current view."""
+        """Show text on the status line of the current view (and keep it for ``m``)."""
         self.status_text = text
+        self.log_message(text)
         if self.view is not None:
             self.view.refresh_chrome()
+
+    def log_message(self, text: str) -> None:
+        """Keep a status message for the messages log (a repeat of the last one once)."""
+        if text and (not self.messages or not self.messages[-1].endswith(text)):
+            import datetime as dt
+
+            self.messages.append(f"{dt.datetime.now():%H:%M:%S}  {text}")
+
+    def action_messages(self) -> None:
+        from relplan.tui.screens.dialogs import MessagesScreen
+
+        self.push_screen(MessagesScreen(self.messages))
 
     def set_sync_status(self, text: str) -> None:
         """Show tracker-sync progress on the sync line (call from the UI thread), with the
         count of pending pushes after it."""
         self._sync_said = text
+        if not text.startswith(("sync ▰", "push ▰")):  # progress bars are not messages
+            self.log_message(text)
         waiting = f"{self.pending} pending push{'es' if self.pending > 1 else ''} (P)"
         self.sync_text = " · ".join(t for t in (text, waiting if self.pending else "") if t)
         if self.view is not None:
@@ -507,124 +518,19 @@ class RelplanApp(SavingMixin, ItemActionsMixin, ReleaseDaysMixin):
     def plan_changed(self, description: str) -> None:
         """The session's plan is different now: every view redraws; say what happened."""
         self.status_text = description
+        self.log_message(description)
         self.revision += 1
         self.refresh_bindings()
         if self.session.has_sources and not self.session.is_demo:
             self.count_pushes()
 
-    def _selected(self) -> set[str]:
-        return self.view.selection() if self.view is not None else set()
-
-    def _run(self, op: Callable[[set[str]], ops.Change]) -> None:
-        ids = self._selected()
-        if not ids:
-            self.set_status("no item selected")
-            return
-        self._apply_to_selection(op(ids))
-
-    def _apply_to_selection(self, change: ops.Change) -> None:
-        """Apply a triage change made from the view's selection; the marks end with it."""
-        view = self.view
-        hidden = view.hidden_marks() if view is not None else 0
-        self.apply(change)
-        if view is not None:
-            view.selection_used()
-        if hidden:
-            left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
-            self.set_status(f"{self.status_text}; {left} left alone (marks cleared)")
-
-    def action_accept(self) -> None:
-        self._run(self.session.accept)
-
-    def action_defer(self) -> None:
-        self._run(self.session.defer)
-
-    def action_reject(self) -> None:
-        self._run(self.session.reject)
-
-    def action_blocker(self) -> None:
-        self._run(self.session.toggle_blocker)
-
-    def action_next(self) -> None:
-        self._run(lambda ids: self.session.move(ids, 1))
-
-    def action_prev(self) -> None:
-        self._run(lambda ids: self.session.move(ids, -1))
-
-    def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
-        """The value the selected items share (the dialog opens on it), or None."""
-        found = {value(it) for it in self.session.plan.items if it.id in ids}
-        return found.pop() if len(found) == 1 else None
-
-    def action_priority(self) -> None:
-        choices = [(p.value, p.value) for p in Priority]
-        current = self._shared(self._selected(), lambda it: it.priority.value)
-        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
-
-    def _set_priority(self, value: str, ids: set[str]) -> None:
-        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
-
-    def action_target(self) -> None:
-        choices = [
-            (r.version, f"{r.version:10} {r.kind.value:12} {r.day}")
-            for r in self.session.target_choices()
-        ]
-        choices.append(("-", "unscheduled (no target)"))
-        current = self._shared(self._selected(), lambda it: it.target or "-")
-        self._ask(
-            "Target release for the selected item(s)", choices, self._set_target, current=current
-        )
-
-    def _set_target(self, value: str, ids: set[str]) -> None:
-        self._apply_to_selection(self.session.set_target(ids, None if value == "-" else value))
-
-    def action_backport(self, series: str | None = None) -> None:
-        if series is None:
-            branches = [
-                (b.series, f"{b.series} ({b.name})") for b in self.session.maintained_branches()
-            ]
-            if not branches:
-                self.set_status("no maintained branch to backport to")
-                return
-            self._ask("Backport to which branch?", branches, self._ask_backport_state)
-        else:
-            self._ask_backport_state(series, self._selected())
-
     def edit_backport(self, item_id: str, series: str) -> None:
         """Ask for the backport state of one fix on one branch."""
-        self._ask_backport_state(series, {item_id})
+        self.triage.edit_backport(item_id, series)
 
-    def _ask_backport_state(self, series: str, ids: set[str]) -> None:
-        choices = [(s.value, s.value) for s in BackportState]
-
-        def done(value: str, ids: set[str]) -> None:
-            self._apply_to_selection(self.session.set_backport(ids, series, BackportState(value)))
-
-        current = self._shared(
-            ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
-        )
-        self._ask(f"Backport state on {series}", choices, done, ids, current=current)
-
-    def _ask(
-        self,
-        question: str,
-        choices: Sequence[tuple[str, str]],
-        then: Callable[[str, set[str]], None],
-        ids: set[str] | None = None,
-        current: str | None = None,
-    ) -> None:
-        chosen = self._selected() if ids is None else ids
-        if not chosen:
-            self.set_status("no item selected")
-            return
-
-        from relplan.tui.screens.dialogs import ChoiceScreen
-
-        def answer(value: str | None) -> None:
-            if value is not None:
-                then(value, chosen)
-
-        self.push_screen(ChoiceScreen(question, choices, current), answer)
+    def action_triage(self, name: str) -> None:
+        """Run one of the triage actions every view shares (see :class:`Triage`)."""
+        self.triage.run(name)
 
     def action_undo(self) -> None:
         description = self.session.undo()

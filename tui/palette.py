@@ -112,15 +112,6 @@ BACKPORT_STYLES: Mapping[BackportState, Style] = _Themed(
     bold=frozenset({BackportState.REQUIRED}),
 )
 
-BACKPORT_ABBREV: dict[BackportState, str] = {
-    BackportState.UNKNOWN: "?",
-    BackportState.REQUIRED: "REQ",
-    BackportState.IN_PROGRESS: "WIP",
-    BackportState.DONE: "done",
-    BackportState.DONTNEED: "n/a",
-    BackportState.WONTFIX: "wont",
-}
-
 
 def phase_style(phase: Phase) -> Style:
     """Foreground style of a phase name."""

@@ -121,6 +121,7 @@ OTHER_OWNERS: tuple[str, ...] = (
     "relplan.tui.screens.dialogs:ChoiceScreen",
     "relplan.tui.screens.dialogs:ConfirmScreen",
     "relplan.tui.screens.dialogs:PathScreen",
+    "relplan.tui.screens.dialogs:MessagesScreen",
     "relplan.tui.screens.item:ItemScreen",
     "relplan.tui.screens.item:ItemForm",
 )

@@ -110,6 +110,23 @@ class BackportState(StrEnum):
         """The fix still has to reach the branch."""
         return self in (BackportState.REQUIRED, BackportState.IN_PROGRESS)
 
+    @property
+    def short(self) -> str:
+        """The state's word cut to four letters at most, for columns too narrow for the
+        word (the item list, the backport matrix); everywhere else the word itself. The
+        only short forms: ``?``, ``req``, ``prog``, ``done``, ``dont``, ``wont``."""
+        return _BACKPORT_SHORT[self]
+
+
+_BACKPORT_SHORT = {
+    BackportState.UNKNOWN: "?",
+    BackportState.REQUIRED: "req",
+    BackportState.IN_PROGRESS: "prog",
+    BackportState.DONE: "done",
+    BackportState.DONTNEED: "dont",
+    BackportState.WONTFIX: "wont",
+}
+
 
 class Prognosis(StrEnum):
     """How likely an item is to make its release, in the words of Xen's development updates.

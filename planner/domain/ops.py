@@ -72,11 +72,21 @@ def accept(plan: Plan, ids: Collection[str]) -> Change:
     return _apply(plan, ids, edit, "accepted", why)
 
 
+def settled(item: Item) -> Item:
+    """The one rule of deferring (and rejecting): a deferred or rejected item targets no
+    release, so it is in no release's count until someone schedules it again. Every
+    way to defer applies it: ``d``, ``relplan set --state``, the ``E`` form and
+    ``relplan add``/``edit``."""
+    if item.state in (State.DEFERRED, State.REJECTED) and (item.target or item.why):
+        return replace(item, target=None, why=None)
+    return item
+
+
 def defer(plan: Plan, ids: Collection[str]) -> Change:
-    """Defer items: state deferred and no target release."""
+    """Defer items: state deferred and no target release (:func:`settled`)."""
 
     def edit(item: Item) -> Item:
-        return replace(item, state=State.DEFERRED, target=None, why=None)
+        return settled(replace(item, state=State.DEFERRED))
 
     return _apply(plan, ids, edit, "deferred", "nothing to defer: already deferred")
 
@@ -85,7 +95,7 @@ def reject(plan: Plan, ids: Collection[str]) -> Change:
     """Reject items: state rejected and no target release (they go into no release)."""
 
     def edit(item: Item) -> Item:
-        return replace(item, state=State.REJECTED, target=None, why=None)
+        return settled(replace(item, state=State.REJECTED))
 
     return _apply(plan, ids, edit, "rejected", "nothing to reject: already rejected")
 
@@ -144,8 +154,18 @@ def set_owner(plan: Plan, ids: Collection[str], owner: str | None) -> Change:
 
 
 def edit(plan: Plan, item_id: str, **fields: object) -> Change:
-    """Change fields of one item (title, kind, owner, url, fix commits ...)."""
-    return _apply(plan, {item_id}, lambda it: replace(it, **fields), "edited")  # type: ignore[arg-type]
+    """Change fields of one item (title, kind, owner, url, fix commits ...); an item
+    deferred or rejected by the edit drops its target (:func:`settled`)."""
+
+    def change(item: Item) -> Item:
+        return settled(replace(item, **fields))  # type: ignore[arg-type]
+
+    done = _apply(plan, {item_id}, change, "edited")
+    before, after = plan.item(item_id), done.plan.item(item_id)
+    if before and after and fields.get("target") != after.target and before.target:
+        if after.target is None and after.state in (State.DEFERRED, State.REJECTED):
+            return replace(done, description=f"{done.description} ({after.state}: no target)")
+    return done
 
 
 #: Item fields a person edits as text (the dashboard's form, ``relplan add``/``edit``).
@@ -240,6 +260,7 @@ def add(plan: Plan, item: Item) -> Change:
     """Add a new item; a Change that changes nothing when the id is taken."""
     if plan.item(item.id) is not None:
         return Change(plan, f"{item.id} exists already")
+    item = settled(item)
     return Change(plan.with_items((*plan.items, item)), f"added {item.id}", (item.id,))
 
 
@@ -273,7 +294,21 @@ def move(
     if change.is_noop:
         where = "later" if step > 0 else "earlier"
         return replace(change, description=f"no {where} release can take it")
-    return change
+    return replace(change, description=f"moved {_where(change)}")
+
+
+def _where(change: Change) -> str:
+    """``2 items to 4.1.0``, or per release when they went apart: ``3 items: 2 to 4.1.0,
+    1 to 4.0.1``."""
+    targets: dict[str, int] = {}
+    for item_id in change.changed:
+        moved = change.plan.item(item_id)
+        target = (moved.target if moved is not None else None) or "unscheduled"
+        targets[target] = targets.get(target, 0) + 1
+    count = f"{len(change.changed)} items"
+    if len(targets) == 1:
+        return f"{count} to {next(iter(targets))}"
+    return f"{count}: " + ", ".join(f"{n} to {v}" for v, n in targets.items())
 
 
 @dataclass(frozen=True, slots=True)

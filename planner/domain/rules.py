@@ -15,6 +15,8 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`report_release`: the release a report is about unless told otherwise;
 - :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in;
 - :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
+- :func:`target_refusal` / :func:`backport_refusal`: which targets and backport marks a
+  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``).
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -96,6 +98,53 @@ def stage_refuses(accepts: Accepts, item: Item) -> str | None:
     if accepts is Accepts.BLOCKERS and not item.blocker:
         return "not a release blocker"
     return None
+
+
+# -- guard rails: what triage does only on purpose ---------------------------------------
+
+SHIPPED_RULE = "targets already shipped"
+FROZEN_RULE = "features after the freeze"
+EOL_RULE = "backports to end-of-life series"
+
+
+def target_refusal(item: Item, release: Release, today: dt.date) -> str | None:
+    """Why targeting ``item`` at ``release`` on ``today`` needs the user's say-so, as
+    ``"<rule>: <why>"``; None when the release can take it.
+
+    Two rules: a shipped release takes nothing more (:data:`SHIPPED_RULE`); a feature
+    goes only to a point release not yet frozen (:data:`FROZEN_RULE`). A release past
+    its day but not shipped (late) still takes fixes: it has not shipped yet.
+    """
+    if release.shipped:
+        return f"{SHIPPED_RULE}: {release.version} shipped on {release.actual}"
+    if item.kind is not Kind.FEATURE:
+        return None
+    if release.kind is not ReleaseKind.POINT:
+        return f"{FROZEN_RULE}: {release.version} is a maintenance release (fixes only)"
+    if release.freeze is not None and today >= release.freeze:
+        return f"{FROZEN_RULE}: {release.version} froze on {release.freeze}"
+    return None
+
+
+def backport_refusal(
+    series: str, state: BackportState, train: Sequence[Release], today: dt.date
+) -> str | None:
+    """Why marking a fix ``state`` on branch ``series`` needs the user's say-so, or None.
+
+    A branch whose support ended (end of life on ``today``, :func:`branch_support`)
+    takes no backports: required, in-progress or done there is refused
+    (:data:`EOL_RULE`); dontneed, wontfix and unknown are always fine. A series not on
+    the train, or not released yet, is not refused here.
+    """
+    if state not in (BackportState.REQUIRED, BackportState.IN_PROGRESS, BackportState.DONE):
+        return None
+    points = [r for r in train if r.series == series and r.kind is ReleaseKind.POINT]
+    if not points or today < points[0].day or points[0].maintained_until is None:
+        return None
+    if branch_support(points[0], today) is not None:
+        return None
+    ended = points[0].security_until or points[0].maintained_until
+    return f"{EOL_RULE}: {series} reached its end of life on {ended}"
 
 
 # -- owners and capacity ------------------------------------------------------------------

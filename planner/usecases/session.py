@@ -634,8 +634,16 @@ class Session:
         return self.what_if(change) + spec_moves(self.plan, change.plan)
 
     def target_choices(self) -> list[Release]:
-        """Releases an item can be targeted at by hand: not shipped, not past."""
-        return [r for r in self.train() if not r.shipped and r.day >= self.today]
+        """Releases the target picker offers: every release not shipped (calendar order),
+        then the shipped ones of branches still supported (newest first). Picking one of
+        those, or a frozen one for a feature, asks first
+        (:func:`relplan.planner.domain.rules.target_refusal`)."""
+        from relplan.planner.domain.rules import branch_support
+
+        train = self.train()
+        supported = {r.series for r in train if branch_support(r, self.today)}
+        shipped = [r for r in train if r.shipped and r.series in supported]
+        return [r for r in train if not r.shipped] + shipped[::-1]
 
     # -- files ------------------------------------------------------------------------------------
     def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:

@@ -147,6 +147,6 @@ async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> 
         assert {it.id for it in session.git_items()} == set(ids)
         assert session.backport_cell(matrix.fixes[0], "4.2").mark == "g"
         first = matrix.fixes[0].id
-        await pilot.press("plus_sign")  # one key: the git fix becomes a plan item
+        await pilot.press("+")  # one key (Textual names it plus): the git fix becomes a plan item
         assert session.plan.item(first) is not None
         assert first not in {it.id for it in session.git_items()}

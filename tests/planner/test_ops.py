@@ -235,3 +235,13 @@ def test_move_with_the_real_calendar_moves_remus_past_the_frozen_release() -> No
     assert change.description == "moved demo#remus 4.0.0 -> 4.1.0"
     back = ops.move(change.plan, {"demo#remus"}, train, DEMO_TODAY, -1)
     assert back.is_noop  # 4.0.0 is frozen: no earlier release can take a feature
+
+
+def test_a_bulk_move_says_where_the_items_went() -> None:
+    plan = _plan(REMUS, USB)  # remus on 4.0, usb unscheduled
+    together = ops.move(plan, {"demo#remus", "demo#usb"}, TRAIN, TODAY, 1)
+    assert together.description in ("moved 2 items: 1 to 4.1, 1 to 4.0",
+                                    "moved 2 items: 1 to 4.0, 1 to 4.1")  # fmt: skip
+    both = ops.move(_plan(replace_target(REMUS, "4.1"), replace_target(USB, "4.1")),
+                    {"demo#remus", "demo#usb"}, TRAIN, TODAY, 1)  # fmt: skip
+    assert both.description == "moved 2 items to 4.2"

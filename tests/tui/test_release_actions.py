@@ -134,3 +134,30 @@ def test_the_timeline_shades_stabilization_by_what_the_stage_accepts() -> None:
     text = legend(session.ladders().values())
     assert "█ fixes  ▓ approved fixes  ▒ blockers  ░ docs only" in text
     assert "█ freeze/RC" in legend(Session(base, today=DEMO_TODAY).ladders().values())
+
+
+async def test_the_slip_preview_has_no_literal_newline_and_m_shows_every_date(
+    demo_app: RelplanApp,
+) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.0.0")
+        await pilot.press("L", "ctrl+u", *"+2w", "enter")
+        screen = demo_app.screen
+        assert isinstance(screen, ConfirmScreen)
+        assert "\\n" not in screen.question and "more)" in screen.question
+        count = int(screen.question.split(" dates of")[0].split()[-1])
+        await pilot.press("m")  # every date, each on its own row
+        whole = demo_app.screen
+        assert isinstance(whole, ConfirmScreen) and whole is not screen
+        assert "more)" not in whole.question and "\\n" not in whole.question
+        assert sum(" -> " in line for line in whole.question.splitlines()) == count
+        await pilot.press("y")
+        assert demo_app.session.release("4.0.0").day == dt.date(2009, 11, 24)
+
+
+async def test_the_ship_preview_has_no_literal_newline(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "3.4.2")
+        await pilot.press("S", "enter")
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        assert "\\n" not in demo_app.screen.question

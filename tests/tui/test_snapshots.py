@@ -47,6 +47,13 @@ def test_view(snap_compare: Any, name: str, keys: list[str]) -> None:
         ("items", ["2"]),
         ("release", ["2", "slash", *"remus", "enter", "enter"]),
         ("backports", ["3"]),
+        # forms with text typed: the focused field (owner) shows its text and its hint
+        ("form_new", ["2", "n", *"NUMA placement", *["tab"] * 5, *"Keir Fraser"]),
+        (
+            "form_edit",
+            ["2", "slash", *"remus", "enter", "E", "tab", "tab", *["backspace"] * 6, *"high"],
+        ),
+        ("help", ["2", "question_mark"]),
     ],
 )
 def test_view_at_size(snap_compare: Any, name: str, keys: list[str], size: tuple[int, int]) -> None:

@@ -135,3 +135,76 @@ async def test_escape_clears_marks_when_there_is_no_filter(demo_app: RelplanApp)
         await pilot.press("escape")
         assert not screen.item_list.marked
         assert screen.selection() == {screen.item_list.current.id}  # type: ignore[union-attr]
+
+
+def choice_labels(app: RelplanApp) -> list[str]:
+    screen = app.screen
+    assert isinstance(screen, ChoiceScreen)
+    return [label for _, label in screen.choices]
+
+
+async def test_the_target_picker_shows_phases_and_asks_before_crossing_a_rule(
+    demo_app: RelplanApp,
+) -> None:
+    from relplan.planner.domain.rules import FROZEN_RULE, SHIPPED_RULE
+    from relplan.tui.screens.dialogs import ConfirmScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "credit-starve")  # a bug on 4.0.0
+        await pilot.press("t")
+        labels = choice_labels(demo_app)
+        assert any(label.startswith("4.0.0") and "frozen" in label for label in labels)
+        shipped = [label for label in labels if label.startswith("3.4.1")]
+        assert shipped and "released" in shipped[0] and "asks" in shipped[0]
+        screen = demo_app.screen
+        assert isinstance(screen, ChoiceScreen)
+        from textual.widgets import OptionList
+
+        options = screen.query_one(OptionList)
+        options.highlighted = next(i for i, (v, _) in enumerate(screen.choices) if v == "3.4.1")
+        await pilot.press("enter")
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        assert SHIPPED_RULE in str(demo_app.screen.question)
+        await pilot.press("n")
+        assert item(demo_app, "demo#credit-starve").target == "4.0.0"
+        assert SHIPPED_RULE in demo_app.status_text
+        await pilot.press("escape")
+        await find(pilot, "bridge-switch")  # a feature on 4.1.0
+        await pilot.press("t")
+        labels = choice_labels(demo_app)
+        assert any(label.startswith("4.0.0") and "asks" in label for label in labels)
+        await pilot.press("home", "enter")  # 3.4.2: a maintenance release
+        assert FROZEN_RULE in str(demo_app.screen.question)  # type: ignore[attr-defined]
+        await pilot.press("y")
+        assert item(demo_app, "demo#bridge-switch").target == "3.4.2"
+        await pilot.press("u")
+        assert item(demo_app, "demo#bridge-switch").target == "4.1.0"
+
+
+async def test_a_backport_mark_on_an_end_of_life_series_asks(demo_app: RelplanApp) -> None:
+    from relplan.planner.domain.rules import EOL_RULE
+    from relplan.tui.screens.dialogs import ConfirmScreen
+
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "credit-starve")
+        demo_app.edit_backport("demo#credit-starve", "3.2")  # a release view's old branch
+        await pilot.pause()
+        await pilot.press("home", "down", "enter")  # required
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        assert EOL_RULE in demo_app.screen.question
+        await pilot.press("n")
+        assert "3.2" not in item(demo_app, "demo#credit-starve").backports
+
+
+async def test_marks_show_their_count_and_a_bulk_move_says_where(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "4.1.0")  # the features targeting 4.1.0
+        await pilot.press("g", "space")
+        assert "1 item marked" in demo_app.status_text
+        await pilot.press("space")
+        assert "2 items marked" in demo_app.status_text
+        await pilot.press("right_square_bracket")
+        assert demo_app.status_text.startswith("moved 2 items to 4.2.0")
+        await pilot.press("escape", "2", "slash", *"credit", "enter", "enter")  # release view
+        await pilot.press("space")
+        assert "1 item marked" in demo_app.status_text

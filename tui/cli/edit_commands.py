@@ -16,7 +16,9 @@ from dataclasses import replace
 from typing import Any
 
 from relplan.planner.domain import ops
+from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
+from relplan.planner.domain.rules import backport_refusal, target_refusal
 from relplan.planner.usecases.session import Session, parse_day
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
@@ -120,9 +122,51 @@ def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> in
 # set / add / edit -----------------------------------------------------------------------
 
 
-def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
-    from relplan.planner.domain.errors import PlanError, Problem
+def _guard(refusals: dict[str, list[str]], field: str, force: bool) -> None:
+    """Refuse what triage does only on purpose (a rule's text -> the items it stops), the
+    same rules the dashboard asks about; ``--force`` does it anyway."""
+    if refusals and not force:
+        raise PlanError(
+            [
+                Problem(f"{rule} ({', '.join(ids)})" if ids else rule, field=field,
+                        hint="add --force to do it anyway")
+                for rule, ids in refusals.items()
+            ]
+        )  # fmt: skip
 
+
+def _target_guard(
+    session: Session, items: Sequence[Item], version: str | None, force: bool
+) -> None:
+    """Refuse a target that :func:`relplan.planner.domain.rules.target_refusal` names a rule
+    for (a shipped release; a frozen one for a feature), unless ``force``. ``items`` as they
+    are before the change: one that targets ``version`` already is left alone."""
+    if not version:
+        return
+    release = session.release(version)  # a did-you-mean for an unknown version
+    refusals: dict[str, list[str]] = {}
+    for item in items:
+        if item.target == version:
+            continue
+        why = target_refusal(item, release, session.today)
+        if why is not None:
+            refusals.setdefault(why, []).append(item.id)
+    _guard(refusals, "--target", force)
+
+
+def _backport_guard(
+    session: Session, pairs: Sequence[tuple[str, BackportState]], force: bool
+) -> None:
+    """Refuse backport marks on end-of-life series (:func:`backport_refusal`) unless ``force``."""
+    refusals: dict[str, list[str]] = {}
+    for series, state in pairs:
+        why = backport_refusal(series, state, session.train(), session.today)
+        if why is not None:
+            refusals.setdefault(f"{series}={state}: {why}", [])
+    _guard(refusals, "--backport", force)
+
+
+def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
     out = []
     for text in values:
         series, _, state = (part.strip() for part in text.partition("="))
@@ -146,8 +190,9 @@ def run_set(args: argparse.Namespace) -> int:
     target = args.target
     if target in ("", "-", "none"):
         target = ""
-    elif target is not None:
-        session.release(target)  # a did-you-mean for an unknown version
+    items = [it for it in session.plan.items if it.id in set(ids)]
+    _target_guard(session, items, target, args.force)
+    _backport_guard(session, pairs, args.force)
     before = session.plan
     steps: list[Callable[[], ops.Change]] = []
     if target is not None:
@@ -193,8 +238,6 @@ def vars_of(c: ops.FieldChange) -> dict[str, Any]:
 
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
-    from relplan.planner.domain.errors import PlanError, Problem
-
     session = load_context(args)
     texts = {
         name: value
@@ -207,22 +250,24 @@ def run_add(args: argparse.Namespace) -> int:
     }  # fmt: skip
     fields = ops.item_fields(texts, [r.version for r in session.train()])
     item_id = args.id or ops.new_item_id(session.plan, args.title)
-    item = Item(id=item_id, title=args.title, blocker=args.blocker)
-    change = ops.add(session.plan, replace(item, **fields))  # type: ignore[arg-type]
+    item = replace(Item(id=item_id, title=args.title, blocker=args.blocker), **fields)  # type: ignore[arg-type]
+    _target_guard(session, [replace(item, target=None)], item.target, args.force)
+    change = ops.add(session.plan, item)
     if change.is_noop:
         raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
     return _items(args, session, session.plan, change)
 
 
 def run_edit(args: argparse.Namespace) -> int:
-    """``relplan edit ID [--title T] [--kind K] [--owner O] [--url U] [--prognosis P]
-    [--area A] [--fix SHA]...``."""
+    """``relplan edit ID [--title T] [--kind K] [--target V] [--owner O] [--url U]
+    [--prognosis P] [--area A] [--fix SHA]...``."""
     session = load_context(args)
     [item_id] = session.items_named([args.id])
     texts = {
         name: value
         for name, value in (
-            ("title", args.title), ("kind", args.kind), ("owner", args.owner), ("url", args.url),
+            ("title", args.title), ("kind", args.kind), ("target", args.target),
+            ("owner", args.owner), ("url", args.url),
             ("prognosis", args.prognosis), ("area", args.area),
             ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
         )
@@ -230,7 +275,11 @@ def run_edit(args: argparse.Namespace) -> int:
     }  # fmt: skip
     fields = ops.item_fields(texts, [r.version for r in session.train()])
     before = session.plan
-    return _items(args, session, before, ops.edit(before, item_id, **fields))
+    change = ops.edit(before, item_id, **fields)
+    edited, old = change.plan.item(item_id), before.item(item_id)
+    if "target" in fields and edited is not None and old is not None:
+        _target_guard(session, [replace(old, kind=edited.kind)], edited.target, args.force)
+    return _items(args, session, before, change)
 
 
 def run_schedule(args: argparse.Namespace) -> int:
@@ -247,6 +296,14 @@ def run_schedule(args: argparse.Namespace) -> int:
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+
+def _force(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--force", action="store_true",
+        help="target a shipped release, a frozen one for a feature, or mark a backport on an "
+        "end-of-life series anyway",
+    )  # fmt: skip
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
@@ -303,6 +360,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--owner", metavar="NAME", help="owner ('' for none)")
     p.add_argument("--backport", action="append", metavar="SERIES=STATE", help="e.g. 4.17=required")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_set)
 
     p = sub.add_parser("add", parents=[common], help="add an item to the plan")
@@ -316,12 +374,14 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--blocker", action="store_true")
     p.add_argument("--url")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_add)
 
     p = sub.add_parser("edit", parents=[common], help="edit an item's title, kind, owner ...")
     p.add_argument("id")
     p.add_argument("--title")
     p.add_argument("--kind", choices=[k.value for k in Kind])
+    p.add_argument("--target", metavar="VERSION", help="target release ('' for none)")
     p.add_argument("--owner", help="owner ('' for none)")
     p.add_argument("--url", help="tracker link ('' for none)")
     p.add_argument(
@@ -331,4 +391,5 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--area", help="area in the development update ('' for none)")
     p.add_argument("--fix", action="append", metavar="SHA", help="fix commit (repeatable)")
     _common(p)
+    _force(p)
     p.set_defaults(run=run_edit)

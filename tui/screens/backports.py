@@ -56,9 +56,12 @@ class MatrixScreen(ViewScreen):
         self.query_one("#evidence", Static).update(matrix.describe_current())
 
 
-def evidence_text(item: Item, series: str, branch: str, cell: BackportCell) -> str:
+def evidence_text(
+    item: Item, series: str, branch: str, cell: BackportCell, tracked: bool = True
+) -> str:
     """The evidence pane for one cell: the fix, both sides' word, any conflict, then git's
-    reasons one a line (pick and marker, patch-id, culprit, request)."""
+    reasons one a line (pick and marker, patch-id, culprit, request). ``tracked``: the fix
+    is a plan item (a ``git#`` one once ``+`` adopted it)."""
     tracker = cell.tracker.value if cell.tracker else "nothing"
     git = cell.git.value if cell.git else "no evidence"
     lines = [
@@ -68,8 +71,10 @@ def evidence_text(item: Item, series: str, branch: str, cell: BackportCell) -> s
     if cell.conflict:
         lines.append(f"CONFLICT: {cell.conflict}")
     lines.extend(f"· {reason}" for reason in cell.reasons())
-    if item.id.startswith("git#"):
+    if not tracked:
         lines.append("· only git knows this fix: + tracks it as a plan item")
+    elif item.id.startswith("git#"):
+        lines.append("· a plan item, added from git history")
     return "\n".join(lines)
 
 
@@ -93,7 +98,7 @@ class BackportsScreen(MatrixScreen):
                 id="backports_sort_prev"),
         Binding("c", "conflicts", "Conflicts", id="backports_conflicts",
                 tooltip="List every tracker-vs-git conflict with its message"),
-        Binding("plus_sign", "adopt", "Track fix", id="backports_adopt",
+        Binding("plus", "adopt", "Track fix", id="backports_adopt",
                 tooltip="Make the git-only fix under the cursor a plan item"),
     ]  # fmt: skip
 
@@ -130,7 +135,8 @@ class BackportsScreen(MatrixScreen):
         else:
             item, series = current
             branch = dict(zip(matrix.series, matrix.rows.branches, strict=True)).get(series, "")
-            text = evidence_text(item, series, branch, cell)
+            tracked = session.plan.item(item.id) is not None
+            text = evidence_text(item, series, branch, cell, tracked)
             if session.evidence is None:
                 text += (
                     "\ngit: no evidence yet (the scan's progress is on the sync line)"

@@ -112,6 +112,14 @@ class ViewScreen(Screen[None]):
     def selection_used(self) -> None:
         """An action used the selection: marks end with it."""
 
+    def say_marks(self, count: int) -> None:
+        """The status line counts the marks as they change: triage keys apply to them."""
+        if count:
+            plural = "" if count == 1 else "s"
+            self.shell.set_status(f"{count} item{plural} marked: triage keys apply to all of them")
+        else:
+            self.shell.set_status("no item marked: triage keys apply to the cursor's")
+
     def current_item(self) -> Item | None:
         """The item under the cursor, if the view has one."""
         return None

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -135,3 +135,30 @@ class PathScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MessagesScreen(ModalScreen[None]):
+    """Every status and sync message of this session, oldest first, each whole (the status
+    lines cut long ones at the terminal's width); opens at the newest."""
+
+    BINDINGS = [Binding("escape,q,m", "dismiss", "Close", id="messages_close")]
+    DEFAULT_CSS = """
+    MessagesScreen { align: center middle; }
+    MessagesScreen > VerticalScroll { width: 110; max-width: 100%; height: auto;
+        max-height: 100%; border: round $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, messages: Sequence[str]) -> None:
+        super().__init__()
+        self.messages = list(messages)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll() as scroll:
+            scroll.border_title = f"Messages ({len(self.messages)})"
+            scroll.border_subtitle = "esc closes"
+            yield OutsideText("\n".join(self.messages) or "no messages yet")
+
+    def on_mount(self) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.focus()
+        scroll.scroll_end(animate=False)

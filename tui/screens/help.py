@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from rich.text import Text
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
@@ -43,14 +43,34 @@ def key_lines(
     ]
 
 
+#: Keys every view has that no relplan binding lists: the palette and focus moves.
+GLOBAL_KEYS = (
+    ("ctrl+p", "Command palette: every action by name, go to release, presets, sorts",
+     "palette"),
+    ("tab, shift+tab", "Next / previous field or pane", "focus"),
+)  # fmt: skip
+
+
+def help_table(lines: list[tuple[str, str, str]]) -> Table:
+    """Keys, what they do (wrapped to the width there is) and the binding id (dim)."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column(justify="right", style="bold", no_wrap=True)
+    table.add_column(ratio=1, overflow="fold")
+    table.add_column(style="dim", no_wrap=True)
+    for keys, description, binding_id in lines:
+        table.add_row(keys, description, binding_id)
+    return table
+
+
 class HelpScreen(ModalScreen[None]):
-    """Lists the keys of the view underneath; any of escape, q, ? closes it."""
+    """Lists the keys of the view underneath, then the palette and focus keys; any of
+    escape, q, ? closes it. Fits 80x24 in its border; long descriptions wrap."""
 
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close", id="help_close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 100; height: 80%; border: round $primary;
-        background: $surface; padding: 0 1; }
+    HelpScreen > VerticalScroll { width: 110; max-width: 100%; height: auto;
+        max-height: 100%; border: round $primary; background: $surface; padding: 0 1; }
     """
 
     def __init__(
@@ -60,21 +80,14 @@ class HelpScreen(ModalScreen[None]):
         display: Callable[[Binding], str] = lambda b: b.key_display or b.key,
     ) -> None:
         super().__init__()
-        self.lines = key_lines(bindings, display)
+        self.lines = key_lines(bindings, display) + list(GLOBAL_KEYS)
         self.view = view
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(f"[b]Keys of {self.view}[/b] (remap by id in the config's \\[keymap])\n")
-            for keys, description, binding_id in self.lines:
-                text = Text.assemble(
-                    (f"{keys:>14}", "bold"),
-                    "  ",
-                    f"{description[:58]:<58}",
-                    " ",
-                    (binding_id, "dim"),
-                )
-                yield Static(text, markup=False)
+        with VerticalScroll() as scroll:
+            scroll.border_title = f"Keys of {self.view}"
+            scroll.border_subtitle = "esc closes · remap by id in the config's \\[keymap]"
+            yield Static(help_table(self.lines), markup=False)

@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
@@ -99,31 +100,45 @@ class ItemScreen(ModalScreen[str | None]):
 
 
 FORM_FIELDS = (
-    ("title", "title"),
-    ("kind", "kind: feature, bug, security, task"),
-    ("priority", "priority: critical, high, medium, low"),
-    ("state", "state: proposed, accepted, in-progress, done, deferred, rejected"),
-    ("target", "target release (empty: unscheduled)"),
+    ("title", "the item's title"),
+    ("kind", "feature, bug, security, task"),
+    ("priority", "critical, high, medium, low"),
+    ("state", "proposed, accepted, in-progress, done, deferred (drops the target), rejected"),
+    ("target", "a release on the calendar (empty: unscheduled)"),
     ("owner", "owner(s), separated by '; '"),
-    ("prognosis", "prognosis: none, fair, ok, good, done (empty: not set)"),
-    ("area", "area (groups the development update)"),
-    ("url", "tracker link"),
-    ("fix_commits", "fix commits (space separated)"),
+    ("prognosis", "none, fair, ok, good, done (empty: not set)"),
+    ("area", "groups the development update"),
+    ("url", "the tracker link"),
+    ("fix_commits", "fix commits, space separated"),
 )
 
 
 class ItemForm(ModalScreen[dict[str, object] | None]):
-    """Add or edit an item: one line per field; enter saves when every field is valid,
-    escape cancels. Returns the typed fields."""
+    """Add or edit an item: one row per field (its name, then its text); the focused
+    field's hint shows below. Enter saves when every field is valid, escape cancels.
+    Returns the typed fields.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form_cancel")]
+    Tab and shift+tab are priority bindings: focus moves when the key is read, so keys
+    typed right after tab (a fast typist, a paste) land in the new field, not the old one.
+    """
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form_cancel"),
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True,
+                id="form_next"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False,
+                priority=True, id="form_previous"),
+    ]  # fmt: skip
     DEFAULT_CSS = """
     ItemForm { align: center middle; }
-    ItemForm > Vertical { width: 90; max-width: 95%; height: auto; border: round $primary;
-        background: $surface; padding: 0 1; }
-    ItemForm Input { height: 1; border: none; padding: 0 1; }
-    ItemForm Label { color: $text-muted; }
-    ItemForm #problems { color: $error; }
+    ItemForm > Vertical { width: 90; max-width: 100%; height: auto; max-height: 100%;
+        border: round $primary; background: $surface; padding: 0 1; }
+    ItemForm Horizontal { height: 1; }
+    ItemForm Label { width: 12; color: $text-muted; }
+    ItemForm Input, ItemForm Input:focus { width: 1fr; height: 1; border: none; padding: 0 1; }
+    ItemForm Input:focus { background: $boost; }
+    ItemForm #hint { color: $text-muted; height: auto; }
+    ItemForm #problems { color: $error; height: auto; }
     """
 
     def __init__(self, title: str, values: Mapping[str, str], versions: list[str]) -> None:
@@ -133,11 +148,19 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield OutsideText(self.heading)
-            for name, label in FORM_FIELDS:
-                yield Label(label)
-                yield Input(self.values.get(name, ""), id=f"field-{name}")
+            for name, _ in FORM_FIELDS:
+                with Horizontal():
+                    yield Label(name.replace("_", " "))
+                    yield Input(self.values.get(name, ""), id=f"field-{name}")
+            yield OutsideText("", id="hint")
             yield OutsideText("", id="problems")
             yield Static("[dim]tab next field  enter save  esc cancel[/dim]")
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The hint of the field that has the focus."""
+        name = (event.widget.id or "").removeprefix("field-")
+        hint = dict(FORM_FIELDS).get(name, "")
+        self.query_one("#hint", Static).update(f"{name.replace('_', ' ')}: {hint}")
 
     def texts(self) -> dict[str, str]:
         """The text of every field, by field name."""

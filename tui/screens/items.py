@@ -170,8 +170,10 @@ class ItemsScreen(ViewScreen):
         item = self.item_list.current
         return item.target if item else None
 
-    def on_item_list_marked(self) -> None:
+    def on_item_list_marked(self, event: ItemList.Marked) -> None:
         self._redraw_labels()
+        if event.by_key:
+            self.say_marks(len(self.item_list.marked))
 
     def on_item_list_opened(self, event: ItemList.Opened) -> None:
         if event.item.target:

@@ -154,5 +154,13 @@ class ReleaseScreen(MatrixScreen):
     def current_release(self) -> str | None:
         return self.version
 
+    def on_item_list_marked(self, event: ItemList.Marked) -> None:
+        if event.by_key:
+            self.say_marks(len(self.query_one(ItemList).marked))
+
+    async def on_item_list_opened(self, event: ItemList.Opened) -> None:
+        """Enter on an item: its details (the release it targets is this one)."""
+        await self.app.run_action("triage('details')")
+
     def on_item_list_resized(self, event: ItemList.Resized) -> None:
         self.query_one(ItemHeader).show(event.width, None, False)

@@ -18,7 +18,7 @@ from rich.style import Style
 
 from relplan.planner.domain.model import BackportState, Item, natural_key
 from relplan.planner.domain.rules import BackportCell, backport_presets, in_backport_preset
-from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, style
+from relplan.tui.palette import BACKPORT_STYLES, style
 
 CellInfo = Callable[[Item, str], BackportCell]
 
@@ -54,7 +54,7 @@ def label(state: BackportState | None, mark: str) -> Label:
     """The label of a cell: the tracker's state (git's when the tracker says nothing) and
     git's mark (``!`` conflict, ``✓`` agrees, ``g`` git knows more); a few dozen exist."""
     full = f"{state.value if state else '·'} {mark}".rstrip()
-    short = f"{BACKPORT_ABBREV[state] if state else '·'} {mark}".rstrip()
+    short = f"{state.short if state else '·'} {mark}".rstrip()
     if mark == "!":
         return Label(full, short, "backport-conflict", bold=True)
     if state is None:

@@ -25,7 +25,7 @@ from textual.widgets import Static
 from relplan.planner.domain.model import Item
 from relplan.planner.domain.text import printable
 from relplan.planner.domain.version import version_key
-from relplan.tui.palette import BACKPORT_ABBREV, BACKPORT_STYLES, STATE_STYLES
+from relplan.tui.palette import BACKPORT_STYLES, STATE_STYLES
 from relplan.tui.widgets.item_rows import COLUMNS, ItemRows
 
 FIXED_WIDTHS = {
@@ -104,7 +104,7 @@ def fit_middle(text: str, width: int) -> str:
 def _backports(item: Item) -> list[Segment]:
     out: list[Segment] = []
     for series, state in sorted(item.backports.items(), key=lambda kv: version_key(kv[0])):
-        text = f"{printable(series)}:{BACKPORT_ABBREV[state]} "
+        text = f"{printable(series)} {state.short} "
         out.append(Segment(text, BACKPORT_STYLES[state]))
     return out
 
@@ -189,7 +189,11 @@ class ItemList(ScrollView, can_focus=True):
             return isinstance(message, ItemList.Highlighted)
 
     class Marked(Message):
-        """The set of marked items changed."""
+        """The set of marked items changed; ``by_key``: by space, not an action's end."""
+
+        def __init__(self, by_key: bool = False) -> None:
+            self.by_key = by_key
+            super().__init__()
 
     class Resized(Message):
         """The list's drawing width changed (headings must follow)."""
@@ -275,7 +279,7 @@ class ItemList(ScrollView, can_focus=True):
             return
         self.marked.symmetric_difference_update({item.id})
         self.refresh_line(self.cursor)
-        self.post_message(self.Marked())
+        self.post_message(self.Marked(by_key=True))
         self._move_to(self.cursor + 1)
 
     def action_open(self) -> None:

@@ -1,0 +1,324 @@
+"""Triage from any view: the one place for the actions the views share.
+
+Every view says what triage applies to (:meth:`ViewScreen.selection`, the item or
+release under the cursor); these actions ask the session for one undoable change on
+it, through the app's :meth:`~relplan.tui.app.RelplanApp.apply` (the undo model: every
+change recorded in the session's history, ``u`` reverts it). Bindings name them as
+``triage('<action>')``; :meth:`Triage.available` says which a view offers.
+
+Guard rails: a target or backport mark that crosses a planner rule
+(:func:`relplan.planner.domain.rules.target_refusal`,
+:func:`relplan.planner.domain.rules.backport_refusal`) is confirmed first, naming the
+rule (the CLI refuses the same unless ``--force``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from relplan.planner.domain import ops
+from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.model import BackportState, Item, Priority
+from relplan.planner.domain.rules import backport_refusal, target_refusal
+from relplan.tui.release_days import ReleaseDays
+from relplan.tui.widgets.safe import markup_safe
+
+if TYPE_CHECKING:
+    from relplan.planner.usecases.session import Session
+    from relplan.tui.host import TriageHost
+    from relplan.tui.screens.base import ViewScreen
+
+#: Actions on the view's items (marked, or the one under the cursor).
+ON_ITEMS = frozenset({
+    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
+    "details", "open_link", "edit_item",
+})  # fmt: skip
+#: Actions on the release under the cursor.
+ON_RELEASE = frozenset({"ship", "slip", "confirm_stage"})
+#: Every action a binding may name as ``triage('<name>')``.
+ACTIONS = ON_ITEMS | ON_RELEASE | {"new_item"}
+
+
+class Triage:
+    """The triage actions of the dashboard over the view on screen (see the module)."""
+
+    def __init__(self, app: TriageHost) -> None:
+        self.app = app
+        self.days = ReleaseDays(app)
+
+    @property
+    def session(self) -> Session:
+        """The app's session."""
+        return self.app.session
+
+    @property
+    def view(self) -> ViewScreen | None:
+        """The view on screen, if the top screen is one."""
+        return self.app.view
+
+    def available(self, name: str) -> bool:
+        """Whether the view on screen offers the action (its key is dimmed when not)."""
+        view = self.view
+        if name in ON_RELEASE:
+            return view is not None and view.current_release() is not None
+        if name in ON_ITEMS:
+            return bool(view is not None and getattr(view, "has_items", False))
+        return name in ACTIONS
+
+    def run(self, name: str) -> None:
+        """Run one action by name."""
+        if name not in ACTIONS:
+            raise ValueError(f"no triage action {name!r}")
+        if name in ON_RELEASE:
+            getattr(self.days, name)()
+        else:
+            getattr(self, name)()
+
+    def _selected(self) -> set[str]:
+        return self.view.selection() if self.view is not None else set()
+
+    def _run(self, op: Callable[[set[str]], ops.Change]) -> None:
+        ids = self._selected()
+        if not ids:
+            self.app.set_status("no item selected")
+            return
+        self._apply_to_selection(op(ids))
+
+    def _apply_to_selection(self, change: ops.Change) -> None:
+        """Apply a triage change made from the view's selection; the marks end with it."""
+        view = self.view
+        hidden = view.hidden_marks() if view is not None else 0
+        self.app.apply(change)
+        if view is not None:
+            view.selection_used()
+        if hidden:
+            left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
+            self.app.set_status(f"{self.app.status_text}; {left} left alone (marks cleared)")
+
+    def accept(self) -> None:
+        self._run(self.session.accept)
+
+    def defer(self) -> None:
+        self._run(self.session.defer)
+
+    def reject(self) -> None:
+        self._run(self.session.reject)
+
+    def blocker(self) -> None:
+        self._run(self.session.toggle_blocker)
+
+    def next(self) -> None:
+        self._run(lambda ids: self.session.move(ids, 1))
+
+    def prev(self) -> None:
+        self._run(lambda ids: self.session.move(ids, -1))
+
+    def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
+        """The value the selected items share (the dialog opens on it), or None."""
+        found = {value(it) for it in self.session.plan.items if it.id in ids}
+        return found.pop() if len(found) == 1 else None
+
+    def priority(self) -> None:
+        choices = [(p.value, p.value) for p in Priority]
+        current = self._shared(self._selected(), lambda it: it.priority.value)
+        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
+
+    def _set_priority(self, value: str, ids: set[str]) -> None:
+        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
+
+    def target(self) -> None:
+        ids, today = self._selected(), self.session.today
+        choices = []
+        for r in self.session.target_choices():
+            asks = " ⚠ asks" if self._target_refusals(ids, r.version) else ""
+            phase = phase_on(r, today).value
+            choices.append((r.version, f"{r.version:10} {phase:13} {r.day}{asks}"))
+        choices.append(("-", "unscheduled (no target)"))
+        current = self._shared(ids, lambda it: it.target or "-")
+        self._ask(
+            "Target release for the selected item(s)", choices, self._set_target, current=current
+        )
+
+    def _target_refusals(self, ids: set[str], version: str) -> dict[str, list[str]]:
+        """The guard rails a target would cross: rule text -> the items it stops
+        (:func:`relplan.planner.domain.rules.target_refusal`, as ``relplan set`` asks)."""
+        release = self.session.release(version)
+        out: dict[str, list[str]] = {}
+        for item in self.session.plan.items:
+            if item.id in ids and item.target != version:
+                why = target_refusal(item, release, self.session.today)
+                if why is not None:
+                    out.setdefault(why, []).append(item.id)
+        return out
+
+    def _set_target(self, value: str, ids: set[str]) -> None:
+        version = None if value == "-" else value
+        refusals = self._target_refusals(ids, version) if version else {}
+
+        def apply() -> None:
+            self._apply_to_selection(self.session.set_target(ids, version))
+
+        self.confirm_rules(refusals, f"Target {version} anyway?", apply)
+
+    def confirm_rules(
+        self, refusals: dict[str, list[str]], question: str, then: Callable[[], None]
+    ) -> None:
+        """Run ``then`` at once when no guard rail is crossed; else name each rule and the
+        items it stops, and run it on y only (the CLI wants --force for the same)."""
+        if not refusals:
+            then()
+            return
+        from relplan.tui.screens.dialogs import ConfirmScreen
+
+        lines = [markup_safe(question), ""]
+        for rule, item_ids in refusals.items():
+            shown = ", ".join(item_ids[:4]) + (
+                f" +{len(item_ids) - 4}" if len(item_ids) > 4 else ""
+            )
+            lines.append(markup_safe(f"· {rule}" + (f" ({shown})" if shown else "")))
+        lines += ["", "[b]y[/b] do it anyway (u undoes it)   [b]n[/b] cancel"]
+
+        def answer(key: str | None) -> None:
+            if key == "y":
+                then()
+            else:
+                self.app.set_status("not changed: " + "; ".join(refusals))
+
+        self.app.push_screen(ConfirmScreen("\n".join(lines), ("y", "n")), answer)
+
+    def backport(self, series: str | None = None) -> None:
+        if series is None:
+            branches = [
+                (b.series, f"{b.series} ({b.name})") for b in self.session.maintained_branches()
+            ]
+            if not branches:
+                self.app.set_status("no maintained branch to backport to")
+                return
+            self._ask("Backport to which branch?", branches, self._ask_backport_state)
+        else:
+            self._ask_backport_state(series, self._selected())
+
+    def edit_backport(self, item_id: str, series: str) -> None:
+        """Ask for the backport state of one fix on one branch."""
+        self._ask_backport_state(series, {item_id})
+
+    def _ask_backport_state(self, series: str, ids: set[str]) -> None:
+        choices = [(s.value, s.value) for s in BackportState]
+
+        def done(value: str, ids: set[str]) -> None:
+            state = BackportState(value)
+            why = backport_refusal(series, state, self.session.train(), self.session.today)
+
+            def apply() -> None:
+                self._apply_to_selection(self.session.set_backport(ids, series, state))
+
+            self.confirm_rules({why: []} if why else {}, f"Mark {value} on {series}?", apply)
+
+        current = self._shared(
+            ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
+        )
+        self._ask(f"Backport state on {series}", choices, done, ids, current=current)
+
+    def _ask(
+        self,
+        question: str,
+        choices: Sequence[tuple[str, str]],
+        then: Callable[[str, set[str]], None],
+        ids: set[str] | None = None,
+        current: str | None = None,
+    ) -> None:
+        chosen = self._selected() if ids is None else ids
+        if not chosen:
+            self.app.set_status("no item selected")
+            return
+
+        from relplan.tui.screens.dialogs import ChoiceScreen
+
+        def answer(value: str | None) -> None:
+            if value is not None:
+                then(value, chosen)
+
+        self.app.push_screen(ChoiceScreen(question, choices, current), answer)
+
+    def _current_item(self) -> Item | None:
+        item = self.view.current_item() if self.view is not None else None
+        if item is None:
+            self.app.set_status("no item under the cursor")
+        return item
+
+    def details(self) -> None:
+        item = self._current_item()
+        if item is None:
+            return
+        from relplan.tui.screens.item import ItemScreen
+
+        def then(what: str | None) -> None:
+            if what == "open":
+                self._open_link(item)
+            elif what == "edit":
+                self._edit(item)
+
+        self.app.push_screen(ItemScreen(self.session, item), then)
+
+    def open_link(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._open_link(item)
+
+    def _open_link(self, item: Item) -> None:
+        if not item.url:
+            self.app.set_status(f"{item.id} has no tracker link (E edits it)")
+            return
+        self.app.open_url(item.url)
+        self.app.set_status(f"opened {item.url}")
+
+    def new_item(self) -> None:
+        from relplan.tui.screens.item import ItemForm
+
+        defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.app.set_status("no item added")
+                return
+            title = str(fields["title"])
+            item = Item(ops.new_item_id(self.session.plan, title), title)
+            new = replace(item, **fields)  # type: ignore[arg-type]
+            self._guarded(replace(new, target=None), new.target, ops.add(self.session.plan, new))
+
+        self.app.push_screen(ItemForm("New item", defaults, versions), then)
+
+    def edit_item(self) -> None:
+        item = self._current_item()
+        if item is not None:
+            self._edit(item)
+
+    def _edit(self, item: Item) -> None:
+        from relplan.tui.screens.item import ItemForm
+
+        versions = [r.version for r in self.session.train()]
+
+        def then(fields: dict[str, object] | None) -> None:
+            if fields is None:
+                self.app.set_status(f"{item.id} not changed")
+                return
+            change = ops.edit(self.session.plan, item.id, **fields)
+            edited = change.plan.item(item.id)
+            target = edited.target if edited is not None else None
+            kind = edited.kind if edited is not None else item.kind
+            self._guarded(replace(item, kind=kind), target, change)
+
+        self.app.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
+
+    def _guarded(self, before: Item, target: str | None, change: ops.Change) -> None:
+        """Apply a form's change; a new target that crosses a guard rail
+        (:func:`relplan.planner.domain.rules.target_refusal`) is confirmed first."""
+        refusals: dict[str, list[str]] = {}
+        if target and target != before.target:
+            why = target_refusal(before, self.session.release(target), self.session.today)
+            if why is not None:
+                refusals[why] = [before.id]
+        self.confirm_rules(refusals, f"Target {target} anyway?", lambda: self.app.apply(change))
