@@ -111,13 +111,3 @@ BACKPORT_STYLES: Mapping[BackportState, Style] = _Themed(
     {s: f"backport-{s.value}" for s in BackportState},
     bold=frozenset({BackportState.REQUIRED}),
 )
-
-
-def phase_style(phase: Phase) -> Style:
-    """Foreground style of a phase name."""
-    return _style(PHASE_COLOURS[phase])
-
-
-def phase_bar(phase: Phase) -> Style:
-    """Background style of a bar drawn in a phase's colour."""
-    return _style(colour("phase-bar-text"), PHASE_COLOURS[phase])

@@ -46,7 +46,6 @@ from relplan.planner.store.planfile import (
 from relplan.planner.store.tables import ITEM_FIELDS, item_from_table, item_label
 
 Record = tuple[dict[str, Any], Path_]
-LIST_FIELDS = ("labels", "depends_on", "fix_commits")
 SUFFIXES = (".toml", ".json", ".csv", ".md", ".markdown", ".txt")
 
 
@@ -334,7 +333,7 @@ _CELL: dict[str, Callable[[str], Any]] = {
     "estimate_days": _cell_int,
 }
 
-_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,9}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
 _HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
 _KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
 _PRIORITIES = {p.value for p in Priority}
