@@ -118,7 +118,8 @@ class RelplanApp(SavingMixin):
     ) -> None:
         # The first screen answers what needs you now: the Branches view when branches take
         # fixes, else the timeline (relplan.tui.views.start_view); read by App.__init__.
-        self.DEFAULT_MODE = start or start_view(session)
+        # (a per-app start view: Textual reads DEFAULT_MODE in App.__init__, nowhere else)
+        self.DEFAULT_MODE = start or start_view(session)  # type: ignore[misc]
         super().__init__()
         session.adopt_laid()  # shown and edited as export writes it: every item laid
         self.session = session

@@ -15,11 +15,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.binding import Binding
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
     from relplan.planner.usecases.session import Session
     from relplan.tui.screens.base import ViewScreen
 
@@ -137,7 +139,7 @@ def start_view(session: Session) -> str:
     return "timeline"
 
 
-def view_modes() -> dict[str, Callable[[], ViewScreen]]:
+def view_modes() -> dict[str, str | Callable[[], Screen[Any]]]:
     """``App.MODES``: each view's screen, built (and imported) when first shown."""
     return {view.name: view.make for view in VIEWS}
 

@@ -18,7 +18,7 @@ from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
 from relplan.planner.domain.support import SupportSource
 from relplan.planner.domain.window import Window
-from relplan.planner.usecases.export import FORMATS, export
+from relplan.planner.usecases.export import FORMATS, calendar_feed, export
 from relplan.tui.cli.common import (
     emit_output,
     force_arg,
@@ -199,10 +199,7 @@ def export_bytes(
 
         return timeline_svg(ctx, size).encode("utf-8")
     if fmt == "ics" and window is not None and not window.everything:
-        from relplan.planner.outputs.ics import calendar_ics  # start-up cost
-        from relplan.planner.store.planhistory import read_history  # start-up cost
-
-        return calendar_ics(ctx, read_history(ctx.path, items=False), window)
+        return calendar_feed(ctx, window)
     return export(ctx, fmt)
 
 
