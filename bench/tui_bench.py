@@ -11,9 +11,9 @@ Prints, with 100,000 items in memory:
   key 3 -> frame, then keypress -> painted frame p50/p95 for every moving key, the
   presets, the sorts and typing in the filter box (``--only backports``);
 - the user's path: the installed ``relplan`` console script in a real pseudo-terminal
-  (120x40, TERM=xterm-256color), from launch until the timeline is in the terminal's output
-  stream, against a minimal Textual app launched the same way; on the demo and on a
-  generated plan file (``--user-items``).
+  (120x40, TERM=xterm-256color), from launch until the start view (Branches) is in the
+  terminal's output stream, against a minimal Textual app launched the same way; on the
+  demo, on a generated plan file (``--user-items``) and on real plans (``--user-plan``).
 
 Run only some parts with ``--only``, e.g. ``--only user`` (the user's path, about a minute).
 
@@ -315,9 +315,10 @@ if __name__ == "__main__":
     Minimal().run()
 """
 MINIMAL_DRAWN = [r"minimal textual app: first frame"]
-# The first frame of the dashboard on the demo's releases as of 2009-08-31: the legend and a
-# row of the Timeline widget ("4.0.0   frozen"; the attention line says "4.0.0 frozen,").
-TIMELINE_DRAWN = [r"┄ security only", r"4\.0\.0 {2,}frozen"]
+# The first frame of the dashboard on a plan with supported branches (the demo as of
+# 2009-08-31, a real project's plan today): the Branches view's header and a supported row
+# ("3.4    maintained"; the attention lines say "3.4.0: end of maintenance").
+START_DRAWN = [r"series +phase +next release", r"\d+\.\d+ +(maintained|security-only)"]
 _ESCAPES = re.compile(
     rb"\x1b\[[0-9;?<>=$ ]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]"
 )
@@ -425,7 +426,7 @@ def write_plan_file(n: int, path: Path) -> None:
     path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)))
 
 
-def user_path_bench(runs: int, sizes: list[int]) -> None:
+def user_path_bench(runs: int, sizes: list[int], plans: list[str] = ()) -> None:
     """The console script in a pty against a minimal app launched the same way."""
     relplan = Path(sys.executable).parent / "relplan"
     if not relplan.exists():
@@ -444,11 +445,13 @@ def user_path_bench(runs: int, sizes: list[int]) -> None:
             size = plan.stat().st_size / 1e6
             argv = [str(relplan), "--plan", str(plan), "--today", "2009-08-31"]
             cases.append((f"relplan --plan {n:,} items ({size:.1f} MB)", argv))
+        for path in plans:  # a real project's plan (relplan init --from-git), as of today
+            cases.append((f"relplan --plan {Path(path).name}", [str(relplan), "--plan", path]))
         wall: dict[str, list[float]] = {name: [] for name, _ in cases}
         cpu: dict[str, list[float]] = {name: [] for name, _ in cases}
         for round_ in range(runs + 1):  # round 0 warms the caches and is not counted
             for name, argv in cases:
-                drawn = MINIMAL_DRAWN if argv[0] == str(minimal) else TIMELINE_DRAWN
+                drawn = MINIMAL_DRAWN if argv[0] == str(minimal) else START_DRAWN
                 ms, cpu_used = until_drawn(argv, drawn, tmp)
                 if round_:
                     wall[name].append(ms)
@@ -609,6 +612,14 @@ def main() -> None:
         help="plan sizes for the user's path besides the demo, e.g. 10000,100000; "
         "empty for the demo only (default: 10000)",
     )
+    parser.add_argument(
+        "--user-plan",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="a real project's plan file for the user's path (repeatable; it must have "
+        "supported branches: the first frame is the Branches view)",
+    )
     args = parser.parse_args()
     parts = args.only or PARTS
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
@@ -624,7 +635,7 @@ def main() -> None:
         first_frame_bench(args.runs)
     if "user" in parts:
         sizes = [int(n) for n in args.user_items.split(",") if n.strip()]
-        user_path_bench(args.runs, sizes)
+        user_path_bench(args.runs, sizes, [str(Path(p).resolve()) for p in args.user_plan])
 
 
 if __name__ == "__main__":

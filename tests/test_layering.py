@@ -385,7 +385,9 @@ ON_PLAN = ["--plan", "{plan}", "--today", "2009-08-31"]
 # One real invocation per subcommand (a new subcommand needs its line here); {tmp} is a
 # fresh folder, {repo} a tiny git repository, {plan} a copy of the demo as a file.
 INVOCATIONS: dict[str, list[tuple[list[str], int]]] = {
-    "calendar": [(["calendar", "--format", "json"], 0), (["calendar", "--count", "2"], 0)],
+    "calendar": [(["calendar", "--format", "json"], 0), (["calendar", "--count", "2"], 0),
+                 (["calendar", "--current"], 0)],
+    "branches": [(["branches"], 0), (["branches", "--all", "--format", "json"], 0)],
     "status": [(["status", "--format", "json"], 0), (["status", "4.0.0"], 0)],
     "export": [(["export", "--format", "json"], 0),
                (["export", "--format", "toml", "-o", "{tmp}/out.toml"], 0),

@@ -20,10 +20,11 @@ from relplan.planner.domain import ops
 from relplan.planner.usecases.session import Session
 from relplan.tui.keymap import keymap_clashes, keymap_warning
 from relplan.tui.messages import SyncStatus
+from relplan.tui.palette import theme_defaults, use_theme
 from relplan.tui.saving import SavingMixin
 from relplan.tui.screens.base import ViewScreen
-from relplan.tui.screens.timeline import TimelineScreen
 from relplan.tui.triage import Triage
+from relplan.tui.views import start_view, view_bindings, view_modes, view_owners
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
@@ -36,18 +37,6 @@ WRITE_ACTIONS = frozenset({
 })  # fmt: skip
 """What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
 or writes a file or a tracker (a triage action by its name in ``triage('<name>')``)."""
-
-
-def _items_screen() -> ViewScreen:
-    from relplan.tui.screens.items import ItemsScreen
-
-    return ItemsScreen()
-
-
-def _backports_screen() -> ViewScreen:
-    from relplan.tui.screens.backports import BackportsScreen
-
-    return BackportsScreen()
 
 
 def _commands() -> type:
@@ -68,13 +57,9 @@ class RelplanApp(SavingMixin):
     read_only = False
     """Set by ``relplan serve``: every action of :data:`WRITE_ACTIONS` is disabled (and
     :meth:`apply` refuses), the title line says so."""
-    # Views other than the start view are imported when first shown: a faster first frame.
-    MODES: ClassVar = {
-        "timeline": TimelineScreen,
-        "items": lambda: _items_screen(),
-        "backports": lambda: _backports_screen(),
-    }
-    DEFAULT_MODE = "timeline"
+    # The views come from the registry (relplan.tui.views); each is imported when first shown.
+    MODES: ClassVar = view_modes()
+    DEFAULT_MODE = "timeline"  # per session: see __init__
     # relplan's own commands only: every action of the view, go to release, presets, sorts
     COMMANDS = {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -82,9 +67,7 @@ class RelplanApp(SavingMixin):
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),
         Binding("q", "quit", "Quit", id="quit",
                 tooltip="Quit (asks when there are unsaved changes)"),
-        Binding("1", "view('timeline')", "Timeline", id="view_timeline"),
-        Binding("2", "view('items')", "Items", id="view_items"),
-        Binding("3", "view('backports')", "Backports", id="view_backports"),
+        *view_bindings(),
         Binding("a", "triage('accept')", "Accept", id="accept", tooltip="Accept the item(s)"),
         Binding("d", "triage('defer')", "Defer", id="defer",
                 tooltip="Defer the item(s): a deferred item targets no release"),
@@ -131,7 +114,12 @@ class RelplanApp(SavingMixin):
         session: Session,
         *,
         keymap: dict[str, str] | None = None,
+        start: str | None = None,
     ) -> None:
+        # The first screen answers what needs you now: the Branches view when branches take
+        # fixes, else the timeline (relplan.tui.views.start_view); read by App.__init__.
+        # (a per-app start view: Textual reads DEFAULT_MODE in App.__init__, nowhere else)
+        self.DEFAULT_MODE = start or start_view(session)  # type: ignore[misc]
         super().__init__()
         session.adopt_laid()  # shown and edited as export writes it: every item laid
         self.session = session
@@ -146,9 +134,25 @@ class RelplanApp(SavingMixin):
         self.pending = 0  # local decisions a push would write (P)
         self.stale = ""  # the repository's newest tag is old: the title says so
         self._keymap_config = dict(keymap if keymap is not None else session.config.keymap)
+        # what is still loading, by worker group: set before the first frame, so the first
+        # attention list already knows it must wait (start-up tells the truth)
+        repo = session.git_repo()
+        self.loading: dict[str, str] = {"git": f"git evidence from {repo}"} if repo else {}
         self.triage = Triage(self)  # the triage actions every view shares
 
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """relplan's colours (phases, states; relplan/tui/themes.toml) for the current theme:
+        the light set under a light theme, the dark set otherwise."""
+        return theme_defaults(self.current_theme.dark)
+
+    def _theme_changed(self, theme: object) -> None:
+        """Render code draws in the new theme's colours: every view redraws."""
+        use_theme(self.get_css_variables())
+        self.revision += 1
+
     def on_mount(self) -> None:
+        use_theme(self.theme_variables or self.get_css_variables())
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if self.session.git_repo() is not None:
             self.scan_git()
         if self.session.has_sources:
@@ -164,6 +168,15 @@ class RelplanApp(SavingMixin):
                 self.set_status(" | ".join(warnings))
 
     # -- background reads ----------------------------------------------------------------
+    def waiting_for(self) -> list[str]:
+        """What is still loading (see :class:`relplan.tui.shell.Shell`)."""
+        return list(self.loading.values())
+
+    def loaded(self, group: str) -> None:
+        """A background read ended (done or failed): the views stop waiting for it."""
+        if self.loading.pop(group, None) is not None:
+            self.revision += 1
+
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def scan_git(self) -> None:
         """Read the backport evidence of the configured repository (in a thread)."""
@@ -176,9 +189,11 @@ class RelplanApp(SavingMixin):
             self.stale = f"stale clone: newest tag {stale.age_days} days old" if stale else ""
             evidence = self.session.scan_git()
         except RelplanError as exc:
-            self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")
+            self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")  # stops waiting
             return
-        if evidence is not None:
+        if evidence is None:
+            self.call_from_thread(self.loaded, "git")
+        else:
             conflicts, rows = len(evidence.conflicts), len(evidence.scan.rows)
             text = f"git: {rows} fix/branch pairs read"
             if conflicts:
@@ -187,6 +202,7 @@ class RelplanApp(SavingMixin):
 
     def _git_ready(self, text: str) -> None:
         self.set_sync_status(text)
+        self.loading.pop("git", None)
         self.revision += 1
 
     @work(thread=True, exclusive=True, group="cache", exit_on_error=False)
@@ -291,10 +307,12 @@ class RelplanApp(SavingMixin):
         text = f"{type(error).__name__}: {error}" if error is not None else "unknown error"
         if event.worker.group in ("sync", "push"):
             self.set_sync_status(f"{event.worker.group} failed: {text}")
+            self.loaded("sync")
         elif event.worker.group == "pending":
             self.set_sync_status(f"push: cannot count pending pushes: {text}")
         elif event.worker.group == "git":
             self.set_sync_status(f"git: scan failed: {text}")
+            self.loaded("git")
         else:
             self.set_status(f"{event.worker.group or 'a background job'} failed: {text}")
 
@@ -385,17 +403,18 @@ class RelplanApp(SavingMixin):
         def progress(done: int, total: int | None) -> None:
             status(progress_text(done, total))
 
-        status(
-            "sync: "
-            + ", ".join(str(t.get("name", "?")) for t in self.session.config.source_tables)
-            + " …"
-        )
+        names = ", ".join(str(t.get("name", "?")) for t in self.session.config.source_tables)
+        status(f"sync: {names} …")
+        self.loading["sync"] = f"the sync of {names}"
+        self.revision += 1
         try:
             result = await self.session.sync(Reporter(status=status, progress=progress))
         except RelplanError as exc:
             status(f"sync failed: {exc.problems[0]}")
+            self.loading.pop("sync", None)
             self.plan_changed(self.status_text)
             return
+        self.loading.pop("sync", None)
         self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
         status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
         self.count_pushes()  # the bases moved
@@ -555,22 +574,9 @@ def crash_note(session: Session, error: BaseException) -> str:
 
 
 def binding_owners() -> list[type]:
-    """Every class whose bindings a ``[keymap]`` table may remap."""
-    from relplan.tui.screens.backports import BackportsScreen, ConflictsScreen
-    from relplan.tui.screens.dialogs import ChoiceScreen, ConfirmScreen, MessagesScreen, PathScreen
-    from relplan.tui.screens.help import HelpScreen
-    from relplan.tui.screens.item import ItemForm, ItemScreen
-    from relplan.tui.screens.items import ItemsScreen
-    from relplan.tui.screens.release import ReleaseScreen
-    from relplan.tui.widgets.backport_matrix import BackportMatrix
-    from relplan.tui.widgets.item_list import ItemList
-    from relplan.tui.widgets.timeline import Timeline
-
-    return [
-        RelplanApp, TimelineScreen, ItemsScreen, ReleaseScreen, BackportsScreen, HelpScreen,
-        ChoiceScreen, ConfirmScreen, PathScreen, ItemScreen, ItemForm, Timeline, ItemList,
-        BackportMatrix, ConflictsScreen, MessagesScreen,
-    ]  # fmt: skip
+    """Every class whose bindings a ``[keymap]`` table may remap: the app first, then what
+    the view registry names (relplan.tui.views)."""
+    return [RelplanApp, *view_owners()]
 
 
 def binding_ids() -> set[str]:

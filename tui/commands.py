@@ -46,6 +46,9 @@ class RelplanCommands(Provider):
             out.append((f"items: {name}", partial(app.show_preset, name), what))
         for column in COLUMNS:
             out.append((f"items: sort by {column}", partial(app.sort_items, column), "Items view"))
+        for name, theme in sorted(app.available_themes.items()):
+            kind = "dark" if theme.dark else "light"
+            out.append((f"theme: {name}", partial(setattr, app, "theme", name), f"{kind} theme"))
         return out
 
     async def discover(self) -> Hits:

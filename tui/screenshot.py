@@ -20,7 +20,7 @@ DEFAULT_SIZE = (120, 40)
 async def _capture(session: Session, size: tuple[int, int], title: str) -> str:
     from relplan.tui.app import RelplanApp
 
-    app = RelplanApp(session)
+    app = RelplanApp(session, start="timeline")
     async with app.run_test(size=size, headless=True) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()

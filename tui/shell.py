@@ -29,6 +29,11 @@ class Shell(Protocol):
         """The title line of a view."""
         ...
 
+    def waiting_for(self) -> list[str]:
+        """What is still loading (``git evidence from PATH``, ``the sync``): an empty
+        attention list is no all-clear while anything is."""
+        ...
+
     def set_status(self, text: str) -> None:
         """Show text on the status line."""
         ...

@@ -34,6 +34,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from zoneinfo import ZoneInfo
 
 from relplan.planner.domain.days import DAY, WEEK
 from relplan.planner.domain.ends import add_months, computed_source, resolve_ends, support_on
@@ -52,15 +53,14 @@ MAX_RELEASES = 5000
 
 
 def today_in(policy: Policy, now: dt.datetime | None = None) -> dt.date:
-    """The date in the policy's time zone at ``now`` (an aware instant; default: the clock)."""
-    import pendulum  # only here: the demo and --today never need the clock
+    """The date in the policy's time zone at ``now`` (an aware instant; default: the clock).
 
-    local = (
-        pendulum.instance(now).in_timezone(policy.timezone)
-        if now
-        else pendulum.now(policy.timezone)
-    )
-    return dt.date(local.year, local.month, local.day)
+    The standard library's zoneinfo (the IANA database pendulum reads too; the plan file's
+    time zone is checked with it): importing pendulum here cost every start on a real plan
+    about 45 ms, a fifth of the dashboard's first frame."""
+    zone = ZoneInfo(policy.timezone)
+    local = now.astimezone(zone) if now else dt.datetime.now(zone)
+    return local.date()
 
 
 def next_point_version(version: str, depth: int = SERIES_DEPTH) -> str:

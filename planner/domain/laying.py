@@ -69,12 +69,18 @@ def _reason(item: Item, release: Release, today: dt.date) -> str:
 def lay(plan: Plan, train: Sequence[Release], today: dt.date) -> Plan:
     """Give every accepted, unscheduled item a target and say why; keep explicit targets."""
     items = []
+    # Without a target an item's open releases depend on its kind alone (no branch): one
+    # search per kind, not per item (100,000 items: 0.28 s of the dashboard's first frame).
+    first: dict[Kind, tuple[Release, str] | None] = {}
     for item in plan.items:
         if item.target is None and item.state.is_open:
-            candidates = open_releases_for(item, train, today)
-            if candidates:
-                release = candidates[0]
-                item = replace(item, target=release.version, why=_reason(item, release, today))
+            if item.kind not in first:
+                candidates = open_releases_for(item, train, today)
+                found = candidates[0] if candidates else None
+                first[item.kind] = (found, _reason(item, found, today)) if found else None
+            laid = first[item.kind]
+            if laid is not None:
+                item = replace(item, target=laid[0].version, why=laid[1])
         items.append(item)
     return plan.with_items(items)
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, unscheduled
 from relplan.planner.domain.stages import ladder
+from relplan.planner.domain.window import Window
 from relplan.planner.store.planfile import plan_to_json
 from relplan.planner.store.tables import release_to_json
 
@@ -103,10 +104,14 @@ def unscheduled_json(u: UnscheduledStatus) -> dict[str, Any]:
     }
 
 
-def calendar_json(session: Session, upcoming: int | None = None) -> list[dict[str, Any]]:
+def calendar_json(
+    session: Session, upcoming: int | None = None, window: Window | None = None
+) -> list[dict[str, Any]]:
     """``relplan calendar --format json``: every release with every date, its phase and
     its ``stages`` (``[{name, date, accepts, tentative}]``, the release last), then the
-    unscheduled ones (phase ``unscheduled``, no dates, no stages)."""
+    unscheduled ones (phase ``unscheduled``, no dates, no stages). A ``window`` limits the
+    releases (:class:`relplan.planner.domain.window.Window`) and leaves out the unscheduled."""
+    shown = window or Window()
     specs = {s.version: s for s in session.plan.releases}
     policy = session.plan.policy
     return [
@@ -114,10 +119,10 @@ def calendar_json(session: Session, upcoming: int | None = None) -> list[dict[st
             **release_to_json(r, specs.get(r.version), phase_on(r, session.today).value),
             "stages": [s.to_json() for s in ladder(policy, r, specs.get(r.version))],
         }
-        for r in session.train(upcoming)
+        for r in shown.releases(session.train(upcoming), session.today)
     ] + [
         {**release_to_json(None, s, UNSCHEDULED), "stages": []}
-        for s in unscheduled(session.plan, session.train())
+        for s in (unscheduled(session.plan, session.train()) if shown.everything else ())
     ]
 
 

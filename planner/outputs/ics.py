@@ -39,6 +39,7 @@ from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Plan, Release
 from relplan.planner.domain.schedule import Milestone, release_schedule
+from relplan.planner.domain.window import Window
 from relplan.planner.outputs.escape import ics_text
 from relplan.planner.store.planhistory import PlanHistory, start_of
 
@@ -90,8 +91,11 @@ def revisions(
     return {key: (seen[key][1], seen[key][2]) for key in current}
 
 
-def calendar_ics(session: Session, history: PlanHistory | None = None) -> bytes:
-    """The feed for every release on the session's calendar (see the module docstring)."""
+def calendar_ics(
+    session: Session, history: PlanHistory | None = None, window: Window | None = None
+) -> bytes:
+    """The feed for every release on the session's calendar (see the module docstring);
+    with a ``window``, the events of its releases that fall within its dates."""
     from icalendar import Calendar, Event
 
     plan, today = session.plan, session.today
@@ -109,9 +113,11 @@ def calendar_ics(session: Session, history: PlanHistory | None = None) -> bytes:
     cal.add("x-wr-timezone", ics_text(timezone))
     cal.add("x-wr-caldesc", f"Release milestones of {name}, as planned on {today}")
     events: list[tuple[dt.date, str, str, Milestone, Release]] = []
-    for r in train:
+    within = window or Window()
+    for r in within.releases(train, today):
         for m in session.schedule(r.version, support=True):
-            events.append((m.day, r.version, m.key, m, r))
+            if within.holds(m.day):
+                events.append((m.day, r.version, m.key, m, r))
     events.sort(key=lambda e: (e[0], e[1], e[2]))
     for day, version, key, m, r in events:
         sequence, modified = revised[(version, key)]

@@ -27,6 +27,7 @@ from relplan.planner.domain.model import Item, Kind, Phase, Prognosis, natural_k
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import counts_for_release, missing_backports
 from relplan.planner.domain.schedule import Milestone
+from relplan.planner.domain.window import Window
 from relplan.planner.outputs.escape import Markup, escape_markdown, for_terminal
 
 if TYPE_CHECKING:
@@ -449,11 +450,16 @@ def _at_risk(s: ReleaseStatus, items: dict[str, Item]) -> list[tuple[str, tuple[
 # -- status page ------------------------------------------------------------------------------
 
 
-def status_report(session: Session, fmt: str, version: str | None = None) -> str:
-    """The whole train (or one release) as a page: the facts of ``relplan status`` with
-    every release's dates, then why each release that is not a go is not, then where the
-    tracker and git disagree."""
+def status_report(
+    session: Session, fmt: str, version: str | None = None, window: Window | None = None
+) -> str:
+    """The whole train (or one release, or the releases in a ``window``) as a page: the
+    facts of ``relplan status`` with every release's dates, then why each release that is
+    not a go is not, then where the tracker and git disagree."""
     statuses = [session.status(version)] if version else session.statuses()
+    if window is not None and not version:
+        shown = {r.version for r in window.releases(session.train(), session.today)}
+        statuses = [s for s in statuses if s.version in shown]
     releases = {r.version: r for r in session.train()}
     doc = Document(f"{session.plan.name}: release status as of {session.today.isoformat()}")
     rows = []

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from relplan.planner.domain.errors import PlanError, Problem
 
 if TYPE_CHECKING:
+    from relplan.planner.domain.window import Window
     from relplan.planner.usecases.session import Session
 
 
@@ -61,10 +62,16 @@ def _release_cycle(session: Session) -> bytes:
 
 
 def _ics(session: Session) -> bytes:
+    return calendar_feed(session)
+
+
+def calendar_feed(session: Session, window: Window | None = None) -> bytes:
+    """The calendar feed (iCalendar), limited to a ``window`` when given (``export --format
+    ics --since/--until/--current``; :class:`relplan.planner.domain.window.Window`)."""
     from relplan.planner.outputs.ics import calendar_ics  # start-up cost
     from relplan.planner.store.planhistory import read_history  # start-up cost
 
-    return calendar_ics(session, read_history(session.path, items=False))
+    return calendar_ics(session, read_history(session.path, items=False), window)
 
 
 #: Every export format, the default first.

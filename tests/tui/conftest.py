@@ -28,8 +28,9 @@ def screen_text() -> Callable[[RelplanApp], str]:
 
 @pytest.fixture
 def demo_app() -> RelplanApp:
-    """The app on the embedded demo, as of 2009-08-31."""
-    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
+    """The app on the embedded demo, as of 2009-08-31, opened on the timeline (the demo's
+    own start view is Branches: tests/tui/test_branches_view.py)."""
+    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY), start="timeline")
 
 
 @pytest.fixture
@@ -47,4 +48,4 @@ def file_app(plan_file: Path) -> RelplanApp:
     """The app on a plan file (a copy of the demo)."""
     loaded = load_plan(plan_file)
     session = Session(loaded.plan, today=DEMO_TODAY, path=plan_file, fingerprint=loaded.fingerprint)
-    return RelplanApp(session)
+    return RelplanApp(session, start="timeline")

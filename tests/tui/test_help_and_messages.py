@@ -38,7 +38,8 @@ async def test_the_footer_at_80_columns_keeps_the_important_keys(demo_app: Relpl
         assert footer.startswith("? all keys  q Quit  u Undo  ^s Save")
         assert "…" not in footer  # whole hints only
     wide = _demo()
-    async with wide.run_test(size=(160, 50)) as pilot:
+    # every Items key whole with four view keys (Branches is the fourth): 172 columns
+    async with wide.run_test(size=(180, 50)) as pilot:
         await pilot.press("2")
         footer = str(wide.screen.query_one(KeyHints).render())
         assert footer.startswith("? Help") and "^p palette" in footer

@@ -13,7 +13,7 @@ from relplan.tui.widgets.timeline import Timeline
 
 
 async def test_late_releases_come_first_in_what_needs_you_now() -> None:
-    app = RelplanApp(Session(demo_plan(), today=dt.date(2026, 12, 3)))
+    app = RelplanApp(Session(demo_plan(), today=dt.date(2026, 12, 3)), start="timeline")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -17,7 +17,7 @@ SIZE = (120, 40)
 
 
 def app() -> RelplanApp:
-    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
+    return RelplanApp(Session(demo_plan(), today=DEMO_TODAY), start="timeline")
 
 
 @pytest.mark.parametrize(
@@ -65,3 +65,17 @@ def test_view_at_size(snap_compare: Any, name: str, keys: list[str], size: tuple
         await pilot.pause()
 
     assert snap_compare(app(), press=keys, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+def test_branches_view_at_size(snap_compare: Any, size: tuple[int, int]) -> None:
+    """The demo's first screen (it has supported branches): what needs you, then one row per
+    series with its next release; at 80 columns the support end ahead, at 160 both ends and
+    their source."""
+
+    async def settle(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    start = RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
+    assert snap_compare(start, terminal_size=size, run_before=settle)

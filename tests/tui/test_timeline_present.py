@@ -36,7 +36,7 @@ def long_history() -> Plan:
 
 async def test_the_timeline_opens_scrolled_to_today() -> None:
     session = Session(long_history(), today=TODAY)
-    app = RelplanApp(session)
+    app = RelplanApp(session, start="timeline")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         timeline = app.screen.query_one(Timeline)

@@ -22,9 +22,7 @@ SIZE = (120, 40)
 Text = Callable[[RelplanApp], str]
 
 
-async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
-    demo_app: RelplanApp, screen_text: Text
-) -> None:
+async def test_timeline_view_says_it_is_the_demo(demo_app: RelplanApp, screen_text: Text) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         assert isinstance(demo_app.screen, TimelineScreen)
         await demo_app.workers.wait_for_complete()
@@ -33,7 +31,7 @@ async def test_timeline_is_the_start_view_and_says_it_is_the_demo(
         assert "DEMO" in text and "as of 2009-08-31" in text
         row = next(line for line in text.splitlines() if line.startswith(" 4.0.0"))
         assert "frozen" in row and "rc1 in 1d" in row and "◆" in row
-        assert "●3.4.0" in text  # a maintained branch stands out
+        assert "●3.4 " in text  # a maintained branch stands out, its releases folded in
         # What needs me now comes first: the frozen 4.0 and the 3.4.2 RC are no-go.
         lines = text.splitlines()
         first = next(i for i, line in enumerate(lines) if "▲" in line)

@@ -98,6 +98,7 @@ _INVALID_CHOICE = re.compile(r"argument (?P<arg>[^:]+): invalid choice: '(?P<wor
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
     from relplan.tui.cli import (
+        branch_commands,
         edit_commands,
         git_commands,
         init_command,
@@ -118,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = common_options(suppress=True)
     for module in (
         plan_commands,
+        branch_commands,
         edit_commands,
         report_commands,
         sync_command,

@@ -6,11 +6,13 @@ Kept apart from the commands themselves so that no command module imports anothe
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from relplan.planner.domain.text import grouped_warnings
+from relplan.planner.domain.window import Window
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -87,3 +89,41 @@ def force_arg(parser: argparse.ArgumentParser) -> None:
         "existing file unless --force)",
     )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+def window_args(parser: argparse.ArgumentParser, *, since: bool = True) -> None:
+    """``--since DATE``, ``--until DATE``, ``--current``: a window on the calendar
+    (:class:`relplan.planner.domain.window.Window`). ``since=False`` when the command
+    declares its own ``--since``."""
+    if since:
+        parser.add_argument(
+            "--since", type=_day, metavar="YYYY-MM-DD",
+            help="only releases with a milestone on or after that day (events: on or after)",
+        )  # fmt: skip
+    parser.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD",
+        help="only releases with a milestone on or before that day (events: on or before)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--current", action="store_true",
+        help="only the releases that matter today, as relplan status shows by default",
+    )  # fmt: skip
+
+
+def window_of(args: argparse.Namespace) -> Window:
+    """The window the options ask for (all of the calendar without any)."""
+    window = Window(getattr(args, "since", None), args.until, args.current)
+    if window.since and window.until and window.since > window.until:
+        from relplan.planner.domain.errors import PlanError, Problem
+
+        raise PlanError(
+            Problem(f"--since {window.since} is after --until {window.until}", hint="swap them")
+        )
+    return window

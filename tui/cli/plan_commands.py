@@ -13,11 +13,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, unscheduled
+from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
 from relplan.planner.domain.support import SupportSource
-from relplan.planner.usecases.export import FORMATS, export
-from relplan.tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
+from relplan.planner.domain.window import Window
+from relplan.planner.usecases.export import FORMATS, calendar_feed, export
+from relplan.tui.cli.common import (
+    emit_output,
+    force_arg,
+    git_session,
+    render_table,
+    repo_arg,
+    window_args,
+    window_of,
+)
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -75,20 +85,24 @@ def _calendar_row(r: Release, ctx: Context) -> list[object]:
 def run_calendar(args: argparse.Namespace) -> int:
     """Print the release train."""
     ctx = load_context(args)
-    train = ctx.train(args.count)
+    window = window_of(args)
+    train = window.releases(ctx.train(args.count), ctx.today)
     if args.format == "json":
         from relplan.planner.outputs.contracts import calendar_json
 
-        _emit(json.dumps(calendar_json(ctx, args.count), indent=2))
+        _emit(json.dumps(calendar_json(ctx, args.count, window), indent=2))
         return EXIT_OK
     _demo_banner(ctx)
     headers = ["version", "kind", "phase", "freeze", "rcs", "release", "", "maintained", "security"]
     rows = [_calendar_row(r, ctx) for r in train]
     rows += [
         [s.version, s.kind.value, UNSCHEDULED, "", "", "", "no day", "", ""]
-        for s in unscheduled(ctx.plan, ctx.train())
+        for s in (unscheduled(ctx.plan, ctx.train()) if window.everything else ())
     ]
     _emit(render_table(headers, rows))
+    if not window.everything:
+        hidden = len(ctx.train(args.count)) - len(train)
+        _emit(f"({window.describe()}: {hidden} more releases outside the window)")
     return EXIT_OK
 
 
@@ -173,14 +187,19 @@ def _size(text: str) -> tuple[int, int]:
     return int(cols), int(rows)
 
 
-def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
+def export_bytes(
+    ctx: Context, fmt: str, size: tuple[int, int], window: Window | None = None
+) -> bytes:
     """The plan exported in one format of the registry (:data:`FORMATS`: toml, json, ics,
     endoflife, release-cycle), or the timeline as an SVG picture (``svg``: the dashboard's
-    own rendering)."""
+    own rendering); ``window`` limits the calendar feed
+    (:class:`relplan.planner.domain.window.Window`)."""
     if fmt == "svg":
         from relplan.tui.screenshot import timeline_svg  # start-up: loads textual
 
         return timeline_svg(ctx, size).encode("utf-8")
+    if fmt == "ics" and window is not None and not window.everything:
+        return calendar_feed(ctx, window)
     return export(ctx, fmt)
 
 
@@ -188,7 +207,15 @@ def run_export(args: argparse.Namespace) -> int:
     """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
     feed, or the timeline as an SVG picture."""
     ctx = git_session(args)
-    emit_output(export_bytes(ctx, args.format, args.size), args.output, args.force)
+    window = window_of(args)
+    if not window.everything and args.format != "ics":
+        raise PlanError(
+            Problem(
+                f"--since, --until and --current limit the calendar feed, not {args.format}",
+                hint="use them with --format ics",
+            )
+        )
+    emit_output(export_bytes(ctx, args.format, args.size, window), args.output, args.force)
     return EXIT_OK
 
 
@@ -256,6 +283,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser("calendar", parents=[common], help="the release train with every date")
     p.add_argument("--count", type=int, metavar="N", help="upcoming point releases to show")
     _format_arg(p, ("table", "json"))
+    window_args(p)
     p.set_defaults(run=run_calendar)
 
     p = sub.add_parser("status", parents=[common], help="stabilization and backport status")
@@ -278,6 +306,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )
     _format_arg(p, (*FORMATS, "svg"))
     force_arg(p)
+    window_args(p)
     p.add_argument(
         "--size", type=_size, default=(120, 40), metavar="COLSxROWS",
         help="terminal size of the SVG timeline (default 120x40)",

@@ -16,7 +16,15 @@ from typing import Any
 
 from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
-from relplan.tui.cli.common import emit_output, force_arg, git_session, repo_arg, write_outputs
+from relplan.tui.cli.common import (
+    emit_output,
+    force_arg,
+    git_session,
+    repo_arg,
+    window_args,
+    window_of,
+    write_outputs,
+)
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -44,8 +52,16 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     from relplan.planner.outputs import report
 
     fmt = args.format or report.DEFAULT_FORMAT[args.kind]
+    window = window_of(args)
     if args.kind == "status":
-        return report.status_report(ctx, fmt, args.version)
+        return report.status_report(ctx, fmt, args.version, window)
+    if args.until or args.current:
+        raise PlanError(
+            Problem(
+                f"--until and --current limit the status page, not the {args.kind} report",
+                hint="use them with --kind status",
+            )
+        )
     version = args.version or ctx.report_release().version
     ctx.release(version)  # an unknown release: a clear error with a did-you-mean
     if args.kind == "schedule":
@@ -77,6 +93,15 @@ def run_report(args: argparse.Namespace) -> int:
                 "the HTML status page covers the whole plan, not one release",
                 field="VERSION",
                 hint="-o FOLDER/ writes one page per series",
+            )
+        )
+    if args.format == "html" and not window_of(args).everything:
+        raise PlanError(
+            Problem(
+                "--since, --until and --current limit the text and markdown status report; "
+                "the HTML page always shows the releases that matter today",
+                field="--format",
+                hint="report --kind status --format markdown --current",
             )
         )
     if _is_folder(args.output) and args.format != "html":
@@ -170,8 +195,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     )  # fmt: skip
     p.add_argument(
         "--since", type=_day, metavar="YYYY-MM-DD",
-        help="update: what changed in the plan since that day (from the plan file's git history)",
+        help="update: what changed in the plan since that day (from the plan file's git "
+        "history); status: only releases with a milestone on or after that day",
     )  # fmt: skip
+    window_args(p, since=False)
     force_arg(p)
     repo_arg(p)
     p.set_defaults(run=run_report)

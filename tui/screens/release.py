@@ -12,7 +12,6 @@ from textual.widgets import Static
 from relplan.planner.domain.model import Item, Release
 from relplan.planner.domain.stages import ACCEPTS_TEXT, Stage, is_rc
 from relplan.planner.domain.status import ReleaseStatus
-from relplan.tui.palette import PHASE_COLOURS
 from relplan.tui.screens.backports import MatrixScreen
 from relplan.tui.widgets.backport_matrix import BackportMatrix
 from relplan.tui.widgets.item_list import ItemHeader, ItemList
@@ -63,8 +62,8 @@ def panel_text(
     (:meth:`relplan.planner.usecases.session.Session.stages`), passed ones marked as of
     ``today``; ``backports`` what git says the branch still misses and whether it applies
     (:meth:`relplan.planner.usecases.session.Session.backport_summary`)."""
-    colour = PHASE_COLOURS[status.phase]
-    verdict = {"go": "[b green]GO[/]", "no-go": "[b red]NO-GO[/]"}.get(
+    colour = f"$phase-{status.phase.value}"  # a theme variable (relplan.tui.palette)
+    verdict = {"go": "[b $success]GO[/]", "no-go": "[b $error]NO-GO[/]"}.get(
         status.verdict, f"[b]{status.verdict.upper()}[/]"
     )
     lines = [
@@ -98,7 +97,7 @@ def panel_text(
     if status.owners:
         load = ", ".join(f"{markup_safe(name)} {n}" for name, n in list(status.owners.items())[:6])
         lines.append(f"open work by owner: {load}")
-    lines.extend(f"  [yellow]· over capacity: {markup_safe(c)}[/]" for c in status.over_capacity)
+    lines.extend(f"  [$warning]· over capacity: {markup_safe(c)}[/]" for c in status.over_capacity)
     # Blockers and late features have their own lines above; the other reasons follow.
     shown = ("open blocker(s):", "still open after the freeze:")
     lines.extend(

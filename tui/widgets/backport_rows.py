@@ -24,11 +24,9 @@ from relplan.planner.domain.rules import (
     backport_presets,
     in_backport_preset,
 )
-from relplan.tui.palette import BACKPORT_STYLES
+from relplan.tui.palette import BACKPORT_STYLES, style
 
 CellInfo = Callable[[Item, str], BackportCell]
-MUTED = Style(color="#6a6a6a")
-CONFLICT = Style(color="#d05050", bold=True)
 
 #: Sort orders, in the order ``>`` cycles through them.
 SORTS: dict[str, str] = {
@@ -42,11 +40,19 @@ SORTS: dict[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class Label:
-    """What one cell shows: the full and the abbreviated text, and its style."""
+    """What one cell shows: the full and the abbreviated text, and the theme colour it is
+    drawn in (``backport-required``; its style is looked up when drawn, so a theme change
+    recolours rows built before it)."""
 
     full: str
     short: str
-    style: Style
+    colour: str
+    bold: bool = False
+
+    @property
+    def style(self) -> Style:
+        """The style in the current theme (relplan.tui.palette)."""
+        return style(self.colour, bold=self.bold)
 
 
 #: Will a missing fix apply (:mod:`relplan.planner.git.applies`): one character per answer.
@@ -68,8 +74,11 @@ def label(state: BackportState | None, mark: str, applies: str = "") -> Label:
     short = f"{state.short if state else '·'} {mark}".rstrip()
     if applies:
         full, short = f"{full} {applies}", f"{short} {applies}"
-    style = CONFLICT if mark == "!" else BACKPORT_STYLES[state] if state else MUTED
-    return Label(full, short, style)
+    if mark == "!":
+        return Label(full, short, "backport-conflict", bold=True)
+    if state is None:
+        return Label(full, short, "backport-none")
+    return Label(full, short, f"backport-{state.value}", bold=BACKPORT_STYLES[state].bold is True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,10 @@
-"""The release timeline: one row per release on a week scale, bars in phase colours.
+"""The release timeline: rows grouped by series on a week scale, bars in phase colours.
 
-Each row: version, phase, countdown to the next milestone, then one cell per
-week. Development is a thin bar, the weeks of stabilization are shaded by the
+One row per branch (a series that shipped): its point release's development and
+stabilization, every shipped release of the series as a diamond (point releases folded
+into their branch's row), its support as lines. Each release not shipped yet has a row of
+its own under its branch. Each row: version, phase, countdown to the next milestone, then
+one cell per week. Development is a thin bar, the weeks of stabilization are shaded by the
 stage of the freeze ladder in force (solid for fixes, lighter as it tightens:
 approved fixes, blockers, docs only), the release day a diamond, maintenance
 and security support thin lines after it. A column marks today. Supported
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -30,21 +34,21 @@ from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import current_window
 from relplan.planner.domain.stages import Stage, next_milestone, next_step, stage_on
 from relplan.planner.domain.text import printable
-from relplan.tui.palette import PHASE_COLOURS
+from relplan.planner.domain.version import version_key
+from relplan.tui.palette import PHASE_COLOURS, style
 
 LABEL = 40  # version 9, phase 14, countdown 17
-TODAY_STYLE = Style(color="#e0e0e0", bold=True)
-RULER_STYLE = Style(color="#8a8a8a")
 
 
-_BAR_STYLES: dict[tuple[Phase, bool], Style] = {}
+_BAR_STYLES: dict[tuple[str, bool], Style] = {}
 
 
 def _bar_style(phase: Phase, today: bool) -> Style:
-    style = _BAR_STYLES.get((phase, today))
-    if style is None:
-        style = _BAR_STYLES[(phase, today)] = Style(color=PHASE_COLOURS[phase], underline=today)
-    return style
+    colour = PHASE_COLOURS[phase]  # the current theme's
+    found = _BAR_STYLES.get((colour, today))
+    if found is None:
+        found = _BAR_STYLES[(colour, today)] = Style(color=colour, underline=today)
+    return found
 
 
 def monday(day: dt.date) -> dt.date:
@@ -129,6 +133,76 @@ def week_cell(
     return " ", None
 
 
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One timeline row: a branch (``folded`` holds its other shipped releases, drawn as
+    diamonds on it) or a release not shipped yet (``nested`` under its branch's row).
+    ``release`` is what the row opens: the branch's point release, or the release."""
+
+    release: Release
+    folded: tuple[Release, ...] = ()
+    branch: bool = False
+    nested: bool = False
+
+    @property
+    def label(self) -> str:
+        """``3.4`` for a branch, ``└3.4.2`` under one, else the version."""
+        if self.branch:
+            return self.release.series
+        return ("└" if self.nested else "") + self.release.version
+
+
+def timeline_rows(train: Sequence[Release]) -> list[Row]:
+    """The train grouped by series (oldest series first): a series whose point release
+    shipped is one branch row with its shipped releases folded in, then a row per release
+    of it not shipped (a release past its day but not shipped keeps its own row: it is
+    late, not history); a series not shipped yet is a row per release."""
+    by_series: dict[str, list[Release]] = {}
+    for r in train:
+        by_series.setdefault(r.series, []).append(r)
+    out: list[Row] = []
+    for series in sorted(by_series, key=version_key):
+        releases = by_series[series]
+        point = next((r for r in releases if r.kind is ReleaseKind.POINT), None)
+        if point is None or not point.shipped:
+            out += [Row(r) for r in releases]
+            continue
+        folded = tuple(r for r in releases if r.shipped and r is not point)
+        out.append(Row(point, folded, branch=True))
+        out += [Row(r, nested=True) for r in releases if not r.shipped]
+    return out
+
+
+def ruler_labels(start: dt.date, weeks: int, today_col: int) -> list[tuple[int, str]]:
+    """(column, text) of the month axis over ``weeks`` weeks from the Monday ``start``:
+    ``▼`` on today's week, a month's name on the week holding its first day (the year for
+    January), each label kept only with a blank column before the next one and clear of
+    today's mark (a word may touch it: ``▼Sep``), so labels never run together
+    (``2010Feb``)."""
+    marks: list[tuple[int, str]] = []
+    if 0 <= today_col < weeks:
+        marks.append((today_col, "▼"))
+    for w in range(weeks):
+        day = start + w * WEEK
+        if day.day <= 7:
+            marks.append((w, day.strftime("%Y") if day.month == 1 else day.strftime("%b")))
+    out: list[tuple[int, str]] = []
+    # today first, then years, then months: what matters most keeps its place
+    for at, text in sorted(marks, key=lambda m: (m[1] != "▼", not m[1].isdigit(), m[0])):
+        end = at + len(text)
+        if end <= weeks and not any(
+            _crowd(at, end, o, o + len(t), "▼" in (text, t)) for o, t in out
+        ):
+            out.append((at, text))
+    return sorted(out)
+
+
+def _crowd(begin: int, end: int, other: int, other_end: int, beside_today: bool) -> bool:
+    """Two labels overlap, or touch with no blank between (a word may touch ``▼``)."""
+    gap = 0 if beside_today else 1
+    return begin < other_end + gap and other < end + gap
+
+
 class Timeline(ScrollView, can_focus=True):
     """Releases on a week scale; ``h``/``l`` scroll time, ``.`` jumps to today."""
 
@@ -164,7 +238,9 @@ class Timeline(ScrollView, can_focus=True):
     def __init__(self, today: dt.date, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.today = today
-        self.releases: list[Release] = []
+        self.rows: list[Row] = []
+        self.releases: list[Release] = []  # what each row opens, row by row
+        self._shipped_weeks: dict[int, frozenset[dt.date]] = {}
         self.ladders: dict[str, Sequence[Stage]] = {}
         self.maintained: set[str] = set()
         self.set_reactive(Timeline.start, monday(today) - 12 * WEEK)
@@ -172,12 +248,19 @@ class Timeline(ScrollView, can_focus=True):
     def show(
         self, releases: Sequence[Release], ladders: Mapping[str, Sequence[Stage]] | None = None
     ) -> None:
-        """Draw these releases (calendar order), stabilization shaded by their ``ladders``."""
-        self.releases = list(releases)
+        """Draw these releases (calendar order) grouped by series (:func:`timeline_rows`),
+        stabilization shaded by their ``ladders``."""
+        self.rows = timeline_rows(releases)
+        self.releases = [row.release for row in self.rows]
+        self._shipped_weeks = {
+            i: frozenset(monday(r.day) for r in row.folded)
+            for i, row in enumerate(self.rows)
+            if row.folded
+        }
         self.ladders = dict(ladders or {})
         self.maintained = {
             r.series
-            for r in self.releases
+            for r in releases
             if r.kind is ReleaseKind.POINT and phase_on(r, self.today).is_supported
         }
         self.virtual_size = Size(self.size.width, len(self.releases) + 1)
@@ -200,7 +283,7 @@ class Timeline(ScrollView, can_focus=True):
 
     def _first_unshipped(self) -> int:
         for i, r in enumerate(self.releases):
-            if r.day >= self.today:
+            if not r.shipped and r.day >= self.today:
                 return i
         return len(self.releases) - 1
 
@@ -238,7 +321,7 @@ class Timeline(ScrollView, can_focus=True):
         base = self.rich_style
         weeks = max(0, width - LABEL)
         if y == 0:
-            return Strip([Segment(self._ruler(weeks), base + RULER_STYLE)]).adjust_cell_length(
+            return Strip(Segment.apply_style(self._ruler(weeks), base)).adjust_cell_length(
                 width, base
             )
         row = self.scroll_offset.y + y - 1
@@ -246,43 +329,52 @@ class Timeline(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if row == self.cursor:
             base = base + self.get_component_rich_style("timeline--cursor")
-        segments = self._label(self.releases[row]) + self._bars(self.releases[row], weeks)
+        segments = self._label(self.rows[row]) + self._bars(row, weeks)
         return Strip(Segment.apply_style(segments, base)).adjust_cell_length(width, base)
 
-    def _ruler(self, weeks: int) -> str:
-        cells = [" "] * weeks
-        for w in range(weeks):
-            day = self.start + w * WEEK
-            if day.day <= 7:
-                label = day.strftime("%b") if day.month != 1 else day.strftime("%Y")
-                for i, ch in enumerate(label):
-                    if w + i < weeks:
-                        cells[w + i] = ch
+    def _ruler(self, weeks: int) -> list[Segment]:
+        """The month axis: a segment per label (each drawn at its own column, so an SVG
+        renderer whose font is wider or narrower than the terminal's cannot shift it)."""
         today_col = (monday(self.today) - self.start).days // 7
-        if 0 <= today_col < weeks:
-            cells[today_col] = "▼"
-        return " " * LABEL + "".join(cells)
+        ticks = ruler_labels(self.start, weeks, today_col)
+        ruler = style("timeline-ruler")
+        out, col = [Segment(" " * LABEL)], 0
+        for at, text in ticks:
+            if at > col:
+                out.append(Segment(" " * (at - col)))
+            out.append(Segment(text, ruler))
+            col = at + len(text)
+        if weeks > col:
+            out.append(Segment(" " * (weeks - col)))
+        return out
 
-    def _label(self, release: Release) -> list[Segment]:
+    def _label(self, row: Row) -> list[Segment]:
+        release = row.release
         phase = phase_on(release, self.today)
         stages = self.ladders.get(release.version, ())
         supported = release.kind is ReleaseKind.POINT and release.series in self.maintained
         mark = "●" if supported and phase.is_supported else " "
         version = Style(bold=supported or release.kind is ReleaseKind.POINT)
         return [
-            Segment(f"{mark}{printable(release.version):<8}", version),
+            Segment(f"{mark}{printable(row.label):<8}"[:9], version),
             Segment(f"{phase.value:<14}", Style(color=PHASE_COLOURS[phase])),
             Segment(f"{printable(countdown(release, self.today, stages)):<16}"[:16] + " "),
         ]
 
-    def _bars(self, release: Release, weeks: int) -> list[Segment]:
+    def _bars(self, index: int, weeks: int) -> list[Segment]:
+        release = self.releases[index]
+        shipped = self._shipped_weeks.get(index, frozenset())
         today_col = (monday(self.today) - self.start).days // 7
         stages = self.ladders.get(release.version, ())
         out: list[Segment] = []
         for w in range(weeks):
-            ch, phase = week_cell(release, self.start + w * WEEK, stages)
+            day = self.start + w * WEEK
+            if day in shipped:  # a folded release shipped that week: a diamond on the branch
+                out.append(Segment("◆", _bar_style(Phase.RELEASED, w == today_col)))
+                continue
+            ch, phase = week_cell(release, day, stages)
             if w == today_col and phase is None:
-                out.append(Segment("│", TODAY_STYLE))
+                out.append(Segment("│", style("timeline-today", bold=True)))
             elif phase is None:
                 out.append(Segment(" "))
             else:
