@@ -258,10 +258,15 @@ def plan_evidence(
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
     Branches the plan expects but the repository lacks are named in ``scan.warnings``.
-    Raises SourceError for a bad repository and PlanError when no branch is found.
+    Raises SourceError for a bad repository and PlanError when none of the maintained
+    branches is found (no maintained branch at all: empty evidence).
     ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
     """
     repo = Repo(repo_path)
+    if not maintained_targets(plan, train, today, pattern):
+        # No branch is maintained on today (an old plan, a clone nobody fetched): nothing to
+        # scan, which is no reason to refuse status or the dashboard.
+        return Evidence(ScanResult(upstream or "", []))
     found, missing = present_targets(
         repo,
         plan,

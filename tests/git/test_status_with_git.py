@@ -11,7 +11,7 @@ from gitrepos import Stable
 
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.policy import Maintenance, MaintenanceModel, Policy
 from relplan.planner.store.planfile import dumps_toml
 from relplan.tui.cli import main
 
@@ -150,3 +150,21 @@ async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> 
         await pilot.press("+")  # one key (Textual names it plus): the git fix becomes a plan item
         assert session.plan.item(first) is not None
         assert first not in {it.id for it in session.git_items()}
+
+
+def test_status_with_git_when_no_branch_is_maintained_still_shows_the_table(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Long after every branch's support ended (an old plan, a clone nobody fetched) git
+    has nothing to scan: that is no error, status shows the plan as without git."""
+    windows = Maintenance(model=MaintenanceModel.WINDOWS, general_months=6)
+    releases = (ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),)
+    plan = tmp_path / "plan.toml"
+    old = Plan("xen", Policy(maintenance=windows, horizon=0), releases, ())
+    plan.write_text(dumps_toml(old, build_train(old, TODAY)))
+    argv = ["--plan", str(plan), "--today", "2040-01-01", "status", "--all", "--format", "json"]
+    assert main(argv) == 0
+    without = capsys.readouterr().out
+    assert "maintained" not in {r["phase"] for r in json.loads(without)}
+    assert main([*argv, "--repo", str(stable.repo.path)]) == 0
+    assert capsys.readouterr().out == without
