@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.domain.ends import held_open_by, known_ends
 from relplan.planner.domain.model import Phase, Release, ReleaseKind
 from relplan.planner.domain.version import version_key
 
@@ -52,7 +53,9 @@ class SeriesSupport:
     """One release series as support data: what shipped, what is supported until when.
 
     ``phase`` is the phase of the series' point release as the session's status reports it
-    (it carries the branch's support: maintained, security-only, eol). ``lts`` and
+    (it carries the branch's support: maintained, security-only, eol). The ends are those
+    known on the session's day: while a late release holds general support open,
+    ``open_until`` names it and the ends it would have fixed are None. ``lts`` and
     ``release_manager`` are None where the plan does not say.
     """
 
@@ -65,6 +68,7 @@ class SeriesSupport:
     latest_day: dt.date | None
     maintained_until: dt.date | None
     security_until: dt.date | None
+    open_until: str | None = None
     lts: bool | None = None
     release_manager: str | None = None
 
@@ -77,6 +81,7 @@ def series_support(session: Session) -> list[SeriesSupport]:
     for point in (r for r in train if r.kind is ReleaseKind.POINT):
         shipped = [r for r in train if r.series == point.series and r.shipped]
         latest = max(shipped, key=lambda r: version_key(r.version), default=None)
+        maintained_until, security_until = known_ends(point, session.today)
         rows.append(
             SeriesSupport(
                 series=point.series,
@@ -86,8 +91,9 @@ def series_support(session: Session) -> list[SeriesSupport]:
                 shipped=point.shipped,
                 latest=latest.version if latest else None,
                 latest_day=_shipped_day(latest),
-                maintained_until=point.maintained_until,
-                security_until=point.security_until,
+                maintained_until=maintained_until,
+                security_until=security_until,
+                open_until=held_open_by(point, session.today),
             )
         )
     return sorted(rows, key=lambda s: version_key(s.series), reverse=True)
