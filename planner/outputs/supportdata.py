@@ -12,9 +12,10 @@ status`` say; the two writers only rename and format.
   ``latest``, ``latestReleaseDate`` and ``lts`` when set. Only released cycles are listed,
   newest first, as the site lists them.
 - ``release-cycle.json``: an object keyed by series, newest first, each with ``branch``
-  (``main`` for the series in development), ``status`` (``feature``, ``prerelease``,
-  ``bugfix``, ``security``, ``end-of-life``), ``first_release`` and ``end_of_life`` (ISO
-  dates), and ``release_manager`` where the plan names one.
+  (the main line for the series in development: ``main`` in CPython, ``master`` in Xen),
+  ``status`` (``feature``, ``prerelease``, ``bugfix``, ``security``, ``end-of-life``),
+  ``first_release`` and ``end_of_life`` (ISO dates), and ``release_manager`` where the plan
+  names one.
 """
 
 from __future__ import annotations
@@ -143,10 +144,13 @@ def _yaml_date(day: dt.date | None) -> str:
 # -- release-cycle.json ---------------------------------------------------------------------
 
 
-def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any]]:
+def release_cycle_json(
+    rows: Sequence[SeriesSupport], main: str = "main"
+) -> dict[str, dict[str, Any]]:
     """The devguide's ``release-cycle.json`` object for ``rows`` (newest first): every
     released series, those stabilizing, and the one in development (the calendar's later
-    ones are not named yet: the devguide lists one ``feature`` series, on ``main``)."""
+    ones are not named yet: the devguide lists one ``feature`` series, on the main line,
+    ``main``: the project's own name for it, such as Xen's ``master``)."""
     out: dict[str, dict[str, Any]] = {}
     statuses = [(r, _cycle_status(r.phase)) for r in rows]
     features = [r.series for r, status in statuses if status == "feature"]
@@ -154,7 +158,7 @@ def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any
         if status == "feature" and r.series != features[-1]:
             continue  # oldest first: features[-1] is the next one
         entry: dict[str, Any] = {
-            "branch": "main" if status == "feature" else r.branch,
+            "branch": main if status == "feature" else r.branch,
             "status": status,
             "first_release": r.first_release.isoformat(),
             "end_of_life": _iso(r.security_until or r.maintained_until),

@@ -176,6 +176,17 @@ EXPORT_FORMATS = ("toml", "json", "ics", "svg", "endoflife", "release-cycle")
 """What ``relplan export --format`` writes (each one a branch of :func:`export_bytes`)."""
 
 
+def _main_line(ctx: Context) -> str:
+    """The main line's branch name: the linked repository's (``[git] repo``), else
+    ``main``."""
+    repo = ctx.git_repo()
+    if repo is None:
+        return ctx.config.git.upstream or "main"
+    from relplan.planner.git.upstream import main_line_name  # git only when linked
+
+    return main_line_name(repo, ctx.config.git.upstream, ctx.config.git.branch_pattern)
+
+
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
     """The plan exported in one format: toml, json, ics (calendar feed), svg (timeline),
     endoflife (endoflife.date product front matter) or release-cycle (the CPython devguide's
@@ -186,7 +197,8 @@ def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
         rows = supportdata.series_support(ctx)
         if fmt == "endoflife":
             return supportdata.endoflife_front_matter(rows, ctx.plan.name).encode("utf-8")
-        return (json.dumps(supportdata.release_cycle_json(rows), indent=2) + "\n").encode()
+        cycles = supportdata.release_cycle_json(rows, _main_line(ctx))
+        return (json.dumps(cycles, indent=2) + "\n").encode()
     if fmt == "json":
         from relplan.planner.outputs.contracts import export_json
 
