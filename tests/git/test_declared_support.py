@@ -350,3 +350,17 @@ def test_release_cycle_names_the_repository_main_line(
     assert alone.returncode == 0, alone.stderr
     assert [c["branch"] for c in json.loads(alone.stdout).values()
             if c["status"] == "feature"] == ["main"]  # fmt: skip
+
+
+def test_a_stale_clone_names_the_newest_tag_of_the_newest_day(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    """ansible tags 2.16.12 and 2.17.5 on one day: the warning names the higher one."""
+    r = xen_with_support(make_repo("xen"))
+    r.checkout("stable-4.19")
+    r.commit("4.19.1", days=0)  # the same day as 4.20.1
+    r.tag("RELEASE-4.19.1")
+    h = history_from_tags(Repo(r.path))
+    newest = max(x.day for x in h.shipped)
+    stale = stale_tags(h, newest + dt.timedelta(days=500))
+    assert stale is not None and stale.tag == "RELEASE-4.20.1"
