@@ -168,3 +168,28 @@ def test_status_with_git_when_no_branch_is_maintained_still_shows_the_table(
     assert "maintained" not in {r["phase"] for r in json.loads(without)}
     assert main([*argv, "--repo", str(stable.repo.path)]) == 0
     assert capsys.readouterr().out == without
+
+
+def test_export_writes_the_plan_not_git_evidence(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``[git] repo`` linked (what ``init --from-git`` writes), the TOML export is the
+    plan: git's states and the fixes no item names stay out of it (xen.git: 19,000 lines of
+    ``git#`` items), and exporting the export again is byte-identical."""
+    plan = tmp_path / "plan.toml"
+    write_plan(plan, stable)
+    config = tmp_path / "relplan.config.toml"
+    config.write_text(f'[git]\nrepo = "{stable.repo.path}"\n')
+    linked = ["--plan", str(plan), "--config", str(config), "--today", str(TODAY)]
+    assert main([*linked, "status", "4.2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["backport_conflicts"]  # git was read
+    assert main(["--plan", str(plan), "--today", str(TODAY), "export"]) == 0
+    alone = capsys.readouterr().out
+    assert main([*linked, "export"]) == 0
+    exported = capsys.readouterr().out
+    assert exported == alone and "git#" not in exported
+    again = tmp_path / "again.toml"
+    again.write_text(exported)
+    assert main(["--plan", str(again), "--config", str(config), "--today", str(TODAY),
+                 "export"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == exported

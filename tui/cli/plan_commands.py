@@ -214,13 +214,17 @@ def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
         return timeline_svg(ctx, size).encode("utf-8")
     from relplan.planner.store.planfile import dumps_toml
 
-    return dumps_toml(ctx.status_plan(), ctx.train()).encode("utf-8")
+    # The plan itself, never git's evidence (its states and the fixes no item names): a
+    # plan linked to its repository exports as it would unlinked, and re-exports the same.
+    return dumps_toml(ctx.laid(), ctx.train()).encode("utf-8")
 
 
 def run_export(args: argparse.Namespace) -> int:
     """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
     feed, or the timeline as an SVG picture."""
-    ctx = git_session(args)
+    # Only the JSON and the timeline picture show git's backport evidence: the other
+    # formats skip the scan (seconds on a large repository, and its warnings).
+    ctx = git_session(args) if args.format in ("json", "svg") else load_context(args)
     emit_output(export_bytes(ctx, args.format, args.size), args.output, args.force)
     return EXIT_OK
 
