@@ -257,29 +257,36 @@ def plan_evidence(
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
-    Branches the plan expects but the repository lacks are named in ``scan.warnings``.
-    Raises SourceError for a bad repository and PlanError when none of the maintained
-    branches is found (no maintained branch at all: empty evidence).
+    Branches the plan expects but the repository lacks are named in ``scan.warnings``;
+    when none of them is there (nothing maintained on ``today``, or the new branch not cut
+    yet) the evidence is empty and says so, never an error: status and the dashboard show
+    the plan without git. Raises SourceError for a bad repository.
     ``conventions`` come from the config's ``[git.conventions]`` (default: every preset).
     """
     repo = Repo(repo_path)
-    if not maintained_targets(plan, train, today, pattern):
-        # No branch is maintained on today (an old plan, a clone nobody fetched): nothing to
-        # scan, which is no reason to refuse status or the dashboard.
-        return Evidence(ScanResult(upstream or "", []))
-    found, missing = present_targets(
-        repo,
-        plan,
-        train,
-        today,
-        pattern,
-        "set [git] branch_pattern, or name branches with --branch",
-    )
+    wanted = maintained_targets(plan, train, today, pattern)
+    found, missing = _present(repo, wanted)
+    if not found:
+        said = [f"{_none_found(today, wanted)}: backports not read ({_HINT})"] if wanted else []
+        return Evidence(ScanResult(upstream or "", [], warnings=said))
     ev = git_evidence(
         plan, repo, found, upstream=upstream, conventions=conventions, pattern=pattern
     )
     ev.scan.warnings.extend(missing)
     return ev
+
+
+_HINT = "set [git] branch_pattern, or name branches with --branch"
+
+
+def _present(repo: Repo, wanted: Sequence[BranchTarget]) -> tuple[list[BranchTarget], list[str]]:
+    found = [t for t in wanted if repo.has_ref(t.name)]
+    return found, [f"no branch {t.name!r} in the repository" for t in wanted if t not in found]
+
+
+def _none_found(today: dt.date, wanted: Sequence[BranchTarget]) -> str:
+    names = ", ".join(t.name for t in wanted) or "none"
+    return f"none of the branches maintained on {today} is in the repository ({names})"
 
 
 def present_targets(
@@ -295,14 +302,7 @@ def present_targets(
     from relplan.planner.domain.errors import PlanError, Problem
 
     wanted = maintained_targets(plan, train, today, pattern)
-    found = [t for t in wanted if repo.has_ref(t.name)]
+    found, missing = _present(repo, wanted)
     if not found:
-        names = ", ".join(t.name for t in wanted) or "none"
-        raise PlanError(
-            Problem(
-                f"none of the branches maintained on {today} is in the repository ({names})",
-                file=str(repo.path),
-                hint=hint,
-            )
-        )
-    return found, [f"no branch {t.name!r} in the repository" for t in wanted if t not in found]
+        raise PlanError(Problem(_none_found(today, wanted), file=str(repo.path), hint=hint))
+    return found, missing

@@ -193,3 +193,25 @@ def test_export_writes_the_plan_not_git_evidence(
     assert main(["--plan", str(again), "--config", str(config), "--today", str(TODAY),
                  "export"]) == 0  # fmt: skip
     assert capsys.readouterr().out == exported
+
+
+def test_status_with_git_when_the_maintained_branch_is_not_cut_yet(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after 4.3 shipped, 4.3 is the one maintained branch and the repository has no
+    stable-4.3 yet (pytest cuts 9.2.x later): status says so and shows the plan, exit 0."""
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+        ReleaseSpec("4.3", actual=dt.date(2010, 4, 20)),
+    )
+    plan = tmp_path / "plan.toml"
+    p = Plan("xen", Policy(), releases, ())
+    plan.write_text(dumps_toml(p, build_train(p, TODAY)))
+    argv = ["--plan", str(plan), "--today", str(TODAY), "status", "--format", "json"]
+    assert main(argv) == 0
+    without = capsys.readouterr().out
+    assert main([*argv, "--repo", str(stable.repo.path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == without
+    assert "stable-4.3" in err and "branch_pattern" in err
