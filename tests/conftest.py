@@ -28,7 +28,12 @@ TESTS = Path(__file__).resolve().parent
 HTTP_DIRS = ("sources",)  # coroutine tests here are httpx; anywhere else they drive the app
 APP_FIXTURES = frozenset({"snap_compare", "terminal"})
 # Sync tests that run the app through a command (the guard below names any missing)
-APP_TESTS = frozenset({"tests/reports/test_exports.py::test_svg_timeline_is_deterministic"})
+APP_TESTS = frozenset({
+    "tests/reports/test_exports.py::test_svg_timeline_is_deterministic",
+    "tests/git/test_faces_agree.py::test_every_face_agrees_with_git_evidence",  # hypothesis
+    "tests/git/test_faces_agree.py::test_the_disagreements_of_issue_21",
+    "tests/sources/test_sync_line_app.py::test_the_sync_line_shows_the_adapters_progress",
+})  # fmt: skip
 REDMINE_GROUP = "redmine"
 BROWSER_GROUP = "browser"
 TIER_ORDER = {"redmine": 0, "browser": 1, "app": 2, "fast": 3}  # under xdist: longest first

@@ -198,6 +198,35 @@ def _tui_cycles(imports: list[Import]) -> tuple[list[set[str]], str]:
     ), "import cycles in tui (imports inside functions count):\n" + message
 
 
+def test_no_import_cycle_anywhere(imports: list[Import]) -> None:
+    """No cycle among relplan's modules, planner and tui alike, counting imports inside
+    functions (they hid calendar -> stages -> rules -> calendar and config <-> configfile)."""
+    mine = [imp for imp in imports if {top(imp.module), top(imp.target)} <= {"planner", "tui"}]
+    graph = module_graph(imp for imp in mine if not imp.type_checking)
+    found = cycles(graph)
+    assert not found, "import cycles:\n" + "\n".join(f"  {format_cycle(c, graph)}" for c in found)
+
+
+#: Imports inside functions without a comment saying the start-up cost they save. The
+#: number only goes down: a new import inside a function says why (``# start-up ...`` on
+#: its line or the line above), or moves to the top of its module.
+UNCOMMENTED_FUNCTION_IMPORTS = 215
+
+
+def _says_why(imp: Import) -> bool:
+    lines = (ROOT / imp.where.split(":")[0]).read_text(encoding="utf-8").split("\n")
+    here, above = lines[imp.line - 1], lines[imp.line - 2] if imp.line > 1 else ""
+    return "start-up" in here or (above.strip().startswith("#") and "start-up" in above)
+
+
+def test_imports_inside_functions_say_why(imports: list[Import]) -> None:
+    silent = [imp for imp in imports if imp.in_function and not _says_why(imp)]
+    assert len(silent) <= UNCOMMENTED_FUNCTION_IMPORTS, (
+        f"{len(silent)} imports inside functions without a start-up comment "
+        f"(at most {UNCOMMENTED_FUNCTION_IMPORTS}):\n" + _listing(silent[-10:])
+    )
+
+
 def test_tui_has_no_import_cycle(imports: list[Import]) -> None:
     found, message = _tui_cycles(imports)
     assert not found, message

@@ -18,7 +18,3 @@ class SyncStatus(Message):
 
     def can_replace(self, message: Message) -> bool:
         return isinstance(message, SyncStatus)
-
-
-class PlanChanged(Message):
-    """The app's plan changed (an edit, undo, redo, reload or merge)."""

@@ -38,13 +38,3 @@ BACKPORT_STYLES: dict[BackportState, Style] = {
     BackportState.DONTNEED: Style(color="#6a7a8a"),
     BackportState.WONTFIX: Style(color="#a06060"),
 }
-
-
-def phase_style(phase: Phase) -> Style:
-    """Foreground style of a phase name."""
-    return Style(color=PHASE_COLOURS[phase])
-
-
-def phase_bar(phase: Phase) -> Style:
-    """Background style of a bar drawn in a phase's colour."""
-    return Style(bgcolor=PHASE_COLOURS[phase], color="#101010")

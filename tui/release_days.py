@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from relplan.planner.domain import ops
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.releases import DateMove
+    from relplan.planner.usecases.releases import DateMove
     from relplan.planner.usecases.session import Session
     from relplan.tui.host import TriageHost
     from relplan.tui.screens.base import ViewScreen
@@ -86,15 +86,14 @@ class ReleaseDays:
 
     def _slip(self, version: str, text: str | None) -> None:
         from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.domain.releases import parse_shift
-        from relplan.planner.usecases.session import parse_day
+        from relplan.planner.usecases.session import parse_day, parse_span
 
         if not text:
             self.app.set_status("not slipped")
             return
         try:
             if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
-                change = self.session.slip(version, by=parse_shift(text.lstrip("+")))
+                change = self.session.slip(version, by=parse_span(text, "day"))
             else:
                 change = self.session.slip(version, to=parse_day(text.strip(), "day"))
         except RelplanError as exc:

@@ -15,6 +15,7 @@ from textual.app import App
 
 from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
 from relplan.planner.store.atomic import SHORT_WAIT
+from relplan.planner.usecases.export import FORMATS, export, format_for_path
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
@@ -120,7 +121,8 @@ class SavingMixin(App[None]):
     def action_export(self) -> None:
         from relplan.tui.screens.dialogs import PathScreen
 
-        self.push_screen(PathScreen("Export the TOML release plan to:"), self._export)
+        kinds = ", ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)
+        self.push_screen(PathScreen(f"Export the plan to ({kinds}):"), self._export)
 
     def _export(self, answer: str | None) -> None:
         path = self._new_path(answer, "not exported")
@@ -130,15 +132,24 @@ class SavingMixin(App[None]):
         if own is not None and path.resolve() == own.resolve():
             self.set_status("export goes to a new file; use ctrl+s to save the plan")
             return
-        data = self.session.export_toml().encode("utf-8")
+        try:
+            data = export(self.session, format_for_path(path).name)
+        except RelplanError as exc:
+            self.set_status(f"not exported: {exc}")
+            return
         self._write_new(path, data, "exported", "not exported")
 
-    def action_screenshot(self) -> None:
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """Ask where to write this screen as SVG (Textual's own signature: a filename and
+        folder given by a caller are the proposal, never written without asking)."""
         from relplan.tui.screens.dialogs import PathScreen
 
         view = getattr(self.screen, "view_name", "screen").split()[0]
+        proposal = filename or f"relplan-{view}.svg"
+        if path:
+            proposal = str(Path(path) / proposal)
         self.push_screen(
-            PathScreen("Write this screen as an SVG picture to:", f"relplan-{view}.svg"),
+            PathScreen("Write this screen as an SVG picture to:", proposal),
             self._write_screenshot,
         )
 

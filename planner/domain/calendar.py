@@ -35,6 +35,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
+from relplan.planner.domain.days import DAY, WEEK
 from relplan.planner.domain.ends import add_months, computed_source, resolve_ends, support_on
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
@@ -45,8 +46,6 @@ from relplan.planner.domain.version import SERIES_DEPTH, Version, version_key
 UNSCHEDULED = "unscheduled"
 """What calendar, status and export say in place of a phase for an unscheduled release."""
 
-WEEK = dt.timedelta(weeks=1)
-DAY = dt.timedelta(days=1)
 MAX_RELEASES = 5000
 """The most releases one calendar holds: beyond it the policy asks for something absurd
 (bug-fix releases every week for centuries) and computing it would take minutes."""
@@ -675,23 +674,6 @@ def phase_on(release: Release, today: dt.date) -> Phase:
 
 def _known_end(release: Release) -> bool:
     return release.maintained_until is not None or release.maintained_ended is not None
-
-
-def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
-    """The next milestone on or after ``today`` (end of support once shipped), or None (a
-    late release has none: its day passed, and its support has not begun)."""
-    for name, day in release.milestones():
-        if day >= today:
-            return name, day
-    if not release.shipped:
-        return None  # a late release: its support has not begun, whatever was planned
-    for name, end in (
-        ("end of maintenance", release.maintained_until),
-        ("end of security support", release.security_until),
-    ):
-        if release.kind is ReleaseKind.POINT and end and end >= today:
-            return name, end
-    return None
 
 
 def find(train: Sequence[Release], version: str) -> Release | None:

@@ -5,7 +5,7 @@ well-formed plan: items pointing at releases or items that do not exist,
 dependency cycles, work scheduled before what it depends on, late releases (planned
 day passed, no shipment recorded), releases past their freeze that still have open
 blockers, and open items that the current stage of their release no longer accepts
-(:func:`relplan.planner.domain.stages.breaches`).
+(:func:`relplan.planner.domain.rules.breaches`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from collections.abc import Iterator, Sequence
 
 from relplan.planner.domain.calendar import days_late, phase_on
 from relplan.planner.domain.model import Item, Plan, Release
-from relplan.planner.domain.rules import open_blockers
-from relplan.planner.domain.stages import breaches
-from relplan.planner.domain.status import late_reason
+from relplan.planner.domain.nogo import late_reason
+from relplan.planner.domain.rules import breaches, open_blockers
 
 
 def _reference_problems(plan: Plan, by_version: dict[str, Release]) -> Iterator[str]:

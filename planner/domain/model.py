@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -378,8 +378,3 @@ def owner_field(names: Iterable[str]) -> str | None:
     """The ``owner`` field for these people (None for nobody); inverse of :func:`owners_of`."""
     kept = [n.strip() for n in names if n.strip()]
     return OWNER_SEPARATOR.join(kept) if kept else None
-
-
-def iter_open(items: Iterable[Item]) -> Iterator[Item]:
-    """Items still to be worked on (accepted or in progress)."""
-    return (it for it in items if it.state.is_open)

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from relplan.planner.domain.series import fill
+
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 MAX_HORIZON = 100
 """The most upcoming point releases a calendar is computed for (``horizon``, ``--count``)."""
@@ -263,4 +265,4 @@ class Policy:
 
     def branch_for(self, series: str) -> str:
         """The branch name of a series by the configured pattern."""
-        return self.branch_pattern.format(series=series)
+        return fill(self.branch_pattern, series)

@@ -13,7 +13,7 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`backport_presets` / :func:`in_backport_preset`: the named lists of the
   backport matrix (missing, conflicts, security, missing on one branch);
 - :func:`report_release`: the release a report is about unless told otherwise;
-- :func:`stage_refuses`: what a stage of the freeze ladder no longer lets in;
+- :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in;
 - :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
 - :func:`target_refusal` / :func:`backport_refusal`: which targets and backport marks a
   person makes only on purpose (the dashboard confirms, the CLI wants ``--force``).
@@ -24,8 +24,8 @@ Which release can take an item lives in :func:`relplan.planner.domain.laying.ope
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 
 from relplan.planner.domain.calendar import phase_on
 from relplan.planner.domain.ends import support_on
@@ -34,11 +34,14 @@ from relplan.planner.domain.model import (
     Item,
     Kind,
     Phase,
+    Plan,
     Release,
     ReleaseKind,
     State,
 )
 from relplan.planner.domain.policy import Accepts, Capacity, Policy
+from relplan.planner.domain.series import fill
+from relplan.planner.domain.stages import ACCEPTS_TEXT, first_stage, ladder, stage_on
 from relplan.planner.domain.version import version_key
 
 
@@ -221,7 +224,7 @@ def maintained_branches(
         support = branch_support(r, today)
         if support is None or r.series in out:
             continue
-        name = pattern.format(series=r.series) if pattern else r.branch
+        name = fill(pattern, r.series) if pattern else r.branch
         name = name or policy.branch_for(r.series)
         out[r.series] = Branch(r.series, name, support is Phase.SECURITY_ONLY)
     return sorted(out.values(), key=lambda b: version_key(b.series), reverse=True)
@@ -364,6 +367,7 @@ class BackportCell:
     git: BackportState | None = None
     evidence: str = ""
     conflict: str | None = None
+    missing: bool = False
 
     @property
     def mark(self) -> str:
@@ -383,8 +387,13 @@ class BackportCell:
 
     @property
     def is_missing(self) -> bool:
-        """The fix still has to reach the branch: the counted :attr:`state` is pending."""
-        return self.state is not None and self.state.is_pending
+        """The fix still has to reach the branch: :func:`needs_backport` on the counted
+        :attr:`state`, decided by whoever made the cell (it knows the item and branch)."""
+        return self.missing
+
+    def for_fix(self, item: Item, branch: Branch) -> BackportCell:
+        """This cell with :attr:`missing` decided by :func:`needs_backport`."""
+        return replace(self, missing=needs_backport(item, branch, self.state))
 
     def reasons(self) -> list[str]:
         """Git's evidence one reason a line (pick and its marker, patch-id, culprit,
@@ -400,15 +409,29 @@ class BackportCell:
         return f"CONFLICT {self.conflict}; {text}" if self.conflict else text
 
 
+def needs_backport(item: Item, branch: Branch, state: BackportState | None) -> bool:
+    """The one rule behind "missing", "needs backport" and "still to backport": ``item`` is a
+    fix ``branch`` takes (:func:`takes_fix`: a security-only branch takes security fixes
+    only) and ``state``, the state counted on that branch, is pending (required or in
+    progress). The counted state is git's where git has evidence, else the tracker's
+    (:attr:`BackportCell.state`; the status plan carries it in ``item.backports``)."""
+    return state is not None and state.is_pending and takes_fix(branch, item)
+
+
 def missing_backports(items: Iterable[Item], branch: Branch) -> list[Item]:
-    """Fixes that still have to reach ``branch``: its backport state is pending (required or
-    in progress) and the branch takes the fix (:func:`takes_fix`)."""
-    out = []
-    for it in items:
-        state = it.backports.get(branch.series)
-        if state is not None and state.is_pending and takes_fix(branch, it):
-            out.append(it)
-    return out
+    """Fixes that still have to reach ``branch`` (:func:`needs_backport` on each item's
+    recorded state: pass the status plan's items to count git's evidence)."""
+    return [it for it in items if needs_backport(it, branch, it.backports.get(branch.series))]
+
+
+def needing_backport(items: Iterable[Item], branches: Iterable[Branch]) -> set[str]:
+    """Ids of the items :func:`needs_backport` holds for on at least one of ``branches``."""
+    branches = list(branches)
+    return {
+        it.id
+        for it in items
+        if any(needs_backport(it, b, it.backports.get(b.series)) for b in branches)
+    }
 
 
 def fixes_for(items: Iterable[Item], series: Collection[str]) -> list[Item]:
@@ -427,7 +450,7 @@ PRESETS: dict[str, str] = {
     "unscheduled": "accepted work without a target release",
     "at-risk": "open items their release can no longer take",
     "blockers": "open release blockers (not done or rejected)",
-    "needs-backport": "fixes with a backport still required or in progress",
+    "needs-backport": "fixes a maintained branch still needs (git's word where it has one)",
 }
 
 
@@ -451,7 +474,8 @@ def in_backport_preset(
 ) -> bool:
     """True when a fix belongs to a backport preset list; ``cells`` are its cells on the
     branches ``series`` shown (same order). Missing means the state statuses count is
-    pending (:attr:`BackportCell.is_missing`), so the lists agree with ``status``."""
+    a backport (:attr:`BackportCell.is_missing`, :func:`needs_backport`), so the lists agree
+    with ``status``, the development update and the Items preset."""
     if preset == "all":
         return True
     if preset == "missing":
@@ -466,8 +490,12 @@ def in_backport_preset(
     raise ValueError(f"unknown backport preset {preset!r}; expected one of {known}")
 
 
-def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
-    """True when the item belongs to the preset list (``at_risk``: ids of at-risk items)."""
+def in_preset(
+    preset: str, item: Item, at_risk: Collection[str], needing: Collection[str] = ()
+) -> bool:
+    """True when the item belongs to the preset list (``at_risk``: ids of at-risk items;
+    ``needing``: ids of the items that need a backport, :func:`needing_backport` over the
+    status plan, so git's evidence counts)."""
     if preset == "untriaged":
         return item.state is State.PROPOSED
     if preset == "unscheduled":
@@ -477,7 +505,26 @@ def in_preset(preset: str, item: Item, at_risk: Collection[str]) -> bool:
     if preset == "blockers":
         return is_open_blocker(item)
     if preset == "needs-backport":
-        return item.kind.is_fix and any(s.is_pending for s in item.backports.values())
+        return item.id in needing
     if preset == "all":
         return True
     raise ValueError(f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}")
+
+
+def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
+    """Open items that the current stage of their release does not accept, one sentence each
+    naming the item, the stage (and its day) and the rule. Only releases not yet out."""
+    specs = {s.version: s for s in plan.releases}
+    by_version = {r.version: r for r in train}
+    for it in plan.items:
+        release = by_version.get(it.target or "")
+        if release is None or release.shipped or today >= release.day or not it.state.is_open:
+            continue
+        rungs = ladder(plan.policy, release, specs.get(release.version))
+        stage = stage_on(rungs, today, first_stage(release))
+        why = stage_refuses(stage.accepts, it)
+        if why:
+            yield (
+                f"{it.id}: open {it.kind.value} in {release.version} during {stage.name} "
+                f"(since {stage.day}), which accepts {ACCEPTS_TEXT[stage.accepts]}: {why}"
+            )

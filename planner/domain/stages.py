@@ -28,14 +28,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from relplan.planner.domain.model import Item, Plan, Release, ReleaseKind, ReleaseSpec
-from relplan.planner.domain.policy import WEEKDAYS, Accepts, Policy, StageRule
+from relplan.planner.domain.days import DAY, WEEK
+from relplan.planner.domain.model import Release, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Accepts, Policy, StageRule
 
-DAY = dt.timedelta(days=1)
-WEEK = dt.timedelta(weeks=1)
 _MON, _TUE, _WED, _THU, _FRI, _SAT, _SUN = range(7)
 _RC = re.compile(r"^rc\d+$")
 
@@ -291,6 +290,23 @@ def stage_on(stages: Sequence[Stage], day: dt.date, first: Stage = DEVELOPMENT) 
     return current
 
 
+def next_milestone(release: Release, today: dt.date) -> tuple[str, dt.date] | None:
+    """The next milestone on or after ``today`` (end of support once shipped), or None (a
+    late release has none: its day passed, and its support has not begun)."""
+    for name, day in release.milestones():
+        if day >= today:
+            return name, day
+    if not release.shipped:
+        return None  # a late release: its support has not begun, whatever was planned
+    for name, end in (
+        ("end of maintenance", release.maintained_until),
+        ("end of security support", release.security_until),
+    ):
+        if release.kind is ReleaseKind.POINT and end and end >= today:
+            return name, end
+    return None
+
+
 def stage_in_force(release: Release, stages: Sequence[Stage], day: dt.date) -> Stage:
     """The stage ``release`` is in on ``day`` (:func:`stage_on` from its :func:`first_stage`);
     a late release (its day passed, not shipped) is still in the stage before its release:
@@ -305,8 +321,6 @@ def next_step(
 ) -> tuple[str, dt.date] | None:
     """The next stage on or after ``today`` (named by its key in words: ``last posting``,
     ``rc2``, ``code freeze``, ``release``), else the next end of support, else None."""
-    from relplan.planner.domain.calendar import next_milestone
-
     for stage in stages:
         if stage.day is not None and stage.day >= today:
             return stage.key.replace("-", " "), stage.day
@@ -340,34 +354,6 @@ def is_stage_pin(name: str, policy: Policy) -> bool:
 # -- what may land ---------------------------------------------------------------------------
 
 
-def breaches(plan: Plan, train: Sequence[Release], today: dt.date) -> Iterator[str]:
-    """Open items that the current stage of their release does not accept, one sentence each
-    naming the item, the stage (and its day) and the rule. Only releases not yet out."""
-    from relplan.planner.domain.rules import stage_refuses
-
-    specs = {s.version: s for s in plan.releases}
-    by_version = {r.version: r for r in train}
-    for it in plan.items:
-        release = by_version.get(it.target or "")
-        if release is None or release.shipped or today >= release.day or not it.state.is_open:
-            continue
-        rungs = ladder(plan.policy, release, specs.get(release.version))
-        stage = stage_on(rungs, today, first_stage(release))
-        why = stage_refuses(stage.accepts, it)
-        if why:
-            yield (
-                f"{it.id}: open {it.kind.value} in {release.version} during {stage.name} "
-                f"(since {stage.day}), which accepts {ACCEPTS_TEXT[stage.accepts]}: {why}"
-            )
-
-
-def refused_items(items: Iterable[Item], stage: Stage) -> list[str]:
-    """Ids of the open ``items`` that ``stage`` does not accept."""
-    from relplan.planner.domain.rules import stage_refuses
-
-    return [it.id for it in items if it.state.is_open and stage_refuses(stage.accepts, it)]
-
-
 # -- proposing a preset from tags -----------------------------------------------------------
 
 _TAG_STYLES = {
@@ -389,8 +375,3 @@ def propose_preset(tags: Iterable[str]) -> str | None:
                 seen[name] += 1
                 break
     return seen.most_common(1)[0][0] if seen else None
-
-
-def weekday_name(weekday: int | None) -> str | None:
-    """``friday`` for 4 (None stays None)."""
-    return WEEKDAYS[weekday] if weekday is not None else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -27,11 +27,14 @@ from relplan.planner.domain.model import (
     ReleaseKind,
     State,
 )
+from relplan.planner.domain.nogo import Facts, no_go_reasons
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import (
+    Branch,
     counts_for_release,
     is_open_blocker,
-    maintained_series,
+    maintained_branches,
+    needs_backport,
     over_capacity,
     owner_load,
 )
@@ -115,11 +118,18 @@ def covered_series(
     return list(maintained)  # newest first, as the dashboard lists branches
 
 
-def _backport_counts(items: Sequence[Item]) -> dict[str, Counter[str]]:
-    """Backport states counted per series, in one pass over the items."""
+def _backport_counts(
+    items: Sequence[Item], branches: Mapping[str, Branch]
+) -> dict[str, Counter[str]]:
+    """Backport states counted per maintained series, in one pass over the items. A pending
+    state counts only where :func:`~relplan.planner.domain.rules.needs_backport` holds, so
+    "still to backport" is the Backports view's "missing" and the development update's."""
     out: dict[str, Counter[str]] = {}
     for it in items:
         for series, state in it.backports.items():
+            branch = branches.get(series)
+            if branch is None or (state.is_pending and not needs_backport(it, branch, state)):
+                continue
             out.setdefault(series, Counter())[state.value] += 1
     return out
 
@@ -141,33 +151,8 @@ def _verdict(
 ) -> tuple[Verdict, list[str]]:
     if release.shipped:
         return SHIPPED, [f"shipped {release.actual}"]
-    reasons = []
-    if blockers:
-        reasons.append(f"{len(blockers)} open blocker(s): {', '.join(blockers)}")
-    if late_features:
-        ids = ", ".join(late_features)
-        reasons.append(f"{len(late_features)} feature(s) still open after the freeze: {ids}")
-    if release.kind is ReleaseKind.MAINTENANCE:
-        pending = sum(
-            n
-            for counts in backports.values()
-            for state, n in counts.items()
-            if BackportState(state).is_pending
-        )
-        if pending:
-            reasons.append(f"{pending} fix(es) still to backport to {release.series}")
-    late = days_late(release, today)
-    if late is not None:
-        reasons.insert(0, late_reason(release, late))
+    reasons = no_go_reasons(Facts(release, today, blockers, late_features, backports))
     return (NO_GO if reasons else GO), reasons
-
-
-def late_reason(release: Release, days: int) -> str:
-    """Why a late release is no-go, in words: by how much, and what ends it."""
-    return (
-        f"late by {days} day{'s' if days != 1 else ''}: planned for {release.release}, "
-        "no shipment recorded (ship it, or slip it to a new day)"
-    )
 
 
 def release_status(
@@ -197,9 +182,10 @@ class _Statuses:
         for it in plan.items:
             if it.target is not None and counts_for_release(it, it.target):
                 self.by_target.setdefault(it.target, []).append(it)
-        self.counts = _backport_counts(plan.items)
+        branches = {b.series: b for b in maintained_branches(plan.policy, train, today)}
+        self.counts = _backport_counts(plan.items, branches)
         self.risky = at_risk(plan, train, today)
-        self.maintained = maintained_series(plan.policy, train, today)
+        self.maintained = list(branches)
         self.capacity = plan.policy.capacity
         self.policy = plan.policy
         self.specs = {s.version: s for s in plan.releases}

@@ -50,7 +50,7 @@ __all__ = [
 ]
 
 _NOT_WANTED = (BackportState.DONTNEED, BackportState.WONTFIX)
-_LENIENT = "reword the commit, or pass --lenient to report it as a warning"
+_LENIENT = "reword the commit (without --strict it is a warning and the mark is skipped)"
 _UNSHALLOW = "run `git fetch --unshallow` (relplan never fetches)"
 _UNREADABLE = (
     "{n} commit(s) have objects this repository cannot read (a damaged or partial clone): "

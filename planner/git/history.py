@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import Phase, Plan, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.series import PLACEHOLDER, fill
 from relplan.planner.domain.version import SERIES_DEPTH, Version, is_version, version_key
 from relplan.planner.git.lifetimes import BranchLife, SupportFit, branch_lives, fit_support
 from relplan.planner.git.repo import Repo
@@ -435,7 +436,7 @@ def _upcoming(
 
 
 def _with_branch(r: TaggedRelease, pattern: str | None, existing: set[str]) -> TaggedRelease:
-    name = pattern.format(series=r.series) if pattern else None
+    name = fill(pattern, r.series) if pattern else None
     return replace(r, branch=name if name in existing else None)
 
 
@@ -449,7 +450,7 @@ def detect_branch_pattern(branches: Sequence[str], series: Iterable[str]) -> str
     for name in {b.removeprefix("origin/") for b in branches}:
         for m in _BRANCH_NUMBER.finditer(name):
             if m.group() in known:
-                pattern = name[: m.start()] + "{series}" + name[m.end() :]
+                pattern = name[: m.start()] + PLACEHOLDER + name[m.end() :]
                 votes.setdefault(pattern, set()).add(m.group())
     if not votes:
         return None

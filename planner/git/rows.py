@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from relplan.planner.domain.model import BackportState
+from relplan.planner.domain.series import series_in
 from relplan.planner.git.conventions import ConventionUse
 
 _SERIES = re.compile(r"(\d+\.\d+)(?!.*\d+\.\d+)")
@@ -88,10 +89,8 @@ class ScanResult:
 def series_from_branch(name: str, pattern: str | None = None) -> str | None:
     """The series a branch name carries: by ``pattern`` (``stable-{series}``), else its
     last ``X.Y`` (``stable-4.19``, ``linux-5.10.y``, ``3.12``); None without one."""
-    if pattern and "{series}" in pattern:
-        head, _, tail = pattern.partition("{series}")
-        m = re.fullmatch(re.escape(head) + r"(.+?)" + re.escape(tail), name)
-        if m:
-            return m.group(1)
+    found = series_in(pattern, name) if pattern else None
+    if found is not None:
+        return found
     m = _SERIES.search(name)
     return m.group(1) if m else None

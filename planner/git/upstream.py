@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.domain.series import series_in
 from relplan.planner.git.repo import Repo
 
 _VERSION = re.compile(r"\d+\.\d+")
-_SERIES = r"v?\d+(?:\.\d+)*(?:\.[xy])?"
 _STABLE_WORD = re.compile(r"(?:^|[-/_.])(?:stable|maint|lts)(?:$|[-/_.])", re.I)
 _FALLBACK_LIMIT = 24  # candidates compared by merge base when no usual name exists
 
@@ -39,10 +39,8 @@ def looks_stable(name: str, pattern: str | None = None, stable: Sequence[str] = 
     bare = short.removeprefix("origin/")
     if short in stable or bare in stable or name in stable:
         return True
-    if pattern and "{series}" in pattern:
-        head, _, tail = pattern.partition("{series}")
-        if re.fullmatch(re.escape(head) + _SERIES + re.escape(tail), bare):
-            return True
+    if pattern and series_in(pattern, bare) is not None:
+        return True
     return bool(_VERSION.search(bare) or _STABLE_WORD.search(bare))
 
 

@@ -454,17 +454,6 @@ class Staged:
             ),
         )
 
-    def forget(self, source: str) -> None:
-        """Drop everything cached for a source (before a full re-sync of another identity)."""
-        for table, key in (
-            ("items", "source"),
-            ("history", "source"),
-            ("releases", "source"),
-            ("conflicts", "source"),
-            ("sources", "name"),
-        ):
-            self._write(f"DELETE FROM {table} WHERE {key} = ?", [(source,)])
-
     def commit(self) -> None:
         """Make the whole sync visible at once."""
         self.db.execute("COMMIT")
@@ -553,11 +542,6 @@ def repair_interrupted(folder: Path | None) -> list[str]:
         return []
     with Cache(path) as cache:
         return cache.notes
-
-
-def record_error(cache: Cache, name: str, error: str) -> None:
-    """Note that the last sync of ``name`` failed (the data cached before stays)."""
-    cache.db.execute("UPDATE sources SET error = ? WHERE name = ?", (error, name))
 
 
 def item_to_row(item: Item) -> str:

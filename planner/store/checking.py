@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
 
 Path_ = tuple[str | int, ...]
@@ -253,30 +254,25 @@ def as_enum(value: object, enum: type[E]) -> E:
     raise Invalid(f"{_show(value)} is not one of {', '.join(choices)}")
 
 
-FIRST_DAY = dt.date(1900, 1, 1)
-LAST_DAY = dt.date(2999, 12, 31)
-"""The days relplan plans with: every date read (and ``--today``) lies between them, so
-calendar arithmetic (up to 100 releases of up to 10 years, support windows of up to a
-century) stays inside what a date can hold."""
-
-
 def in_range(day: dt.date) -> dt.date:
-    """``day`` when it lies within FIRST_DAY..LAST_DAY, else Invalid saying the range."""
-    if not FIRST_DAY <= day <= LAST_DAY:
-        raise Invalid(f"{day.isoformat()} is outside the days relplan plans with "
-                      f"({FIRST_DAY.isoformat()}..{LAST_DAY.isoformat()})")  # fmt: skip
-    return day
+    """``day`` when it lies within the days relplan plans with
+    (:func:`relplan.planner.domain.days.in_range`), else Invalid saying the range."""
+    try:
+        return days.in_range(day)
+    except days.BadDay as exc:
+        raise Invalid(str(exc)) from None
 
 
 def as_date(value: object) -> dt.date:
-    """A calendar date (TOML date or ISO string) within FIRST_DAY..LAST_DAY, or Invalid."""
+    """A calendar date (TOML date or ISO string) relplan plans with
+    (:func:`relplan.planner.domain.days.parse_day`), or Invalid."""
     if isinstance(value, dt.datetime) or not isinstance(value, dt.date | str):
         raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)")
     if isinstance(value, str):
         try:
-            value = dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise Invalid(f"{_show(value)} is not a date (expected YYYY-MM-DD)") from None
+            return days.parse_day(value)
+        except days.BadDay as exc:
+            raise Invalid(str(exc)) from None
     return in_range(value)
 
 

@@ -18,7 +18,7 @@ did-you-mean hint. Paths are relative to the config file's folder.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -102,21 +102,3 @@ def find_config(
     folder = Path(plan).parent if plan else Path(".")
     candidate = folder / CONFIG_NAME
     return candidate if candidate.exists() or not must_exist else None
-
-
-def load_config(path: Path | None) -> Config:
-    """Read and check a config file; None gives the defaults. Raises PlanError."""
-    if path is None:
-        return Config()  # without a file, nothing to parse: the parser is not even imported
-    from relplan.planner.store.configfile import parse_config
-    from relplan.planner.store.planfile import decode, read_bytes
-
-    config = parse_config(decode(read_bytes(path), str(path)), str(path), path.parent)
-    return replace(config, path=path)
-
-
-def loads_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
-    """Parse and check config text; relative paths are resolved against ``base``."""
-    from relplan.planner.store.configfile import parse_config
-
-    return parse_config(text, filename, base)

@@ -9,6 +9,7 @@ the TOML reader, the checker or the policy parser.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from relplan.planner.store.checking import (
     key_label,
 )
 from relplan.planner.store.config import Config, GitConfig, SourceTable, SupportConfig
-from relplan.planner.store.planfile import read_toml
+from relplan.planner.store.planfile import decode, read_bytes, read_toml
 from relplan.planner.store.policyfile import policy_from_table
 
 TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git", "support")
@@ -241,3 +242,16 @@ def _preset_names(table: Mapping[str, Any], check: Checker) -> list[str] | None:
             hint = did_you_mean(name, PRESETS) or f"expected one of {', '.join(PRESETS)}"
             check.add(f"unknown preset {name!r}", path, "git.conventions.presets", hint)
     return [name for name in raw if name in PRESETS]
+
+
+def load_config(path: Path | None) -> Config:
+    """Read and check a config file; None gives the defaults. Raises PlanError."""
+    if path is None:
+        return Config()
+    config = parse_config(decode(read_bytes(path), str(path)), str(path), path.parent)
+    return replace(config, path=path)
+
+
+def loads_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
+    """Parse and check config text; relative paths are resolved against ``base``."""
+    return parse_config(text, filename, base)

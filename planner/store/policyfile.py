@@ -26,6 +26,7 @@ from relplan.planner.domain.policy import (
     Stabilization,
     StageRule,
 )
+from relplan.planner.domain.series import check_template
 from relplan.planner.store.checking import (
     Checker,
     Invalid,
@@ -73,12 +74,10 @@ def _timezone(value: object) -> str:
 
 
 def _branch_pattern(value: object) -> str:
-    pattern = as_str(value)
     try:
-        pattern.format(series="1.0")
-    except (KeyError, IndexError, ValueError):
-        raise Invalid(f'"{pattern}" may only use the placeholder {{series}}') from None
-    return pattern
+        return check_template(as_str(value))
+    except ValueError as exc:
+        raise Invalid(str(exc)) from None
 
 
 def _day_ranges(value: object) -> tuple[DayRange, ...]:

@@ -7,8 +7,10 @@ versions (:class:`TrackerRelease`), warnings for records it had to skip, and a
 :class:`Cursor` that makes the next fetch incremental (an update window and
 ETags of conditional requests).
 
-Adapters live in ``relplan.planner.trackers.<kind>`` and expose
-``make_adapter(config) -> Adapter``; :func:`adapter_for` finds them. They talk
+Adapters live in ``relplan.planner.trackers.<kind>``, each listed by its kind in the one
+table :data:`relplan.planner.trackers.registry.ADAPTERS`, where
+:func:`~relplan.planner.trackers.registry.adapter_for` finds them (:data:`TRACKER_KINDS`
+names the same kinds for config checks that load no adapter). They talk
 HTTP only through :class:`relplan.planner.trackers.http.HttpClient`, which owns
 concurrency, retries, rate limits and tokens.
 
@@ -19,14 +21,15 @@ blocker, backport) are plain data in :class:`Rules`, shared by all adapters.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+from relplan.planner.domain.series import series_in
 from relplan.planner.domain.version import newest_first, version_key
 from relplan.planner.store.checking import did_you_mean
 
@@ -122,14 +125,10 @@ class Rules:
         """Series requested by labels matching ``backport_labels`` (state REQUIRED)."""
         out: dict[str, BackportState] = {}
         for pattern in self.backport_labels:
-            rx = re.compile(
-                "^" + re.escape(pattern).replace(r"\{series\}", r"(\d+(?:\.\d+)*)") + "$",
-                re.IGNORECASE,
-            )
             for label in labels:
-                m = rx.match(label.strip())
-                if m:
-                    out[m.group(1)] = BackportState.REQUIRED
+                series = series_in(pattern, label, ignore_case=True)
+                if series is not None:
+                    out[series] = BackportState.REQUIRED
         return out
 
 
@@ -547,21 +546,6 @@ class Reporter:
     progress: ProgressCallback = _ignore_progress
 
 
-class HttpLike(Protocol):
-    """The part of :class:`relplan.planner.trackers.http.HttpClient` adapters use (for typing)."""
-
-    requests: int
-
-    async def get_json(
-        self,
-        url: str,
-        params: Mapping[str, str | int] | None = None,
-        conditional: Conditional | None = None,
-    ) -> Any:
-        """GET and decode JSON; see HttpClient.get_json."""
-        ...
-
-
 class Adapter(Protocol):
     """A tracker adapter: one per source, stateless between fetches (state is the Cursor)."""
 
@@ -617,7 +601,7 @@ class FieldWrite:
     @property
     def series(self) -> str | None:
         """The series of a ``backports.<series>`` write, else None."""
-        return self.field.split(".", 1)[1] if self.field.startswith("backports.") else None
+        return backport_series(self.field)
 
 
 class Writer(Protocol):
@@ -653,29 +637,6 @@ class Writer(Protocol):
         """Change the record in one request (guarded where the tracker can); returns the
         fields it left out, each with the reason (the rest were sent)."""
         ...
-
-
-def writer_for(config: SourceConfig) -> Writer:
-    """The adapter of a tracker source, as a :class:`Writer`."""
-    adapter: Any = adapter_for(config)
-    writer: Writer = adapter
-    return writer
-
-
-def adapter_for(config: SourceConfig) -> Adapter:
-    """The adapter for a source: ``relplan.planner.trackers.<kind>.make_adapter(config)``."""
-    if config.kind not in TRACKER_KINDS:
-        raise PlanError(config.problem(f"kind {config.kind!r} has no tracker adapter", "kind"))
-    try:
-        module = importlib.import_module(f"relplan.planner.trackers.{config.kind}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"relplan.planner.trackers.{config.kind}":
-            raise
-        raise PlanError(
-            config.problem(f"the {config.kind} adapter is not available yet", "kind")
-        ) from None
-    adapter: Adapter = module.make_adapter(config)
-    return adapter
 
 
 def skipped(config: SourceConfig, record: str, why: str) -> Problem:

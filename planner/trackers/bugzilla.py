@@ -27,12 +27,13 @@ wins over the flags.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
+from relplan.planner.domain.series import fill, series_in
 from relplan.planner.trackers.base import (
     Conditional,
     Cursor,
@@ -124,13 +125,7 @@ class BugzillaAdapter:
                         hint='flags are custom fields, e.g. "cf_status_firefox_esr{series}"',
                     )
                 )
-        self.flags = [
-            (
-                re.compile("^" + re.escape(p).replace(r"\{series\}", r"(\d+(?:_\d+)*)") + "$"),
-                p.startswith("cf_tracking_"),
-            )
-            for p in config.rules.status_flags
-        ]
+        self.flags = [(p, p.startswith("cf_tracking_")) for p in config.rules.status_flags]
 
     def auth_headers(self, token: str) -> dict[str, str]:
         """Bugzilla 5 takes API keys in ``X-BUGZILLA-API-KEY``."""
@@ -294,11 +289,10 @@ class BugzillaAdapter:
         states: dict[str, BackportState] = {}
         tracked: dict[str, BackportState] = {}
         for name, value in raw.items() if self.flags else ():
-            for rx, tracking in self.flags:
-                m = rx.match(name)
-                if not m or not isinstance(value, str):
+            for pattern, tracking in self.flags:
+                series = series_in(pattern, name, sep="_")
+                if series is None or not isinstance(value, str):
                     continue
-                series = m.group(1).replace("_", ".")
                 word = value.strip().casefold()
                 if tracking and word in TRACKING_STATES:
                     tracked[series] = TRACKING_STATES[word]
@@ -330,8 +324,9 @@ class BugzillaAdapter:
             return "Bugzilla changes states through its status workflow, which relplan does not"
         if field == "blocker" and not rules.blocker:
             return "the source's config names no blocker word"
-        if field.startswith("backports.") and not rules.backport_field:
-            if not self._status_flag(field.split(".", 1)[1]):
+        series = backport_series(field)
+        if series is not None and not rules.backport_field:
+            if not self._status_flag(series):
                 return "the source's config names no backport_field or status_flags"
             if value not in FLAG_WORDS:
                 return f"status flags say no {value}"
@@ -397,7 +392,7 @@ class BugzillaAdapter:
         pattern = next(
             (p for p in self.config.rules.status_flags if not p.startswith("cf_tracking_")), None
         )
-        return pattern.replace("{series}", series.replace(".", "_")) if pattern else ""
+        return fill(pattern, series, sep="_") if pattern else ""
 
     async def _blocker(
         self, http: HttpClient, flag: bool, raw: Mapping[str, Any], body: dict[str, Any]

@@ -46,7 +46,6 @@ from relplan.planner.store.planfile import (
 from relplan.planner.store.tables import ITEM_FIELDS, item_from_table, item_label
 
 Record = tuple[dict[str, Any], Path_]
-LIST_FIELDS = ("labels", "depends_on", "fix_commits")
 SUFFIXES = (".toml", ".json", ".csv", ".md", ".markdown", ".txt")
 
 

@@ -24,9 +24,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
+from relplan.planner.domain import days
+from relplan.planner.domain.days import FIRST_DAY, LAST_DAY
 from relplan.planner.domain.errors import Problem, SourceError
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, State
-from relplan.planner.store.checking import FIRST_DAY, LAST_DAY
+from relplan.planner.domain.series import fill, series_in
 from relplan.planner.trackers.base import (
     Conditional,
     Cursor,
@@ -114,10 +117,9 @@ def parse_day(value: object) -> dt.date | None:
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
-        day = dt.date.fromisoformat(value[:10])
-    except ValueError:
+        return days.parse_day(value[:10])
+    except days.BadDay:
         return None
-    return day if FIRST_DAY <= day <= LAST_DAY else None
 
 
 def estimate_days(hours: object) -> int | None:
@@ -244,13 +246,10 @@ def label_backports(rules: Rules, labels: Iterable[str]) -> dict[str, BackportSt
     labels = list(labels)
     states = rules.backports_from_labels(labels)
     for pattern in rules.backport_done_labels:
-        rx = re.compile(
-            "^" + re.escape(pattern).replace(r"\{series\}", r"(\d+(?:\.\d+)*)") + "$", re.IGNORECASE
-        )
         for label in labels:
-            m = rx.match(label.strip())
-            if m:
-                states[m.group(1)] = BackportState.DONE
+            series = series_in(pattern, label, ignore_case=True)
+            if series is not None:
+                states[series] = BackportState.DONE
     return states
 
 
@@ -388,7 +387,7 @@ def label_unsupported(rules: Rules, field: str, value: Any) -> str | None:
     """Why labels (the forges' only triage words) cannot say ``value`` in ``field``."""
     if field == "blocker" and not rules.blocker:
         return "the source's config names no blocker label"
-    if field.startswith("backports."):
+    if backport_series(field) is not None:
         if value is BackportState.REQUIRED and not rules.backport_labels:
             return "the source's config names no backport_labels"
         if value is BackportState.DONE and not rules.backport_done_labels:
@@ -411,13 +410,13 @@ def backport_labels(
     """``labels`` saying ``state`` for one series: that series' request and done labels
     removed, then the first pattern of the state's kind added."""
     patterns = [*rules.backport_labels, *rules.backport_done_labels]
-    mine = {p.replace("{series}", series).casefold() for p in patterns}
+    mine = {fill(p, series).casefold() for p in patterns}
     kept = [label for label in labels if label.strip().casefold() not in mine]
     wanted = {
         BackportState.REQUIRED: rules.backport_labels,
         BackportState.DONE: rules.backport_done_labels,
     }.get(state or BackportState.UNKNOWN)
-    return [*kept, wanted[0].replace("{series}", series)] if wanted else kept
+    return [*kept, fill(wanted[0], series)] if wanted else kept
 
 
 def state_labels(rules: Rules, labels: Sequence[str], state: State) -> list[str]:

@@ -31,6 +31,7 @@ from typing import Any
 from urllib.parse import quote
 
 from relplan.planner.domain.errors import PlanError, SourceError
+from relplan.planner.domain.fields import backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State, series_of
 from relplan.planner.domain.version import is_version, newest_first
 from relplan.planner.trackers.base import (
@@ -309,7 +310,7 @@ class JiraAdapter:
             return "Jira changes states through workflow transitions, which relplan does not make"
         if field == "blocker" and not rules.blocker:
             return "the source's config names no blocker word"
-        if field.startswith("backports.") and not rules.backport_field:
+        if backport_series(field) is not None and not rules.backport_field:
             if not (rules.backport_labels or rules.backport_done_labels):
                 return "the source's config names no backport_field or backport_labels"
             return label_unsupported(rules, field, value)

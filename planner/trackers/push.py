@@ -32,6 +32,7 @@ from enum import StrEnum
 from typing import Any
 
 from relplan.planner.domain.errors import Problem
+from relplan.planner.domain.fields import backport_field, backport_series, field_label
 from relplan.planner.domain.merge import pick
 from relplan.planner.domain.model import BackportState, Item, Plan, State
 from relplan.planner.domain.version import version_key
@@ -93,7 +94,7 @@ class Write:
     @property
     def label(self) -> str:
         """``target``, ``blocker``, ``state`` or ``backport 3.3``."""
-        return self.field.replace("backports.", "backport ", 1)
+        return field_label(self.field)
 
     def change_text(self) -> str:
         """``ruby#1: target 3.4 -> 3.5``."""
@@ -155,8 +156,9 @@ def _json(value: Any) -> Any:
 
 def field_value(item: Item, name: str) -> Any:
     """The value of a pushed field of an item (``backports.3.3`` is one series' state)."""
-    if name.startswith("backports."):
-        return item.backports.get(name.split(".", 1)[1])
+    series = backport_series(name)
+    if series is not None:
+        return item.backports.get(series)
     return getattr(item, name)
 
 
@@ -206,7 +208,7 @@ def local_writes(
 def _changed_fields(item: Item, base: Item) -> list[str]:
     names = [n for n in ("target", "blocker", "state") if getattr(item, n) != getattr(base, n)]
     series = sorted({*item.backports, *base.backports}, key=version_key, reverse=True)
-    names += [f"backports.{s}" for s in series if item.backports.get(s) != base.backports.get(s)]
+    names += [backport_field(s) for s in series if item.backports.get(s) != base.backports.get(s)]
     return names
 
 
@@ -257,8 +259,8 @@ def pushed_version(base: Item, after: Item, fields: Iterable[str]) -> Item:
     backports: dict[str, BackportState] = dict(base.backports)
     for name in fields:
         value = field_value(after, name)
-        if name.startswith("backports."):
-            series = name.split(".", 1)[1]
+        series = backport_series(name)
+        if series is not None:
             if value is None:
                 backports.pop(series, None)
             else:
@@ -334,8 +336,8 @@ def summary(result: PushResult) -> str:
 
 def with_value(item: Item, name: str, value: Any) -> Item:
     """``item`` with one pushed field set (``backports.3.3``: one series; None removes it)."""
-    if name.startswith("backports."):
-        series = name.split(".", 1)[1]
+    series = backport_series(name)
+    if series is not None:
         backports = {s: b for s, b in item.backports.items() if s != series}
         if value is not None:
             backports[series] = value

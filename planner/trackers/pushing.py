@@ -40,7 +40,6 @@ from relplan.planner.trackers.base import (
     Reporter,
     SourceConfig,
     Writer,
-    writer_for,
 )
 from relplan.planner.trackers.push import (
     Outcome,
@@ -55,6 +54,7 @@ from relplan.planner.trackers.push import (
     with_value,
 )
 from relplan.planner.trackers.pushplan import choose_sources, pending_pushes
+from relplan.planner.trackers.registry import writer_for
 
 if TYPE_CHECKING:
     from relplan.planner.store.config import Config

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from relplan.planner.domain.errors import SourceError
 from relplan.planner.domain.model import Item, Plan
 from relplan.planner.store.cache import Cache
-from relplan.planner.trackers.base import SourceConfig, writer_for
+from relplan.planner.trackers.base import SourceConfig
 from relplan.planner.trackers.push import SourcePush, local_writes
+from relplan.planner.trackers.registry import writer_for
 from relplan.planner.trackers.sync import identity, plan_bases, select_sources
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from relplan.planner.domain.errors import SourceError
+from relplan.planner.domain.fields import backport_field, backport_series
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
 from relplan.planner.trackers.base import (
     Cursor,
@@ -261,7 +262,7 @@ class RedmineAdapter:
     def unsupported(self, field: str, value: Any) -> str | None:
         """Backports need ``backport_field``; a blocker needs ``blocker`` words."""
         rules = self.config.rules
-        if field.startswith("backports.") and not rules.backport_field:
+        if backport_series(field) is not None and not rules.backport_field:
             return "the source's config names no backport_field"
         if field == "blocker" and not rules.blocker:
             return "the source's config names no blocker priority"
@@ -329,7 +330,7 @@ class RedmineAdapter:
             field = self._backport_custom_field(remote.raw)
             if field is None:
                 why = f"the issue has no {self.config.rules.backport_field!r} field"
-                left.update({f"backports.{s}": why for s in backports})
+                left.update({backport_field(s): why for s in backports})
             else:
                 value = field.get("value")
                 text = ", ".join(map(str, value)) if isinstance(value, list) else str(value or "")

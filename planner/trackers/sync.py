@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.errors import Problem
+from relplan.planner.domain.fields import backport_field
 from relplan.planner.domain.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from relplan.planner.domain.model import Item, Plan, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.version import Version, is_version, series_depth, version_key
@@ -167,8 +168,8 @@ async def fetch_sources(
     (from the cache's history); without, the cache's latest. ``now`` is the
     clock cursors are checked against (default: the current time).
     """
-    from relplan.planner.trackers.base import adapter_for
     from relplan.planner.trackers.http import HostLimiter, HttpClient, gather_all, read_token
+    from relplan.planner.trackers.registry import adapter_for
 
     reporter = reporter or Reporter()
     limiter = HostLimiter()
@@ -378,9 +379,9 @@ def reconcile(
         t = theirs.backports.get(series)
         value, clash = pick(b, o, t)
         if clash:
-            conflicts.append((f"backports.{series}", o, t))
+            conflicts.append((backport_field(series), o, t))
         elif value == t:
-            agreed.append(f"backports.{series}")
+            agreed.append(backport_field(series))
         if value is None:
             backports.pop(series, None)
         else:

@@ -22,7 +22,7 @@ from relplan.planner.git.supportfile import (
     read_support_files,
     series_branches,
 )
-from relplan.planner.store.config import load_config
+from relplan.planner.store.configfile import load_config
 from relplan.planner.store.planfile import load_plan
 from relplan.planner.usecases.declared import refresh_from_config
 

@@ -11,7 +11,7 @@ from test_git_cli import relplan
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.git.conventions import PRESETS, Conventions, PatternKind, compile_pattern
 from relplan.planner.git.markers import parse_message, parse_stable
-from relplan.planner.store.config import loads_config
+from relplan.planner.store.configfile import loads_config
 
 A, B, C = "1a2b3c4d5e6f", "0f1e2d3c4b5a", "abc1234def56"
 

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from relplan.planner.domain.calendar import (
     build_train,
     next_maintenance_version,
-    next_milestone,
     next_point_version,
     phase_on,
     today_in,
@@ -27,6 +26,7 @@ from relplan.planner.domain.policy import (
     Policy,
     Stabilization,
 )
+from relplan.planner.domain.stages import next_milestone
 from relplan.planner.domain.version import version_key
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 

@@ -8,7 +8,8 @@ import pytest
 
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.policy import Policy
-from relplan.planner.store.config import Config, load_config, loads_config
+from relplan.planner.store.config import Config
+from relplan.planner.store.configfile import load_config, loads_config
 from relplan.planner.store.demo import demo_policy
 
 ROOT = Path(__file__).resolve().parents[2]

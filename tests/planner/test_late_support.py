@@ -30,13 +30,13 @@ from relplan.planner.domain.model import (
     State,
 )
 from relplan.planner.domain.policy import Accepts, Cadence, Maintenance, Policy
-from relplan.planner.domain.releases import ship
 from relplan.planner.domain.rules import branch_support, maintained_series
 from relplan.planner.domain.stages import first_stage, ladder, stage_on
 from relplan.planner.domain.status import all_status, needs_attention
 from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from relplan.planner.store.planfile import dumps_toml, loads_plan
+from relplan.planner.usecases.releases import ship
 
 D = dt.date
 MAINT = ReleaseKind.MAINTENANCE

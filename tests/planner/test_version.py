@@ -22,6 +22,7 @@ from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import (
     BackportState,
     Item,
+    Kind,
     Plan,
     ReleaseKind,
     ReleaseSpec,
@@ -272,9 +273,10 @@ def test_maintained_series_newest_first_everywhere() -> None:
     today = D(2021, 8, 1)
     train = build_train(plan, today, upcoming=1)
     assert maintained_series(plan.policy, train, today) == ["4.10", "4.9", "4.8"]
-    items = [Item(f"t#{s}", "fix", backports={s: REQUIRED}) for s in ("4.8", "4.9", "4.10")]
+    series = ("4.8", "4.9", "4.10")
+    fixes = [Item(f"t#{s}", "fix", kind=Kind.BUG, backports={s: REQUIRED}) for s in series]
     upcoming = next(
-        s for s in all_status(plan.with_items(items), train, today) if s.version == "4.11.0"
+        s for s in all_status(plan.with_items(fixes), train, today) if s.version == "4.11.0"
     )
     assert list(upcoming.backports) == ["4.10", "4.9", "4.8"]  # status lists them as the app does
     states = dict.fromkeys(["4.9", "main", "4.10", "4.8"], REQUIRED)

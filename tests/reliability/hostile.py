@@ -26,9 +26,10 @@ from relplan.planner.domain.policy import Policy
 from relplan.planner.store.cache import Cache
 from relplan.planner.store.planfile import dumps_toml
 from relplan.planner.trackers.base import Cursor, SourceConfig
+from relplan.planner.trackers.registry import ADAPTERS
 from relplan.planner.trackers.sync import SyncResult, run_sync
 
-KINDS = ("github", "gitlab", "jira", "redmine", "bugzilla")
+KINDS = tuple(ADAPTERS)  # every adapter the registry knows
 DATED = ("github", "gitlab", "jira", "redmine")  # Bugzilla milestones have no dates
 TOKEN = "tok-hostile-5e6f7a-never-shown"
 TODAY = dt.date(2026, 1, 15)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from relplan.planner.domain.errors import PlanError
-from relplan.planner.store.config import loads_config
+from relplan.planner.store.configfile import loads_config
 from relplan.tui.cli import main
 
 SECRET = "s3cret-pw-91b2"

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import RelplanError
-from relplan.planner.store.config import loads_config
+from relplan.planner.store.configfile import loads_config
 from relplan.planner.store.planfile import loads_plan
 from relplan.planner.store.policyfile import POLICY_KEYS
 from relplan.planner.store.tables import ITEM_FIELDS, PIN_NAMES, RELEASE_KEYS

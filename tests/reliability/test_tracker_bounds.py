@@ -30,7 +30,7 @@ from hostile import NOW, Fake, User, issue, stamp
 from relplan.planner.domain.model import Plan
 from relplan.planner.domain.policy import Policy
 from relplan.planner.store.cache import Cache
-from relplan.planner.store.config import loads_config
+from relplan.planner.store.configfile import loads_config
 from relplan.planner.trackers.base import Cursor
 from relplan.planner.trackers.itemmap import parse_timestamp
 from relplan.planner.trackers.sync import identity, sync_config_async

@@ -101,7 +101,7 @@ def test_update_says_when_changes_are_not_known(
     with pytest.raises(SystemExit) as exit_:
         run(capsys, "report", "--kind", "update", "--since", "August")
     assert exit_.value.code == 2
-    assert "--since: 'August' is not a date (expected YYYY-MM-DD)" in capsys.readouterr().err
+    assert '--since: "August" is not a date (expected YYYY-MM-DD)' in capsys.readouterr().err
 
 
 def test_the_readme_shows_the_demos_schedule_mail_as_relplan_writes_it() -> None:

@@ -10,8 +10,9 @@ from trackerfakes import TOKEN, Recorder, http_for, payload, respond
 
 from relplan.planner.domain.errors import PlanError, SourceError
 from relplan.planner.domain.model import BackportState, Kind, Priority, State
-from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig
 from relplan.planner.trackers.bugzilla import BugzillaAdapter
+from relplan.planner.trackers.registry import adapter_for
 
 TABLE = {
     "name": "gecko",

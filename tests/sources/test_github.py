@@ -11,8 +11,9 @@ from trackerfakes import NOW, TOKEN, Recorder, http_for, payload, respond
 
 from relplan.planner.domain.errors import PlanError, SourceError
 from relplan.planner.domain.model import BackportState, Kind, State
-from relplan.planner.trackers.base import Cursor, SourceConfig, adapter_for
+from relplan.planner.trackers.base import Cursor, SourceConfig
 from relplan.planner.trackers.github import GitHubAdapter, parse_link
+from relplan.planner.trackers.registry import adapter_for
 
 TABLE = {
     "name": "cpython",

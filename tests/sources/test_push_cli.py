@@ -71,3 +71,30 @@ def test_pending_writes_without_a_token_variable_say_push_needs_one(
     assert "xen#1: target 4.0 -> 4.1 (not written: the push stopped before it)" in out
     assert "stopped; nothing was written" in err
     assert plan.read_bytes() == before and load_plan(plan).plan.item("xen#1").target == "4.1"
+
+
+def test_tracker_text_is_printed_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a tracker said (a conflicting value, a refusal, a note) reaches the terminal
+    with its control sequences shown, never obeyed, as every other command prints."""
+    from relplan.planner.domain.errors import Problem
+    from relplan.planner.trackers.push import Outcome, PushResult, Write
+    from relplan.planner.usecases.session import Session
+
+    evil = "4.0\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J"
+    plan = tmp_path / "p.toml"
+    save_plan(Plan("p", Policy()), [], plan, None)
+    config = tmp_path / "c.toml"
+    config.write_text(SOURCE)
+
+    async def push(self: Session, **kwargs: object) -> PushResult:
+        write = Write("xen", "xen#1", "target", "4.0", "4.1", Outcome.CONFLICT, tracker=evil)
+        problem = Problem(f"the tracker said {evil}")
+        return PushResult((write,), (problem,), (problem,), self.plan, False, 1)
+
+    monkeypatch.setattr(Session, "push", push)
+    code, out, err = run(capsys, "--config", str(config), "--plan", str(plan), "push")
+    assert code == 2
+    assert "\x1b" not in out + err and "\x07" not in out + err
+    assert "\\x1b[2J" in out and "\\x1b[2J" in err

@@ -19,7 +19,8 @@ from trackerfakes import Recorder, http_for, payload, respond
 from relplan.planner.domain.errors import SourceError
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
 from relplan.planner.store.cache import KEEP_VERSIONS, Cache
-from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig, adapter_for
+from relplan.planner.trackers.base import Cursor, FetchResult, SourceConfig
+from relplan.planner.trackers.registry import adapter_for
 from relplan.planner.trackers.sync import fetch_sources
 
 B = BackportState

@@ -142,7 +142,7 @@ def test_backport_field_format_then_parse_is_identity(states: dict[str, Backport
 
 def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> None:
     """[[sources]] typos are reported like [policy] ones: the key's line and a did-you-mean."""
-    from relplan.planner.store.config import load_config
+    from relplan.planner.store.configfile import load_config
     from relplan.planner.trackers.base import config_sources
 
     path = tmp_path / "relplan.toml"
@@ -155,3 +155,18 @@ def test_a_typo_in_a_source_names_its_own_line_with_a_guess(tmp_path: Path) -> N
     [problem] = caught.value.problems
     assert problem.line == 7 and problem.field == "sources.ruby.tokn_env"
     assert "did you mean 'token_env'" in str(problem)
+
+
+def test_the_adapter_registry_is_the_one_list_of_tracker_kinds() -> None:
+    """The config check's kinds are the registry's (it names them without loading httpx),
+    and each registered adapter is made for its own kind."""
+    from relplan.planner.trackers.base import TRACKER_KINDS
+    from relplan.planner.trackers.registry import ADAPTERS, adapter_for
+
+    assert tuple(ADAPTERS) == TRACKER_KINDS
+    projects = {"github": "o/p", "gitlab": "o/p", "jira": "XEN"}
+    for kind in ADAPTERS:
+        project = projects.get(kind, "xen")
+        table = {"name": "t", "kind": kind, "url": "https://t.example", "project": project}
+        adapter = adapter_for(SourceConfig.from_table(table))
+        assert type(adapter).__module__ == f"relplan.planner.trackers.{kind}"

@@ -65,3 +65,33 @@ def test_the_demo_plan_is_never_synced_into(
     monkeypatch.chdir(tmp_path)
     code, err = run(capsys, "sync")
     assert code == 2 and "demo is never written" in err
+
+
+def test_a_plan_changed_on_disk_during_the_sync_is_refused_as_the_dashboard_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone saves the plan while the sources answer: the CLI's sync writes nothing
+    over it and exits 2 (it used to merge with the file on disk, while the dashboard's
+    sync refuses: one behaviour for both faces, the safe one)."""
+    import relplan.planner.trackers.sync as sync
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "wish.md").write_text("Xen 4.0 roadmap:\n- Frobnicate the grant tables\n")
+    config = tmp_path / "relplan.config.toml"
+    config.write_text('[[sources]]\nname = "wish"\nkind = "file"\npath = "wish.md"\n')
+    plan = tmp_path / "plan.toml"
+    monkeypatch.chdir(tmp_path)
+    assert main(["--today", "2009-08-31", "export", "-o", str(plan)]) == 0
+    fetch = sync.fetch_sources
+
+    async def someone_saves_meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
+        plan.write_text(plan.read_text() + "\n# edited by hand meanwhile\n")
+        return await fetch(*args, **kwargs)
+
+    monkeypatch.setattr(sync, "fetch_sources", someone_saves_meanwhile)
+    capsys.readouterr()
+    code, err = run(capsys, "--config", str(config), "--plan", str(plan), "sync")
+    assert code == 2, err
+    assert "changed since it was loaded" in err
+    assert plan.read_text().endswith("# edited by hand meanwhile\n")
+    assert "Frobnicate" not in plan.read_text()

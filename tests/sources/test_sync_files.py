@@ -8,7 +8,7 @@ import pytest
 
 from relplan.planner.domain.model import Plan, State
 from relplan.planner.domain.policy import Policy
-from relplan.planner.store.config import load_config
+from relplan.planner.store.configfile import load_config
 from relplan.planner.trackers.sync import last_syncs, sync_from_config
 
 

@@ -25,9 +25,9 @@ import httpx
 import pytest
 from trackerfakes import payload, respond
 
-import relplan.planner.trackers.sync
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.store.planfile import load_plan, save_plan
+from relplan.planner.usecases.session import Session
 from relplan.tui.cli import main
 
 TODAY = "2026-03-02"
@@ -48,12 +48,12 @@ def network(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Any]:
     def transport() -> httpx.MockTransport:
         return httpx.MockTransport(lambda req: handlers[-1](req))
 
-    original = relplan.planner.trackers.sync.sync_from_config
+    original = Session.sync
 
-    def sync_from_config(*args: Any, **kwargs: Any) -> Any:
-        return original(*args, **kwargs, transport=transport())
+    async def sync(self: Session, *args: Any, **kwargs: Any) -> Any:
+        return await original(self, *args, **kwargs, transport=transport())
 
-    monkeypatch.setattr(relplan.planner.trackers.sync, "sync_from_config", sync_from_config)
+    monkeypatch.setattr(Session, "sync", sync)
     return handlers
 
 

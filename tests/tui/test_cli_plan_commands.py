@@ -215,7 +215,7 @@ def test_bad_today_and_missing_plan_are_clear(tmp_path: Path) -> None:
     proc = relplan("--today", "2009-13-01", "calendar", cwd=tmp_path)
     assert (
         proc.returncode == 2
-        and "--today: '2009-13-01' is not a date (expected YYYY-MM-DD)" in proc.stderr
+        and '--today: "2009-13-01" is not a date (expected YYYY-MM-DD)' in proc.stderr
     )
     proc = relplan("--plan", "nope.toml", "status", cwd=tmp_path)
     assert proc.returncode == 2 and "nope.toml: no such plan file" in proc.stderr

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from relplan.planner.store.config import Config, load_config, loads_config
+from relplan.planner.store.config import Config
+from relplan.planner.store.configfile import load_config, loads_config
 from relplan.planner.store.configlink import example_config, uncommented
 from relplan.tui.app import binding_ids
 from relplan.tui.cli import main

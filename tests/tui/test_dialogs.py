@@ -92,7 +92,7 @@ async def test_escape_on_changed_on_disk_writes_nothing(
 
 @pytest.mark.parametrize(
     "key, question",
-    [("ctrl+s", "Save the plan as"), ("e", "Export the TOML release plan to")],
+    [("ctrl+s", "Save the plan as"), ("e", "Export the plan to (.toml, .json")],
     ids=["save-as", "export"],
 )
 async def test_escape_on_a_path_writes_nothing(

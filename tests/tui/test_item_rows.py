@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State, natural_key
+from relplan.planner.domain.rules import Branch, needing_backport
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from relplan.planner.usecases.session import Session
 from relplan.tui.app import RelplanApp
@@ -58,7 +59,8 @@ def test_sort_by_column_and_flip(column: str, expected: list[str]) -> None:
     ],
 )
 def test_presets(preset: str, expected: list[str]) -> None:
-    rows = ItemRows(ITEMS, at_risk=lambda: {"t#2"})
+    needing = needing_backport(ITEMS, [Branch("3.4", "stable-3.4")])  # the rule's answer
+    rows = ItemRows(ITEMS, at_risk=lambda: {"t#2"}, needing=lambda: needing)
     rows.set_preset(preset)
     assert ids(rows) == expected
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from relplan.planner.domain.releases import date_moves
+from relplan.planner.usecases.releases import DATE_FIELDS, date_moves
 from relplan.planner.usecases.session import Session
 from relplan.tui.app import RelplanApp
 from relplan.tui.screens.dialogs import ConfirmScreen, PathScreen
@@ -79,14 +79,46 @@ async def test_a_bad_day_is_said_and_nothing_changes(demo_app: RelplanApp) -> No
     assert demo_app.session.plan is plan
 
 
-def test_the_preview_is_the_session_what_if() -> None:
-    from relplan.planner.store.demo import DEMO_TODAY, demo_plan
+def test_the_preview_names_exactly_the_dates_the_slip_moves(
+    tmp_path,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """The dashboard's preview (``Session.what_if``) against what really moves: the
+    calendar ``relplan calendar --format json`` prints before and after ``relplan slip``
+    wrote the plan file, compared key by key here (the preview once was checked against
+    ``date_moves``, the function that computes it)."""
+    import json
 
-    session = Session(demo_plan(), today=DEMO_TODAY)
-    change = session.slip("4.1.0", by=dt.timedelta(weeks=2))
-    assert session.what_if(change) == date_moves(
-        session.train(), Session(change.plan, today=DEMO_TODAY).train()
-    )
+    from relplan.planner.store.demo import DEMO_TODAY
+    from relplan.planner.store.planfile import load_plan
+    from relplan.tui.cli import main
+
+    plan = tmp_path / "plan.toml"
+    common = ["--plan", str(plan), "--today", DEMO_TODAY.isoformat()]
+
+    def calendar() -> dict[str, dict[str, object]]:
+        capsys.readouterr()
+        assert main([*common, "calendar", "--format", "json"]) == 0
+        return {r["version"]: r for r in json.loads(capsys.readouterr().out)}
+
+    assert main(["--today", DEMO_TODAY.isoformat(), "export", "-o", str(plan)]) == 0
+    session = Session(load_plan(plan).plan, today=DEMO_TODAY)
+    preview = session.what_if(session.slip("4.1.0", by=dt.timedelta(weeks=2)))
+    before = calendar()
+    assert main([*common, "slip", "4.1.0", "--by", "2w"]) == 0
+    after = calendar()
+
+    def text(value: object) -> str:
+        return json.dumps(value, sort_keys=True)
+
+    moved = {
+        (version, key, text(row.get(key)), text(after.get(version, {}).get(key)))
+        for version, row in before.items()
+        for key in DATE_FIELDS  # the calendar's dated fields (stages and notes say them again)
+        if row.get(key) != after.get(version, {}).get(key)
+    }
+    assert moved  # the slip moved dates
+    assert {(m.version, m.field, text(m.old), text(m.new)) for m in preview} == moved
 
 
 async def test_c_confirms_the_next_tentative_stage_in_one_undoable_key(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from relplan.planner.store.planfile import load_plan
@@ -110,6 +111,27 @@ async def test_export_writes_toml_to_a_path(demo_app: RelplanApp, tmp_path: Path
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("e", *str(target), "enter")
     assert load_plan(target).plan.item("demo#remus") is not None
+
+
+async def test_export_picks_the_format_by_the_extension(
+    demo_app: RelplanApp, tmp_path: Path
+) -> None:
+    """``e`` to ``new.ics`` writes the calendar feed and ``.json`` JSON, as ``relplan export
+    --format`` does (the dashboard once wrote TOML whatever the name); an extension no
+    format has writes nothing and says which ones exist."""
+    session = demo_app.session
+    async with demo_app.run_test(size=SIZE) as pilot:
+        for name in ("new.ics", "new.json", "new.toml"):
+            await pilot.press("e", *str(tmp_path / name), "enter")
+            await pilot.pause()
+        await pilot.press("e", *str(tmp_path / "new.docx"), "enter")
+        await pilot.pause()
+        assert demo_app.status_text.startswith("not exported: ")
+        assert ".ics" in demo_app.status_text
+    assert (tmp_path / "new.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+    assert load_plan(tmp_path / "new.toml").plan.item("demo#remus") is not None
+    assert json.loads((tmp_path / "new.json").read_text())["plan"]["name"] == session.plan.name
+    assert not (tmp_path / "new.docx").exists()
 
 
 async def test_export_to_an_impossible_path_says_so(demo_app: RelplanApp, tmp_path: Path) -> None:

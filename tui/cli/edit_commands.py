@@ -19,7 +19,8 @@ from relplan.planner.domain import ops
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
 from relplan.planner.domain.rules import backport_refusal, target_refusal
-from relplan.planner.usecases.session import Session, parse_day
+from relplan.planner.usecases import edits
+from relplan.planner.usecases.session import Session, parse_day, parse_span
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
@@ -74,11 +75,9 @@ def run_ship(args: argparse.Namespace) -> int:
 
 def run_slip(args: argparse.Namespace) -> int:
     """``relplan slip VERSION (--to DATE | --by N[d|w])``."""
-    from relplan.planner.domain.releases import parse_shift
-
     session = load_context(args)
     to = parse_day(args.to, "--to") if args.to else None
-    by = parse_shift(args.by) if args.by else None
+    by = parse_span(args.by) if args.by else None
     return _dates(args, session, session.slip(args.version, to=to, by=by))
 
 
@@ -223,7 +222,7 @@ def _items(args: argparse.Namespace, session: Session, before: Any, change: ops.
     """Print an item change's rows, then save (the change is applied here if it is not yet)."""
     if not args.dry_run:
         session.writable_path()
-    rows = [vars_of(c) for c in ops.field_changes(before, change)]
+    rows = [vars_of(c) for c in edits.field_changes(before, change)]
     _rows_out(args, ("id", "field", "old", "new"), rows)
     if session.plan is not change.plan:
         session.apply(change)
@@ -231,7 +230,7 @@ def _items(args: argparse.Namespace, session: Session, before: Any, change: ops.
     return EXIT_OK
 
 
-def vars_of(c: ops.FieldChange) -> dict[str, Any]:
+def vars_of(c: edits.FieldChange) -> dict[str, Any]:
     """A field change as a JSON row."""
     return {"id": c.id, "field": c.field, "old": c.old, "new": c.new}
 

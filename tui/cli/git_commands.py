@@ -13,6 +13,7 @@ from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.text import grouped_warnings, printable_lines
+from relplan.planner.usecases.session import read_config
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -60,10 +61,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
     p.add_argument("--missing", action="store_true", help="only fixes still missing")
     p.add_argument(
-        "--lenient",
+        "--strict",
         action="store_true",
-        help="report unparsable backport marks as warnings instead of failing",
+        help="fail on an unparsable backport mark (default: a warning, as every command "
+        "and the dashboard report it)",
     )
+    p.add_argument("--lenient", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--no-patch-id", action="store_true", help="skip matching unmarked picks")
     p.add_argument(
         "--conflicts",
@@ -77,9 +80,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
-    from relplan.planner.store.config import find_config, load_config
-
-    return load_config(find_config(getattr(args, "config", None), getattr(args, "plan", None)))
+    return read_config(getattr(args, "config", None), getattr(args, "plan", None))
 
 
 def run_backports(args: argparse.Namespace) -> int:
@@ -100,7 +101,7 @@ def run_backports(args: argparse.Namespace) -> int:
         repo,
         targets,
         upstream=upstream,
-        strict=not args.lenient,
+        strict=args.strict,
         patch_id=not args.no_patch_id,
         conventions=config.git.conventions,
         pattern=pattern,

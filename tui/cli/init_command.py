@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.text import printable_lines
-from relplan.planner.store.config import CONFIG_NAME, Config, find_config, load_config
+from relplan.planner.store.config import CONFIG_NAME, Config, find_config
+from relplan.planner.store.configfile import load_config
 from relplan.tui.cli.init_report import history_json, render_history
 from relplan.tui.cli.output import say
 

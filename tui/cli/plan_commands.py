@@ -16,6 +16,7 @@ from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, un
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
 from relplan.planner.domain.support import SupportSource
+from relplan.planner.usecases.export import FORMATS, export
 from relplan.tui.cli.common import emit_output, force_arg, git_session, render_table, repo_arg
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -172,51 +173,15 @@ def _size(text: str) -> tuple[int, int]:
     return int(cols), int(rows)
 
 
-EXPORT_FORMATS = ("toml", "json", "ics", "svg", "endoflife", "release-cycle")
-"""What ``relplan export --format`` writes (each one a branch of :func:`export_bytes`)."""
-
-
-def _main_line(ctx: Context) -> str:
-    """The main line's branch name: the linked repository's (``[git] repo``), else
-    ``main``."""
-    repo = ctx.git_repo()
-    if repo is None:
-        return ctx.config.git.upstream or "main"
-    from relplan.planner.git.upstream import main_line_name  # git only when linked
-
-    return main_line_name(repo, ctx.config.git.upstream, ctx.config.git.branch_pattern)
-
-
 def export_bytes(ctx: Context, fmt: str, size: tuple[int, int]) -> bytes:
-    """The plan exported in one format: toml, json, ics (calendar feed), svg (timeline),
-    endoflife (endoflife.date product front matter) or release-cycle (the CPython devguide's
-    release-cycle.json)."""
-    if fmt in ("endoflife", "release-cycle"):
-        from relplan.planner.outputs import supportdata
-
-        rows = supportdata.series_support(ctx)
-        if fmt == "endoflife":
-            return supportdata.endoflife_front_matter(rows, ctx.plan.name).encode("utf-8")
-        cycles = supportdata.release_cycle_json(rows, _main_line(ctx))
-        return (json.dumps(cycles, indent=2) + "\n").encode()
-    if fmt == "json":
-        from relplan.planner.outputs.contracts import export_json
-
-        return (json.dumps(export_json(ctx), indent=2) + "\n").encode("utf-8")
-    if fmt == "ics":
-        from relplan.planner.outputs.ics import calendar_ics
-        from relplan.planner.store.planhistory import read_history
-
-        return calendar_ics(ctx, read_history(ctx.path, items=False))
+    """The plan exported in one format of the registry (:data:`FORMATS`: toml, json, ics,
+    endoflife, release-cycle), or the timeline as an SVG picture (``svg``: the dashboard's
+    own rendering)."""
     if fmt == "svg":
-        from relplan.tui.screenshot import timeline_svg
+        from relplan.tui.screenshot import timeline_svg  # start-up: loads textual
 
         return timeline_svg(ctx, size).encode("utf-8")
-    from relplan.planner.store.planfile import dumps_toml
-
-    # The plan itself, never git's evidence (its states and the fixes no item names): a
-    # plan linked to its repository exports as it would unlinked, and re-exports the same.
-    return dumps_toml(ctx.laid(), ctx.train()).encode("utf-8")
+    return export(ctx, fmt)
 
 
 def run_export(args: argparse.Namespace) -> int:
@@ -243,13 +208,10 @@ def _update_text(path: Path) -> str | None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    """Merge roadmap items from a file into the plan file; a development update (or a reply
-    to one) applies its prognosis and people to the matching items instead."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.domain.merge import keep_ids, merge_imported
-    from relplan.planner.store.cache import Cache
-    from relplan.planner.store.planfile import save_merged
-    from relplan.planner.trackers.files import read_items, slug
+    """Merge roadmap items from a file into the plan file (the import use case); a
+    development update (or a reply to one) applies its prognosis and people to the
+    matching items instead."""
+    from relplan.planner.usecases.imports import import_file
 
     source = Path(args.file)
     text = _update_text(source)
@@ -257,48 +219,23 @@ def run_import(args: argparse.Namespace) -> int:
         from relplan.tui.cli.report_commands import import_update
 
         return import_update(args, text)
-    ctx = load_context(args, allow_missing_plan=True)
-    path = ctx.writable_path()
-    name = args.source or slug(source.stem)
-    incoming = keep_ids(ctx.plan, _placed(read_items(source, args.source), ctx.train()), name)
-    # The previous import of this source is the base: the file's changes are taken,
-    # the plan's own triage since then is kept (the rule of sync).
-    with Cache.open(ctx.config.cache_dir) as cache:
-        base = cache.item_map(f"import:{name}")
-    result, conflicts = merge_imported(ctx.plan, incoming, base)
-    for conflict in conflicts:
+    result = import_file(load_context(args, allow_missing_plan=True), source, args.source)
+    for note in result.notes:
+        say(f"relplan: {note}", err=True)
+    for conflict in result.kept:
         say(f"relplan: kept the plan's value: {conflict}", err=True)
+    for conflict in result.disk_conflicts:
+        say(f"relplan: conflict: {conflict}", err=True)
     note = " (nothing to write)"
-    if result.added or result.updated:
-        # Another writer (a second import, an editor) may have saved meanwhile: merge with it.
-        saved = save_merged(
-            ctx.plan, result.plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
-        )
-        note = f" -> {path}" + (" (merged with changes saved meanwhile)" if saved.merged else "")
-        for conflict in saved.conflicts:
-            say(f"relplan: conflict: {conflict}", err=True)
-    with Cache.open(ctx.config.cache_dir) as cache, cache.stage() as staged:
-        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
-        staged.commit()
+    if result.written is not None:
+        meanwhile = " (merged with changes saved meanwhile)" if result.merged_with_disk else ""
+        note = f" -> {result.written}{meanwhile}"
     counts = (len(result.added), len(result.updated), len(result.unchanged))
     _emit("added {}, updated {}, unchanged {}".format(*counts) + note)
     for label, ids in (("added", result.added), ("updated", result.updated)):
         for item_id in ids:
             _emit(f"  {label}: {item_id}")
     return EXIT_OK
-
-
-def _placed(records: list[Any], train: Any) -> list[Any]:
-    """Records whose series targets (``[4.23]``) name that series' next release; every
-    target moved or not found in the plan is said."""
-    from dataclasses import replace
-
-    from relplan.planner.domain.targets import resolve_targets
-
-    items, notes = resolve_targets((r.item for r in records), train)
-    for note in notes:
-        say(f"relplan: {note}", err=True)
-    return [replace(r, item=item) for r, item in zip(records, items, strict=True)]
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -339,7 +276,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         help="write the release plan (TOML, JSON), the calendar feed (ICS), the timeline (SVG) "
         "or the support data others read (endoflife.date, CPython's release-cycle.json)",
     )
-    _format_arg(p, EXPORT_FORMATS)
+    _format_arg(p, (*FORMATS, "svg"))
     force_arg(p)
     p.add_argument(
         "--size", type=_size, default=(120, 40), metavar="COLSxROWS",

@@ -1,5 +1,8 @@
 """``relplan push [SOURCE...] [--dry-run] [--format table|json] [--create-versions]``.
 
+Every line may quote tracker text (titles, values, refusals): it is printed through
+:func:`relplan.tui.cli.output.say`, so a control sequence is shown escaped, never obeyed.
+
 Writes the plan's local triage (target, blocker, backports, and states where the
 config maps them) back to the trackers it came from, one item at a time, never over
 a change someone made in the tracker since the last sync (see
@@ -13,10 +16,11 @@ exactly which items were written before it; 130 for ctrl+c, the same way.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from typing import TYPE_CHECKING, Any
+
+from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import PushResult
@@ -51,6 +55,8 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
+    import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
+
     from relplan.planner.trackers.base import Reporter
     from relplan.tui.cli.context import load_context
 
@@ -71,15 +77,15 @@ def run_push_command(args: argparse.Namespace) -> int:
         if started:
             _say_written(started[0].result(), "interrupted")
         else:
-            print("relplan: interrupted; nothing was written", file=sys.stderr)
+            say("relplan: interrupted; nothing was written", err=True)
         return EXIT_INTERRUPTED
     if args.format == "json":
-        print(json.dumps(_json(result), indent=2))
+        sys.stdout.write(json.dumps(_json(result), indent=2) + "\n")  # JSON escapes controls
     else:
         _table(result)
     if result.failure:
         for problem in result.failure:
-            print(f"relplan: {problem}", file=sys.stderr)
+            say(f"relplan: {problem}", err=True)
         _say_written(result, "stopped")
         return EXIT_ERROR
     return _say_failed(result)
@@ -88,27 +94,27 @@ def run_push_command(args: argparse.Namespace) -> int:
 def _status(text: str) -> None:
     """Rate-limit waits and moves go to stderr; per-item progress does not."""
     if ": pushing " not in text:
-        print(f"relplan: {text}", file=sys.stderr)
+        say(f"relplan: {text}", err=True)
 
 
 def _table(result: PushResult) -> None:
     from relplan.planner.trackers.push import Outcome
 
     for write in result.writes:
-        print(write)
+        say(write)
     for note in result.notes:
-        print(f"  note: {note}")
+        say(f"  note: {note}")
     fields = [w for w in result.writes if w.outcome in (Outcome.WOULD_WRITE, Outcome.WRITTEN)]
     items = len({w.item for w in fields})
     if not result.writes:
-        print("nothing to push: the trackers hold every local decision of the plan")
+        say("nothing to push: the trackers hold every local decision of the plan")
     elif result.dry_run:
-        print(
+        say(
             f"dry run: {len(fields)} field(s) of {items} item(s) would be written; "
             "nothing was written"
         )
     else:
-        print(f"wrote {len(fields)} field(s) of {items} item(s) in {result.requests} requests")
+        say(f"wrote {len(fields)} field(s) of {items} item(s) in {result.requests} requests")
 
 
 def _json(result: PushResult) -> dict[str, Any]:
@@ -124,12 +130,12 @@ def _json(result: PushResult) -> dict[str, Any]:
 def _say_written(result: PushResult, how: str) -> None:
     written = result.written
     if result.dry_run or not written:
-        print(f"relplan: {how}; nothing was written", file=sys.stderr)
+        say(f"relplan: {how}; nothing was written", err=True)
     else:
-        print(
+        say(
             f"relplan: {how} after writing {', '.join(written)} (recorded); the rest was not "
             "written",
-            file=sys.stderr,
+            err=True,
         )
 
 
@@ -148,5 +154,5 @@ def _say_failed(result: PushResult) -> int:
         ids = result.ids(outcome)
         if ids:
             failed = True
-            print(f"relplan: not pushed: {', '.join(ids)}: {why}", file=sys.stderr)
+            say(f"relplan: not pushed: {', '.join(ids)}: {why}", err=True)
     return EXIT_FAIL if failed else EXIT_OK

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.tui.cli.common import emit_output, force_arg, git_session, repo_arg, write_outputs
 from relplan.tui.cli.context import Context, load_context
@@ -55,7 +56,9 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
 
 def _is_folder(output: str | None) -> bool:
     """``-o site/`` or an existing folder: the status page's folder form."""
-    return bool(output) and (output.endswith(("/", os.sep)) or Path(output).is_dir())
+    if not output:
+        return False
+    return output.endswith(("/", os.sep)) or Path(output).is_dir()
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -142,9 +145,9 @@ def import_update(args: argparse.Namespace, text: str) -> int:
 
 def _day(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (expected YYYY-MM-DD)") from None
+        return days.parse_day(text)
+    except days.BadDay as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def register(sub: Any, common: argparse.ArgumentParser) -> None:

@@ -49,12 +49,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_sync_command(args: argparse.Namespace) -> int:
-    """Run the sync; errors are RelplanErrors (exit 2 via the CLI's main)."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.domain.model import Plan
-    from relplan.planner.store.planfile import save_merged
+    """Run the sync (the session's use case, as the dashboard's ``s``); errors are
+    RelplanErrors (exit 2 via the CLI's main): a plan file changed on disk while the
+    trackers answered is refused, never merged into silently."""
+    import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
+
     from relplan.planner.trackers.base import Reporter
-    from relplan.planner.trackers.sync import sync_from_config
     from relplan.tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)
@@ -66,26 +66,10 @@ def run_sync_command(args: argparse.Namespace) -> int:
     )
     if declared_only and _declared_configured(ctx.config):
         return _sync_declared(args)
-
-    def save(plan: Plan) -> None:
-        # Another writer may have saved meanwhile (an import, an editor): merge with it.
-        saved = save_merged(
-            ctx.plan, plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today)
-        )
-        for conflict in saved.conflicts:
-            say(f"relplan: conflict with the file on disk: {conflict}", err=True)
-
-    reporter = Reporter(status=_status_printer(args.quiet))
     create = not path.exists()
-    result = sync_from_config(
-        ctx.plan,
-        ctx.config,
-        save,
-        source=args.source,
-        full=args.full,
-        reporter=reporter,
-        create=create,
-        plan_path=path,
+    reporter = Reporter(status=_status_printer(args.quiet))
+    result = asyncio.run(
+        ctx.sync(reporter, source=args.source, full=args.full, wait_for_writers=True)
     )
     for outcome in result.outcomes:
         _report(outcome, args.quiet)

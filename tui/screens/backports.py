@@ -19,7 +19,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from relplan.planner.domain.model import Item
-from relplan.planner.domain.rules import BackportCell, fixes_for
+from relplan.planner.domain.rules import BackportCell
 from relplan.tui.screens.base import ViewScreen, settle_heap
 from relplan.tui.widgets.backport_matrix import BackportMatrix
 from relplan.tui.widgets.backport_rows import SORTS, BackportRows
@@ -40,9 +40,9 @@ class MatrixScreen(ViewScreen):
         scanned = session.evidence is not None
         names = {b.series: b.name for b in session.maintained_branches()}
         matrix.show(
-            fixes, series, session.backport_cell if scanned else None,
+            fixes, series, session.backport_cell,
             branches=[names.get(s, s) for s in series], token=session.evidence,
-            subject=session.fix_subject if scanned else None,
+            subject=session.fix_subject if scanned else None, scanned=scanned,
         )  # fmt: skip
         self._describe(matrix)
 
@@ -121,7 +121,7 @@ class BackportsScreen(MatrixScreen):
         self.query_one("#branches", Static).update(f"maintained branches: {names or 'none'}")
         series = [b.series for b in branches]
         # the plan's fixes, then those only git knows (marked g; + makes one an item)
-        fixes = fixes_for((*session.plan.items, *session.git_items()), series)
+        fixes = session.backport_fixes(series)
         self.show_matrix(fixes, series)
         self._redraw_counts()
         if len(fixes) * len(series) >= SETTLE_CELLS:

@@ -72,6 +72,7 @@ class ItemsScreen(ViewScreen):
         self.rows.set_items(
             session.plan.items,
             at_risk=lambda: session.at_risk(),
+            needing=lambda: session.needing_backport(),
             release_order=session.release_order(),
         )
         self.item_list.reload(keep.id if keep else None)

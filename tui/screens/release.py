@@ -130,7 +130,10 @@ class ReleaseScreen(MatrixScreen):
         items = self.query_one(ItemList)
         keep = items.current
         self.rows.set_items(
-            mine, at_risk=lambda: session.at_risk(), release_order=session.release_order()
+            mine,
+            at_risk=lambda: session.at_risk(),
+            needing=lambda: session.needing_backport(),
+            release_order=session.release_order(),
         )
         items.reload(keep.id if keep else None)
         self.query_one(ItemHeader).show(items.row_width or self.size.width, None, False)

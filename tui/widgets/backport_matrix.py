@@ -135,6 +135,7 @@ class BackportMatrix(ScrollView, can_focus=True):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows = rows if rows is not None else BackportRows()
         self.cell_info: CellInfo | None = None
+        self.scanned = False
         self._longest_id = self._longest_title = 0
         self._layout: tuple[int, int, Layout] | None = None  # (width, column, layout)
         self._styles: tuple[Style, Style, Style, Style] | None = None
@@ -169,11 +170,14 @@ class BackportMatrix(ScrollView, can_focus=True):
         branches: Sequence[str] | None = None,
         token: object = None,
         subject: Callable[[Item], str] | None = None,
+        scanned: bool | None = None,
     ) -> None:
-        """Draw these fixes against these branch series (``cell_info`` adds git's word;
-        see :meth:`BackportRows.set_fixes` for the rest). The cursor stays on its fix."""
+        """Draw these fixes against these branch series (``cell_info`` makes each cell: the
+        session's adds git's word once ``scanned``, default: a ``cell_info`` was given; see
+        :meth:`BackportRows.set_fixes` for the rest). The cursor stays on its fix."""
         keep = self.current
         self.cell_info = cell_info
+        self.scanned = cell_info is not None if scanned is None else scanned
         self.rows.set_fixes(
             fixes, series, cell_info, branches=branches, token=token, subject=subject
         )
@@ -267,7 +271,7 @@ class BackportMatrix(ScrollView, can_focus=True):
 
     def describe_current(self) -> str:
         """The tracker's and git's word on the cell under the cursor, on one line."""
-        if self.cell_info is None:
+        if not self.scanned:
             return "git: no repository scanned (set [git] repo in the config)"
         cell, where = self.current_cell, self.current
         if cell is None or where is None:

@@ -13,11 +13,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from rich.style import Style
 
 from relplan.planner.domain.model import BackportState, Item, natural_key
-from relplan.planner.domain.rules import BackportCell, backport_presets, in_backport_preset
+from relplan.planner.domain.rules import (
+    BackportCell,
+    Branch,
+    backport_presets,
+    in_backport_preset,
+)
 from relplan.tui.palette import BACKPORT_STYLES
 
 CellInfo = Callable[[Item, str], BackportCell]
@@ -79,7 +85,7 @@ def make_row(
     cells, labels = [], []
     hay = [item.id, item.title, subject, *item.fix_commits]
     for s, branch in zip(series, branches, strict=True):
-        cell = cell_info(item, s) if cell_info else BackportCell(item.backports.get(s))
+        cell = cell_info(item, s) if cell_info else plain_cell(item, s)
         state = item.backports.get(s) or cell.git
         cells.append(cell)
         labels.append(label(state, cell.mark))
@@ -96,8 +102,14 @@ def make_row(
     )
 
 
-def _sort_key(name: str) -> Callable[[MatrixRow], object]:
-    keys: dict[str, Callable[[MatrixRow], object]] = {
+def plain_cell(item: Item, series: str) -> BackportCell:
+    """A cell from the item's own mark alone (no git, the branch not known to be
+    security-only): what a matrix shows without a session."""
+    return BackportCell(item.backports.get(series)).for_fix(item, Branch(series, series))
+
+
+def _sort_key(name: str) -> Callable[[MatrixRow], Any]:
+    keys: dict[str, Callable[[MatrixRow], Any]] = {
         "id": lambda r: r.id_key,
         "title": lambda r: r.item.title.lower(),
         "missing": lambda r: -r.missing,
@@ -188,10 +200,6 @@ class BackportRows:
             raise ValueError(f"unknown sort {name!r}; expected one of {', '.join(SORTS)}")
         self.sort = name
         self._rebuild()
-
-    def conflict_count(self) -> int:
-        """Cells where the tracker and git disagree, over every fix (not only shown ones)."""
-        return sum(r.conflicts for r in self.rows)
 
     def _rebuild(self) -> None:
         rows, needle = self.rows, self.text

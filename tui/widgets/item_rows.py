@@ -91,6 +91,7 @@ class ItemRows:
         items: Sequence[Item] = (),
         *,
         at_risk: AtRisk = frozenset(),
+        needing: AtRisk = frozenset(),
         release_order: Mapping[str, int] | None = None,
     ) -> None:
         self.sort_column: str | None = None
@@ -98,6 +99,7 @@ class ItemRows:
         self.preset = "all"
         self.text = ""
         self._at_risk: AtRisk = at_risk
+        self._needing: AtRisk = needing
         self._order: Mapping[str, int] = release_order or {}
         self._items: list[Item] = []
         self._hay: list[str] = []
@@ -137,15 +139,19 @@ class ItemRows:
         items: Sequence[Item],
         *,
         at_risk: AtRisk | None = None,
+        needing: AtRisk | None = None,
         release_order: Mapping[str, int] | None = None,
     ) -> None:
         """Take a new item list; only items that are new objects are re-indexed.
 
-        ``at_risk`` is the ids of items at risk, or a function giving them (called
-        only when the at-risk preset is shown).
+        ``at_risk`` is the ids of items at risk, ``needing`` of items a maintained branch
+        still needs (the session's ``needing_backport``), each or a function giving them
+        (called only when its preset is shown).
         """
         if at_risk is not None:
             self._at_risk = at_risk
+        if needing is not None:
+            self._needing = needing
         if release_order is not None and release_order != self._order:
             self._order = release_order
             self._keys.pop("target", None)
@@ -162,12 +168,6 @@ class ItemRows:
             self._items = new
             self._hay = [haystack(it) for it in new]
             self._keys = {}
-        self._rebuild_base()
-
-    def set_release_order(self, order: Mapping[str, int]) -> None:
-        """Order of release versions on the train (for sorting by target)."""
-        self._order = order
-        self._keys.pop("target", None)
         self._rebuild_base()
 
     def sort_by(self, column: str | None, reverse: bool | None = None) -> None:
@@ -205,8 +205,11 @@ class ItemRows:
         if self.preset == "all":
             base = list(range(len(items)))
         else:
-            at_risk = self._at_risk() if callable(self._at_risk) else self._at_risk
-            base = [i for i, it in enumerate(items) if in_preset(self.preset, it, at_risk)]
+            at_risk, needing = (
+                (ids() if callable(ids) else ids) if self.preset == name else ()
+                for name, ids in (("at-risk", self._at_risk), ("needs-backport", self._needing))
+            )
+            base = [i for i, it in enumerate(items) if in_preset(self.preset, it, at_risk, needing)]
         if self.sort_column is not None:
             keys = self._sort_keys(self.sort_column)
             base.sort(key=keys.__getitem__, reverse=self.reverse)

@@ -23,16 +23,16 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from relplan.planner.domain.calendar import days_late, next_milestone, phase_on
+from relplan.planner.domain.calendar import days_late, phase_on
+from relplan.planner.domain.days import WEEK
 from relplan.planner.domain.model import Phase, Release, ReleaseKind
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import current_window
-from relplan.planner.domain.stages import Stage, next_step, stage_on
+from relplan.planner.domain.stages import Stage, next_milestone, next_step, stage_on
 from relplan.planner.domain.text import printable
 from relplan.tui.palette import PHASE_COLOURS
 
 LABEL = 40  # version 9, phase 14, countdown 17
-WEEK = dt.timedelta(weeks=1)
 TODAY_STYLE = Style(color="#e0e0e0", bold=True)
 RULER_STYLE = Style(color="#8a8a8a")
 

@@ -12,7 +12,6 @@ included).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -218,20 +217,6 @@ def pin(plan: Plan, train: Sequence[Release], version: str, name: str, day: dt.d
     return Change(
         moved, f"pinned {version} {name.replace('_', ' ')} to {day}", (f"release:{version}",)
     )
-
-
-_BY = re.compile(r"^([+-]?\d{1,4})\s*([dw])?$")
-
-
-def parse_shift(text: str) -> dt.timedelta:
-    """``3w``, ``10d``, ``-1w``, ``5`` (days) as a time span; PlanError otherwise."""
-    m = _BY.match(text.strip().lower())
-    if not m:
-        raise PlanError(
-            Problem(f"{text!r} is not a shift", field="--by", hint="e.g. 2w, 10d or -1w")
-        )
-    n = int(m.group(1))
-    return dt.timedelta(weeks=n) if m.group(2) == "w" else dt.timedelta(days=n)
 
 
 def slip(

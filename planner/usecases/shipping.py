@@ -1,0 +1,58 @@
+"""The ship/slip use case: a release shipped, slipped or pinned, as undoable changes.
+
+Each verb checks the release exists and returns the change of
+:mod:`relplan.planner.usecases.releases`; :meth:`Queries.what_if` previews it.
+
+:class:`relplan.planner.usecases.session.Session` is the last of a line of classes, each
+adding one job to the one before: UnitOfWork, Queries, Backports, Triage, Shipping,
+Tracking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from relplan.planner.domain import ops
+
+if TYPE_CHECKING:
+    pass
+from relplan.planner.domain.rules import ship_refusals
+from relplan.planner.usecases.triage import Triage
+
+
+class Shipping(Triage):
+    """The ship/slip use case: a release shipped, slipped or pinned, as undoable changes."""
+
+    # -- release days ---------------------------------------------------------------------------
+    def ship(self, version: str, on: dt.date | None = None, *, force: bool = False) -> ops.Change:
+        """Record that a release shipped (default: today); refused (PlanError) for the
+        reasons of :meth:`ship_refusals` unless ``force``."""
+        from relplan.planner.usecases.releases import ship
+
+        self.release(version)
+        day = on or self.today
+        return ship(self.plan, self.train(), version, day, self.today, force=force)
+
+    def ship_refusals(self, version: str, on: dt.date | None = None) -> list[str]:
+        """Why recording that ``version`` shipped (default: today) would be wrong: open
+        blockers, out of order, already shipped
+        (:func:`relplan.planner.domain.rules.ship_refusals`)."""
+        release = self.release(version)
+        return ship_refusals(self.plan.items, self.train(), release, on or self.today)
+
+    def slip(
+        self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
+    ) -> ops.Change:
+        """Move a release's day (pinned there); every later date follows."""
+        from relplan.planner.usecases.releases import slip
+
+        self.release(version)
+        return slip(self.plan, self.train(), version, self.today, to=to, by=by)
+
+    def pin(self, version: str, name: str, day: dt.date) -> ops.Change:
+        """Pin a release's release, freeze or last posting day."""
+        from relplan.planner.usecases.releases import pin
+
+        self.release(version)
+        return pin(self.plan, self.train(), version, name, day)
