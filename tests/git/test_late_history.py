@@ -101,3 +101,7 @@ def test_the_calendar_table_says_a_late_release_holds_the_branch_open(
     table = relplan(tmp_path, *common, "calendar").stdout
     row = next(line for line in table.splitlines() if line.startswith("9.1.0 "))
     assert "when 9.2.0 ships" in row and planned not in row
+    status = json.loads(relplan(tmp_path, *common, "status", "--all", "--format", "json").stdout)
+    held = next(s for s in status if s["version"] == "9.1.0")
+    assert held["phase"] == "maintained" and held["maintained_until"] is None
+    assert held["maintained_until_source"] is None
