@@ -68,7 +68,7 @@ def _main_line(session: Session) -> str:
     repo = session.git_repo()
     if repo is None:
         return git.upstream or "main"
-    from relplan.planner.git.upstream import main_line_name  # git only when linked
+    from relplan.planner.git.upstream import main_line_name  # start-up: git only when linked
 
     return main_line_name(repo, git.upstream, git.branch_pattern)
 
