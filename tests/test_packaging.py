@@ -12,6 +12,7 @@ hook) cannot answer in its place: the dependencies come from this venv's site-pa
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -26,8 +27,17 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and an egg-info into the tree it builds,
+    # and two workers building this checkout at once would race there.
+    tree = tmp_path_factory.mktemp("tree") / "relplan"
+    keep = ("planner", "tui", "pyproject.toml", "README.md", "config.example.toml")
+    shutil.copytree(
+        ROOT, tree, symlinks=True,
+        ignore=lambda folder, names: [n for n in names if Path(folder) == ROOT and n not in keep]
+        + [n for n in names if n == "__pycache__"],
+    )  # fmt: skip
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(out), str(tree)],
         check=True,
         capture_output=True,
     )

@@ -131,7 +131,7 @@ class ReleaseDays:
         moves = self.session.what_if(change)
         rows, folded = preview_rows(moves, whole)
         head = [
-            question,
+            *question.splitlines(),  # the question's own lines; outside text never breaks one
             "",
             f"{len(moves)} dates of {len({m.version for m in moves})} releases move:",
         ]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 
+from relplan.planner.outputs.escape import xml_text
 from relplan.planner.usecases.session import Session
 
 DEFAULT_SIZE = (120, 40)
@@ -29,5 +30,6 @@ async def _capture(session: Session, size: tuple[int, int], title: str) -> str:
 
 def timeline_svg(session: Session, size: tuple[int, int] = DEFAULT_SIZE) -> str:
     """The timeline view of ``session`` as an SVG document (blocking: about a second)."""
-    title = f"{session.plan.name} as of {session.today}"
+    # outside text: Rich escapes < & > but keeps controls, which XML forbids
+    title = xml_text(f"{session.plan.name} as of {session.today}")
     return asyncio.run(_capture(session, size, title))

@@ -15,8 +15,11 @@ import re
 from collections.abc import Iterable
 
 # C0 controls and DEL, C1 controls, the bidi embeddings/overrides/isolates that
-# "Trojan Source" uses, the line and paragraph separators, and lone surrogates.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# "Trojan Source" uses, the line and paragraph separators, lone surrogates, and the two
+# noncharacters XML forbids (U+FFFE, U+FFFF).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 
 
 _SHORT = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}

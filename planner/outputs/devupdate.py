@@ -35,16 +35,17 @@ from dataclasses import dataclass, field
 from relplan.planner.domain.merge import pick
 from relplan.planner.domain.model import Item, Plan, Prognosis, owner_field, owners_of
 
-_QUOTE = re.compile(r"^((?:\s?>)+)\s?")
-_HEADING_TEXT = re.compile(r"^(=+)\s*(.*?)\s*=*\s*$")
-_HEADING_MD = re.compile(r"^(#+)\s+(.*?)\s*$")
-_PROGNOSIS = re.compile(r"^(.*?)\s*\(\s*(none|fair|ok|good|done)\s*\)\s*$", re.IGNORECASE)
+# Every pattern here is linear on any line: no two unbounded repeats that can match the
+# same characters next to each other (``^(=+)\s*(.*?)\s*=*\s*$`` took cubic time on a
+# line of "=": 4,000 of them ran for minutes). Headings are taken apart with str methods.
+_QUOTE = re.compile(r"^(?:[ \t]?>)+[ \t]?")
+_PROGNOSIS_TAIL = re.compile(r"\(\s*(none|fair|ok|good|done)\s*\)\s*$", re.IGNORECASE)
 _ID = re.compile(r"\[([^\[\]\s#]+#[^\[\]\s]+)\]")
+_MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _AS_OF = re.compile(
     r"as of (?:\w+day )?(\d{1,2})(?:st|nd|rd|th)? (\w+) (\d{4})|as of (\d{4}-\d{2}-\d{2})",
     re.IGNORECASE,
 )
-_TITLE = re.compile(r"(\S+) development update", re.IGNORECASE)
 _MONTHS = {m.lower(): i for i, m in enumerate(
     ["January", "February", "March", "April", "May", "June", "July", "August", "September",
      "October", "November", "December"], start=1)}  # fmt: skip
@@ -78,9 +79,18 @@ def looks_like_update(text: str) -> bool:
         return False
     for line in text.splitlines():
         body = _unquote(line)[1].strip()
-        if body.startswith(("*", "-")) and _PROGNOSIS.match(_ID.sub("", body).strip()):
+        if body.startswith(("*", "-")) and _PROGNOSIS_TAIL.search(_ID.sub("", body).strip()):
             return True
     return False
+
+
+def _prognosis(text: str) -> tuple[str, Prognosis | None]:
+    """``title (good)`` -> (``title``, GOOD); the title alone when no prognosis ends it."""
+    open_at = text.rfind("(")  # the tail is searched from the last "(": linear
+    m = _PROGNOSIS_TAIL.match(text, open_at) if open_at >= 0 else None
+    if m is None:
+        return text, None
+    return text[:open_at].rstrip(), Prognosis(m.group(1).lower())
 
 
 def _unquote(line: str) -> tuple[bool, str]:
@@ -89,13 +99,16 @@ def _unquote(line: str) -> tuple[bool, str]:
 
 
 def _heading(content: str) -> tuple[int, str] | None:
+    """``== Name ==`` (text) or ``## Name`` (Markdown): (level, name); else None."""
     stripped = content.strip()
-    m = _HEADING_TEXT.match(stripped) if stripped.startswith("=") else None
-    if m and stripped.endswith("="):
-        return len(m.group(1)), m.group(2)
-    m = _HEADING_MD.match(stripped)
-    if m:
-        return len(m.group(1)) - 1, m.group(2)
+    if stripped.startswith("=") and stripped.endswith("="):
+        inner = stripped.lstrip("=")
+        level = len(stripped) - len(inner)
+        return level, inner.rstrip("=").strip()
+    if stripped.startswith("#"):
+        inner = stripped.lstrip("#")
+        if inner[:1].isspace():
+            return len(stripped) - len(inner) - 1, inner.strip()
     return None
 
 
@@ -113,8 +126,12 @@ def _day(text: str) -> dt.date | None:
 
 
 def parse_update(text: str) -> DevelopmentUpdate:
-    """The entries of a development update or a reply to it (see the module docstring)."""
-    lines = text.splitlines()
+    """The entries of a development update or a reply to it (see the module docstring).
+
+    Lines end at a newline only (a form feed or U+2028 in a title is no line break), and
+    Markdown's backslash escapes are undone, so a title reads back as it was written.
+    """
+    lines = [line.removesuffix("\r") for line in text.split("\n")]
     has_items = any((h := _heading(_unquote(x)[1])) and h[1].casefold() == "items" for x in lines)
     in_items = not has_items
     markdown = _md(lines)
@@ -147,28 +164,40 @@ def parse_update(text: str) -> DevelopmentUpdate:
         # Text: ``*  title`` then ``-  Name`` lines; Markdown: ``- title`` then indented ``- Name``.
         if is_star or (is_dash and markdown and indent == 0):
             close()
-            current = _entry(body.lstrip("*-").strip(), quoted, number)
+            current = _entry(body.lstrip("*-").strip(), quoted, number, markdown)
         elif is_dash and current is not None:
             name = body.lstrip("-").strip()
+            if markdown:
+                name = _MD_ESCAPE.sub(r"\1", name)
             if name:
                 current["owners"] = (*current["owners"], name)  # type: ignore[misc]
     close()
     head_text = "\n".join(_unquote(x)[1] for x in lines[:40])
-    title = _TITLE.search(head_text)
-    return DevelopmentUpdate(tuple(entries), title.group(1) if title else None, _day(head_text))
+    return DevelopmentUpdate(tuple(entries), _release(head_text), _day(head_text))
+
+
+def _release(text: str) -> str | None:
+    """The word before "development update" (``4.0.0 development update``), if any."""
+    at = text.casefold().find(" development update")
+    if at <= 0:
+        return None
+    words = text[:at].split()
+    return words[-1] if words else None
 
 
 def _md(lines: Sequence[str]) -> bool:
     return any(_unquote(x)[1].lstrip().startswith("## ") for x in lines)
 
 
-def _entry(text: str, quoted: bool, line: int) -> dict[str, object]:
-    found = _ID.search(text)
+def _entry(text: str, quoted: bool, line: int, markdown: bool) -> dict[str, object]:
+    if markdown:
+        text = _MD_ESCAPE.sub(r"\1", text)
+    ids = list(_ID.finditer(text))
+    found = ids[-1] if ids else None  # the last [id]: the one relplan wrote after the title
     item_id = found.group(1) if found else None
     if found:
         text = (text[: found.start()] + text[found.end() :]).strip()
-    m = _PROGNOSIS.match(text)
-    title, prognosis = (m.group(1), Prognosis(m.group(2).lower())) if m else (text, None)
+    title, prognosis = _prognosis(text)
     return {
         "title": " ".join(title.split()),
         "prognosis": prognosis,

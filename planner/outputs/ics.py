@@ -39,6 +39,7 @@ from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Plan, Release
 from relplan.planner.domain.schedule import Milestone, release_schedule
+from relplan.planner.outputs.escape import ics_text
 from relplan.planner.store.planhistory import PlanHistory, start_of
 
 if TYPE_CHECKING:
@@ -103,9 +104,10 @@ def calendar_ics(session: Session, history: PlanHistory | None = None) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"{plan.name} releases")
-    cal.add("x-wr-timezone", timezone)
-    cal.add("x-wr-caldesc", f"Release milestones of {plan.name}, as planned on {today}")
+    name = ics_text(plan.name)  # outside text: no control character in any TEXT value
+    cal.add("x-wr-calname", f"{name} releases")
+    cal.add("x-wr-timezone", ics_text(timezone))
+    cal.add("x-wr-caldesc", f"Release milestones of {name}, as planned on {today}")
     events: list[tuple[dt.date, str, str, Milestone, Release]] = []
     for r in train:
         for m in session.schedule(r.version, support=True):
@@ -114,15 +116,16 @@ def calendar_ics(session: Session, history: PlanHistory | None = None) -> bytes:
     for day, version, key, m, r in events:
         sequence, modified = revised[(version, key)]
         ev = Event()
-        ev.add("uid", uid(plan.name, version, key))
+        ev.add("uid", ics_text(uid(plan.name, version, key)))
         ev.add("dtstamp", modified)
         ev.add("last-modified", modified)
         ev.add("sequence", sequence)
         ev.add("dtstart", day)
         ev.add("dtend", day + dt.timedelta(days=1))
-        ev.add("summary", f"{plan.name} {version}: {m.title}")
+        shown, title = ics_text(version), ics_text(m.title)
+        ev.add("summary", f"{name} {shown}: {title}")
         decided = "tentative (computed from the cadence)" if m.tentative else "decided"
-        ev.add("description", f"{version} ({r.kind.value} release): {m.title}, {decided}.")
+        ev.add("description", f"{shown} ({r.kind.value} release): {title}, {decided}.")
         ev.add("categories", [m.phase.value])
         tentative = m.tentative and not m.passed(today)
         ev.add("status", "TENTATIVE" if tentative else "CONFIRMED")

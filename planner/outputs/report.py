@@ -17,8 +17,9 @@ facts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from relplan.planner.domain.model import Item, Kind, Phase, Prognosis, natural_k
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import counts_for_release, missing_backports
 from relplan.planner.domain.schedule import Milestone
+from relplan.planner.outputs.escape import Markup, escape_markdown, for_terminal
 
 if TYPE_CHECKING:
     from relplan.planner.domain.status import ReleaseStatus
@@ -124,40 +126,60 @@ class Document:
 
 
 def render(doc: Document, fmt: str) -> str:
-    """The document as ``text`` (a mail) or ``markdown``; always ends with one newline."""
+    """The document as ``text`` (a mail) or ``markdown``; always ends with one newline.
+
+    Every string of every block is outside text until it says otherwise
+    (:class:`~relplan.planner.outputs.escape.Markup`): it goes through the output
+    guard of the format, so no title can bring a control character, an escape
+    sequence, a line of its own or (in Markdown) markup or raw HTML.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     md = fmt == "markdown"
-    out = [f"# {doc.title}" if md else doc.title, ""]
+    esc = _escape_md if md else for_terminal
+    out = [f"# {esc(doc.title)}" if md else esc(doc.title), ""]
     for block in doc.blocks:
-        out.extend(_render_block(block, md))
+        out.extend(_render_block(block, md, esc))
         out.append("")
     while out and out[-1] == "":
         out.pop()
     return "\n".join(out) + "\n"
 
 
-def _render_block(block: Block, md: bool) -> list[str]:
+def _escape_md(text: str) -> str:
+    return text if isinstance(text, Markup) else escape_markdown(text)
+
+
+def _render_block(block: Block, md: bool, esc: Callable[[str], str]) -> list[str]:
     if isinstance(block, Heading):
         if md:
-            return ["#" * (block.level + 1) + " " + block.text]
+            return ["#" * (block.level + 1) + " " + esc(block.text)]
         mark = "=" * block.level
-        return [f"{mark} {block.text} {mark}"]
+        return [f"{mark} {esc(block.text)} {mark}"]
     if isinstance(block, Para):
-        return [block.text] if md else _wrap(block.text) or [""]
+        return [esc(block.text)] if md else _wrap(esc(block.text)) or [""]
     if isinstance(block, Entries):
         if not block.rows:
-            return [f"_{block.empty}_" if md else f"  {block.empty}"]
+            return [f"_{esc(block.empty)}_" if md else f"  {esc(block.empty)}"]
         lines: list[str] = []
         for main, subs in block.rows:
-            lines.append(f"- {main}" if md else f"*  {main}")
-            lines.extend(f"  - {s}" if md else f"   -  {s}" for s in subs)
+            lines.append(f"- {esc(main)}" if md else f"*  {esc(main)}")
+            lines.extend(f"  - {esc(s)}" if md else f"   -  {esc(s)}" for s in subs)
             if not md and not block.compact:
                 lines.append("")
         return lines[:-1] if lines and lines[-1] == "" else lines
     if isinstance(block, Table):
-        return _md_table(block) if md else _text_table(block)
-    return ["```", *block.lines, "```"] if md else list(block.lines)
+        table = Table(tuple(map(esc, block.headers)), tuple(tuple(map(esc, r)) for r in block.rows))
+        return _md_table(table) if md else _text_table(table)
+    lines = [for_terminal(line) for line in block.lines]
+    if not md:
+        return lines
+    # a fence longer than any run of backticks inside: no line can close it early
+    fence = "`" * max(3, 1 + max((len(r) for ln in lines for r in _TICKS.findall(ln)), default=0))
+    return [fence, *lines, fence]
+
+
+_TICKS = re.compile("`+")
 
 
 def _text_table(t: Table) -> list[str]:
@@ -170,8 +192,8 @@ def _text_table(t: Table) -> list[str]:
 
 
 def _md_table(t: Table) -> list[str]:
-    def row(cells: Sequence[str]) -> str:
-        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+    def row(cells: Sequence[str]) -> str:  # cells are escaped already (| too)
+        return "| " + " | ".join(cells) + " |"
 
     return [row(t.headers), "|" + "|".join(" --- " for _ in t.headers) + "|",
             *(row(r) for r in t.rows)]  # fmt: skip
@@ -205,14 +227,17 @@ def in_days(days: int) -> str:
 
 
 def item_line(item: Item) -> str:
-    """``<title> (<prognosis>)``, or the bare title when nobody gave a prognosis."""
-    return f"{item.title} ({item.prognosis})" if item.prognosis else item.title
+    """``<title> [<id>] (<prognosis>)``, without the prognosis when nobody gave one. The
+    id is how a reply's line is matched to its item (:mod:`.devupdate`), whatever the
+    title says."""
+    line = f"{item.title} [{item.id}]"
+    return f"{line} ({item.prognosis})" if item.prognosis else line
 
 
 def _mark(m: Milestone, today: dt.date) -> str:
     if m.passed(today):
         return "PASSED"
-    return "**tentative**" if m.tentative else ""
+    return Markup("**tentative**") if m.tentative else ""
 
 
 # -- schedule -----------------------------------------------------------------------------------
@@ -284,8 +309,10 @@ def schedule_report(session: Session, version: str, fmt: str) -> str:
         doc.blocks.append(Verbatim(tuple(schedule_lines(milestones, today, rc_every))))
     doc.blocks.append(
         Para(
-            "Days marked **tentative** are computed from the release cadence and may "
-            "still move; the others are decided. PASSED ones are behind us."
+            Markup(
+                "Days marked **tentative** are computed from the release cadence and may "
+                "still move; the others are decided. PASSED ones are behind us."
+            )
         )
     )
     return render(doc, fmt)

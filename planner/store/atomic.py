@@ -15,13 +15,14 @@ release without the unlink race) is these few lines.
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import stat
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -132,12 +133,12 @@ def _remove_stale_temps(target: Path) -> None:
             (target.parent / name).unlink(missing_ok=True)
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def _write_atomic(path: Path, data: bytes, new_mode: int = 0o644) -> None:
     folder = path.parent
     try:
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o644
+        mode = new_mode
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=_temp_prefix(path), suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
@@ -181,7 +182,7 @@ def plan_lock(
             held[target] -= 1
         return
     where = lock_path(target)
-    fd = _acquire(where, wait, shown or target)
+    fd = _acquire(where, wait, shown or target, file_mode(target, 0o644))
     held[target] = 1
     try:
         yield
@@ -193,12 +194,25 @@ def plan_lock(
             os.close(fd)
 
 
-def _acquire(where: Path, wait: float, shown: Path) -> int:
+def file_mode(path: Path, default: int) -> int:
+    """The permission bits of ``path`` (what files relplan makes beside it carry), else
+    ``default``."""
+    try:
+        return os.stat(path).st_mode & 0o666
+    except OSError:
+        return default
+
+
+def _acquire(where: Path, wait: float, shown: Path, mode: int = 0o644) -> int:
     deadline = time.monotonic() + wait
     while True:
         try:
-            fd = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+            # O_NOFOLLOW: a symlink planted at the lock's name is never written through
+            fd = os.open(where, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, mode)
         except OSError as exc:
+            if exc.errno == errno.ELOOP and where.is_symlink():
+                where.unlink(missing_ok=True)  # the link goes, its target is untouched
+                continue
             raise PlanError(Problem(f"cannot write: {_why(exc)}", str(shown))) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -232,10 +246,52 @@ def _acquire(where: Path, wait: float, shown: Path) -> int:
         os.close(fd)
 
 
+def write_new(name: str, data: bytes, folders: Sequence[Path], mode: int) -> Path:
+    """Write ``data`` as a new file ``name`` in the first of ``folders`` that takes it
+    (a read-only folder is skipped); never over an existing file, never through a
+    symlink, with permission bits ``mode`` (a recovery file carries its plan's). Returns
+    the path written; the last folder's OSError when none takes it."""
+    error: OSError | None = None
+    for folder in folders:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / name
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+        except OSError as exc:
+            error = exc
+            continue
+        try:
+            with os.fdopen(fd, "wb") as out:
+                os.fchmod(out.fileno(), mode)
+                out.write(data)
+                out.flush()
+                os.fsync(out.fileno())
+            os.link(tmp, path)  # fails on any existing name, a symlink included
+            return path
+        except FileExistsError:
+            raise  # the caller picks another name
+        except OSError as exc:
+            error = exc
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+    raise error or OSError(errno.ENOENT, "no folder to write to")
+
+
+def state_dir(env: Mapping[str, str] | None = None) -> Path:
+    """The user's state folder for relplan: ``$XDG_STATE_HOME/relplan``, else
+    ``~/.local/state/relplan`` (where files meant beside a plan in a read-only folder go)."""
+    env = os.environ if env is None else env
+    base = env.get("XDG_STATE_HOME") or ""
+    if base and Path(base).is_absolute():
+        return Path(base) / "relplan"
+    return Path.home() / ".local" / "state" / "relplan"
+
+
 def replace_file(target: Path, data: bytes) -> None:
     """Write a relplan-internal file atomically (no lock, not reported as written).
 
     For files that another lock guards already, such as the sync journal
-    (written inside the cache's write transaction). OSError as is.
+    (written inside the cache's write transaction). OSError as is. A new file is
+    private (0600): a journal holds what a tracker sent.
     """
-    _write_atomic(target, data)
+    _write_atomic(target, data, 0o600)

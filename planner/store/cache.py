@@ -65,6 +65,15 @@ CREATE TABLE IF NOT EXISTS history (
     source TEXT NOT NULL, id TEXT NOT NULL, updated TEXT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (source, id, updated));
 """
+_IMPORTS = """
+CREATE TABLE IF NOT EXISTS import_versions (digest TEXT PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS import_bases (
+    plan TEXT NOT NULL, source TEXT NOT NULL, fingerprint TEXT NOT NULL, digest TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (plan, source, fingerprint));
+"""
+AFTER_WRITE = "@after-write"
+"""Stands for the fingerprint of the plan once written (see :func:`settle`): a staged
+import base names the plan as the write will leave it (:mod:`.importbase`)."""
 KEEP_VERSIONS = 8
 """Superseded versions kept per item: enough for a plan that missed a few syncs."""
 _CHUNK = 500  # ids per "IN (...)" query, well under sqlite's variable limit
@@ -147,6 +156,7 @@ class Cache:
                 "BEGIN IMMEDIATE;"
                 + _TABLES
                 + _HISTORY
+                + _IMPORTS
                 + f"INSERT OR IGNORE INTO meta VALUES ('schema', '{SCHEMA}');"
                 + "COMMIT;"
             )
@@ -277,13 +287,13 @@ class Cache:
         self.writable()
         try:
             self.db.execute("BEGIN IMMEDIATE")
-            self.db.execute(_HISTORY)  # caches made before history was kept get it here
+            _late_tables(self.db)  # caches made before these tables get them here
         except sqlite3.Error as exc:
             raise cache_error(self, exc) from None
         return Staged(self)
 
     @contextmanager
-    def pending(self, staged: Staged, plan: Path | None) -> Iterator[None]:
+    def pending(self, staged: Staged, plan: Path | None, what: str = "sync") -> Iterator[None]:
         """Around a plan write inside ``staged``: the journal that makes plan and cache one unit.
 
         Written before the plan's rename, removed once ``staged`` is committed.
@@ -295,7 +305,13 @@ class Cache:
             yield
             return
         before = _fingerprint(plan)
-        record = {"plan": str(plan), "plan_before": before, "writes": staged.log}
+        # absolute and canonical: a run from another folder finds the same file
+        record = {
+            "plan": os.path.realpath(plan),
+            "plan_before": before,
+            "writes": staged.log,
+            "what": what,
+        }
         try:
             replace_file(self.journal, json.dumps(record).encode("utf-8"))
         except OSError as exc:
@@ -310,7 +326,7 @@ class Cache:
             if isinstance(exc, Exception) and not isinstance(exc, RelplanError):
                 raise PlanError(
                     Problem(
-                        f"{plan} was written, but recording the sync in the cache failed: {exc}",
+                        f"{plan} was written, but recording the {what} in the cache failed: {exc}",
                         str(self.path),
                         hint="the cache is completed from its journal on the next run",
                     )
@@ -343,6 +359,10 @@ class Staged:
         batch = list(rows)
         self.log.append((sql, batch))
         self.db.executemany(sql, batch)
+
+    def write(self, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+        """Stage one statement over rows of parameters (logged for the journal)."""
+        self._write(sql, rows)
 
     def put_source(
         self,
@@ -472,8 +492,15 @@ interrupted: list[Path] = []
 
 def _memory() -> sqlite3.Connection:
     db = sqlite3.connect(":memory:", isolation_level=None)
-    db.executescript(_TABLES + _HISTORY)
+    db.executescript(_TABLES + _HISTORY + _IMPORTS)
     return db
+
+
+def _late_tables(db: sqlite3.Connection) -> None:
+    # one statement at a time: executescript would commit the open transaction first
+    for statement in (_HISTORY + _IMPORTS).split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 
 def _fingerprint(path: Path) -> str | None:
@@ -505,6 +532,7 @@ def finish_interrupted(cache: Cache) -> list[str]:
     try:
         record = json.loads(cache.journal.read_text(encoding="utf-8"))
         plan, before, writes = Path(record["plan"]), record["plan_before"], record["writes"]
+        what = str(record.get("what", "sync"))
     except (OSError, ValueError, KeyError, TypeError):
         cache.journal.unlink(missing_ok=True)
         return [
@@ -514,15 +542,16 @@ def finish_interrupted(cache: Cache) -> list[str]:
     if _fingerprint(plan) == before:
         cache.journal.unlink(missing_ok=True)
         return [
-            f"the last sync into {plan} was interrupted before it wrote the plan; "
+            f"the last {what} into {plan} was interrupted before it wrote the plan; "
             "nothing of it was kept"
         ]
     try:
         cache.writable()
         cache.db.execute("BEGIN IMMEDIATE")
-        cache.db.execute(_HISTORY)
+        _late_tables(cache.db)
         for sql, rows in writes:
             cache.db.executemany(sql, [tuple(r) for r in rows])
+        settle(cache.db, _fingerprint(plan))
         cache.db.execute("COMMIT")
     except sqlite3.Error as exc:
         if cache.db.in_transaction:
@@ -530,9 +559,17 @@ def finish_interrupted(cache: Cache) -> list[str]:
         raise cache_error(cache, exc) from None
     cache.journal.unlink(missing_ok=True)
     return [
-        f"the last sync was interrupted after it wrote {plan}; "
-        "its record in the tracker cache is now complete"
+        f"the last {what} was interrupted after it wrote {plan}; "
+        "its record in the cache is now complete"
     ]
+
+
+def settle(db: sqlite3.Connection, fingerprint: str | None) -> None:
+    """Put the written plan's fingerprint in place of :data:`AFTER_WRITE`."""
+    db.execute(
+        "UPDATE OR REPLACE import_bases SET fingerprint = ? WHERE fingerprint = ?",
+        (fingerprint or "", AFTER_WRITE),
+    )
 
 
 def repair_interrupted(folder: Path | None) -> list[str]:
@@ -567,6 +604,11 @@ def item_to_row(item: Item) -> str:
         ],
         separators=(",", ":"),
     )
+
+
+def items_from_rows(text: str) -> list[Item]:
+    """Items from a JSON array of :func:`item_to_row` arrays."""
+    return [_item(row) for row in json.loads(text)]
 
 
 def item_from_row(text: str) -> Item:

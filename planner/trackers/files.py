@@ -333,7 +333,7 @@ _CELL: dict[str, Callable[[str], Any]] = {
     "estimate_days": _cell_int,
 }
 
-_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,3}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
+_BULLET = re.compile(r"^(\s*)(?:•\s*|[-*+]\s+|\d{1,9}[.)]\s+)(?:\[([ xX])\]\s+)?(.*)$")
 _HINT = re.compile(r"\s*[\[(]\s*([A-Za-z-]+)\s*[\])]\s*$")
 _KINDS = {k.value: k.value for k in Kind} | {"fix": "bug", "bugfix": "bug", "sec": "security"}
 _PRIORITIES = {p.value for p in Priority}

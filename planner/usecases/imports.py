@@ -1,10 +1,11 @@
 """Importing roadmap items from a file (TOML, CSV, JSON, a Markdown list) into the plan.
 
-The rule of sync: the previous import of the same source (kept in the cache) is the base,
-so the file's changes are taken and the plan's own triage since then is kept; values both
-changed keep the plan's and are named. The plan file is written atomically, merged with
-what another writer saved meanwhile (a second import, an editor), then the import is
-recorded as the next base.
+The rule of sync: the import of the same source that THIS plan last took (kept in the
+cache per plan: :mod:`relplan.planner.store.importbase`) is the base, so the file's changes
+are taken and the plan's own triage since then is kept; values both changed keep the plan's
+and are named. The plan file is written atomically, merged with what another writer saved
+meanwhile (a second import, an editor), and the import is recorded as the next base in the
+same journalled unit: a run killed between the two is finished on the next run.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import TYPE_CHECKING
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.merge import keep_ids, merge_imported
 from relplan.planner.domain.targets import resolve_targets
-from relplan.planner.store.cache import Cache
+from relplan.planner.store.cache import AFTER_WRITE, Cache, settle
+from relplan.planner.store.importbase import import_base, stage_import
 from relplan.planner.store.planfile import save_merged
 from relplan.planner.trackers.files import read_items, slug
 
@@ -52,19 +54,28 @@ def import_file(session: Session, file: Path, source: str | None = None) -> Impo
     placed = [replace(r, item=item) for r, item in zip(records, items, strict=True)]
     incoming = keep_ids(session.plan, placed, name)
     with Cache.open(session.config.cache_dir) as cache:
-        base = cache.item_map(f"import:{name}")
+        base = import_base(cache, path, session.fingerprint, name)
     result, kept = merge_imported(session.plan, incoming, base)
     written: Path | None = None
     merged, disk = False, tuple[str, ...]()
-    if result.added or result.updated:
-        saved = save_merged(
-            session.plan, result.plan, path, session.fingerprint,
-            lambda p: build_train(p, session.today),
-        )  # fmt: skip
-        written, merged, disk = path, saved.merged, tuple(str(c) for c in saved.conflicts)
+    items = [r.item for r in incoming]
     with Cache.open(session.config.cache_dir) as cache, cache.stage() as staged:
-        staged.put_items(f"import:{name}", [r.item for r in incoming], replace_all=True)
-        staged.commit()
+        if not (result.added or result.updated):
+            stage_import(staged, path, name, items, session.fingerprint or "")
+            staged.commit()
+        else:
+            stage_import(staged, path, name, items, AFTER_WRITE)
+            # plan and base are one unit: a run killed between the two is finished next time
+            with cache.pending(staged, path, what="import"):
+                # Another writer may have saved meanwhile: merge with it.
+                saved = save_merged(
+                    session.plan, result.plan, path, session.fingerprint,
+                    lambda p: build_train(p, session.today),
+                )  # fmt: skip
+                settle(staged.db, saved.fingerprint)
+                staged.commit()
+            written, merged = path, saved.merged
+            disk = tuple(str(c) for c in saved.conflicts)
     return ImportResult(
         name, tuple(result.added), tuple(result.updated), tuple(result.unchanged),
         tuple(str(c) for c in kept), tuple(notes), disk, written, merged,

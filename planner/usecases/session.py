@@ -33,13 +33,16 @@ DEFAULT_PLAN = Path("relplan.toml")
 
 
 def _finish_interrupted_sync(config: Config) -> list[str]:
-    """A sync killed between the plan's rename and the cache commit is finished first
-    (cheap when there is none: one stat of the journal)."""
-    if not config.source_tables:
-        return []
+    """A sync or import killed between the plan's rename and the cache commit is finished
+    first (cheap when there is none: one stat of the journal). Imports need no sources."""
     from relplan.planner.store.cache import repair_interrupted
 
-    return repair_interrupted(config.cache_dir)
+    try:
+        return repair_interrupted(config.cache_dir)
+    except PlanError:
+        if config.source_tables:
+            raise
+        return []  # no home folder for a cache, and no source that needs one
 
 
 def read_config(given: str | Path | None, plan: str | Path | None = None) -> Config:

@@ -181,21 +181,26 @@ class UnitOfWork:
 
     def write_recovery(self, folder: Path | None = None) -> Path:
         """Write the current plan beside the plan file (or into ``folder``) as
-        ``<name>.recovered-<time>.toml``, never over a file: what the dashboard keeps of
-        unsaved edits when it must stop. Returns the path written."""
+        ``<name>.recovered-<time>.toml``, never over a file nor through a symlink, with
+        the plan file's permissions: what the dashboard keeps of unsaved edits when it
+        must stop. A read-only plan folder sends it to the user's state folder. Returns
+        the path written (the message names it)."""
         import datetime as dt_
 
-        from relplan.planner.store.planfile import write_atomic
+        from relplan.planner.store.atomic import file_mode, state_dir, write_new
 
         stamp = dt_.datetime.now().strftime("%Y%m%d-%H%M%S")
         base = self.path if self.path is not None else Path("relplan-demo.toml")
-        where = folder if folder is not None else base.parent
-        target = where / f"{base.stem}.recovered-{stamp}.toml"
-        n = 2
-        while target.exists():
-            target, n = where / f"{base.stem}.recovered-{stamp}-{n}.toml", n + 1
-        write_atomic(target, self.export_toml().encode("utf-8"))
-        return target
+        folders = [folder] if folder is not None else [base.absolute().parent, state_dir()]
+        data = self.export_toml().encode("utf-8")
+        mode = file_mode(base, 0o600)
+        for n in range(1, 100):
+            name = f"{base.stem}.recovered-{stamp}{'' if n == 1 else f'-{n}'}.toml"
+            try:
+                return write_new(name, data, folders, mode)
+            except FileExistsError:
+                continue
+        raise FileExistsError(f"{base.stem}.recovered-{stamp}-*.toml")
 
     def export_toml(self) -> str:
         """The plan as a TOML release plan, laid onto the train (:meth:`laid`: what the

@@ -12,9 +12,9 @@ from relplan.planner.outputs.devupdate import looks_like_update, parse_update
 from relplan.planner.store.planfile import load_plan
 from tests.reports.conftest import DEMO_DAY, PlanRepo, run
 
-REMUS = "*  Fault tolerance: Remus and Kemari (fair)\n   -  Brendan\n"
-VGA = "*  VGA pass-through for VT-d (fair)\n"
-OVERCOMMIT = "*  Dynamic memory overcommit (good)\n   -  Dan\n"
+REMUS = "*  Fault tolerance: Remus and Kemari [demo#remus] (fair)\n   -  Brendan\n"
+VGA = "*  VGA pass-through for VT-d [demo#vga-passthrough] (fair)\n"
+OVERCOMMIT = "*  Dynamic memory overcommit [demo#memory-overcommit] (good)\n   -  Dan\n"
 
 
 def write_update(capsys: pytest.CaptureFixture[str], plan: Path, target: Path) -> str:
@@ -39,9 +39,12 @@ def test_an_edited_update_round_trips_through_import(
     text = write_update(capsys, plan, reply)
     assert REMUS in text and VGA in text
     text = text.replace(
-        REMUS, "*  Fault tolerance: Remus and Kemari (good)\n   -  Brendan\n   -  Minjae\n"
+        REMUS,
+        "*  Fault tolerance: Remus and Kemari [demo#remus] (good)\n   -  Brendan\n   -  Minjae\n",
     )
-    text = text.replace(VGA, "*  VGA pass-through for VT-d (ok)\n   -  Ian\n")
+    text = text.replace(
+        VGA, "*  VGA pass-through for VT-d [demo#vga-passthrough] (ok)\n   -  Ian\n"
+    )
     reply.write_text(text, encoding="utf-8")
 
     code, out, err = run(capsys, "--plan", str(plan), "import", str(reply))
@@ -56,8 +59,11 @@ def test_an_edited_update_round_trips_through_import(
 
     # The next update shows the edited lines as people wrote them; importing it changes nothing.
     again = write_update(capsys, plan, tmp_path / "next.txt")
-    assert "*  Fault tolerance: Remus and Kemari (good)\n   -  Brendan\n   -  Minjae\n" in again
-    assert "*  VGA pass-through for VT-d (ok)\n   -  Ian\n" in again
+    assert (
+        "*  Fault tolerance: Remus and Kemari [demo#remus] (good)\n   -  Brendan\n   -  Minjae\n"
+        in again
+    )
+    assert "*  VGA pass-through for VT-d [demo#vga-passthrough] (ok)\n   -  Ian\n" in again
     before = plan.read_bytes()
     code, out, _ = run(capsys, "--plan", str(plan), "import", str(tmp_path / "next.txt"))
     assert code == 0 and "0 changes, 0 conflicts (nothing to write)" in out

@@ -2,6 +2,6 @@
 
 import sys
 
-from relplan.tui.cli import main
+from relplan.tui.entry import main
 
 sys.exit(main())

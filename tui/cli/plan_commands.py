@@ -212,12 +212,14 @@ def run_export(args: argparse.Namespace) -> int:
 
 def _update_text(path: Path) -> str | None:
     """The file's text when it is a development update (or a reply to one), else None."""
+    # start-up: the update reader and the email package load only for `relplan import`
     from relplan.planner.outputs.devupdate import looks_like_update
+    from relplan.planner.outputs.mail import reply_text  # start-up: as above
 
     if path.suffix.lower() not in ("", ".txt", ".md", ".markdown", ".eml", ".mbox"):
         return None
     try:
-        text = path.read_text(encoding="utf-8")
+        text = reply_text(path.read_bytes())  # a saved mail is decoded (QP, base64, charset)
     except (OSError, UnicodeDecodeError):
         return None  # read_items says what is wrong with it
     return text if looks_like_update(text) else None

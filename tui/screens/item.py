@@ -22,6 +22,7 @@ from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Item
 from relplan.planner.domain.ops import item_fields
 from relplan.planner.domain.text import printable
+from relplan.planner.outputs.escape import for_terminal
 from relplan.planner.usecases.session import Session
 from relplan.tui.widgets.safe import OutsideText
 
@@ -151,7 +152,8 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
             for name, _ in FORM_FIELDS:
                 with Horizontal():
                     yield Label(name.replace("_", " "))
-                    yield Input(self.values.get(name, ""), id=f"field-{name}")
+                    # outside text: shown escaped (an ESC would be obeyed by the terminal)
+                    yield Input(for_terminal(self.values.get(name, "")), id=f"field-{name}")
             yield OutsideText("", id="hint")
             yield OutsideText("", id="problems")
             yield Static("[dim]tab next field  enter save  esc cancel[/dim]")
@@ -163,8 +165,12 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
         self.query_one("#hint", Static).update(f"{name.replace('_', ' ')}: {hint}")
 
     def texts(self) -> dict[str, str]:
-        """The text of every field, by field name."""
-        return {name: self.query_one(f"#field-{name}", Input).value for name, _ in FORM_FIELDS}
+        """The text of every field, by field name (a field left as shown keeps its value)."""
+        out = {}
+        for name, _ in FORM_FIELDS:
+            typed, was = self.query_one(f"#field-{name}", Input).value, self.values.get(name, "")
+            out[name] = was if typed == for_terminal(was) else typed
+        return out
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
