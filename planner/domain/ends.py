@@ -110,11 +110,30 @@ def resolve_ends(
     )
 
 
+def held_open_by(release: Release, today: dt.date) -> str | None:
+    """The late release whose shipment ends ``release``'s general support, when its planned
+    day (``maintained_until``) has passed on ``today`` without a shipment: the branch is
+    still maintained and its end is not known. None when the end is a day still ahead,
+    declared, or ended."""
+    until = release.maintained_until
+    if release.maintained_until_shipped is None or until is None or today <= until:
+        return None
+    return release.maintained_until_shipped
+
+
+def known_ends(release: Release, today: dt.date) -> tuple[dt.date | None, dt.date | None]:
+    """``release``'s ends of general and security support as known on ``today``: both
+    None while a late release holds general support open (:func:`held_open_by`), except a
+    security end a person or the project declared (it does not follow the late day)."""
+    if held_open_by(release, today) is None:
+        return release.maintained_until, release.security_until
+    security = release.security_until if release.security_source in TRUST else None
+    return None, security
+
+
 def _maintained(release: Release, today: dt.date) -> bool:
     if release.maintained_until is not None:
-        if today <= release.maintained_until:
-            return True
-        return release.maintained_until_shipped is not None  # the release ending it is late
+        return today <= release.maintained_until or held_open_by(release, today) is not None
     return release.maintained_ended is False  # declared as not ended, no day given
 
 

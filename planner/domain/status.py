@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from relplan.planner.domain.calendar import days_late, phase_on, unscheduled, why_unscheduled
+from relplan.planner.domain.ends import known_ends
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import at_risk
 from relplan.planner.domain.model import (
@@ -207,6 +208,7 @@ class _Statuses:
         stages = ladder(self.policy, release, self.specs.get(release.version))
         nxt = next_step(release, stages, today)
         stage = stage_in_force(release, stages, today)
+        maintained_until, security_until = known_ends(release, today)  # none past, held open
         return ReleaseStatus(
             version=release.version,
             kind=release.kind,
@@ -229,10 +231,10 @@ class _Statuses:
             accepts=stage.accepts,
             stage_since=stage.day,
             days_late=days_late(release, today),
-            maintained_until=release.maintained_until,
-            maintained_source=release.maintained_source,
-            security_until=release.security_until,
-            security_source=release.security_source,
+            maintained_until=maintained_until,
+            maintained_source=release.maintained_source if maintained_until else None,
+            security_until=security_until,
+            security_source=release.security_source if security_until else None,
         )
 
 

@@ -288,21 +288,20 @@ def plan_evidence(
     """The one call for views and status: open the repository, scan the branches the plan
     maintains on ``today`` that exist there, and join the result into the plan's items.
 
-    Branches the plan expects but the repository lacks are named in ``scan.warnings``.
-    Raises SourceError for a bad repository and PlanError when no branch is found.
+    Branches the plan expects but the repository lacks are named in ``scan.warnings``;
+    when none of them is there (nothing maintained on ``today``, or the new branch not cut
+    yet) the evidence is empty and says so, never an error: status and the dashboard show
+    the plan without git. Raises SourceError for a bad repository.
     ``conventions`` come from the config's ``[git.conventions]`` (default: every preset);
     ``cache_dir`` holds the git cache (scan results by branch tips: a scan where nothing
     moved costs one ``git for-each-ref``).
     """
     repo = Repo(repo_path)
-    found, missing = present_targets(
-        repo,
-        plan,
-        train,
-        today,
-        pattern,
-        "set [git] branch_pattern, or name branches with --branch",
-    )
+    wanted = maintained_targets(plan, train, today, pattern)
+    found, missing = _present(repo, wanted)
+    if not found:
+        said = [f"{_none_found(today, wanted)}: backports not read ({_HINT})"] if wanted else []
+        return Evidence(ScanResult(upstream or "", [], warnings=said))
     store = GitStore(cache_dir) if cache_dir is not None else None
     try:
         ev = git_evidence(
@@ -314,6 +313,19 @@ def plan_evidence(
             store.close()
     ev.scan.warnings.extend(missing)
     return ev
+
+
+_HINT = "set [git] branch_pattern, or name branches with --branch"
+
+
+def _present(repo: Repo, wanted: Sequence[BranchTarget]) -> tuple[list[BranchTarget], list[str]]:
+    found = [t for t in wanted if repo.has_ref(t.name)]
+    return found, [f"no branch {t.name!r} in the repository" for t in wanted if t not in found]
+
+
+def _none_found(today: dt.date, wanted: Sequence[BranchTarget]) -> str:
+    names = ", ".join(t.name for t in wanted) or "none"
+    return f"none of the branches maintained on {today} is in the repository ({names})"
 
 
 def present_targets(
@@ -329,14 +341,7 @@ def present_targets(
     from relplan.planner.domain.errors import PlanError, Problem
 
     wanted = maintained_targets(plan, train, today, pattern)
-    found = [t for t in wanted if repo.has_ref(t.name)]
+    found, missing = _present(repo, wanted)
     if not found:
-        names = ", ".join(t.name for t in wanted) or "none"
-        raise PlanError(
-            Problem(
-                f"none of the branches maintained on {today} is in the repository ({names})",
-                file=str(repo.path),
-                hint=hint,
-            )
-        )
-    return found, [f"no branch {t.name!r} in the repository" for t in wanted if t not in found]
+        raise PlanError(Problem(_none_found(today, wanted), file=str(repo.path), hint=hint))
+    return found, missing

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from relplan.planner.domain.model import ReleaseKind
+from relplan.planner.domain.version import version_key
 from relplan.planner.git.history import RECENT, History
 from relplan.planner.git.repo import Repo
 
@@ -70,7 +71,7 @@ def stale_tags(history: History, today: dt.date) -> Staleness | None:
     shipped = history.shipped
     if not shipped or history.point_gaps is None:
         return None
-    newest = max(shipped, key=lambda r: r.day)
+    newest = max(shipped, key=lambda r: (r.day, version_key(r.version)))  # one day: the higher
     cadence = history.point_gaps.median
     age = (today - newest.day).days
     if cadence <= 0 or age <= STALE_FACTOR * cadence * 7:

@@ -75,6 +75,14 @@ def find_upstream(repo: Repo, stable: Sequence[str] = (), pattern: str | None = 
     )
 
 
+def main_line_name(repo_path: str, upstream: str | None, pattern: str | None) -> str:
+    """The branch name of a plan's main line, where its next series is developed: the
+    config's ``[git] upstream``, else the repository's main line as a backport scan finds
+    it (``master`` for Xen, ``main`` for CPython), named without its remote."""
+    name = upstream or find_upstream(Repo(repo_path), pattern=pattern).name
+    return name.removeprefix("refs/heads/").removeprefix("refs/remotes/").removeprefix("origin/")
+
+
 def _symbolic(repo: Repo, ref: str) -> str:
     out = repo.try_git(["symbolic-ref", "--quiet", ref])
     return out.strip().removeprefix("refs/heads/").removeprefix("refs/remotes/") if out else ""

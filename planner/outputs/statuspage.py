@@ -152,7 +152,7 @@ def _timeline(
     points = {r.series: r for r in session.train() if r.kind is ReleaseKind.POINT}
     bars = [
         Bar(r.series, points[r.series].development_start, r.first_release,
-            r.maintained_until, r.security_until, r.shipped)
+            session.today if r.open_until else r.maintained_until, r.security_until, r.shipped)
         for r in sorted(rows, key=lambda r: r.first_release)
         if r.series in shown
     ]  # fmt: skip
@@ -174,7 +174,8 @@ def _branches_table(session: Session, rows: Sequence[SeriesSupport], links: bool
             _series_link(r.series, links), supported[r.series].name,
             "security fixes only" if supported[r.series].security_only else "bug fixes",
             r.first_release.isoformat(), r.latest or "",
-            _day(r.maintained_until), _day(r.security_until),
+            f"when {r.open_until} ships" if r.open_until else _day(r.maintained_until),
+            _day(r.security_until),
         )
         for r in rows
         if r.series in supported

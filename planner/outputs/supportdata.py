@@ -12,9 +12,10 @@ status`` say; the two writers only rename and format.
   ``latest``, ``latestReleaseDate`` and ``lts`` when set. Only released cycles are listed,
   newest first, as the site lists them.
 - ``release-cycle.json``: an object keyed by series, newest first, each with ``branch``
-  (``main`` for the series in development), ``status`` (``feature``, ``prerelease``,
-  ``bugfix``, ``security``, ``end-of-life``), ``first_release`` and ``end_of_life`` (ISO
-  dates), and ``release_manager`` where the plan names one.
+  (the main line for the series in development: ``main`` in CPython, ``master`` in Xen),
+  ``status`` (``feature``, ``prerelease``, ``bugfix``, ``security``, ``end-of-life``),
+  ``first_release`` and ``end_of_life`` (ISO dates), and ``release_manager`` where the plan
+  names one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.domain.ends import held_open_by, known_ends
 from relplan.planner.domain.model import Phase, Release, ReleaseKind
 from relplan.planner.domain.version import version_key
 
@@ -52,7 +54,9 @@ class SeriesSupport:
     """One release series as support data: what shipped, what is supported until when.
 
     ``phase`` is the phase of the series' point release as the session's status reports it
-    (it carries the branch's support: maintained, security-only, eol). ``lts`` and
+    (it carries the branch's support: maintained, security-only, eol). The ends are those
+    known on the session's day: while a late release holds general support open,
+    ``open_until`` names it and the ends it would have fixed are None. ``lts`` and
     ``release_manager`` are None where the plan does not say.
     """
 
@@ -65,6 +69,7 @@ class SeriesSupport:
     latest_day: dt.date | None
     maintained_until: dt.date | None
     security_until: dt.date | None
+    open_until: str | None = None
     lts: bool | None = None
     release_manager: str | None = None
 
@@ -77,6 +82,7 @@ def series_support(session: Session) -> list[SeriesSupport]:
     for point in (r for r in train if r.kind is ReleaseKind.POINT):
         shipped = [r for r in train if r.series == point.series and r.shipped]
         latest = max(shipped, key=lambda r: version_key(r.version), default=None)
+        maintained_until, security_until = known_ends(point, session.today)
         rows.append(
             SeriesSupport(
                 series=point.series,
@@ -86,8 +92,9 @@ def series_support(session: Session) -> list[SeriesSupport]:
                 shipped=point.shipped,
                 latest=latest.version if latest else None,
                 latest_day=_shipped_day(latest),
-                maintained_until=point.maintained_until,
-                security_until=point.security_until,
+                maintained_until=maintained_until,
+                security_until=security_until,
+                open_until=held_open_by(point, session.today),
             )
         )
     return sorted(rows, key=lambda s: version_key(s.series), reverse=True)
@@ -137,10 +144,13 @@ def _yaml_date(day: dt.date | None) -> str:
 # -- release-cycle.json ---------------------------------------------------------------------
 
 
-def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any]]:
+def release_cycle_json(
+    rows: Sequence[SeriesSupport], main: str = "main"
+) -> dict[str, dict[str, Any]]:
     """The devguide's ``release-cycle.json`` object for ``rows`` (newest first): every
     released series, those stabilizing, and the one in development (the calendar's later
-    ones are not named yet: the devguide lists one ``feature`` series, on ``main``)."""
+    ones are not named yet: the devguide lists one ``feature`` series, on the main line,
+    ``main``: the project's own name for it, such as Xen's ``master``)."""
     out: dict[str, dict[str, Any]] = {}
     statuses = [(r, _cycle_status(r.phase)) for r in rows]
     features = [r.series for r, status in statuses if status == "feature"]
@@ -148,7 +158,7 @@ def release_cycle_json(rows: Sequence[SeriesSupport]) -> dict[str, dict[str, Any
         if status == "feature" and r.series != features[-1]:
             continue  # oldest first: features[-1] is the next one
         entry: dict[str, Any] = {
-            "branch": "main" if status == "feature" else r.branch,
+            "branch": main if status == "feature" else r.branch,
             "status": status,
             "first_release": r.first_release.isoformat(),
             "end_of_life": _iso(r.security_until or r.maintained_until),

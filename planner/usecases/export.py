@@ -58,7 +58,20 @@ def _release_cycle(session: Session) -> bytes:
     from relplan.planner.outputs import supportdata  # start-up cost
 
     rows = supportdata.series_support(session)
-    return (json.dumps(supportdata.release_cycle_json(rows), indent=2) + "\n").encode("utf-8")
+    cycles = supportdata.release_cycle_json(rows, _main_line(session))
+    return (json.dumps(cycles, indent=2) + "\n").encode("utf-8")
+
+
+def _main_line(session: Session) -> str:
+    """The main line's branch name: the linked repository's (``[git] repo``, the config's
+    ``upstream`` first), else ``main``."""
+    git = session.config.git
+    repo = session.git_repo()
+    if repo is None:
+        return git.upstream or "main"
+    from relplan.planner.git.upstream import main_line_name  # start-up: git only when linked
+
+    return main_line_name(repo, git.upstream, git.branch_pattern)
 
 
 def _ics(session: Session) -> bytes:

@@ -330,3 +330,37 @@ def test_sync_refreshes_the_endoflife_product_named_in_the_config(
     sync = relplan(tmp_path, "sync", "support")
     assert sync.returncode == 0, sync.stderr
     assert "endoflife.date products/xen.md: 2 series (4.19, 4.20)" in sync.stdout
+
+
+def test_release_cycle_names_the_repository_main_line(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    """The devguide's file names the branch a series in development lives on: CPython's is
+    ``main``, Xen's is ``master``. With ``[git] repo`` linked, the export asks the repository
+    (the same main line backport scans use); without a repository, ``main``."""
+    r = xen_with_support(make_repo("xen"))
+    assert relplan(tmp_path, "init", "--from-git", str(r.path)).returncode == 0
+    proc = relplan(tmp_path, "--today", "2011-08-01", "export", "--format", "release-cycle")
+    assert proc.returncode == 0, proc.stderr
+    cycles = json.loads(proc.stdout)
+    assert [c["branch"] for c in cycles.values() if c["status"] == "feature"] == ["master"]
+    assert cycles["4.20"]["branch"] == "stable-4.20"
+    (tmp_path / "relplan.config.toml").unlink()
+    alone = relplan(tmp_path, "--today", "2011-08-01", "export", "--format", "release-cycle")
+    assert alone.returncode == 0, alone.stderr
+    assert [c["branch"] for c in json.loads(alone.stdout).values()
+            if c["status"] == "feature"] == ["main"]  # fmt: skip
+
+
+def test_a_stale_clone_names_the_newest_tag_of_the_newest_day(
+    make_repo: Callable[[str], GitRepo],
+) -> None:
+    """ansible tags 2.16.12 and 2.17.5 on one day: the warning names the higher one."""
+    r = xen_with_support(make_repo("xen"))
+    r.checkout("stable-4.19")
+    r.commit("4.19.1", days=0)  # the same day as 4.20.1
+    r.tag("RELEASE-4.19.1")
+    h = history_from_tags(Repo(r.path))
+    newest = max(x.day for x in h.shipped)
+    stale = stale_tags(h, newest + dt.timedelta(days=500))
+    assert stale is not None and stale.tag == "RELEASE-4.20.1"

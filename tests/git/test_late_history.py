@@ -84,3 +84,24 @@ def test_an_untagged_planned_minor_is_late_and_the_last_minor_stays_maintained(
     common_later = ("--plan", str(again), "--today", "2026-12-03")
     relplan(tmp_path, *common_later, "export", "--format", "toml", "-o", str(later))
     assert later.read_bytes() == again.read_bytes()
+
+
+def test_the_calendar_table_says_a_late_release_holds_the_branch_open(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    """9.1 is maintained until 9.2.0 ships; while 9.2.0 is late, the calendar's end of
+    maintenance for 9.1.0 is that shipment, not its planned day (already past)."""
+    r = pytest_history(make_repo("pytest"))
+    out = tmp_path / "pytest.toml"
+    assert relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out)).returncode == 0
+    common = ("--plan", str(out), "--today", "2012-06-01")
+    by = {r["version"]: r for r in json.loads(
+        relplan(tmp_path, *common, "calendar", "--format", "json").stdout)}  # fmt: skip
+    planned = by["9.2.0"]["release_date"]
+    table = relplan(tmp_path, *common, "calendar").stdout
+    row = next(line for line in table.splitlines() if line.startswith("9.1.0 "))
+    assert "when 9.2.0 ships" in row and planned not in row
+    status = json.loads(relplan(tmp_path, *common, "status", "--all", "--format", "json").stdout)
+    held = next(s for s in status if s["version"] == "9.1.0")
+    assert held["phase"] == "maintained" and held["maintained_until"] is None
+    assert held["maintained_until_source"] is None

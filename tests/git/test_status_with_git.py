@@ -11,7 +11,7 @@ from gitrepos import Stable
 
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.model import BackportState, Item, Kind, Plan, ReleaseSpec
-from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.policy import Maintenance, MaintenanceModel, Policy
 from relplan.planner.store.planfile import dumps_toml
 from relplan.tui.cli import main
 
@@ -150,3 +150,68 @@ async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> 
         await pilot.press("+")  # one key (Textual names it plus): the git fix becomes a plan item
         assert session.plan.item(first) is not None
         assert first not in {it.id for it in session.git_items()}
+
+
+def test_status_with_git_when_no_branch_is_maintained_still_shows_the_table(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Long after every branch's support ended (an old plan, a clone nobody fetched) git
+    has nothing to scan: that is no error, status shows the plan as without git."""
+    windows = Maintenance(model=MaintenanceModel.WINDOWS, general_months=6)
+    releases = (ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),)
+    plan = tmp_path / "plan.toml"
+    old = Plan("xen", Policy(maintenance=windows, horizon=0), releases, ())
+    plan.write_text(dumps_toml(old, build_train(old, TODAY)))
+    argv = ["--plan", str(plan), "--today", "2040-01-01", "status", "--all", "--format", "json"]
+    assert main(argv) == 0
+    without = capsys.readouterr().out
+    assert "maintained" not in {r["phase"] for r in json.loads(without)}
+    assert main([*argv, "--repo", str(stable.repo.path)]) == 0
+    assert capsys.readouterr().out == without
+
+
+def test_export_writes_the_plan_not_git_evidence(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With ``[git] repo`` linked (what ``init --from-git`` writes), the TOML export is the
+    plan: git's states and the fixes no item names stay out of it (xen.git: 19,000 lines of
+    ``git#`` items), and exporting the export again is byte-identical."""
+    plan = tmp_path / "plan.toml"
+    write_plan(plan, stable)
+    config = tmp_path / "relplan.config.toml"
+    config.write_text(f'[git]\nrepo = "{stable.repo.path}"\n')
+    linked = ["--plan", str(plan), "--config", str(config), "--today", str(TODAY)]
+    assert main([*linked, "status", "4.2", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["backport_conflicts"]  # git was read
+    assert main(["--plan", str(plan), "--today", str(TODAY), "export"]) == 0
+    alone = capsys.readouterr().out
+    assert main([*linked, "export"]) == 0
+    exported = capsys.readouterr().out
+    assert exported == alone and "git#" not in exported
+    again = tmp_path / "again.toml"
+    again.write_text(exported)
+    assert main(["--plan", str(again), "--config", str(config), "--today", str(TODAY),
+                 "export"]) == 0  # fmt: skip
+    assert capsys.readouterr().out == exported
+
+
+def test_status_with_git_when_the_maintained_branch_is_not_cut_yet(
+    stable: Stable, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Right after 4.3 shipped, 4.3 is the one maintained branch and the repository has no
+    stable-4.3 yet (pytest cuts 9.2.x later): status says so and shows the plan, exit 0."""
+    releases = (
+        ReleaseSpec("4.1", actual=dt.date(2010, 1, 5)),
+        ReleaseSpec("4.2", actual=dt.date(2010, 3, 20)),
+        ReleaseSpec("4.3", actual=dt.date(2010, 4, 20)),
+    )
+    plan = tmp_path / "plan.toml"
+    p = Plan("xen", Policy(), releases, ())
+    plan.write_text(dumps_toml(p, build_train(p, TODAY)))
+    argv = ["--plan", str(plan), "--today", str(TODAY), "status", "--format", "json"]
+    assert main(argv) == 0
+    without = capsys.readouterr().out
+    assert main([*argv, "--repo", str(stable.repo.path)]) == 0
+    out, err = capsys.readouterr()
+    assert out == without
+    assert "stable-4.3" in err and "branch_pattern" in err

@@ -181,3 +181,14 @@ def test_headless_outputs_never_import_textual(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "[]"
     assert (tmp_path / "p.html").read_text().startswith("<!DOCTYPE html>")
+
+
+def test_a_branch_held_open_by_a_late_release_says_so(tmp_path: Path) -> None:
+    """On 2009-12-01 4.0.0 (planned 2009-11-10) is late: 3.4 takes bug fixes until it
+    ships, not until a day already past."""
+    path = tmp_path / "plan.toml"
+    plan = demo_plan()
+    path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)), encoding="utf-8")
+    text = " ".join(parsed(status_page(Session.open(plan=str(path), today="2009-12-01"))).text)
+    assert "3.4 xen-3.4-testing bug fixes 2009-05-18 3.4.1 when 4.0.0 ships unknown" in text
+    assert "3.4: bug fixes 2009-05-18 to 2009-12-01" in text  # the timeline: until today

@@ -170,3 +170,23 @@ def test_a_late_series_is_still_a_prerelease(demo: Session) -> None:
     rows = [dataclasses.replace(r, phase="late" if r.series == "4.0" else r.phase)
             for r in series_support(demo)]  # fmt: skip
     assert release_cycle_json(rows)["4.0"]["status"] == "prerelease"
+
+
+def test_a_branch_held_open_by_a_late_release_has_no_end_yet(tmp_path: Path) -> None:
+    """3.4's general support ends when 4.0.0 ships (until-next), planned 2009-11-10. On
+    2009-12-01 4.0.0 is late, so 3.4 is still maintained: its end is not 2009-11-10 (a day
+    already past, which readers of the export would take for end-of-life), it is not known."""
+    path = tmp_path / "plan.toml"
+    plan = demo_plan()
+    path.write_text(dumps_toml(plan, build_train(plan, DEMO_TODAY)), encoding="utf-8")
+    late = Session.open(plan=str(path), today="2009-12-01")
+    assert {s.version: s.phase.value for s in late.statuses()}["4.0.0"] == "late"
+    row = next(r for r in series_support(late) if r.series == "3.4")
+    assert row.phase == "maintained" and row.open_until == "4.0.0"
+    assert (row.maintained_until, row.security_until) == (None, None)
+    eol = {r["releaseCycle"]: r for r in front_matter(endoflife_front_matter([row], "x"))[
+        "releases"]}  # fmt: skip
+    assert (eol["3.4"]["eoas"], eol["3.4"]["eol"]) == (False, False)
+    assert release_cycle_json([row])["3.4"]["end_of_life"] is None
+    before = next(r for r in series_support(_session(tmp_path, plan)) if r.series == "3.4")
+    assert before.maintained_until == dt.date(2009, 11, 10) and before.open_until is None

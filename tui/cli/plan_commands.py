@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, unscheduled
+from relplan.planner.domain.ends import held_open_by, known_ends
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
@@ -64,6 +65,21 @@ def support_end(day: object, source: SupportSource | None, ended: bool | None = 
     return f"{text} {tag}".strip()
 
 
+def _maintained_end(r: Release, ctx: Context) -> str:
+    """A point release's end of maintenance in brief; ``when 9.2.0 ships`` while a late
+    release holds it open (its planned day, already past, is no end)."""
+    if (late := held_open_by(r, ctx.today)) is not None:
+        return f"when {late} ships"
+    return support_end(r.maintained_until, r.maintained_source, r.maintained_ended)
+
+
+def _security_end(r: Release, ctx: Context) -> str:
+    """A point release's end of security support in brief, as known on the day (none yet
+    while a late release holds general support open and the end follows it)."""
+    until = known_ends(r, ctx.today)[1]
+    return support_end(until, r.security_source if until else None, r.security_ended)
+
+
 def _calendar_row(r: Release, ctx: Context) -> list[object]:
     rcs = f"{len(r.rcs)} from {r.rcs[0]}" if r.rcs else ""
     point = r.kind is ReleaseKind.POINT
@@ -77,8 +93,8 @@ def _calendar_row(r: Release, ctx: Context) -> list[object]:
         rcs,
         r.actual or r.release,
         "shipped" if r.actual else "planned",
-        support_end(r.maintained_until, r.maintained_source, r.maintained_ended) if point else "",
-        support_end(r.security_until, r.security_source, r.security_ended) if point else "",
+        _maintained_end(r, ctx) if point else "",
+        _security_end(r, ctx) if point else "",
     ]
 
 
@@ -206,7 +222,9 @@ def export_bytes(
 def run_export(args: argparse.Namespace) -> int:
     """Write the whole plan (laid on --today) as TOML or JSON, the calendar as an iCalendar
     feed, or the timeline as an SVG picture."""
-    ctx = git_session(args)
+    # Only the JSON and the timeline picture show git's backport evidence: the other
+    # formats skip the scan (seconds on a large repository, and its warnings).
+    ctx = git_session(args) if args.format in ("json", "svg") else load_context(args)
     window = window_of(args)
     if not window.everything and args.format != "ics":
         raise PlanError(
