@@ -81,9 +81,9 @@ class Tracking(Shipping):
         started: Callable[[Pusher], None] | None = None,
     ) -> PushResult:
         """Write local triage back to the trackers (see :mod:`relplan.planner.trackers.pushing`);
-        then save
-        the plan with the update stamps of the items written, as one undoable change, and
-        record the push in the cache: both or neither. A dry run writes nothing anywhere."""
+        then save the plan with the update stamps of the items written, as one undoable
+        change, and record the push in the cache: both or neither. A dry run writes nothing
+        anywhere."""
         from relplan.planner.trackers.pushing import push_config_async
 
         if not dry_run:
