@@ -162,11 +162,11 @@ def bare_dashboard_args(argv: Sequence[str] | None = None) -> argparse.Namespace
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``relplan`` console script."""
-    args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
     atomic = sys.modules.get("relplan.planner.store.atomic")  # imported by whatever writes files
     if atomic is not None:
         atomic.written.clear()  # what this command writes, for the ctrl+c message
     try:
+        args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
         if args.command is None:
             from relplan.tui.cli.dashboard import run_dashboard
 
@@ -189,6 +189,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         reason = exc.strerror or str(exc)
         say(f"relplan: {exc.filename or 'cannot write the output'}: {reason}", err=True)
         return EXIT_USAGE
+    except Exception as exc:
+        if not caused_by_ctrl_c(exc):
+            raise
+        say(f"relplan: interrupted; {_what_was_written()}", err=True)
+        return 130
+
+
+def caused_by_ctrl_c(exc: BaseException) -> bool:
+    """Whether a ctrl+c is what went wrong, wrapped by Python on its way out.
+
+    Python 3.11 turns a KeyboardInterrupt raised while a class is created (a lazy import
+    of a module with a dataclass) into "RuntimeError: Error calling __set_name__".
+    """
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _drop_stdout() -> None:
