@@ -285,6 +285,7 @@ class Engine:
             found |= self.touches.last_changed(sha, path, mine, has, oldest, renamed)
         return found
 
+
 def _entries(tree: pygit2.Tree, paths: dict[str, None]) -> dict[str, tuple[pygit2.Oid, int] | None]:
     """Path -> (blob, mode) in ``tree``, None where the path is absent."""
     out: dict[str, tuple[pygit2.Oid, int] | None] = {}

@@ -172,9 +172,7 @@ def _read_hunks(odb: pygit2.Repository, sha: str, path: str) -> tuple[Hunk, ...]
     return tuple((h.old_start, h.old_lines, h.new_start, h.new_lines) for h in patch.hunks)
 
 
-def _moved_from(
-    odb: pygit2.Repository, sha: str, path: str
-) -> tuple[str, tuple[Hunk, ...]] | None:
+def _moved_from(odb: pygit2.Repository, sha: str, path: str) -> tuple[str, tuple[Hunk, ...]] | None:
     """Where commit ``sha`` moved ``path`` from (git's rename detection), and the hunks
     of the move; None when the file is new there."""
     commit = odb[sha].peel(pygit2.Commit)
