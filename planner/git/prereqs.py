@@ -142,7 +142,7 @@ def carry_back(lines: set[int], hunks: tuple[Hunk, ...]) -> tuple[set[int], bool
     took = False
     for line in lines:
         shift = 0
-        for old_start, old_lines, new_start, new_lines in hunks:
+        for _, old_lines, new_start, new_lines in hunks:
             if new_lines and new_start <= line < new_start + new_lines:
                 took = True
                 break
