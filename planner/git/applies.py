@@ -33,7 +33,7 @@ from relplan.planner.git.store import GitStore
 if TYPE_CHECKING:
     from relplan.planner.git.mergeengine import Engine
 
-ENGINE = "8"
+ENGINE = "9"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
 
@@ -87,6 +87,7 @@ def _answer(
     fresh: dict[tuple[str, str], Answer] = {}
     unreadable: set[str] = set()
     stuck: list[tuple[str, tuple[str, ...], BranchFacts]] = []
+    picker.forks(f for _, f in pairs)
     for fix, facts in pairs:
         try:
             first = picker.first(fix, facts)

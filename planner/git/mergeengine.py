@@ -90,13 +90,18 @@ class Engine:
         except _ERRORS as exc:
             raise MergeUnreadable(str(exc)) from None
 
-    def read_touches(self, paths: Iterable[str], branches: Iterable[BranchFacts]) -> None:
-        """Read, in one ``git log``, which main-line commits touch ``paths`` (every
-        conflicting path of the pass), back to where ``branches`` fork."""
+    def forks(self, branches: Iterable[BranchFacts]) -> None:
+        """Where the branches of this pass fork: the main line is read back to there
+        (their octopus merge base), once."""
         if not self.touches.stop:
             bases = sorted({b for f in branches for b in f.bases})
             base = self.repo.octopus_base(bases) if bases else None
             self.touches.stop = [base] if base else bases
+
+    def read_touches(self, paths: Iterable[str], branches: Iterable[BranchFacts]) -> None:
+        """Read, in one ``git log``, which main-line commits touch ``paths`` (every
+        conflicting path of the pass), back to where ``branches`` fork."""
+        self.forks(branches)
         self.touches.read(paths, self.touches.stop)
 
     def settle(self, fix: str, paths: tuple[str, ...], facts: BranchFacts) -> Answer:
@@ -179,13 +184,17 @@ class Engine:
     ) -> dict[str, str]:
         """Files the pick changes that our side has under the same name elsewhere (moved
         since: libgit2 misses renames that changed much, git's merge-ort pairs them by
-        name): path in the pick -> our path, where exactly one such file exists."""
+        name), or under the name the main line moved them from: path in the pick -> our
+        path, where exactly one such file exists."""
         names = self._by_name(ours)
         moves = {}
         for ancestor, mine, theirs in idx.conflicts or ():
             if mine is not None or ancestor is None or theirs is None:
                 continue
             found = [p for p in names.get(ancestor.path.rsplit("/", 1)[-1], []) if p not in base]
+            if len(found) != 1 and self.touches.stop:  # renamed too: the main line says
+                older = self.touches.older_name(ancestor.path)
+                found = [older] if older and older in ours and older not in base else []
             if len(found) == 1:
                 moves[ancestor.path] = found[0]
         return moves

@@ -112,6 +112,16 @@ class Touches:
                 found.add(sha)
         return found
 
+    def older_name(self, path: str) -> str | None:
+        """The name ``path`` had before a main-line commit of the scanned range moved it
+        there (git's rename detection on that commit), or None."""
+        self.read([path], self.stop)
+        for sha in reversed(self._by_path.get(path, ())):
+            if self._hunks_of(sha, path) is _WHOLE:
+                moved = _moved_from(self.odb, sha, path)
+                return moved[0] if moved else None
+        return None
+
     def _hunks_of(self, sha: str, path: str) -> tuple[Hunk, ...] | None:
         key = (sha, path)
         if key not in self._hunks:

@@ -79,3 +79,30 @@ def test_lines_are_carried_back_through_a_commit() -> None:
     assert carry_back(lines, ((11, 1, 11, 1),)) == ({10, 12}, True)  # line 11 rewritten
     assert carry_back(lines, ((11, 3, 10, 0),)) == ({10, 14, 15}, True)  # removed in between
     assert carry_back(lines, ((20, 1, 20, 3),)) == (lines, False)  # below: untouched
+
+
+def test_a_file_renamed_on_the_main_line_is_picked_onto_its_older_name(
+    make_repo: MakeRepo, tmp_path: Path
+) -> None:
+    """master moved a whole folder, renaming every file (old/aN.c -> new/bN.c): past
+    libgit2's rename limit, the merge saw a file deleted on the branch; the main line's
+    history names the older name (Xen: device_tree.c -> device-tree/device-tree.c, 3 pairs
+    'conflict' before, git applied them)."""
+    r = make_repo("renamed")
+    many = {f"old/a{n}.c": text([f"int a{n}_{k};" for k in range(8)]) for n in range(1100)}
+    r.commit("Initial import", {**many, "old/a0.c": text(LINES)})
+    culprit = r.commit("core: add the thing", {"README": "thing\n"})
+    r.git("branch", "stable-1.0")
+    (r.path / "new").mkdir()
+    for n in range(1100):  # each changed a little: no exact rename
+        moved = (r.path / f"old/a{n}.c").read_text() + "/* moved */\n"
+        (r.path / f"new/b{n}.c").write_text(moved)
+        (r.path / f"old/a{n}.c").unlink()
+    r.git("add", "-A")
+    r.commit("move old/ to new/")
+    fixes = f"\n\nFixes: {culprit[:12]}"
+    fixed = text(edit(LINES, 5, "int v5 = 50;")) + "/* moved */\n"
+    fix = r.commit("b0: fix v5" + fixes, {"new/b0.c": fixed})
+    res = scan(Repo(r.path), "master", BRANCH)
+    assert row(res, fix).apply == "clean"
+    assert git_applies(r, tmp_path, [fix]) == [True]
