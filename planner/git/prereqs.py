@@ -176,7 +176,7 @@ def _read_hunks(odb: pygit2.Repository, sha: str, path: str) -> tuple[Hunk, ...]
     old = _blob(commit.parents[0].tree, path) if commit.parents else None
     if old is None:
         return _WHOLE
-    patch = old.diff(new, context_lines=0)
+    patch = pygit2.Patch.create_from(old, new, context_lines=0)
     if patch.delta.is_binary:
         return _WHOLE
     return tuple((h.old_start, h.old_lines, h.new_start, h.new_lines) for h in patch.hunks)
@@ -196,7 +196,7 @@ def _moved_from(odb: pygit2.Repository, sha: str, path: str) -> tuple[str, tuple
             new = _blob(commit.tree, path)
             if old is None or new is None:
                 return None
-            hunks = old.diff(new, context_lines=0).hunks
+            hunks = pygit2.Patch.create_from(old, new, context_lines=0).hunks
             return delta.old_file.path, tuple(
                 (h.old_start, h.old_lines, h.new_start, h.new_lines) for h in hunks
             )
