@@ -27,15 +27,19 @@ from relplan.planner.domain.rules import (
     maintained_branches,
     report_release,
 )
-from relplan.planner.domain.schedule import release_schedule
-from relplan.planner.domain.stages import ladder, stage_in_force
-from relplan.planner.domain.status import all_status, needs_attention, unscheduled_status
+from relplan.planner.domain.schedule import Milestone, release_schedule
+from relplan.planner.domain.stages import Stage, ladder, stage_in_force
+from relplan.planner.domain.status import (
+    Attention,
+    ReleaseStatus,
+    UnscheduledStatus,
+    all_status,
+    needs_attention,
+    unscheduled_status,
+)
 from relplan.planner.usecases.unit import UnitOfWork
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.schedule import Milestone
-    from relplan.planner.domain.stages import Stage
-    from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
     from relplan.planner.usecases.releases import DateMove
 
 

@@ -19,11 +19,10 @@ from relplan.planner.domain import ops
 from relplan.planner.domain.model import Plan
 from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
 from relplan.planner.store.cache import Cache
-from relplan.planner.trackers.base import config_sources
+from relplan.planner.trackers.base import Reporter, config_sources
 from relplan.planner.usecases.shipping import Shipping
 
 if TYPE_CHECKING:
-    from relplan.planner.trackers.base import Reporter
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.sync import SyncResult

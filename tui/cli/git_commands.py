@@ -18,16 +18,14 @@ from relplan.planner.domain.text import grouped_warnings, printable_lines
 from relplan.planner.outputs.contracts import conflict_json
 from relplan.planner.usecases.backports import scan_backports
 from relplan.planner.usecases.session import read_config
-from relplan.tui.cli.context import load_context
+from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.model import Plan
     from relplan.planner.git.backports import BackportRow, BranchTarget, ScanResult
     from relplan.planner.git.join import Conflict
     from relplan.planner.git.repo import Repo
     from relplan.planner.store.config import Config
-    from relplan.tui.cli.context import Context
 
 EXIT_OK = 0
 
