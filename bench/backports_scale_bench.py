@@ -5,8 +5,19 @@ COMMITS commits (one in 20 a fix with ``Fixes: <12-hex>`` naming a culprit up to
 commits back; a fix replaces one line of a 20-line file that several fixes share, so a
 missing earlier fix can be a prerequisite) and 20 stable branches cut in the later part,
 each picking ~96% of the fixes whose culprit it ships (markers mixed; one in six without a
-marker, found by patch-id), plus branch-only commits and version bumps. About 50,000
-picks and 2,000 missing (fix, branch) pairs in all at the default size.
+marker, found by patch-id), plus branch-only commits and version bumps. At the default
+size: 50,109 picks, 2,120 fixes left out on purpose, 4,747 missing pairs in all (a fix of
+a fix the branch picked is needed there too, and the generator never picks it). Most
+missing pairs conflict: the fixes of a file rewrite neighbouring lines, and those a branch
+does not need (their culprit came after it forked) are prerequisites it lacks, in chains
+deeper than the engine follows. Generating 1,000,000 commits took 20 minutes here.
+
+Measured on this 2-core machine shared with 4 other sessions (load 3-5), one run each:
+
+| main line | cold scan | of which will-it-apply | peak RSS | warm | naive pick | agree |
+| 20,000    | 2.8 s     | 1.1 s (267 pairs)      | 69 MB    | 0.08 s | 691 ms a pair | 27/27 |
+| 200,000   | 30.5 s    | 7.6 s (2,596 pairs)    | 365 MB   | 0.11 s | 3,645 ms a pair | 30/30 |
+| 1,000,000 | 93.8 s    | 16.3 s (4,747 pairs)   | 1,214 MB | 0.29 s | 3,532 ms a pair | 30/30 |
 
 Then measures, in one run (each scan in a child process, so its peak memory is its own):
 - the full scan, cold (an empty git cache), with "will it apply?" for every missing pair
