@@ -106,3 +106,17 @@ def test_a_file_renamed_on_the_main_line_is_picked_onto_its_older_name(
     res = scan(Repo(r.path), "master", BRANCH)
     assert row(res, fix).apply == "clean"
     assert git_applies(r, tmp_path, [fix]) == [True]
+
+
+def test_a_fix_to_a_file_the_branch_renamed_follows_it(make_repo: MakeRepo, tmp_path: Path) -> None:
+    """The branch moved c.c to core.c (and changed it a little); the fix to c.c on master
+    applies there, as git's cherry-pick applies it."""
+    r, fixes = forked(make_repo, "branchmove")
+    fix = r.commit("c: fix v5" + fixes, {"c.c": text(edit(LINES, 5, "int v5 = 50;"))})
+    r.checkout("stable-1.0")
+    r.git("mv", "c.c", "core.c")
+    r.commit("c: rename for 1.0", {"core.c": text(edit(LINES, 30, "int v30 = -30;"))})
+    r.checkout("master")
+    res = scan(Repo(r.path), "master", BRANCH)
+    assert row(res, fix).apply == "clean"
+    assert git_applies(r, tmp_path, [fix]) == [True]
