@@ -18,6 +18,7 @@ that order, and the merge engine's check that the chain applies stays the judge.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
 import pygit2
@@ -91,10 +92,10 @@ class Touches:
         moves: bool,
     ) -> set[str]:
         found: set[str] = set()
-        for sha in self._by_path.get(path, ()):
+        shas = self._by_path.get(path, [])
+        start = bisect_right(shas, newer, key=self.order.__getitem__)  # older than newer
+        for sha in shas[start:]:
             at = self.order[sha]
-            if at <= newer:
-                continue
             if at > oldest or not lines:
                 break
             hunks = self._hunks_of(sha, path)
