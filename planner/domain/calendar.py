@@ -200,9 +200,12 @@ def _rc_day(policy: Policy, day: dt.date, after: dt.date, before: dt.date) -> dt
 
 
 def _point_days(
-    policy: Policy, specs: Sequence[ReleaseSpec]
+    policy: Policy, specs: Sequence[ReleaseSpec], planned_from: dt.date | None = None
 ) -> Iterator[tuple[ReleaseSpec, _Placed, bool, dt.date | None]]:
-    """Walk the chain of point releases: (spec, planned day, new major?, previous release day)."""
+    """Walk the chain of point releases: (spec, planned day, new major?, previous release day).
+
+    A release the cadence plans (not shipped, no pinned day) is never planned before
+    ``planned_from``, the day the plan was made (:attr:`Plan.planned_from`)."""
     cad, st = policy.cadence, policy.stabilization
     prev: ReleaseSpec | None = None
     prev_planned: dt.date | None = None
@@ -228,6 +231,11 @@ def _point_days(
                 # It comes after the RCs tagged for it, however late they are.
                 after = spec.actual_rcs[-1] + dt.timedelta(days=max(st.rc_every_days, 1))
                 earliest, aim, latest = max(earliest, after), max(aim, after), max(latest, after)
+            if planned_from is not None and spec.actual is None:
+                # A new plan starts on its own day: what the cadence would have put before
+                # it was never planned, so it is not late (it is due from that day on).
+                earliest, aim = max(earliest, planned_from), max(aim, planned_from)
+                latest = max(latest, planned_from)
             if pinned is not None:
                 placed = _Placed(pinned, ("release day pinned",))
             else:
@@ -236,10 +244,15 @@ def _point_days(
         prev, prev_planned = spec, placed.day
 
 
-def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
+def _point_releases(
+    policy: Policy,
+    specs: Sequence[ReleaseSpec],
+    depth: int,
+    planned_from: dt.date | None = None,
+) -> list[Release]:
     """Every point release with its stabilization dates (support windows come later)."""
     out: list[Release] = []
-    for spec, placed, major, _ in _point_days(policy, specs):
+    for spec, placed, major, _ in _point_days(policy, specs, planned_from):
         # A shipped release stabilized before the day it actually shipped.
         day = spec.actual or placed.day
         # The freeze ladder (relplan.planner.domain.stages) has the last word on freeze, posting
@@ -372,12 +385,18 @@ def _maintenance_releases(
 
 
 def plan_present(plan: Plan) -> dt.date | None:
-    """The plan's own present: the latest shipment it records (None: none recorded).
+    """The plan's own present: the latest shipment it records, or the day it was made
+    (:attr:`~relplan.planner.domain.model.Plan.planned_from`) when later; None when it
+    records neither.
 
-    Bug-fix releases are planned from it on, never into the history before it, and
-    without looking at the clock, so the plan gives the same days whenever it is read.
+    Bug-fix releases are planned from it on, never into the history before it, and items
+    are laid onto the releases still open on it (:func:`relplan.planner.domain.laying.lay`);
+    never the clock, so the plan gives the same days and targets whenever it is read.
     """
-    return max((s.actual for s in plan.releases if s.actual is not None), default=None)
+    days = [s.actual for s in plan.releases if s.actual is not None]
+    if plan.planned_from is not None:
+        days.append(plan.planned_from)
+    return max(days, default=None)
 
 
 def _generated_stop(point: Release, horizon_end: dt.date) -> dt.date | None:
@@ -540,7 +559,7 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
         hidden = [ReleaseSpec(bump(specs[-1].version))]
         for _ in range(max(policy.maintenance.newest, 1) - 1):
             hidden.append(ReleaseSpec(bump(hidden[-1].version)))
-        chain = _point_releases(policy, specs + hidden, depth)
+        chain = _point_releases(policy, specs + hidden, depth, plan.planned_from)
         points = _with_support(plan, chain[: len(specs)], chain[len(specs) :])
     horizon_end = max((r.day for r in points), default=today)
     since = plan_present(plan) or dt.date.min
