@@ -37,7 +37,13 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from relplan.planner.domain.days import DAY, WEEK
-from relplan.planner.domain.ends import add_months, computed_source, resolve_ends, support_on
+from relplan.planner.domain.ends import (
+    add_months,
+    computed_source,
+    resolve_ends,
+    support_ended,
+    support_on,
+)
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import MAX_HORIZON, MaintenanceModel, Policy
@@ -660,18 +666,39 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     )
 
 
+def _past_due(release: Release, today: dt.date) -> bool:
+    """Its planned day has passed and no shipment is recorded."""
+    return release.actual is None and release.release is not None and today > release.release
+
+
+def abandoned(release: Release, today: dt.date) -> bool:
+    """A maintenance release past its planned day, never shipped, whose series is out of
+    all support on ``today`` (:func:`~relplan.planner.domain.ends.support_ended`): nothing
+    ships from an end-of-life branch, so it is not late any more but abandoned. A point
+    release stays late: its series' support only starts when it ships."""
+    return (
+        release.kind is ReleaseKind.MAINTENANCE
+        and _past_due(release, today)
+        and support_ended(release, today)
+    )
+
+
 def days_late(release: Release, today: dt.date) -> int | None:
     """How many days a release is late on ``today``: its planned day has passed and no
-    shipment is recorded; None when it is not late."""
-    if release.actual is not None or release.release is None or today <= release.release:
+    shipment is recorded; None when it is not late (nor when :func:`abandoned`)."""
+    if not _past_due(release, today) or abandoned(release, today):
         return None
+    assert release.release is not None  # _past_due
     return (today - release.release).days
 
 
 def phase_on(release: Release, today: dt.date) -> Phase:
     """The phase of a release on ``today``: :attr:`Phase.LATE` once its planned day has
-    passed without a recorded shipment; a shipped point release's support by
+    passed without a recorded shipment (:attr:`Phase.ABANDONED` for a maintenance release
+    whose series' support has ended by then); a shipped point release's support by
     :func:`relplan.planner.domain.ends.support_on`."""
+    if abandoned(release, today):
+        return Phase.ABANDONED
     if days_late(release, today) is not None:
         return Phase.LATE
     if release.actual is not None and today >= release.actual:

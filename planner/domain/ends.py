@@ -143,6 +143,28 @@ def _secured(release: Release, today: dt.date) -> bool:
     return release.security_ended is False
 
 
+def support_ended(release: Release, today: dt.date) -> bool:
+    """Whether the series of ``release`` (a point release or one of its maintenance releases,
+    which carry its ends) is out of all support on ``today``: its ends are known (a day, or
+    declared ended) and passed, and no late release holds its general support open. False
+    while an end is unknown."""
+    known = (
+        release.maintained_until is not None
+        or release.security_until is not None
+        or release.maintained_ended is not None
+        or release.security_ended is not None
+    )
+    return known and not _maintained(release, today) and not _secured(release, today)
+
+
+def support_ended_day(release: Release) -> dt.date | None:
+    """The last day the series of ``release`` is supported (security, else general), when
+    a day is known; None when its source only says support ended."""
+    if release.security_until is not None or release.security_ended is not None:
+        return release.security_until  # None: security support ended on a day nobody gave
+    return release.maintained_until
+
+
 def support_on(release: Release, today: dt.date) -> Phase | None:
     """How a point release's branch is supported on ``today``.
 

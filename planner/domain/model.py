@@ -71,7 +71,9 @@ class Phase(StrEnum):
     """The phase a release is in on a given day.
 
     ``late``: its planned day has passed and no shipment is recorded (until someone ships
-    or slips it); never supported, whatever the calendar planned after it.
+    or slips it); never supported, whatever the calendar planned after it. ``abandoned``:
+    a maintenance release that would be late, but its series' support has ended (declared
+    or by the policy): it never shipped and never will from that branch.
     """
 
     PLANNING = "planning"
@@ -79,6 +81,7 @@ class Phase(StrEnum):
     FROZEN = "frozen"
     RC = "rc"
     LATE = "late"
+    ABANDONED = "abandoned"
     RELEASED = "released"
     MAINTAINED = "maintained"
     SECURITY_ONLY = "security-only"

@@ -218,7 +218,7 @@ def test_malformed_plan_exits_2_with_line_no_traceback_file_untouched(tmp_path: 
         assert plan.read_text() == bad
     lines = proc.stderr.strip().splitlines()
     assert any(
-        ":20: policy.cadence.weekday" in ln and "did you mean 'tuesday'" in ln for ln in lines
+        ":21: policy.cadence.weekday" in ln and "did you mean 'tuesday'" in ln for ln in lines
     )
     assert any(
         'priority: "urgentt" is not one of critical, high, medium, low' in ln for ln in lines
