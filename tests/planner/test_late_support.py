@@ -19,6 +19,7 @@ from relplan.planner.domain.calendar import (
     why_unscheduled,
 )
 from relplan.planner.domain.consistency import check_plan
+from relplan.planner.domain.ends import add_months
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import (
     Item,
@@ -30,7 +31,7 @@ from relplan.planner.domain.model import (
     ReleaseSpec,
     State,
 )
-from relplan.planner.domain.policy import Accepts, Cadence, Maintenance, Policy
+from relplan.planner.domain.policy import Accepts, Cadence, Maintenance, MaintenanceModel, Policy
 from relplan.planner.domain.rules import branch_support, current_window, maintained_series
 from relplan.planner.domain.stages import first_stage, ladder, stage_on
 from relplan.planner.domain.status import all_status, needs_attention
@@ -359,3 +360,54 @@ def test_a_late_point_release_stays_late_whatever_its_support_would_have_been() 
     today = D(2040, 1, 1)  # long after 9.2.0's planned support would have ended
     nxt = find(build_train(PLAN, today), "9.2.0")
     assert nxt is not None and phase_on(nxt, today) is Phase.LATE
+
+
+# -- a series newer than every declared one: the newest declared windows ----------------------
+
+XEN_POLICY = Policy(
+    cadence=Cadence(min_weeks=33, max_weeks=38, target_weeks=37, weekday=None),
+    maintenance=Maintenance(
+        model=MaintenanceModel.WINDOWS, general_months=20, security_months=33, measured_from=12
+    ),
+)
+
+
+def _support_md(series: str, released: dt.date, general: int, security: int) -> DeclaredSupport:
+    """A Xen branch's SUPPORT.md as relplan reads it (months after Initial-Release)."""
+    return DeclaredSupport(
+        series, SupportSource.DECLARED, f"SUPPORT.md on stable-{series}", released=released,
+        maintained_until=add_months(released, general),
+        security_until=add_months(released, general + security),
+    )  # fmt: skip
+
+
+def test_a_future_series_gets_the_newest_declared_windows_before_the_measured_policy() -> None:
+    """Xen's policy changed in 2026: 4.19 had 18 months + 36 of security, 4.20 on three
+    years + two more of security (SUPPORT.md on each branch). 4.23, not released, gets
+    4.22's windows from its planned day, named as such; not the measured 20 + 33."""
+    history = (
+        ReleaseSpec("4.19.0", actual=D(2024, 7, 29)),
+        ReleaseSpec("4.22.0", actual=D(2026, 7, 29)),
+    )
+    support = (
+        _support_md("4.19", D(2024, 7, 29), 18, 18),
+        _support_md("4.22", D(2026, 7, 30), 36, 24),
+    )
+    plan = Plan("xen", XEN_POLICY, history, support=support)
+    nxt = find(build_train(plan, D(2026, 12, 3)), "4.23.0")
+    assert nxt is not None and nxt.actual is None
+    assert nxt.maintained_until == add_months(nxt.day, 36)
+    assert nxt.security_until == add_months(nxt.day, 60)
+    assert nxt.maintained_source is nxt.security_source is SupportSource.DECLARED_POLICY
+    assert any("of 4.22 (36 months general" in n and "stable-4.22" in n for n in nxt.notes)
+    # a series older than the newest declared one keeps the measured policy
+    older = replace(plan, releases=(ReleaseSpec("4.18.0", actual=D(2023, 11, 16)), *history))
+    before = find(build_train(older, D(2026, 12, 3)), "4.18.0")
+    assert before is not None and before.maintained_source is SupportSource.MEASURED
+    # an end a person wrote for the new series beats the declared windows
+    written = replace(
+        plan, releases=(*history, ReleaseSpec("4.23.0", maintained_until=D(2028, 1, 1)))
+    )
+    mine = find(build_train(written, D(2026, 12, 3)), "4.23.0")
+    assert mine is not None and mine.maintained_until == D(2028, 1, 1)
+    assert mine.maintained_source is SupportSource.PLAN
