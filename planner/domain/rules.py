@@ -283,8 +283,6 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     release ahead falls back to the same rule over releases of any kind; None when nothing
     is ahead.
     """
-    from relplan.planner.domain.calendar import phase_on
-
     # a late release is still ahead; an abandoned one never comes
     ahead = [r for r in train if not r.shipped and not abandoned(r, today)]
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
