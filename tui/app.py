@@ -25,6 +25,7 @@ from relplan.tui.saving import SavingMixin
 from relplan.tui.screens.base import ViewScreen
 from relplan.tui.triage import Triage
 from relplan.tui.views import start_view, view_bindings, view_modes, view_owners
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
@@ -153,10 +154,10 @@ class RelplanApp(SavingMixin):
     def on_mount(self) -> None:
         use_theme(self.theme_variables or self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.session.git_repo() is not None:
-            self.scan_git()
-        if self.session.has_sources:
-            self.read_last_sync()
+        # the background reads start once the first frame is painted: a thread's imports
+        # and git's processes would compete with it (the views already say what they wait
+        # for: self.loading is set in __init__)
+        self.call_after_refresh(self._start_reads)
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
@@ -168,6 +169,12 @@ class RelplanApp(SavingMixin):
                 self.set_status(" | ".join(warnings))
 
     # -- background reads ----------------------------------------------------------------
+    def _start_reads(self) -> None:
+        if self.session.git_repo() is not None:
+            self.scan_git()
+        if self.session.has_sources:
+            self.read_last_sync()
+
     def waiting_for(self) -> list[str]:
         """What is still loading (see :class:`relplan.tui.shell.Shell`)."""
         return list(self.loading.values())
@@ -186,7 +193,12 @@ class RelplanApp(SavingMixin):
         self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
         try:
             stale = self.session.stale_repo()
-            self.stale = f"stale clone: newest tag {stale.age_days} days old" if stale else ""
+            self.stale = (
+                f"stale clone: newest tag {stale.tag} is {stale.age_days} days old "
+                "(git fetch --tags?)"
+                if stale
+                else ""
+            )
             evidence = self.session.scan_git()
         except RelplanError as exc:
             self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")  # stops waiting
@@ -235,17 +247,16 @@ class RelplanApp(SavingMixin):
         self.set_sync_status(self._sync_said)
 
     def title_text(self, view: str) -> str:
-        """The title line of a view."""
-        from relplan.tui.widgets.safe import markup_safe
-
+        """The title line of a view; a stale clone's warning on a line of its own under it
+        (at 80 columns the title fills its line: a warning after it would be cut)."""
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
         if self.read_only:
             dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
-        dirty += f"  [b]{self.stale} (git fetch?)[/b]" if self.stale else ""
         name, where = markup_safe(session.plan.name), markup_safe(where)
-        return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
+        title = f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
+        return f"{title}\n[b $warning]▲ {markup_safe(self.stale)}[/]" if self.stale else title
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -553,7 +564,7 @@ def crash_note(session: Session, error: BaseException) -> str:
     edits went, where the traceback is (in the cache folder, never on screen)."""
     import traceback
 
-    from relplan.planner.store.cache import default_cache_dir
+    from relplan.planner.store.cachedir import default_cache_dir
 
     lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
     if session.dirty:

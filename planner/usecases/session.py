@@ -23,6 +23,7 @@ from relplan.planner.domain.calendar import today_in
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Plan
 from relplan.planner.domain.policy import Policy
+from relplan.planner.store.cachedir import journal_path
 from relplan.planner.store.config import Config, find_config
 from relplan.planner.usecases.tracking import Tracking
 
@@ -35,9 +36,13 @@ DEFAULT_PLAN = Path("relplan.toml")
 def _finish_interrupted_sync(config: Config) -> list[str]:
     """A sync or import killed between the plan's rename and the cache commit is finished
     first (cheap when there is none: one stat of the journal). Imports need no sources."""
-    from relplan.planner.store.cache import repair_interrupted
-
     try:
+        if not journal_path(config.cache_dir).exists():
+            return []
+        # start-up: the cache's reader (sqlite3, json, the tracker types: ~12 ms) only when
+        # a journal says a sync was interrupted; every start pays the stat alone
+        from relplan.planner.store.cache import repair_interrupted
+
         return repair_interrupted(config.cache_dir)
     except PlanError:
         if config.source_tables:
