@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
+from textual import messages, work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
@@ -152,6 +152,11 @@ class RelplanApp(SavingMixin):
         self.revision += 1
 
     def on_mount(self) -> None:
+        # The start view was laid out while Textual batches its start-up, which drops that
+        # frame but counts it as painted: the first frame after the batch would hold only
+        # the widgets changed since, the rest waiting a timer tick (~20 ms) for the next
+        # layout. The whole screen marked dirty makes the first frame whole.
+        self.screen.post_message(messages.Update(self.screen))
         use_theme(self.theme_variables or self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         # the background reads start once the first frame is painted: a thread's imports
