@@ -161,14 +161,6 @@ class RelplanApp(SavingMixin):
         self.revision += 1
 
     def on_mount(self) -> None:
-        # The start view was laid out while Textual batches its start-up, which drops that
-        # frame but counts it as painted: the first frame after the batch held only the
-        # widgets changed since, the rest waiting a timer tick (~20 ms) for the next layout.
-        # The whole screen marked dirty makes the first frame whole (Textual 8's private
-        # set; tests/tui/test_first_frame.py says when a new Textual needs another way).
-        dirty = getattr(self.screen, "_dirty_widgets", None)
-        if isinstance(dirty, set):
-            dirty.add(self.screen)
         use_theme(self.theme_variables or self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         # the background reads start once the first frame is painted: a thread's imports

@@ -58,6 +58,16 @@ class ViewScreen(Screen[None]):
         """The session this view shows."""
         return self.shell.session
 
+    def _compositor_refresh(self) -> None:
+        # Textual lays the start view out while it batches its start-up, paints it, drops
+        # that frame and counts it as shown: the first frame after the batch then held only
+        # the widgets changed since (the table waited a timer tick, ~20 ms, for the next
+        # layout). Not painting while batching renders the first frame once, and whole.
+        # (Textual 8's private hook; tests/tui/test_first_frame.py fails if that changes.)
+        if self.app._batch_count:
+            return
+        super()._compositor_refresh()
+
     def compose(self) -> ComposeResult:
         yield TitleLine(id="title")
         yield from self.compose_body()
