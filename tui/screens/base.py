@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -47,6 +48,18 @@ class ViewScreen(Screen[None]):
     """A main view. Subclasses compose the body and say how to show a new plan."""
 
     view_name = "view"
+
+    def __init__(self) -> None:
+        super().__init__()
+        # A new screen tells Textual it has seen no stylesheet yet, so the first time a
+        # view is shown Textual reparses every stylesheet of the app and restyles it all
+        # (a third of the first frame's Textual work, for the same styles). A view is built
+        # when first shown and styled as it mounts: it has seen the app's stylesheet as it
+        # is now. (Textual 8's private counter; a theme change still restyles every view.)
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:  # built outside a running app: Textual's default stands
+            pass
 
     @property
     def shell(self) -> Shell:
