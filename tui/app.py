@@ -25,7 +25,6 @@ from relplan.planner.domain import ops
 from relplan.planner.domain.errors import RelplanError
 from relplan.planner.store.cachedir import default_cache_dir
 from relplan.planner.usecases.session import Session
-from relplan.tui.commands import RelplanCommands
 from relplan.tui.keymap import ids_of, keymap_clashes, keymap_warning
 from relplan.tui.messages import SyncStatus
 from relplan.tui.palette import theme_defaults, use_theme
@@ -37,6 +36,15 @@ from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
+
+
+def _commands() -> type:
+    # The palette's commands (with the help and item-column modules they list) load when
+    # the palette first opens (start-up: ~3 ms)
+    from relplan.tui.commands import RelplanCommands
+
+    return RelplanCommands
+
 
 WRITE_ACTIONS = frozenset({
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -67,7 +75,7 @@ class RelplanApp(SavingMixin):
     MODES: ClassVar = view_modes()
     DEFAULT_MODE = "timeline"  # per session: see __init__
     # relplan's own commands only: every action of the view, go to release, presets, sorts
-    COMMANDS = {RelplanCommands}
+    COMMANDS = {lambda: _commands()}
     BINDINGS: ClassVar[list[BindingType]] = [
         # ? and q first: the footer keeps them when a narrow terminal cuts the rest
         Binding("question_mark", "help", "Help", id="help", tooltip="Keys of this view"),

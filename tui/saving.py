@@ -16,6 +16,7 @@ from textual.app import App
 from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
 from relplan.planner.store.atomic import SHORT_WAIT
 from relplan.planner.usecases.export import FORMATS, export, format_for_path
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
@@ -33,6 +34,7 @@ class SavingMixin(App[None]):
         def plan_changed(self, description: str) -> None: ...
 
     def action_save(self) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         if self.session.is_demo:
@@ -46,6 +48,7 @@ class SavingMixin(App[None]):
         if answer is None:
             self.set_status("not saved")
             return
+        # start-up: store.planfile (~11 ms), not loaded on the demo until a save
         from relplan.planner.store.planfile import user_path
 
         try:
@@ -73,8 +76,8 @@ class SavingMixin(App[None]):
         return True
 
     def _changed_on_disk(self, path: Path) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import ConfirmScreen
-        from relplan.tui.widgets.safe import markup_safe
 
         question = (
             f"{markup_safe(path)} changed on disk since it was loaded (a git pull?).\n\n"
@@ -119,6 +122,7 @@ class SavingMixin(App[None]):
         self.plan_changed(f"merged the file on disk and saved {self.session.path}{note}")
 
     def action_export(self) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         kinds = ", ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)
@@ -142,6 +146,7 @@ class SavingMixin(App[None]):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Ask where to write this screen as SVG (Textual's own signature: a filename and
         folder given by a caller are the proposal, never written without asking)."""
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         view = getattr(self.screen, "view_name", "screen").split()[0]
@@ -165,6 +170,7 @@ class SavingMixin(App[None]):
         """The path typed (``~user`` expanded), or None with the reason on the status line."""
         if answer is None:
             return None
+        # start-up: store.planfile (~11 ms), not loaded on the demo until a save
         from relplan.planner.store.planfile import user_path
 
         try:
@@ -175,6 +181,7 @@ class SavingMixin(App[None]):
 
     def _write_new(self, path: Path, data: bytes, verb: str, failed: str) -> None:
         """Write a new file; an existing one is never replaced from the dashboard."""
+        # start-up: store.output and the plan file writer (~10 ms), only to write
         from relplan.planner.store.output import write_output
 
         try:
@@ -188,6 +195,7 @@ class SavingMixin(App[None]):
         if not self.session.dirty:
             self.exit()
             return
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import ConfirmScreen
 
         question = "There are unsaved changes. Quit without saving? [b]y[/b] quit  [b]n[/b] stay"

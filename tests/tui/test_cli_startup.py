@@ -117,7 +117,8 @@ def test_opening_a_plan_linked_to_git_imports_no_cache_conventions_merge_nor_wri
 ) -> None:
     """What a real project's start reads (plan, config with a [git] link) and no more."""
     (plan_file.parent / "relplan.config.toml").write_text(
-        f'plan = "{plan_file.name}"\n[git]\nrepo = "/src/xen"\nbranch_pattern = "stable-{{series}}"\n'
+        f'plan = "{plan_file.name}"\n[git]\nrepo = "/src/xen"\n'
+        'branch_pattern = "stable-{series}"\n'
     )
     code = (
         "import sys\n"

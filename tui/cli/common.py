@@ -11,8 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.text import grouped_warnings
 from relplan.planner.domain.window import Window
+from relplan.planner.store.output import write_output
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -54,8 +56,6 @@ def git_session(args: argparse.Namespace) -> Context:
 def emit_output(data: bytes, output: str | None, force: bool) -> None:
     """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
     if output and output != "-":
-        from relplan.planner.store.output import write_output
-
         write_output(Path(output), data, force=force)
     else:
         sys.stdout.write(data.decode("utf-8"))
@@ -64,9 +64,6 @@ def emit_output(data: bytes, output: str | None, force: bool) -> None:
 def write_outputs(folder: Path, files: dict[str, bytes], force: bool) -> None:
     """Write several files into ``folder`` (created if missing); without ``force`` none is
     written when any of them exists (each is named)."""
-    from relplan.planner.domain.errors import PlanError, Problem
-    from relplan.planner.store.output import write_output
-
     if not force:
         taken = [folder / name for name in files if (folder / name).exists()]
         if taken:
@@ -121,8 +118,6 @@ def window_of(args: argparse.Namespace) -> Window:
     """The window the options ask for (all of the calendar without any)."""
     window = Window(getattr(args, "since", None), args.until, args.current)
     if window.since and window.until and window.since > window.until:
-        from relplan.planner.domain.errors import PlanError, Problem
-
         raise PlanError(
             Problem(f"--since {window.since} is after --until {window.until}", hint="swap them")
         )

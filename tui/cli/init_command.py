@@ -14,10 +14,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.domain.calendar import build_train, today_in
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.stages import propose_preset
 from relplan.planner.domain.text import printable_lines
+from relplan.planner.store.atomic import write_atomic
 from relplan.planner.store.config import CONFIG_NAME, Config, find_config
 from relplan.planner.store.configfile import load_config
+from relplan.planner.store.planfile import fingerprint, save_plan
+from relplan.planner.usecases.session import parse_day
 from relplan.tui.cli.init_report import history_json, render_history
 from relplan.tui.cli.output import say
 
@@ -94,6 +99,7 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def _write_example(path: Path, force: bool, dry_run: bool) -> int:
+    # start-up: store.configlink (~2 ms), only for init
     from relplan.planner.store.configlink import example_config
 
     _refuse_existing(path, force, "config")
@@ -118,15 +124,20 @@ def _refuse_existing(path: Path, force: bool, what: str) -> None:
 
 
 def _write(path: Path, text: str) -> None:
-    from relplan.planner.store.atomic import write_atomic
-
     write_atomic(path, text.encode("utf-8"))
 
 
 def _init_from_git(args: argparse.Namespace) -> int:
+    # start-up: git.history (~30 ms with git.repo: subprocess, statistics), only for init
     from relplan.planner.git.history import branch_states, history_from_tags
+
+    # start-up: git.project (~27 ms with git.history), only for init
     from relplan.planner.git.project import project_name, shows_freeze, stale_tags
+
+    # start-up: git.repo (subprocess; ~9 ms), only for init
     from relplan.planner.git.repo import Repo
+
+    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
     from relplan.planner.usecases.declared import plan_series, read_declared, with_declared
 
     out = Path(args.plan or "relplan.toml")
@@ -184,6 +195,7 @@ def _init_from_git(args: argparse.Namespace) -> int:
 def _sources_line(plan: Plan, history: Any) -> str:
     """Where the support ends of the plan's series come from: how many are declared, and
     the measured policy (with its sample) for the rest."""
+    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
     from relplan.planner.usecases.declared import plan_series
 
     series = set(plan_series(plan))
@@ -199,8 +211,6 @@ def _sources_line(plan: Plan, history: Any) -> str:
 
 
 def _ladder(repo: Any) -> str | None:
-    from relplan.planner.domain.stages import propose_preset
-
     return propose_preset(tag for tag, _, _ in repo.tags())
 
 
@@ -209,6 +219,7 @@ def _link_config(
 ) -> None:
     """Write the config that links the plan to the repository (and the endoflife.date
     product), or, when a config is there already, say what it lacks."""
+    # start-up: store.configlink (~2 ms), only for init
     from relplan.planner.store.configlink import link_config, missing_links
 
     if path.exists():
@@ -223,18 +234,12 @@ def _link_config(
 
 
 def _init_today(args: argparse.Namespace, plan: Plan) -> Any:
-    from relplan.planner.domain.calendar import today_in
-    from relplan.planner.usecases.session import parse_day
-
     return parse_day(args.today) if getattr(args, "today", None) else today_in(plan.policy)
 
 
 def _write_new_plan(plan: Plan, today: Any, out: Path, force: bool) -> None:
     """Write the plan as every save does (with the calendar's dates on ``today``); with
     ``force``, over the file that is there (checked not to change while replacing it)."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.store.planfile import fingerprint, save_plan
-
     expected = fingerprint(out.read_bytes()) if force and out.exists() else None
     save_plan(plan, build_train(plan, today), out, expected)
     say(f"relplan: wrote {out} ({len(plan.releases)} releases)", err=True)

@@ -20,6 +20,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.trackers.base import Reporter
+from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -56,9 +58,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
     import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
-
-    from relplan.planner.trackers.base import Reporter
-    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args)
     started: list[Pusher] = []
@@ -98,6 +97,7 @@ def _status(text: str) -> None:
 
 
 def _table(result: PushResult) -> None:
+    # start-up: trackers.push (~5 ms), only for push
     from relplan.planner.trackers.push import Outcome
 
     for write in result.writes:
@@ -140,6 +140,7 @@ def _say_written(result: PushResult, how: str) -> None:
 
 
 def _say_failed(result: PushResult) -> int:
+    # start-up: trackers.push (~5 ms), only for push
     from relplan.planner.trackers.push import Outcome
 
     reasons = (

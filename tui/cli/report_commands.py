@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from relplan.planner.domain import days
+from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.store.planfile import save_plan
 from relplan.tui.cli.common import (
     emit_output,
     force_arg,
@@ -33,7 +35,7 @@ EXIT_OK = 0
 
 def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str | None]:
     """What changed in the plan since ``since`` (from its git history), or why unknown."""
-    from relplan.planner.domain.calendar import build_train
+    # start-up: store.planhistory (subprocess; ~6 ms), only to read the plan's history
     from relplan.planner.store.planhistory import plan_changes, read_history, start_of
 
     history = read_history(ctx.path)
@@ -49,6 +51,7 @@ def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str 
 
 def report_text(ctx: Context, args: argparse.Namespace) -> str:
     """The report the options ask for."""
+    # start-up: outputs.report (~16 ms), only for report
     from relplan.planner.outputs import report
 
     fmt = args.format or report.DEFAULT_FORMAT[args.kind]
@@ -114,6 +117,7 @@ def run_report(args: argparse.Namespace) -> int:
         )
     ctx = git_session(args)
     if args.format == "html":
+        # start-up: the HTML status page (~26 ms), only for report --format html
         from relplan.planner.outputs import statuspage
 
         if _is_folder(args.output):
@@ -131,8 +135,10 @@ def run_report(args: argparse.Namespace) -> int:
 
 def import_update(args: argparse.Namespace, text: str) -> int:
     """Apply a development update (a reply with edited lines) to the plan file."""
+    # start-up: outputs.devupdate (~7 ms), only to import a development update
     from relplan.planner.outputs.devupdate import apply_update, parse_update
-    from relplan.planner.store.planfile import save_plan
+
+    # start-up: store.planhistory (subprocess; ~6 ms), only to read the plan's history
     from relplan.planner.store.planhistory import read_history, start_of
 
     ctx = load_context(args)

@@ -10,9 +10,15 @@ nothing and exits 2 (130 for ctrl+c) with a message naming the source.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import Any
 
+from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.text import grouped_warnings
+from relplan.planner.store.cache import Cache
+from relplan.planner.store.planfile import save_merged
+from relplan.planner.trackers.base import Reporter
+from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
 EXIT_OK = 0
@@ -54,9 +60,6 @@ def run_sync_command(args: argparse.Namespace) -> int:
     trackers answered is refused, never merged into silently."""
     import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
 
-    from relplan.planner.trackers.base import Reporter
-    from relplan.tui.cli.context import load_context
-
     ctx = load_context(args, allow_missing_plan=True)
     if args.status:
         return _print_status(ctx.config)
@@ -87,10 +90,8 @@ def _declared_configured(config: Any) -> bool:
 def _sync_declared(args: argparse.Namespace) -> int:
     """Read the declared support again (SUPPORT.md on the branches of [git] repo, the
     [support] endoflife product) and write it into the plan when it changed."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.store.planfile import save_merged
+    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
     from relplan.planner.usecases.declared import refresh_from_config, with_declared
-    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)  # the plan as the tracker sync left it
     read = refresh_from_config(ctx.plan, ctx.config)
@@ -115,10 +116,6 @@ def _sync_declared(args: argparse.Namespace) -> int:
 
 
 def _print_status(config: Any) -> int:
-    import datetime as dt
-
-    from relplan.planner.store.cache import Cache
-
     with Cache.open(config.cache_dir) as cache:
         statuses, conflicts = cache.statuses(), cache.conflicts()
     if not statuses:
