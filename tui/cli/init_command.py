@@ -158,6 +158,9 @@ def _init_from_git(args: argparse.Namespace) -> int:
     )  # fmt: skip
     plan = with_declared(plan, declared)
     today = _init_today(args, plan)
+    # Planning starts on the day init runs: what the measured cadence would have put
+    # before it (pytest's 9.1.2..9.1.8, 9.2.0) was never planned, so nothing is late at birth.
+    plan = plan.with_planned_from(today)
     states = branch_states(plan, today)
     ladder = _ladder(repo) if shows_freeze(history) else None
     stale = stale_tags(history, today)
