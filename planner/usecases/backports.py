@@ -23,7 +23,7 @@ from relplan.planner.domain.rules import (
     fixes_for,
     needing_backport,
 )
-from relplan.planner.store.cache import default_cache_dir
+from relplan.planner.store.cachedir import default_cache_dir
 
 if TYPE_CHECKING:
     from relplan.planner.domain.model import Plan

@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING, Any
 from relplan.planner.domain import ops
 from relplan.planner.domain.model import Plan
 from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
-from relplan.planner.store.cache import Cache
-from relplan.planner.trackers.base import Reporter, config_sources
 from relplan.planner.usecases.shipping import Shipping
 
 if TYPE_CHECKING:
+    from relplan.planner.trackers.base import Reporter
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.sync import SyncResult
@@ -121,6 +120,11 @@ class Tracking(Shipping):
         if not self.has_sources:
             return []
         if self._push_bases is None:
+            # The cache's reader and the tracker types (sqlite3, json) load with the first
+            # count of pending pushes, after the first frame (start-up: ~12 ms)
+            from relplan.planner.store.cache import Cache
+            from relplan.planner.trackers.base import config_sources  # start-up: as above
+
             with Cache.open(self.config.cache_dir) as cache:
                 self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
         return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
