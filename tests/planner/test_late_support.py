@@ -411,3 +411,14 @@ def test_a_future_series_gets_the_newest_declared_windows_before_the_measured_po
     mine = find(build_train(written, D(2026, 12, 3)), "4.23.0")
     assert mine is not None and mine.maintained_until == D(2028, 1, 1)
     assert mine.maintained_source is SupportSource.PLAN
+
+
+def test_every_support_source_has_its_brief_tag_and_words_once() -> None:
+    """Tables and the Branches view's line name a source from one home (the view had no
+    words for ``declared-policy`` and showed the raw value)."""
+    briefs = [source.brief for source in SupportSource if source is not SupportSource.POLICY]
+    assert all(briefs) and len(set(briefs)) == len(briefs)
+    assert SupportSource.POLICY.brief == ""  # the policy's own end carries no tag
+    words = [source.words for source in SupportSource]
+    assert len(set(words)) == len(words) and all(" " in w for w in words)
+    assert SupportSource.DECLARED_POLICY.words == "the newest declared series' policy"
