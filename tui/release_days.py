@@ -9,39 +9,18 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
+from relplan.tui.host import OnScreen
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.releases import DateMove
-    from relplan.planner.usecases.session import Session
-    from relplan.tui.host import TriageHost
-    from relplan.tui.screens.base import ViewScreen
 
 
-class ReleaseDays:
+class ReleaseDays(OnScreen):
     """``S`` ships, ``L`` slips the release under the cursor (timeline, release view), ``C``
     confirms its next tentative stage: part of :class:`relplan.tui.triage.Triage`."""
 
-    def __init__(self, app: TriageHost) -> None:
-        self.app = app
-
-    @property
-    def session(self) -> Session:
-        """The app's session."""
-        return self.app.session
-
-    @property
-    def view(self) -> ViewScreen | None:
-        """The view on screen, if the top screen is one."""
-        return self.app.view
-
-    def _release_under_cursor(self) -> str | None:
-        version = self.view.current_release() if self.view is not None else None
-        if version is None:
-            self.app.set_status("no release under the cursor")
-        return version
-
     def ship(self) -> None:
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
         from relplan.tui.screens.dialogs import PathScreen
@@ -73,7 +52,7 @@ class ReleaseDays:
         self._preview(change, question)
 
     def slip(self) -> None:
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
         from relplan.tui.screens.dialogs import PathScreen
@@ -106,7 +85,7 @@ class ReleaseDays:
     def confirm_stage(self) -> None:
         """Confirm the next tentative stage of the release under the cursor: its day is
         pinned where it is (undoable with u)."""
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
         stage = self.session.next_tentative(version)
