@@ -51,11 +51,10 @@ class Tracking(Shipping):
         and nothing is recorded. A plan file that does not exist yet is created; the demo
         is merged in memory only. ``wait_for_writers``: wait the CLI's 10 s for another
         writer of the file instead of the dashboard's short wait."""
-        from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
         from relplan.planner.trackers.sync import sync_config_async
 
         def save(plan: Plan) -> None:
-            self.save(wait=LOCK_WAIT if wait_for_writers else SHORT_WAIT)
+            self.save(wait_for_writers=wait_for_writers)
 
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))

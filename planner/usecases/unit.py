@@ -141,18 +141,18 @@ class UnitOfWork:
         return self.history.dirty
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:
+    def save(self, path: Path | None = None, *, wait_for_writers: bool = True) -> Path:
         """Write the plan atomically to its file (or to ``path``, which must not exist);
-        raises PlanChangedOnDisk when the file changed since it was loaded. ``wait``:
-        seconds to wait for another writer of the file (default: the CLI's 10 s)."""
-        from relplan.planner.store.atomic import LOCK_WAIT
+        raises PlanChangedOnDisk when the file changed since it was loaded.
+        ``wait_for_writers``: wait the CLI's 10 s for another writer of the file; else the
+        dashboard's short wait (a UI must not freeze behind another writer)."""
+        from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
         from relplan.planner.store.planfile import save_plan
 
         target = path if path is not None else self.writable_path()
         expected = self.fingerprint if path is None or path == self.path else None
-        self.fingerprint = save_plan(
-            self.plan, self.train(), target, expected, wait=LOCK_WAIT if wait is None else wait
-        )
+        wait = LOCK_WAIT if wait_for_writers else SHORT_WAIT
+        self.fingerprint = save_plan(self.plan, self.train(), target, expected, wait=wait)
         self.path = target
         self.loaded = self.plan
         self.history.mark_saved()

@@ -52,7 +52,7 @@ class RelplanParser(argparse.ArgumentParser):
     ``--formt``): the closest known name is named in the error (exit 2 as usual)."""
 
     def error(self, message: str) -> NoReturn:
-        from relplan.planner.store.checking import did_you_mean
+        from relplan.planner.domain.text import did_you_mean
 
         m = _INVALID_CHOICE.search(message)
         if m:
@@ -75,7 +75,7 @@ class RelplanParser(argparse.ArgumentParser):
         the command given (and the global ones)."""
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
-            from relplan.planner.store.checking import did_you_mean
+            from relplan.planner.domain.text import did_you_mean
 
             known = self._options(getattr(parsed, "command", None))
             hints = [h for word in extra if word.startswith("-")

@@ -16,6 +16,7 @@ from typing import Any
 
 from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.usecases.files import write_files
 from relplan.tui.cli.common import (
     emit_output,
     force_arg,
@@ -23,7 +24,6 @@ from relplan.tui.cli.common import (
     repo_arg,
     window_args,
     window_of,
-    write_outputs,
 )
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
@@ -118,9 +118,8 @@ def run_report(args: argparse.Namespace) -> int:
 
         if _is_folder(args.output):
             pages = statuspage.site_pages(ctx)
-            write_outputs(
-                Path(args.output), {n: t.encode("utf-8") for n, t in pages.items()}, args.force
-            )
+            files = {n: t.encode("utf-8") for n, t in pages.items()}
+            write_files(Path(args.output), files, force=args.force)
             say(f"wrote {len(pages)} pages to {args.output}", err=True)
             return EXIT_OK
         emit_output(statuspage.status_page(ctx).encode("utf-8"), args.output, args.force)
