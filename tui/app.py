@@ -221,7 +221,7 @@ class RelplanApp(SavingMixin):
     def count_pushes(self) -> None:
         """Count what a push would write (the first count reads the cache: a thread)."""
         from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.push import Outcome
+        from relplan.planner.usecases.tracking import Outcome
 
         try:
             writes = self.session.pending_pushes()
@@ -394,8 +394,7 @@ class RelplanApp(SavingMixin):
         import datetime as dt
 
         from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.sync import summary
+        from relplan.planner.usecases.tracking import Reporter
 
         def status(text: str) -> None:
             self.set_sync_status(text)
@@ -415,8 +414,9 @@ class RelplanApp(SavingMixin):
             self.plan_changed(self.status_text)
             return
         self.loading.pop("sync", None)
-        self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
-        status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
+        said = result.summary()
+        self.plan_changed(f"synced: {said}" if result.plan_changed else self.status_text)
+        status(f"synced {dt.datetime.now():%H:%M}: {said}")
         self.count_pushes()  # the bases moved
 
     def _busy(self, group: str) -> bool:
@@ -449,7 +449,7 @@ class RelplanApp(SavingMixin):
     def _confirm_push(self, writes: Sequence[Write]) -> None:
         from rich.markup import escape
 
-        from relplan.planner.trackers.push import Outcome
+        from relplan.planner.usecases.tracking import Outcome
         from relplan.tui.screens.dialogs import ConfirmScreen
 
         pending = [w for w in writes if w.outcome is Outcome.PENDING]
@@ -487,8 +487,7 @@ class RelplanApp(SavingMixin):
     async def run_push(self) -> None:
         """Push (network in this event loop; progress on the sync line), then recount."""
         from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.push import summary
+        from relplan.planner.usecases.tracking import Reporter
 
         def progress(done: int, total: int | None) -> None:
             self.set_sync_status(progress_text(done, total, what="push"))
@@ -501,7 +500,7 @@ class RelplanApp(SavingMixin):
         except RelplanError as exc:
             self.set_sync_status(f"push failed: {exc.problems[0]}")
             return
-        text = summary(result)
+        text = result.summary()
         self.plan_changed(text)
         self.set_sync_status(text)
 
@@ -553,8 +552,6 @@ def crash_note(session: Session, error: BaseException) -> str:
     edits went, where the traceback is (in the cache folder, never on screen)."""
     import traceback
 
-    from relplan.planner.store.cache import default_cache_dir
-
     lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
     if session.dirty:
         try:
@@ -562,7 +559,7 @@ def crash_note(session: Session, error: BaseException) -> str:
         except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
             lines.append(f"your unsaved edits could not be written ({exc})")
     try:
-        folder = session.config.cache_dir or default_cache_dir()
+        folder = session.cache_folder()
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / "crash.log"
         with log.open("a", encoding="utf-8") as out:

@@ -17,9 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.model import Plan
+from relplan.planner.store.cache import Cache
+
+# What the faces pass to and read from the trackers' use cases (loaded with the cache already)
+from relplan.planner.trackers.base import Outcome as Outcome
+from relplan.planner.trackers.base import Reporter as Reporter
 
 if TYPE_CHECKING:
-    from relplan.planner.trackers.base import Reporter
+    from relplan.planner.store.cache import CachedConflict, SourceStatus
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.sync import SyncResult
@@ -117,11 +122,15 @@ class Tracking(Shipping):
         if not self.has_sources:
             return []
         if self._push_bases is None:
-            from relplan.planner.store.cache import Cache
-
             with Cache.open(self.config.cache_dir) as cache:
                 self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
         return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
+
+    def sync_record(self) -> tuple[list[SourceStatus], list[CachedConflict]]:
+        """When each source last synced, with its counts, and the conflicts still open: what
+        the cache recorded (no network; ``relplan sync --status``)."""
+        with Cache.open(self.config.cache_dir) as cache:
+            return cache.statuses(), cache.conflicts()
 
     def sources_line(self) -> str:
         """How old the tracker data is, per source (empty without sources)."""

@@ -22,6 +22,7 @@ from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import lay
 from relplan.planner.domain.model import Plan, Release
+from relplan.planner.store.cache import default_cache_dir
 from relplan.planner.store.config import Config
 
 if TYPE_CHECKING:
@@ -69,6 +70,11 @@ class UnitOfWork:
                 )
             )
         return self.path
+
+    def cache_folder(self) -> Path:
+        """Where the caches, the git scan and a crash log go: ``[cache] dir`` of the config,
+        else the user's cache folder (:func:`relplan.planner.store.cache.default_cache_dir`)."""
+        return self.config.cache_dir or default_cache_dir()
 
     # -- derived values ---------------------------------------------------------------------
     def _memo(self, name: str, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:

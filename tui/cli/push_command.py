@@ -57,7 +57,7 @@ def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
     import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
 
-    from relplan.planner.trackers.base import Reporter
+    from relplan.planner.usecases.tracking import Reporter
     from relplan.tui.cli.context import load_context
 
     ctx = load_context(args)
@@ -98,7 +98,7 @@ def _status(text: str) -> None:
 
 
 def _table(result: PushResult) -> None:
-    from relplan.planner.trackers.push import Outcome
+    from relplan.planner.usecases.tracking import Outcome
 
     for write in result.writes:
         say(write)
@@ -140,7 +140,7 @@ def _say_written(result: PushResult, how: str) -> None:
 
 
 def _say_failed(result: PushResult) -> int:
-    from relplan.planner.trackers.push import Outcome
+    from relplan.planner.usecases.tracking import Outcome
 
     reasons = (
         (Outcome.CONFLICT, "the tracker changed them since the last sync (relplan sync, "
