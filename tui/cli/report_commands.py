@@ -17,6 +17,7 @@ from typing import Any
 from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.usecases.files import write_files
+from relplan.planner.usecases.updates import apply_reply, changes_since
 from relplan.tui.cli.common import (
     emit_output,
     force_arg,
@@ -29,22 +30,6 @@ from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
 EXIT_OK = 0
-
-
-def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str | None]:
-    """What changed in the plan since ``since`` (from its git history), or why unknown."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.store.planhistory import plan_changes, read_history, start_of
-
-    history = read_history(ctx.path)
-    if history.missing:
-        return None, history.missing
-    base = history.as_of(start_of(since, ctx.plan.policy.timezone))
-    if base is None:
-        first = history.versions[0]
-        return None, f"the plan file was first committed on {first.when:%Y-%m-%d}, after {since}"
-    old_train = build_train(base.plan, ctx.today)
-    return plan_changes(base.plan, old_train, ctx.plan, ctx.train()), None
 
 
 def report_text(ctx: Context, args: argparse.Namespace) -> str:
@@ -66,7 +51,7 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     ctx.release(version)  # an unknown release: a clear error with a did-you-mean
     if args.kind == "schedule":
         return report.schedule_report(ctx, version, fmt)
-    changes, missing = _changes_since(ctx, args.since) if args.since else (None, None)
+    changes, missing = changes_since(ctx, args.since) if args.since else (None, None)
     return report.update_report(ctx, version, fmt, changes, args.since, missing)
 
 
@@ -130,21 +115,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def import_update(args: argparse.Namespace, text: str) -> int:
     """Apply a development update (a reply with edited lines) to the plan file."""
-    from relplan.planner.outputs.devupdate import apply_update, parse_update
-    from relplan.planner.store.planfile import save_plan
-    from relplan.planner.store.planhistory import read_history, start_of
-
     ctx = load_context(args)
     path = ctx.writable_path()
-    update = parse_update(text)
-    base = None
-    if update.day is not None:
-        end = start_of(update.day + dt.timedelta(days=1), ctx.plan.policy.timezone)
-        found = read_history(ctx.path).as_of(end)
-        base = found.plan if found is not None else None
-    result = apply_update(ctx.plan, update, base)
-    if result.changed:
-        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+    update, result = apply_reply(ctx, text)
     about = f" of {update.release}" if update.release else ""
     about += f" ({update.day})" if update.day else ""
     written = f" -> {path}" if result.changed else " (nothing to write)"
