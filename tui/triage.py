@@ -31,12 +31,12 @@ if TYPE_CHECKING:
 
 #: Actions that are one session use case on the view's items, no question asked.
 ON_SELECTION: Mapping[str, Callable[[Session, set[str]], ops.Change]] = {
-    "accept": lambda session, ids: session.accept(ids),
-    "defer": lambda session, ids: session.defer(ids),
-    "reject": lambda session, ids: session.reject(ids),
-    "blocker": lambda session, ids: session.toggle_blocker(ids),
-    "next": lambda session, ids: session.move(ids, 1),
-    "prev": lambda session, ids: session.move(ids, -1),
+    "accept": lambda session, ids: ops.accept(session.plan, ids),
+    "defer": lambda session, ids: ops.defer(session.plan, ids),
+    "reject": lambda session, ids: ops.reject(session.plan, ids),
+    "blocker": lambda session, ids: ops.toggle_blocker(session.plan, ids),
+    "next": lambda session, ids: ops.move(session.plan, ids, session.train(), session.today, 1),
+    "prev": lambda session, ids: ops.move(session.plan, ids, session.train(), session.today, -1),
 }
 #: Actions on the view's items (marked, or the one under the cursor).
 ON_ITEMS = frozenset(ON_SELECTION) | {
@@ -106,7 +106,7 @@ class Triage(OnScreen):
         current = self._shared(self._selected(), lambda it: it.priority.value)
 
         def then(value: str, ids: set[str]) -> None:
-            self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
+            self._apply_to_selection(ops.set_priority(self.session.plan, ids, Priority(value)))
 
         self._ask("Priority for the selected item(s)", choices, then, current=current)
 
