@@ -8,7 +8,10 @@ from typing import Any
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from relplan.planner.domain.rules import PRESETS
 from relplan.planner.domain.text import printable
+from relplan.tui.screens.help import binding_level
+from relplan.tui.widgets.item_rows import COLUMNS
 
 
 class RelplanCommands(Provider):
@@ -18,7 +21,6 @@ class RelplanCommands(Provider):
         app: Any = self.app
         out: list[tuple[str, Callable[[], Any], str]] = []
         seen: set[str] = set()
-        from relplan.tui.screens.help import binding_level
 
         actives = sorted(self.screen.active_bindings.values(), key=binding_level)
         for active in actives:
@@ -39,8 +41,6 @@ class RelplanCommands(Provider):
                     f"{release.kind.value} release on {release.day}",
                 )
             )
-        from relplan.planner.domain.rules import PRESETS
-        from relplan.tui.widgets.item_rows import COLUMNS
 
         for name, what in PRESETS.items():
             out.append((f"items: {name}", partial(app.show_preset, name), what))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 
 from textual.binding import Binding
@@ -43,8 +44,6 @@ def keymap_clashes(owners: Sequence[type], keymap: Mapping[str, str]) -> list[st
 
 def keymap_warning(unknown: Sequence[str], known: Iterable[str]) -> str:
     """A status line naming keymap entries that match no binding, with a guess."""
-    import difflib
-
     choices = sorted(known)
     parts = []
     for name in unknown:

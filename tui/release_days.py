@@ -9,7 +9,10 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
+from relplan.planner.domain.errors import RelplanError
+from relplan.planner.usecases.session import parse_day, parse_span
 from relplan.tui.host import OnScreen
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.releases import DateMove
@@ -23,6 +26,7 @@ class ReleaseDays(OnScreen):
         version = self.current_release()
         if version is None:
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import PathScreen
 
         question = f"{version} shipped on (YYYY-MM-DD):"
@@ -32,9 +36,6 @@ class ReleaseDays(OnScreen):
         )
 
     def _ship(self, version: str, text: str | None) -> None:
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.usecases.session import parse_day
-
         if text is None:
             self.app.set_status("not shipped")
             return
@@ -55,6 +56,7 @@ class ReleaseDays(OnScreen):
         version = self.current_release()
         if version is None:
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import PathScreen
 
         day = self.session.release(version).day
@@ -64,9 +66,6 @@ class ReleaseDays(OnScreen):
         )
 
     def _slip(self, version: str, text: str | None) -> None:
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.usecases.session import parse_day, parse_span
-
         if not text:
             self.app.set_status("not slipped")
             return
@@ -104,8 +103,8 @@ class ReleaseDays(OnScreen):
         if change.is_noop:
             self.app.set_status(change.description)
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
-        from relplan.tui.widgets.safe import markup_safe
 
         moves = self.session.what_if(change)
         rows, folded = preview_rows(moves, whole)

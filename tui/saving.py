@@ -16,6 +16,7 @@ from textual.app import App
 from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
 from relplan.planner.usecases.export import FORMATS, export, format_for_path
 from relplan.planner.usecases.files import typed_path, write_new
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
@@ -33,6 +34,7 @@ class SavingMixin(App[None]):
         def plan_changed(self, description: str) -> None: ...
 
     def action_save(self) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         if self.session.is_demo:
@@ -71,8 +73,8 @@ class SavingMixin(App[None]):
         return True
 
     def _changed_on_disk(self, path: Path) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import ConfirmScreen
-        from relplan.tui.widgets.safe import markup_safe
 
         question = (
             f"{markup_safe(path)} changed on disk since it was loaded (a git pull?).\n\n"
@@ -117,6 +119,7 @@ class SavingMixin(App[None]):
         self.plan_changed(f"merged the file on disk and saved {self.session.path}{note}")
 
     def action_export(self) -> None:
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         kinds = ", ".join(f.suffixes[0] for f in FORMATS.values() if f.suffixes)
@@ -140,6 +143,7 @@ class SavingMixin(App[None]):
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """Ask where to write this screen as SVG (Textual's own signature: a filename and
         folder given by a caller are the proposal, never written without asking)."""
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import PathScreen
 
         view = getattr(self.screen, "view_name", "screen").split()[0]
@@ -182,6 +186,7 @@ class SavingMixin(App[None]):
         if not self.session.dirty:
             self.exit()
             return
+        # start-up: the dialogs (~2 ms), only once a save or an export asks
         from relplan.tui.screens.dialogs import ConfirmScreen
 
         question = "There are unsaved changes. Quit without saving? [b]y[/b] quit  [b]n[/b] stay"

@@ -13,13 +13,12 @@ import asyncio
 
 from relplan.planner.outputs.escape import xml_text
 from relplan.planner.usecases.session import Session
+from relplan.tui.app import RelplanApp
 
 DEFAULT_SIZE = (120, 40)
 
 
 async def _capture(session: Session, size: tuple[int, int], title: str) -> str:
-    from relplan.tui.app import RelplanApp
-
     app = RelplanApp(session, start="timeline")
     async with app.run_test(size=size, headless=True) as pilot:
         await pilot.pause()

@@ -141,6 +141,7 @@ class Triage(OnScreen):
         if not refusals:
             then()
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
 
         lines = [markup_safe(question), ""]
@@ -200,7 +201,7 @@ class Triage(OnScreen):
         if not chosen:
             self.app.set_status("no item selected")
             return
-
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ChoiceScreen
 
         def answer(value: str | None) -> None:
@@ -213,6 +214,7 @@ class Triage(OnScreen):
         item = self.current_item()
         if item is None:
             return
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemScreen
 
         def then(what: str | None) -> None:
@@ -236,6 +238,7 @@ class Triage(OnScreen):
         self.app.set_status(f"opened {item.url}")
 
     def new_item(self) -> None:
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemForm
 
         defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
@@ -255,6 +258,7 @@ class Triage(OnScreen):
             self._edit(item)
 
     def _edit(self, item: Item) -> None:
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemForm
 
         def then(edit: edits.Edit | None) -> None:

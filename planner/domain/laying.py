@@ -16,7 +16,8 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
-from relplan.planner.domain.model import Item, Kind, Plan, Release, ReleaseKind
+from relplan.planner.domain.model import Item, Kind, Plan, Release, ReleaseKind, natural_key
+from relplan.planner.domain.rules import owners
 
 
 def _open_to(item: Item, release: Release, today: dt.date) -> bool:
@@ -130,9 +131,6 @@ def schedule(plan: Plan, train: Sequence[Release], today: dt.date) -> dict[str, 
     of its owners. Items no release has room for are left out. Without capacity
     limits this is what :func:`lay` does.
     """
-    from relplan.planner.domain.model import natural_key
-    from relplan.planner.domain.rules import owners
-
     cap = plan.policy.capacity
     load: dict[tuple[str, str], int] = {}  # (version, "features"|"fixes"|"owner:NAME")
 

@@ -29,6 +29,7 @@ same field are a :class:`Conflict` and the result keeps ours.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -112,8 +113,6 @@ def keep_ids(plan: Plan, incoming: Sequence[ImportedItem], source: str) -> list[
     """Re-imported items keep their ids when their title changed slightly: an item whose
     id was made up from its title and is not in the plan takes the id of the plan item of
     the same source with the closest title (at least 80% alike) that nothing else claims."""
-    import difflib
-
     known = {it.id for it in plan.items}
     claimed = {r.item.id for r in incoming if r.item.id in known}
     prefix = f"{source}#"

@@ -13,10 +13,22 @@ undo and redo O(1) and unbounded: plans share their unchanged items.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from relplan.planner.domain.model import BackportState, Item, Plan, Priority, Release, State
+from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.laying import step_target
+from relplan.planner.domain.model import (
+    BackportState,
+    Item,
+    Kind,
+    Plan,
+    Priority,
+    Prognosis,
+    Release,
+    State,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +192,6 @@ def item_fields(texts: Mapping[str, str], versions: Collection[str]) -> dict[str
 
     Empty text clears an optional field. Raises PlanError naming every bad field.
     """
-    from relplan.planner.domain.errors import PlanError, Problem
-    from relplan.planner.domain.model import Kind, Prognosis
-
     out: dict[str, object] = {}
     problems = []
     for name, raw in texts.items():
@@ -245,8 +254,6 @@ def item_texts(item: Item) -> dict[str, str]:
 
 def new_item_id(plan: Plan, title: str) -> str:
     """``local#<title words>`` not taken yet in the plan (``-2``, ``-3`` ... when it is)."""
-    import re
-
     slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40].strip("-")
     base = f"local#{slug or 'item'}"
     taken = {it.id for it in plan.items}
@@ -275,7 +282,6 @@ def move(
     (:func:`relplan.planner.domain.laying.step_target`: features go to point releases not frozen
     yet,
     fixes to any unshipped release of their branch). Items with nowhere to go stay put."""
-    from relplan.planner.domain.laying import step_target
 
     def edit(item: Item) -> Item:
         release = step_target(item, train, today, step)

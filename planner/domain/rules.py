@@ -281,8 +281,6 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     release ahead falls back to the same rule over releases of any kind; None when nothing
     is ahead.
     """
-    from relplan.planner.domain.calendar import phase_on
-
     ahead = [r for r in train if not r.shipped]  # a late release is still ahead
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
         stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]

@@ -24,9 +24,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
+from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import Problem, SourceError
 from relplan.planner.domain.model import Phase, Plan, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.rules import branch_support
 from relplan.planner.domain.series import PLACEHOLDER, fill
 from relplan.planner.domain.version import SERIES_DEPTH, Version, is_version, version_key
 from relplan.planner.git.lifetimes import BranchLife, SupportFit, branch_lives, fit_support
@@ -366,9 +368,6 @@ def history_from_tags(
 def branch_states(plan: Plan, today: dt.date) -> dict[str, Phase | None]:
     """How each series' branch is supported on ``today`` under the plan's policy
     (maintained, security-only, or None: end of life or not released yet)."""
-    from relplan.planner.domain.calendar import build_train
-    from relplan.planner.domain.rules import branch_support
-
     return {
         r.series: branch_support(r, today)
         for r in build_train(plan, today)

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import BackportState, Item, Kind, Plan, Release, State
 from relplan.planner.domain.rules import backport_conflict, maintained_branches
 from relplan.planner.git.backports import (
@@ -338,8 +339,6 @@ def present_targets(
 ) -> tuple[list[BranchTarget], list[str]]:
     """The plan's maintained branches that exist in the repository, and a warning for each
     that does not; PlanError (with ``hint``) when none does."""
-    from relplan.planner.domain.errors import PlanError, Problem
-
     wanted = maintained_targets(plan, train, today, pattern)
     found, missing = _present(repo, wanted)
     if not found:

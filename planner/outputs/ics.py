@@ -35,6 +35,8 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from icalendar import Calendar, Event
+
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Plan, Release
@@ -96,8 +98,6 @@ def calendar_ics(
 ) -> bytes:
     """The feed for every release on the session's calendar (see the module docstring);
     with a ``window``, the events of its releases that fall within its dates."""
-    from icalendar import Calendar, Event
-
     plan, today = session.plan, session.today
     timezone = plan.policy.timezone
     train = session.train()

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.store.planfile import write_atomic
 
 
 def _exists(path: Path) -> PlanError:
@@ -25,8 +26,6 @@ def _exists(path: Path) -> PlanError:
 
 def write_output(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path``; without ``force`` an existing file is a PlanError."""
-    from relplan.planner.store.planfile import write_atomic
-
     if force:
         write_atomic(path, data)
         return

@@ -19,7 +19,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from relplan.planner.domain.errors import PlanError
-from relplan.planner.domain.model import Item, Plan, Release
+from relplan.planner.domain.model import Item, Plan, Release, natural_key
+from relplan.planner.store.planfile import loads_plan
 
 _GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"}
 
@@ -109,8 +110,6 @@ def read_history(path: Path | None, *, items: bool = True) -> PlanHistory:
     ``items=False`` reads only plan, policy and releases of each version (enough
     for the calendar; much faster for large plans).
     """
-    from relplan.planner.store.planfile import loads_plan
-
     if path is None:
         return PlanHistory(missing="the embedded demo has no history")
     path = path.resolve()
@@ -190,8 +189,6 @@ def plan_changes(
     """What changed from ``old`` to ``new``: releases first (milestone days that moved,
     releases shipped, added or dropped), then items (added, removed, moved, state,
     prognosis, priority, owner, blocker), each in calendar / natural id order."""
-    from relplan.planner.domain.model import natural_key
-
     out: list[PlanChange] = []
     before = {r.version: r for r in old_train}
     after = {r.version: r for r in new_train}

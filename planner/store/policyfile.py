@@ -27,6 +27,7 @@ from relplan.planner.domain.policy import (
     StageRule,
 )
 from relplan.planner.domain.series import check_template
+from relplan.planner.domain.stages import PRESETS, slug
 from relplan.planner.store.checking import (
     Checker,
     Invalid,
@@ -211,8 +212,6 @@ def _stages(
     raw: object, check: Checker, path: Path_, label: str
 ) -> tuple[tuple[StageRule, ...], str | None]:
     """``stages = "xen"`` (a preset) or ``[[policy.stages]]`` tables, checked."""
-    from relplan.planner.domain.stages import PRESETS
-
     if isinstance(raw, str):
         if raw in PRESETS:
             return PRESETS[raw], raw
@@ -269,8 +268,6 @@ def _stage(
 
 
 def _check_stage_names(rules: list[StageRule], check: Checker, path: Path_, label: str) -> None:
-    from relplan.planner.domain.stages import slug
-
     seen: dict[str, int] = {}
     for i, rule in enumerate(rules):
         key = slug(rule.name)
@@ -337,8 +334,6 @@ def _stage_table(rule: StageRule) -> dict[str, Any]:
 def stages_to_table(policy: Policy) -> str | list[dict[str, Any]] | None:
     """``stages`` as the plan file writes it: the preset's name while the ladder is that
     preset's, else the tables written out; None for the implicit ladder."""
-    from relplan.planner.domain.stages import PRESETS
-
     preset = policy.stages_preset
     if preset is not None and PRESETS.get(preset) == policy.stages:
         return preset

@@ -26,6 +26,7 @@ from relplan.planner.domain.model import (
     series_of,
 )
 from relplan.planner.domain.policy import Policy
+from relplan.planner.domain.stages import is_stage_pin, stage_pin_names
 from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.domain.version import Version
 from relplan.planner.store.checking import (
@@ -224,8 +225,6 @@ def item_to_json(item: Item) -> dict[str, Any]:
 def _pins(value: object, policy: Policy | None = None) -> dict[str, dt.date]:
     """Pinned days by name: the calendar's own (:data:`PIN_NAMES`) and the stages of the
     policy's freeze ladder (:func:`relplan.planner.domain.stages.is_stage_pin`)."""
-    from relplan.planner.domain.stages import is_stage_pin, stage_pin_names
-
     table = as_table(value)
     out = {}
     for name, day in table.items():

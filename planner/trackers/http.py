@@ -236,6 +236,7 @@ class HttpClient:
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        # start-up: httpx (~60 ms), only once a request is made; the adapters import this module
         import httpx
 
         self.config = config
@@ -427,6 +428,7 @@ class HttpClient:
 
     def _checked(self, url: str) -> str:
         """``url``, unless it carries a user name or password or is no URL (SourceError)."""
+        # start-up: httpx (~60 ms), only once a request is made; the adapters import this module
         import httpx
 
         try:
@@ -463,6 +465,7 @@ class HttpClient:
         method: str | None = None,
         retry: bool = True,
     ) -> httpx.Response:
+        # start-up: httpx (~60 ms), only once a request is made; the adapters import this module
         import httpx
 
         method = method or ("GET" if body is None else "POST")
@@ -522,6 +525,7 @@ class HttpClient:
 
     def _redirect(self, response: httpx.Response) -> str | None:
         """The URL to follow for a redirect to the same scheme and host (noted), else None."""
+        # start-up: httpx (~60 ms), only once a request is made; the adapters import this module
         import httpx
 
         location = response.headers.get("location")
@@ -762,6 +766,7 @@ async def pages_until_empty(
 def _location(response: httpx.Response) -> tuple[str, bool]:
     """Where a redirect points, for a message (without credentials), and whether the
     Location carried a user name or password."""
+    # start-up: httpx (~60 ms), only once a request is made; the adapters import this module
     import httpx
 
     where = response.headers.get("location")

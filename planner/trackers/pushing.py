@@ -24,6 +24,7 @@ both, or neither.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from itertools import groupby
@@ -40,7 +41,9 @@ from relplan.planner.trackers.base import (
     Reporter,
     SourceConfig,
     Writer,
+    config_sources,
 )
+from relplan.planner.trackers.http import HttpClient, Precondition, TrackerRefused, read_token
 from relplan.planner.trackers.push import (
     Outcome,
     PushResult,
@@ -58,7 +61,6 @@ from relplan.planner.trackers.registry import writer_for
 
 if TYPE_CHECKING:
     from relplan.planner.store.config import Config
-    from relplan.planner.trackers.http import HttpClient
 
 REFUSING = frozenset({400, 409, 422})
 """Answers that refuse one item's change (a validation error): the push goes on."""
@@ -127,8 +129,6 @@ class Pusher:
                 self._set(dataclasses.replace(w, outcome=Outcome.UNWRITTEN))
 
     def _client(self, writer: Writer, token: str) -> HttpClient:
-        from relplan.planner.trackers.http import HttpClient
-
         auth = writer.auth_headers(token)
         return HttpClient(
             writer.config,
@@ -144,8 +144,6 @@ class Pusher:
     async def _item(
         self, http: HttpClient, writer: Writer, sp: SourcePush, item_id: str, group: list[Write]
     ) -> None:
-        from relplan.planner.trackers.http import Precondition, TrackerRefused
-
         key = item_id.split("#", 1)[1]
         remote = await writer.read(http, key)
         sends: list[tuple[Write, FieldWrite]] = []
@@ -302,8 +300,6 @@ def _id_key(item_id: str) -> tuple[int, str]:
 
 
 def _token(config: SourceConfig, env: Mapping[str, str] | None) -> str:
-    from relplan.planner.trackers.http import read_token
-
     token = read_token(config, env)
     if token is None:
         raise SourceError(
@@ -343,8 +339,6 @@ async def push_config_async(
     it; what ``relplan push`` and the dashboard run. ``save(plan)`` writes the plan
     atomically (None: the push is recorded in the cache only). ``started`` is handed the
     :class:`Pusher` first (the CLI keeps it to say what was written on ctrl+c)."""
-    from relplan.planner.trackers.base import config_sources
-
     chosen = choose_sources(config_sources(config), sources)
     with Cache.open(config.cache_dir) as cache:
         pusher = Pusher(
@@ -380,8 +374,6 @@ def run_push(
 ) -> PushResult:
     """Push and record in one blocking call, on sources and a cache given directly (as
     :func:`relplan.planner.trackers.sync.run_sync` syncs); runs its own event loop."""
-    import asyncio
-
     pusher = Pusher(
         plan,
         sources,

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.errors import Problem
+from relplan.planner.domain.errors import Problem, RelplanError, SourceError
 from relplan.planner.domain.fields import backport_field
 from relplan.planner.domain.merge import DATA_FIELDS, ImportedItem, merge_items, pick
 from relplan.planner.domain.model import Item, Plan, ReleaseKind, ReleaseSpec
@@ -62,7 +62,9 @@ from relplan.planner.trackers.base import (
     Reporter,
     SourceConfig,
     TrackerRelease,
+    config_sources,
 )
+from relplan.planner.trackers.itemmap import cursor_text, parse_timestamp, shown
 
 if TYPE_CHECKING:
     from relplan.planner.store.config import Config
@@ -144,8 +146,6 @@ def identity(config: SourceConfig) -> str:
 
 def select_sources(sources: Sequence[SourceConfig], name: str | None) -> list[SourceConfig]:
     """All sources, or the one named (a SourceError naming the known ones otherwise)."""
-    from relplan.planner.domain.errors import SourceError
-
     if not sources:
         raise SourceError(
             Problem(
@@ -180,7 +180,10 @@ async def fetch_sources(
     (from the cache's history); without, the cache's latest. ``now`` is the
     clock cursors are checked against (default: the current time).
     """
+    # start-up: trackers.http and the adapters (~40 ms), only to fetch; not for last_sync_text
     from relplan.planner.trackers.http import HostLimiter, HttpClient, gather_all, read_token
+
+    # start-up: the adapters (~40 ms with trackers.http), only to fetch
     from relplan.planner.trackers.registry import adapter_for
 
     reporter = reporter or Reporter()
@@ -221,8 +224,6 @@ def usable_since(since: str | None, now: dt.datetime) -> bool:
     """True when ``since`` may be a sync cursor: a time stamp (within the days relplan
     plans with) no later than ``now`` plus :data:`CLOCK_SKEW`. A later one would make
     every later sync ask for nothing; one that is none, fail (Redmine answers 422)."""
-    from relplan.planner.trackers.itemmap import parse_timestamp
-
     when = parse_timestamp(since)
     return when is not None and when <= now + CLOCK_SKEW
 
@@ -233,7 +234,6 @@ def _stored_cursor(
     """The cache's cursor, or one that fetches everything when its time is unusable."""
     if cursor.since is None or usable_since(cursor.since, now):
         return cursor, ()
-    from relplan.planner.trackers.itemmap import shown
 
     said = config.problem(
         f"the stored sync cursor {shown(cursor.since)} is no usable time stamp: fetched everything",
@@ -250,7 +250,6 @@ def _next_cursor(
     since = result.cursor.since
     if since is None or since == old.since or usable_since(since, now):
         return result
-    from relplan.planner.trackers.itemmap import cursor_text, parse_timestamp, shown
 
     when = parse_timestamp(since)
     newest = [i.id for i in result.items if when is not None and i.updated == when]
@@ -495,6 +494,7 @@ def _named(releases: Sequence[TrackerRelease], word: str, shown: int = 5) -> str
 def _merge_file(
     plan: Plan, config: SourceConfig, base_dir: Path | None
 ) -> tuple[Plan, SourceOutcome]:
+    # start-up: trackers.files (csv, tables; ~17 ms), only for file sources
     from relplan.planner.trackers.files import read_items
 
     path = Path(config.path or "")
@@ -643,8 +643,6 @@ async def sync_config_async(
     ``save`` writes: a journal then covers the window between its rename and the cache
     commit (:func:`write_sync`); what opening the cache repaired goes to the reporter.
     """
-    from relplan.planner.trackers.base import config_sources
-
     chosen = select_sources(config_sources(config), source)
     base_dir = config.path.parent if config.path else None
     with Cache.open(config.cache_dir) as cache:
@@ -675,8 +673,6 @@ def last_syncs(config: Config) -> list[SourceStatus]:
 
 def last_sync_text(config: Config, now: dt.datetime | None = None) -> str:
     """How old the tracker data is, per source, in one line (no network; reads the cache)."""
-    from relplan.planner.domain.errors import RelplanError
-
     try:
         statuses = last_syncs(config)
     except RelplanError as exc:

@@ -52,6 +52,7 @@ class Backports(Queries):
         path = self.git_repo(repo)
         if path is None:
             return None
+        # start-up: the git scan (~30 ms: subprocess, logging), only with a repository
         from relplan.planner.git.join import plan_evidence
 
         git = self.config.git
@@ -69,7 +70,10 @@ class Backports(Queries):
         path = self.git_repo(repo)
         if path is None:
             return None
+        # start-up: the git modules (~20 ms), only with a repository
         from relplan.planner.git.project import stale_repo
+
+        # start-up: git.repo (subprocess; ~9 ms), only with a repository
         from relplan.planner.git.repo import Repo
 
         weeks = self.plan.policy.cadence.planned_weeks
@@ -202,7 +206,7 @@ def backport_targets(
     # start-up cost: the git package only when scanning
     from relplan.planner.git.join import present_targets
     from relplan.planner.git.repo import Repo  # start-up cost, as the line above
-    from relplan.planner.git.rows import BranchTarget, series_from_branch  # as above
+    from relplan.planner.git.rows import BranchTarget, series_from_branch  # start-up, as above
 
     if branches:
         return [BranchTarget(b, series_from_branch(b, pattern)) for b in branches], []

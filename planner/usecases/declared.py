@@ -20,7 +20,10 @@ from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.model import Plan, Release, ReleaseKind, series_of
 from relplan.planner.domain.support import DeclaredSupport, SupportSource, merge_support
 from relplan.planner.git.repo import Repo
+from relplan.planner.git.supportfile import read_support_files, series_branches
+from relplan.planner.store.cache import Cache
 from relplan.planner.store.config import Config
+from relplan.planner.trackers import endoflife as eol
 
 if TYPE_CHECKING:
     from relplan.planner.store.planfile import Saved
@@ -78,8 +81,6 @@ def read_declared(
     found = DeclaredRead()
     wanted = list(dict.fromkeys(series))
     if repo is not None:
-        from relplan.planner.git.supportfile import read_support_files, series_branches
-
         branches = series_branches(repo, wanted, branch_patterns)
         found.records += read_support_files(repo, branches)
         found.refreshed.add(SupportSource.DECLARED)
@@ -100,11 +101,8 @@ def read_declared(
 def _endoflife(
     product: str, data: Path | None, cache_dir: Path | None, transport: Any, notes: list[str]
 ) -> list[DeclaredSupport]:
-    from relplan.planner.trackers import endoflife as eol
-
     if data is not None:
         return eol.read_product_file(data, product)
-    from relplan.planner.store.cache import Cache
 
     with Cache.open(cache_dir) as cache:
         fetched = asyncio.run(eol.fetch_product(product, cache, transport=transport))

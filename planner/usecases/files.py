@@ -13,7 +13,6 @@ from pathlib import Path
 
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.store.checking import Invalid, as_path
-from relplan.planner.store.output import write_output
 
 
 def typed_path(text: str) -> Path:
@@ -27,6 +26,10 @@ def typed_path(text: str) -> Path:
 def write_new(path: Path, data: bytes, *, force: bool = False) -> None:
     """Write ``data`` to ``path`` whole (atomically); without ``force`` an existing file is
     a PlanError naming it and nothing is written."""
+    # store.output loads the plan file writer: not on the demo's first frame, nor for a
+    # start-up of a command that writes no file (~11 ms)
+    from relplan.planner.store.output import write_output
+
     write_output(path, data, force=force)
 
 
@@ -45,4 +48,4 @@ def write_files(folder: Path, files: Mapping[str, bytes], *, force: bool = False
         problem = Problem(f"cannot create the folder: {exc.strerror or exc}", str(folder))
         raise PlanError(problem) from None
     for name, data in files.items():
-        write_output(folder / name, data, force=force)
+        write_new(folder / name, data, force=force)

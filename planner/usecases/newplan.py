@@ -105,12 +105,14 @@ def plan_from_git(
     """Read the repository's release tags and branches and the declared support into a new
     plan (``config``: ``--config``, else the config beside ``plan_path`` when there is one,
     whose policy is the base of the measured one); nothing is written."""
-    # start-up cost: the git package and the declared support's readers (asyncio), only
-    # for init: every command's parser imports this module through the init command
-    from relplan.planner.domain.stages import propose_preset
-    from relplan.planner.git.history import branch_states, history_from_tags
-    from relplan.planner.git.project import project_name, shows_freeze, stale_tags
-    from relplan.planner.git.repo import Repo
+    # Every command's parser imports this module (through the init command): what only
+    # init reads is imported here.
+    from relplan.planner.domain.stages import propose_preset  # start-up: only init
+    from relplan.planner.git.history import branch_states, history_from_tags  # start-up: git
+    from relplan.planner.git.project import project_name, shows_freeze, stale_tags  # start-up
+    from relplan.planner.git.repo import Repo  # start-up: subprocess, only init
+
+    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for init
     from relplan.planner.usecases.declared import plan_series, read_declared, with_declared
 
     config_path = find_config(config, plan_path, must_exist=False)

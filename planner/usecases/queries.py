@@ -10,27 +10,37 @@ Tracking.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.consistency import check_plan
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import at_risk
 from relplan.planner.domain.model import Item, Plan, Release
 from relplan.planner.domain.rules import (
     Branch,
+    branch_support,
     current_window,
     maintained_branches,
     report_release,
 )
+from relplan.planner.domain.schedule import Milestone, release_schedule
+from relplan.planner.domain.stages import Stage, ladder, stage_in_force
+from relplan.planner.domain.status import (
+    Attention,
+    ReleaseStatus,
+    UnscheduledStatus,
+    all_status,
+    needs_attention,
+    unscheduled_status,
+)
+from relplan.planner.usecases.unit import UnitOfWork
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.schedule import Milestone
-    from relplan.planner.domain.stages import Stage
-    from relplan.planner.domain.status import Attention, ReleaseStatus, UnscheduledStatus
     from relplan.planner.usecases.releases import DateMove
-from relplan.planner.usecases.unit import UnitOfWork
 
 
 class Queries(UnitOfWork):
@@ -65,8 +75,6 @@ class Queries(UnitOfWork):
 
     def statuses(self) -> list[ReleaseStatus]:
         """The status of every release on the train, in calendar order."""
-        from relplan.planner.domain.status import all_status
-
         result: list[ReleaseStatus] = self._memo(
             "statuses",
             (self.plan, self.today, self.evidence),
@@ -76,8 +84,6 @@ class Queries(UnitOfWork):
 
     def unscheduled(self) -> list[UnscheduledStatus]:
         """Releases without a day (not on the train), with the items that target them."""
-        from relplan.planner.domain.status import unscheduled_status
-
         result: list[UnscheduledStatus] = self._memo(
             "unscheduled",
             (self.plan, self.today, self.evidence),
@@ -94,8 +100,6 @@ class Queries(UnitOfWork):
 
     def unknown_release(self, version: str) -> Problem:
         """The problem of naming a release the train does not have, with the closest guess."""
-        import difflib
-
         known = [r.version for r in self.train()]
         close = difflib.get_close_matches(version, known, n=3, cutoff=0.5)
         prefixed = [v for v in known if v.startswith(version + ".")]
@@ -111,8 +115,6 @@ class Queries(UnitOfWork):
 
     def attention(self) -> list[Attention]:
         """What needs the release manager now, most urgent first."""
-        from relplan.planner.domain.status import needs_attention
-
         result: list[Attention] = self._memo(
             "attention",
             (self.plan, self.today, self.evidence),
@@ -122,8 +124,6 @@ class Queries(UnitOfWork):
 
     def check(self) -> list[str]:
         """What ``relplan check`` reports for the plan as the statuses see it."""
-        from relplan.planner.domain.consistency import check_plan
-
         return check_plan(self.status_plan(), self.train(), self.today)
 
     def maintained_branches(self) -> list[Branch]:
@@ -184,8 +184,6 @@ class Queries(UnitOfWork):
         """The milestones of one release in order, each with its day and whether it is
         tentative (see :mod:`relplan.planner.domain.schedule`); ``support`` adds the branch's
         support ends."""
-        from relplan.planner.domain.schedule import release_schedule
-
         return release_schedule(
             self.release(version), self.plan.spec(version), support=support, policy=self.plan.policy
         )
@@ -197,8 +195,6 @@ class Queries(UnitOfWork):
         plan = self.plan
 
         def compute() -> dict[str, list[Stage]]:
-            from relplan.planner.domain.stages import ladder
-
             specs = {s.version: s for s in plan.releases}
             return {r.version: ladder(plan.policy, r, specs.get(r.version)) for r in self.train()}
 
@@ -215,8 +211,6 @@ class Queries(UnitOfWork):
     def stage(self, version: str) -> Stage:
         """The stage a release is in on ``today``
         (:func:`relplan.planner.domain.stages.stage_on`)."""
-        from relplan.planner.domain.stages import stage_in_force
-
         return stage_in_force(self.release(version), self.stages(version), self.today)
 
     def next_tentative(self, version: str) -> Stage | None:
@@ -229,8 +223,6 @@ class Queries(UnitOfWork):
 
     def items_named(self, ids: Collection[str]) -> list[str]:
         """The ids as given, each checked: a PlanError with a did-you-mean for unknown ones."""
-        import difflib
-
         known = {it.id for it in self.plan.items}
         problems = []
         for item_id in ids:
@@ -245,6 +237,7 @@ class Queries(UnitOfWork):
     def writes(self, change: ops.Change) -> list[DateMove]:
         """Every date the change would move (:meth:`what_if`), then every recorded field it
         would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import spec_moves
 
         return self.what_if(change) + spec_moves(self.plan, change.plan)
@@ -254,8 +247,6 @@ class Queries(UnitOfWork):
         then the shipped ones of branches still supported (newest first). Picking one of
         those, or a frozen one for a feature, asks first
         (:func:`relplan.planner.domain.rules.target_refusal`)."""
-        from relplan.planner.domain.rules import branch_support
-
         train = self.train()
         supported = {r.series for r in train if branch_support(r, self.today)}
         shipped = [r for r in train if r.shipped and r.series in supported]
@@ -263,6 +254,7 @@ class Queries(UnitOfWork):
 
     def what_if(self, change: ops.Change) -> list[DateMove]:
         """Every date the change would move on the train (the slip preview)."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import date_moves
 
         return date_moves(self.train(), build_train(change.plan, self.today))

@@ -12,6 +12,7 @@ included).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -266,8 +267,6 @@ def confirm(plan: Plan, train: Sequence[Release], version: str, stage_name: str)
     rungs = ladder(plan.policy, release, plan.spec(version))
     stage = find_stage(rungs, stage_name)
     if stage is None:
-        import difflib
-
         keys = [s.key for s in rungs]
         close = difflib.get_close_matches(stage_name.lower(), keys, n=1, cutoff=0.5)
         raise PlanError(

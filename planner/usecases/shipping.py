@@ -11,12 +11,8 @@ Tracking.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
-
-if TYPE_CHECKING:
-    pass
 from relplan.planner.domain.rules import ship_refusals
 from relplan.planner.usecases.triage import Triage
 
@@ -28,6 +24,7 @@ class Shipping(Triage):
     def ship(self, version: str, on: dt.date | None = None, *, force: bool = False) -> ops.Change:
         """Record that a release shipped (default: today); refused (PlanError) for the
         reasons of :meth:`ship_refusals` unless ``force``."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import ship
 
         self.release(version)
@@ -45,6 +42,7 @@ class Shipping(Triage):
         self, version: str, *, to: dt.date | None = None, by: dt.timedelta | None = None
     ) -> ops.Change:
         """Move a release's day (pinned there); every later date follows."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import slip
 
         self.release(version)
@@ -52,6 +50,7 @@ class Shipping(Triage):
 
     def pin(self, version: str, name: str, day: dt.date) -> ops.Change:
         """Pin a release's release, freeze or last posting day."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import pin
 
         self.release(version)

@@ -22,13 +22,14 @@ from relplan.planner.store.cache import Cache
 # What the faces pass to and read from the trackers' use cases (loaded with the cache already)
 from relplan.planner.trackers.base import Outcome as Outcome
 from relplan.planner.trackers.base import Reporter as Reporter
+from relplan.planner.trackers.base import config_sources
+from relplan.planner.usecases.shipping import Shipping
 
 if TYPE_CHECKING:
     from relplan.planner.store.cache import CachedConflict, SourceStatus
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.sync import SyncResult
-from relplan.planner.usecases.shipping import Shipping
 
 
 class Tracking(Shipping):
@@ -56,6 +57,7 @@ class Tracking(Shipping):
         and nothing is recorded. A plan file that does not exist yet is created; the demo
         is merged in memory only. ``wait_for_writers``: wait the CLI's 10 s for another
         writer of the file instead of the dashboard's short wait."""
+        # start-up: trackers.sync (~20 ms: asyncio, ssl), only for a sync
         from relplan.planner.trackers.sync import sync_config_async
 
         def save(plan: Plan) -> None:
@@ -88,6 +90,7 @@ class Tracking(Shipping):
         then save the plan with the update stamps of the items written, as one undoable
         change, and record the push in the cache: both or neither. A dry run writes nothing
         anywhere."""
+        # start-up: the push machinery (~50 ms: asyncio, ssl, the adapters), only for a push
         from relplan.planner.trackers.pushing import push_config_async
 
         if not dry_run:
@@ -116,7 +119,7 @@ class Tracking(Shipping):
         """Every local change a push would write or skip, from the plan and the bases in
         the cache (no network). The first call reads the cache (the dashboard asks in a
         thread); later ones reuse what it read until the next sync or push."""
-        from relplan.planner.trackers.base import config_sources
+        # start-up: the pending-push planner (~50 ms: the adapters, ssl), only with tracker sources
         from relplan.planner.trackers.pushplan import pending_from, source_bases
 
         if not self.has_sources:
@@ -136,6 +139,7 @@ class Tracking(Shipping):
         """How old the tracker data is, per source (empty without sources)."""
         if not self.has_sources:
             return ""
+        # start-up: trackers.sync (~20 ms), only with tracker sources
         from relplan.planner.trackers.sync import last_sync_text
 
         return last_sync_text(self.config)

@@ -14,12 +14,9 @@ Tracking.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
-
-if TYPE_CHECKING:
-    pass
+from relplan.planner.domain.laying import schedule
 from relplan.planner.usecases.backports import Backports
 
 
@@ -28,8 +25,6 @@ class Triage(Backports):
 
     def schedule_targets(self) -> ops.Change:
         """Targets for accepted, unscheduled items within capacity, as one change."""
-
-        from relplan.planner.domain.laying import schedule
 
         proposals = schedule(self.plan, self.train(), self.today)
         why = f"scheduled {self.today} within capacity, by priority"
@@ -44,6 +39,7 @@ class Triage(Backports):
 
     def confirm(self, version: str, stage: str) -> ops.Change:
         """Confirm a tentative stage's day (pinned where it is; undoable)."""
+        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
         from relplan.planner.usecases.releases import confirm
 
         self.release(version)

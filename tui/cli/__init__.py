@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from relplan.planner.domain.errors import RelplanError
+from relplan.planner.domain.text import did_you_mean
 from relplan.tui.cli.output import say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -52,8 +53,6 @@ class RelplanParser(argparse.ArgumentParser):
     ``--formt``): the closest known name is named in the error (exit 2 as usual)."""
 
     def error(self, message: str) -> NoReturn:
-        from relplan.planner.domain.text import did_you_mean
-
         m = _INVALID_CHOICE.search(message)
         if m:
             hint = did_you_mean(m.group("word"), self._choices(m.group("arg")))
@@ -75,8 +74,6 @@ class RelplanParser(argparse.ArgumentParser):
         the command given (and the global ones)."""
         parsed, extra = self.parse_known_args(args, namespace)
         if extra:
-            from relplan.planner.domain.text import did_you_mean
-
             known = self._options(getattr(parsed, "command", None))
             hints = [h for word in extra if word.startswith("-")
                      if (h := did_you_mean(word.split("=")[0], known))]  # fmt: skip
@@ -97,6 +94,7 @@ _INVALID_CHOICE = re.compile(r"argument (?P<arg>[^:]+): invalid choice: '(?P<wor
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand registered."""
+    # start-up: the subcommand modules (~30 ms, 29 modules); the bare relplan (dashboard) needs none
     from relplan.tui.cli import (
         branch_commands,
         edit_commands,
@@ -168,6 +166,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = bare_dashboard_args(argv) or build_parser().parse_args(argv)
         if args.command is None:
+            # start-up: the dashboard's door: Textual loads behind it, never for a subcommand
             from relplan.tui.cli.dashboard import run_dashboard
 
             return run_dashboard(args)

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.text import grouped_warnings
 from relplan.planner.domain.window import Window
 from relplan.planner.usecases.files import write_new
@@ -99,8 +100,6 @@ def window_of(args: argparse.Namespace) -> Window:
     """The window the options ask for (all of the calendar without any)."""
     window = Window(getattr(args, "since", None), args.until, args.current)
     if window.since and window.until and window.since > window.until:
-        from relplan.planner.domain.errors import PlanError, Problem
-
         raise PlanError(
             Problem(f"--since {window.since} is after --until {window.until}", hint="swap them")
         )

@@ -21,6 +21,7 @@ from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Kind, Priority, Prognosis, State
 from relplan.planner.usecases import edits
 from relplan.planner.usecases.session import Session, parse_day, parse_span
+from relplan.tui.cli.common import render_table
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
@@ -28,8 +29,6 @@ EXIT_OK = 0
 
 
 def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    from relplan.tui.cli.common import render_table
-
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")

@@ -12,16 +12,19 @@ import sys
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.domain.model import Plan
+from relplan.planner.domain.policy import Policy
 from relplan.planner.domain.text import grouped_warnings, printable_lines
+from relplan.planner.outputs.contracts import conflict_json
+from relplan.planner.usecases.backports import backport_targets, scan_backports
 from relplan.planner.usecases.session import read_config
+from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
-    from relplan.planner.domain.model import Plan
     from relplan.planner.git.backports import BackportRow, ScanResult
     from relplan.planner.git.join import Conflict
     from relplan.planner.store.config import Config
-    from relplan.tui.cli.context import Context
 
 EXIT_OK = 0
 
@@ -96,7 +99,6 @@ def _config(args: argparse.Namespace) -> Config:
 def run_backports(args: argparse.Namespace) -> int:
     """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
     conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
-    from relplan.planner.usecases.backports import backport_targets, scan_backports
 
     config = _config(args)
     repo = args.repo or config.git.repo or "."
@@ -147,22 +149,15 @@ def scan_header(result: ScanResult) -> list[str]:
 
 
 def _context(args: argparse.Namespace) -> Context:
-    from relplan.tui.cli.context import load_context
-
     return load_context(args)
 
 
 def _empty_plan() -> Plan:
-    from relplan.planner.domain.model import Plan
-    from relplan.planner.domain.policy import Policy
-
     return Plan("git", Policy())
 
 
 def _emit(conflicts: list[Conflict], fmt: str) -> None:
     if fmt == "json":
-        from relplan.planner.outputs.contracts import conflict_json
-
         json.dump([conflict_json(c) for c in conflicts], sys.stdout, indent=2)
         sys.stdout.write("\n")
         return

@@ -10,7 +10,7 @@ import argparse
 import json
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from relplan.planner.domain.calendar import UNSCHEDULED, days_late, phase_on, unscheduled
 from relplan.planner.domain.ends import held_open_by, known_ends
@@ -19,6 +19,7 @@ from relplan.planner.domain.model import Release, ReleaseKind
 from relplan.planner.domain.status import ReleaseStatus
 from relplan.planner.domain.support import SupportSource
 from relplan.planner.domain.window import Window
+from relplan.planner.outputs.contracts import calendar_json, status_json, unscheduled_json
 from relplan.planner.usecases.export import FORMATS, calendar_feed, export
 from relplan.tui.cli.common import (
     emit_output,
@@ -31,9 +32,7 @@ from relplan.tui.cli.common import (
 )
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
-
-if TYPE_CHECKING:
-    pass
+from relplan.tui.cli.report_commands import import_update
 
 EXIT_OK, EXIT_FAIL = 0, 1
 
@@ -104,8 +103,6 @@ def run_calendar(args: argparse.Namespace) -> int:
     window = window_of(args)
     train = window.releases(ctx.train(args.count), ctx.today)
     if args.format == "json":
-        from relplan.planner.outputs.contracts import calendar_json
-
         _emit(json.dumps(calendar_json(ctx, args.count, window), indent=2))
         return EXIT_OK
     _demo_banner(ctx)
@@ -153,8 +150,6 @@ def run_status(args: argparse.Namespace) -> int:
         statuses = ctx.statuses() if args.all else ctx.window_statuses()
     conflicts = ctx.conflicts()
     if args.format == "json":
-        from relplan.planner.outputs.contracts import status_json, unscheduled_json
-
         rows = [status_json(s, conflicts) for s in statuses]
         rows += [unscheduled_json(u) for u in undated]
         _emit(json.dumps(rows, indent=2))
@@ -256,13 +251,12 @@ def run_import(args: argparse.Namespace) -> int:
     """Merge roadmap items from a file into the plan file (the import use case); a
     development update (or a reply to one) applies its prognosis and people to the
     matching items instead."""
+    # start-up: usecases.imports (~3 ms: csv, the file readers), only for import
     from relplan.planner.usecases.imports import import_file
 
     source = Path(args.file)
     text = _update_text(source)
     if text is not None:
-        from relplan.tui.cli.report_commands import import_update
-
         return import_update(args, text)
     result = import_file(load_context(args, allow_missing_plan=True), source, args.source)
     for note in result.notes:

@@ -20,6 +20,8 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from relplan.planner.usecases.tracking import Outcome, Reporter
+from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -56,9 +58,6 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 def run_push_command(args: argparse.Namespace) -> int:
     """Run the push; usage and configuration errors are RelplanErrors (exit 2 via main)."""
     import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
-
-    from relplan.planner.usecases.tracking import Reporter
-    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args)
     started: list[Pusher] = []
@@ -98,8 +97,6 @@ def _status(text: str) -> None:
 
 
 def _table(result: PushResult) -> None:
-    from relplan.planner.usecases.tracking import Outcome
-
     for write in result.writes:
         say(write)
     for note in result.notes:
@@ -140,8 +137,6 @@ def _say_written(result: PushResult, how: str) -> None:
 
 
 def _say_failed(result: PushResult) -> int:
-    from relplan.planner.usecases.tracking import Outcome
-
     reasons = (
         (Outcome.CONFLICT, "the tracker changed them since the last sync (relplan sync, "
          "then decide)"),

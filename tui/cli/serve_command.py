@@ -79,6 +79,7 @@ def run_serve(args: argparse.Namespace) -> int:
     removed = scrub(os.environ, token_names(ctx.config.source_tables, os.environ))
     if removed:
         say(f"relplan serve: not passed to the dashboards: {', '.join(removed)}", err=True)
+    # start-up: textual-serve (~280 ms), only once serve runs
     from textual_serve.server import Server
 
     title = f"relplan (read-only): {ctx.plan.name}"

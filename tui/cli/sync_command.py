@@ -10,9 +10,12 @@ nothing and exits 2 (130 for ctrl+c) with a message naming the source.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.text import grouped_warnings
+from relplan.planner.usecases.tracking import Reporter
+from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
@@ -57,9 +60,6 @@ def run_sync_command(args: argparse.Namespace) -> int:
     trackers answered is refused, never merged into silently."""
     import asyncio  # start-up: every command's parser imports this module; asyncio is 25 ms
 
-    from relplan.planner.usecases.tracking import Reporter
-    from relplan.tui.cli.context import load_context
-
     ctx = load_context(args, allow_missing_plan=True)
     if args.status:
         return _print_status(ctx)
@@ -90,8 +90,8 @@ def _declared_configured(config: Any) -> bool:
 def _sync_declared(args: argparse.Namespace) -> int:
     """Read the declared support again (SUPPORT.md on the branches of [git] repo, the
     [support] endoflife product) and write it into the plan when it changed."""
+    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
     from relplan.planner.usecases.declared import refresh_from_config, write_declared
-    from relplan.tui.cli.context import load_context
 
     ctx = load_context(args, allow_missing_plan=True)  # the plan as the tracker sync left it
     read = refresh_from_config(ctx.plan, ctx.config)
@@ -115,8 +115,6 @@ def _sync_declared(args: argparse.Namespace) -> int:
 
 
 def _print_status(ctx: Session) -> int:
-    import datetime as dt
-
     statuses, conflicts = ctx.sync_record()
     if not statuses:
         say("never synced")
