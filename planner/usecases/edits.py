@@ -151,7 +151,10 @@ def _in_steps(
             unchanged = change.description  # why, when it is the only step
         else:
             plan, words = change.plan, [*words, change.description]
-    changed = tuple(i for i in ids if plan.item(i) != before.item(i))
+    wanted = set(ids)  # by id once: Plan.item scans, and a marked bulk set can be large
+    olds = {it.id: it for it in before.items if it.id in wanted}
+    news = {it.id: it for it in plan.items if it.id in wanted}
+    changed = tuple(i for i in ids if news.get(i) != olds.get(i))
     if len(steps) > 1 and not words:
         unchanged = "nothing changed"
     return ops.Change(plan if changed else before, "; ".join(words) or unchanged, changed)
