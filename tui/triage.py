@@ -15,10 +15,11 @@ the rule (the CLI refuses the same unless ``--force``).
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.errors import RelplanError
 from relplan.planner.domain.model import BackportState, Item, Priority
 from relplan.planner.usecases import edits
 from relplan.tui.host import OnScreen
@@ -124,8 +125,17 @@ class Triage(OnScreen):
         )
 
     def _set_target(self, value: str, ids: set[str]) -> None:
-        edit = edits.set_fields(self.session, ids, target=value)
-        self._confirmed(edit, f"Target {value} anyway?", self._apply_to_selection)
+        self._set_fields(ids, f"Target {value} anyway?", target=value)
+
+    def _set_fields(self, ids: set[str], question: str, **fields: Any) -> None:
+        """What ``relplan set`` does with the same fields (:func:`edits.set_fields`), on the
+        selection; a guard rail it crosses is asked, a problem said on the status line."""
+        try:
+            edit = edits.set_fields(self.session, ids, **fields)
+        except RelplanError as exc:  # an item gone since it was marked (undone, reloaded)
+            self.app.set_status(f"not changed: {exc.problems[0]}")
+            return
+        self._confirmed(edit, question, self._apply_to_selection)
 
     def _confirmed(
         self, edit: edits.Edit, question: str, apply: Callable[[ops.Change], None]
@@ -181,8 +191,8 @@ class Triage(OnScreen):
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            edit = edits.set_fields(self.session, ids, backports=[f"{series}={value}"])
-            self._confirmed(edit, f"Mark {value} on {series}?", self._apply_to_selection)
+            question = f"Mark {value} on {series}?"
+            self._set_fields(ids, question, backports=[f"{series}={value}"])
 
         current = self._shared(
             ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
