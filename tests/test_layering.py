@@ -432,7 +432,7 @@ def test_a_real_run_of_every_command_loads_nothing_heavy(command: str, tmp_path:
     )
     plan = demo_plan()
     train = build_train(plan, DEMO_TODAY)
-    (tmp_path / "plan.toml").write_text(dumps_toml(lay(plan, train, DEMO_TODAY), train))
+    (tmp_path / "plan.toml").write_text(dumps_toml(lay(plan, train), train))
     repo = tiny_repo(tmp_path / "repo") if command in ("backports", "init") else tmp_path
     fill = {"tmp": str(tmp_path), "repo": str(repo), "plan": str(tmp_path / "plan.toml")}
     allowed = ALLOWED.get(command, set())

@@ -29,6 +29,7 @@ class SupportSource(StrEnum):
     DECLARED = "declared"  # a file the project keeps in its repository (SUPPORT.md)
     ENDOFLIFE = "endoflife"  # endoflife.date's product data
     PLAN = "plan"  # written in the plan file by a person
+    DECLARED_POLICY = "declared-policy"  # the newest declared series' windows, for a later one
     MEASURED = "measured"  # a policy measured from the repository's tags (a guess)
     POLICY = "policy"  # computed from the plan's cadence policy
 

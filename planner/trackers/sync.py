@@ -45,7 +45,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -362,7 +362,7 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
             )
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
     out.notes = release_notes(f.config, res.releases, set(out.releases_added), res.complete)
-    return Plan(plan.name, plan.policy, specs, tuple(merged.values()), plan.support), out
+    return replace(plan, releases=specs, items=tuple(merged.values())), out
 
 
 def reconcile(

@@ -130,6 +130,9 @@ def plan_from_git(
     )  # fmt: skip
     plan = with_declared(plan, declared)
     day = parse_day(today) if today else today_in(plan.policy)
+    # Planning starts on the day init runs: what the measured cadence would have put
+    # before it (pytest's 9.1.2..9.1.8, 9.2.0) was never planned, so nothing is late at birth.
+    plan = plan.with_planned_from(day)
     ladder = propose_preset(tag for tag, _, _ in repo.tags()) if shows_freeze(history) else None
     return NewPlan(
         repo.path, history, plan, declared, day, branch_states(plan, day), ladder,

@@ -118,9 +118,8 @@ class UnitOfWork:
     def laid(self) -> Plan:
         """The current plan laid onto the train: accepted unscheduled items get a target."""
         plan = self.plan
-        result: Plan = self._memo(
-            "laid", (plan, self.today), lambda: lay(plan, self.train(), self.today)
-        )
+        # Laid on the plan's own present, not today: the plan does not change with the clock.
+        result: Plan = self._memo("laid", (plan, self.today), lambda: lay(plan, self.train()))
         return result
 
     def adopt_laid(self) -> None:

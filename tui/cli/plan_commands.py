@@ -53,7 +53,13 @@ def _demo_banner(ctx: Context) -> None:
 # calendar -------------------------------------------------------------------
 
 
-SOURCE_TAGS = {"declared": "decl", "endoflife": "eol.d", "plan": "plan", "measured": "meas"}
+SOURCE_TAGS = {
+    "declared": "decl",
+    "endoflife": "eol.d",
+    "plan": "plan",
+    "declared-policy": "decl.p",
+    "measured": "meas",
+}
 """How a table names the source of a support end briefly (the policy's own: no tag)."""
 
 
