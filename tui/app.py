@@ -23,8 +23,8 @@ from textual.worker import Worker, WorkerState
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.errors import RelplanError
-from relplan.planner.store.cachedir import default_cache_dir
 from relplan.planner.usecases.session import Session
+from relplan.planner.usecases.tracking import Outcome, Reporter
 from relplan.tui.keymap import ids_of, keymap_clashes, keymap_warning
 from relplan.tui.messages import SyncStatus
 from relplan.tui.palette import theme_defaults, use_theme
@@ -256,8 +256,6 @@ class RelplanApp(SavingMixin):
     @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
     def count_pushes(self) -> None:
         """Count what a push would write (the first count reads the cache: a thread)."""
-        # start-up: the push planner and tracker types (~10 ms) load with the first push count
-        from relplan.planner.trackers.push import Outcome
 
         try:
             writes = self.session.pending_pushes()
@@ -428,9 +426,6 @@ class RelplanApp(SavingMixin):
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def run_sync(self) -> None:
         """Sync the config's sources (network in this event loop; progress on the sync line)."""
-        # start-up: the trackers and httpx (~15-30 ms) load with the first sync or push
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.sync import summary  # start-up: as the line above
 
         def status(text: str) -> None:
             self.set_sync_status(text)
@@ -450,8 +445,9 @@ class RelplanApp(SavingMixin):
             self.plan_changed(self.status_text)
             return
         self.loading.pop("sync", None)
-        self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
-        status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
+        said = result.summary()
+        self.plan_changed(f"synced: {said}" if result.plan_changed else self.status_text)
+        status(f"synced {dt.datetime.now():%H:%M}: {said}")
         self.count_pushes()  # the bases moved
 
     def _busy(self, group: str) -> bool:
@@ -480,8 +476,6 @@ class RelplanApp(SavingMixin):
         self.call_from_thread(self._confirm_push, writes)
 
     def _confirm_push(self, writes: Sequence[Write]) -> None:
-        # start-up: the push planner and tracker types (~10 ms) load with the first push count
-        from relplan.planner.trackers.push import Outcome
         from relplan.tui.screens.dialogs import ConfirmScreen  # start-up: dialogs load on use
 
         pending = [w for w in writes if w.outcome is Outcome.PENDING]
@@ -518,9 +512,6 @@ class RelplanApp(SavingMixin):
     @work(exclusive=True, group="push", exit_on_error=False)
     async def run_push(self) -> None:
         """Push (network in this event loop; progress on the sync line), then recount."""
-        # start-up: the trackers and httpx (~15-30 ms) load with the first sync or push
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.push import summary  # start-up: as the line above
 
         def progress(done: int, total: int | None) -> None:
             self.set_sync_status(progress_text(done, total, what="push"))
@@ -533,7 +524,7 @@ class RelplanApp(SavingMixin):
         except RelplanError as exc:
             self.set_sync_status(f"push failed: {exc.problems[0]}")
             return
-        text = summary(result)
+        text = result.summary()
         self.plan_changed(text)
         self.set_sync_status(text)
 
@@ -590,7 +581,7 @@ def crash_note(session: Session, error: BaseException) -> str:
         except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
             lines.append(f"your unsaved edits could not be written ({exc})")
     try:
-        folder = session.config.cache_dir or default_cache_dir()
+        folder = session.cache_folder()
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / "crash.log"
         with log.open("a", encoding="utf-8") as out:

@@ -40,7 +40,6 @@ from relplan.planner.store.checking import (
     Locator,
     as_date,
     as_int,
-    as_path,
     as_table,
     as_text,
 )
@@ -177,14 +176,6 @@ def read_bytes(path: Path) -> bytes:
     except (OSError, ValueError) as exc:
         reason = (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
         raise PlanError(Problem(f"cannot read: {reason}", str(path))) from None
-
-
-def user_path(text: str) -> Path:
-    """A path typed by the user (``~`` and ``~user`` expanded); PlanError when it cannot be."""
-    try:
-        return as_path(text)
-    except Invalid as exc:
-        raise PlanError(Problem(str(exc), hint="type a path that exists")) from None
 
 
 def load_plan(path: Path) -> LoadedPlan:
