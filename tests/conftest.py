@@ -55,6 +55,18 @@ def tier_of(item: pytest.Item) -> str:
     return "fast"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """No test reads or writes the user's own relplan folders: the cache, the state
+    folder (journals, recovery files) and the config folder point into a temporary folder
+    of this process, inherited by every command a test runs. A test that needs its own
+    sets the variable for its command."""
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="relplan-tests-"))
+    for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
+        os.environ[name] = str(base / name.split("_")[1].lower())
+
+
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """``-n auto``: two workers per core (at most 8). Most of an app test's time is
     Textual's pilot sleeping until the process is idle (at least 40 ms a key), the Redmine

@@ -8,26 +8,43 @@ selection. When the session's plan or git evidence changes the app bumps
 
 from __future__ import annotations
 
+import datetime as dt
+import gc
+import traceback
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.markup import escape
+from rich.segment import Segments
 from textual import work
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.worker import Worker, WorkerState
 
 from relplan.planner.domain import ops
+from relplan.planner.domain.errors import RelplanError
 from relplan.planner.usecases.session import Session
-from relplan.tui.keymap import keymap_clashes, keymap_warning
+from relplan.planner.usecases.tracking import Outcome, Reporter
+from relplan.tui.keymap import ids_of, keymap_clashes, keymap_warning
 from relplan.tui.messages import SyncStatus
 from relplan.tui.palette import theme_defaults, use_theme
 from relplan.tui.saving import SavingMixin
 from relplan.tui.screens.base import ViewScreen
 from relplan.tui.triage import Triage
 from relplan.tui.views import start_view, view_bindings, view_modes, view_owners
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.trackers.push import Write
+
+
+def _commands() -> type:
+    # The palette's commands (with the help and item-column modules they list) load when
+    # the palette first opens (start-up: ~3 ms)
+    from relplan.tui.commands import RelplanCommands
+
+    return RelplanCommands
+
 
 WRITE_ACTIONS = frozenset({
     "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
@@ -37,12 +54,6 @@ WRITE_ACTIONS = frozenset({
 })  # fmt: skip
 """What a read-only dashboard (``relplan serve``) refuses: every action that changes the plan
 or writes a file or a tracker (a triage action by its name in ``triage('<name>')``)."""
-
-
-def _commands() -> type:
-    from relplan.tui.commands import RelplanCommands
-
-    return RelplanCommands
 
 
 class RelplanApp(SavingMixin):
@@ -55,6 +66,9 @@ class RelplanApp(SavingMixin):
     CSS_PATH = "app.tcss"
     TITLE = "relplan"
     read_only = False
+    resume_gc = False
+    """Set by ``relplan`` (:func:`relplan.tui.cli.dashboard.run_dashboard`), which pauses the
+    cyclic garbage collector for the start-up: the app resumes it after its first frame."""
     """Set by ``relplan serve``: every action of :data:`WRITE_ACTIONS` is disabled (and
     :meth:`apply` refuses), the title line says so."""
     # The views come from the registry (relplan.tui.views); each is imported when first shown.
@@ -139,6 +153,10 @@ class RelplanApp(SavingMixin):
         repo = session.git_repo()
         self.loading: dict[str, str] = {"git": f"git evidence from {repo}"} if repo else {}
         self.triage = Triage(self)  # the triage actions every view shares
+        # The plan just read (100,000 items: a million objects) is young to the cyclic
+        # collector: the start-up's allocations would trigger a full collection over all of
+        # it (0.2-0.5 s before the first frame). Out of its sight until the first frame.
+        gc.freeze()
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """relplan's colours (phases, states; relplan/tui/themes.toml) for the current theme:
@@ -153,10 +171,10 @@ class RelplanApp(SavingMixin):
     def on_mount(self) -> None:
         use_theme(self.theme_variables or self.get_css_variables())
         self.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.session.git_repo() is not None:
-            self.scan_git()
-        if self.session.has_sources:
-            self.read_last_sync()
+        # the background reads start once the first frame is painted: a thread's imports
+        # and git's processes would compete with it (the views already say what they wait
+        # for: self.loading is set in __init__)
+        self.call_after_refresh(self.after_first_frame)
         if self._keymap_config:
             self.set_keymap(self._keymap_config)
             unknown = sorted(set(self._keymap_config) - binding_ids())
@@ -168,6 +186,21 @@ class RelplanApp(SavingMixin):
                 self.set_status(" | ".join(warnings))
 
     # -- background reads ----------------------------------------------------------------
+    def after_first_frame(self) -> None:
+        """The first frame is painted: resume the garbage collector, start the reads."""
+        if self.resume_gc:
+            # what start-up built lives as long as the app (the process): out of the
+            # collector's sight, so no later collection rescans it (a pause at a keypress)
+            gc.freeze()
+            gc.enable()
+            self.resume_gc = False
+        else:  # an app in a longer-lived process (tests, a bench): collected as usual again
+            gc.unfreeze()
+        if self.session.git_repo() is not None:
+            self.scan_git()
+        if self.session.has_sources:
+            self.read_last_sync()
+
     def waiting_for(self) -> list[str]:
         """What is still loading (see :class:`relplan.tui.shell.Shell`)."""
         return list(self.loading.values())
@@ -180,13 +213,16 @@ class RelplanApp(SavingMixin):
     @work(thread=True, exclusive=True, group="git", exit_on_error=False)
     def scan_git(self) -> None:
         """Read the backport evidence of the configured repository (in a thread)."""
-        from relplan.planner.domain.errors import RelplanError
-
         repo = self.session.git_repo()
         self.call_from_thread(self.set_sync_status, f"git: scanning {repo} …")
         try:
             stale = self.session.stale_repo()
-            self.stale = f"stale clone: newest tag {stale.age_days} days old" if stale else ""
+            self.stale = (
+                f"stale clone: newest tag {stale.tag} is {stale.age_days} days old "
+                "(git fetch --tags?)"
+                if stale
+                else ""
+            )
             evidence = self.session.scan_git()
         except RelplanError as exc:
             self.call_from_thread(self._git_ready, f"git: {exc.problems[0]}")  # stops waiting
@@ -220,8 +256,6 @@ class RelplanApp(SavingMixin):
     @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
     def count_pushes(self) -> None:
         """Count what a push would write (the first count reads the cache: a thread)."""
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.push import Outcome
 
         try:
             writes = self.session.pending_pushes()
@@ -235,17 +269,16 @@ class RelplanApp(SavingMixin):
         self.set_sync_status(self._sync_said)
 
     def title_text(self, view: str) -> str:
-        """The title line of a view."""
-        from relplan.tui.widgets.safe import markup_safe
-
+        """The title line of a view; a stale clone's warning on a line of its own under it
+        (at 80 columns the title fills its line: a warning after it would be cut)."""
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
         dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
         if self.read_only:
             dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
-        dirty += f"  [b]{self.stale} (git fetch?)[/b]" if self.stale else ""
         name, where = markup_safe(session.plan.name), markup_safe(where)
-        return f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
+        title = f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
+        return f"{title}\n[b $warning]▲ {markup_safe(self.stale)}[/]" if self.stale else title
 
     # -- views ---------------------------------------------------------------------------
     @property
@@ -254,6 +287,7 @@ class RelplanApp(SavingMixin):
         return self.screen if isinstance(self.screen, ViewScreen) else None
 
     def action_view(self, mode: str) -> None:
+        # start-up: each view's module loads when it is first shown (release: ~12 ms)
         from relplan.tui.screens.release import ReleaseScreen
 
         while isinstance(self.screen, ReleaseScreen):
@@ -262,6 +296,7 @@ class RelplanApp(SavingMixin):
 
     def open_release(self, version: str) -> None:
         """Show the release view of a version."""
+        # start-up: each view's module loads when it is first shown (release: ~12 ms)
         from relplan.tui.screens.release import ReleaseScreen
 
         if any(r.version == version for r in self.session.train()):
@@ -280,18 +315,21 @@ class RelplanApp(SavingMixin):
         self.call_after_refresh(self._apply_sort, column)
 
     def _apply_sort(self, column: str) -> None:
+        # start-up: each view's module loads when it is first shown (items: ~6 ms)
         from relplan.tui.screens.items import ItemsScreen
 
         if isinstance(self.screen, ItemsScreen):
             self.screen.sort_by(column)
 
     def _apply_preset(self, name: str) -> None:
+        # start-up: each view's module loads when it is first shown (items: ~6 ms)
         from relplan.tui.screens.items import ItemsScreen
 
         if isinstance(self.screen, ItemsScreen):
             self.screen.set_preset(name)
 
     def action_help(self) -> None:
+        # start-up: the help screen's module loads when help is first asked for
         from relplan.tui.screens.help import HelpScreen
 
         view = getattr(self.screen, "view_name", type(self.screen).__name__)
@@ -323,8 +361,6 @@ class RelplanApp(SavingMixin):
         super()._handle_exception(error)
 
     def _fatal_error(self) -> None:
-        from rich.segment import Segments
-
         self.bell()
         note = getattr(self, "_crash_note", "relplan stopped on an unexpected error")
         self._exit_renderables.append(Segments(self.console.render(note)))
@@ -353,11 +389,10 @@ class RelplanApp(SavingMixin):
     def log_message(self, text: str) -> None:
         """Keep a status message for the messages log (a repeat of the last one once)."""
         if text and (not self.messages or not self.messages[-1].endswith(text)):
-            import datetime as dt
-
             self.messages.append(f"{dt.datetime.now():%H:%M:%S}  {text}")
 
     def action_messages(self) -> None:
+        # start-up: the dialogs (~3 ms) load when one is first shown
         from relplan.tui.screens.dialogs import MessagesScreen
 
         self.push_screen(MessagesScreen(self.messages))
@@ -391,11 +426,6 @@ class RelplanApp(SavingMixin):
     @work(exclusive=True, group="sync", exit_on_error=False)
     async def run_sync(self) -> None:
         """Sync the config's sources (network in this event loop; progress on the sync line)."""
-        import datetime as dt
-
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.sync import summary
 
         def status(text: str) -> None:
             self.set_sync_status(text)
@@ -415,8 +445,9 @@ class RelplanApp(SavingMixin):
             self.plan_changed(self.status_text)
             return
         self.loading.pop("sync", None)
-        self.plan_changed(f"synced: {summary(result)}" if result.plan_changed else self.status_text)
-        status(f"synced {dt.datetime.now():%H:%M}: {summary(result)}")
+        said = result.summary()
+        self.plan_changed(f"synced: {said}" if result.plan_changed else self.status_text)
+        status(f"synced {dt.datetime.now():%H:%M}: {said}")
         self.count_pushes()  # the bases moved
 
     def _busy(self, group: str) -> bool:
@@ -437,8 +468,6 @@ class RelplanApp(SavingMixin):
     @work(thread=True, exclusive=True, group="pending", exit_on_error=False)
     def list_pushes(self) -> None:
         """The dry-run list (the plan against the cache, in a thread), then confirm."""
-        from relplan.planner.domain.errors import RelplanError
-
         try:
             writes = self.session.pending_pushes()
         except RelplanError as exc:
@@ -447,10 +476,7 @@ class RelplanApp(SavingMixin):
         self.call_from_thread(self._confirm_push, writes)
 
     def _confirm_push(self, writes: Sequence[Write]) -> None:
-        from rich.markup import escape
-
-        from relplan.planner.trackers.push import Outcome
-        from relplan.tui.screens.dialogs import ConfirmScreen
+        from relplan.tui.screens.dialogs import ConfirmScreen  # start-up: dialogs load on use
 
         pending = [w for w in writes if w.outcome is Outcome.PENDING]
         skipped = [w for w in writes if w.outcome is Outcome.SKIPPED]
@@ -486,9 +512,6 @@ class RelplanApp(SavingMixin):
     @work(exclusive=True, group="push", exit_on_error=False)
     async def run_push(self) -> None:
         """Push (network in this event loop; progress on the sync line), then recount."""
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.trackers.base import Reporter
-        from relplan.planner.trackers.push import summary
 
         def progress(done: int, total: int | None) -> None:
             self.set_sync_status(progress_text(done, total, what="push"))
@@ -501,7 +524,7 @@ class RelplanApp(SavingMixin):
         except RelplanError as exc:
             self.set_sync_status(f"push failed: {exc.problems[0]}")
             return
-        text = summary(result)
+        text = result.summary()
         self.plan_changed(text)
         self.set_sync_status(text)
 
@@ -551,10 +574,6 @@ class RelplanApp(SavingMixin):
 def crash_note(session: Session, error: BaseException) -> str:
     """What the user reads when the dashboard must stop: the error, where the unsaved
     edits went, where the traceback is (in the cache folder, never on screen)."""
-    import traceback
-
-    from relplan.planner.store.cache import default_cache_dir
-
     lines = [f"relplan stopped on an unexpected error: {type(error).__name__}: {error}"]
     if session.dirty:
         try:
@@ -562,7 +581,7 @@ def crash_note(session: Session, error: BaseException) -> str:
         except Exception as exc:  # noqa: BLE001 - the note must be written whatever happens
             lines.append(f"your unsaved edits could not be written ({exc})")
     try:
-        folder = session.config.cache_dir or default_cache_dir()
+        folder = session.cache_folder()
         folder.mkdir(parents=True, exist_ok=True)
         log = folder / "crash.log"
         with log.open("a", encoding="utf-8") as out:
@@ -581,8 +600,6 @@ def binding_owners() -> list[type]:
 
 def binding_ids() -> set[str]:
     """Every binding id a ``[keymap]`` table may remap."""
-    from relplan.tui.keymap import ids_of
-
     return ids_of(binding_owners())
 
 

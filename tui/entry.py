@@ -51,6 +51,7 @@ sys.unraisablehook = _unraisable
 def main() -> int:
     """Run ``relplan`` with the arguments of the process."""
     signal.signal(signal.SIGINT, _remember)
+    # start-up: imported once the handler is in place, so a ctrl+c during it is remembered
     from relplan.tui.cli import main as run
 
     try:

@@ -9,41 +9,24 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from relplan.planner.domain import ops
+from relplan.planner.domain.errors import RelplanError
+from relplan.planner.usecases.session import parse_day, parse_span
+from relplan.tui.host import OnScreen
+from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.releases import DateMove
-    from relplan.planner.usecases.session import Session
-    from relplan.tui.host import TriageHost
-    from relplan.tui.screens.base import ViewScreen
 
 
-class ReleaseDays:
+class ReleaseDays(OnScreen):
     """``S`` ships, ``L`` slips the release under the cursor (timeline, release view), ``C``
     confirms its next tentative stage: part of :class:`relplan.tui.triage.Triage`."""
 
-    def __init__(self, app: TriageHost) -> None:
-        self.app = app
-
-    @property
-    def session(self) -> Session:
-        """The app's session."""
-        return self.app.session
-
-    @property
-    def view(self) -> ViewScreen | None:
-        """The view on screen, if the top screen is one."""
-        return self.app.view
-
-    def _release_under_cursor(self) -> str | None:
-        version = self.view.current_release() if self.view is not None else None
-        if version is None:
-            self.app.set_status("no release under the cursor")
-        return version
-
     def ship(self) -> None:
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import PathScreen
 
         question = f"{version} shipped on (YYYY-MM-DD):"
@@ -53,9 +36,6 @@ class ReleaseDays:
         )
 
     def _ship(self, version: str, text: str | None) -> None:
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.usecases.session import parse_day
-
         if text is None:
             self.app.set_status("not shipped")
             return
@@ -73,9 +53,10 @@ class ReleaseDays:
         self._preview(change, question)
 
     def slip(self) -> None:
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import PathScreen
 
         day = self.session.release(version).day
@@ -85,9 +66,6 @@ class ReleaseDays:
         )
 
     def _slip(self, version: str, text: str | None) -> None:
-        from relplan.planner.domain.errors import RelplanError
-        from relplan.planner.usecases.session import parse_day, parse_span
-
         if not text:
             self.app.set_status("not slipped")
             return
@@ -106,7 +84,7 @@ class ReleaseDays:
     def confirm_stage(self) -> None:
         """Confirm the next tentative stage of the release under the cursor: its day is
         pinned where it is (undoable with u)."""
-        version = self._release_under_cursor()
+        version = self.current_release()
         if version is None:
             return
         stage = self.session.next_tentative(version)
@@ -125,8 +103,8 @@ class ReleaseDays:
         if change.is_noop:
             self.app.set_status(change.description)
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
-        from relplan.tui.widgets.safe import markup_safe
 
         moves = self.session.what_if(change)
         rows, folded = preview_rows(moves, whole)

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from textual.app import App
 
 from relplan.planner.domain.errors import PlanChangedOnDisk, RelplanError
-from relplan.planner.store.atomic import SHORT_WAIT
 from relplan.planner.usecases.export import FORMATS, export, format_for_path
+from relplan.planner.usecases.files import typed_path, write_new
 from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
@@ -48,11 +48,8 @@ class SavingMixin(App[None]):
         if answer is None:
             self.set_status("not saved")
             return
-        # start-up: store.planfile (~11 ms), not loaded on the demo until a save
-        from relplan.planner.store.planfile import user_path
-
         try:
-            path = user_path(answer)
+            path = typed_path(answer)
         except RelplanError as exc:
             self.set_status(f"not saved: {exc}")
             return
@@ -65,7 +62,7 @@ class SavingMixin(App[None]):
         """Write the plan to its file (or to a new ``path``); True when written."""
         try:
             # A short wait for another writer: the UI must not freeze behind it.
-            written = self.session.save(path, wait=SHORT_WAIT)
+            written = self.session.save(path, wait_for_writers=False)
         except PlanChangedOnDisk:
             self._changed_on_disk(self.session.writable_path())
             return False
@@ -170,22 +167,16 @@ class SavingMixin(App[None]):
         """The path typed (``~user`` expanded), or None with the reason on the status line."""
         if answer is None:
             return None
-        # start-up: store.planfile (~11 ms), not loaded on the demo until a save
-        from relplan.planner.store.planfile import user_path
-
         try:
-            return user_path(answer)
+            return typed_path(answer)
         except RelplanError as exc:
             self.set_status(f"{failed}: {exc}")
             return None
 
     def _write_new(self, path: Path, data: bytes, verb: str, failed: str) -> None:
         """Write a new file; an existing one is never replaced from the dashboard."""
-        # start-up: store.output and the plan file writer (~10 ms), only to write
-        from relplan.planner.store.output import write_output
-
         try:
-            write_output(path, data)
+            write_new(path, data)
         except RelplanError as exc:
             self.set_status(f"{failed}: {exc}")
             return

@@ -6,57 +6,55 @@ it, through the app's :meth:`~relplan.tui.app.RelplanApp.apply` (the undo model:
 change recorded in the session's history, ``u`` reverts it). Bindings name them as
 ``triage('<action>')``; :meth:`Triage.available` says which a view offers.
 
-Guard rails: a target or backport mark that crosses a planner rule
-(:func:`relplan.planner.domain.rules.target_refusal`,
-:func:`relplan.planner.domain.rules.backport_refusal`) is confirmed first, naming the
-rule (the CLI refuses the same unless ``--force``).
+Targets, backport marks and the ``n``/``E`` forms are assembled by the use case the
+command line's ``set``/``add``/``edit`` call (:mod:`relplan.planner.usecases.edits`): the
+same parsing, the same guard rails. A change that crosses one is confirmed first, naming
+the rule (the CLI refuses the same unless ``--force``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.errors import RelplanError
 from relplan.planner.domain.model import BackportState, Item, Priority
-from relplan.planner.domain.rules import backport_refusal, target_refusal
+from relplan.planner.usecases import edits
+from relplan.tui.host import OnScreen
 from relplan.tui.release_days import ReleaseDays
 from relplan.tui.widgets.safe import markup_safe
 
 if TYPE_CHECKING:
     from relplan.planner.usecases.session import Session
     from relplan.tui.host import TriageHost
-    from relplan.tui.screens.base import ViewScreen
 
+#: Actions that are one session use case on the view's items, no question asked.
+ON_SELECTION: Mapping[str, Callable[[Session, set[str]], ops.Change]] = {
+    "accept": lambda session, ids: ops.accept(session.plan, ids),
+    "defer": lambda session, ids: ops.defer(session.plan, ids),
+    "reject": lambda session, ids: ops.reject(session.plan, ids),
+    "blocker": lambda session, ids: ops.toggle_blocker(session.plan, ids),
+    "next": lambda session, ids: ops.move(session.plan, ids, session.train(), session.today, 1),
+    "prev": lambda session, ids: ops.move(session.plan, ids, session.train(), session.today, -1),
+}
 #: Actions on the view's items (marked, or the one under the cursor).
-ON_ITEMS = frozenset({
-    "accept", "defer", "reject", "priority", "blocker", "backport", "next", "prev", "target",
-    "details", "open_link", "edit_item",
-})  # fmt: skip
+ON_ITEMS = frozenset(ON_SELECTION) | {
+    "priority", "backport", "target", "details", "open_link", "edit_item",
+}  # fmt: skip
 #: Actions on the release under the cursor.
 ON_RELEASE = frozenset({"ship", "slip", "confirm_stage"})
 #: Every action a binding may name as ``triage('<name>')``.
 ACTIONS = ON_ITEMS | ON_RELEASE | {"new_item"}
 
 
-class Triage:
+class Triage(OnScreen):
     """The triage actions of the dashboard over the view on screen (see the module)."""
 
     def __init__(self, app: TriageHost) -> None:
-        self.app = app
+        super().__init__(app)
         self.days = ReleaseDays(app)
-
-    @property
-    def session(self) -> Session:
-        """The app's session."""
-        return self.app.session
-
-    @property
-    def view(self) -> ViewScreen | None:
-        """The view on screen, if the top screen is one."""
-        return self.app.view
 
     def available(self, name: str) -> bool:
         """Whether the view on screen offers the action (its key is dimmed when not)."""
@@ -73,6 +71,8 @@ class Triage:
             raise ValueError(f"no triage action {name!r}")
         if name in ON_RELEASE:
             getattr(self.days, name)()
+        elif name in ON_SELECTION:
+            self._run(lambda ids: ON_SELECTION[name](self.session, ids))
         else:
             getattr(self, name)()
 
@@ -97,24 +97,6 @@ class Triage:
             left = f"{hidden} marked item{'s' if hidden > 1 else ''} hidden by the filter"
             self.app.set_status(f"{self.app.status_text}; {left} left alone (marks cleared)")
 
-    def accept(self) -> None:
-        self._run(self.session.accept)
-
-    def defer(self) -> None:
-        self._run(self.session.defer)
-
-    def reject(self) -> None:
-        self._run(self.session.reject)
-
-    def blocker(self) -> None:
-        self._run(self.session.toggle_blocker)
-
-    def next(self) -> None:
-        self._run(lambda ids: self.session.move(ids, 1))
-
-    def prev(self) -> None:
-        self._run(lambda ids: self.session.move(ids, -1))
-
     def _shared(self, ids: set[str], value: Callable[[Item], str | None]) -> str | None:
         """The value the selected items share (the dialog opens on it), or None."""
         found = {value(it) for it in self.session.plan.items if it.id in ids}
@@ -123,16 +105,17 @@ class Triage:
     def priority(self) -> None:
         choices = [(p.value, p.value) for p in Priority]
         current = self._shared(self._selected(), lambda it: it.priority.value)
-        self._ask("Priority for the selected item(s)", choices, self._set_priority, current=current)
 
-    def _set_priority(self, value: str, ids: set[str]) -> None:
-        self._apply_to_selection(self.session.set_priority(ids, Priority(value)))
+        def then(value: str, ids: set[str]) -> None:
+            self._apply_to_selection(ops.set_priority(self.session.plan, ids, Priority(value)))
+
+        self._ask("Priority for the selected item(s)", choices, then, current=current)
 
     def target(self) -> None:
         ids, today = self._selected(), self.session.today
         choices = []
         for r in self.session.target_choices():
-            asks = " ⚠ asks" if self._target_refusals(ids, r.version) else ""
+            asks = " ⚠ asks" if edits.target_refusals(self.session, ids, r.version) else ""
             phase = phase_on(r, today).value
             choices.append((r.version, f"{r.version:10} {phase:13} {r.day}{asks}"))
         choices.append(("-", "unscheduled (no target)"))
@@ -141,50 +124,50 @@ class Triage:
             "Target release for the selected item(s)", choices, self._set_target, current=current
         )
 
-    def _target_refusals(self, ids: set[str], version: str) -> dict[str, list[str]]:
-        """The guard rails a target would cross: rule text -> the items it stops
-        (:func:`relplan.planner.domain.rules.target_refusal`, as ``relplan set`` asks)."""
-        release = self.session.release(version)
-        out: dict[str, list[str]] = {}
-        for item in self.session.plan.items:
-            if item.id in ids and item.target != version:
-                why = target_refusal(item, release, self.session.today)
-                if why is not None:
-                    out.setdefault(why, []).append(item.id)
-        return out
-
     def _set_target(self, value: str, ids: set[str]) -> None:
-        version = None if value == "-" else value
-        refusals = self._target_refusals(ids, version) if version else {}
+        self._set_fields(ids, f"Target {value} anyway?", target=value)
 
-        def apply() -> None:
-            self._apply_to_selection(self.session.set_target(ids, version))
+    def _set_fields(self, ids: set[str], question: str, **fields: Any) -> None:
+        """What ``relplan set`` does with the same fields (:func:`edits.set_fields`), on the
+        selection; a guard rail it crosses is asked, a problem said on the status line."""
+        try:
+            edit = edits.set_fields(self.session, ids, **fields)
+        except RelplanError as exc:  # an item gone since it was marked (undone, reloaded)
+            self.app.set_status(f"not changed: {exc.problems[0]}")
+            return
+        self._confirmed(edit, question, self._apply_to_selection)
 
-        self.confirm_rules(refusals, f"Target {version} anyway?", apply)
+    def _confirmed(
+        self, edit: edits.Edit, question: str, apply: Callable[[ops.Change], None]
+    ) -> None:
+        """Apply an edit the use case assembled; one that crosses a guard rail is asked."""
+        self.confirm_rules(edit.refusals, question, lambda: apply(edit.change))
 
     def confirm_rules(
-        self, refusals: dict[str, list[str]], question: str, then: Callable[[], None]
+        self, refusals: Collection[edits.Refusal], question: str, then: Callable[[], None]
     ) -> None:
         """Run ``then`` at once when no guard rail is crossed; else name each rule and the
         items it stops, and run it on y only (the CLI wants --force for the same)."""
         if not refusals:
             then()
             return
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
 
         lines = [markup_safe(question), ""]
-        for rule, item_ids in refusals.items():
+        for refusal in refusals:
+            item_ids = refusal.ids
             shown = ", ".join(item_ids[:4]) + (
                 f" +{len(item_ids) - 4}" if len(item_ids) > 4 else ""
             )
-            lines.append(markup_safe(f"· {rule}" + (f" ({shown})" if shown else "")))
+            lines.append(markup_safe(f"· {refusal.rule}" + (f" ({shown})" if shown else "")))
         lines += ["", "[b]y[/b] do it anyway (u undoes it)   [b]n[/b] cancel"]
 
         def answer(key: str | None) -> None:
             if key == "y":
                 then()
             else:
-                self.app.set_status("not changed: " + "; ".join(refusals))
+                self.app.set_status("not changed: " + "; ".join(r.rule for r in refusals))
 
         self.app.push_screen(ConfirmScreen("\n".join(lines), ("y", "n")), answer)
 
@@ -208,13 +191,8 @@ class Triage:
         choices = [(s.value, s.value) for s in BackportState]
 
         def done(value: str, ids: set[str]) -> None:
-            state = BackportState(value)
-            why = backport_refusal(series, state, self.session.train(), self.session.today)
-
-            def apply() -> None:
-                self._apply_to_selection(self.session.set_backport(ids, series, state))
-
-            self.confirm_rules({why: []} if why else {}, f"Mark {value} on {series}?", apply)
+            question = f"Mark {value} on {series}?"
+            self._set_fields(ids, question, backports=[f"{series}={value}"])
 
         current = self._shared(
             ids, lambda it: (it.backports.get(series) or BackportState.UNKNOWN).value
@@ -233,7 +211,7 @@ class Triage:
         if not chosen:
             self.app.set_status("no item selected")
             return
-
+        # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ChoiceScreen
 
         def answer(value: str | None) -> None:
@@ -242,16 +220,11 @@ class Triage:
 
         self.app.push_screen(ChoiceScreen(question, choices, current), answer)
 
-    def _current_item(self) -> Item | None:
-        item = self.view.current_item() if self.view is not None else None
-        if item is None:
-            self.app.set_status("no item under the cursor")
-        return item
-
     def details(self) -> None:
-        item = self._current_item()
+        item = self.current_item()
         if item is None:
             return
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemScreen
 
         def then(what: str | None) -> None:
@@ -263,7 +236,7 @@ class Triage:
         self.app.push_screen(ItemScreen(self.session, item), then)
 
     def open_link(self) -> None:
-        item = self._current_item()
+        item = self.current_item()
         if item is not None:
             self._open_link(item)
 
@@ -275,50 +248,41 @@ class Triage:
         self.app.set_status(f"opened {item.url}")
 
     def new_item(self) -> None:
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemForm
 
         defaults = {"kind": "feature", "priority": "medium", "state": "proposed"}
-        versions = [r.version for r in self.session.train()]
 
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
+        def then(edit: edits.Edit | None) -> None:
+            if edit is None:
                 self.app.set_status("no item added")
-                return
-            title = str(fields["title"])
-            item = Item(ops.new_item_id(self.session.plan, title), title)
-            new = replace(item, **fields)  # type: ignore[arg-type]
-            self._guarded(replace(new, target=None), new.target, ops.add(self.session.plan, new))
+            else:
+                self._form_done(edit)
 
-        self.app.push_screen(ItemForm("New item", defaults, versions), then)
+        assemble = lambda texts: edits.add_item(self.session, texts)  # noqa: E731
+        self.app.push_screen(ItemForm("New item", defaults, assemble), then)
 
     def edit_item(self) -> None:
-        item = self._current_item()
+        item = self.current_item()
         if item is not None:
             self._edit(item)
 
     def _edit(self, item: Item) -> None:
+        # start-up: the item screens (~4 ms), not loaded for the first frame
         from relplan.tui.screens.item import ItemForm
 
-        versions = [r.version for r in self.session.train()]
-
-        def then(fields: dict[str, object] | None) -> None:
-            if fields is None:
+        def then(edit: edits.Edit | None) -> None:
+            if edit is None:
                 self.app.set_status(f"{item.id} not changed")
-                return
-            change = ops.edit(self.session.plan, item.id, **fields)
-            edited = change.plan.item(item.id)
-            target = edited.target if edited is not None else None
-            kind = edited.kind if edited is not None else item.kind
-            self._guarded(replace(item, kind=kind), target, change)
+            else:
+                self._form_done(edit)
 
-        self.app.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), versions), then)
+        assemble = lambda texts: edits.edit_item(self.session, item.id, texts)  # noqa: E731
+        self.app.push_screen(ItemForm(f"Edit {item.id}", ops.item_texts(item), assemble), then)
 
-    def _guarded(self, before: Item, target: str | None, change: ops.Change) -> None:
-        """Apply a form's change; a new target that crosses a guard rail
-        (:func:`relplan.planner.domain.rules.target_refusal`) is confirmed first."""
-        refusals: dict[str, list[str]] = {}
-        if target and target != before.target:
-            why = target_refusal(before, self.session.release(target), self.session.today)
-            if why is not None:
-                refusals[why] = [before.id]
-        self.confirm_rules(refusals, f"Target {target} anyway?", lambda: self.app.apply(change))
+    def _form_done(self, edit: edits.Edit) -> None:
+        """Apply what a form assembled (:mod:`relplan.planner.usecases.edits`, as ``relplan
+        add``/``edit``); a new target that crosses a guard rail is confirmed first."""
+        [item_id] = edit.change.changed or ("",)
+        item = edit.change.plan.item(item_id)
+        self._confirmed(edit, f"Target {item.target if item else '-'} anyway?", self.app.apply)

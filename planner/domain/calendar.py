@@ -37,7 +37,13 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from relplan.planner.domain.days import DAY, WEEK
-from relplan.planner.domain.ends import add_months, computed_source, resolve_ends, support_on
+from relplan.planner.domain.ends import (
+    add_months,
+    computed_source,
+    resolve_ends,
+    support_ended,
+    support_on,
+)
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Phase, Plan, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import MAX_HORIZON, MaintenanceModel, Policy
@@ -200,9 +206,12 @@ def _rc_day(policy: Policy, day: dt.date, after: dt.date, before: dt.date) -> dt
 
 
 def _point_days(
-    policy: Policy, specs: Sequence[ReleaseSpec]
+    policy: Policy, specs: Sequence[ReleaseSpec], planned_from: dt.date | None = None
 ) -> Iterator[tuple[ReleaseSpec, _Placed, bool, dt.date | None]]:
-    """Walk the chain of point releases: (spec, planned day, new major?, previous release day)."""
+    """Walk the chain of point releases: (spec, planned day, new major?, previous release day).
+
+    A release the cadence plans (not shipped, no pinned day) is never planned before
+    ``planned_from``, the day the plan was made (:attr:`Plan.planned_from`)."""
     cad, st = policy.cadence, policy.stabilization
     prev: ReleaseSpec | None = None
     prev_planned: dt.date | None = None
@@ -228,6 +237,11 @@ def _point_days(
                 # It comes after the RCs tagged for it, however late they are.
                 after = spec.actual_rcs[-1] + dt.timedelta(days=max(st.rc_every_days, 1))
                 earliest, aim, latest = max(earliest, after), max(aim, after), max(latest, after)
+            if planned_from is not None and spec.actual is None:
+                # A new plan starts on its own day: what the cadence would have put before
+                # it was never planned, so it is not late (it is due from that day on).
+                earliest, aim = max(earliest, planned_from), max(aim, planned_from)
+                latest = max(latest, planned_from)
             if pinned is not None:
                 placed = _Placed(pinned, ("release day pinned",))
             else:
@@ -236,10 +250,15 @@ def _point_days(
         prev, prev_planned = spec, placed.day
 
 
-def _point_releases(policy: Policy, specs: Sequence[ReleaseSpec], depth: int) -> list[Release]:
+def _point_releases(
+    policy: Policy,
+    specs: Sequence[ReleaseSpec],
+    depth: int,
+    planned_from: dt.date | None = None,
+) -> list[Release]:
     """Every point release with its stabilization dates (support windows come later)."""
     out: list[Release] = []
-    for spec, placed, major, _ in _point_days(policy, specs):
+    for spec, placed, major, _ in _point_days(policy, specs, planned_from):
         # A shipped release stabilized before the day it actually shipped.
         day = spec.actual or placed.day
         # The freeze ladder (relplan.planner.domain.stages) has the last word on freeze, posting
@@ -372,12 +391,18 @@ def _maintenance_releases(
 
 
 def plan_present(plan: Plan) -> dt.date | None:
-    """The plan's own present: the latest shipment it records (None: none recorded).
+    """The plan's own present: the latest shipment it records, or the day it was made
+    (:attr:`~relplan.planner.domain.model.Plan.planned_from`) when later; None when it
+    records neither.
 
-    Bug-fix releases are planned from it on, never into the history before it, and
-    without looking at the clock, so the plan gives the same days whenever it is read.
+    Bug-fix releases are planned from it on, never into the history before it, and items
+    are laid onto the releases still open on it (:func:`relplan.planner.domain.laying.lay`);
+    never the clock, so the plan gives the same days and targets whenever it is read.
     """
-    return max((s.actual for s in plan.releases if s.actual is not None), default=None)
+    days = [s.actual for s in plan.releases if s.actual is not None]
+    if plan.planned_from is not None:
+        days.append(plan.planned_from)
+    return max(days, default=None)
 
 
 def _generated_stop(point: Release, horizon_end: dt.date) -> dt.date | None:
@@ -540,7 +565,7 @@ def build_train(plan: Plan, today: dt.date, upcoming: int | None = None) -> list
         hidden = [ReleaseSpec(bump(specs[-1].version))]
         for _ in range(max(policy.maintenance.newest, 1) - 1):
             hidden.append(ReleaseSpec(bump(hidden[-1].version)))
-        chain = _point_releases(policy, specs + hidden, depth)
+        chain = _point_releases(policy, specs + hidden, depth, plan.planned_from)
         points = _with_support(plan, chain[: len(specs)], chain[len(specs) :])
     horizon_end = max((r.day for r in points), default=today)
     since = plan_present(plan) or dt.date.min
@@ -641,18 +666,39 @@ def why_unscheduled(plan: Plan, spec: ReleaseSpec) -> str:
     )
 
 
+def _past_due(release: Release, today: dt.date) -> bool:
+    """Its planned day has passed and no shipment is recorded."""
+    return release.actual is None and release.release is not None and today > release.release
+
+
+def abandoned(release: Release, today: dt.date) -> bool:
+    """A maintenance release past its planned day, never shipped, whose series is out of
+    all support on ``today`` (:func:`~relplan.planner.domain.ends.support_ended`): nothing
+    ships from an end-of-life branch, so it is not late any more but abandoned. A point
+    release stays late: its series' support only starts when it ships."""
+    return (
+        release.kind is ReleaseKind.MAINTENANCE
+        and _past_due(release, today)
+        and support_ended(release, today)
+    )
+
+
 def days_late(release: Release, today: dt.date) -> int | None:
     """How many days a release is late on ``today``: its planned day has passed and no
-    shipment is recorded; None when it is not late."""
-    if release.actual is not None or release.release is None or today <= release.release:
+    shipment is recorded; None when it is not late (nor when :func:`abandoned`)."""
+    if not _past_due(release, today) or abandoned(release, today):
         return None
+    assert release.release is not None  # _past_due
     return (today - release.release).days
 
 
 def phase_on(release: Release, today: dt.date) -> Phase:
     """The phase of a release on ``today``: :attr:`Phase.LATE` once its planned day has
-    passed without a recorded shipment; a shipped point release's support by
+    passed without a recorded shipment (:attr:`Phase.ABANDONED` for a maintenance release
+    whose series' support has ended by then); a shipped point release's support by
     :func:`relplan.planner.domain.ends.support_on`."""
+    if abandoned(release, today):
+        return Phase.ABANDONED
     if days_late(release, today) is not None:
         return Phase.LATE
     if release.actual is not None and today >= release.actual:

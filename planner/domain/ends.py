@@ -3,7 +3,11 @@
 Order of trust per series: a declared record in the plan (``Plan.support``: the project's
 own file such as Xen's ``SUPPORT.md``, then endoflife.date), then the ends a person wrote on
 the series' point release in the plan (source ``plan``), then the maintenance policy
-(``measured`` when ``init`` measured it from tags, else ``policy``). Each end is filled
+(``measured`` when ``init`` measured it from tags, else ``policy``). A series newer than
+every declared one (Xen's next release, before its branch has a ``SUPPORT.md``) gets the
+windows the newest declared series has (:func:`declared_windows`, source
+``declared-policy``: Xen's policy changed in 2026, and 4.23 follows 4.22's three years
+general and five of security, not a policy measured from older tags). Each end is filled
 field by field, so a record that declares only the end of security support still gets a
 computed end of general support, clamped to it.
 
@@ -25,6 +29,7 @@ from dataclasses import dataclass, replace
 from relplan.planner.domain.model import Phase, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Policy
 from relplan.planner.domain.support import DeclaredSupport, SupportSource
+from relplan.planner.domain.version import version_key
 
 TRUST = (SupportSource.DECLARED, SupportSource.ENDOFLIFE, SupportSource.PLAN)
 """The sources that beat a computed end, most trusted first (a ``[[support]]`` table a
@@ -65,6 +70,73 @@ def _words(
     return sorted(out, key=lambda w: rank[w.source])  # stable: spec before plan records
 
 
+@dataclass(frozen=True, slots=True)
+class DeclaredWindows:
+    """The support windows the newest declared series has, as months after its release:
+    the project's current policy, for series newer than any it has declared."""
+
+    series: str
+    general_months: int | None
+    security_months: int | None
+    origin: str
+
+    def covers(self, series: str) -> bool:
+        """Whether ``series`` is newer than the declared one (has no record of its own)."""
+        return version_key(series) > version_key(self.series)
+
+    def apply(self, release: Release) -> Release:
+        """``release`` with these windows counted from its day (its planned day while it
+        is a plan), in place of the policy's; its notes say where they came from."""
+        general, security = self.general_months, self.security_months
+        m_day = add_months(release.day, general) if general is not None else None
+        s_day = add_months(release.day, security) if security is not None else None
+        source = SupportSource.DECLARED_POLICY
+        note = (
+            f"support windows of {self.series} ({_months_text(general)} general, "
+            f"{_months_text(security)} to the end of security support) from {self.origin}"
+        )
+        return replace(
+            release,
+            maintained_until=m_day if general is not None else release.maintained_until,
+            maintained_source=source if general is not None else release.maintained_source,
+            maintained_until_shipped=None if general is not None
+            else release.maintained_until_shipped,
+            security_until=s_day if security is not None else release.security_until,
+            security_source=source if security is not None else release.security_source,
+            notes=(*release.notes, note),
+        )  # fmt: skip
+
+
+def _months_text(months: int | None) -> str:
+    return "unknown" if months is None else f"{months} months"
+
+
+def months_between(start: dt.date, end: dt.date) -> int:
+    """Whole months from ``start`` to ``end`` (:func:`add_months` of it is not after ``end``)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if add_months(start, months) > end else months
+
+
+def declared_windows(records: Iterable[DeclaredSupport]) -> DeclaredWindows | None:
+    """The windows of the newest series a project declares with its release day and an end
+    day (``SUPPORT.md``, else endoflife.date for the same series); None when none does."""
+    best: DeclaredSupport | None = None
+    for r in records:
+        if r.source not in TRUST[:2] or r.released is None:
+            continue
+        if r.maintained_until is None and r.security_until is None:
+            continue
+        key = (version_key(r.series), -TRUST.index(r.source))
+        if best is None or key > (version_key(best.series), -TRUST.index(best.source)):
+            best = r
+    if best is None or best.released is None:
+        return None
+    day = best.released
+    general = months_between(day, best.maintained_until) if best.maintained_until else None
+    security = months_between(day, best.security_until) if best.security_until else None
+    return DeclaredWindows(best.series, general, security, best.origin)
+
+
 def resolve_ends(
     release: Release,
     specs: Sequence[ReleaseSpec],
@@ -75,11 +147,15 @@ def resolve_ends(
 
     ``specs``: the plan's releases of its series, the point release first (a person may
     write the ends on any of them); ``records``: the plan's declared support. The general
-    end first: declared, endoflife, the plan's own, else the policy's. The security end
+    end first: declared, endoflife, the plan's own, else (for a series newer than every
+    declared one) the newest declared series' windows, else the policy's. The security end
     the same way; the policy's security end follows a better general end
     (``security_months`` after it). General support never outlasts security support.
     """
     records = list(records)
+    windows = declared_windows(records)
+    if windows is not None and windows.covers(release.series):
+        release = windows.apply(release)
     m_day, m_ended = release.maintained_until, None
     m_source, until_shipped = release.maintained_source, release.maintained_until_shipped
     general = _words(records, specs, release.series, "maintained")
@@ -141,6 +217,28 @@ def _secured(release: Release, today: dt.date) -> bool:
     if release.security_until is not None:
         return today <= release.security_until
     return release.security_ended is False
+
+
+def support_ended(release: Release, today: dt.date) -> bool:
+    """Whether the series of ``release`` (a point release or one of its maintenance releases,
+    which carry its ends) is out of all support on ``today``: its ends are known (a day, or
+    declared ended) and passed, and no late release holds its general support open. False
+    while an end is unknown."""
+    known = (
+        release.maintained_until is not None
+        or release.security_until is not None
+        or release.maintained_ended is not None
+        or release.security_ended is not None
+    )
+    return known and not _maintained(release, today) and not _secured(release, today)
+
+
+def support_ended_day(release: Release) -> dt.date | None:
+    """The last day the series of ``release`` is supported (security, else general), when
+    a day is known; None when its source only says support ended."""
+    if release.security_until is not None or release.security_ended is not None:
+        return release.security_until  # None: security support ended on a day nobody gave
+    return release.maintained_until
 
 
 def support_on(release: Release, today: dt.date) -> Phase | None:

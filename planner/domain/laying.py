@@ -1,10 +1,12 @@
 """Laying roadmap items onto the release train.
 
 Items with a target keep it. Accepted items without one go to the first
-release still open to them: a feature must land before that release's
-feature freeze, a fix before its release day. Open features whose release
-froze without them are at risk, with a proposal to move them to the next
-release that can still take them.
+release still open to them on the plan's own present
+(:func:`relplan.planner.domain.calendar.plan_present`: its latest recorded shipment or
+the day it was made), never on the clock's today: the plan a file holds does not change
+because time passed. Open features whose release froze without them are at risk (on the
+day the views look at), with a proposal to move them to the next release that can still
+take them.
 
 A release "can take" an item by the same rule everywhere (laying, moving
 with ``]``/``[``, proposals): see :func:`open_releases_for`.
@@ -16,6 +18,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import replace
 
+from relplan.planner.domain.calendar import plan_present
 from relplan.planner.domain.model import Item, Kind, Plan, Release, ReleaseKind, natural_key
 from relplan.planner.domain.rules import owners
 
@@ -61,14 +64,23 @@ def open_releases_for(item: Item, train: Sequence[Release], today: dt.date) -> l
     return out
 
 
-def _reason(item: Item, release: Release, today: dt.date) -> str:
+def _reason(item: Item, release: Release, present: dt.date | None) -> str:
+    on = f"laid {present}" if present is not None else "laid"
     if item.kind is Kind.FEATURE:
-        return f"laid {today}: first release whose freeze ({release.freeze}) is still ahead"
-    return f"laid {today}: first release still ahead ({release.day})"
+        return f"{on}: first release whose freeze ({release.freeze}) is still ahead"
+    return f"{on}: first release still ahead ({release.day})"
 
 
-def lay(plan: Plan, train: Sequence[Release], today: dt.date) -> Plan:
-    """Give every accepted, unscheduled item a target and say why; keep explicit targets."""
+def lay(plan: Plan, train: Sequence[Release]) -> Plan:
+    """Give every accepted, unscheduled item a target and say why; keep explicit targets.
+
+    The first release open to the item on the plan's present (:func:`plan_present`; the
+    first of the train when the plan records no day at all): the same plan gives the same
+    targets on any day. Whether that release can still take the item today is for the
+    views to say (:func:`at_risk`).
+    """
+    present = plan_present(plan)
+    on = present or dt.date.min
     items = []
     # Without a target an item's open releases depend on its kind alone (no branch): one
     # search per kind, not per item (100,000 items: 0.28 s of the dashboard's first frame).
@@ -76,9 +88,9 @@ def lay(plan: Plan, train: Sequence[Release], today: dt.date) -> Plan:
     for item in plan.items:
         if item.target is None and item.state.is_open:
             if item.kind not in first:
-                candidates = open_releases_for(item, train, today)
+                candidates = open_releases_for(item, train, on)
                 found = candidates[0] if candidates else None
-                first[item.kind] = (found, _reason(item, found, today)) if found else None
+                first[item.kind] = (found, _reason(item, found, present)) if found else None
             laid = first[item.kind]
             if laid is not None:
                 item = replace(item, target=laid[0].version, why=laid[1])

@@ -304,7 +304,13 @@ def three_way(base: Plan, ours: Plan, theirs: Plan) -> tuple[Plan, list[Conflict
     support = _merge_collection(
         "support", base.support, ours.support, theirs.support, _series, conflicts
     )
-    return Plan(name, policy, tuple(releases), tuple(items), tuple(support)), conflicts
+    planned_from, clash = pick(base.planned_from, ours.planned_from, theirs.planned_from)
+    if clash:
+        conflicts.append(
+            Conflict("plan", "", "planned_from", ours.planned_from, theirs.planned_from)
+        )
+    plan = Plan(name, policy, tuple(releases), tuple(items), tuple(support), planned_from)
+    return plan, conflicts
 
 
 def _series(record: DeclaredSupport) -> str:

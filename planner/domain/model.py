@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from relplan.planner.domain.policy import Policy
@@ -71,7 +71,9 @@ class Phase(StrEnum):
     """The phase a release is in on a given day.
 
     ``late``: its planned day has passed and no shipment is recorded (until someone ships
-    or slips it); never supported, whatever the calendar planned after it.
+    or slips it); never supported, whatever the calendar planned after it. ``abandoned``:
+    a maintenance release that would be late, but its series' support has ended (declared
+    or by the policy): it never shipped and never will from that branch.
     """
 
     PLANNING = "planning"
@@ -79,6 +81,7 @@ class Phase(StrEnum):
     FROZEN = "frozen"
     RC = "rc"
     LATE = "late"
+    ABANDONED = "abandoned"
     RELEASED = "released"
     MAINTAINED = "maintained"
     SECURITY_ONLY = "security-only"
@@ -296,13 +299,19 @@ class Release:
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A project's release plan: cadence policy, the releases it names, its items, and the
-    support its project declares per series (``support``, ``[[support]]`` in the file)."""
+    support its project declares per series (``support``, ``[[support]]`` in the file).
+
+    ``planned_from`` is the day the plan was made (``init`` records it): nothing not yet
+    shipped is planned before it, so a new plan has nothing late that the project did not
+    miss itself. A recorded day, not the clock: the plan reads the same on any later day.
+    """
 
     name: str
     policy: Policy
     releases: tuple[ReleaseSpec, ...] = ()
     items: tuple[Item, ...] = ()
     support: tuple[DeclaredSupport, ...] = ()
+    planned_from: dt.date | None = None
 
     def item(self, item_id: str) -> Item | None:
         """The item with this id, or None."""
@@ -329,11 +338,15 @@ class Plan:
 
     def with_items(self, items: Iterable[Item]) -> Plan:
         """A copy of the plan with these items."""
-        return Plan(self.name, self.policy, self.releases, tuple(items), self.support)
+        return replace(self, items=tuple(items))
 
     def with_releases(self, releases: Iterable[ReleaseSpec]) -> Plan:
         """A copy of the plan with these release specs."""
-        return Plan(self.name, self.policy, tuple(releases), self.items, self.support)
+        return replace(self, releases=tuple(releases))
+
+    def with_planned_from(self, day: dt.date) -> Plan:
+        """A copy of the plan made on ``day``: nothing unshipped is planned before it."""
+        return replace(self, planned_from=day)
 
 
 def series_of(version: str, depth: int = SERIES_DEPTH) -> str:

@@ -12,7 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-from relplan.planner.domain.calendar import days_late
+from relplan.planner.domain.calendar import abandoned, days_late
+from relplan.planner.domain.ends import support_ended_day
 from relplan.planner.domain.model import BackportState, Release, ReleaseKind
 
 
@@ -63,6 +64,19 @@ def release_late(f: Facts) -> str | None:
     return late_reason(f.release, late) if late is not None else None
 
 
+def release_abandoned(f: Facts) -> str | None:
+    """The release never shipped and its series' support has ended
+    (:func:`relplan.planner.domain.calendar.abandoned`): it will not ship from that branch."""
+    if not abandoned(f.release, f.today):
+        return None
+    end = support_ended_day(f.release)
+    when = f" on {end}" if end is not None else ""
+    return (
+        f"never shipped; series {f.release.series} ended{when} (planned for "
+        f"{f.release.release}: abandoned, not late)"
+    )
+
+
 def late_reason(release: Release, days: int) -> str:
     """Why a late release is no-go, in words: by how much, and what ends it."""
     return (
@@ -74,6 +88,7 @@ def late_reason(release: Release, days: int) -> str:
 #: Every no-go rule, in the order its reason is listed.
 NO_GO_RULES: tuple[Callable[[Facts], str | None], ...] = (
     release_late,
+    release_abandoned,
     open_blockers,
     features_after_freeze,
     backports_pending,

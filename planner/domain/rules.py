@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.calendar import abandoned, phase_on
 from relplan.planner.domain.ends import support_on
 from relplan.planner.domain.model import (
     BackportState,
@@ -235,7 +235,7 @@ def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
 
     - the point release of every supported branch (maintained or security-only);
     - every release stabilizing (frozen or in its RCs), and any not shipped although
-      its day has passed;
+      its day has passed (but an abandoned one: its series ended, it is history);
     - the next point release, and any other already in development;
     - the next maintenance release of each supported branch.
     """
@@ -245,7 +245,9 @@ def current_window(train: Sequence[Release], today: dt.date) -> list[Release]:
     next_maintenance: set[str] = set()
     for r in train:
         if r.shipped or r.day < today:
-            keep = branch_support(r, today) is not None or not r.shipped
+            keep = branch_support(r, today) is not None or (
+                not r.shipped and not abandoned(r, today)
+            )
         else:
             phase = phase_on(r, today)
             if r.kind is ReleaseKind.POINT:
@@ -281,7 +283,8 @@ def report_release(train: Sequence[Release], today: dt.date) -> Release | None:
     release ahead falls back to the same rule over releases of any kind; None when nothing
     is ahead.
     """
-    ahead = [r for r in train if not r.shipped]  # a late release is still ahead
+    # a late release is still ahead; an abandoned one never comes
+    ahead = [r for r in train if not r.shipped and not abandoned(r, today)]
     for pool in ([r for r in ahead if r.kind is ReleaseKind.POINT], ahead):
         stabilizing = [r for r in pool if phase_on(r, today).is_stabilizing]
         if stabilizing or pool:

@@ -29,8 +29,37 @@ class SupportSource(StrEnum):
     DECLARED = "declared"  # a file the project keeps in its repository (SUPPORT.md)
     ENDOFLIFE = "endoflife"  # endoflife.date's product data
     PLAN = "plan"  # written in the plan file by a person
+    DECLARED_POLICY = "declared-policy"  # the newest declared series' windows, for a later one
     MEASURED = "measured"  # a policy measured from the repository's tags (a guess)
     POLICY = "policy"  # computed from the plan's cadence policy
+
+    @property
+    def brief(self) -> str:
+        """How a table names this source beside a date (``decl``); the policy's: nothing."""
+        return _BRIEF[self]
+
+    @property
+    def words(self) -> str:
+        """This source in words, for a line that explains a date."""
+        return _WORDS[self]
+
+
+_BRIEF = {
+    SupportSource.DECLARED: "decl",
+    SupportSource.ENDOFLIFE: "eol.d",
+    SupportSource.PLAN: "plan",
+    SupportSource.DECLARED_POLICY: "decl.p",
+    SupportSource.MEASURED: "meas",
+    SupportSource.POLICY: "",
+}
+_WORDS = {
+    SupportSource.DECLARED: "declared by the project",
+    SupportSource.ENDOFLIFE: "from endoflife.date",
+    SupportSource.PLAN: "written in the plan",
+    SupportSource.DECLARED_POLICY: "the newest declared series' policy",
+    SupportSource.MEASURED: "measured from the tags (a guess)",
+    SupportSource.POLICY: "computed from the plan's cadence",
+}
 
 
 @dataclass(frozen=True, slots=True)

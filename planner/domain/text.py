@@ -84,3 +84,12 @@ def _one_line(distinct: list[str], shown: int) -> str:
     listed = "; ".join(middles[:shown]) + (f"; and {more} more" if more > 0 else "")
     shared = f"{head}…{tail}".strip() if head or tail else "warnings of one kind"
     return f"{shared} ({len(distinct)} times): {listed}"
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    """A hint naming the closest choice (``did you mean 'status'?``), or None when nothing
+    is close: what every error about an unknown name says, in files and on the command line."""
+    import difflib  # start-up: only when a name is unknown (an error is being reported)
+
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else None

@@ -32,7 +32,7 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,10 +41,12 @@ from typing import Any
 from relplan.planner.domain.errors import PlanError, Problem, RelplanError
 from relplan.planner.domain.model import BackportState, Item, Kind, Priority, State
 from relplan.planner.store.atomic import replace_file
+from relplan.planner.store.cachedir import FILENAME as FILENAME
+from relplan.planner.store.cachedir import JOURNAL as JOURNAL
+from relplan.planner.store.cachedir import default_cache_dir as default_cache_dir
+from relplan.planner.store.cachedir import journal_path
 from relplan.planner.trackers.base import Cursor, TrackerRelease
 
-FILENAME = "cache.sqlite3"
-JOURNAL = "sync-pending.json"
 SCHEMA = 1
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -77,23 +79,6 @@ import base names the plan as the write will leave it (:mod:`.importbase`)."""
 KEEP_VERSIONS = 8
 """Superseded versions kept per item: enough for a plan that missed a few syncs."""
 _CHUNK = 500  # ids per "IN (...)" query, well under sqlite's variable limit
-
-
-def default_cache_dir(env: Mapping[str, str] | None = None) -> Path:
-    """``$XDG_CACHE_HOME/relplan``, else ``~/.cache/relplan``."""
-    env = os.environ if env is None else env
-    base = env.get("XDG_CACHE_HOME") or ""
-    if base and Path(base).is_absolute():
-        return Path(base) / "relplan"
-    try:
-        return Path.home() / ".cache" / "relplan"
-    except RuntimeError:  # no HOME and no passwd entry
-        raise PlanError(
-            Problem(
-                "cannot find the home folder for the tracker cache",
-                hint="set XDG_CACHE_HOME or [cache] dir in the config",
-            )
-        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -574,10 +559,9 @@ def settle(db: sqlite3.Connection, fingerprint: str | None) -> None:
 
 def repair_interrupted(folder: Path | None) -> list[str]:
     """Finish an interrupted sync in the cache folder, if there is one (cheap when not)."""
-    path = (folder or default_cache_dir()) / FILENAME
-    if not path.with_name(JOURNAL).exists():
+    if not journal_path(folder).exists():
         return []
-    with Cache(path) as cache:
+    with Cache((folder or default_cache_dir()) / FILENAME) as cache:
         return cache.notes
 
 

@@ -9,10 +9,8 @@ for syntax errors), so semantic problems can name a line too.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import json
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -20,6 +18,7 @@ from typing import Any, TypeVar, cast
 
 from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.text import did_you_mean as did_you_mean  # its callers import it here
 
 Path_ = tuple[str | int, ...]
 E = TypeVar("E", bound=StrEnum)
@@ -37,6 +36,8 @@ def _key_parts(dotted: str) -> list[str]:
     for m in _PART.finditer(dotted):
         raw = m.group(0)
         if raw[0] == '"' and "\\" in raw:
+            import json  # start-up: ~1.5 ms, for a quoted key with escapes (rare)
+
             try:
                 raw = json.loads(raw)  # TOML basic-string escapes are JSON's, near enough
             except ValueError:
@@ -113,12 +114,6 @@ class Locator:
             if line is not None:
                 return line
         return None
-
-
-def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
-    """A hint naming the closest choice, or None when nothing is close."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else None
 
 
 @dataclass

@@ -11,17 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from relplan.planner.domain.support import ENDOFLIFE_PRODUCT
-from relplan.planner.git.conventions import (
-    PRESETS,
-    Conventions,
-    Pattern,
-    PatternKind,
-    compile_pattern,
-)
 from relplan.planner.store.checking import (
     Checker,
     Invalid,
@@ -36,10 +29,12 @@ from relplan.planner.store.config import Config, GitConfig, SourceTable, Support
 from relplan.planner.store.planfile import decode, read_bytes, read_toml
 from relplan.planner.store.policyfile import policy_from_table
 
+if TYPE_CHECKING:
+    from relplan.planner.git.conventions import Conventions, Pattern, PatternKind
+
 TOP_KEYS = ("plan", "policy", "keymap", "sources", "cache", "git", "support")
 SUPPORT_KEYS = ("endoflife", "endoflife_data")
 GIT_KEYS = ("repo", "upstream", "branch_pattern", "conventions")
-CONVENTION_KEYS = ("presets", *(k.value for k in PatternKind))
 
 
 def parse_config(text: str, filename: str = "config.toml", base: Path | None = None) -> Config:
@@ -196,7 +191,12 @@ def _conventions(git: Mapping[str, Any], check: Checker) -> Conventions | None:
     to, replace or (an empty regex) turn off the presets' patterns."""
     if "conventions" not in git:
         return None
-    table = _section(git, "conventions", CONVENTION_KEYS, check, ("git",))
+    # Every start reads the config; the presets' compiled patterns only for a config that
+    # names some (start-up: ~4 ms)
+    from relplan.planner.git.conventions import PRESETS, Conventions, PatternKind, compile_pattern
+
+    keys = ("presets", *(k.value for k in PatternKind))
+    table = _section(git, "conventions", keys, check, ("git",))
     presets = _preset_names(table, check)
     overrides: list[Pattern | tuple[PatternKind, str]] = []
     for kind in PatternKind:
@@ -231,6 +231,8 @@ def _conventions(git: Mapping[str, Any], check: Checker) -> Conventions | None:
 
 
 def _preset_names(table: Mapping[str, Any], check: Checker) -> list[str] | None:
+    from relplan.planner.git.conventions import PRESETS  # start-up: as in _conventions
+
     if "presets" not in table:
         return None
     raw, path = table["presets"], ("git", "conventions", "presets")

@@ -286,4 +286,5 @@ def demo_plan() -> Plan:
         policy=demo_policy(),
         releases=_releases(),
         items=_roadmap() + _fixes(),
+        planned_from=DEMO_TODAY,  # the roadmap as triaged that day
     )

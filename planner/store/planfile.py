@@ -1,6 +1,6 @@
 """The plan file: TOML read with every problem reported, written diff-friendly and atomically.
 
-Format (``format = 1``): a ``[plan]`` table (``name``, ``format``), the
+Format (``format = 1``): a ``[plan]`` table (``name``, ``format``, ``planned_from``), the
 ``[policy]`` table (see :mod:`relplan.planner.store.policyfile`), one ``[[releases]]`` table
 per release sorted by release day then version, one ``[[support]]`` table per series
 and source of declared support (:class:`~relplan.planner.domain.support.DeclaredSupport`,
@@ -23,13 +23,10 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import tomli_w
+from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import UNSCHEDULED, phase_on, without_computed_ends
 from relplan.planner.domain.errors import PlanChangedOnDisk, PlanError, Problem
-from relplan.planner.domain.merge import Conflict, three_way
 from relplan.planner.domain.model import Item, Plan, Release, ReleaseSpec, natural_key
 from relplan.planner.domain.support import DeclaredSupport, SupportSource
 from relplan.planner.domain.version import version_key
@@ -41,8 +38,8 @@ from relplan.planner.store.checking import (
     Checker,
     Invalid,
     Locator,
+    as_date,
     as_int,
-    as_path,
     as_table,
     as_text,
 )
@@ -59,6 +56,9 @@ from relplan.planner.store.tables import (
     support_to_json,
     support_to_table,
 )
+
+if TYPE_CHECKING:
+    from relplan.planner.domain.merge import Conflict
 
 FORMAT = 1
 """The plan file format version this module reads and writes."""
@@ -178,14 +178,6 @@ def read_bytes(path: Path) -> bytes:
         raise PlanError(Problem(f"cannot read: {reason}", str(path))) from None
 
 
-def user_path(text: str) -> Path:
-    """A path typed by the user (``~`` and ``~user`` expanded); PlanError when it cannot be."""
-    try:
-        return as_path(text)
-    except Invalid as exc:
-        raise PlanError(Problem(str(exc), hint="type a path that exists")) from None
-
-
 def load_plan(path: Path) -> LoadedPlan:
     """Read and check a plan file; raises PlanError listing every problem found."""
     data = read_bytes(path)
@@ -213,7 +205,7 @@ def _loads_plan(text: str, filename: str) -> Plan:
     data = read_toml(text, filename)
     check = Checker(filename, Locator(text))
     check.unknown_keys(data, TOP_KEYS, (), "")
-    name = _plan_table(data.get("plan", {}), filename, check)
+    name, planned_from = _plan_table(data.get("plan", {}), filename, check)
     policy = policy_from_table(data.get("policy", {}), check)
     releases: list[ReleaseSpec] = []
     for i, table in _tables(data, "releases", check):
@@ -233,7 +225,7 @@ def _loads_plan(text: str, filename: str) -> Plan:
     check_unique(data, "items", "id", check)
     _check_unique_support(support, check)
     check.raise_if_any()
-    plan = Plan(name, policy, tuple(releases), tuple(items), tuple(support))
+    plan = Plan(name, policy, tuple(releases), tuple(items), tuple(support), planned_from)
     return without_computed_ends(plan)
 
 
@@ -267,18 +259,23 @@ def check_unique(data: dict[str, Any], section: str, key: str, check: Checker) -
             seen.add(value)
 
 
-def _plan_table(raw: object, filename: str, check: Checker) -> str:
-    name = Path(filename).stem
+def _plan_table(raw: object, filename: str, check: Checker) -> tuple[str, dt.date | None]:
+    """The ``[plan]`` table: the plan's name and the day it was made (None: not recorded)."""
+    name, planned_from = Path(filename).stem, None
     try:
         table = as_table(raw)
     except Invalid as exc:
         check.add(str(exc), ("plan",), "plan")
-        return name
-    check.unknown_keys(table, ("name", "format"), ("plan",), "plan")
+        return name, None
+    check.unknown_keys(table, ("name", "format", "planned_from"), ("plan",), "plan")
     try:
         name = as_text(table["name"]) if "name" in table else name
     except Invalid as exc:
         check.add(str(exc), ("plan", "name"), "plan.name")
+    try:
+        planned_from = as_date(table["planned_from"]) if "planned_from" in table else None
+    except Invalid as exc:
+        check.add(str(exc), ("plan", "planned_from"), "plan.planned_from")
     try:
         version = as_int(table.get("format", FORMAT))
     except Invalid as exc:
@@ -291,7 +288,15 @@ def _plan_table(raw: object, filename: str, check: Checker) -> str:
                 "plan.format",
                 f"this relplan reads format {FORMAT}",
             )
-    return name
+    return name, planned_from
+
+
+def _plan_head(plan: Plan) -> dict[str, Any]:
+    """The ``[plan]`` table written: ``planned_from`` only where the plan records it."""
+    head: dict[str, Any] = {"name": plan.name, "format": FORMAT}
+    if plan.planned_from is not None:
+        head["planned_from"] = plan.planned_from
+    return head
 
 
 def _tables(data: dict[str, Any], key: str, check: Checker) -> list[tuple[int, dict[str, Any]]]:
@@ -343,7 +348,7 @@ def _items_sorted(plan: Plan) -> list[Item]:
 def dumps_toml(plan: Plan, releases: Sequence[Release] = ()) -> str:
     """The plan file text: policy, each release (inputs + computed dates), each item."""
     doc: dict[str, Any] = {
-        "plan": {"name": plan.name, "format": FORMAT},
+        "plan": _plan_head(plan),
         "policy": policy_to_table(plan.policy),
     }
     rows = [release_to_table(r, s) for r, s in _release_rows(plan, releases)]
@@ -354,6 +359,8 @@ def dumps_toml(plan: Plan, releases: Sequence[Release] = ()) -> str:
     items = [item_to_table(it) for it in _items_sorted(plan)]
     if items:
         doc["items"] = items
+    import tomli_w  # start-up: the writer (~0.5 ms) for writes only; every start reads a plan
+
     return str(tomli_w.dumps(doc))
 
 
@@ -364,7 +371,7 @@ def plan_to_json(plan: Plan, releases: Sequence[Release], today: dt.date) -> dic
         phase = phase_on(release, today).value if release is not None else UNSCHEDULED
         out_releases.append(release_to_json(release, spec, phase))
     return {
-        "plan": {"name": plan.name, "format": FORMAT},
+        "plan": {**_plan_head(plan), "planned_from": _iso_or_none(plan.planned_from)},
         "policy": policy_to_json(plan.policy),
         "releases": out_releases,
         "support": [support_to_json(r) for r in _support_sorted(plan)],
@@ -457,7 +464,14 @@ def save_merged(
         except PlanChangedOnDisk:
             if not target.exists():
                 raise
+        # start-up: the merge (~1.5 ms) only when another writer changed the file
+        from relplan.planner.domain.merge import three_way
+
         disk = load_plan(path)
         merged, conflicts = three_way(base, plan, disk.plan)
         saved = save_plan(merged, releases(merged), path, disk.fingerprint)
         return Saved(merged, saved, True, tuple(conflicts))
+
+
+def _iso_or_none(day: dt.date | None) -> str | None:
+    return day.isoformat() if day is not None else None

@@ -24,6 +24,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from relplan.planner.domain.errors import PlanError, Problem
@@ -533,6 +534,30 @@ def _ignore_status(message: str) -> None:
 
 def _ignore_progress(done: int, total: int | None) -> None:
     del done, total
+
+
+class Outcome(StrEnum):
+    """What happened (or would happen) to one write."""
+
+    PENDING = "pending"
+    """Changed locally since the last sync; not checked with the tracker yet."""
+    WOULD_WRITE = "would-write"
+    """Dry run: the tracker still holds the base, so a push writes it."""
+    WRITTEN = "written"
+    ALREADY = "already"
+    """The tracker says the plan's value already (nothing sent)."""
+    CONFLICT = "conflict"
+    """The tracker changed the field since the last sync: not written."""
+    MISSING = "missing-version"
+    """The target's milestone/version does not exist in the tracker: not written."""
+    NOT_TAKEN = "not-taken"
+    """Sent, but the tracker still says something else (a workflow, a permission)."""
+    REFUSED = "refused"
+    """The tracker refused the item's change (a validation error, said)."""
+    SKIPPED = "skipped"
+    """Changed locally but not pushed (said why)."""
+    UNWRITTEN = "unwritten"
+    """A failure stopped the push before this write."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,36 +37,13 @@ from relplan.planner.domain.merge import pick
 from relplan.planner.domain.model import BackportState, Item, Plan, State
 from relplan.planner.domain.version import version_key
 from relplan.planner.trackers.base import Milestone, Rules, SourceConfig
+from relplan.planner.trackers.base import Outcome as Outcome  # its home; named here too
 
 PUSHED_STATES = frozenset({State.ACCEPTED, State.DEFERRED, State.REJECTED})
 """Triage states a push may write (only where the source's ``states`` table maps them);
 the others (proposed, in progress, done) say where the work is, which the tracker knows."""
 
 Unsupported = Callable[[str, Any], "str | None"]
-
-
-class Outcome(StrEnum):
-    """What happened (or would happen) to one write."""
-
-    PENDING = "pending"
-    """Changed locally since the last sync; not checked with the tracker yet."""
-    WOULD_WRITE = "would-write"
-    """Dry run: the tracker still holds the base, so a push writes it."""
-    WRITTEN = "written"
-    ALREADY = "already"
-    """The tracker says the plan's value already (nothing sent)."""
-    CONFLICT = "conflict"
-    """The tracker changed the field since the last sync: not written."""
-    MISSING = "missing-version"
-    """The target's milestone/version does not exist in the tracker: not written."""
-    NOT_TAKEN = "not-taken"
-    """Sent, but the tracker still says something else (a workflow, a permission)."""
-    REFUSED = "refused"
-    """The tracker refused the item's change (a validation error, said)."""
-    SKIPPED = "skipped"
-    """Changed locally but not pushed (said why)."""
-    UNWRITTEN = "unwritten"
-    """A failure stopped the push before this write."""
 
 
 DONE = frozenset({Outcome.WRITTEN, Outcome.ALREADY})
@@ -319,19 +296,22 @@ class PushResult:
         """Writes that left a local decision off the tracker."""
         return [w for w in self.writes if w.outcome in FAILED]
 
-
-def summary(result: PushResult) -> str:
-    """One line about a push: what was written, what not and why, or what stopped it."""
-    done = [w for w in result.writes if w.outcome in (Outcome.WRITTEN, Outcome.WOULD_WRITE)]
-    verb = "would write" if result.dry_run else "pushed"
-    text = f"{verb} {len(done)} field(s) of {len({w.item for w in done})} item(s)"
-    left = [w for w in result.writes if w.outcome in FAILED and w.outcome is not Outcome.UNWRITTEN]
-    if left:
-        shown = ", ".join(f"{w.item} ({w.outcome.value})" for w in left[:4])
-        text += f"; not pushed: {shown}" + (f" and {len(left) - 4} more" if len(left) > 4 else "")
-    if result.failure:
-        text = f"push stopped: {result.failure[0]}; " + text
-    return text
+    def summary(self) -> str:
+        """One line about a push: what was written, what not and why, or what stopped it."""
+        done = [w for w in self.writes if w.outcome in (Outcome.WRITTEN, Outcome.WOULD_WRITE)]
+        verb = "would write" if self.dry_run else "pushed"
+        text = f"{verb} {len(done)} field(s) of {len({w.item for w in done})} item(s)"
+        left = [
+            w for w in self.writes if w.outcome in FAILED and w.outcome is not Outcome.UNWRITTEN
+        ]
+        if left:
+            shown = ", ".join(f"{w.item} ({w.outcome.value})" for w in left[:4])
+            text += f"; not pushed: {shown}" + (
+                f" and {len(left) - 4} more" if len(left) > 4 else ""
+            )
+        if self.failure:
+            text = f"push stopped: {self.failure[0]}; " + text
+        return text
 
 
 def with_value(item: Item, name: str, value: Any) -> Item:

@@ -45,7 +45,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -122,6 +122,18 @@ class SyncResult:
     outcomes: tuple[SourceOutcome, ...]
     fetched: tuple[Fetched, ...]
     plan_changed: bool
+
+    def summary(self) -> str:
+        """One line: items and changes per source, conflicts and warnings counted."""
+        parts = []
+        for o in self.outcomes:
+            text = f"{o.name} {o.items} items, {o.changed} changed"
+            if o.conflicts:
+                text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
+            if o.warnings:
+                text += f", {len(o.warnings)} warnings"
+            parts.append(text)
+        return "; ".join(parts)
 
 
 def identity(config: SourceConfig) -> str:
@@ -350,7 +362,7 @@ def _merge_source(plan: Plan, f: Fetched, now: dt.datetime) -> tuple[Plan, Sourc
             )
     specs, out.releases_added = _merge_releases(plan.releases, res.releases)
     out.notes = release_notes(f.config, res.releases, set(out.releases_added), res.complete)
-    return Plan(plan.name, plan.policy, specs, tuple(merged.values()), plan.support), out
+    return replace(plan, releases=specs, items=tuple(merged.values())), out
 
 
 def reconcile(
@@ -644,26 +656,13 @@ async def sync_config_async(
         files = [s for s in chosen if s.kind == "file"]
         result = merge_fetched(plan, fetched, now=now, file_sources=files, base_dir=base_dir)
         if adopt is not None and result.plan_changed:
-            adopt(result.plan, f"synced: {summary(result)}")
+            adopt(result.plan, f"synced: {result.summary()}")
         # A ctrl+c (cancellation) during the merge lands here, before anything is written:
         # without this await, the write would run first and the interruption be raised after.
         await asyncio.sleep(0)
         if save is not None:
             write_sync(result, cache, save, now=now, always_save=create, plan_path=plan_path)
     return result
-
-
-def summary(result: SyncResult) -> str:
-    """One line per sync: items and changes per source, conflicts and warnings counted."""
-    parts = []
-    for o in result.outcomes:
-        text = f"{o.name} {o.items} items, {o.changed} changed"
-        if o.conflicts:
-            text += f", {len(o.conflicts)} conflicts (relplan sync --status)"
-        if o.warnings:
-            text += f", {len(o.warnings)} warnings"
-        parts.append(text)
-    return "; ".join(parts)
 
 
 def last_syncs(config: Config) -> list[SourceStatus]:

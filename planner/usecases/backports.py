@@ -23,7 +23,7 @@ from relplan.planner.domain.rules import (
     fixes_for,
     needing_backport,
 )
-from relplan.planner.store.cache import default_cache_dir
+from relplan.planner.store.cachedir import default_cache_dir
 
 if TYPE_CHECKING:
     from relplan.planner.domain.model import Plan
@@ -161,7 +161,7 @@ class Backports(Queries):
 def scan_backports(
     config: Config,
     plan: Plan,
-    repo: Repo,
+    repo: Repo | str | Path,
     targets: Sequence[BranchTarget],
     *,
     upstream: str | None,
@@ -172,10 +172,15 @@ def scan_backports(
 ) -> Evidence:
     """``relplan backports``: scan ``targets`` with the config's conventions, keeping what
     is read in the git cache of the config's cache folder (see
-    :mod:`relplan.planner.git.store`), and join the result into ``plan``."""
+    :mod:`relplan.planner.git.store`), and join the result into ``plan``. ``repo``: a
+    repository or its path."""
     # start-up cost: the git package (conventions compile their regexes) only when scanning
     from relplan.planner.git.join import git_evidence
+    from relplan.planner.git.repo import Repo  # start-up cost, as the line above
     from relplan.planner.git.store import GitStore  # start-up cost, as the line above
+
+    if not isinstance(repo, Repo):
+        repo = Repo(repo)
 
     store = GitStore(config.cache_dir or default_cache_dir())
     try:
@@ -185,3 +190,25 @@ def scan_backports(
         )  # fmt: skip
     finally:
         store.close()
+
+
+def backport_targets(
+    repo: str | Path,
+    branches: Sequence[str],
+    pattern: str | None,
+    session: Queries | None,
+    hint: str = "pass --branch NAME or --branch-pattern PATTERN",
+) -> tuple[list[BranchTarget], list[str]]:
+    """The stable branches ``relplan backports`` scans: the ``branches`` named (each one's
+    series from its name, by ``pattern``), else the session's maintained branches present
+    in the repository, with a warning for each that is not (a PlanError with ``hint`` when
+    none is)."""
+    # start-up cost: the git package only when scanning
+    from relplan.planner.git.join import present_targets
+    from relplan.planner.git.repo import Repo  # start-up cost, as the line above
+    from relplan.planner.git.rows import BranchTarget, series_from_branch  # start-up, as above
+
+    if branches:
+        return [BranchTarget(b, series_from_branch(b, pattern)) for b in branches], []
+    assert session is not None, "the maintained branches come from a plan"
+    return present_targets(Repo(repo), session.plan, session.train(), session.today, pattern, hint)

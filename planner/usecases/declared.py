@@ -14,15 +14,20 @@ import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.model import Plan, ReleaseKind, series_of
+from relplan.planner.domain.calendar import build_train
+from relplan.planner.domain.model import Plan, Release, ReleaseKind, series_of
 from relplan.planner.domain.support import DeclaredSupport, SupportSource, merge_support
 from relplan.planner.git.repo import Repo
 from relplan.planner.git.supportfile import read_support_files, series_branches
 from relplan.planner.store.cache import Cache
 from relplan.planner.store.config import Config
 from relplan.planner.trackers import endoflife as eol
+
+if TYPE_CHECKING:
+    from relplan.planner.store.planfile import Saved
+    from relplan.planner.usecases.session import Session
 
 
 @dataclass(slots=True)
@@ -123,3 +128,21 @@ def refresh_from_config(plan: Plan, config: Config, transport: Any = None) -> De
         endoflife=product, endoflife_data=config.support.endoflife_data,
         cache_dir=config.cache_dir, transport=transport,
     )  # fmt: skip
+
+
+def write_declared(session: Session, read: DeclaredRead) -> Saved | None:
+    """The declared support ``read`` written into the session's plan file (created when
+    missing; merged three-way with the file when it changed on disk since it was loaded:
+    :func:`relplan.planner.store.planfile.save_merged`). None when the plan says it
+    already (nothing written)."""
+    plan = with_declared(session.plan, read)
+    path = session.writable_path()
+    if plan.support == session.plan.support and path.exists():
+        return None
+    # start-up cost: the plan file writer, only when there is something to write
+    from relplan.planner.store.planfile import save_merged
+
+    def releases(plan: Plan) -> list[Release]:
+        return build_train(plan, session.today)
+
+    return save_merged(session.plan, plan, path, session.fingerprint, releases)

@@ -9,7 +9,6 @@ it is the plan as every status counts it, git joined, and says so).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +41,8 @@ def _toml(session: Session) -> bytes:
 
 
 def _json(session: Session) -> bytes:
+    import json  # start-up: ~1.5 ms the dashboard's first frame does not need
+
     from relplan.planner.outputs.contracts import export_json  # start-up cost
 
     return (json.dumps(export_json(session), indent=2) + "\n").encode("utf-8")
@@ -55,6 +56,8 @@ def _endoflife(session: Session) -> bytes:
 
 
 def _release_cycle(session: Session) -> bytes:
+    import json  # start-up: as in _json
+
     from relplan.planner.outputs import supportdata  # start-up cost
 
     rows = supportdata.series_support(session)

@@ -53,7 +53,10 @@ class DateMove:
 
 
 def date_moves(before: Sequence[Release], after: Sequence[Release]) -> list[DateMove]:
-    """Every date that differs between two trains, release by release in calendar order."""
+    """Every date that differs between two trains, release by release in calendar order.
+
+    Only what changes: a release new on the train (or gone from it) lists the dates it
+    has, not an empty list of RCs where before there was none."""
     old = {r.version: release_to_json(r, None) for r in before}
     new = {r.version: release_to_json(r, None) for r in after}
     order = [r.version for r in after] + [r.version for r in before if r.version not in new]
@@ -61,8 +64,9 @@ def date_moves(before: Sequence[Release], after: Sequence[Release]) -> list[Date
     for version in order:
         a, b = old.get(version, {}), new.get(version, {})
         for name in DATE_FIELDS:
-            if a.get(name) != b.get(name):
-                out.append(DateMove(version, name, a.get(name), b.get(name)))
+            was, now = a.get(name) or None, b.get(name) or None  # [] (no RCs) is no date
+            if was != now:
+                out.append(DateMove(version, name, was, now))
     return out
 
 

@@ -22,7 +22,7 @@ from relplan.planner.domain.calendar import today_in
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import Plan
 from relplan.planner.domain.policy import Policy
-from relplan.planner.store.cache import repair_interrupted
+from relplan.planner.store.cachedir import journal_path
 from relplan.planner.store.config import Config, find_config
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from relplan.planner.usecases.tracking import Tracking
@@ -34,6 +34,12 @@ def _finish_interrupted_sync(config: Config) -> list[str]:
     """A sync or import killed between the plan's rename and the cache commit is finished
     first (cheap when there is none: one stat of the journal). Imports need no sources."""
     try:
+        if not journal_path(config.cache_dir).exists():
+            return []
+        # Every start pays the stat alone; the cache's reader (sqlite3, json, the tracker
+        # types) only when a journal says a sync was interrupted (start-up: ~12 ms)
+        from relplan.planner.store.cache import repair_interrupted
+
         return repair_interrupted(config.cache_dir)
     except PlanError:
         if config.source_tables:

@@ -17,12 +17,15 @@ from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain import ops
 from relplan.planner.domain.model import Plan
-from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT
-from relplan.planner.store.cache import Cache
-from relplan.planner.trackers.base import Reporter, config_sources
+
+# What the faces pass to and read from the trackers' use cases (pure types, no I/O)
+from relplan.planner.trackers.base import Outcome as Outcome
+from relplan.planner.trackers.base import Reporter as Reporter
+from relplan.planner.trackers.base import config_sources
 from relplan.planner.usecases.shipping import Shipping
 
 if TYPE_CHECKING:
+    from relplan.planner.store.cache import CachedConflict, SourceStatus
     from relplan.planner.trackers.push import PushResult, Write
     from relplan.planner.trackers.pushing import Pusher
     from relplan.planner.trackers.sync import SyncResult
@@ -57,7 +60,7 @@ class Tracking(Shipping):
         from relplan.planner.trackers.sync import sync_config_async
 
         def save(plan: Plan) -> None:
-            self.save(wait=LOCK_WAIT if wait_for_writers else SHORT_WAIT)
+            self.save(wait_for_writers=wait_for_writers)
 
         def adopt(merged: Plan, description: str) -> None:
             self.apply(ops.Change(merged, description, ("*",)))
@@ -121,9 +124,21 @@ class Tracking(Shipping):
         if not self.has_sources:
             return []
         if self._push_bases is None:
+            # The cache's reader and the tracker types (sqlite3, json) load with the first
+            # count of pending pushes, after the first frame (start-up: ~12 ms)
+            from relplan.planner.store.cache import Cache
+
             with Cache.open(self.config.cache_dir) as cache:
                 self._push_bases = source_bases(self.plan, config_sources(self.config), cache)
         return [w for sp in pending_from(self.plan, self._push_bases) for w in sp.writes]
+
+    def sync_record(self) -> tuple[list[SourceStatus], list[CachedConflict]]:
+        """When each source last synced, with its counts, and the conflicts still open: what
+        the cache recorded (no network; ``relplan sync --status``)."""
+        from relplan.planner.store.cache import Cache  # start-up: the cache's reader, as above
+
+        with Cache.open(self.config.cache_dir) as cache:
+            return cache.statuses(), cache.conflicts()
 
     def sources_line(self) -> str:
         """How old the tracker data is, per source (empty without sources)."""

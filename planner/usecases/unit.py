@@ -22,7 +22,8 @@ from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.laying import lay
 from relplan.planner.domain.model import Plan, Release
-from relplan.planner.store.atomic import LOCK_WAIT, file_mode, state_dir, write_new
+from relplan.planner.store.atomic import LOCK_WAIT, SHORT_WAIT, file_mode, state_dir, write_new
+from relplan.planner.store.cachedir import default_cache_dir
 from relplan.planner.store.config import Config
 
 if TYPE_CHECKING:
@@ -71,6 +72,11 @@ class UnitOfWork:
             )
         return self.path
 
+    def cache_folder(self) -> Path:
+        """Where the caches, the git scan and a crash log go: ``[cache] dir`` of the config,
+        else the user's cache folder (:func:`relplan.planner.store.cachedir.default_cache_dir`)."""
+        return self.config.cache_dir or default_cache_dir()
+
     # -- derived values ---------------------------------------------------------------------
     def _memo(self, name: str, key: tuple[object, ...], compute: Callable[[], Any]) -> Any:
         """``compute()`` once per ``key``: a tuple of plan, day, evidence... compared by
@@ -112,9 +118,8 @@ class UnitOfWork:
     def laid(self) -> Plan:
         """The current plan laid onto the train: accepted unscheduled items get a target."""
         plan = self.plan
-        result: Plan = self._memo(
-            "laid", (plan, self.today), lambda: lay(plan, self.train(), self.today)
-        )
+        # Laid on the plan's own present, not today: the plan does not change with the clock.
+        result: Plan = self._memo("laid", (plan, self.today), lambda: lay(plan, self.train()))
         return result
 
     def adopt_laid(self) -> None:
@@ -142,18 +147,18 @@ class UnitOfWork:
         return self.history.dirty
 
     # -- files ------------------------------------------------------------------------------------
-    def save(self, path: Path | None = None, *, wait: float | None = None) -> Path:
+    def save(self, path: Path | None = None, *, wait_for_writers: bool = True) -> Path:
         """Write the plan atomically to its file (or to ``path``, which must not exist);
-        raises PlanChangedOnDisk when the file changed since it was loaded. ``wait``:
-        seconds to wait for another writer of the file (default: the CLI's 10 s)."""
+        raises PlanChangedOnDisk when the file changed since it was loaded.
+        ``wait_for_writers``: wait the CLI's 10 s for another writer of the file; else the
+        dashboard's short wait (a UI must not freeze behind another writer)."""
         # start-up: the plan file writer (~14 ms), never needed on the demo
         from relplan.planner.store.planfile import save_plan
 
         target = path if path is not None else self.writable_path()
         expected = self.fingerprint if path is None or path == self.path else None
-        self.fingerprint = save_plan(
-            self.plan, self.train(), target, expected, wait=LOCK_WAIT if wait is None else wait
-        )
+        wait = LOCK_WAIT if wait_for_writers else SHORT_WAIT
+        self.fingerprint = save_plan(self.plan, self.train(), target, expected, wait=wait)
         self.path = target
         self.loaded = self.plan
         self.history.mark_saved()

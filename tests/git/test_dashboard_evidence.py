@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from pathlib import Path
+from typing import Any
 
 from gitrepos import Stable
 
@@ -21,6 +22,16 @@ TODAY = dt.date(2010, 5, 1)
 
 def text_of(app: RelplanApp) -> str:
     return "\n".join(strip.text.rstrip() for strip in app.screen._compositor.render_strips())
+
+
+async def until_git_read(app: RelplanApp, pilot: Any) -> None:
+    """Wait until the dashboard has read git (its scan starts after the first frame)."""
+    for _ in range(100):  # a condition, not a delay: usually one round
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if "git" not in app.loading:
+            return
+    raise AssertionError(f"git never read: {app.loading}")
 
 
 def plan_for(stable: Stable) -> Plan:
@@ -41,7 +52,7 @@ async def test_backports_view_marks_git_agreement_and_conflict(stable: Stable) -
     git = GitConfig(repo=Path(stable.repo.path), upstream="master")
     app = RelplanApp(Session(plan_for(stable), today=TODAY, config=Config(git=git)))
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await until_git_read(app, pilot)
         await pilot.pause()
         assert app.session.evidence is not None
         assert "1 tracker-vs-git conflict(s)" in app.sync_text
@@ -138,6 +149,7 @@ async def test_the_title_says_a_stale_clone(stable: Stable) -> None:
     for today, stale in ((newest, False), (newest + dt.timedelta(days=3 * 365), True)):
         app = RelplanApp(Session(plan_for(stable), today=today, config=Config(git=git)))
         async with app.run_test(size=(160, 30)) as pilot:
-            await app.workers.wait_for_complete()
+            await until_git_read(app, pilot)
             await pilot.pause()
-            assert ("stale clone: newest tag" in text_of(app).splitlines()[0]) is stale
+            title = text_of(app).splitlines()[:2]  # the warning has a line of its own
+            assert ("stale clone: newest tag" in "\n".join(title)) is stale

@@ -339,7 +339,8 @@ def test_release_cycle_names_the_repository_main_line(
     ``main``, Xen's is ``master``. With ``[git] repo`` linked, the export asks the repository
     (the same main line backport scans use); without a repository, ``main``."""
     r = xen_with_support(make_repo("xen"))
-    assert relplan(tmp_path, "init", "--from-git", str(r.path)).returncode == 0
+    made = relplan(tmp_path, "init", "--from-git", str(r.path), "--today", "2011-08-01")
+    assert made.returncode == 0
     proc = relplan(tmp_path, "--today", "2011-08-01", "export", "--format", "release-cycle")
     assert proc.returncode == 0, proc.stderr
     cycles = json.loads(proc.stdout)

@@ -124,7 +124,11 @@ async def dashboard(app, export_to: Path) -> dict[str, object]:  # type: ignore[
     """What the dashboard shows once its git scan is done."""
     seen: dict[str, object] = {}
     async with app.run_test(size=(160, 50)) as pilot:
-        await app.workers.wait_for_complete()
+        for _ in range(100):  # the scan starts after the first frame: until it has ended
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if "git" not in app.loading:
+                break
         await pilot.pause()
         assert app.session.evidence is not None, app.sync_text
         await pilot.press("2")

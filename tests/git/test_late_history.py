@@ -4,6 +4,7 @@ maintained, and ``check`` fails naming it (real repositories built by the test).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -12,6 +13,9 @@ from gitrepos import GitRepo
 from test_git_cli import relplan
 
 from relplan.planner.store.planfile import load_plan
+
+MADE = ("--today", "2010-06-15")
+"""The plan is made a few days after 9.1.2 (2010-06-10), before 9.2.0's planned day."""
 
 
 def pytest_history(r: GitRepo) -> GitRepo:
@@ -35,7 +39,7 @@ def test_an_untagged_planned_minor_is_late_and_the_last_minor_stays_maintained(
 ) -> None:
     r = pytest_history(make_repo("pytest"))
     out = tmp_path / "pytest.toml"
-    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out))
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out), *MADE)
     assert proc.returncode == 0, proc.stderr
     plan = load_plan(out).plan
     assert plan.spec("9.2.0") is None or plan.spec("9.2.0").actual is None  # type: ignore[union-attr]
@@ -93,7 +97,8 @@ def test_the_calendar_table_says_a_late_release_holds_the_branch_open(
     maintenance for 9.1.0 is that shipment, not its planned day (already past)."""
     r = pytest_history(make_repo("pytest"))
     out = tmp_path / "pytest.toml"
-    assert relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out)).returncode == 0
+    made = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out), *MADE)
+    assert made.returncode == 0
     common = ("--plan", str(out), "--today", "2012-06-01")
     by = {r["version"]: r for r in json.loads(
         relplan(tmp_path, *common, "calendar", "--format", "json").stdout)}  # fmt: skip
@@ -105,3 +110,33 @@ def test_the_calendar_table_says_a_late_release_holds_the_branch_open(
     held = next(s for s in status if s["version"] == "9.1.0")
     assert held["phase"] == "maintained" and held["maintained_until"] is None
     assert held["maintained_until_source"] is None
+
+
+def test_init_long_after_the_newest_tag_plans_nothing_in_its_own_past(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    """As with pytest in December 2026 (newest tag in June): the cadence measured from the
+    tags would put 9.1.3 in July and 9.2.0 in August, months before the day init runs.
+    Planning starts on that day: nothing is late at birth and ``check`` passes; the plan
+    file records the day, so the same releases are late once their own days pass."""
+    r = pytest_history(make_repo("pytest"))
+    out = tmp_path / "pytest.toml"
+    made = "2011-01-11"
+    proc = relplan(tmp_path, "init", "--from-git", str(r.path), "--plan", str(out),
+                   "--today", made)  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    assert load_plan(out).plan.planned_from == dt.date.fromisoformat(made)
+    common = ("--plan", str(out), "--today", made)
+    cal = json.loads(relplan(tmp_path, *common, "calendar", "--format", "json").stdout)
+    planned = [row for row in cal if row["actual"] is None]
+    assert planned and all(row["release_date"] >= made for row in planned)
+    assert not [row["version"] for row in cal if row["phase"] == "late"]
+    check = relplan(tmp_path, *common, "check")
+    assert check.returncode == 0, check.stdout
+    # the plan does not move with the clock: a year later its next minor is late
+    later = ("--plan", str(out), "--today", "2012-01-10")
+    cal_later = json.loads(relplan(tmp_path, *later, "calendar", "--format", "json").stdout)
+    by = {row["version"]: row for row in cal_later}
+    first = {row["version"]: row for row in cal}
+    assert by["9.2.0"]["release_date"] == first["9.2.0"]["release_date"]
+    assert by["9.2.0"]["phase"] == "late"

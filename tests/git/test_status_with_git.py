@@ -123,6 +123,8 @@ def test_status_counts_every_fix_git_finds_not_only_plan_items(
 
 
 async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> None:
+    from test_dashboard_evidence import until_git_read
+
     from relplan.planner.store.config import Config, GitConfig
     from relplan.planner.usecases.session import Session
     from relplan.tui.app import RelplanApp
@@ -137,7 +139,7 @@ async def test_the_backports_view_lists_fixes_only_git_knows(stable: Stable) -> 
     session = Session(Plan("xen", Policy(), releases, ()), today=TODAY, config=Config(git=git))
     app = RelplanApp(session)
     async with app.run_test(size=(120, 30)) as pilot:
-        await app.workers.wait_for_complete()
+        await until_git_read(app, pilot)
         await pilot.press("3")
         await pilot.pause()
         assert isinstance(app.screen, BackportsScreen)

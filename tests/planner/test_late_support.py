@@ -18,6 +18,8 @@ from relplan.planner.domain.calendar import (
     unscheduled,
     why_unscheduled,
 )
+from relplan.planner.domain.consistency import check_plan
+from relplan.planner.domain.ends import add_months
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import (
     Item,
@@ -29,8 +31,8 @@ from relplan.planner.domain.model import (
     ReleaseSpec,
     State,
 )
-from relplan.planner.domain.policy import Accepts, Cadence, Maintenance, Policy
-from relplan.planner.domain.rules import branch_support, maintained_series
+from relplan.planner.domain.policy import Accepts, Cadence, Maintenance, MaintenanceModel, Policy
+from relplan.planner.domain.rules import branch_support, current_window, maintained_series
 from relplan.planner.domain.stages import first_stage, ladder, stage_on
 from relplan.planner.domain.status import all_status, needs_attention
 from relplan.planner.domain.support import DeclaredSupport, SupportSource
@@ -307,3 +309,116 @@ def test_the_session_recomputes_when_declared_support_changes() -> None:
     )
     assert session.apply(Change(replace(PLAN, support=(record,)), "read", ("support:9.0",)))
     assert find(session.train(), "9.0.0").maintained_source is SupportSource.DECLARED  # type: ignore[union-attr]
+
+
+# -- abandoned: a bug-fix release of a series whose support ended ------------------------------
+
+ABANDONED_HISTORY = (
+    ReleaseSpec("9.0.0", actual=D(2025, 1, 6)),
+    ReleaseSpec("9.0.1", MAINT, pins={"release": D(2025, 2, 3)}),  # never shipped
+    ReleaseSpec("9.1.0", actual=D(2025, 4, 7)),
+)
+
+
+@pytest.mark.parametrize(
+    ("support", "ended"),
+    [
+        ((), "ended on 2025-10-07"),  # the policy: until 9.1.0 shipped, then 6 months
+        (  # endoflife.date says 9.0 ended, without a day
+            (DeclaredSupport("9.0", SupportSource.ENDOFLIFE, "eol", security_ended=True),),
+            "ended (planned",
+        ),
+    ],
+)
+def test_a_bug_fix_release_of_an_ended_series_is_abandoned_not_late_forever(
+    support: tuple[DeclaredSupport, ...], ended: str
+) -> None:
+    """Late while its branch could still ship it (security-only included); once the
+    series' support has ended, nothing ships from that branch: abandoned, not late."""
+    plan = Plan("pytest", POLICY, ABANDONED_HISTORY, support=support)
+    during, after = D(2025, 5, 1), D(2026, 12, 3)
+    fix = find(build_train(plan, after), "9.0.1")
+    assert fix is not None
+    if not support:
+        assert phase_on(fix, during) is Phase.LATE and days_late(fix, during) == 87
+    assert phase_on(fix, after) is Phase.ABANDONED and days_late(fix, after) is None
+    train = build_train(plan, after)
+    status = next(s for s in all_status(plan, train, after) if s.version == "9.0.1")
+    assert status.phase is Phase.ABANDONED and status.days_late is None
+    assert status.reasons == [
+        f"never shipped; series 9.0 {ended}"
+        + (" (planned" if "(" not in ended else "")
+        + " for 2025-02-03: abandoned, not late)"
+    ]
+    assert not any("9.0.1" in p for p in check_plan(plan, train, after))  # check passes
+    assert "9.0.1" not in {r.version for r in current_window(train, after)}
+    assert not any(a.version == "9.0.1" for a in needs_attention(all_status(plan, train, after)))
+
+
+def test_a_late_point_release_stays_late_whatever_its_support_would_have_been() -> None:
+    """Only bug-fix releases are abandoned: a point release's series begins when it ships."""
+    today = D(2040, 1, 1)  # long after 9.2.0's planned support would have ended
+    nxt = find(build_train(PLAN, today), "9.2.0")
+    assert nxt is not None and phase_on(nxt, today) is Phase.LATE
+
+
+# -- a series newer than every declared one: the newest declared windows ----------------------
+
+XEN_POLICY = Policy(
+    cadence=Cadence(min_weeks=33, max_weeks=38, target_weeks=37, weekday=None),
+    maintenance=Maintenance(
+        model=MaintenanceModel.WINDOWS, general_months=20, security_months=33, measured_from=12
+    ),
+)
+
+
+def _support_md(series: str, released: dt.date, general: int, security: int) -> DeclaredSupport:
+    """A Xen branch's SUPPORT.md as relplan reads it (months after Initial-Release)."""
+    return DeclaredSupport(
+        series, SupportSource.DECLARED, f"SUPPORT.md on stable-{series}", released=released,
+        maintained_until=add_months(released, general),
+        security_until=add_months(released, general + security),
+    )  # fmt: skip
+
+
+def test_a_future_series_gets_the_newest_declared_windows_before_the_measured_policy() -> None:
+    """Xen's policy changed in 2026: 4.19 had 18 months + 36 of security, 4.20 on three
+    years + two more of security (SUPPORT.md on each branch). 4.23, not released, gets
+    4.22's windows from its planned day, named as such; not the measured 20 + 33."""
+    history = (
+        ReleaseSpec("4.19.0", actual=D(2024, 7, 29)),
+        ReleaseSpec("4.22.0", actual=D(2026, 7, 29)),
+    )
+    support = (
+        _support_md("4.19", D(2024, 7, 29), 18, 18),
+        _support_md("4.22", D(2026, 7, 30), 36, 24),
+    )
+    plan = Plan("xen", XEN_POLICY, history, support=support)
+    nxt = find(build_train(plan, D(2026, 12, 3)), "4.23.0")
+    assert nxt is not None and nxt.actual is None
+    assert nxt.maintained_until == add_months(nxt.day, 36)
+    assert nxt.security_until == add_months(nxt.day, 60)
+    assert nxt.maintained_source is nxt.security_source is SupportSource.DECLARED_POLICY
+    assert any("of 4.22 (36 months general" in n and "stable-4.22" in n for n in nxt.notes)
+    # a series older than the newest declared one keeps the measured policy
+    older = replace(plan, releases=(ReleaseSpec("4.18.0", actual=D(2023, 11, 16)), *history))
+    before = find(build_train(older, D(2026, 12, 3)), "4.18.0")
+    assert before is not None and before.maintained_source is SupportSource.MEASURED
+    # an end a person wrote for the new series beats the declared windows
+    written = replace(
+        plan, releases=(*history, ReleaseSpec("4.23.0", maintained_until=D(2028, 1, 1)))
+    )
+    mine = find(build_train(written, D(2026, 12, 3)), "4.23.0")
+    assert mine is not None and mine.maintained_until == D(2028, 1, 1)
+    assert mine.maintained_source is SupportSource.PLAN
+
+
+def test_every_support_source_has_its_brief_tag_and_words_once() -> None:
+    """Tables and the Branches view's line name a source from one home (the view had no
+    words for ``declared-policy`` and showed the raw value)."""
+    briefs = [source.brief for source in SupportSource if source is not SupportSource.POLICY]
+    assert all(briefs) and len(set(briefs)) == len(briefs)
+    assert SupportSource.POLICY.brief == ""  # the policy's own end carries no tag
+    words = [source.words for source in SupportSource]
+    assert len(set(words)) == len(words) and all(" " in w for w in words)
+    assert SupportSource.DECLARED_POLICY.words == "the newest declared series' policy"

@@ -35,7 +35,7 @@ def with_item(plan: Plan, item: Item) -> Plan:
 def test_explicit_targets_are_kept_and_accepted_items_are_laid(
     plan: Plan, train: list[Release]
 ) -> None:
-    laid = lay(plan, train, TODAY)
+    laid = lay(plan, train)
     before = {it.id: it for it in plan.items}
     for it in laid.items:
         if before[it.id].target is not None:
@@ -52,16 +52,16 @@ def test_fixes_go_to_the_first_release_still_ahead_even_after_its_freeze(
     train: list[Release],
 ) -> None:
     fix = Item("t#1", "crash", Kind.BUG, state=State.ACCEPTED)
-    laid = lay(with_item(plan, fix), train, TODAY)
+    laid = lay(with_item(plan, fix), train)
     assert laid.item("t#1").target == "4.0.0"  # frozen, not released
     feature = Item("t#2", "shiny", Kind.FEATURE, state=State.ACCEPTED)
-    laid = lay(with_item(plan, feature), train, TODAY)
+    laid = lay(with_item(plan, feature), train)
     assert laid.item("t#2").target == "4.1.0"
 
 
 def test_laying_is_idempotent(plan: Plan, train: list[Release]) -> None:
-    once = lay(plan, train, TODAY)
-    assert lay(once, train, TODAY) == once
+    once = lay(plan, train)
+    assert lay(once, train) == once
 
 
 def test_open_features_after_freeze_are_at_risk_with_a_proposal(
@@ -90,7 +90,7 @@ def test_moves_follow_the_releases_that_can_take_the_item(plan: Plan, train: lis
 
 
 def test_status_of_the_frozen_release(plan: Plan, train: list[Release]) -> None:
-    s = release_status(lay(plan, train, TODAY), train, "4.0.0", TODAY)
+    s = release_status(lay(plan, train), train, "4.0.0", TODAY)
     assert s.phase.value == "frozen"
     assert (s.next_milestone, s.days_to_next) == ("rc1", 1)
     assert s.items_total == 9 and s.items_done == 4
@@ -153,7 +153,7 @@ def test_consistency_finds_cycles_order_and_stale_items(plan: Plan, train: list[
 def test_needs_attention_puts_stabilizing_no_go_releases_first(
     plan: Plan, train: list[Release]
 ) -> None:
-    found = needs_attention(all_status(lay(plan, train, TODAY), train, TODAY))
+    found = needs_attention(all_status(lay(plan, train), train, TODAY))
     assert [a.version for a in found] == ["4.0.0", "3.4.2", "3.4.0", "3.3.0"]
     assert [a.urgent for a in found] == [True, True, False, False]
     assert found[1].text.startswith("3.4.2 rc, release in 8d: 1 open blocker(s)")
@@ -184,5 +184,5 @@ def test_unscheduled_releases_count_their_items_and_may_be_targeted() -> None:
     assert "set `actual = YYYY-MM-DD`" in u.reason
     problems = check_plan(plan, train, dt.date(2021, 4, 1))
     assert problems == ["t#3: targets release 7.7.7, which is not on the calendar"]
-    laid = lay(plan, train, dt.date(2021, 4, 1))
+    laid = lay(plan, train)
     assert laid.item("t#2").target == "0.9.0"  # an explicit target is kept

@@ -161,3 +161,18 @@ def test_three_way_policy_merges_inside_cadence() -> None:
     merged, conflicts = three_way(base, ours, theirs)
     assert merged.policy.cadence == Cadence(weekday=1, catch_up=True, min_weeks=8)
     assert conflicts == [Conflict("policy", "", "cadence.min_weeks", 8, 9)]
+
+
+def test_three_way_keeps_the_day_the_plan_was_made() -> None:
+    """A plan file re-made on disk (init --force) while the dashboard had it open: its
+    ``planned_from`` comes through the merge, and two different new days are a conflict."""
+    base = plan_with(LOCAL)
+    theirs = replace(base, planned_from=dt.date(2026, 12, 3))
+    merged, conflicts = three_way(base, base, theirs)
+    assert merged.planned_from == dt.date(2026, 12, 3) and conflicts == []
+    ours = replace(base, planned_from=dt.date(2026, 12, 1))
+    merged, conflicts = three_way(base, ours, theirs)
+    assert merged.planned_from == dt.date(2026, 12, 1)
+    assert conflicts == [
+        Conflict("plan", "", "planned_from", dt.date(2026, 12, 1), dt.date(2026, 12, 3))
+    ]

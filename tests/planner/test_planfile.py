@@ -115,6 +115,17 @@ def test_demo_round_trip_through_the_calendar_is_byte_identical() -> None:
     assert {it.id: it for it in again.items} == {it.id: it for it in plan.items}
 
 
+def test_the_day_a_plan_was_made_is_written_and_read_back() -> None:
+    plan = demo_plan()
+    text = dumps_toml(plan, build_train(plan, DEMO_TODAY))
+    assert 'name = "Xen (demo, 2009)"\nformat = 1\nplanned_from = 2009-08-31\n' in text
+    assert loads_plan(text).planned_from == DEMO_TODAY
+    bare = replace(plan, planned_from=None)
+    assert "planned_from" not in dumps_toml(bare)
+    assert loads_plan(dumps_toml(bare)).planned_from is None
+    assert plan_to_json(bare, [], DEMO_TODAY)["plan"]["planned_from"] is None
+
+
 def test_plan_to_json_carries_the_same_content() -> None:
     plan = small_plan()
     releases = [
@@ -217,6 +228,7 @@ def test_duplicate_item_ids_are_reported() -> None:
         ("a = [1,\n", r"p.toml:2: not valid TOML"),
         ("[plan]\nname = \n", r"p.toml:2:8: not valid TOML: Invalid value"),
         ("[plan]\nformat = 2\n", r"p.toml:2: plan.format: format 2 is not supported"),
+        ("[plan]\nplanned_from = 'soon'\n", r"p.toml:2: plan.planned_from: \"soon\" is not a"),
         ("[plans]\n", r"p.toml:1: plans: unknown key \(did you mean 'plan'\?\)"),
         ("[[items]]\ntitle = 'no id'\n", r"p.toml:1: items\[0\].id: missing"),
         ("[[items]]\nid = 'a#1'\ntitle = ''\n", r"p.toml:3: items\[0\] \(a#1\).title: must not"),

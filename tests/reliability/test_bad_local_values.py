@@ -17,7 +17,7 @@ from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from relplan.planner.store.planfile import dumps_toml, load_plan
 from relplan.tui.cli import main
 
-DEMO = dumps_toml(lay(demo_plan(), build_train(demo_plan(), DEMO_TODAY), DEMO_TODAY),
+DEMO = dumps_toml(lay(demo_plan(), build_train(demo_plan(), DEMO_TODAY)),
                   build_train(demo_plan(), DEMO_TODAY))  # fmt: skip
 DEEP = "[" * 5000 + "]" * 5000
 HUGE = "9" * 5000

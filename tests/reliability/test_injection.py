@@ -43,7 +43,7 @@ def hostile_plan(tmp_path: Path) -> Path:
     plan = dataclasses.replace(plan, items=(*plan.items, evil))
     train = build_train(plan, DEMO_TODAY)
     path = tmp_path / "evil.toml"
-    path.write_text(dumps_toml(lay(plan, train, DEMO_TODAY), train), encoding="utf-8")
+    path.write_text(dumps_toml(lay(plan, train), train), encoding="utf-8")
     return path
 
 

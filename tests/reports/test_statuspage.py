@@ -63,7 +63,7 @@ def hostile_session(tmp_path: Path) -> Session:
     plan = dataclasses.replace(plan, name=f"Xen {HOSTILE}", items=(*plan.items, evil))
     train = build_train(plan, DEMO_TODAY)
     path = tmp_path / "evil.toml"
-    path.write_text(dumps_toml(lay(plan, train, DEMO_TODAY), train), encoding="utf-8")
+    path.write_text(dumps_toml(lay(plan, train), train), encoding="utf-8")
     return Session.open(plan=str(path), today=DEMO_TODAY.isoformat())
 
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from relplan.planner.domain import ops
 from relplan.planner.domain.model import BackportState, Phase
 from relplan.planner.domain.rules import missing_backports
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
@@ -52,7 +53,7 @@ def test_a_backport_marked_done_leaves_the_missing_count(demo: Session) -> None:
     pending = next(
         it for it in demo.plan.items if (s := it.backports.get("3.4")) is not None and s.is_pending
     )
-    demo.apply(demo.set_backport({pending.id}, "3.4", BackportState.DONE))
+    demo.apply(ops.set_backport(demo.plan, {pending.id}, "3.4", BackportState.DONE))
     assert {r.series: r.missing for r in branch_rows(demo)}["3.4"] == before - 1
 
 

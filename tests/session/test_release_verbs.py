@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relplan.planner.domain.policy import Cadence, DayRange
+from relplan.planner.domain.model import Plan, ReleaseKind, ReleaseSpec
+from relplan.planner.domain.policy import Cadence, DayRange, Maintenance, Policy
 from relplan.planner.store.demo import DEMO_TODAY, demo_plan
 from relplan.planner.store.planfile import dumps_toml, load_plan
 from relplan.planner.usecases.session import Session
@@ -85,9 +86,28 @@ def test_the_slip_preview_is_exactly_what_the_slip_moves(policy, version, days) 
         code, _, _ = cli(*common)
         assert code == 0
         after = calendar(path)
-    moved = {k: (before.get(k), after.get(k)) for k in before.keys() | after.keys()}
+    moved = {k: (before.get(k) or None, after.get(k) or None) for k in before.keys() | after.keys()}
     moved = {k: v for k, v in moved.items() if v[0] != v[1]}
     assert moved == preview
+
+
+def test_the_ship_dry_run_lists_only_what_changes() -> None:
+    """Shipping a late minor puts its bug-fix releases on the train: their dates are new,
+    but "no RCs" before and after is no change (it was listed as ``rcs - -``)."""
+    history = (
+        ReleaseSpec("9.0.0", actual=dt.date(2025, 1, 6)),
+        ReleaseSpec("9.1.0", actual=dt.date(2025, 4, 7)),
+        ReleaseSpec("9.1.1", ReleaseKind.MAINTENANCE, actual=dt.date(2025, 5, 5)),
+    )
+    policy = Policy(
+        cadence=Cadence(min_weeks=12, max_weeks=12, weekday=None),
+        maintenance=Maintenance(security_months=6, release_every_weeks=4, rc_days=0),
+    )
+    session = Session(Plan("pytest", policy, history), today=dt.date(2025, 7, 1))
+    rows = session.writes(session.ship("9.2.0"))
+    assert any(r.version.startswith("9.2.") and r.version != "9.2.0" for r in rows)
+    assert rows and all(r.old != r.new for r in rows)
+    assert not [r for r in rows if not r.old and not r.new]
 
 
 def test_a_slip_keeps_a_freeze_that_already_happened(tmp_path: Path) -> None:

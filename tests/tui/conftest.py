@@ -39,7 +39,7 @@ def plan_file(tmp_path: Path) -> Path:
     plan = demo_plan()
     train = build_train(plan, DEMO_TODAY)
     path = tmp_path / "xen.toml"
-    path.write_text(dumps_toml(lay(plan, train, DEMO_TODAY), train), encoding="utf-8")
+    path.write_text(dumps_toml(lay(plan, train), train), encoding="utf-8")
     return path
 
 

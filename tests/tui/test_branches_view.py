@@ -127,3 +127,32 @@ async def test_a_long_history_at_80x24_opens_on_its_supported_branches_and_next_
             if row.next_release:
                 assert any(row.next_release in line for line in lines), row.next_release
         assert not any(line.startswith(" 4.0 ") for line in lines)  # 2006 stays off screen
+
+
+def stale_clone_app(start: str | None = None) -> RelplanApp:
+    """The demo linked to a clone whose newest tag is long past (git's scan finds nothing)."""
+    from relplan.planner.git.join import Evidence
+    from relplan.planner.git.project import Staleness
+    from relplan.planner.git.rows import ScanResult
+
+    config = Config(git=GitConfig(repo=Path("/src/xen")))
+    session = Session(demo_plan(), today=DEMO_TODAY, config=config)
+    stale = Staleness(dt.date(2009, 1, 6), "RELEASE-3.3.1", 237, 30.0)
+    session.stale_repo = lambda repo=None: stale  # type: ignore[method-assign]
+    session.scan_git = lambda repo=None: Evidence(ScanResult("master", []), {}, [])  # type: ignore[method-assign]
+    return RelplanApp(session, start=start)
+
+
+@pytest.mark.parametrize("view", ["branches", "timeline", "items", "backports"])
+async def test_a_stale_clone_is_said_whole_at_80x24(view: str, screen_text: Text) -> None:
+    """The warning has a line of its own under the title: at 80 columns the title fills its
+    line, and a warning after it was cut to nothing."""
+    app = stale_clone_app(start=view)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        assert lines[0].startswith(" relplan · ")
+        assert lines[1].strip() == (
+            "▲ stale clone: newest tag RELEASE-3.3.1 is 237 days old (git fetch --tags?)"
+        )

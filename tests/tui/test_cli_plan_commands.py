@@ -145,6 +145,20 @@ def test_toml_export_round_trip_is_byte_identical(
     assert first.read_bytes() == second.read_bytes()
 
 
+@pytest.mark.parametrize("later", ["2010-03-01", "2026-12-03"])
+def test_the_demo_exported_on_two_days_is_the_same_plan(
+    capsys: pytest.CaptureFixture[str], later: str
+) -> None:
+    """A plan never changes because time passed: untargeted items are laid on the plan's own
+    present (the demo's 2009-08-31), not on --today (on 2010-03-01 they went to 4.2.0)."""
+    code, first, _ = run(capsys, "--today", DEMO_DAY, "export", "--format", "toml")
+    assert code == 0
+    code, second, _ = run(capsys, "--today", later, "export", "--format", "toml")
+    assert code == 0
+    assert second == first
+    assert 'target = "4.1.0"\nwhy = "laid 2009-08-31: first release whose freeze' in first
+
+
 def test_check_fails_on_a_frozen_release_with_blockers_and_passes_when_fixed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -204,7 +218,7 @@ def test_malformed_plan_exits_2_with_line_no_traceback_file_untouched(tmp_path: 
         assert plan.read_text() == bad
     lines = proc.stderr.strip().splitlines()
     assert any(
-        ":20: policy.cadence.weekday" in ln and "did you mean 'tuesday'" in ln for ln in lines
+        ":21: policy.cadence.weekday" in ln and "did you mean 'tuesday'" in ln for ln in lines
     )
     assert any(
         'priority: "urgentt" is not one of critical, high, medium, low' in ln for ln in lines

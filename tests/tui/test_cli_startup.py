@@ -100,3 +100,53 @@ def test_opening_a_plan_file_on_todays_date_imports_no_pendulum(plan_file: Path)
         "print(json.dumps([m for m in ('pendulum',) if m in sys.modules]))"
     )
     assert _modules_after(code) == []
+
+
+NOT_BEFORE_THE_FIRST_FRAME = (
+    "sqlite3",  # the tracker cache's reader: only when a journal says a sync was cut short
+    "relplan.planner.store.cache",
+    "relplan.planner.git.conventions",  # only for a config with [git.conventions]
+    "relplan.planner.domain.merge",  # only when a save meets a file changed on disk
+    "tomli_w",  # only to write
+    "json",
+)
+
+
+def test_opening_a_plan_linked_to_git_imports_no_cache_conventions_merge_nor_writer(
+    plan_file: Path,
+) -> None:
+    """What a real project's start reads (plan, config with a [git] link) and no more."""
+    (plan_file.parent / "relplan.config.toml").write_text(
+        f'plan = "{plan_file.name}"\n[git]\nrepo = "/src/xen"\n'
+        'branch_pattern = "stable-{series}"\n'
+    )
+    code = (
+        "import sys\n"
+        "import relplan.tui.cli.dashboard as dashboard\n"
+        "dashboard.run_dashboard = lambda args: dashboard.build_app(args) and 0\n"
+        "from relplan.tui.cli import main\n"
+        f"assert main(['--plan', {str(plan_file)!r}]) == 0\n"
+        f"print(sorted(m for m in {NOT_BEFORE_THE_FIRST_FRAME!r} if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.splitlines()[-1] == "[]"
+
+
+def test_the_dashboard_gives_the_collector_back_even_when_it_cannot_start(
+    tmp_path: Path,
+) -> None:
+    """run_dashboard pauses the cyclic collector for the start-up; a plan that cannot be read
+    (exit 2, no app) leaves it on as it found it."""
+    import argparse
+    import gc
+
+    from relplan.planner.domain.errors import PlanError
+    from relplan.tui.cli.dashboard import run_dashboard
+
+    args = argparse.Namespace(plan=str(tmp_path / "missing.toml"), config=None, today=None)
+    assert gc.isenabled()
+    with pytest.raises(PlanError):
+        run_dashboard(args)
+    assert gc.isenabled()

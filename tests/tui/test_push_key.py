@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from relplan.planner.domain import ops
 from relplan.planner.domain.model import Item, Plan
 from relplan.planner.domain.policy import Policy
 from relplan.planner.store.cache import Cache
@@ -65,7 +66,7 @@ async def test_pending_pushes_are_counted_listed_on_p_and_n_sends_nothing(
         await pilot.press("n")
         await pilot.pause()
         assert app.status_text == "nothing pushed" and app.pending == 1
-        app.apply(app.session.set_blocker({"xen#2"}, True))  # triage: one more decision
+        app.apply(ops.set_blocker(app.session.plan, {"xen#2"}, True))  # triage: one more decision
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert app.sync_text.endswith(" · 2 pending pushes (P)"), app.status_text

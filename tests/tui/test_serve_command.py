@@ -5,14 +5,24 @@ browser: tests/browser/test_serve.py.)"""
 from __future__ import annotations
 
 import argparse
+import re
 import shlex
 import sys
 from pathlib import Path
 
 import pytest
 
+from relplan.planner.domain.errors import PlanError
 from relplan.planner.usecases.session import Session
-from relplan.tui.cli.serve_command import is_loopback, scrub, served_command, token_names
+from relplan.tui.cli.serve_command import (
+    build_server,
+    external_urls,
+    is_loopback,
+    offline_templates,
+    scrub,
+    served_command,
+    token_names,
+)
 from tests.reports.conftest import run
 
 
@@ -52,3 +62,48 @@ def test_the_served_command_names_the_same_plan_config_and_day(
     assert argv == [sys.executable, "-m", "relplan.tui.cli.served", "--plan",
                     str(plan_file.resolve()), "--config", str(tmp_path / "c.toml"),
                     "--today", "2009-08-31"]  # fmt: skip
+
+
+def test_the_served_command_names_the_config_found_in_the_current_folder(
+    plan_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A config in the current folder that names a plan elsewhere: the served dashboard
+    looks for a config beside the plan only, so serve names the one it read."""
+    folder = tmp_path / "here"
+    folder.mkdir()
+    (folder / "relplan.config.toml").write_text(f'plan = "{plan_file}"\n', encoding="utf-8")
+    monkeypatch.chdir(folder)
+    session = Session.open(today="2009-08-31")
+    assert session.path == plan_file
+    argv = shlex.split(served_command(session, argparse.Namespace(config=None, today=None)))
+    assert argv[argv.index("--config") + 1] == str(folder / "relplan.config.toml")
+
+
+async def test_the_served_page_fetches_nothing_from_another_host(tmp_path: Path) -> None:
+    """relplan is used over SSH and offline: the page textual-serve sends (its Google Fonts
+    stylesheet included) must load everything from the server itself, the font too."""
+    from aiohttp.test_utils import TestClient, TestServer
+
+    args = argparse.Namespace(host="127.0.0.1", port=8123, public_url=None)
+    server = build_server("true", args, "relplan (read-only): t", tmp_path)
+    async with TestClient(TestServer(await server._make_app())) as client:
+        page = await client.get("/")
+        html = await page.text()
+        assert page.status == 200 and "relplan (read-only): t" in html
+        assert external_urls(html, own="http://127.0.0.1:8123") == []
+        fonts = re.findall(r'url\("http://127\.0\.0\.1:8123(/static/fonts/[^"]+)"\)', html)
+        assert len(fonts) == 2  # Roboto Mono, upright and italic, from its own static folder
+        for path in fonts:
+            assert (await client.get(path)).status == 200
+
+
+def test_a_template_that_still_fetches_from_the_internet_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "out").mkdir()
+    (tmp_path / "src" / "app_index.html").write_text(
+        '<link rel="stylesheet" href="https://fonts.googleapis.com/css?family=X" />\n'
+        '<script src="https://cdn.example.org/x.js"></script>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg"></svg>'
+    )
+    with pytest.raises(PlanError, match="would fetch https://cdn.example.org/x.js"):
+        offline_templates(tmp_path / "src", tmp_path / "static", tmp_path / "out")

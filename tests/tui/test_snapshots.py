@@ -79,3 +79,17 @@ def test_branches_view_at_size(snap_compare: Any, size: tuple[int, int]) -> None
 
     start = RelplanApp(Session(demo_plan(), today=DEMO_TODAY))
     assert snap_compare(start, terminal_size=size, run_before=settle)
+
+
+def test_stale_clone_at_80x24(snap_compare: Any) -> None:
+    """A clone nobody fetched: the warning is a line of its own under the title, whole at 80
+    columns (after the title it was cut off)."""
+    from tests.tui.test_branches_view import stale_clone_app
+
+    async def settle(pilot: Any) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(stale_clone_app(), terminal_size=(80, 24), run_before=settle)

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from relplan.planner.domain.errors import RelplanError
-from relplan.planner.store.checking import did_you_mean
+from relplan.planner.domain.text import did_you_mean
 from relplan.tui.cli.output import say
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2

@@ -14,7 +14,7 @@ from pathlib import Path
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.text import grouped_warnings
 from relplan.planner.domain.window import Window
-from relplan.planner.store.output import write_output
+from relplan.planner.usecases.files import write_new
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
@@ -56,27 +56,9 @@ def git_session(args: argparse.Namespace) -> Context:
 def emit_output(data: bytes, output: str | None, force: bool) -> None:
     """Write to ``output`` (never over an existing file without ``force``) or to stdout."""
     if output and output != "-":
-        write_output(Path(output), data, force=force)
+        write_new(Path(output), data, force=force)
     else:
         sys.stdout.write(data.decode("utf-8"))
-
-
-def write_outputs(folder: Path, files: dict[str, bytes], force: bool) -> None:
-    """Write several files into ``folder`` (created if missing); without ``force`` none is
-    written when any of them exists (each is named)."""
-    if not force:
-        taken = [folder / name for name in files if (folder / name).exists()]
-        if taken:
-            hint = "pass --force to replace it"
-            raise PlanError([Problem("the file exists; not overwriting it", str(p), hint=hint)
-                             for p in taken])  # fmt: skip
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        problem = Problem(f"cannot create the folder: {exc.strerror or exc}", str(folder))
-        raise PlanError(problem) from None
-    for name, data in files.items():
-        write_output(folder / name, data, force=force)
 
 
 def force_arg(parser: argparse.ArgumentParser) -> None:

@@ -11,16 +11,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
 from relplan.planner.domain import ops
-from relplan.planner.domain.errors import PlanError, Problem
-from relplan.planner.domain.model import BackportState, Item, Kind, Priority, Prognosis, State
-from relplan.planner.domain.rules import backport_refusal, target_refusal
+from relplan.planner.domain.errors import PlanError
+from relplan.planner.domain.model import Kind, Priority, Prognosis, State
 from relplan.planner.usecases import edits
 from relplan.planner.usecases.session import Session, parse_day, parse_span
+from relplan.tui.cli.common import render_table
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
@@ -28,8 +29,6 @@ EXIT_OK = 0
 
 
 def _rows_out(args: argparse.Namespace, headers: Sequence[str], rows: list[dict[str, Any]]) -> None:
-    from relplan.tui.cli.common import render_table
-
     if args.format == "json":
         json.dump(rows, sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -118,111 +117,40 @@ def _dates(args: argparse.Namespace, session: Session, change: ops.Change) -> in
     return EXIT_OK
 
 
-# set / add / edit -----------------------------------------------------------------------
+# set / add / edit: assembled by the use case (relplan.planner.usecases.edits), as the
+# dashboard's t, B, n and E; the command line refuses a guard rail unless --force --------
 
 
-def _guard(refusals: dict[str, list[str]], field: str, force: bool) -> None:
-    """Refuse what triage does only on purpose (a rule's text -> the items it stops), the
-    same rules the dashboard asks about; ``--force`` does it anyway."""
-    if refusals and not force:
-        raise PlanError(
-            [
-                Problem(f"{rule} ({', '.join(ids)})" if ids else rule, field=field,
-                        hint="add --force to do it anyway")
-                for rule, ids in refusals.items()
-            ]
-        )  # fmt: skip
-
-
-def _target_guard(
-    session: Session, items: Sequence[Item], version: str | None, force: bool
-) -> None:
-    """Refuse a target that :func:`relplan.planner.domain.rules.target_refusal` names a rule
-    for (a shipped release; a frozen one for a feature), unless ``force``. ``items`` as they
-    are before the change: one that targets ``version`` already is left alone."""
-    if not version:
-        return
-    release = session.release(version)  # a did-you-mean for an unknown version
-    refusals: dict[str, list[str]] = {}
-    for item in items:
-        if item.target == version:
-            continue
-        why = target_refusal(item, release, session.today)
-        if why is not None:
-            refusals.setdefault(why, []).append(item.id)
-    _guard(refusals, "--target", force)
-
-
-def _backport_guard(
-    session: Session, pairs: Sequence[tuple[str, BackportState]], force: bool
-) -> None:
-    """Refuse backport marks on end-of-life series (:func:`backport_refusal`) unless ``force``."""
-    refusals: dict[str, list[str]] = {}
-    for series, state in pairs:
-        why = backport_refusal(series, state, session.train(), session.today)
-        if why is not None:
-            refusals.setdefault(f"{series}={state}: {why}", [])
-    _guard(refusals, "--backport", force)
-
-
-def _backport_pairs(values: Sequence[str]) -> list[tuple[str, BackportState]]:
-    out = []
-    for text in values:
-        series, _, state = (part.strip() for part in text.partition("="))
-        try:
-            out.append((series, BackportState(state.lower())))
-        except ValueError:
-            states = ", ".join(s.value for s in BackportState)
-            raise PlanError(
-                Problem(f"{text!r} is not SERIES=STATE", field="--backport", hint=states)
-            ) from None
-        if not series:
-            raise PlanError(Problem(f"{text!r} names no series", field="--backport"))
-    return out
+@contextmanager
+def _as_options() -> Iterator[None]:
+    """Problems the use case names by field (``target``) named as the options that set
+    them (``--target``); a guard rail's hint says ``--force``."""
+    try:
+        yield
+    except PlanError as exc:
+        options = {"fix_commits": "--fix"}
+        raise PlanError([
+            replace(p, field=options.get(p.field, "--" + p.field)) if p.field else p
+            for p in exc.problems
+        ]) from None  # fmt: skip
 
 
 def run_set(args: argparse.Namespace) -> int:
     """``relplan set ID... [--target V] [--state S] ...``: several fields, one change."""
     session = load_context(args)
-    ids = session.items_named(args.ids)
-    pairs = _backport_pairs(args.backport or ())
-    target = args.target
-    if target in ("", "-", "none"):
-        target = ""
-    items = [it for it in session.plan.items if it.id in set(ids)]
-    _target_guard(session, items, target, args.force)
-    _backport_guard(session, pairs, args.force)
-    before = session.plan
-    steps: list[Callable[[], ops.Change]] = []
-    if target is not None:
-        steps.append(lambda: session.set_target(ids, target or None))
-    if args.state:
-        steps.append(lambda: session.set_state(ids, State(args.state)))
-    if args.priority:
-        steps.append(lambda: session.set_priority(ids, Priority(args.priority)))
-    if args.blocker is not None:
-        steps.append(lambda: session.set_blocker(ids, args.blocker))
-    if args.owner is not None:
-        steps.append(lambda: session.set_owner(ids, args.owner or None))
-    for series, state in pairs:
-        steps.append(lambda s=series, st=state: session.set_backport(ids, s, st))  # type: ignore[misc]
-    words: list[str] = []
-    for step in steps:  # each on the plan the previous one left
-        change = step()
-        if session.apply(change):
-            words.append(change.description)
-    changed = tuple(i for i in ids if session.plan.item(i) != before.item(i))
-    change = ops.Change(
-        session.plan if changed else before, "; ".join(words) or "nothing changed", changed
-    )
-    return _items(args, session, before, change)
+    with _as_options():
+        change = edits.set_fields(
+            session, args.ids, target=args.target, state=args.state, priority=args.priority,
+            blocker=args.blocker, owner=args.owner, backports=args.backport or (),
+        ).checked(args.force)  # fmt: skip
+    return _items(args, session, session.plan, change)
 
 
 def _items(args: argparse.Namespace, session: Session, before: Any, change: ops.Change) -> int:
     """Print an item change's rows, then save (the change is applied here if it is not yet)."""
     if not args.dry_run:
         session.writable_path()
-    rows = [vars_of(c) for c in edits.field_changes(before, change)]
+    rows = [c.to_json() for c in edits.field_changes(before, change)]
     _rows_out(args, ("id", "field", "old", "new"), rows)
     if session.plan is not change.plan:
         session.apply(change)
@@ -230,30 +158,18 @@ def _items(args: argparse.Namespace, session: Session, before: Any, change: ops.
     return EXIT_OK
 
 
-def vars_of(c: edits.FieldChange) -> dict[str, Any]:
-    """A field change as a JSON row."""
-    return {"id": c.id, "field": c.field, "old": c.old, "new": c.new}
+def _texts(args: argparse.Namespace, names: Sequence[str]) -> dict[str, str]:
+    """The item fields given on the command line, as the text a form holds."""
+    return {name: getattr(args, name) for name in names if getattr(args, name) is not None}
 
 
 def run_add(args: argparse.Namespace) -> int:
     """``relplan add TITLE [--id ID] [--kind K] ...``: a new item, kept by its id."""
     session = load_context(args)
-    texts = {
-        name: value
-        for name, value in (
-            ("title", args.title), ("kind", args.kind), ("priority", args.priority),
-            ("state", args.state), ("target", args.target), ("owner", args.owner),
-            ("url", args.url),
-        )
-        if value is not None
-    }  # fmt: skip
-    fields = ops.item_fields(texts, [r.version for r in session.train()])
-    item_id = args.id or ops.new_item_id(session.plan, args.title)
-    item = replace(Item(id=item_id, title=args.title, blocker=args.blocker), **fields)  # type: ignore[arg-type]
-    _target_guard(session, [replace(item, target=None)], item.target, args.force)
-    change = ops.add(session.plan, item)
-    if change.is_noop:
-        raise PlanError(Problem(change.description, field="--id", hint="pick another id"))
+    texts = _texts(args, ("title", "kind", "priority", "state", "target", "owner", "url"))
+    with _as_options():
+        edit = edits.add_item(session, texts, item_id=args.id, blocker=args.blocker)
+        change = edit.checked(args.force)
     return _items(args, session, session.plan, change)
 
 
@@ -261,24 +177,12 @@ def run_edit(args: argparse.Namespace) -> int:
     """``relplan edit ID [--title T] [--kind K] [--target V] [--owner O] [--url U]
     [--prognosis P] [--area A] [--fix SHA]...``."""
     session = load_context(args)
-    [item_id] = session.items_named([args.id])
-    texts = {
-        name: value
-        for name, value in (
-            ("title", args.title), ("kind", args.kind), ("target", args.target),
-            ("owner", args.owner), ("url", args.url),
-            ("prognosis", args.prognosis), ("area", args.area),
-            ("fix_commits", " ".join(args.fix) if args.fix is not None else None),
-        )
-        if value is not None
-    }  # fmt: skip
-    fields = ops.item_fields(texts, [r.version for r in session.train()])
-    before = session.plan
-    change = ops.edit(before, item_id, **fields)
-    edited, old = change.plan.item(item_id), before.item(item_id)
-    if "target" in fields and edited is not None and old is not None:
-        _target_guard(session, [replace(old, kind=edited.kind)], edited.target, args.force)
-    return _items(args, session, before, change)
+    texts = _texts(args, ("title", "kind", "target", "owner", "url", "prognosis", "area"))
+    if args.fix is not None:
+        texts["fix_commits"] = " ".join(args.fix)
+    with _as_options():
+        change = edits.edit_item(session, args.id, texts).checked(args.force)
+    return _items(args, session, session.plan, change)
 
 
 def run_schedule(args: argparse.Namespace) -> int:

@@ -16,15 +16,14 @@ from relplan.planner.domain.model import Plan
 from relplan.planner.domain.policy import Policy
 from relplan.planner.domain.text import grouped_warnings, printable_lines
 from relplan.planner.outputs.contracts import conflict_json
-from relplan.planner.usecases.backports import scan_backports
+from relplan.planner.usecases.backports import backport_targets, scan_backports
 from relplan.planner.usecases.session import read_config
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
 if TYPE_CHECKING:
-    from relplan.planner.git.backports import BackportRow, BranchTarget, ScanResult
+    from relplan.planner.git.backports import BackportRow, ScanResult
     from relplan.planner.git.join import Conflict
-    from relplan.planner.git.repo import Repo
     from relplan.planner.store.config import Config
 
 EXIT_OK = 0
@@ -100,15 +99,15 @@ def _config(args: argparse.Namespace) -> Config:
 def run_backports(args: argparse.Namespace) -> int:
     """``relplan backports``: rows per branch, missing first (or the tracker-vs-git
     conflicts of the plan's items with ``--conflicts``), as a table or JSON."""
-    # start-up: git.repo (subprocess; ~9 ms), only for the git commands
-    from relplan.planner.git.repo import Repo
 
     config = _config(args)
-    repo = Repo(args.repo or config.git.repo or ".")
+    repo = args.repo or config.git.repo or "."
     pattern = args.branch_pattern or config.git.branch_pattern
     upstream = args.upstream or config.git.upstream
     ctx = _context(args) if args.conflicts or not args.branch else None
-    targets = _targets(args, repo, pattern, ctx)
+    targets, missing = backport_targets(repo, args.branch or (), pattern, ctx)
+    for warning in grouped_warnings(missing):
+        say(f"relplan: warning: {warning}", err=True)
     plan = ctx.plan if ctx is not None and not ctx.is_demo else _empty_plan()
     ev = scan_backports(
         config, plan, repo, targets, upstream=upstream, strict=args.strict,
@@ -166,25 +165,6 @@ def _emit(conflicts: list[Conflict], fmt: str) -> None:
         say("tracker and git agree on every fix commit of the plan")
     for c in conflicts:
         say(f"{c.item}  {c.series}  {c.message}")
-
-
-def _targets(
-    args: argparse.Namespace, repo: Repo, pattern: str | None, ctx: Context | None
-) -> list[BranchTarget]:
-    # start-up: the branch scan (~30 ms: subprocess, concurrent.futures), only for git
-    from relplan.planner.git.backports import BranchTarget, series_from_branch
-
-    if args.branch:
-        return [BranchTarget(b, series_from_branch(b, pattern)) for b in args.branch]
-    # start-up: the git join (~30 ms), only when no --branch is given
-    from relplan.planner.git.join import present_targets
-
-    assert ctx is not None
-    hint = "pass --branch NAME or --branch-pattern PATTERN"
-    found, missing = present_targets(repo, ctx.plan, ctx.train(), ctx.today, pattern, hint)
-    for warning in grouped_warnings(missing):
-        say(f"relplan: warning: {warning}", err=True)
-    return found
 
 
 def render_backports(result: ScanResult, rows: list[BackportRow]) -> str:

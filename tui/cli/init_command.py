@@ -12,22 +12,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from relplan.planner.domain.calendar import build_train, today_in
 from relplan.planner.domain.errors import PlanError, Problem
-from relplan.planner.domain.stages import propose_preset
 from relplan.planner.domain.text import printable_lines
-from relplan.planner.store.atomic import write_atomic
-from relplan.planner.store.config import CONFIG_NAME, Config, find_config
-from relplan.planner.store.configfile import load_config
-from relplan.planner.store.planfile import fingerprint, save_plan
-from relplan.planner.usecases.session import parse_day
+from relplan.planner.usecases import newplan
+from relplan.planner.usecases.newplan import CONFIG_NAME
 from relplan.tui.cli.init_report import history_json, render_history
 from relplan.tui.cli.output import say
-
-if TYPE_CHECKING:
-    from relplan.planner.domain.model import Plan
 
 EXIT_OK = 0
 
@@ -99,147 +91,65 @@ def run_init(args: argparse.Namespace) -> int:
 
 
 def _write_example(path: Path, force: bool, dry_run: bool) -> int:
-    # start-up: store.configlink (~2 ms), only for init
-    from relplan.planner.store.configlink import example_config
-
-    _refuse_existing(path, force, "config")
     if dry_run:
+        newplan.refuse_existing(path, force, "config")
         say(f"would write {path} (dry run: nothing written)")
         return EXIT_OK
-    _write(path, example_config())
+    newplan.write_example_config(path, force)
     say(f"relplan: wrote {path} (every key commented out: uncomment what you need)", err=True)
     return EXIT_OK
 
 
-def _refuse_existing(path: Path, force: bool, what: str) -> None:
-    if path.exists() and not force:
-        raise PlanError(
-            Problem(
-                f"a {what} already exists here; not overwriting it",
-                str(path),
-                hint=f"pass --{'plan' if what == 'plan' else 'config'} NEW.toml, or --force "
-                "to replace it",
-            )
-        )
-
-
-def _write(path: Path, text: str) -> None:
-    write_atomic(path, text.encode("utf-8"))
-
-
 def _init_from_git(args: argparse.Namespace) -> int:
-    # start-up: git.history (~30 ms with git.repo: subprocess, statistics), only for init
-    from relplan.planner.git.history import branch_states, history_from_tags
-
-    # start-up: git.project (~27 ms with git.history), only for init
-    from relplan.planner.git.project import project_name, shows_freeze, stale_tags
-
-    # start-up: git.repo (subprocess; ~9 ms), only for init
-    from relplan.planner.git.repo import Repo
-
-    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
-    from relplan.planner.usecases.declared import plan_series, read_declared, with_declared
-
     out = Path(args.plan or "relplan.toml")
     if not args.dry_run:
-        _refuse_existing(out, args.force, "plan")
-    config_path = find_config(getattr(args, "config", None), out, must_exist=False)
-    config = load_config(config_path) if config_path and config_path.exists() else Config()
-    repo = Repo(args.from_git)
-    base = config.policy
-    history = history_from_tags(repo, args.tag_pattern or None, base.timezone if base else "UTC")
-    plan = history.plan(args.name or project_name(repo), base)
-    product = args.endoflife or config.support.endoflife
-    data = Path(args.endoflife_data) if args.endoflife_data else config.support.endoflife_data
-    declared = read_declared(
-        plan_series(plan), repo=repo,
-        branch_patterns=(plan.policy.branch_pattern, history.branch_pattern),
-        endoflife=product, endoflife_data=data, cache_dir=config.cache_dir,
+        newplan.refuse_existing(out, args.force, "plan")
+    new = newplan.plan_from_git(
+        args.from_git, plan_path=out, config=getattr(args, "config", None),
+        tag_patterns=args.tag_pattern, name=args.name, endoflife=args.endoflife,
+        endoflife_data=args.endoflife_data, today=getattr(args, "today", None),
     )  # fmt: skip
-    plan = with_declared(plan, declared)
-    today = _init_today(args, plan)
-    states = branch_states(plan, today)
-    ladder = _ladder(repo) if shows_freeze(history) else None
-    stale = stale_tags(history, today)
+    history, plan, declared, today = new.history, new.plan, new.declared, new.today
     if args.format == "json":
-        report = history_json(history, plan, states, today, out, args.dry_run)
-        report["proposed_stages"] = ladder
-        report["stale"] = str(stale) if stale else None
+        report = history_json(history, plan, new.states, today, out, args.dry_run)
+        report["proposed_stages"] = new.ladder
+        report["stale"] = str(new.stale) if new.stale else None
         report["declared_support"] = declared.summary()
-        report["support_sources"] = _sources_line(plan, history)
+        report["support_sources"] = new.sources_line()
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(printable_lines(render_history(history, plan, states, today)))
+        sys.stdout.write(printable_lines(render_history(history, plan, new.states, today)))
         for line in declared.summary():
             say(line)
-        say(_sources_line(plan, history))
-        if ladder:
+        say(new.sources_line())
+        if new.ladder:
             say(
-                f"freeze ladder: the tags look like {ladder}'s; to use its stages, set "
-                f'[policy] stages = "{ladder}" (see README, the freeze ladder)'
+                f"freeze ladder: the tags look like {new.ladder}'s; to use its stages, set "
+                f'[policy] stages = "{new.ladder}" (see README, the freeze ladder)'
             )
         say(f"plan: {len(plan.releases)} releases" + (
             " (dry run: nothing written)" if args.dry_run else f" -> {out}"
         ))  # fmt: skip
     for note in declared.notes:
         say(f"relplan: note: {note}", err=True)
-    if stale:
-        say(f"relplan: warning: {stale}", err=True)
+    if new.stale:
+        say(f"relplan: warning: {new.stale}", err=True)
     if not args.dry_run:
-        _write_new_plan(plan, today, out, args.force)
-        _link_config(config_path or out.parent / CONFIG_NAME, out, repo.path, plan, product, data)
+        newplan.write_new_plan(new, out, args.force)
+        say(f"relplan: wrote {out} ({len(plan.releases)} releases)", err=True)
+        _link_config(new, out)
     return EXIT_OK
 
 
-def _sources_line(plan: Plan, history: Any) -> str:
-    """Where the support ends of the plan's series come from: how many are declared, and
-    the measured policy (with its sample) for the rest."""
-    # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
-    from relplan.planner.usecases.declared import plan_series
-
-    series = set(plan_series(plan))
-    declared = {r.series for r in plan.support} & series
-    fit = history.support
-    sample = f"{sum(1 for b in fit.lives if b.releases > 1)} branches" if fit else "no sample"
-    m = plan.policy.maintenance
-    measured = f"measured policy ({m.model.value}, from {sample})"
-    if not declared:
-        return f"support ends: {measured} for all {len(series)} series"
-    return (f"support ends: declared for {len(declared)} of {len(series)} series; "
-            f"{measured} for the rest")  # fmt: skip
-
-
-def _ladder(repo: Any) -> str | None:
-    return propose_preset(tag for tag, _, _ in repo.tags())
-
-
-def _link_config(
-    path: Path, plan_path: Path, repo: Path, plan: Plan, product: str | None, data: Path | None
-) -> None:
+def _link_config(new: newplan.NewPlan, out: Path) -> None:
     """Write the config that links the plan to the repository (and the endoflife.date
     product), or, when a config is there already, say what it lacks."""
-    # start-up: store.configlink (~2 ms), only for init
-    from relplan.planner.store.configlink import link_config, missing_links
-
-    if path.exists():
-        config = load_config(path)
-        for line in missing_links(config, repo, plan.policy.branch_pattern, product):
-            say(f"relplan: note: {path} has no {line}; add it so relplan finds it", err=True)
+    path, product = new.config_path, new.endoflife
+    written, missing = newplan.link_config(new, out)
+    for line in missing:
+        say(f"relplan: note: {path} has no {line}; add it so relplan finds it", err=True)
+    if not written:
         return
-    text = link_config(path.parent, plan_path, repo, plan.policy.branch_pattern, product, data)
-    _write(path, text)
-    say(f"relplan: wrote {path} ([git] repo -> {repo}"
+    say(f"relplan: wrote {path} ([git] repo -> {new.repo}"
         + (f"; [support] endoflife = {product!r}" if product else "") + ")", err=True)  # fmt: skip
-
-
-def _init_today(args: argparse.Namespace, plan: Plan) -> Any:
-    return parse_day(args.today) if getattr(args, "today", None) else today_in(plan.policy)
-
-
-def _write_new_plan(plan: Plan, today: Any, out: Path, force: bool) -> None:
-    """Write the plan as every save does (with the calendar's dates on ``today``); with
-    ``force``, over the file that is there (checked not to change while replacing it)."""
-    expected = fingerprint(out.read_bytes()) if force and out.exists() else None
-    save_plan(plan, build_train(plan, today), out, expected)
-    say(f"relplan: wrote {out} ({len(plan.releases)} releases)", err=True)

@@ -53,14 +53,10 @@ def _demo_banner(ctx: Context) -> None:
 # calendar -------------------------------------------------------------------
 
 
-SOURCE_TAGS = {"declared": "decl", "endoflife": "eol.d", "plan": "plan", "measured": "meas"}
-"""How a table names the source of a support end briefly (the policy's own: no tag)."""
-
-
 def support_end(day: object, source: SupportSource | None, ended: bool | None = None) -> str:
     """A support end with its source in brief (``2028-03-05 decl``, ``ended eol.d``)."""
     text = str(day) if day else {True: "ended", False: "open", None: ""}[ended]
-    tag = SOURCE_TAGS.get(source.value, "") if source and text else ""
+    tag = source.brief if source and text else ""
     return f"{text} {tag}".strip()
 
 

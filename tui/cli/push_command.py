@@ -20,7 +20,7 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
-from relplan.planner.trackers.base import Reporter
+from relplan.planner.usecases.tracking import Outcome, Reporter
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
 
@@ -97,9 +97,6 @@ def _status(text: str) -> None:
 
 
 def _table(result: PushResult) -> None:
-    # start-up: trackers.push (~5 ms), only for push
-    from relplan.planner.trackers.push import Outcome
-
     for write in result.writes:
         say(write)
     for note in result.notes:
@@ -140,9 +137,6 @@ def _say_written(result: PushResult, how: str) -> None:
 
 
 def _say_failed(result: PushResult) -> int:
-    # start-up: trackers.push (~5 ms), only for push
-    from relplan.planner.trackers.push import Outcome
-
     reasons = (
         (Outcome.CONFLICT, "the tracker changed them since the last sync (relplan sync, "
          "then decide)"),

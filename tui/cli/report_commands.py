@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from relplan.planner.domain import days
-from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError, Problem
-from relplan.planner.store.planfile import save_plan
+from relplan.planner.usecases.files import write_files
+from relplan.planner.usecases.updates import apply_reply, changes_since
 from relplan.tui.cli.common import (
     emit_output,
     force_arg,
@@ -25,28 +25,11 @@ from relplan.tui.cli.common import (
     repo_arg,
     window_args,
     window_of,
-    write_outputs,
 )
 from relplan.tui.cli.context import Context, load_context
 from relplan.tui.cli.output import say
 
 EXIT_OK = 0
-
-
-def _changes_since(ctx: Context, since: dt.date) -> tuple[list[Any] | None, str | None]:
-    """What changed in the plan since ``since`` (from its git history), or why unknown."""
-    # start-up: store.planhistory (subprocess; ~6 ms), only to read the plan's history
-    from relplan.planner.store.planhistory import plan_changes, read_history, start_of
-
-    history = read_history(ctx.path)
-    if history.missing:
-        return None, history.missing
-    base = history.as_of(start_of(since, ctx.plan.policy.timezone))
-    if base is None:
-        first = history.versions[0]
-        return None, f"the plan file was first committed on {first.when:%Y-%m-%d}, after {since}"
-    old_train = build_train(base.plan, ctx.today)
-    return plan_changes(base.plan, old_train, ctx.plan, ctx.train()), None
 
 
 def report_text(ctx: Context, args: argparse.Namespace) -> str:
@@ -69,7 +52,7 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     ctx.release(version)  # an unknown release: a clear error with a did-you-mean
     if args.kind == "schedule":
         return report.schedule_report(ctx, version, fmt)
-    changes, missing = _changes_since(ctx, args.since) if args.since else (None, None)
+    changes, missing = changes_since(ctx, args.since) if args.since else (None, None)
     return report.update_report(ctx, version, fmt, changes, args.since, missing)
 
 
@@ -122,9 +105,8 @@ def run_report(args: argparse.Namespace) -> int:
 
         if _is_folder(args.output):
             pages = statuspage.site_pages(ctx)
-            write_outputs(
-                Path(args.output), {n: t.encode("utf-8") for n, t in pages.items()}, args.force
-            )
+            files = {n: t.encode("utf-8") for n, t in pages.items()}
+            write_files(Path(args.output), files, force=args.force)
             say(f"wrote {len(pages)} pages to {args.output}", err=True)
             return EXIT_OK
         emit_output(statuspage.status_page(ctx).encode("utf-8"), args.output, args.force)
@@ -135,23 +117,9 @@ def run_report(args: argparse.Namespace) -> int:
 
 def import_update(args: argparse.Namespace, text: str) -> int:
     """Apply a development update (a reply with edited lines) to the plan file."""
-    # start-up: outputs.devupdate (~7 ms), only to import a development update
-    from relplan.planner.outputs.devupdate import apply_update, parse_update
-
-    # start-up: store.planhistory (subprocess; ~6 ms), only to read the plan's history
-    from relplan.planner.store.planhistory import read_history, start_of
-
     ctx = load_context(args)
     path = ctx.writable_path()
-    update = parse_update(text)
-    base = None
-    if update.day is not None:
-        end = start_of(update.day + dt.timedelta(days=1), ctx.plan.policy.timezone)
-        found = read_history(ctx.path).as_of(end)
-        base = found.plan if found is not None else None
-    result = apply_update(ctx.plan, update, base)
-    if result.changed:
-        save_plan(result.plan, ctx.train(), path, ctx.fingerprint)
+    update, result = apply_reply(ctx, text)
     about = f" of {update.release}" if update.release else ""
     about += f" ({update.day})" if update.day else ""
     written = f" -> {path}" if result.changed else " (nothing to write)"

@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.text import grouped_warnings
-from relplan.planner.store.cache import Cache
-from relplan.planner.store.planfile import save_merged
-from relplan.planner.trackers.base import Reporter
+from relplan.planner.usecases.tracking import Reporter
 from relplan.tui.cli.context import load_context
 from relplan.tui.cli.output import say
+
+if TYPE_CHECKING:
+    from relplan.planner.usecases.session import Session
 
 EXIT_OK = 0
 
@@ -62,7 +62,7 @@ def run_sync_command(args: argparse.Namespace) -> int:
 
     ctx = load_context(args, allow_missing_plan=True)
     if args.status:
-        return _print_status(ctx.config)
+        return _print_status(ctx)
     path = ctx.writable_path()
     declared_only = args.source == "support" or (
         not ctx.config.source_tables and args.source is None
@@ -91,7 +91,7 @@ def _sync_declared(args: argparse.Namespace) -> int:
     """Read the declared support again (SUPPORT.md on the branches of [git] repo, the
     [support] endoflife product) and write it into the plan when it changed."""
     # start-up: usecases.declared (~60 ms: asyncio, ssl, endoflife), only for declared support
-    from relplan.planner.usecases.declared import refresh_from_config, with_declared
+    from relplan.planner.usecases.declared import refresh_from_config, write_declared
 
     ctx = load_context(args, allow_missing_plan=True)  # the plan as the tracker sync left it
     read = refresh_from_config(ctx.plan, ctx.config)
@@ -101,23 +101,21 @@ def _sync_declared(args: argparse.Namespace) -> int:
         say(f"relplan: note: {note}", err=True)
     for line in [] if args.quiet else read.summary():
         say(line)
-    plan = with_declared(ctx.plan, read)
     path = ctx.writable_path()
-    if plan.support == ctx.plan.support and path.exists():
+    saved = write_declared(ctx, read)
+    if saved is None:
         if not args.quiet:
             say(f"{path}: declared support unchanged")
         return EXIT_OK
-    saved = save_merged(ctx.plan, plan, path, ctx.fingerprint, lambda p: build_train(p, ctx.today))
     for conflict in saved.conflicts:
         say(f"relplan: conflict with the file on disk: {conflict}", err=True)
     if not args.quiet:
-        say(f"wrote {path} (declared support of {len(plan.support)} series)")
+        say(f"wrote {path} (declared support of {len(saved.plan.support)} series)")
     return EXIT_OK
 
 
-def _print_status(config: Any) -> int:
-    with Cache.open(config.cache_dir) as cache:
-        statuses, conflicts = cache.statuses(), cache.conflicts()
+def _print_status(ctx: Session) -> int:
+    statuses, conflicts = ctx.sync_record()
     if not statuses:
         say("never synced")
     now = dt.datetime.now(dt.UTC)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from textual._context import NoActiveAppError
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
@@ -48,6 +49,18 @@ class ViewScreen(Screen[None]):
 
     view_name = "view"
 
+    def __init__(self) -> None:
+        super().__init__()
+        # A new screen tells Textual it has seen no stylesheet yet, so the first time a
+        # view is shown Textual reparses every stylesheet of the app and restyles it all
+        # (a third of the first frame's Textual work, for the same styles). A view is built
+        # when first shown and styled as it mounts: it has seen the app's stylesheet as it
+        # is now. (Textual 8's private counter; a theme change still restyles every view.)
+        try:
+            self._css_update_count = self.app._css_update_count
+        except NoActiveAppError:  # built outside a running app: Textual's default stands
+            pass
+
     @property
     def shell(self) -> Shell:
         """The app, as views see it."""
@@ -57,6 +70,16 @@ class ViewScreen(Screen[None]):
     def session(self) -> Session:
         """The session this view shows."""
         return self.shell.session
+
+    def _compositor_refresh(self) -> None:
+        # Textual lays the start view out while it batches its start-up, paints it, drops
+        # that frame and counts it as shown: the first frame after the batch then held only
+        # the widgets changed since (the table waited a timer tick, ~20 ms, for the next
+        # layout). Not painting while batching renders the first frame once, and whole.
+        # (Textual 8's private hook; tests/tui/test_first_frame.py fails if that changes.)
+        if self.app._batch_count:
+            return
+        super()._compositor_refresh()
 
     def compose(self) -> ComposeResult:
         yield TitleLine(id="title")

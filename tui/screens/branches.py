@@ -21,19 +21,11 @@ from relplan.tui.screens.base import ViewScreen
 from relplan.tui.widgets.attention import AttentionPane
 from relplan.tui.widgets.branch_table import BranchTable, next_text
 
-SOURCE_WORDS = {
-    "declared": "declared by the project",
-    "endoflife": "from endoflife.date",
-    "plan": "written in the plan",
-    "measured": "measured from the tags (a guess)",
-    "policy": "computed from the plan's cadence",
-}
-
 
 def _end(end: SupportEnd) -> str:
     if end.day is None:
-        return f"unknown ({SOURCE_WORDS.get(end.source.value, end.source.value)})"
-    return f"{end.day} ({SOURCE_WORDS.get(end.source.value, end.source.value)})"
+        return f"unknown ({end.source.words})"
+    return f"{end.day} ({end.source.words})"
 
 
 def describe(row: BranchRow | None) -> str:

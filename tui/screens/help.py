@@ -5,18 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
 def binding_level(active: ActiveBinding) -> int:
     """0 for the app's actions, 1 for the view's, 2 for a widget's (moving around)."""
-    from textual.app import App
-    from textual.screen import Screen
-
     return 0 if isinstance(active.node, App) else 1 if isinstance(active.node, Screen) else 2
 
 

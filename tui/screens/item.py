@@ -2,13 +2,13 @@
 
 :class:`ItemScreen` shows an item's fields, why it targets its release, what it
 depends on, and per maintained branch the tracker's backport state beside git's
-evidence. :class:`ItemForm` adds or edits an item; the values are checked by
-:func:`relplan.planner.domain.ops.item_fields` (the rule ``relplan add``/``edit`` use too).
+evidence. :class:`ItemForm` adds or edits an item; the values are checked and assembled by
+the use case ``relplan add``/``edit`` call too (:mod:`relplan.planner.usecases.edits`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from rich.text import Text
 from textual import events
@@ -20,9 +20,9 @@ from textual.widgets import Input, Label, Static
 
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Item
-from relplan.planner.domain.ops import item_fields
 from relplan.planner.domain.text import printable
 from relplan.planner.outputs.escape import for_terminal
+from relplan.planner.usecases.edits import Edit
 from relplan.planner.usecases.session import Session
 from relplan.tui.widgets.safe import OutsideText
 
@@ -114,10 +114,10 @@ FORM_FIELDS = (
 )
 
 
-class ItemForm(ModalScreen[dict[str, object] | None]):
+class ItemForm(ModalScreen[Edit | None]):
     """Add or edit an item: one row per field (its name, then its text); the focused
     field's hint shows below. Enter saves when every field is valid, escape cancels.
-    Returns the typed fields.
+    Returns the edit the use case assembled from the text (never applied here).
 
     Tab and shift+tab are priority bindings: focus moves when the key is read, so keys
     typed right after tab (a fast typist, a paste) land in the new field, not the old one.
@@ -142,9 +142,11 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
     ItemForm #problems { color: $error; height: auto; }
     """
 
-    def __init__(self, title: str, values: Mapping[str, str], versions: list[str]) -> None:
+    def __init__(
+        self, title: str, values: Mapping[str, str], assemble: Callable[[dict[str, str]], Edit]
+    ) -> None:
         super().__init__()
-        self.heading, self.values, self.versions = title, dict(values), versions
+        self.heading, self.values, self.assemble = title, dict(values), assemble
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -175,12 +177,12 @@ class ItemForm(ModalScreen[dict[str, object] | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         try:
-            fields = item_fields(self.texts(), self.versions)
+            edit = self.assemble(self.texts())
         except PlanError as exc:
             shown = "; ".join(f"{p.field}: {p.message}" for p in exc.problems)
             self.query_one("#problems", Static).update(shown)
             return
-        self.dismiss(fields)
+        self.dismiss(edit)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
