@@ -9,9 +9,10 @@ or repository. The answer is one of:
 - ``applied``: it applies and changes nothing: the change is already there under
   another commit;
 - ``needs``: it conflicts alone, but applies after earlier main-line commits that are
-  missing on the branch and touch the same lines (found by ``git blame`` of the lines
-  the fix changes, from the fix's parent back to where the branch forked); ``needs``
-  lists them in the order to pick them (Linux stable writes them as ``Stable-dep-of:``);
+  missing on the branch and last changed the lines the fix changes (a blame limited to
+  the commits touching the conflicting files, read once for the whole pass:
+  :mod:`relplan.planner.git.prereqs`); ``needs`` lists them in the order to pick them
+  (Linux stable writes them as ``Stable-dep-of:``);
 - ``conflict``: it conflicts even then; ``conflicts`` names the paths.
 
 A chain of picks is merged tree after tree; the trees it writes go to a scratch object
@@ -22,13 +23,17 @@ removed afterwards. Answers are kept by (fix, branch tip) in the git cache.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from relplan.planner.git.answers import Answer, BranchFacts, MergeUnreadable
 from relplan.planner.git.repo import Repo
 from relplan.planner.git.rows import ScanResult
 from relplan.planner.git.store import GitStore
 
-ENGINE = "7"
+if TYPE_CHECKING:
+    from relplan.planner.git.mergeengine import Engine
+
+ENGINE = "9"
 """Bumped when the engine would answer differently (kept answers of older ones are ignored)."""
 
 
@@ -50,9 +55,9 @@ def check_applies(
         return
     pairs = [(r.fix, _key(branches[r.branch])) for _, r in todo]
     known = {k: Answer.from_json(v) for k, v in store.applies(pairs).items()}
+    missing = [(i, r) for i, r in todo if (r.fix, _key(branches[r.branch])) not in known]
     fresh: dict[tuple[str, str], Answer] = {}
     unreadable: set[str] = set()
-    missing = [(i, r) for i, r in todo if (r.fix, _key(branches[r.branch])) not in known]
     if missing:
         # pygit2 takes ~45 ms to import: only a scan with a pair not yet answered pays it
         # (a start-up cost saved on every cached scan)
@@ -60,12 +65,7 @@ def check_applies(
 
         paths = _paths(repo, store, [r.fix for _, r in missing])
         with engine(repo, order, paths, lambda shas: _paths(repo, store, shas)) as picker:
-            for _, r in missing:
-                facts = branches[r.branch]
-                try:
-                    fresh[(r.fix, _key(facts))] = picker.answer(r.fix, facts)
-                except MergeUnreadable:
-                    unreadable.add(r.fix)  # an object is missing: no answer, never a guess
+            fresh, unreadable = _answer(picker, [(r.fix, branches[r.branch]) for _, r in missing])
         store.put_applies({k: a.to_json() for k, a in fresh.items()})
     answers = {**known, **fresh}
     for i, r in todo:
@@ -77,6 +77,34 @@ def check_applies(
             f"will it apply: {len(unreadable)} fix(es) have objects this repository cannot "
             "read; no answer for them"
         )
+
+
+def _answer(
+    picker: Engine, pairs: list[tuple[str, BranchFacts]]
+) -> tuple[dict[tuple[str, str], Answer], set[str]]:
+    """Every pair picked alone first; then, for those that conflict, the commits touching
+    the conflicting files are read at once and their prerequisites looked for."""
+    fresh: dict[tuple[str, str], Answer] = {}
+    unreadable: set[str] = set()
+    stuck: list[tuple[str, tuple[str, ...], BranchFacts]] = []
+    picker.forks(f for _, f in pairs)
+    for fix, facts in pairs:
+        try:
+            first = picker.first(fix, facts)
+        except MergeUnreadable:
+            unreadable.add(fix)  # an object is missing: no answer, never a guess
+            continue
+        if isinstance(first, Answer):
+            fresh[(fix, _key(facts))] = first
+        else:
+            stuck.append((fix, first, facts))
+    picker.read_touches({p for _, paths, _ in stuck for p in paths}, [f for *_, f in stuck])
+    for fix, paths, facts in stuck:
+        try:
+            fresh[(fix, _key(facts))] = picker.settle(fix, paths, facts)
+        except MergeUnreadable:
+            unreadable.add(fix)
+    return fresh, unreadable
 
 
 def _key(facts: BranchFacts) -> str:

@@ -136,6 +136,23 @@ def parse_message(message: str, conventions: Conventions | None = None) -> Marke
     )
 
 
+def subject_prs(subject: str, conventions: Conventions) -> list[tuple[str, str]]:
+    """The pull request numbers a subject carries by the main line's own shapes (``title
+    (#123)``, ``Merge pull request #123``), as (number, pattern): a branch commit that
+    kept the main-line title of a squash merge names the PR it came from; every trailing
+    number is read (``title (#123) (#130)``: the original, then the backport's own)."""
+    low = subject.lower()
+    found: list[tuple[str, str]] = []
+    for p in conventions.by_kind[PatternKind.PR]:
+        if not p.wanted(frozenset(n for n in p.needles if n in low)):
+            continue
+        rest = subject
+        while (m := p.regex.search(rest)) is not None and (pr := pr_number(m)):
+            found.append((pr, p.name))
+            rest = rest[: m.start()].rstrip()
+    return found
+
+
 def parse_stable(subject: str, message: str, conventions: Conventions | None = None) -> Markers:
     """Read what a stable commit says: the commits it was picked from, those it reverts."""
     conv = conventions or default_conventions()
@@ -168,7 +185,8 @@ def parse_stable(subject: str, message: str, conventions: Conventions | None = N
     for p in conv.by_kind[PatternKind.SUBJECT]:
         if p.wanted(hits) and p.regex.search(subject):
             matched.append((p.preset, p.name))
-    if not (matched or problems):
+    prs.update(dict.fromkeys(subject_prs(subject, conv)))
+    if not (matched or problems or prs):
         return _EMPTY
     matched = list(dict.fromkeys(matched))
     return Markers(

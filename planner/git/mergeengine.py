@@ -8,13 +8,14 @@ chain of picks writes go to a scratch repository that borrows the user's objects
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pygit2
 
 from relplan.planner.git.answers import Answer, BranchFacts, MergeUnreadable
+from relplan.planner.git.prereqs import Touches, fix_lines
 from relplan.planner.git.repo import Repo
 
 MAX_NEEDS = 12
@@ -61,28 +62,55 @@ class Engine:
         self.repo, self.odb, self.order, self.paths = repo, scratch, order, paths
         self.more_paths = more_paths
         self._names: dict[pygit2.Oid, dict[str, list[str]]] = {}
+        self.touches = Touches(repo, scratch, order)
 
     def answer(self, fix: str, facts: BranchFacts) -> Answer:
         """Will ``fix`` apply to the branch described by ``facts``; MergeUnreadable when
         an object it needs is missing."""
-        try:
-            return self._answer(fix, facts)
-        except _ERRORS as exc:
-            raise MergeUnreadable(str(exc)) from None
+        first = self.first(fix, facts)
+        if isinstance(first, Answer):
+            return first
+        self.read_touches(first, [facts])
+        return self.settle(fix, first, facts)
 
-    def _answer(self, fix: str, facts: BranchFacts) -> Answer:
-        tip = self.odb[facts.tip].peel(pygit2.Tree)
-        quick = self._pick_paths(fix, tip)
-        if quick is not None and not quick[0]:
-            return Answer("applied" if quick[1] else "clean")
-        if quick is not None:
-            paths = quick[0]
-        else:
+    def first(self, fix: str, facts: BranchFacts) -> Answer | tuple[str, ...]:
+        """The pick alone: its answer when it applies, else the paths that conflict (to
+        :meth:`settle` once the commits touching them are read, :meth:`read_touches`)."""
+        try:
+            tip = self.odb[facts.tip].peel(pygit2.Tree)
+            quick = self._pick_paths(fix, tip)
+            if quick is not None and not quick[0]:
+                return Answer("applied" if quick[1] else "clean")
+            if quick is not None:
+                return quick[0]
             first = self._pick(fix, tip)
             if not first.conflicts:
                 return Answer("applied" if _unchanged(first, tip) else "clean")
-            paths = _conflict_paths(first)
-        needs = self._prerequisites(fix, paths, facts)
+            return _conflict_paths(first)
+        except _ERRORS as exc:
+            raise MergeUnreadable(str(exc)) from None
+
+    def forks(self, branches: Iterable[BranchFacts]) -> None:
+        """Where the branches of this pass fork: the main line is read back to there
+        (their octopus merge base), once."""
+        if not self.touches.stop:
+            bases = sorted({b for f in branches for b in f.bases})
+            base = self.repo.octopus_base(bases) if bases else None
+            self.touches.stop = [base] if base else bases
+
+    def read_touches(self, paths: Iterable[str], branches: Iterable[BranchFacts]) -> None:
+        """Read, in one ``git log``, which main-line commits touch ``paths`` (every
+        conflicting path of the pass), back to where ``branches`` fork."""
+        self.forks(branches)
+        self.touches.read(paths, self.touches.stop)
+
+    def settle(self, fix: str, paths: tuple[str, ...], facts: BranchFacts) -> Answer:
+        """The answer for a pick that conflicts alone on ``paths``: ``needs`` when earlier
+        missing commits make it apply, else ``conflict``."""
+        try:
+            needs = self._prerequisites(fix, paths, facts)
+        except _ERRORS as exc:
+            raise MergeUnreadable(str(exc)) from None
         if needs:
             return Answer("needs", paths, needs)
         return Answer("conflict", paths)
@@ -156,13 +184,17 @@ class Engine:
     ) -> dict[str, str]:
         """Files the pick changes that our side has under the same name elsewhere (moved
         since: libgit2 misses renames that changed much, git's merge-ort pairs them by
-        name): path in the pick -> our path, where exactly one such file exists."""
+        name), or under the name the main line moved them from: path in the pick -> our
+        path, where exactly one such file exists."""
         names = self._by_name(ours)
         moves = {}
         for ancestor, mine, theirs in idx.conflicts or ():
             if mine is not None or ancestor is None or theirs is None:
                 continue
             found = [p for p in names.get(ancestor.path.rsplit("/", 1)[-1], []) if p not in base]
+            if len(found) != 1 and self.touches.stop:  # renamed too: the main line says
+                older = self.touches.older_name(ancestor.path)
+                found = [older] if older and older in ours and older not in base else []
             if len(found) == 1:
                 moves[ancestor.path] = found[0]
         return moves
@@ -205,13 +237,23 @@ class Engine:
         self, fix: str, paths: tuple[str, ...], facts: BranchFacts
     ) -> tuple[str, ...]:
         """The earlier missing commits after which ``fix`` applies, oldest first; () when
-        none (or too many) do. Only the conflicting files are blamed (a blame walks the
-        file's history back to the branch point: the costly part)."""
+        none (or too many) do. Where the branch has a file under an older name, the
+        commits that moved it are tried too when the others are not enough (git's merge
+        follows most moves by itself: the shorter chain first)."""
         tip = self.odb[facts.tip].peel(pygit2.Tree)
+        moved = any(e is None for e in _entries(tip, dict.fromkeys(paths)).values())
+        found = self._chain_for(fix, paths, facts, tip, moves=False)
+        if not found and moved:
+            found = self._chain_for(fix, paths, facts, tip, moves=True)
+        return found
+
+    def _chain_for(
+        self, fix: str, paths: tuple[str, ...], facts: BranchFacts, tip: pygit2.Tree, moves: bool
+    ) -> tuple[str, ...]:
         needs: set[str] = set()
         blame_of = (fix, paths)
         for _ in range(_DEPTH):
-            needs |= self._touching(*blame_of, facts)
+            needs |= self._touching(*blame_of, facts, moves)
             needs.discard(fix)
             if not needs or len(needs) > MAX_NEEDS:
                 return ()
@@ -227,39 +269,30 @@ class Engine:
             blame_of = stuck  # a prerequisite needs its own
         return ()
 
-    def _touching(self, sha: str, paths: tuple[str, ...], facts: BranchFacts) -> set[str]:
+    def _touching(
+        self, sha: str, paths: tuple[str, ...], facts: BranchFacts, moves: bool
+    ) -> set[str]:
         """Main-line commits missing on the branch that last changed the lines ``sha``
-        changes (and the lines next to them) in ``paths``."""
+        changes (and the lines next to them) in ``paths``: a blame limited to the commits
+        touching those files (:mod:`relplan.planner.git.prereqs`); with ``moves``, the
+        commits that moved a file the branch has under an older name too."""
         commit = self.odb[sha].peel(pygit2.Commit)
-        if len(commit.parents) != 1:
+        if len(commit.parents) != 1 or sha not in self.order:
             return set()
-        parent = commit.parents[0]
-        diff = self.odb.diff(parent, commit, context_lines=0)
-        found: set[str] = set()
-        for patch in diff:
-            if patch is None:
-                continue
-            path = patch.delta.old_file.path
-            if patch.delta.status != pygit2.enums.DeltaStatus.MODIFIED or path not in paths:
-                continue
-            ranges = [
-                f"-L{max(1, h.old_start - 1)},{h.old_start + max(h.old_lines, 1)}"
-                for h in patch.hunks
-            ]
-            found |= self._blame(str(parent.id), path, ranges, facts)
-        return {s for s in found if not facts.native(s) and s not in facts.picked}
+        lines = fix_lines(self.odb, sha, paths)
+        self.read_touches(lines, [facts])
+        oldest = max((self.order.get(b, len(self.order)) for b in facts.bases), default=0)
 
-    def _blame(self, rev: str, path: str, ranges: list[str], facts: BranchFacts) -> set[str]:
-        stops = [f"^{b}" for b in facts.bases]
-        out = self.repo.try_git(["blame", "--porcelain", *ranges, rev, *stops, "--", path])
-        if not out:
-            return set()
-        shas = set()
-        for line in out.splitlines():
-            head = line.split(" ", 1)[0]
-            if len(head) == 40 and not line.startswith("\t"):
-                shas.add(head)
-        return {s for s in shas if s in self.order}
+        def has(s: str) -> bool:
+            return facts.native(s) or s in facts.picked
+
+        tip = self.odb[facts.tip].peel(pygit2.Tree)
+        here = _entries(tip, dict.fromkeys(lines))
+        found: set[str] = set()
+        for path, mine in lines.items():
+            renamed = moves and here[path] is None  # the branch has it under another name
+            found |= self.touches.last_changed(sha, path, mine, has, oldest, renamed)
+        return found
 
 
 def _entries(tree: pygit2.Tree, paths: dict[str, None]) -> dict[str, tuple[pygit2.Oid, int] | None]:

@@ -245,21 +245,26 @@ def test_missing_only_still_counts_the_done_rows(make_repo: MakeRepo, tmp_path: 
 
 BOTS = [
     # (stable commit message, the PR numbers it names, the commit ids it names)
-    ("[PR #13467/1498ba3a backport][8.3.x] Fix the thing (#13470)", ["13467"], ["1498ba3a"]),
+    (
+        "[PR #13467/1498ba3a backport][8.3.x] Fix the thing (#13470)",
+        ["13467", "13470"],
+        ["1498ba3a"],
+    ),
     (
         "Merge pull request #14553 from pytest-dev/patchback/backports/9.0.x/"
         "aa01adceb7d52294d7a78f68939bf6862e0ce846/pr-14550\n\n[PR #14550/aa01adce backport]",
-        ["14550"],
+        ["14550", "14553"],
         ["aa01adceb7d52294d7a78f68939bf6862e0ce846"],
     ),
     ("Change my name\n\nManually backported from 2a522af6169e", [], ["2a522af6169e"]),
     ("Backport PR #28157 on branch v3.9.x (Fix the thing)", ["28157"], []),
     ("Backport PR #28157: Fix the thing", ["28157"], []),
-    # the backport's own number (#117440) is read too: no main-line commit carries it
+    # the backport's own number (#117440, #13470, ...) is read too: no main-line commit
+    # carries it (a branch subject is read by the main line's PR shapes as well)
     ("[3.12] gh-117431: Fix the thing (GH-117432) (#117440)", ["117432", "117440"], []),
     ("[8.x] Fix the thing (#1234)", ["1234"], []),
-    ("[stable-2.17] Fix the thing (#84094) (#84097)", ["84094"], []),
-    ("copy, fix permissions (#83824) (#83859)", ["83824"], []),
+    ("[stable-2.17] Fix the thing (#84094) (#84097)", ["84094", "84097"], []),
+    ("copy, fix permissions (#83824) (#83859)", ["83824", "83859"], []),
 ]
 
 
@@ -291,3 +296,22 @@ def test_titles_compare_without_backport_decorations() -> None:
     assert title("Backport PR #28157 on branch v3.9.x (Fix the thing)") == "fix the thing"
     assert title("Fix the thing (#84094)") == "fix the thing"
     assert title("Merge pull request #5 from x/y") == ""
+
+
+def test_a_branch_subject_carrying_the_main_line_pr_number_is_a_pick(make_repo: MakeRepo) -> None:
+    """A pick that kept the main line's squash title (``... (#77)``), reworked (no patch-id
+    match) and retitled (no title match), with no marker: the PR number still says."""
+    r = make_repo("branchpr")
+    r.commit("Initial import", {"a.c": text(LINES)})
+    r.git("branch", "stable-1.0")
+    fix = r.commit("Fix v4 overflow (#77)", {"a.c": text(edit(LINES, 4, "int v4 = 44;"))})
+    other = r.commit(
+        "Tidy v8 (#78)", {"a.c": text(edit(edit(LINES, 4, "int v4 = 44;"), 8, "int v8;"))}
+    )
+    r.checkout("stable-1.0")
+    pick = r.commit("v4: clamp on 1.0 (#77)", {"a.c": text(edit(LINES, 4, "int v4 = 4 & 7;"))})
+    r.checkout("master")
+    res = scan(Repo(r.path), "master", BRANCH, conventions=Conventions(["git", "github"]))
+    got = row(res, fix)
+    assert (got.state, got.signal, got.pick) == (DONE, "pr-number", pick)
+    assert [x.state for x in res.rows if x.fix == other] in ([], [REQUIRED])  # not claimed
