@@ -172,7 +172,8 @@ def not_before_plan(
     decision came with its schedule (Xen's 4.0 planned for November with a 12-week freeze).
     """
     freeze, last_posting, rcs = computed
-    if planned_from is None or spec.actual is not None or "release" in spec.pins:
+    planned_from = plan_floor(spec, planned_from)
+    if planned_from is None:
         return computed
     recorded_freeze = spec.pins.get("freeze") or next(iter(spec.actual_betas), None)
     if freeze is not None and freeze < planned_from and freeze != recorded_freeze:
@@ -182,6 +183,14 @@ def not_before_plan(
     recorded = {*spec.actual_rcs, *spec.pins.values()}
     kept = tuple(d for d in rcs if d in recorded or d >= planned_from)
     return freeze, last_posting, kept
+
+
+def plan_floor(spec: ReleaseSpec, planned_from: dt.date | None) -> dt.date | None:
+    """The day before which nothing is computed for ``spec`` (:func:`not_before_plan`):
+    the plan's day for an unshipped release whose day the cadence computed, else None."""
+    if spec.actual is not None or "release" in spec.pins:
+        return None
+    return planned_from
 
 
 def _stabilization(
@@ -318,6 +327,7 @@ def _point_releases(
                 release=planned_day(spec, placed.day),
                 actual=spec.actual,
                 notes=notes,
+                planned_from=plan_floor(spec, planned_from),
             )
         )
     return out

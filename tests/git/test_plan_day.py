@@ -102,3 +102,21 @@ def test_the_branch_before_a_late_minor_stays_open_on_every_face(
     cycle = json.loads(relplan(tmp_path, *plan, "--today", LATER, "export",
                                "--format", "release-cycle").stdout)  # fmt: skip
     assert cycle["9.1"]["end_of_life"] is None
+
+
+def test_an_explicit_ladder_computes_no_stage_before_the_plan(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    """With Xen's ladder (``stages = "xen"``) the due minor's stages all fall before the
+    plan's day: none is shown as a day (the Release panel and schedule read them)."""
+    plan = _init(pytest_history(make_repo("pytest")), tmp_path)
+    path = Path(plan[1])
+    text = path.read_text()
+    path.write_text(text.replace("[policy]\n", '[policy]\nstages = "xen"\n', 1))
+    cal = _calendar(tmp_path, plan, MADE)
+    stages = {s["name"]: s["date"] for s in cal["9.2.0"]["stages"]}
+    assert stages.pop("Release") == MADE
+    assert all(day is None or day >= MADE for day in stages.values()), stages
+    assert cal["9.2.0"]["freeze_date"] is None and cal["9.2.0"]["rcs"] == []
+    later = {s["name"]: s["date"] for s in cal["9.3.0"]["stages"]}
+    assert all(day is not None and day >= MADE for day in later.values())  # planned ahead
