@@ -432,7 +432,7 @@ def _maintenance_releases(
             day = _next_free(policy, max(prev_day + every, since))
             if last is not None and day > last:
                 continue  # the branch is out of support by then: unscheduled
-        out.append(_maintenance(policy, point, spec, day, prev_day))
+        out.append(_maintenance(policy, point, spec, day, prev_day, since))
         prev_day, prev_version = out[-1].day, spec.version
     stop = _generated_stop(point, horizon_end)
     if every is None or stop is None:
@@ -450,7 +450,7 @@ def _maintenance_releases(
             raise _too_many()
         version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
-        out.append(_maintenance(policy, point, spec, day, prev_day))
+        out.append(_maintenance(policy, point, spec, day, prev_day, since))
         prev_day, prev_version = day, version
         day = _next_free(policy, day + every)
     return out
@@ -503,15 +503,23 @@ def _next_free(policy: Policy, day: dt.date) -> dt.date:
 
 
 def _maintenance(
-    policy: Policy, point: Release, spec: ReleaseSpec, day: dt.date, start: dt.date
+    policy: Policy,
+    point: Release,
+    spec: ReleaseSpec,
+    day: dt.date,
+    start: dt.date,
+    since: dt.date = dt.date.min,
 ) -> Release:
-    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it."""
+    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it,
+    not before the plan's present ``since`` unless its day was pinned (as
+    :func:`not_before_plan` for point releases)."""
     rc_days = policy.maintenance.rc_days
     rc = day - dt.timedelta(days=rc_days)
+    floor = since if plan_floor(spec, since) is not None else dt.date.min
     if spec.actual_rcs or spec.actual is not None:
         rcs = spec.actual_rcs
     else:
-        rcs = (rc,) if rc_days and rc > start else ()
+        rcs = (rc,) if rc_days and rc > start and rc >= floor else ()
     return Release(
         version=spec.version,
         kind=ReleaseKind.MAINTENANCE,
