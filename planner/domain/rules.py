@@ -16,7 +16,9 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in;
 - :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
 - :func:`target_refusal` / :func:`backport_refusal`: which targets and backport marks a
-  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``).
+  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``);
+- :func:`backport_mark_problem`: which backport marks cannot be made at all (a series
+  with no release, items that are not fixes).
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -148,6 +150,29 @@ def backport_refusal(
         return None
     ended = points[0].security_until or points[0].maintained_until
     return f"{EOL_RULE}: {series} reached its end of life on {ended}"
+
+
+def backport_mark_problem(
+    series: str, items: Sequence[Item], train: Sequence[Release]
+) -> str | None:
+    """Why marking the backport state of ``items`` on branch ``series`` cannot be done at
+    all, not even on purpose; None when it can.
+
+    Two reasons: ``check`` rejects a backport state for a series with no release on the
+    train, and only fixes are backported (:attr:`Kind.is_fix`: a feature lands in the
+    next point release, never on a branch). A mixed selection is fine: its fixes are
+    marked, the rest left alone.
+    """
+    known = {r.series for r in train}
+    if series not in known:
+        newest = sorted(known, key=version_key, reverse=True)[:4]
+        have = f" (newest: {', '.join(newest)})" if newest else ""
+        return f"series {series} has no release on the calendar{have}"
+    if items and not any(it.kind.is_fix for it in items):
+        which = ", ".join(f"{it.id} is a {it.kind}" for it in items[:3])
+        more = f" +{len(items) - 3}" if len(items) > 3 else ""
+        return f"only bugs and security fixes are backported: {which}{more}"
+    return None
 
 
 # -- owners and capacity ------------------------------------------------------------------
