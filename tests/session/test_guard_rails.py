@@ -152,3 +152,28 @@ def test_deferring_drops_the_target_whichever_way_it_is_done() -> None:
     found = _deferred_everywhere()
     assert len(found) == 4
     assert {(it.state, it.target) for it in found} == {(State.DEFERRED, None)}
+
+
+@pytest.mark.parametrize(
+    "day, refused",
+    [
+        ("2010-02-20", "2010-02-20 is a Saturday; the policy releases on Tuesdays"),
+        ("2010-02-19", "2010-02-19 is a Friday; the policy releases on Tuesdays"),
+        ("2010-02-23", None),
+    ],
+)
+def test_slip_refuses_a_day_off_the_policy_weekday_unless_forced(
+    tmp_path: Path, day: str, refused: str | None
+) -> None:
+    path = write_demo(tmp_path)
+    before = path.read_bytes()
+    argv = ("--plan", str(path), "--today", DAY, "slip", "4.1.0", "--to", day)
+    code, _, err = cli(*argv)
+    if refused is None:
+        assert code == 0
+        return
+    assert code == 2 and refused in err and 'weekday = "tuesday"' in err and "--force" in err
+    assert "2010-02-16 or 2010-02-23" in err  # the policy's days either side
+    assert path.read_bytes() == before
+    assert cli(*argv, "--force")[0] == 0
+    assert load_plan(path).plan.spec("4.1.0").pins["release"].isoformat() == day  # type: ignore[union-attr]
