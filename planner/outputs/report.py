@@ -318,15 +318,13 @@ def schedule_report(session: Session, version: str, fmt: str) -> str:
         rc_every = regular_rcs(milestones)
         lines = schedule_lines(milestones, release, today, rc_every)
         doc.blocks.append(Verbatim(tuple(lines)))
+    states = {rung_state(release, m.key, m.day, today).state for m in milestones}
+    late = "; a LATE release is past its day, not shipped." if RungState.LATE in states else "."
     doc.blocks.append(
         Para(
             Markup(
                 "Days marked **tentative** are computed from the release cadence and may "
-                "still move; the others are decided. PASSED ones are behind us"
-                + ("; a LATE release is past its day and nobody recorded that it shipped."
-                   if any(rung_state(release, m.key, m.day, today).state is RungState.LATE
-                       for m in milestones)
-                   else ".")
+                "still move; the others are decided. PASSED ones are behind us" + late
             )
         )
     )
@@ -429,9 +427,7 @@ def update_report(
     return render(doc, fmt)
 
 
-def _timeline(
-    milestones: Sequence[Milestone], release: Release, today: dt.date, fmt: str
-) -> Block:
+def _timeline(milestones: Sequence[Milestone], release: Release, today: dt.date, fmt: str) -> Block:
     """The schedule in short: one line per milestone (text), or a table (Markdown)."""
     if fmt == "markdown":
         rows = tuple((m.day.isoformat(), _mark(m, release, today), m.title) for m in milestones)

@@ -253,4 +253,3 @@ class Queries(UnitOfWork):
         supported = {r.series for r in train if branch_support(r, self.today)}
         shipped = [r for r in train if r.shipped and r.series in supported]
         return [r for r in train if not r.shipped] + shipped[::-1]
-

@@ -200,7 +200,8 @@ async def test_the_ship_preview_has_no_literal_newline(demo_app: RelplanApp) -> 
 
 
 async def test_the_ship_preview_lists_every_field_the_command_line_lists(
-    demo_app: RelplanApp, capsys  # type: ignore[no-untyped-def]
+    demo_app: RelplanApp,
+    capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     """``S`` then ``m`` in the dashboard shows the rows ``relplan ship --dry-run`` prints,
     the recorded ones too (``actual_rcs``, ``pins.release``): one planner function

@@ -19,13 +19,10 @@ from relplan.tui.widgets.item_list import ItemHeader, ItemList
 from relplan.tui.widgets.item_rows import ItemRows
 from relplan.tui.widgets.safe import markup_safe
 
-
 _MARKS = {RungState.PASSED: "✓ ", RungState.LATE: "✗ ", RungState.ABANDONED: "✗ "}
 
 
-def _rung(
-    release: Release, stage: Stage, today: dt.date, first: Stage | None = None
-) -> str:
+def _rung(release: Release, stage: Stage, today: dt.date, first: Stage | None = None) -> str:
     """One rung (or a run from ``first`` to ``stage``): ``✓`` it happened, ``✗`` a release
     day behind us without a shipment (``late 11d``), ``~`` a tentative day ahead; the
     state is the planner's (:func:`relplan.planner.domain.schedule.rung_state`)."""
