@@ -55,6 +55,18 @@ async def test_slip_cancelled_at_the_preview_changes_nothing(demo_app: RelplanAp
         assert "not" in demo_app.status_text
 
 
+async def test_a_slip_off_the_policy_weekday_is_asked_naming_it(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.1.0")
+        await pilot.press("L", "ctrl+u", *"2010-02-20", "enter")  # a Saturday
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        question = demo_app.screen.question
+        assert "Against the rule: 2010-02-20 is a Saturday" in question
+        assert 'weekday = "tuesday"' in question and "Slip anyway?" in question
+        await pilot.press("y")
+        assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 20)
+
+
 async def test_ship_records_the_actual_day(demo_app: RelplanApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await to_release(pilot, demo_app, "3.4.2")
