@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 from relplan.planner.store.planfile import load_plan
@@ -158,8 +159,8 @@ async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_
     assert load_plan(plan_file).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
 
 
-async def test_w_writes_the_screen_as_svg_and_never_over_a_file(
-    demo_app: RelplanApp, tmp_path: Path
+async def test_w_writes_the_screen_as_svg_and_over_a_file_only_when_told(
+    demo_app: RelplanApp, tmp_path: Path, screen_text: Callable[[RelplanApp], str]
 ) -> None:
     target = tmp_path / "timeline.svg"
     async with demo_app.run_test(size=SIZE) as pilot:
@@ -169,7 +170,16 @@ async def test_w_writes_the_screen_as_svg_and_never_over_a_file(
         assert demo_app.status_text == f"wrote {target}"
         first = target.read_text()
         assert first.startswith("<svg") and "Xen" in first
+        target.write_text("mine")
         await pilot.press("w", "ctrl+u", *str(target), "enter")
         await pilot.pause()
-        assert "not written" in demo_app.status_text and "exists" in demo_app.status_text
-    assert target.read_text() == first
+        assert "Replace it?" in screen_text(demo_app)  # the dashboard asks, no --force
+        await pilot.press("n")
+        assert demo_app.status_text == f"not written: {target} exists and was kept"
+        assert target.read_text() == "mine"
+        await pilot.press("w", "ctrl+u", *str(target), "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert demo_app.status_text == f"wrote {target}"
+        assert target.read_text().startswith("<svg")
+        assert not any("--force" in m for m in demo_app.messages)
