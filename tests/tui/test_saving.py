@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 from relplan.planner.store.planfile import load_plan
@@ -160,7 +159,7 @@ async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_
 
 
 async def test_w_writes_the_screen_as_svg_and_over_a_file_only_when_told(
-    demo_app: RelplanApp, tmp_path: Path, screen_text: Callable[[RelplanApp], str]
+    demo_app: RelplanApp, tmp_path: Path
 ) -> None:
     target = tmp_path / "timeline.svg"
     async with demo_app.run_test(size=SIZE) as pilot:
@@ -173,7 +172,8 @@ async def test_w_writes_the_screen_as_svg_and_over_a_file_only_when_told(
         target.write_text("mine")
         await pilot.press("w", "ctrl+u", *str(target), "enter")
         await pilot.pause()
-        assert "Replace it?" in screen_text(demo_app)  # the dashboard asks, no --force
+        assert isinstance(demo_app.screen, ConfirmScreen)  # the dashboard asks, no --force
+        assert demo_app.screen.question.startswith(f"{target} exists. Replace it?")
         await pilot.press("n")
         assert demo_app.status_text == f"not written: {target} exists and was kept"
         assert target.read_text() == "mine"
