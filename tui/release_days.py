@@ -98,7 +98,8 @@ class ReleaseDays(OnScreen):
             self.app.set_status(change.description)
 
     def _preview(self, change: ops.Change, question: str, *, whole: bool = False) -> None:
-        """What-if: every date the change moves, then y applies it (undoable), n does not.
+        """What-if: every date the change moves and every day it records (the rows of
+        ``--dry-run``), then y applies it (undoable), n does not.
         First one line per release (its release day, ``+N more``); ``m`` shows every date."""
         if change.is_noop:
             self.app.set_status(change.description)
@@ -106,12 +107,12 @@ class ReleaseDays(OnScreen):
         # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
 
-        moves = self.session.what_if(change)
+        moves = self.session.writes(change)  # what `--dry-run` lists, row for row
         rows, folded = preview_rows(moves, whole)
         head = [
             *question.splitlines(),  # the question's own lines; outside text never breaks one
             "",
-            f"{len(moves)} dates of {len({m.version for m in moves})} releases move:",
+            f"{len(moves)} dates of {len({m.version for m in moves})} releases change:",
         ]
         keys = "[b]y[/b] apply (u undoes it)   [b]n[/b] cancel"
         if folded:

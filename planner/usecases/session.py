@@ -126,6 +126,8 @@ class Session(Tracking):
             disk = load_plan(path)
             loaded, fingerprint = disk.plan, disk.fingerprint
         day = parse_day(today) if today else (default_today or today_in(loaded.policy))
+        if path is not None and fingerprint is None and not path.exists():
+            loaded = loaded.with_planned_from(day)  # a plan made today plans nothing before it
         session = cls(loaded, today=day, config=cfg, path=path, fingerprint=fingerprint)
         session.notes = notes
         return session

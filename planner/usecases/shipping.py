@@ -1,7 +1,7 @@
 """The ship/slip use case: a release shipped, slipped or pinned, as undoable changes.
 
 Each verb checks the release exists and returns the change of
-:mod:`relplan.planner.usecases.releases`; :meth:`Queries.what_if` previews it.
+:mod:`relplan.planner.usecases.releases`; :meth:`Queries.writes` previews it.
 
 :class:`relplan.planner.usecases.session.Session` is the last of a line of classes, each
 adding one job to the one before: UnitOfWork, Queries, Backports, Triage, Shipping,

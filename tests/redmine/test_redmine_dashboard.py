@@ -28,7 +28,11 @@ async def test_s_syncs_into_the_open_plan_and_saves_it(
     )
     app = build_app(args)
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        for _ in range(100):  # the cache is read after the first frame: a condition, not a delay
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if app.sync_text:
+                break
         assert app.sync_text == "never synced: press s"
         await pilot.press("s")
         await app.workers.wait_for_complete()

@@ -240,3 +240,11 @@ def test_over_capacity_reaches_status_and_the_attention_list(tmp_path: Path) -> 
     session = Session.open(plan=path, today=DAY)
     assert any("4.1.0 over capacity" in a.text for a in session.attention())
     assert load_plan(path).plan.policy.capacity.features == 1  # written and read back
+
+
+def test_a_plan_a_command_creates_today_records_that_day(tmp_path: Path) -> None:
+    """A sync or import into a new plan file makes the plan that day: laying and bug-fix
+    releases start there, not in the tracker's history (a new plan had laid an item onto a
+    2010 release, and push then listed it)."""
+    fresh = Session.open(plan=tmp_path / "new.toml", today="2026-12-03", allow_missing_plan=True)
+    assert fresh.plan.planned_from == dt.date(2026, 12, 3)

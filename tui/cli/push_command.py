@@ -103,8 +103,10 @@ def _table(result: PushResult) -> None:
         say(f"  note: {note}")
     fields = [w for w in result.writes if w.outcome in (Outcome.WOULD_WRITE, Outcome.WRITTEN)]
     items = len({w.item for w in fields})
-    if not result.writes:
-        say("nothing to push: the trackers hold every local decision of the plan")
+    if all(w.outcome in (Outcome.SKIPPED, Outcome.ALREADY) for w in result.writes):
+        local = sum(w.outcome is Outcome.SKIPPED for w in result.writes)  # rows say why
+        said = f" ({local} change(s) stay local)" if local else ""
+        say(f"nothing to push: the trackers hold every local decision of the plan{said}")
     elif result.dry_run:
         say(
             f"dry run: {len(fields)} field(s) of {items} item(s) would be written; "
