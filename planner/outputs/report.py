@@ -466,8 +466,8 @@ def status_report(
     session: Session, fmt: str, version: str | None = None, window: Window | None = None
 ) -> str:
     """The whole train (or one release, or the releases in a ``window``) as a page: the
-    facts of ``relplan status`` with every release's dates, then why each release that is
-    not a go is not, then where the tracker and git disagree."""
+    facts that need attention first (why each release that is not a go is not, where the
+    tracker and git disagree), then ``relplan status``'s table with every release's dates."""
     statuses = [session.status(version)] if version else session.statuses()
     if window is not None and not version:
         shown = {r.version for r in window.releases(session.train(), session.today)}
@@ -493,14 +493,35 @@ def status_report(
         ))  # fmt: skip
     headers = ("release", "kind", "phase", "freeze", "release day", "next", "done",
                "blockers", "late", "backports", "verdict")  # fmt: skip
-    doc.blocks.append(Table(headers, tuple(rows)))
-    nogo = [s for s in statuses if s.verdict == "no-go"]
-    doc.blocks += [Heading("Not a go"), Entries(tuple((f"{s.version} ({s.phase.value})",
-                   tuple(s.reasons)) for s in nogo), "every release ahead is a go")]  # fmt: skip
+    doc.blocks += _not_a_go(statuses)
     conflicts = session.conflicts()
     if conflicts:
         doc.blocks += [
             Heading("Tracker and git disagree"),
             Entries(tuple((f"{c.item}: {c.message}", ()) for c in conflicts)),
         ]
+    doc.blocks += [Heading("Releases"), Table(headers, tuple(rows))]
+    hidden = len(session.train()) - len(statuses) if window and not window.everything else 0
+    if hidden and not version:
+        doc.blocks.append(Para(f"{hidden} more releases are outside this window."))
     return render(doc, fmt)
+
+
+def _not_a_go(statuses: Sequence[ReleaseStatus]) -> list[Block]:
+    """Why each release that is not a go is not, each reason said once: a branch's backports
+    still missing hold every planned release of the branch, but are said under its next
+    one (the first in calendar order); the later ones are named in one line."""
+    said: set[str] = set()
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    same: list[str] = []
+    for s in (s for s in statuses if s.verdict == "no-go"):
+        new = tuple(r for r in s.reasons if r not in said)
+        said.update(s.reasons)
+        if new or not s.reasons:
+            rows.append((f"{s.version} ({s.phase.value})", new))
+        else:
+            same.append(s.version)
+    blocks: list[Block] = [Heading("Not a go"), Entries(tuple(rows), "every release ahead is a go")]
+    if same:
+        blocks.append(Para(f"Held by the same reasons as an earlier release: {', '.join(same)}."))
+    return blocks
