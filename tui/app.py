@@ -273,11 +273,13 @@ class RelplanApp(SavingMixin):
         (at 80 columns the title fills its line: a warning after it would be cut)."""
         session = self.session
         where = "DEMO (never written)" if session.is_demo else str(session.path or "unsaved plan")
-        dirty = "  [b]● unsaved changes[/b]" if session.dirty else ""
+        # what the state is comes first: at 80 columns a long name or path is cut, not it
+        state = " [b]● unsaved changes[/b] ·" if session.dirty else ""
         if self.read_only:
-            dirty = "  [b]READ-ONLY[/b] (served: nothing is saved, synced or pushed)"
+            state = " [b]READ-ONLY[/b] ·"
+            where += " (served: nothing is saved, synced or pushed)"
         name, where = markup_safe(session.plan.name), markup_safe(where)
-        title = f"[b]relplan[/b] · {name} · as of {session.today} · {view} · {where}{dirty}"
+        title = f"[b]relplan[/b] ·{state} {name} · as of {session.today} · {view} · {where}"
         return f"{title}\n[b $warning]▲ {markup_safe(self.stale)}[/]" if self.stale else title
 
     # -- views ---------------------------------------------------------------------------

@@ -70,16 +70,21 @@ class ReleaseDays(OnScreen):
             self.app.set_status("not slipped")
             return
         try:
-            if text.strip()[:1] in "+-" or text.strip()[-1:] in "dw":
-                change = self.session.slip(version, by=parse_span(text, "day"))
-            else:
-                change = self.session.slip(version, to=parse_day(text.strip(), "day"))
+            span = text.strip()[:1] in "+-" or text.strip()[-1:] in "dw"
+            by = parse_span(text, "day") if span else None
+            to = None if span else parse_day(text.strip(), "day")
+            # The rule slip refuses on the command line (without --force) is asked here.
+            refusals = self.session.slip_refusals(version, to=to, by=by)
+            change = self.session.slip(version, to=to, by=by, force=True)
         except RelplanError as exc:
             self.app.set_status(f"not slipped: {exc.problems[0]}")
             return
         new_day = change.plan.spec(version)
-        to = new_day.pins.get("release") if new_day is not None else None
-        self._preview(change, f"Slip {version} from {self.session.release(version).day} to {to}?")
+        moved = new_day.pins.get("release") if new_day is not None else None
+        question = f"Slip {version} from {self.session.release(version).day} to {moved}?"
+        if refusals:
+            question += "\nAgainst the rule: " + "; ".join(refusals) + ". Slip anyway?"
+        self._preview(change, question)
 
     def confirm_stage(self) -> None:
         """Confirm the next tentative stage of the release under the cursor: its day is
@@ -98,7 +103,8 @@ class ReleaseDays(OnScreen):
             self.app.set_status(change.description)
 
     def _preview(self, change: ops.Change, question: str, *, whole: bool = False) -> None:
-        """What-if: every date the change moves, then y applies it (undoable), n does not.
+        """What-if: every date the change moves and every day it records (the rows of
+        ``--dry-run``), then y applies it (undoable), n does not.
         First one line per release (its release day, ``+N more``); ``m`` shows every date."""
         if change.is_noop:
             self.app.set_status(change.description)
@@ -106,12 +112,12 @@ class ReleaseDays(OnScreen):
         # start-up: the dialogs (~2 ms), not loaded for the first frame
         from relplan.tui.screens.dialogs import ConfirmScreen
 
-        moves = self.session.what_if(change)
+        moves = self.session.writes(change)  # what `--dry-run` lists, row for row
         rows, folded = preview_rows(moves, whole)
         head = [
             *question.splitlines(),  # the question's own lines; outside text never breaks one
             "",
-            f"{len(moves)} dates of {len({m.version for m in moves})} releases move:",
+            f"{len(moves)} dates of {len({m.version for m in moves})} releases change:",
         ]
         keys = "[b]y[/b] apply (u undoes it)   [b]n[/b] cancel"
         if folded:

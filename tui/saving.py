@@ -174,9 +174,29 @@ class SavingMixin(App[None]):
             return None
 
     def _write_new(self, path: Path, data: bytes, verb: str, failed: str) -> None:
-        """Write a new file; an existing one is never replaced from the dashboard."""
+        """Write a new file; an existing one only when the user says so here (the command
+        line's --force means nothing in the dashboard)."""
+        if path.exists():
+            # start-up: the dialogs (~2 ms), only once a save or an export asks
+            from relplan.tui.screens.dialogs import ConfirmScreen
+
+            question = f"{path} exists. Replace it? [b]y[/b] replace  [b]n[/b] keep it"
+            self.push_screen(
+                ConfirmScreen(question),
+                lambda answer: self._replace(answer, path, data, verb, failed),
+            )
+            return
+        self._write(path, data, verb, failed, force=False)
+
+    def _replace(self, answer: str | None, path: Path, data: bytes, verb: str, failed: str) -> None:
+        if answer == "y":
+            self._write(path, data, verb, failed, force=True)
+        else:
+            self.set_status(f"{failed}: {path} exists and was kept")
+
+    def _write(self, path: Path, data: bytes, verb: str, failed: str, *, force: bool) -> None:
         try:
-            write_new(path, data)
+            write_new(path, data, force=force)
         except RelplanError as exc:
             self.set_status(f"{failed}: {exc}")
             return

@@ -15,8 +15,11 @@ and every CLI command ask these functions; none of them re-derives a rule.
 - :func:`report_release`: the release a report is about unless told otherwise;
 - :func:`stage_refuses` / :func:`breaches`: what a stage of the freeze ladder no longer lets in;
 - :func:`ship_refusals`: why recording a shipment would be wrong (blockers, order, twice).
+- :func:`release_day_refusal`: why a day a release slips to is off the policy's days.
 - :func:`target_refusal` / :func:`backport_refusal`: which targets and backport marks a
-  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``).
+  person makes only on purpose (the dashboard confirms, the CLI wants ``--force``);
+- :func:`backport_mark_problem`: which backport marks cannot be made at all (a series
+  with no release, items that are not fixes).
 
 Which release can take an item lives in :func:`relplan.planner.domain.laying.open_releases_for`.
 """
@@ -39,7 +42,7 @@ from relplan.planner.domain.model import (
     ReleaseKind,
     State,
 )
-from relplan.planner.domain.policy import Accepts, Capacity, Policy
+from relplan.planner.domain.policy import WEEKDAYS, Accepts, Capacity, Policy
 from relplan.planner.domain.series import fill
 from relplan.planner.domain.stages import ACCEPTS_TEXT, first_stage, ladder, stage_on
 from relplan.planner.domain.version import version_key
@@ -148,6 +151,29 @@ def backport_refusal(
         return None
     ended = points[0].security_until or points[0].maintained_until
     return f"{EOL_RULE}: {series} reached its end of life on {ended}"
+
+
+def backport_mark_problem(
+    series: str, items: Sequence[Item], train: Sequence[Release]
+) -> str | None:
+    """Why marking the backport state of ``items`` on branch ``series`` cannot be done at
+    all, not even on purpose; None when it can.
+
+    Two reasons: ``check`` rejects a backport state for a series with no release on the
+    train, and only fixes are backported (:attr:`Kind.is_fix`: a feature lands in the
+    next point release, never on a branch). A mixed selection is fine: its fixes are
+    marked, the rest left alone.
+    """
+    known = {r.series for r in train}
+    if series not in known:
+        newest = sorted(known, key=version_key, reverse=True)[:4]
+        have = f" (newest: {', '.join(newest)})" if newest else ""
+        return f"series {series} has no release on the calendar{have}"
+    if items and not any(it.kind.is_fix for it in items):
+        which = ", ".join(f"{it.id} is a {it.kind}" for it in items[:3])
+        more = f" +{len(items) - 3}" if len(items) > 3 else ""
+        return f"only bugs and security fixes are backported: {which}{more}"
+    return None
 
 
 # -- owners and capacity ------------------------------------------------------------------
@@ -327,6 +353,27 @@ def ship_refusals(
                 f"{r.version} shipped on {r.actual}, after {on}; {release.version} comes after it"
             )
     return out
+
+
+def release_day_refusal(policy: Policy, day: dt.date) -> str | None:
+    """Why a release moved by hand to ``day`` lands where the calendar never puts one, or
+    None: in the policy's blackouts or holidays, or off the cadence's ``weekday`` (the
+    calendar lays point and maintenance releases on that weekday, and counts the freeze
+    back in whole weeks, so the freeze would leave it too). Names the policy's days
+    either side. ``slip --force`` and the dashboard's confirmation move it anyway.
+    """
+    weekday = policy.cadence.weekday
+    if policy.blocked(day):
+        return f"{day} is in the policy's blackouts or holidays"
+    if weekday is None or day.weekday() == weekday:
+        return None
+    name = WEEKDAYS[weekday]
+    before = day - dt.timedelta(days=(day.weekday() - weekday) % 7)
+    after = before + dt.timedelta(days=7)
+    return (
+        f"{day} is a {WEEKDAYS[day.weekday()].capitalize()}; the policy releases on "
+        f'{name.capitalize()}s (weekday = "{name}"): {before} or {after}'
+    )
 
 
 def _same_line(earlier: Release, release: Release) -> bool:

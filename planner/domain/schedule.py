@@ -9,15 +9,18 @@ plus, for the calendar, its branch's support ends.
 A day is *tentative* when the calendar computed it from the cadence: nothing in
 the plan fixes it. A pinned day (``[releases.pins]``) or a recorded ``actual``
 release day is decided, so it is not tentative. Whether a milestone has
-passed depends on the day asked about, not on the milestone: see
-:meth:`Milestone.passed`.
+passed depends on the day asked about and on what happened, not on the milestone:
+see :func:`rung_state`, which the schedule mail, the status page, the calendar feed
+and the dashboard's ladder all ask.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from dataclasses import dataclass
 
+from relplan.planner.domain.calendar import abandoned, days_late
 from relplan.planner.domain.model import Phase, Release, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Accepts, Policy
 from relplan.planner.domain.stages import Stage, ladder
@@ -41,9 +44,53 @@ class Milestone:
     phase: Phase
     accepts: Accepts | None = None
 
-    def passed(self, today: dt.date) -> bool:
-        """True for a milestone strictly before ``today``."""
-        return self.day < today
+
+class RungState(enum.Enum):
+    """Where one rung of a release's ladder (a milestone) stands on a day."""
+
+    AHEAD = "ahead"
+    """Its day has not passed (it may be today)."""
+    PASSED = "passed"
+    """It happened: the release shipped before today, or an earlier rung's day is behind."""
+    LATE = "late"
+    """The release rung of a release whose planned day passed without a shipment."""
+    ABANDONED = "abandoned"
+    """The release rung of a late maintenance release whose series' support ended."""
+
+
+@dataclass(frozen=True, slots=True)
+class RungMark:
+    """A rung's :class:`RungState` on a day, with the days it is late (0 unless late)."""
+
+    state: RungState
+    days_late: int = 0
+
+    @property
+    def words(self) -> str:
+        """``passed``, ``late 11 days``, ``abandoned``, or nothing for a rung ahead."""
+        if self.state is RungState.LATE:
+            return f"late {self.days_late} day{'' if self.days_late == 1 else 's'}"
+        return "" if self.state is RungState.AHEAD else self.state.value
+
+
+def rung_state(release: Release, key: str, day: dt.date | None, today: dt.date) -> RungMark:
+    """Where the rung ``key`` of ``release`` (a stage or a milestone, on ``day``) stands on
+    ``today``. The release rung has passed only once the release shipped (its ``actual``
+    day is before ``today``): a planned day behind us without a shipment is late
+    (:func:`~relplan.planner.domain.calendar.days_late`), or abandoned
+    (:func:`~relplan.planner.domain.calendar.abandoned`), never passed. Every other rung
+    has passed once its day is behind ``today``, as the phases have it
+    (:func:`~relplan.planner.domain.calendar.phase_on` is frozen from the freeze day, in
+    RC from the first RC day, and a late release stays in the stage before its release);
+    a shipped release's ladder holds only the rungs someone recorded."""
+    if day is None or day >= today:
+        return RungMark(RungState.AHEAD)
+    if key != "release" or release.shipped:
+        return RungMark(RungState.PASSED)
+    if abandoned(release, today):
+        return RungMark(RungState.ABANDONED)
+    late = days_late(release, today)
+    return RungMark(RungState.LATE, late) if late is not None else RungMark(RungState.AHEAD)
 
 
 def _phase(stage: Stage, rcs: tuple[dt.date, ...]) -> Phase:

@@ -112,7 +112,8 @@ class Stage:
 
     ``name`` as the policy writes it, ``key`` its :func:`slug`; ``day`` None when
     nobody recorded it (a shipped release's past); ``pin`` is the name under
-    ``[releases.pins]`` that fixes its day (what confirming writes).
+    ``[releases.pins]`` that fixes its day (what confirming writes). Whether it has
+    passed on a day is :func:`relplan.planner.domain.schedule.rung_state`'s to say.
     """
 
     name: str
@@ -121,10 +122,6 @@ class Stage:
     accepts: Accepts
     tentative: bool
     pin: str
-
-    def passed(self, today: dt.date) -> bool:
-        """True for a stage whose day is before ``today``."""
-        return self.day is not None and self.day < today
 
     def to_json(self) -> dict[str, object]:
         """``{name, date, accepts, tentative}`` (``calendar --format json``)."""

@@ -2,9 +2,10 @@
 
 A plan from ``init --from-git`` names its releases ``4.23.0``, ``4.22.1``; a roadmap written
 for people says ``[4.23]``. :func:`resolve_targets` turns a target that is no release of the
-train but names a series into that series' next release (the first not shipped yet), and
-reports every target it cannot place, so an import never adds an item to a release nobody
-plans without a word.
+train but names a series into that series' next release (the first not shipped yet).
+:func:`target_problem` says which hand-written targets cannot be placed at all (no such
+release, a series with nothing left to ship): ``check`` would flag them, so an import
+refuses them, file and line named, as ``add --target`` refuses an unknown release.
 """
 
 from __future__ import annotations
@@ -21,6 +22,23 @@ def series_release(target: str, train: Sequence[Release]) -> str | None:
     None when the train has none."""
     ahead = [r for r in train if r.series == target and not r.shipped]
     return min(ahead, key=lambda r: version_key(r.version)).version if ahead else None
+
+
+def target_problem(target: str, train: Sequence[Release]) -> tuple[str, str] | None:
+    """Why a hand-written ``target`` names nothing an item can go to, and what was expected
+    (``(problem, hint)``); None for a release of the train or a series with a release not
+    shipped yet. A plan with no calendar yet refuses nothing: its roadmap may come first
+    (an import into a new plan keeps the targets as written, and says so)."""
+    if not train:
+        return None
+    if any(r.version == target for r in train) or series_release(target, train) is not None:
+        return None
+    ahead = sorted({r.series for r in train if not r.shipped}, key=version_key)
+    hint = "expected a release on the calendar or a series with a release not shipped yet"
+    hint += f": {', '.join(ahead[:6])}" if ahead else ""
+    if any(r.series == target for r in train):
+        return f"every release of series {target} has shipped", hint
+    return f"{target} is no release or series of the plan", hint
 
 
 def resolve_targets(

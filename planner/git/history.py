@@ -255,6 +255,22 @@ def _read_tags(
     return found, ignored, len(tags)
 
 
+def release_tags(
+    repo: Repo, patterns: Sequence[str] | None = None, timezone: str = "UTC"
+) -> list[tuple[dt.date, str, str]]:
+    """Every final release tag (no beta, RC or other tag) as ``(day, version, name)``: the
+    tags under the release tag pattern (``patterns``, else the one most release tags
+    follow), read as :func:`history_from_tags` reads them (one ``for-each-ref``)."""
+    tried = list(dict.fromkeys([*(patterns or ()), *DEFAULT_TAG_PATTERNS]))
+    tags, _, _ = _read_tags(repo, tried, ZoneInfo(timezone))
+    chosen, _ = detect_tag_scheme(tags, patterns)
+    return [
+        (t.day, str(t.version), t.name)
+        for t in tags
+        if t.pattern in chosen and not t.version.is_prerelease
+    ]
+
+
 _PACKAGED = re.compile(r"(?P<version>[0-9]+(?:\.[0-9]+)+)-(?P<build>[1-9][0-9]*)")
 _PACKAGED_PRE = re.compile(
     r"(?P<version>[0-9]+(?:\.[0-9]+)+)-0\.[0-9]+\.(?P<pre>(?:alpha|beta|rc)[0-9]+)"

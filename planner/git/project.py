@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relplan.planner.domain.model import ReleaseKind
 from relplan.planner.domain.version import version_key
-from relplan.planner.git.history import RECENT, History
+from relplan.planner.git.history import RECENT, History, release_tags
 from relplan.planner.git.repo import Repo
 
 STALE_FACTOR = 2.0
@@ -65,29 +66,46 @@ class Staleness:
         )
 
 
+def newest_release_tag(releases: Iterable[tuple[dt.date, str, str]]) -> tuple[dt.date, str] | None:
+    """The newest of ``(day, version, tag)`` final releases as ``(day, tag)``: the latest
+    day, on one day the higher version; None for none. ``init`` (from the history it read)
+    and ``status`` (from :func:`relplan.planner.git.history.release_tags`) both name this
+    one: a release tag, never an RC or beta (an RC newer than it is not a release)."""
+    newest = max(releases, key=lambda r: (r[0], version_key(r[1])), default=None)
+    return (newest[0], newest[2]) if newest is not None else None
+
+
+def _staleness(
+    newest: tuple[dt.date, str] | None, cadence_weeks: float, today: dt.date
+) -> Staleness | None:
+    """A :class:`Staleness` when ``newest`` is older than :data:`STALE_FACTOR` point-release
+    gaps of ``cadence_weeks`` on ``today``."""
+    if newest is None or cadence_weeks <= 0:
+        return None
+    day, tag = newest
+    age = (today - day).days
+    if age <= STALE_FACTOR * cadence_weeks * 7:
+        return None
+    return Staleness(day, tag, age, cadence_weeks)
+
+
 def stale_tags(history: History, today: dt.date) -> Staleness | None:
     """A :class:`Staleness` when the newest shipped release is older than
     :data:`STALE_FACTOR` times the measured point-release gap on ``today``, else None."""
-    shipped = history.shipped
-    if not shipped or history.point_gaps is None:
+    if history.point_gaps is None:
         return None
-    newest = max(shipped, key=lambda r: (r.day, version_key(r.version)))  # one day: the higher
-    cadence = history.point_gaps.median
-    age = (today - newest.day).days
-    if cadence <= 0 or age <= STALE_FACTOR * cadence * 7:
-        return None
-    return Staleness(newest.day, newest.tag, age, cadence)
+    shipped = ((r.day, r.version, r.tag) for r in history.shipped)
+    return _staleness(newest_release_tag(shipped), history.point_gaps.median, today)
 
 
-def stale_repo(repo: Repo, cadence_weeks: float, today: dt.date) -> Staleness | None:
+def stale_repo(
+    repo: Repo, cadence_weeks: float, today: dt.date, timezone: str = "UTC"
+) -> Staleness | None:
     """:func:`stale_tags` for a plan's repository without reading its history: the newest
-    tag (one ``for-each-ref``) against the plan's cadence (weeks between point releases)."""
-    tags = [(stamp, name) for name, _, stamp in repo.tags() if stamp]
-    if not tags or cadence_weeks <= 0:
+    release tag (one ``for-each-ref``) against the plan's cadence (weeks between point
+    releases)."""
+    if cadence_weeks <= 0:
         return None
-    stamp, name = max(tags)
-    newest = dt.datetime.fromtimestamp(stamp, dt.UTC).date()
-    age = (today - newest).days
-    if age <= STALE_FACTOR * cadence_weeks * 7:
-        return None
-    return Staleness(newest, name, age, cadence_weeks)
+    return _staleness(
+        newest_release_tag(release_tags(repo, timezone=timezone)), cadence_weeks, today
+    )

@@ -40,7 +40,7 @@ from icalendar import Calendar, Event
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.errors import PlanError
 from relplan.planner.domain.model import Plan, Release
-from relplan.planner.domain.schedule import Milestone, release_schedule
+from relplan.planner.domain.schedule import Milestone, RungState, release_schedule, rung_state
 from relplan.planner.domain.window import Window
 from relplan.planner.outputs.escape import ics_text
 from relplan.planner.store.planhistory import PlanHistory, start_of
@@ -133,7 +133,8 @@ def calendar_ics(
         decided = "tentative (computed from the cadence)" if m.tentative else "decided"
         ev.add("description", f"{shown} ({r.kind.value} release): {title}, {decided}.")
         ev.add("categories", [m.phase.value])
-        tentative = m.tentative and not m.passed(today)
+        # a computed day stays tentative until it happened (a late release's day too)
+        tentative = m.tentative and rung_state(r, m.key, m.day, today).state is not RungState.PASSED
         ev.add("status", "TENTATIVE" if tentative else "CONFIRMED")
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)

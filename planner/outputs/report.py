@@ -26,11 +26,12 @@ from typing import TYPE_CHECKING
 from relplan.planner.domain.model import Item, Kind, Phase, Prognosis, natural_key, owners_of
 from relplan.planner.domain.policy import Accepts
 from relplan.planner.domain.rules import counts_for_release, missing_backports
-from relplan.planner.domain.schedule import Milestone
+from relplan.planner.domain.schedule import Milestone, RungState, rung_state
 from relplan.planner.domain.window import Window
 from relplan.planner.outputs.escape import Markup, escape_markdown, for_terminal
 
 if TYPE_CHECKING:
+    from relplan.planner.domain.model import Release
     from relplan.planner.domain.status import ReleaseStatus
     from relplan.planner.store.planhistory import PlanChange
     from relplan.planner.usecases.session import Session
@@ -235,18 +236,25 @@ def item_line(item: Item) -> str:
     return f"{line} ({item.prognosis})" if item.prognosis else line
 
 
-def _mark(m: Milestone, today: dt.date) -> str:
-    if m.passed(today):
-        return "PASSED"
+def _mark(m: Milestone, release: Release, today: dt.date) -> str:
+    """``PASSED`` for what happened, ``LATE n days`` for a release day behind us without a
+    shipment (``ABANDONED`` once its series ended), else ``**tentative**`` or nothing."""
+    rung = rung_state(release, m.key, m.day, today)
+    if rung.state is not RungState.AHEAD:
+        state, _, days = rung.words.partition(" ")
+        return f"{state.upper()} {days}".rstrip()
     return Markup("**tentative**") if m.tentative else ""
 
 
 # -- schedule -----------------------------------------------------------------------------------
 
 
-def schedule_lines(milestones: Sequence[Milestone], today: dt.date, rc_every: int) -> list[str]:
-    """The schedule laid out as in a mail: day, PASSED or **tentative**, the milestone; under
-    the main milestones what they mean and the gap to the next milestone."""
+def schedule_lines(
+    milestones: Sequence[Milestone], release: Release, today: dt.date, rc_every: int
+) -> list[str]:
+    """The schedule of ``release`` laid out as in a mail: day, PASSED, LATE or **tentative**
+    (:func:`_mark`), the milestone; under the main milestones what they mean and the gap to
+    the next milestone."""
     days = [long_day(m.day) for m in milestones]
     width = max((len(d) for d in days), default=0) + 2
     lines: list[str] = []
@@ -254,7 +262,7 @@ def schedule_lines(milestones: Sequence[Milestone], today: dt.date, rc_every: in
         about = _about(m, rc_every, milestones[i - 1] if i else None)
         if lines and lines[-1] != "" and about:
             lines.append("")
-        lines.append(f"  {day.ljust(width)}{_mark(m, today).ljust(15)}{m.title}".rstrip())
+        lines.append(f"  {day.ljust(width)}{_mark(m, release, today).ljust(15)}{m.title}".rstrip())
         if not about:
             continue
         lines.append("")
@@ -301,18 +309,22 @@ def schedule_report(session: Session, version: str, fmt: str) -> str:
     tentative, in the layout of a schedule mail (text) or as a table (Markdown)."""
     today = session.today
     milestones = session.schedule(version)
+    release = session.release(version)
     doc = Document(f"{session.plan.name} {version} release schedule")
     doc.blocks.append(Para(f"The release schedule of {version}, as of {long_day(today)}:"))
     if fmt == "markdown":
-        doc.blocks.append(_timeline(milestones, today, fmt))
+        doc.blocks.append(_timeline(milestones, release, today, fmt))
     else:
         rc_every = regular_rcs(milestones)
-        doc.blocks.append(Verbatim(tuple(schedule_lines(milestones, today, rc_every))))
+        lines = schedule_lines(milestones, release, today, rc_every)
+        doc.blocks.append(Verbatim(tuple(lines)))
+    states = {rung_state(release, m.key, m.day, today).state for m in milestones}
+    late = "; a LATE release is past its day, not shipped." if RungState.LATE in states else "."
     doc.blocks.append(
         Para(
             Markup(
                 "Days marked **tentative** are computed from the release cadence and may "
-                "still move; the others are decided. PASSED ones are behind us."
+                "still move; the others are decided. PASSED ones are behind us" + late
             )
         )
     )
@@ -377,7 +389,7 @@ def update_report(
         Heading("Prognosis"),
         Verbatim(tuple(f"  {p.value:<4} - {PROGNOSIS_MEANING[p]}" for p in Prognosis)),
         Heading("Timeline"),
-        _timeline(session.schedule(version), session.today, fmt),
+        _timeline(session.schedule(version), session.release(version), session.today, fmt),
         Heading("Items"),
     ]
     items = release_items(session, version)
@@ -415,16 +427,16 @@ def update_report(
     return render(doc, fmt)
 
 
-def _timeline(milestones: Sequence[Milestone], today: dt.date, fmt: str) -> Block:
+def _timeline(milestones: Sequence[Milestone], release: Release, today: dt.date, fmt: str) -> Block:
     """The schedule in short: one line per milestone (text), or a table (Markdown)."""
     if fmt == "markdown":
-        rows = tuple((m.day.isoformat(), _mark(m, today), m.title) for m in milestones)
+        rows = tuple((m.day.isoformat(), _mark(m, release, today), m.title) for m in milestones)
         return Table(("day", "", "milestone"), rows)
     days = [long_day(m.day) for m in milestones]
     width = max((len(d) for d in days), default=0) + 2
     return Verbatim(
         tuple(
-            f"  {d.ljust(width)}{_mark(m, today).ljust(15)}{m.title}".rstrip()
+            f"  {d.ljust(width)}{_mark(m, release, today).ljust(15)}{m.title}".rstrip()
             for m, d in zip(milestones, days, strict=True)
         )
     )
@@ -454,8 +466,8 @@ def status_report(
     session: Session, fmt: str, version: str | None = None, window: Window | None = None
 ) -> str:
     """The whole train (or one release, or the releases in a ``window``) as a page: the
-    facts of ``relplan status`` with every release's dates, then why each release that is
-    not a go is not, then where the tracker and git disagree."""
+    facts that need attention first (why each release that is not a go is not, where the
+    tracker and git disagree), then ``relplan status``'s table with every release's dates."""
     statuses = [session.status(version)] if version else session.statuses()
     if window is not None and not version:
         shown = {r.version for r in window.releases(session.train(), session.today)}
@@ -481,14 +493,35 @@ def status_report(
         ))  # fmt: skip
     headers = ("release", "kind", "phase", "freeze", "release day", "next", "done",
                "blockers", "late", "backports", "verdict")  # fmt: skip
-    doc.blocks.append(Table(headers, tuple(rows)))
-    nogo = [s for s in statuses if s.verdict == "no-go"]
-    doc.blocks += [Heading("Not a go"), Entries(tuple((f"{s.version} ({s.phase.value})",
-                   tuple(s.reasons)) for s in nogo), "every release ahead is a go")]  # fmt: skip
+    doc.blocks += _not_a_go(statuses)
     conflicts = session.conflicts()
     if conflicts:
         doc.blocks += [
             Heading("Tracker and git disagree"),
             Entries(tuple((f"{c.item}: {c.message}", ()) for c in conflicts)),
         ]
+    doc.blocks += [Heading("Releases"), Table(headers, tuple(rows))]
+    hidden = len(session.train()) - len(statuses) if window and not window.everything else 0
+    if hidden and not version:
+        doc.blocks.append(Para(f"{hidden} more releases are outside this window."))
     return render(doc, fmt)
+
+
+def _not_a_go(statuses: Sequence[ReleaseStatus]) -> list[Block]:
+    """Why each release that is not a go is not, each reason said once: a branch's backports
+    still missing hold every planned release of the branch, but are said under its next
+    one (the first in calendar order); the later ones are named in one line."""
+    said: set[str] = set()
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    same: list[str] = []
+    for s in (s for s in statuses if s.verdict == "no-go"):
+        new = tuple(r for r in s.reasons if r not in said)
+        said.update(s.reasons)
+        if new or not s.reasons:
+            rows.append((f"{s.version} ({s.phase.value})", new))
+        else:
+            same.append(s.version)
+    blocks: list[Block] = [Heading("Not a go"), Entries(tuple(rows), "every release ahead is a go")]
+    if same:
+        blocks.append(Para(f"Held by the same reasons as an earlier release: {', '.join(same)}."))
+    return blocks

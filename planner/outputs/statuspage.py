@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from relplan.planner.domain.model import ReleaseKind, natural_key, owners_of
 from relplan.planner.domain.rules import missing_backports
+from relplan.planner.domain.schedule import Milestone, RungState, rung_state
 from relplan.planner.outputs.html import Cell, Markup, bullets, element, page, table
 from relplan.planner.outputs.report import in_days, release_items
 from relplan.planner.outputs.supportdata import SeriesSupport, series_support
@@ -239,12 +240,15 @@ def _conflicts(session: Session) -> list[Markup]:
 
 
 def _schedule(session: Session, version: str) -> Markup:
-    today = session.today
-    rows = [
-        (m.day.isoformat(), m.title,
-         "passed" if m.passed(today) else "tentative" if m.tentative else "decided")
-        for m in session.schedule(version, support=True)
-    ]  # fmt: skip
+    today, release = session.today, session.release(version)
+
+    def state(m: Milestone) -> str:
+        rung = rung_state(release, m.key, m.day, today)  # passed only if it happened
+        if rung.state is not RungState.AHEAD:
+            return rung.words
+        return "tentative" if m.tentative else "decided"
+
+    rows = [(m.day.isoformat(), m.title, state(m)) for m in session.schedule(version, support=True)]
     return table(("day", "milestone", "state"), rows, class_="schedule")
 
 

@@ -63,8 +63,15 @@ def slug(text: str, limit: int = 40) -> str:
     return out or "item"
 
 
-def read_items(path: Path, source: str | None = None) -> list[ImportedItem]:
-    """The items of an import file, in file order; raises PlanError listing every problem."""
+#: Judges an item's target: None when fine, else ``(problem, what was expected)``.
+TargetCheck = Callable[[str], tuple[str, str] | None]
+
+
+def read_items(
+    path: Path, source: str | None = None, targets: TargetCheck | None = None
+) -> list[ImportedItem]:
+    """The items of an import file, in file order; raises PlanError listing every problem
+    (with ``targets``, each target it refuses too, at its line)."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise PlanError(
@@ -75,10 +82,12 @@ def read_items(path: Path, source: str | None = None) -> list[ImportedItem]:
             )
         )
     text = decode(read_bytes(path), str(path))
-    return reads_items(text, str(path), source or slug(path.stem), suffix)
+    return reads_items(text, str(path), source or slug(path.stem), suffix, targets)
 
 
-def reads_items(text: str, filename: str, source: str, suffix: str) -> list[ImportedItem]:
+def reads_items(
+    text: str, filename: str, source: str, suffix: str, targets: TargetCheck | None = None
+) -> list[ImportedItem]:
     """Like :func:`read_items` for text already read; ``suffix`` picks the format."""
     check = Checker(filename)
     if suffix == ".toml":
@@ -90,6 +99,8 @@ def reads_items(text: str, filename: str, source: str, suffix: str) -> list[Impo
     else:
         records = _bullet_records(text, check)
     items = _build(records, source, check)
+    if targets is not None:
+        _check_targets(records, items, targets, check)
     check.raise_if_any()
     return items
 
@@ -134,6 +145,20 @@ def _build(records: list[Record], source: str, check: Checker) -> list[ImportedI
         derived = not (isinstance(raw_id, str) and raw_id)
         out.append(ImportedItem(item, fields | {"id"}, derived_id=derived))
     return out
+
+
+def _check_targets(
+    records: list[Record], items: list[ImportedItem], targets: TargetCheck, check: Checker
+) -> None:
+    """Add a problem at the line of each item whose target ``targets`` refuses (once the
+    records are otherwise fine: then each record made one item, in order)."""
+    if len(items) != len(records):
+        return  # the other problems come first; the targets are judged on the next run
+    for (_, path), record in zip(records, items, strict=True):
+        target = record.item.target
+        why = targets(target) if target else None
+        if why is not None:
+            check.add(f"{record.item.id}: {why[0]}", (*path, "target"), "target", why[1])
 
 
 def _unique(item_id: str, taken: set[str], suffixes: dict[str, int]) -> str:

@@ -65,8 +65,8 @@ class Backports(Queries):
         return evidence
 
     def stale_repo(self, repo: str | Path | None = None) -> Staleness | None:
-        """Whether the plan's repository looks like a clone nobody fetched: its newest tag
-        older than twice the plan's cadence on ``today`` (None without a repository)."""
+        """Whether the plan's repository looks like a clone nobody fetched: its newest
+        release tag older than twice the plan's cadence on ``today`` (None without a repository)."""
         path = self.git_repo(repo)
         if path is None:
             return None
@@ -76,8 +76,8 @@ class Backports(Queries):
         # start-up: git.repo (subprocess; ~9 ms), only with a repository
         from relplan.planner.git.repo import Repo
 
-        weeks = self.plan.policy.cadence.planned_weeks
-        return stale_repo(Repo(path), weeks, self.today)
+        policy = self.plan.policy
+        return stale_repo(Repo(path), policy.cadence.planned_weeks, self.today, policy.timezone)
 
     def backport_cell(self, item: Item, series: str) -> BackportCell:
         """What the tracker and git say about one fix on one branch, and whether the branch

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from relplan.planner.domain import ops
 from relplan.planner.domain.errors import PlanError, Problem
 from relplan.planner.domain.model import BackportState, Item, Plan, Priority, State
-from relplan.planner.domain.rules import backport_refusal, target_refusal
+from relplan.planner.domain.rules import backport_mark_problem, backport_refusal, target_refusal
 from relplan.planner.store.tables import item_to_json
 
 if TYPE_CHECKING:
@@ -89,6 +89,22 @@ def backport_refusals(
     return tuple(out)
 
 
+def _check_marks(
+    session: Session, ids: Collection[str], marks: Sequence[tuple[str, BackportState]]
+) -> None:
+    """A PlanError naming each mark that cannot be made at all (not a guard rail: ``check``
+    would reject it, or it would change nothing)."""
+    wanted = set(ids)
+    items = [it for it in session.plan.items if it.id in wanted]
+    problems = []
+    for series, state in marks:
+        why = backport_mark_problem(series, items, session.train())
+        if why is not None:
+            problems.append(Problem(f"{series}={state}: {why}", field="backport"))
+    if problems:
+        raise PlanError(problems)
+
+
 def backport_marks(texts: Sequence[str]) -> list[tuple[str, BackportState]]:
     """``SERIES=STATE`` texts as marks; a PlanError naming the bad one and the states."""
     out = []
@@ -121,6 +137,7 @@ def set_fields(
     clears. Each step works on the plan the one before left; unknown ids are a PlanError."""
     ids = session.items_named(ids)
     marks = backport_marks(backports)
+    _check_marks(session, ids, marks)
     texts = {"state": state, "priority": priority}
     fields = ops.item_fields({k: v for k, v in texts.items() if v is not None}, ())
     version = None if target is None else ("" if target.strip() in NO_TARGET else target)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.merge import keep_ids, merge_imported
-from relplan.planner.domain.targets import resolve_targets
+from relplan.planner.domain.targets import resolve_targets, target_problem
 from relplan.planner.store.cache import AFTER_WRITE, Cache, settle
 from relplan.planner.store.importbase import import_base, stage_import
 from relplan.planner.store.planfile import save_merged
@@ -48,9 +48,12 @@ def import_file(session: Session, file: Path, source: str | None = None) -> Impo
     into the session's plan file and record the import as the next base."""
     path = session.writable_path()
     name = source or slug(file.stem)
-    records = read_items(file, source)
+    train = session.train()
+    # a target check would flag (no such release, a series all shipped) is refused at its
+    # line, as add --target refuses it: nothing is written
+    records = read_items(file, source, lambda target: target_problem(target, train))
     # series targets ([4.23]) name that series' next release
-    items, notes = resolve_targets((r.item for r in records), session.train())
+    items, notes = resolve_targets((r.item for r in records), train)
     placed = [replace(r, item=item) for r, item in zip(records, items, strict=True)]
     incoming = keep_ids(session.plan, placed, name)
     with Cache.open(session.config.cache_dir) as cache:

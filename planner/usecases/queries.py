@@ -235,12 +235,14 @@ class Queries(UnitOfWork):
         return list(ids)
 
     def writes(self, change: ops.Change) -> list[DateMove]:
-        """Every date the change would move (:meth:`what_if`), then every recorded field it
-        would write beyond them (``actual_rcs``, ``pins.*``): what a dry run lists."""
+        """Every date the change would move on the train, then every recorded field it
+        would write beyond them (``actual_rcs``, ``pins.*``): what ``--dry-run`` lists and
+        the dashboard's ship and slip previews show (one list for both faces)."""
         # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
-        from relplan.planner.usecases.releases import spec_moves
+        from relplan.planner.usecases.releases import date_moves, spec_moves
 
-        return self.what_if(change) + spec_moves(self.plan, change.plan)
+        moved = date_moves(self.train(), build_train(change.plan, self.today))
+        return moved + spec_moves(self.plan, change.plan)
 
     def target_choices(self) -> list[Release]:
         """Releases the target picker offers: every release not shipped (calendar order),
@@ -251,10 +253,3 @@ class Queries(UnitOfWork):
         supported = {r.series for r in train if branch_support(r, self.today)}
         shipped = [r for r in train if r.shipped and r.series in supported]
         return [r for r in train if not r.shipped] + shipped[::-1]
-
-    def what_if(self, change: ops.Change) -> list[DateMove]:
-        """Every date the change would move on the train (the slip preview)."""
-        # start-up: usecases.releases and store.tables (~5 ms), only to ship, slip or pin
-        from relplan.planner.usecases.releases import date_moves
-
-        return date_moves(self.train(), build_train(change.plan, self.today))

@@ -365,3 +365,24 @@ def test_a_stale_clone_names_the_newest_tag_of_the_newest_day(
     newest = max(x.day for x in h.shipped)
     stale = stale_tags(h, newest + dt.timedelta(days=500))
     assert stale is not None and stale.tag == "RELEASE-4.20.1"
+
+
+def test_init_and_status_name_the_same_newest_release_tag(
+    make_repo: Callable[[str], GitRepo], tmp_path: Path
+) -> None:
+    """An RC (or any other tag) newer than the newest release is not "the newest release
+    tag": init and status both name RELEASE-4.20.1, with the same age (ansible's clone said
+    v2.17.5, 787 days in init and v2.18.0rc1, 780 days in status)."""
+    r = xen_with_support(make_repo("xen"))
+    newest = max(x.day for x in history_from_tags(Repo(r.path)).shipped)
+    r.checkout("master")
+    r.commit("4.21 rc1", days=7)
+    r.tag("RELEASE-4.21.0-rc1")
+    r.tag("some-marker")
+    today = str(newest + dt.timedelta(days=500))
+    said = f"(RELEASE-4.20.1, {newest}) is 500 days old"
+    init = relplan(tmp_path, "init", "--from-git", str(r.path), "--today", today)
+    assert init.returncode == 0, init.stderr
+    assert said in init.stderr
+    status = relplan(tmp_path, "status", "--today", today)
+    assert said in status.stderr.splitlines()[0]

@@ -10,7 +10,7 @@ import pytest
 from relplan.planner.domain.calendar import build_train
 from relplan.planner.domain.model import Item, Plan, ReleaseKind, ReleaseSpec
 from relplan.planner.domain.policy import Cadence, Policy
-from relplan.planner.domain.targets import resolve_targets
+from relplan.planner.domain.targets import resolve_targets, target_problem
 from relplan.planner.store.planfile import load_plan
 from relplan.tui.cli import main
 
@@ -51,3 +51,33 @@ def test_import_places_the_hint_and_says_so(
     assert "target 4.23 is the series; its next release 4.23.0" in capsys.readouterr().err
     item = load_plan(tmp_path / "relplan.toml").plan.items[0]
     assert item.target == "4.23.0"
+
+
+def test_import_refuses_hints_check_would_flag_at_their_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``[4.21]`` (every release shipped) and ``[5.9]`` (no such series) are refused like
+    ``add --target 9.9.9``: exit 2, file and line, what was expected, nothing written."""
+    from relplan.planner.store.planfile import dumps_toml
+
+    plan = xen_plan()
+    path = tmp_path / "relplan.toml"
+    path.write_text(dumps_toml(plan, build_train(plan, D(2026, 12, 3))))
+    before = path.read_bytes()
+    road = "# Roadmap\n\n- Old [4.21]\n- Next [4.23]\n- Far [5.9]\n- Exact [4.22.0] #bug\n"
+    (tmp_path / "road.md").write_text(road)
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "road.md", "--today", "2026-12-03"]) == 2
+    err = capsys.readouterr().err
+    assert "road.md:3: target: road#old: every release of series 4.21 has shipped" in err
+    assert "road.md:5: target: road#far: 5.9 is no release or series of the plan" in err
+    assert "a series with a release not shipped yet: 4.23" in err
+    assert "road.md:4" not in err and "road.md:6" not in err and "Traceback" not in err
+    assert path.read_bytes() == before
+
+
+def test_a_plan_with_no_calendar_yet_keeps_the_hints_as_written() -> None:
+    assert target_problem("1.0", []) is None
+    train = build_train(xen_plan(), D(2026, 12, 3), 2)
+    assert target_problem("4.23", train) is None and target_problem("4.22.0", train) is None
+    assert target_problem("1.0", train) is not None

@@ -87,3 +87,29 @@ def test_a_window_that_cannot_apply_is_refused(
     except SystemExit as exc:  # argparse's own refusal of a bad date
         code, err = int(exc.code or 0), capsys.readouterr().err
     assert code == 2 and err
+
+
+def test_report_opens_on_the_present_with_what_needs_attention_first(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "report", "--format", "text")
+    assert code == 0
+    listed = [line.split()[0] for line in out.splitlines() if re.match(r"\d+\.\d+\.\d+ ", line)]
+    assert set(listed) == {r.version for r in demo().window()}
+    assert out.index("= Not a go =") < out.index("= Releases =")
+    hidden = len(demo().train()) - len(listed)
+    assert f"{hidden} more releases are outside this window." in out
+    _, everything, _ = run(capsys, "report", "--all", "--format", "text")
+    assert sum(bool(re.match(r"\d+\.\d+\.\d+ ", ln)) for ln in everything.splitlines()) == len(
+        demo().train()
+    )
+
+
+def test_a_branch_backport_count_is_said_once_under_its_next_release(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    _, out, _ = run(capsys, "report", "--all", "--format", "text")
+    assert out.count("3 fix(es) still to backport to 3.4") == 1
+    said = out.index("3 fix(es) still to backport to 3.4")
+    assert out.rindex("3.4.2 (rc)", 0, said) >= 0  # under 3.4.2, the branch's next release
+    assert "Held by the same reasons as an earlier release: 3.4.3." in out

@@ -97,6 +97,34 @@ def test_set_refuses_a_backport_mark_on_an_end_of_life_series(tmp_path: Path) ->
     assert cli(*argv, "--force")[0] == 0
 
 
+@pytest.mark.parametrize(
+    "item_id, mark, why",
+    [
+        ("demo#ioreq-overflow", "9.99=required", "series 9.99 has no release"),
+        ("demo#remus", "3.4=required", "demo#remus is a feature"),  # features are not backported
+    ],
+)
+def test_set_refuses_a_backport_mark_that_cannot_be_made_even_forced(
+    tmp_path: Path, item_id: str, mark: str, why: str
+) -> None:
+    path = write_demo(tmp_path)
+    before = path.read_bytes()
+    for force in ((), ("--force",)):
+        code, _, err = cli("--plan", str(path), "--today", DAY, "set", item_id,
+                             "--backport", mark, *force)  # fmt: skip
+        assert code == 2 and why in err and mark in err and "Traceback" not in err
+        assert path.read_bytes() == before
+
+
+def test_a_mixed_selection_marks_its_fixes(tmp_path: Path) -> None:
+    path = write_demo(tmp_path)
+    code, _, _ = cli("--plan", str(path), "--today", DAY, "set", "demo#remus",
+                     "demo#ioreq-overflow", "--backport", "3.4=required")  # fmt: skip
+    plan = load_plan(path).plan
+    assert code == 0 and plan.item("demo#ioreq-overflow").backports  # type: ignore[union-attr]
+    assert not plan.item("demo#remus").backports  # type: ignore[union-attr]
+
+
 def test_add_and_edit_refuse_the_same_targets(tmp_path: Path) -> None:
     path = write_demo(tmp_path)
     common = ("--plan", str(path), "--today", DAY)
@@ -124,3 +152,28 @@ def test_deferring_drops_the_target_whichever_way_it_is_done() -> None:
     found = _deferred_everywhere()
     assert len(found) == 4
     assert {(it.state, it.target) for it in found} == {(State.DEFERRED, None)}
+
+
+@pytest.mark.parametrize(
+    "day, refused",
+    [
+        ("2010-02-20", "2010-02-20 is a Saturday; the policy releases on Tuesdays"),
+        ("2010-02-19", "2010-02-19 is a Friday; the policy releases on Tuesdays"),
+        ("2010-02-23", None),
+    ],
+)
+def test_slip_refuses_a_day_off_the_policy_weekday_unless_forced(
+    tmp_path: Path, day: str, refused: str | None
+) -> None:
+    path = write_demo(tmp_path)
+    before = path.read_bytes()
+    argv = ("--plan", str(path), "--today", DAY, "slip", "4.1.0", "--to", day)
+    code, _, err = cli(*argv)
+    if refused is None:
+        assert code == 0
+        return
+    assert code == 2 and refused in err and 'weekday = "tuesday"' in err and "--force" in err
+    assert "2010-02-16 or 2010-02-23" in err  # the policy's days either side
+    assert path.read_bytes() == before
+    assert cli(*argv, "--force")[0] == 0
+    assert load_plan(path).plan.spec("4.1.0").pins["release"].isoformat() == day  # type: ignore[union-attr]

@@ -83,7 +83,7 @@ async def test_backport_dialog_moves_with_j_and_k_from_the_current_state(
         assert item(demo_app, "demo#credit-starve").backports["3.4"] is BackportState.IN_PROGRESS
 
 
-async def test_export_never_writes_over_an_existing_file(
+async def test_export_writes_over_an_existing_file_only_when_told(
     demo_app: RelplanApp, tmp_path: Path
 ) -> None:
     target = tmp_path / "roadmap.md"
@@ -91,7 +91,8 @@ async def test_export_never_writes_over_an_existing_file(
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("e", *str(target), "enter")
         await pilot.pause()
-        assert "exists" in demo_app.status_text
+        await pilot.press("n")  # the question: replace it?
+        assert demo_app.status_text == f"not exported: {target} exists and was kept"
     assert target.read_text() == "- a Markdown roadmap\n"
 
 

@@ -38,7 +38,7 @@ async def test_slip_previews_then_applies_exactly_the_preview(demo_app: RelplanA
         await pilot.press("y")
         assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 16)
         moved = date_moves(before_train, demo_app.session.train())
-        assert f"{len(moved)} dates of" in question
+        assert f"{len(moved) + 1} dates of" in question  # and the pin the slip records
         await pilot.press("u")  # one undoable change
         assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 2)
 
@@ -53,6 +53,18 @@ async def test_slip_cancelled_at_the_preview_changes_nothing(demo_app: RelplanAp
         assert isinstance(demo_app.screen, TimelineScreen)
         assert demo_app.session.plan is plan and not demo_app.session.dirty
         assert "not" in demo_app.status_text
+
+
+async def test_a_slip_off_the_policy_weekday_is_asked_naming_it(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "4.1.0")
+        await pilot.press("L", "ctrl+u", *"2010-02-20", "enter")  # a Saturday
+        assert isinstance(demo_app.screen, ConfirmScreen)
+        question = demo_app.screen.question
+        assert "Against the rule: 2010-02-20 is a Saturday" in question
+        assert 'weekday = "tuesday"' in question and "Slip anyway?" in question
+        await pilot.press("y")
+        assert demo_app.session.release("4.1.0").day == dt.date(2010, 2, 20)
 
 
 async def test_ship_records_the_actual_day(demo_app: RelplanApp) -> None:
@@ -83,7 +95,7 @@ def test_the_preview_names_exactly_the_dates_the_slip_moves(
     tmp_path,
     capsys,  # type: ignore[no-untyped-def]
 ) -> None:
-    """The dashboard's preview (``Session.what_if``) against what really moves: the
+    """The dashboard's preview (``Session.writes``) against what really moves: the
     calendar ``relplan calendar --format json`` prints before and after ``relplan slip``
     wrote the plan file, compared key by key here (the preview once was checked against
     ``date_moves``, the function that computes it)."""
@@ -103,7 +115,11 @@ def test_the_preview_names_exactly_the_dates_the_slip_moves(
 
     assert main(["--today", DEMO_TODAY.isoformat(), "export", "-o", str(plan)]) == 0
     session = Session(load_plan(plan).plan, today=DEMO_TODAY)
-    preview = session.what_if(session.slip("4.1.0", by=dt.timedelta(weeks=2)))
+    writes = session.writes(session.slip("4.1.0", by=dt.timedelta(weeks=2)))
+    # the calendar's dates here; the recorded fields (pins.*) are the command line's rows,
+    # checked against them in test_the_ship_preview_lists_every_field_the_command_line_lists
+    preview = [m for m in writes if m.field in DATE_FIELDS]
+    assert [m.field for m in writes if m.field not in DATE_FIELDS] == ["pins.release"]
     before = calendar()
     assert main([*common, "slip", "4.1.0", "--by", "2w"]) == 0
     after = calendar()
@@ -193,3 +209,33 @@ async def test_the_ship_preview_has_no_literal_newline(demo_app: RelplanApp) -> 
         await pilot.press("S", "enter")
         assert isinstance(demo_app.screen, ConfirmScreen)
         assert "\\n" not in demo_app.screen.question
+
+
+async def test_the_ship_preview_lists_every_field_the_command_line_lists(
+    demo_app: RelplanApp,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    """``S`` then ``m`` in the dashboard shows the rows ``relplan ship --dry-run`` prints,
+    the recorded ones too (``actual_rcs``, ``pins.release``): one planner function
+    (``Session.writes``) for both faces."""
+    import json
+
+    from relplan.tui.cli import main
+
+    today = demo_app.session.today.isoformat()
+    argv = ["--today", today, "ship", "3.4.2", "--dry-run", "--force", "--format", "json"]
+    assert main(argv) == 0  # --force: 3.4.2 has an open blocker; the dialog asks instead
+    cli = {(r["version"], r["field"]) for r in json.loads(capsys.readouterr().out)}
+    assert ("3.4.2", "actual_rcs") in cli  # recorded, not computed: no date of the calendar
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await to_release(pilot, demo_app, "3.4.2")
+        await pilot.press("S", "enter")
+        screen = demo_app.screen
+        assert isinstance(screen, ConfirmScreen)
+        if "show every date" in screen.question:
+            await pilot.press("m")
+        rows = [(ln[:9].strip(), ln[10:27].strip())
+                for ln in demo_app.screen.question.splitlines() if " -> " in ln]  # fmt: skip
+    names = {"release": "release_date"}
+    shown = {(version, names.get(f, f.replace(" ", "_"))) for version, f in rows}
+    assert len(rows) == len(cli) and shown == cli

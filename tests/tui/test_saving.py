@@ -158,7 +158,7 @@ async def test_merge_conflict_keeps_ours_and_says_so(file_app: RelplanApp, plan_
     assert load_plan(plan_file).plan.item("demo#remus").target == "4.1.0"  # type: ignore[union-attr]
 
 
-async def test_w_writes_the_screen_as_svg_and_never_over_a_file(
+async def test_w_writes_the_screen_as_svg_and_over_a_file_only_when_told(
     demo_app: RelplanApp, tmp_path: Path
 ) -> None:
     target = tmp_path / "timeline.svg"
@@ -169,7 +169,17 @@ async def test_w_writes_the_screen_as_svg_and_never_over_a_file(
         assert demo_app.status_text == f"wrote {target}"
         first = target.read_text()
         assert first.startswith("<svg") and "Xen" in first
+        target.write_text("mine")
         await pilot.press("w", "ctrl+u", *str(target), "enter")
         await pilot.pause()
-        assert "not written" in demo_app.status_text and "exists" in demo_app.status_text
-    assert target.read_text() == first
+        assert isinstance(demo_app.screen, ConfirmScreen)  # the dashboard asks, no --force
+        assert demo_app.screen.question.startswith(f"{target} exists. Replace it?")
+        await pilot.press("n")
+        assert demo_app.status_text == f"not written: {target} exists and was kept"
+        assert target.read_text() == "mine"
+        await pilot.press("w", "ctrl+u", *str(target), "enter")
+        await pilot.pause()
+        await pilot.press("y")
+        assert demo_app.status_text == f"wrote {target}"
+        assert target.read_text().startswith("<svg")
+        assert not any("--force" in m for m in demo_app.messages)

@@ -83,6 +83,18 @@ async def test_priority_target_and_backport_dialogs(demo_app: RelplanApp) -> Non
         assert item(demo_app, "demo#credit-starve").priority is Priority.CRITICAL
 
 
+async def test_backport_dialog_refuses_a_feature_as_set_does(demo_app: RelplanApp) -> None:
+    async with demo_app.run_test(size=SIZE) as pilot:
+        await find(pilot, "remus")
+        before = item(demo_app, "demo#remus")
+        await pilot.press("B")
+        await pilot.press("home", "enter")  # newest maintained branch: 3.4
+        await pilot.press("home", "down", "enter")  # required
+        assert item(demo_app, "demo#remus") == before
+        assert "only bugs and security fixes are backported" in demo_app.status_text
+        assert "demo#remus is a feature" in demo_app.status_text
+
+
 async def test_bulk_marks_apply_to_every_marked_item(demo_app: RelplanApp) -> None:
     async with demo_app.run_test(size=SIZE) as pilot:
         await pilot.press("2", "f")  # preset: untriaged

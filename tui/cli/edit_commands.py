@@ -77,7 +77,8 @@ def run_slip(args: argparse.Namespace) -> int:
     session = load_context(args)
     to = parse_day(args.to, "--to") if args.to else None
     by = parse_span(args.by) if args.by else None
-    return _dates(args, session, session.slip(args.version, to=to, by=by))
+    change = session.slip(args.version, to=to, by=by, force=args.force)
+    return _dates(args, session, change)
 
 
 def run_confirm(args: argparse.Namespace) -> int:
@@ -231,6 +232,11 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     g = p.add_mutually_exclusive_group(required=True)
     g.add_argument("--to", metavar="YYYY-MM-DD", help="the new release day")
     g.add_argument("--by", metavar="N[d|w]", help="move by days or weeks (e.g. 2w, -3d)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="move it to a day off the policy's weekday, or in its blackouts, anyway",
+    )
     _common(p)
     p.set_defaults(run=run_slip)
 

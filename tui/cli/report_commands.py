@@ -16,6 +16,7 @@ from typing import Any
 
 from relplan.planner.domain import days
 from relplan.planner.domain.errors import PlanError, Problem
+from relplan.planner.domain.window import Window
 from relplan.planner.usecases.files import write_files
 from relplan.planner.usecases.updates import apply_reply, changes_since
 from relplan.tui.cli.common import (
@@ -40,7 +41,14 @@ def report_text(ctx: Context, args: argparse.Namespace) -> str:
     fmt = args.format or report.DEFAULT_FORMAT[args.kind]
     window = window_of(args)
     if args.kind == "status":
+        if window.everything and not args.all:
+            window = Window(current=True)  # what status shows: not every release since 2004
         return report.status_report(ctx, fmt, args.version, window)
+    if args.all:
+        raise PlanError(
+            Problem(f"--all widens the status page, not the {args.kind} report",
+                    hint="use it with --kind status")
+        )  # fmt: skip
     if args.until or args.current:
         raise PlanError(
             Problem(
@@ -159,7 +167,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument(
         "version", nargs="?",
         help="the release (default: the point release being stabilized, else the next one; "
-        "status: every release)",
+        "status: the releases that matter today, as relplan status shows; --all: every one)",
     )  # fmt: skip
     p.add_argument("--kind", choices=("schedule", "update", "status"), default="status")
     p.add_argument(
@@ -173,6 +181,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
         "history); status: only releases with a milestone on or after that day",
     )  # fmt: skip
     window_args(p, since=False)
+    p.add_argument(
+        "--all", action="store_true",
+        help="status: every release on the calendar (default: the releases that matter today)",
+    )  # fmt: skip
     force_arg(p)
     repo_arg(p)
     p.set_defaults(run=run_report)

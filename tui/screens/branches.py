@@ -32,9 +32,10 @@ def describe(row: BranchRow | None) -> str:
         return "no release series on the calendar"
     nxt = next_text(row)
     ahead = f"; next {nxt}" if row.next_release else "; nothing planned"
-    return (
-        f"{row.series} ({row.branch or 'no branch'}, {row.phase.value}{ahead}): maintained "
-        f"until {_end(row.maintained_until)}, security until {_end(row.security_until)}"
+    return (  # a line each: at 80 columns one line was cut in the middle of a source
+        f"{row.series} ({row.branch or 'no branch'}, {row.phase.value}{ahead})\n"
+        f"maintained until {_end(row.maintained_until)}\n"
+        f"security until {_end(row.security_until)}"
     )
 
 

@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from relplan.planner.domain.model import Item, Release
+from relplan.planner.domain.schedule import RungState, rung_state
 from relplan.planner.domain.stages import ACCEPTS_TEXT, Stage, is_rc
 from relplan.planner.domain.status import ReleaseStatus
 from relplan.tui.screens.backports import MatrixScreen
@@ -18,35 +19,45 @@ from relplan.tui.widgets.item_list import ItemHeader, ItemList
 from relplan.tui.widgets.item_rows import ItemRows
 from relplan.tui.widgets.safe import markup_safe
 
+_MARKS = {RungState.PASSED: "✓ ", RungState.LATE: "✗ ", RungState.ABANDONED: "✗ "}
 
-def _rung(stage: Stage, today: dt.date, first: Stage | None = None) -> str:
-    """One rung (or a run from ``first`` to ``stage``): ``✓`` passed, ``~`` a tentative day."""
-    mark = "✓ " if stage.passed(today) else ""
-    tilde = "~" if stage.tentative and not stage.passed(today) else ""
+
+def _rung(release: Release, stage: Stage, today: dt.date, first: Stage | None = None) -> str:
+    """One rung (or a run from ``first`` to ``stage``): ``✓`` it happened, ``✗`` a release
+    day behind us without a shipment (``late 11d``), ``~`` a tentative day ahead; the
+    state is the planner's (:func:`relplan.planner.domain.schedule.rung_state`)."""
+    rung = rung_state(release, stage.key, stage.day, today)
+    mark = _MARKS.get(rung.state, "")
+    tilde = "~" if stage.tentative and rung.state is RungState.AHEAD else ""
+    after = {RungState.LATE: f" late {rung.days_late}d", RungState.ABANDONED: " abandoned"}
+    tail = after.get(rung.state, "")
     if first is None:
-        return f"{mark}{stage.name} {tilde}{stage.day}"
-    return f"{mark}{first.name}..{stage.name} {tilde}{first.day}..{stage.day}"
+        return f"{mark}{stage.name} {tilde}{stage.day}{tail}"
+    return f"{mark}{first.name}..{stage.name} {tilde}{first.day}..{stage.day}{tail}"
 
 
-def ladder_text(stages: Sequence[Stage], today: dt.date) -> str:
-    """The rungs of a release's ladder on one line, passed ones marked ``✓``, tentative
-    days ``~``; a run of more than three release candidates alike is summarised."""
+def ladder_text(release: Release, stages: Sequence[Stage], today: dt.date) -> str:
+    """The rungs of ``release``'s ladder on one line, marked as :func:`_rung` says;
+    a run of more than three release candidates alike is summarised."""
     dated = [s for s in stages if s.day is not None]
+
+    def alike(stage: Stage) -> tuple[RungState, bool]:
+        return rung_state(release, stage.key, stage.day, today).state, stage.tentative
+
     parts: list[str] = []
     i = 0
     while i < len(dated):
         j = i
-        alike = (dated[i].passed(today), dated[i].tentative)
         while (
             j + 1 < len(dated)
             and is_rc(dated[i].key)
             and is_rc(dated[j + 1].key)
-            and (dated[j + 1].passed(today), dated[j + 1].tentative) == alike
+            and alike(dated[j + 1]) == alike(dated[i])
         ):
             j += 1
-        parts.append(_rung(dated[j], today, dated[i] if j - i >= 3 else None))
+        parts.append(_rung(release, dated[j], today, dated[i] if j - i >= 3 else None))
         if 0 < j - i < 3:
-            parts[-1:] = [_rung(s, today) for s in dated[i : j + 1]]
+            parts[-1:] = [_rung(release, s, today) for s in dated[i : j + 1]]
         i = j + 1
     return "  ".join(parts)
 
@@ -82,7 +93,7 @@ def panel_text(
         lines.append(
             f"stage: [b]{markup_safe(status.stage)}[/b]{since}: {ACCEPTS_TEXT[status.accepts]}"
         )
-    lines.append("ladder: " + markup_safe(ladder_text(stages, today)))
+    lines.append("ladder: " + markup_safe(ladder_text(release, stages, today)))
     blockers = markup_safe(", ".join(status.blockers_open)) or "none"
     late = markup_safe(", ".join(status.features_open_after_freeze)) or "none"
     lines.append(

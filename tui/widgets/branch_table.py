@@ -88,14 +88,16 @@ COLUMNS: list[tuple[str, int, Cell]] = [
 """Header, width and cell of each column, most important first."""
 
 
-def fitting_columns(width: int) -> list[tuple[str, int, Cell]]:
-    """The leading columns that fit in ``width`` cells."""
+def fitting_columns(width: int, rows: Sequence[BranchRow] = ()) -> list[tuple[str, int, Cell]]:
+    """The leading columns that fit in ``width`` cells, each as wide as its longest cell of
+    ``rows`` needs (``4.20.5 late 130d``), never narrower than its usual width."""
     out, used = [], 0
-    for column in COLUMNS:
-        if used + column[1] > width:
+    for name, nominal, cell in COLUMNS:
+        w = max([nominal, *(len(cell(r)[0]) + 1 for r in rows)])
+        if used + w > width:
             break
-        out.append(column)
-        used += column[1]
+        out.append((name, w, cell))
+        used += w
     return out
 
 
@@ -137,11 +139,13 @@ class BranchTable(ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.rows: list[BranchRow] = []
+        self._columns: tuple[int, list[tuple[str, int, Cell]]] = (-1, [])
 
     def show(self, rows: Sequence[BranchRow]) -> None:
         """Draw these rows (newest series first); the cursor stays on its series."""
         series = self.current.series if self.current else None
         self.rows = list(rows)
+        self._columns = (-1, [])
         found = next((i for i, r in enumerate(self.rows) if r.series == series), 0)
         self.cursor = found
         self.virtual_size = Size(self.size.width, len(self.rows) + 1)
@@ -172,7 +176,9 @@ class BranchTable(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
-        columns = fitting_columns(width)
+        if self._columns[0] != width:  # once per width and rows, not per line
+            self._columns = (width, fitting_columns(width, self.rows))
+        columns = self._columns[1]
         if y == 0:
             # a segment per column: an SVG renderer places each at its own column
             head = base + self.get_component_rich_style("branch-table--header")

@@ -143,10 +143,15 @@ class Row:
     folded: tuple[Release, ...] = ()
     branch: bool = False
     nested: bool = False
+    history: int = 0
+    """On the row that stands for the end-of-life series before the supported ones: how
+    many (enter shows or hides them)."""
 
     @property
     def label(self) -> str:
         """``3.4`` for a branch, ``└3.4.2`` under one, else the version."""
+        if self.history:
+            return f"{self.history} end-of-life series"
         if self.branch:
             return self.release.series
         return ("└" if self.nested else "") + self.release.version
@@ -171,6 +176,20 @@ def timeline_rows(train: Sequence[Release]) -> list[Row]:
         out.append(Row(point, folded, branch=True))
         out += [Row(r, nested=True) for r in releases if not r.shipped]
     return out
+
+
+def fold_history(rows: Sequence[Row], today: dt.date, shown: bool = False) -> list[Row]:
+    """``rows`` with the leading run of end-of-life branches (oldest first, nothing of
+    theirs still to ship) behind one row that says how many, so the view opens on the
+    supported series and not on years of history; ``shown``: that row, then the branches.
+    Fewer than two are left as they are: a row for one row hides nothing."""
+    n = 0
+    while n < len(rows) and rows[n].branch and phase_on(rows[n].release, today) is Phase.EOL:
+        n += 1
+    if n < 2:
+        return list(rows)
+    header = Row(rows[n - 1].release, history=n)
+    return [header, *rows[:n], *rows[n:]] if shown else [header, *rows[n:]]
 
 
 def ruler_labels(start: dt.date, weeks: int, today_col: int) -> list[tuple[int, str]]:
@@ -217,7 +236,8 @@ class Timeline(ScrollView, can_focus=True):
                 tooltip="Scroll four weeks ahead"),
         Binding("full_stop", "today", "Today", id="timeline_today",
                 tooltip="Jump to today"),
-        Binding("enter", "open", "Open", id="timeline_open", tooltip="Open the release view"),
+        Binding("enter", "open", "Open", id="timeline_open",
+                tooltip="Open the release view (on the end-of-life row: show or hide them)"),
     ]  # fmt: skip
     COMPONENT_CLASSES = {"timeline--cursor"}
     DEFAULT_CSS = """
@@ -243,6 +263,8 @@ class Timeline(ScrollView, can_focus=True):
         self._shipped_weeks: dict[int, frozenset[dt.date]] = {}
         self.ladders: dict[str, Sequence[Stage]] = {}
         self.maintained: set[str] = set()
+        self.history_shown = False
+        self._all_rows: list[Row] = []
         self.set_reactive(Timeline.start, monday(today) - 12 * WEEK)
 
     def show(
@@ -250,23 +272,38 @@ class Timeline(ScrollView, can_focus=True):
     ) -> None:
         """Draw these releases (calendar order) grouped by series (:func:`timeline_rows`),
         stabilization shaded by their ``ladders``."""
-        self.rows = timeline_rows(releases)
-        self.releases = [row.release for row in self.rows]
-        self._shipped_weeks = {
-            i: frozenset(monday(r.day) for r in row.folded)
-            for i, row in enumerate(self.rows)
-            if row.folded
-        }
+        self._all_rows = timeline_rows(releases)
+        self._lay_rows()
         self.ladders = dict(ladders or {})
         self.maintained = {
             r.series
             for r in releases
             if r.kind is ReleaseKind.POINT and phase_on(r, self.today).is_supported
         }
-        self.virtual_size = Size(self.size.width, len(self.releases) + 1)
         if self.cursor == 0 and self.releases:
             self.cursor = self._first_unshipped()
             self.call_after_refresh(self._scroll_to_present)
+        self.refresh()
+
+    def _lay_rows(self) -> None:
+        """The rows drawn: the end-of-life series folded unless shown."""
+        self.rows = fold_history(self._all_rows, self.today, self.history_shown)
+        self.releases = [row.release for row in self.rows]
+        self._shipped_weeks = {
+            i: frozenset(monday(r.day) for r in row.folded)
+            for i, row in enumerate(self.rows)
+            if row.folded
+        }
+        self.virtual_size = Size(self.size.width, len(self.releases) + 1)
+
+    def toggle_history(self) -> None:
+        """Show or hide the end-of-life series behind their row; the cursor stays on it."""
+        at = next((i for i, row in enumerate(self.rows) if row.history), None)
+        if at is None:
+            return
+        self.history_shown = not self.history_shown
+        self._lay_rows()
+        self.cursor = at
         self.refresh()
 
     def _scroll_to_present(self) -> None:
@@ -275,6 +312,8 @@ class Timeline(ScrollView, can_focus=True):
         from the top when they fit, else today's row in the middle; not years of history."""
         window = {r.version for r in current_window(self.releases, self.today)}
         first = next((i for i, r in enumerate(self.releases) if r.version in window), None)
+        if first and self.rows[first - 1].history:
+            first -= 1  # the row of the end-of-life series before them opens the view too
         rows = max(1, self.scrollable_content_region.height - 1)  # below the ruler
         top = self.cursor - rows // 2
         if first is not None and self.cursor - first < rows:
@@ -289,8 +328,10 @@ class Timeline(ScrollView, can_focus=True):
 
     @property
     def current(self) -> Release | None:
-        """The release under the cursor."""
-        return self.releases[self.cursor] if self.releases else None
+        """The release under the cursor (none on the end-of-life series' row)."""
+        if not self.releases or self.rows[self.cursor].history:
+            return None
+        return self.releases[self.cursor]
 
     def watch_start(self) -> None:
         self.refresh()
@@ -313,6 +354,9 @@ class Timeline(ScrollView, can_focus=True):
         self.start = monday(self.today) - 12 * WEEK
 
     def action_open(self) -> None:
+        if self.releases and self.rows[self.cursor].history:
+            self.toggle_history()
+            return
         if self.current is not None:
             self.post_message(self.Opened(self.current.version))
 
@@ -349,6 +393,14 @@ class Timeline(ScrollView, can_focus=True):
         return out
 
     def _label(self, row: Row) -> list[Segment]:
+        if row.history:
+            sign = "▾" if self.history_shown else "▸"
+            words = f"{sign}{row.label} (enter: {'hide' if self.history_shown else 'show'})"
+            return [
+                Segment(
+                    f"{printable(words):<{LABEL - 1}}"[: LABEL - 1] + " ", style("timeline-ruler")
+                )
+            ]
         release = row.release
         phase = phase_on(release, self.today)
         stages = self.ladders.get(release.version, ())
@@ -362,6 +414,12 @@ class Timeline(ScrollView, can_focus=True):
         ]
 
     def _bars(self, index: int, weeks: int) -> list[Segment]:
+        if self.rows[index].history:  # no bars of its own: today's column only
+            today_col = (monday(self.today) - self.start).days // 7
+            if not 0 <= today_col < weeks:
+                return [Segment(" " * weeks)]
+            today = Segment("│", style("timeline-today", bold=True))
+            return [Segment(" " * today_col), today, Segment(" " * (weeks - today_col - 1))]
         release = self.releases[index]
         shipped = self._shipped_weeks.get(index, frozenset())
         today_col = (monday(self.today) - self.start).days // 7
