@@ -152,6 +152,47 @@ def _unblock_back(policy: Policy, day: dt.date) -> dt.date:
     return day
 
 
+def not_before_plan(
+    spec: ReleaseSpec,
+    computed: tuple[dt.date | None, dt.date | None, tuple[dt.date, ...]],
+    planned_from: dt.date | None,
+) -> tuple[dt.date | None, dt.date | None, tuple[dt.date, ...]]:
+    """A release's freeze, last posting date and RCs without what the plan never planned.
+
+    Before ``planned_from`` (the day the plan was made) there is only what was recorded
+    (pins, tagged betas and RCs): a computed milestone that falls before it stays unknown
+    (None), and only computed RCs on or after it are kept. A release whose cadence day had
+    passed when the plan was made is due on that day (:func:`_point_days`); inventing a
+    freeze weeks before it, or RCs nobody tagged, would claim the release went through
+    stages it may never have had (a release manager records them: ``pin``/tags). That
+    beats moving its day on by a whole freeze: it was due when the plan was made, and a
+    release manager who starts a plan then is told it is due, not given seven new weeks.
+
+    A release whose day a person pinned keeps the ladder counted back from that day: the
+    decision came with its schedule (Xen's 4.0 planned for November with a 12-week freeze).
+    """
+    freeze, last_posting, rcs = computed
+    planned_from = plan_floor(spec, planned_from)
+    if planned_from is None:
+        return computed
+    recorded_freeze = spec.pins.get("freeze") or next(iter(spec.actual_betas), None)
+    if freeze is not None and freeze < planned_from and freeze != recorded_freeze:
+        freeze = None
+    if last_posting is not None and last_posting < planned_from:
+        last_posting = last_posting if "last_posting" in spec.pins else None
+    recorded = {*spec.actual_rcs, *spec.pins.values()}
+    kept = tuple(d for d in rcs if d in recorded or d >= planned_from)
+    return freeze, last_posting, kept
+
+
+def plan_floor(spec: ReleaseSpec, planned_from: dt.date | None) -> dt.date | None:
+    """The day before which nothing is computed for ``spec`` (:func:`not_before_plan`):
+    the plan's day for an unshipped release whose day the cadence computed, else None."""
+    if spec.actual is not None or "release" in spec.pins:
+        return None
+    return planned_from
+
+
 def _stabilization(
     policy: Policy, spec: ReleaseSpec, day: dt.date, major: bool
 ) -> tuple[dt.date | None, dt.date | None, tuple[dt.date, ...]]:
@@ -160,7 +201,8 @@ def _stabilization(
     A shipped release keeps what was recorded (pins, tagged betas and RCs) and nothing
     else: the first beta is its freeze when no freeze was recorded (a beta is a
     feature-frozen build), and a milestone nobody recorded stays unknown (None). An
-    unshipped one is planned: its recorded RCs, then computed ones up to release day.
+    unshipped one is planned: its recorded RCs, then computed ones up to release day
+    (:func:`not_before_plan` then drops those before the plan's day).
     """
     recorded_freeze = spec.pins.get("freeze") or next(iter(spec.actual_betas), None)
     if spec.actual is not None:
@@ -263,8 +305,9 @@ def _point_releases(
         day = spec.actual or placed.day
         # The freeze ladder (relplan.planner.domain.stages) has the last word on freeze, posting
         # and RCs.
-        freeze, last_posting, rcs = ladder_milestones(
-            policy, spec, day, _stabilization(policy, spec, day, major)
+        computed = _stabilization(policy, spec, day, major)
+        freeze, last_posting, rcs = not_before_plan(
+            spec, ladder_milestones(policy, spec, day, computed), planned_from
         )
         # Work for a release starts when the one before it freezes and branches off;
         # when that freeze is unknown (not recorded), at the latest when it shipped.
@@ -284,6 +327,7 @@ def _point_releases(
                 release=planned_day(spec, placed.day),
                 actual=spec.actual,
                 notes=notes,
+                planned_from=plan_floor(spec, planned_from),
             )
         )
     return out
@@ -306,7 +350,7 @@ def _with_support(plan: Plan, points: list[Release], beyond: list[Release]) -> l
     """
     policy = plan.policy
     m, source = policy.maintenance, computed_source(policy)
-    chain = points + beyond
+    chain, present = points + beyond, plan_present(plan)
     depth = plan.series_depth
     by_series: dict[str, list[ReleaseSpec]] = {}
     for s in sorted(
@@ -322,18 +366,34 @@ def _with_support(plan: Plan, points: list[Release], beyond: list[Release]) -> l
             ahead = 1 if m.model is MaintenanceModel.UNTIL_NEXT else max(m.newest, 1)
             ender = chain[i + ahead] if i + ahead < len(chain) else None
             until = ender.day if ender else None
+        held = held_open_on_plan(ender, present)
+        until = None if held else until
         security = add_months(until, m.security_months) if until and m.security_months else None
         computed = replace(
             r,
             maintained_until=until,
             security_until=security,
-            maintained_source=source if until else None,
+            maintained_source=source if until or held else None,
             security_source=source if security else None,
+            maintained_ended=False if held else None,
             maintained_until_shipped=ender.version if ender and not ender.shipped else None,
         )
         specs = by_series.get(r.series, [])
         out.append(resolve_ends(computed, specs, plan.support, policy))
     return out
+
+
+def held_open_on_plan(ender: Release | None, present: dt.date | None) -> bool:
+    """Whether a branch whose general support ends when ``ender`` ships (``until-next``,
+    ``newest``) is maintained with no end on the plan itself: ``ender`` has not shipped and
+    its planned day is not after the plan's present (:func:`plan_present`; it was due, or
+    late, when the plan was made or last recorded a shipment).
+
+    Its planned day is then no end at all: the branch stays maintained until it ships, and
+    bug-fix releases keep being planned for it. Decided from the plan alone (never the
+    clock), so every face and every export says the same on any day.
+    """
+    return ender is not None and not ender.shipped and present is not None and ender.day <= present
 
 
 def _maintenance_releases(
@@ -372,11 +432,17 @@ def _maintenance_releases(
             day = _next_free(policy, max(prev_day + every, since))
             if last is not None and day > last:
                 continue  # the branch is out of support by then: unscheduled
-        out.append(_maintenance(policy, point, spec, day, prev_day))
+        out.append(_maintenance(policy, point, spec, day, prev_day, since))
         prev_day, prev_version = out[-1].day, spec.version
     stop = _generated_stop(point, horizon_end)
     if every is None or stop is None:
         return out
+    if point.maintained_until is None and point.maintained_until_shipped is not None:
+        # Held open by a late release: the next bug-fix release is planned, one at a time
+        # (each shipment moves the plan's present on), not a train to the horizon for a
+        # branch that ends the day that release ships.
+        shipped = max((r.day for r in out if r.shipped), default=point.day)
+        stop = min(stop, _next_free(policy, max(shipped + every, since)) + DAY)
     # Generated bug-fix releases are plans from the branch's last release on.
     day = _next_free(policy, max(prev_day + every, since))
     while day < stop:
@@ -384,7 +450,7 @@ def _maintenance_releases(
             raise _too_many()
         version = _untaken(lambda v: next_maintenance_version(v, depth), prev_version, taken)
         spec = ReleaseSpec(version, ReleaseKind.MAINTENANCE)
-        out.append(_maintenance(policy, point, spec, day, prev_day))
+        out.append(_maintenance(policy, point, spec, day, prev_day, since))
         prev_day, prev_version = day, version
         day = _next_free(policy, day + every)
     return out
@@ -437,15 +503,23 @@ def _next_free(policy: Policy, day: dt.date) -> dt.date:
 
 
 def _maintenance(
-    policy: Policy, point: Release, spec: ReleaseSpec, day: dt.date, start: dt.date
+    policy: Policy,
+    point: Release,
+    spec: ReleaseSpec,
+    day: dt.date,
+    start: dt.date,
+    since: dt.date = dt.date.min,
 ) -> Release:
-    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it."""
+    """A bug-fix release: recorded RCs, else (unshipped only) one ``rc_days`` before it,
+    not before the plan's present ``since`` unless its day was pinned (as
+    :func:`not_before_plan` for point releases)."""
     rc_days = policy.maintenance.rc_days
     rc = day - dt.timedelta(days=rc_days)
+    floor = since if plan_floor(spec, since) is not None else dt.date.min
     if spec.actual_rcs or spec.actual is not None:
         rcs = spec.actual_rcs
     else:
-        rcs = (rc,) if rc_days and rc > start else ()
+        rcs = (rc,) if rc_days and rc > start and rc >= floor else ()
     return Release(
         version=spec.version,
         kind=ReleaseKind.MAINTENANCE,

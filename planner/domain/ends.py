@@ -156,7 +156,7 @@ def resolve_ends(
     windows = declared_windows(records)
     if windows is not None and windows.covers(release.series):
         release = windows.apply(release)
-    m_day, m_ended = release.maintained_until, None
+    m_day, m_ended = release.maintained_until, release.maintained_ended
     m_source, until_shipped = release.maintained_source, release.maintained_until_shipped
     general = _words(records, specs, release.series, "maintained")
     if general:
@@ -188,11 +188,17 @@ def resolve_ends(
 
 def held_open_by(release: Release, today: dt.date) -> str | None:
     """The late release whose shipment ends ``release``'s general support, when its planned
-    day (``maintained_until``) has passed on ``today`` without a shipment: the branch is
-    still maintained and its end is not known. None when the end is a day still ahead,
-    declared, or ended."""
+    day (``maintained_until``) has passed on ``today`` without a shipment, or when the plan
+    itself holds the branch open (no day, not ended: that release was due when the plan was
+    made, :func:`relplan.planner.domain.calendar.held_open_on_plan`): the branch is still
+    maintained and its end is not known. None when the end is a day still ahead, declared,
+    or ended."""
     until = release.maintained_until
-    if release.maintained_until_shipped is None or until is None or today <= until:
+    if release.maintained_until_shipped is None:
+        return None
+    if until is None and release.maintained_ended is False:
+        return release.maintained_until_shipped  # held open on the plan itself
+    if until is None or today <= until:
         return None
     return release.maintained_until_shipped
 

@@ -247,6 +247,9 @@ class Release:
     ended, False: not ended, None: nothing said). ``maintained_until_shipped`` names the
     unshipped release whose shipment ends general support (its planned day is
     ``maintained_until``): while it is late, this branch stays maintained.
+    ``planned_from`` is the plan's day when nothing before it is planned for this release
+    (unshipped, its day computed by the cadence): no stage of its ladder is computed
+    before it (:func:`relplan.planner.domain.calendar.not_before_plan`).
     """
 
     version: str
@@ -267,6 +270,7 @@ class Release:
     maintained_ended: bool | None = None
     security_ended: bool | None = None
     maintained_until_shipped: str | None = None
+    planned_from: dt.date | None = None
 
     def __post_init__(self) -> None:
         if self.actual is None and self.release is None:

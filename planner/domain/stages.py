@@ -193,8 +193,14 @@ def _computed(
 
 
 def _explicit_days(
-    policy: Policy, spec: ReleaseSpec | None, release_day: dt.date, shipped: bool
+    policy: Policy,
+    spec: ReleaseSpec | None,
+    release_day: dt.date,
+    shipped: bool,
+    floor: dt.date | None = None,
 ) -> list[dt.date | None]:
+    """Each stage's day: pinned, else (unshipped) computed; a computed day before ``floor``
+    (the plan's day, :attr:`Release.planned_from`) stays unknown: it was never planned."""
     rules = policy.stages
     freeze_at = _freeze_index(rules)
     pins = spec.pins if spec is not None else {}
@@ -204,6 +210,9 @@ def _explicit_days(
         day = pins.get(pin_name(slug(rule.name), i == freeze_at))
         if day is None and not shipped:
             day = _computed(policy, rule, release_day, prev)
+            prev = day
+            if floor is not None and day < floor:
+                day = None
         out.append(day)
         prev = day or prev
     return out
@@ -264,7 +273,7 @@ def ladder(policy: Policy, release: Release, spec: ReleaseSpec | None) -> list[S
     """
     if not policy.explicit_ladder or release.kind is ReleaseKind.MAINTENANCE:
         return [*_implicit(release, spec), _release_rung(release, spec)]
-    days = _explicit_days(policy, spec, release.day, release.shipped)
+    days = _explicit_days(policy, spec, release.day, release.shipped, release.planned_from)
     pins = spec.pins if spec is not None else {}
     at = _freeze_index(policy.stages)
     out = []

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from relplan.planner.domain.calendar import phase_on
+from relplan.planner.domain.ends import held_open_by, known_ends
 from relplan.planner.domain.model import Phase, Release, ReleaseKind
 from relplan.planner.domain.rules import missing_backports
 from relplan.planner.domain.status import ReleaseStatus, Verdict
@@ -30,10 +31,24 @@ class SupportEnd:
 
     day: dt.date | None
     source: SupportSource
+    until_shipped: str | None = None
+    """The late release whose shipment ends it (:func:`~relplan.planner.domain.ends.held_open_by`);
+    ``day`` is then None."""
+
+    def text(self) -> str:
+        """The end in words every face shows: ``2027-07-18``, ``when 9.2.0 ships`` (held
+        open by a late release), or ``unknown``."""
+        if self.until_shipped is not None:
+            return f"when {self.until_shipped} ships"
+        return str(self.day) if self.day else "unknown"
 
     def to_json(self) -> dict[str, str | None]:
-        """``{"date": "YYYY-MM-DD" | null, "source": "policy" | ...}``."""
-        return {"date": self.day.isoformat() if self.day else None, "source": self.source.value}
+        """``{"date": "YYYY-MM-DD" | null, "source": "policy" | ..., "until_shipped": ...}``."""
+        return {
+            "date": self.day.isoformat() if self.day else None,
+            "source": self.source.value,
+            "until_shipped": self.until_shipped,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,13 +128,16 @@ def _row(
         if not r.shipped and r.version in statuses
     )
     status = statuses.get(ahead.version) if ahead else None
+    maintained_until, security_until = known_ends(point, today)
     return BranchRow(
         series=point.series,
         branch=point.branch or session.plan.policy.branch_for(point.series),
         point=point.version,
         phase=phase_on(point, today),
-        maintained_until=SupportEnd(point.maintained_until, maintained_source),
-        security_until=SupportEnd(point.security_until, security_source),
+        maintained_until=SupportEnd(
+            maintained_until, maintained_source, held_open_by(point, today)
+        ),
+        security_until=SupportEnd(security_until, security_source),
         next_release=ahead.version if ahead else None,
         next_day=ahead.day if ahead else None,
         days_to_next=(ahead.day - today).days if ahead else None,

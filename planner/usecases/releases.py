@@ -153,8 +153,9 @@ def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, A
     """The planned milestones a release went through before shipping on ``on``, as records.
 
     Once shipped, the calendar computes nothing into a release's past, so the day it was
-    planned for, the freeze, last posting day and RCs it was planned with are kept as
-    pins and recorded RCs.
+    planned for is kept as a pin. Only what happened is recorded: the freeze, last posting
+    day and RCs someone pinned or tagged stay; computed ones (a plan, not an event) are
+    not turned into records (``pin``/``confirm`` or a tag records them).
     """
     if release.shipped:
         return {}
@@ -162,11 +163,7 @@ def _passed_milestones(plan: Plan, release: Release, on: dt.date) -> dict[str, A
     pins = dict(spec.pins) if spec is not None else {}
     if release.release is not None:
         pins.setdefault("release", release.release)
-    for name, day in (("freeze", release.freeze), ("last_posting", release.last_posting)):
-        if day is not None and day <= on:
-            pins.setdefault(name, day)
-    recorded = spec.actual_rcs if spec is not None and spec.actual_rcs else ()
-    rcs = recorded or tuple(d for d in release.rcs if d <= on)
+    rcs = spec.actual_rcs if spec is not None else ()
     return {"pins": pins, "actual_rcs": rcs}
 
 

@@ -241,6 +241,22 @@ def test_maintenance_releases_are_listed_then_generated_from_the_plans_present()
     assert all(r.rcs == (r.release - dt.timedelta(days=7),) for r in generated)
 
 
+def test_a_bug_fix_release_planned_on_the_plans_day_gets_no_rc_before_it() -> None:
+    """The plan was made on 2021-04-12: 1.0.2 is planned that day (its cadence day, 04-10,
+    had passed), and its RC a week earlier was never planned: none is invented."""
+    policy = Policy(
+        cadence=Cadence(min_weeks=12, max_weeks=12, weekday=None),
+        maintenance=Maintenance(release_every_weeks=3, rc_days=7),
+    )
+    listed = ReleaseSpec("1.0.1", MAINT, actual=D(2021, 3, 20))
+    made = D(2021, 4, 12)
+    plan = plan_with(policy, ANCHOR, listed).with_planned_from(made)
+    maint = [r for r in build_train(plan, made, 1) if r.kind is MAINT and r.series == "1.0"]
+    first = maint[1]
+    assert first.version == "1.0.2" and first.release == made and first.rcs == ()
+    assert maint[2].rcs == (maint[2].release - dt.timedelta(days=7),)  # ahead: planned
+
+
 def test_maintenance_release_without_a_day_is_unscheduled_unless_a_cadence_plans_it() -> None:
     plan = plan_with(Policy(), ANCHOR, ReleaseSpec("1.0.1", MAINT))
     train = build_train(plan, D(2021, 4, 1))
@@ -400,8 +416,15 @@ def test_a_shipped_release_shows_only_recorded_milestones() -> None:
     assert train["1.1.1"].rcs == () and train["1.1.2"].rcs == (D(2021, 7, 10),)
     upcoming = next(r for r in train.values() if not r.shipped and r.kind is POINT)
     assert upcoming.freeze is not None and upcoming.rcs  # the future is still planned
-    generated = next(r for r in train.values() if not r.shipped and r.kind is MAINT)
-    assert generated.rcs == (generated.release - dt.timedelta(days=14),)
+    # bug-fix releases are planned with an RC, but none before the plan's present (the
+    # latest shipment, 2021-07-20): there lies what the plan records
+    generated = [r for r in train.values() if not r.shipped and r.kind is MAINT]
+    assert generated
+    for r in generated:
+        assert r.release is not None
+        rc = r.release - dt.timedelta(days=14)
+        assert r.rcs == ((rc,) if rc >= D(2021, 7, 20) else ())
+    assert any(r.rcs for r in generated)
 
 
 def test_recorded_betas_and_rcs_of_an_unshipped_release() -> None:

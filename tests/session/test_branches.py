@@ -65,6 +65,7 @@ def test_support_ends_carry_their_source(demo: Session) -> None:
     assert row.to_json()["maintained_until"] == {
         "date": str(release.maintained_until),
         "source": "policy",
+        "until_shipped": None,
     }
 
 

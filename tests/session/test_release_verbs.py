@@ -136,15 +136,18 @@ def test_ship_records_the_day_and_refuses_the_future(tmp_path: Path) -> None:
     assert json.loads(out)[0]["verdict"] == "shipped"
 
 
-def test_shipping_keeps_the_milestones_the_release_went_through(tmp_path: Path) -> None:
+def test_shipping_records_only_what_happened(tmp_path: Path) -> None:
     path = write_demo(tmp_path)
     before = calendar(path)
+    assert before[("3.4.2", "rcs")] == ["2009-08-25"]  # planned, nobody tagged it
     code, _, _ = cli("--plan", str(path), "--today", DAY, "ship", "3.4.2", "--force")
     assert code == 0
-    # Once shipped, nothing is computed into its past: the RC it had is recorded.
+    # Once shipped, nothing is computed into its past, and a planned RC is no event: it
+    # is not recorded as one, so the shipped release shows none; its planned day is kept.
     spec = load_plan(path).plan.spec("3.4.2")
-    assert spec is not None and spec.actual_rcs == (dt.date(2009, 8, 25),)
-    assert calendar(path)[("3.4.2", "rcs")] == before[("3.4.2", "rcs")] == ["2009-08-25"]
+    assert spec is not None and spec.actual_rcs == () and "freeze" not in spec.pins
+    assert spec.pins["release"] == dt.date(2009, 9, 8)
+    assert calendar(path)[("3.4.2", "rcs")] == []
 
 
 def test_verbs_name_unknown_things_and_write_nothing(tmp_path: Path) -> None:

@@ -216,7 +216,7 @@ async def test_the_ship_preview_lists_every_field_the_command_line_lists(
     capsys,  # type: ignore[no-untyped-def]
 ) -> None:
     """``S`` then ``m`` in the dashboard shows the rows ``relplan ship --dry-run`` prints,
-    the recorded ones too (``actual_rcs``, ``pins.release``): one planner function
+    the recorded ones too (``actual``, ``pins.*``): one planner function
     (``Session.writes``) for both faces."""
     import json
 
@@ -226,7 +226,8 @@ async def test_the_ship_preview_lists_every_field_the_command_line_lists(
     argv = ["--today", today, "ship", "3.4.2", "--dry-run", "--force", "--format", "json"]
     assert main(argv) == 0  # --force: 3.4.2 has an open blocker; the dialog asks instead
     cli = {(r["version"], r["field"]) for r in json.loads(capsys.readouterr().out)}
-    assert ("3.4.2", "actual_rcs") in cli  # recorded, not computed: no date of the calendar
+    assert ("3.4.2", "actual") in cli  # recorded: the day it shipped
+    assert ("3.4.2", "actual_rcs") not in cli  # its planned RC was never tagged: no record
     async with demo_app.run_test(size=SIZE) as pilot:
         await to_release(pilot, demo_app, "3.4.2")
         await pilot.press("S", "enter")

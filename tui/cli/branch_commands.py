@@ -16,8 +16,9 @@ EXIT_OK = 0
 
 
 def support_text(end: SupportEnd) -> str:
-    """``2027-07-18 (policy)``, or ``unknown``."""
-    return f"{end.day} ({end.source.value})" if end.day else "unknown"
+    """``2027-07-18 (policy)``, ``when 9.2.0 ships (measured)``, or ``unknown``."""
+    known = end.day is not None or end.until_shipped is not None
+    return f"{end.text()} ({end.source.value})" if known else "unknown"
 
 
 def next_text(row: BranchRow) -> str:

@@ -23,9 +23,7 @@ from relplan.tui.widgets.branch_table import BranchTable, next_text
 
 
 def _end(end: SupportEnd) -> str:
-    if end.day is None:
-        return f"unknown ({end.source.words})"
-    return f"{end.day} ({end.source.words})"
+    return f"{end.text()} ({end.source.words})"
 
 
 def describe(row: BranchRow | None) -> str:

@@ -44,11 +44,13 @@ def support_end(row: BranchRow) -> str:
     if row.phase is Phase.EOL:
         return "ended"
     end, kind = (
-        (row.security_until.day, "security")
+        (row.security_until, "security")
         if row.phase is Phase.SECURITY_ONLY
-        else (row.maintained_until.day, "fixes")
+        else (row.maintained_until, "fixes")
     )
-    return f"{end} {kind}" if end else "unknown"
+    if end.until_shipped is not None:
+        return end.text()
+    return f"{end.day} {kind}" if end.day else "unknown"
 
 
 def source_text(row: BranchRow) -> str:
@@ -79,7 +81,7 @@ COLUMNS: list[tuple[str, int, Cell]] = [
     )),
     ("late", 5, lambda r: (_count(r, r.late), style("backport-required") if r.late else None)),
     ("support ends", 20, lambda r: (support_end(r), None)),
-    ("maintained", 11, lambda r: (str(r.maintained_until.day or "unknown"), None)),
+    ("maintained", 11, lambda r: (r.maintained_until.text(), None)),
     ("security", 11, lambda r: (str(r.security_until.day or "unknown"), None)),
     ("source", 20, lambda r: (source_text(r), style("backport-none"))),
 ]  # fmt: skip
