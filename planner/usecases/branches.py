@@ -84,6 +84,15 @@ class BranchRow:
         """Shipped and still taking fixes (security-only included)."""
         return self.phase.is_supported
 
+    def countdown(self, late: str = "late by") -> str:
+        """``4.21.3 in 13d``, ``4.21.3 today``, ``4.21.3 late by 4d`` (``late`` names the
+        overdue word), or empty without a next release."""
+        if self.next_release is None or self.days_to_next is None:
+            return ""
+        days = self.days_to_next
+        when = "today" if days == 0 else f"in {days}d" if days > 0 else f"{late} {-days}d"
+        return f"{self.next_release} {when}"
+
     def to_json(self) -> dict[str, Any]:
         """One element of ``relplan branches --format json``."""
         return {

@@ -21,22 +21,13 @@ def support_text(end: SupportEnd) -> str:
     return f"{end.text()} ({end.source.value})" if known else "unknown"
 
 
-def next_text(row: BranchRow) -> str:
-    """``4.21.3 in 13d``, ``4.21.3 today``, ``4.21.3 late by 4d``, or empty."""
-    if row.next_release is None or row.days_to_next is None:
-        return ""
-    days = row.days_to_next
-    when = "today" if days == 0 else f"in {days}d" if days > 0 else f"late by {-days}d"
-    return f"{row.next_release} {when}"
-
-
 def _table_row(row: BranchRow) -> list[object]:
     return [
         row.series,
         row.phase.value,
         support_text(row.maintained_until),
         support_text(row.security_until),
-        next_text(row),
+        row.countdown(),
         row.next_verdict.value if row.next_verdict else "",
         "" if row.missing is None else row.missing,
         row.late or "",

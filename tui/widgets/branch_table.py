@@ -30,11 +30,7 @@ from relplan.tui.palette import PHASE_COLOURS, style
 
 def next_text(row: BranchRow) -> str:
     """``4.21.3 in 13d``, ``4.21.3 today``, ``4.21.3 late 4d``, or ``-``."""
-    if row.next_release is None or row.days_to_next is None:
-        return "-"
-    days = row.days_to_next
-    when = "today" if days == 0 else f"in {days}d" if days > 0 else f"late {-days}d"
-    return f"{printable(row.next_release)} {when}"
+    return printable(row.countdown(late="late")) or "-"
 
 
 def support_end(row: BranchRow) -> str:
