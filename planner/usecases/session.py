@@ -111,11 +111,12 @@ class Session(Tracking):
         if path is None and DEFAULT_PLAN.exists():
             path = DEFAULT_PLAN
         fingerprint = None
+        fresh = False  # no plan file yet: the first save creates it
         default_today: dt.date | None = None
         if path is None:
             loaded, default_today = demo_plan(), DEMO_TODAY
         elif not path.exists() and allow_missing_plan:
-            loaded = Plan(name=path.stem, policy=cfg.policy or Policy())
+            loaded, fresh = Plan(name=path.stem, policy=cfg.policy or Policy()), True
         elif not path.exists():
             hint = "check the path, or create the plan with `relplan import` or `relplan sync`"
             raise PlanError(Problem("no such plan file", str(path), hint=hint))
@@ -126,7 +127,7 @@ class Session(Tracking):
             disk = load_plan(path)
             loaded, fingerprint = disk.plan, disk.fingerprint
         day = parse_day(today) if today else (default_today or today_in(loaded.policy))
-        if path is not None and fingerprint is None and not path.exists():
+        if fresh:
             loaded = loaded.with_planned_from(day)  # a plan made today plans nothing before it
         session = cls(loaded, today=day, config=cfg, path=path, fingerprint=fingerprint)
         session.notes = notes
