@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -78,3 +79,20 @@ def test_cli_json_is_the_query(capsys: pytest.CaptureFixture[str], demo: Session
     table = capsys.readouterr().out
     assert table.splitlines()[0].split()[:2] == ["series", "phase"]
     assert "3.4.2 in 8d" in table and "(policy)" in table
+
+
+def test_the_next_release_countdown_reads_ahead_today_and_overdue() -> None:
+    """One countdown for ``relplan branches`` ("late by 4d") and the Branches view
+    ("late 4d", "-" without a next release)."""
+    from relplan.tui.widgets.branch_table import next_text
+
+    row = next(r for r in branch_rows(Session(demo_plan(), today=DEMO_TODAY)) if r.next_release)
+    said = {d: dataclasses.replace(row, days_to_next=d) for d in (13, 0, -4)}
+    assert [said[d].countdown() for d in (13, 0, -4)] == [
+        f"{row.next_release} in 13d",
+        f"{row.next_release} today",
+        f"{row.next_release} late by 4d",
+    ]
+    assert next_text(said[-4]) == f"{row.next_release} late 4d"
+    assert dataclasses.replace(row, next_release=None).countdown() == ""
+    assert next_text(dataclasses.replace(row, next_release=None)) == "-"
