@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,8 +61,6 @@ def pytest_configure(config: pytest.Config) -> None:
     folder (journals, recovery files) and the config folder point into a temporary folder
     of this process, inherited by every command a test runs. A test that needs its own
     sets the variable for its command."""
-    import tempfile
-
     base = Path(tempfile.mkdtemp(prefix="relplan-tests-"))
     for name in ("XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME"):
         os.environ[name] = str(base / name.split("_")[1].lower())
